@@ -1,0 +1,63 @@
+package org.hotlinemonitor.core.alert;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * An alert: something about a channel that became true at {@link #at()}.
+ *
+ * <p>An alert is stamped with the moment it became true (a slot's deadline, or the answer that ended
+ * an outage), never with the moment the code noticed; its {@link #id()} is derived from its identity
+ * alone. The same input therefore yields the same alerts, byte for byte, live or in replay.
+ *
+ * @param id          deterministic: {@code channel/TYPE/key}, the key being the slot for slot alerts
+ *                    and the outage's first missed slot for CHANNEL_DOWN and CHANNEL_RESTORED
+ * @param type        what happened
+ * @param channel     the channel id
+ * @param at          when the alert became true (UTC instant)
+ * @param slot        the slot it concerns (SLOT_MISSED, CALL_NOT_PLACED), else {@code null}
+ * @param cause       why the slot was missed (SLOT_MISSED), else {@code null}
+ * @param since       first missed slot of the outage (CHANNEL_DOWN, CHANNEL_RESTORED), else {@code null}
+ * @param missedSlots missed slots in the outage so far (CHANNEL_DOWN, CHANNEL_RESTORED), else {@code null}
+ * @param duration    the outage's length, from {@code since} to {@code at} (CHANNEL_RESTORED), else {@code null}
+ */
+public record Alert(String id, AlertType type, String channel, Instant at, Instant slot, MissCause cause,
+                    Instant since, Integer missedSlots, Duration duration) {
+
+    public Alert {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(at, "at");
+    }
+
+    public Severity severity() {
+        return type.severity();
+    }
+
+    public static Alert slotMissed(String channel, Instant slot, Instant deadline, MissCause cause) {
+        return new Alert(id(channel, AlertType.SLOT_MISSED, slot), AlertType.SLOT_MISSED, channel, deadline,
+                slot, Objects.requireNonNull(cause, "cause"), null, null, null);
+    }
+
+    public static Alert callNotPlaced(String channel, Instant slot, Instant deadline) {
+        return new Alert(id(channel, AlertType.CALL_NOT_PLACED, slot), AlertType.CALL_NOT_PLACED, channel,
+                deadline, slot, null, null, null, null);
+    }
+
+    public static Alert channelDown(String channel, Instant since, Instant deadline, int missedSlots) {
+        return new Alert(id(channel, AlertType.CHANNEL_DOWN, since), AlertType.CHANNEL_DOWN, channel, deadline,
+                null, null, since, missedSlots, null);
+    }
+
+    public static Alert channelRestored(String channel, Instant since, Instant answeredAt, int missedSlots) {
+        return new Alert(id(channel, AlertType.CHANNEL_RESTORED, since), AlertType.CHANNEL_RESTORED, channel,
+                answeredAt, null, null, since, missedSlots, Duration.between(since, answeredAt));
+    }
+
+    /** The deterministic id of an alert of {@code type} for {@code channel} keyed by {@code key}. */
+    public static String id(String channel, AlertType type, Instant key) {
+        return channel + '/' + type.name() + '/' + key;
+    }
+}

@@ -1,0 +1,42 @@
+package org.hotlinemonitor.core.model;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.hotlinemonitor.core.schedule.Schedule;
+
+/**
+ * A monitored channel: a line that is checked with routine calls at the slots of its schedule.
+ *
+ * @param id           {@code [a-z0-9._-]{1,64}}, unique within a configuration
+ * @param name         human-readable name (defaults to the id)
+ * @param schedule     when the routine calls are due, in the channel's zone
+ * @param answerWithin the answer window: a slot's deadline is {@code slot + answerWithin}; positive
+ * @param downAfter    consecutive missed slots that make the channel DOWN; at least 1
+ */
+public record Channel(String id, String name, Schedule schedule, Duration answerWithin, int downAfter) {
+
+    /** The syntax of channel ids. */
+    public static final Pattern ID = Pattern.compile("[a-z0-9._-]{1,64}");
+
+    public Channel {
+        Objects.requireNonNull(id, "id");
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("id must match [a-z0-9._-]{1,64}, was '" + id + "'");
+        }
+        name = name == null || name.isBlank() ? id : name;
+        Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(answerWithin, "answerWithin");
+        if (answerWithin.isNegative() || answerWithin.isZero()) {
+            throw new IllegalArgumentException("answerWithin must be positive, was " + answerWithin);
+        }
+        if (downAfter < 1) {
+            throw new IllegalArgumentException("downAfter must be at least 1, was " + downAfter);
+        }
+    }
+
+    public ZoneId zone() {
+        return schedule.zone();
+    }
+}

@@ -1,0 +1,203 @@
+package org.hotlinemonitor.core.schedule;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.zone.ZoneRules;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/**
+ * When a channel's routine calls are due: a set of local check times on the days a {@link DayRule}
+ * accepts, in the channel's zone.
+ *
+ * <p>Each slot is computed as a local date-time in the zone and converted to an instant at once:
+ * <ul>
+ *   <li>a check time in a spring-forward gap fires once, at the instant of the jump (if a check time
+ *       right after the jump falls on the same instant, the two are one slot);</li>
+ *   <li>a check time that repeats on a fall-back day fires once, at its first occurrence.</li>
+ * </ul>
+ *
+ * <p>The time-based methods work in epoch milliseconds (the detector's unit) and return
+ * {@link #NONE} when no slot exists within {@link #HORIZON_DAYS} days of the query, which only
+ * happens for schedules that never fire (rejected when the configuration is loaded).
+ *
+ * <p>Thread-safety: immutable apart from a one-day cache that is an immutable object published
+ * through a volatile field; safe to share between threads.
+ */
+public final class Schedule {
+
+    /** Returned by the search methods when there is no such slot. */
+    public static final long NONE = Long.MIN_VALUE;
+
+    /** How far the search methods look for a slot: long enough for a yearly or leap-day schedule. */
+    public static final int HORIZON_DAYS = 3000;
+
+    private final ZoneId zone;
+    private final ZoneRules rules;
+    private final LocalTime[] times;
+    private final DayRule days;
+    private final String description;
+    private volatile DayPlan cache;
+
+    private Schedule(ZoneId zone, Collection<LocalTime> times, DayRule days, String description) {
+        this.zone = Objects.requireNonNull(zone, "zone");
+        this.rules = zone.getRules();
+        if (times.isEmpty()) {
+            throw new IllegalArgumentException("a schedule needs at least one check time");
+        }
+        this.times = new TreeSet<>(times).toArray(new LocalTime[0]);
+        this.days = Objects.requireNonNull(days, "days");
+        this.description = Objects.requireNonNull(description, "description");
+    }
+
+    /**
+     * A schedule of local check times on the days {@code days} accepts.
+     *
+     * @param description how the schedule was written, for messages and reports
+     */
+    public static Schedule of(ZoneId zone, Collection<LocalTime> times, DayRule days, String description) {
+        return new Schedule(zone, times, days, description);
+    }
+
+    public ZoneId zone() {
+        return zone;
+    }
+
+    /** The distinct local check times, ascending. */
+    public List<LocalTime> times() {
+        return List.of(times);
+    }
+
+    public DayRule days() {
+        return days;
+    }
+
+    /** The earliest slot at or after {@code epochMillis}, or {@link #NONE}. */
+    public long firstAtOrAfter(long epochMillis) {
+        DayPlan plan = planContaining(epochMillis);
+        for (int i = 0; i <= HORIZON_DAYS; i++) {
+            for (long slot : plan.slots) {
+                if (slot >= epochMillis) {
+                    return slot;
+                }
+            }
+            plan = plan(plan.date.plusDays(1));
+        }
+        return NONE;
+    }
+
+    /** The earliest slot strictly after {@code epochMillis}, or {@link #NONE}. */
+    public long firstAfter(long epochMillis) {
+        return epochMillis == Long.MAX_VALUE ? NONE : firstAtOrAfter(epochMillis + 1);
+    }
+
+    /** The latest slot at or before {@code epochMillis}, or {@link #NONE}. */
+    public long lastAtOrBefore(long epochMillis) {
+        DayPlan plan = planContaining(epochMillis);
+        for (int i = 0; i <= HORIZON_DAYS; i++) {
+            long[] slots = plan.slots;
+            for (int j = slots.length - 1; j >= 0; j--) {
+                if (slots[j] <= epochMillis) {
+                    return slots[j];
+                }
+            }
+            plan = plan(plan.date.minusDays(1));
+        }
+        return NONE;
+    }
+
+    /** True when {@code epochMillis} is exactly one of this schedule's slots. */
+    public boolean isSlot(long epochMillis) {
+        return Arrays.binarySearch(planContaining(epochMillis).slots, epochMillis) >= 0;
+    }
+
+    /** {@link #isSlot(long)} for an instant; sub-millisecond digits never match. */
+    public boolean isSlot(Instant instant) {
+        return instant.getNano() % 1_000_000 == 0 && isSlot(instant.toEpochMilli());
+    }
+
+    /** The slots on a local date in this schedule's zone, ascending. */
+    public List<Instant> slotsOn(LocalDate date) {
+        List<Instant> out = new ArrayList<>();
+        for (long slot : plan(date).slots) {
+            out.add(Instant.ofEpochMilli(slot));
+        }
+        return out;
+    }
+
+    /** The slots in {@code [from, to)}, ascending. */
+    public List<Instant> slotsBetween(Instant from, Instant to) {
+        List<Instant> out = new ArrayList<>();
+        long end = to.toEpochMilli();
+        for (long s = firstAtOrAfter(from.toEpochMilli()); s != NONE && s < end; s = firstAfter(s)) {
+            out.add(Instant.ofEpochMilli(s));
+        }
+        return out;
+    }
+
+    /** True when the schedule fires at least once within {@link #HORIZON_DAYS} days after {@code from}. */
+    public boolean firesAfter(Instant from) {
+        return firstAtOrAfter(from.toEpochMilli()) != NONE;
+    }
+
+    private DayPlan planContaining(long epochMillis) {
+        DayPlan c = cache;
+        if (c != null && c.start <= epochMillis && epochMillis < c.end) {
+            return c;
+        }
+        return plan(LocalDate.ofInstant(Instant.ofEpochMilli(epochMillis), zone));
+    }
+
+    private DayPlan plan(LocalDate date) {
+        DayPlan c = cache;
+        if (c != null && c.date.equals(date)) {
+            return c;
+        }
+        DayPlan p = computePlan(date);
+        cache = p;
+        return p;
+    }
+
+    private DayPlan computePlan(LocalDate date) {
+        long start = date.atStartOfDay(zone).toInstant().toEpochMilli();
+        long end = date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+        if (!days.matches(date)) {
+            return new DayPlan(date, start, end, new long[0]);
+        }
+        long[] slots = new long[times.length];
+        int n = 0;
+        for (LocalTime time : times) {
+            long slot = resolve(LocalDateTime.of(date, time));
+            if (n == 0 || slot != slots[n - 1]) { // two gap times both fire at the jump: one slot
+                slots[n++] = slot;
+            }
+        }
+        return new DayPlan(date, start, end, Arrays.copyOf(slots, n));
+    }
+
+    /** A local date-time as an instant: gap times fire at the jump, repeated times at their first occurrence. */
+    private long resolve(LocalDateTime local) {
+        List<ZoneOffset> offsets = rules.getValidOffsets(local);
+        if (offsets.isEmpty()) {
+            return rules.getTransition(local).getInstant().toEpochMilli();
+        }
+        return local.toInstant(offsets.get(0)).toEpochMilli();
+    }
+
+    @Override
+    public String toString() {
+        return description + " (" + zone + ")";
+    }
+
+    /** The slots of one local date, with the date's bounds as instants. Immutable. */
+    private record DayPlan(LocalDate date, long start, long end, long[] slots) {
+    }
+}
