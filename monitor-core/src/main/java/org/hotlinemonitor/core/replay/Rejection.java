@@ -1,0 +1,27 @@
+package org.hotlinemonitor.core.replay;
+
+import java.util.Objects;
+
+/**
+ * Why an input record was refused.
+ *
+ * @param reason  a stable code: {@code malformed}, {@code invalid-field}, {@code unknown-channel},
+ *                {@code not-a-slot}, {@code too-early}, {@code late}, {@code beyond-until}
+ * @param field   the field at fault, or {@code null} when the record as a whole is
+ * @param message a sentence for people
+ */
+public record Rejection(String reason, String field, String message) {
+
+    public static final String MALFORMED = "malformed";
+    public static final String INVALID_FIELD = "invalid-field";
+    public static final String UNKNOWN_CHANNEL = "unknown-channel";
+    public static final String NOT_A_SLOT = "not-a-slot";
+    public static final String TOO_EARLY = "too-early";
+    public static final String LATE = "late";
+    public static final String BEYOND_UNTIL = "beyond-until";
+
+    public Rejection {
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(message, "message");
+    }
+}

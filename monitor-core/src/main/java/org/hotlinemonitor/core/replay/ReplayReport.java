@@ -1,0 +1,325 @@
+package org.hotlinemonitor.core.replay;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.MissCause;
+import org.hotlinemonitor.core.detect.ChannelState;
+import org.hotlinemonitor.core.detect.EventOutcome;
+import org.hotlinemonitor.core.detect.Monitor;
+import org.hotlinemonitor.core.detect.SlotVerdict;
+import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.MonitorConfig;
+
+/**
+ * What a replay found, per channel: slots due, answered, missed by cause, not placed, availability,
+ * answer latency and every outage; and about the input: lines, events, rejects by reason.
+ *
+ * <p>Feed it as a {@link Monitor.Listener}, then {@link #close} it with the end state. Availability is
+ * answered / (answered + missed): slots our side never placed are our fault and do not count against
+ * the channel. An outage runs from its first missed slot to the answer that ended it.
+ */
+public final class ReplayReport implements Monitor.Listener {
+
+    private final Map<String, ChannelStats> channels = new LinkedHashMap<>();
+    private final Map<String, Long> rejectsByReason = new TreeMap<>();
+    private final Map<String, Long> alertsByType = new TreeMap<>();
+    private final List<String> inputs = new ArrayList<>();
+    private long lines;
+    private long events;
+    private Map<EventOutcome, Long> outcomes = Map.of();
+    private Instant first;
+    private Instant end;
+    private Duration lateness;
+    private boolean closed;
+
+    public ReplayReport(MonitorConfig config) {
+        for (Channel c : config.channels()) {
+            channels.put(c.id(), new ChannelStats(c));
+        }
+    }
+
+    /** Notes an input (file name, or "-" for standard input). */
+    public void input(String name) {
+        inputs.add(name);
+    }
+
+    /** Counts one input line that was not blank. */
+    public void line() {
+        lines++;
+    }
+
+    /** Counts one event taken by the replay. */
+    public void event() {
+        events++;
+    }
+
+    /** Counts one rejected record. */
+    public void rejected(Rejection rejection) {
+        rejectsByReason.merge(rejection.reason(), 1L, Long::sum);
+    }
+
+    @Override
+    public void onVerdict(SlotVerdict v) {
+        ChannelStats s = channels.get(v.channel());
+        s.due++;
+        switch (v.verdict()) {
+            case ANSWERED -> {
+                s.answered++;
+                long ms = v.answerLatency().toMillis();
+                s.latencySumMillis += ms;
+                s.latencyMaxMillis = Math.max(s.latencyMaxMillis, ms);
+            }
+            case MISSED -> {
+                if (v.cause() == MissCause.LINE_FAULT) {
+                    s.missedFault++;
+                } else {
+                    s.missedNoAnswer++;
+                }
+            }
+            case NOT_PLACED -> s.notPlaced++;
+        }
+    }
+
+    @Override
+    public void onAlert(Alert a) {
+        alertsByType.merge(a.type().name(), 1L, Long::sum);
+        ChannelStats s = channels.get(a.channel());
+        switch (a.type()) {
+            case CHANNEL_DOWN -> s.outages.add(new Outage(a.since(), a.at(), null, a.missedSlots()));
+            case CHANNEL_RESTORED -> {
+                Outage open = s.outages.remove(s.outages.size() - 1);
+                s.outages.add(new Outage(open.since, open.downAt, a.at(), a.missedSlots()));
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** Ends the report with the replay's end, the channels' end states and what the monitor did with events. */
+    public void close(Instant firstEvent, Instant end, Duration allowedLateness, Map<String, ChannelState> states,
+                      Map<EventOutcome, Long> outcomes) {
+        this.first = firstEvent;
+        this.end = end;
+        this.lateness = allowedLateness;
+        this.outcomes = Map.copyOf(outcomes);
+        states.forEach((id, st) -> {
+            ChannelStats s = channels.get(id);
+            if (st == null) {
+                return;
+            }
+            s.status = st.status().name();
+            s.lastAnswer = st.lastAnswerInstant();
+            if (!s.outages.isEmpty() && s.outages.get(s.outages.size() - 1).end == null) {
+                Outage open = s.outages.remove(s.outages.size() - 1);
+                s.outages.add(new Outage(open.since, open.downAt, null, st.streak()));
+            }
+        });
+        closed = true;
+    }
+
+    public long rejects() {
+        return rejectsByReason.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public Map<String, Long> rejectsByReason() {
+        return Map.copyOf(rejectsByReason);
+    }
+
+    /** The report as a tree of maps and lists, the shape of the JSON form. */
+    public Map<String, Object> toTree() {
+        requireClosed();
+        Map<String, Object> root = new LinkedHashMap<>();
+        Map<String, Object> in = new LinkedHashMap<>();
+        in.put("inputs", List.copyOf(inputs));
+        in.put("lines", lines);
+        in.put("events", events);
+        in.put("rejected", rejects());
+        in.put("rejectedByReason", new TreeMap<>(rejectsByReason));
+        in.put("unscheduled", outcomes.getOrDefault(EventOutcome.UNSCHEDULED, 0L));
+        in.put("afterDeadline", outcomes.getOrDefault(EventOutcome.AFTER_DEADLINE, 0L));
+        in.put("heartbeats", outcomes.getOrDefault(EventOutcome.TIME_ONLY, 0L));
+        in.put("firstEvent", str(first));
+        in.put("end", str(end));
+        in.put("allowedLateness", lateness == null ? null : lateness.toString());
+        root.put("input", in);
+        root.put("alerts", new TreeMap<>(alertsByType));
+        List<Object> list = new ArrayList<>();
+        for (ChannelStats s : channels.values()) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("id", s.channel.id());
+            c.put("name", s.channel.name());
+            c.put("schedule", s.channel.schedule().toString());
+            c.put("status", s.status);
+            c.put("slotsDue", s.due);
+            c.put("answered", s.answered);
+            Map<String, Object> missed = new LinkedHashMap<>();
+            missed.put("total", s.missedNoAnswer + s.missedFault);
+            missed.put("NO_ANSWER", s.missedNoAnswer);
+            missed.put("LINE_FAULT", s.missedFault);
+            c.put("missed", missed);
+            c.put("notPlaced", s.notPlaced);
+            c.put("availability", s.availability());
+            c.put("meanAnswerLatency", s.answered == 0 ? null : Duration.ofMillis(s.latencySumMillis / s.answered).toString());
+            c.put("maxAnswerLatency", s.answered == 0 ? null : Duration.ofMillis(s.latencyMaxMillis).toString());
+            c.put("lastAnswer", str(s.lastAnswer));
+            List<Object> outages = new ArrayList<>();
+            for (Outage o : s.outages) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("start", o.since.toString());
+                m.put("down", o.downAt.toString());
+                m.put("end", o.end == null ? "ongoing" : o.end.toString());
+                m.put("duration", o.duration(end).toString());
+                m.put("missedSlots", o.missedSlots);
+                outages.add(m);
+            }
+            c.put("outages", outages);
+            list.add(c);
+        }
+        root.put("channels", list);
+        return root;
+    }
+
+    /** The JSON form: stable field order, pretty-printed. */
+    public String toJson() {
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toTree()) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("report is not serialisable", e);
+        }
+    }
+
+    /** The Markdown form, for people. */
+    public String toMarkdown() {
+        requireClosed();
+        StringBuilder b = new StringBuilder();
+        b.append("# Replay report\n\n");
+        b.append("- Inputs: ").append(inputs.isEmpty() ? "none" : String.join(", ", inputs)).append('\n');
+        b.append("- Events: ").append(events).append(" taken from ").append(lines).append(" lines; ")
+                .append(rejects()).append(" rejected");
+        if (!rejectsByReason.isEmpty()) {
+            b.append(" (");
+            List<String> parts = new ArrayList<>();
+            rejectsByReason.forEach((r, n) -> parts.add(r + ": " + n));
+            b.append(String.join(", ", parts)).append(')');
+        }
+        b.append('\n');
+        b.append("- Unscheduled events: ").append(outcomes.getOrDefault(EventOutcome.UNSCHEDULED, 0L))
+                .append("; after their slot's deadline: ").append(outcomes.getOrDefault(EventOutcome.AFTER_DEADLINE, 0L))
+                .append("; heartbeats: ").append(outcomes.getOrDefault(EventOutcome.TIME_ONLY, 0L)).append('\n');
+        b.append("- Time: ").append(first == null ? "no events" : first + " to " + end)
+                .append(" (slots with a later deadline are pending); allowed lateness ").append(lateness).append('\n');
+        b.append("- Alerts: ");
+        if (alertsByType.isEmpty()) {
+            b.append("none");
+        } else {
+            List<String> parts = new ArrayList<>();
+            alertsByType.forEach((t, n) -> parts.add(t + " " + n));
+            b.append(String.join(", ", parts));
+        }
+        b.append("\n\n## Channels\n\n");
+        b.append("| channel | status | slots due | answered | missed (no answer / line fault) | not placed | availability | mean answer | last answer |\n");
+        b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+        for (ChannelStats s : channels.values()) {
+            b.append("| ").append(s.channel.id()).append(" | ").append(s.status)
+                    .append(" | ").append(s.due).append(" | ").append(s.answered)
+                    .append(" | ").append(s.missedNoAnswer + s.missedFault).append(" (").append(s.missedNoAnswer)
+                    .append(" / ").append(s.missedFault).append(')')
+                    .append(" | ").append(s.notPlaced)
+                    .append(" | ").append(s.availability() == null ? "n/a" : String.format(Locale.ROOT, "%.2f%%", s.availability() * 100))
+                    .append(" | ").append(s.answered == 0 ? "n/a" : human(Duration.ofMillis(s.latencySumMillis / s.answered)))
+                    .append(" | ").append(s.lastAnswer == null ? "never" : s.lastAnswer.toString()).append(" |\n");
+        }
+        b.append("\n## Outages\n\n");
+        boolean any = channels.values().stream().anyMatch(s -> !s.outages.isEmpty());
+        if (!any) {
+            b.append("None.\n");
+        } else {
+            b.append("| channel | start (first missed slot) | down at | end | duration | missed slots |\n");
+            b.append("| --- | --- | --- | --- | ---: | ---: |\n");
+            for (ChannelStats s : channels.values()) {
+                for (Outage o : s.outages) {
+                    b.append("| ").append(s.channel.id()).append(" | ").append(o.since).append(" | ").append(o.downAt)
+                            .append(" | ").append(o.end == null ? "ongoing" : o.end.toString())
+                            .append(" | ").append(human(o.duration(end))).append(o.end == null ? " so far" : "")
+                            .append(" | ").append(o.missedSlots).append(" |\n");
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    private void requireClosed() {
+        if (!closed) {
+            throw new IllegalStateException("report not closed");
+        }
+    }
+
+    private static String str(Instant i) {
+        return i == null ? null : i.toString();
+    }
+
+    /** "3d 4h 5m", "7h", "41s": durations as people read them. */
+    static String human(Duration d) {
+        long s = d.getSeconds();
+        if (s < 60) {
+            return d.toMillis() % 1000 == 0 || s >= 10 ? s + "s" : String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+        }
+        long days = s / 86400;
+        long hours = s % 86400 / 3600;
+        long minutes = s % 3600 / 60;
+        StringBuilder b = new StringBuilder();
+        if (days > 0) {
+            b.append(days).append("d ");
+        }
+        if (hours > 0) {
+            b.append(hours).append("h ");
+        }
+        if (minutes > 0 || b.length() == 0) {
+            b.append(minutes).append("m ");
+        }
+        if (days == 0 && hours == 0 && s % 60 > 0) {
+            b.append(s % 60).append("s ");
+        }
+        return b.toString().trim();
+    }
+
+    private static final class ChannelStats {
+        final Channel channel;
+        long due;
+        long answered;
+        long missedNoAnswer;
+        long missedFault;
+        long notPlaced;
+        long latencySumMillis;
+        long latencyMaxMillis;
+        Instant lastAnswer;
+        String status = "UNKNOWN";
+        final List<Outage> outages = new ArrayList<>();
+
+        ChannelStats(Channel channel) {
+            this.channel = channel;
+        }
+
+        Double availability() {
+            long judged = answered + missedNoAnswer + missedFault;
+            return judged == 0 ? null : (double) answered / judged;
+        }
+    }
+
+    private record Outage(Instant since, Instant downAt, Instant end, int missedSlots) {
+        Duration duration(Instant replayEnd) {
+            Instant stop = end != null ? end : replayEnd;
+            return Duration.between(since, stop);
+        }
+    }
+}
