@@ -1,11 +1,75 @@
 package org.hotlinemonitor.app.cli;
 
-/** Placeholder until the CLI lands in this change. */
-public final class Main {
-    private Main() {
-    }
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code hotline-monitor} command line: wiring only. */
+@Command(name = "hotline-monitor",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Monitors liaison hotlines checked with routine calls at fixed times.",
+        subcommands = {ReplayCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:other failure (I/O error, bug)",
+            "2:usage error (unknown option, missing argument)",
+            "3:bad input (invalid configuration, unreadable input, a bad line under --strict)"})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.out.println("hotline-monitor");
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExitCodeExceptionMapper(Main::exitCode);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            int code = exitCode(ex);
+            String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+            commandLine.getErr().println(commandLine.getColorScheme().errorText("error: " + message));
+            if (code == ExitCodes.FAILURE) {
+                ex.printStackTrace(commandLine.getErr());
+            }
+            return code;
+        });
+        return cl;
+    }
+
+    private static int exitCode(Throwable ex) {
+        if (ex instanceof CommandLine.ParameterException) {
+            return ExitCodes.USAGE;
+        }
+        if (ex instanceof BadInput) {
+            return ExitCodes.BAD_INPUT;
+        }
+        return ExitCodes.FAILURE;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** A problem with what the user gave us (exit code 3), with a message that says what and where. */
+    static final class BadInput extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadInput(String message) {
+            super(message);
+        }
+
+        BadInput(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

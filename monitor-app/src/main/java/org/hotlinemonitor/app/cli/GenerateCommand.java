@@ -1,0 +1,65 @@
+package org.hotlinemonitor.app.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import java.util.zip.GZIPOutputStream;
+import org.hotlinemonitor.core.replay.SyntheticLog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code generate}: a synthetic call log, with its channel configuration, for demos and benchmarks. */
+@Command(name = "generate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
+            "Writes a synthetic call log (JSON lines) with outages, faults, retries, unplaced calls and heartbeats,",
+            "and the channel configuration that goes with it. The same options always give the same bytes."},
+        sortOptions = false)
+final class GenerateCommand implements Callable<Integer> {
+
+    @Option(names = "--channels", required = true, paramLabel = "N", description = "How many channels.")
+    int channels;
+
+    @Option(names = "--days", required = true, paramLabel = "D", description = "How many days.")
+    int days;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--start", defaultValue = "2023-04-01", paramLabel = "DATE", description = "First day (UTC). Default: ${DEFAULT-VALUE}.")
+    LocalDate start;
+
+    @Option(names = "--out", defaultValue = "-", paramLabel = "FILE",
+            description = "The log; - for stdout; gzip-compressed when it ends in .gz. Default: stdout.")
+    String out;
+
+    @Option(names = "--config-out", defaultValue = "generated-channels.yaml", paramLabel = "FILE",
+            description = "The channel configuration for the log. Default: ${DEFAULT-VALUE}.")
+    Path configOut;
+
+    @Override
+    public Integer call() throws IOException {
+        if (channels < 1 || days < 1) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--channels and --days must be at least 1");
+        }
+        SyntheticLog log = new SyntheticLog(channels, days, seed, start);
+        Files.writeString(configOut, log.channelsYaml(), StandardCharsets.UTF_8);
+        long events;
+        OutputStream raw = out.equals("-") ? new ReplayCommand.NonClosing(System.out) : Files.newOutputStream(Path.of(out));
+        if (out.endsWith(".gz")) {
+            raw = new GZIPOutputStream(raw, 1 << 16);
+        }
+        try (Writer w = new OutputStreamWriter(raw, StandardCharsets.UTF_8)) {
+            events = log.write(w);
+        }
+        System.err.println("wrote " + events + " events" + (out.equals("-") ? "" : " to " + out)
+                + " and the channel configuration to " + configOut);
+        return ExitCodes.OK;
+    }
+}

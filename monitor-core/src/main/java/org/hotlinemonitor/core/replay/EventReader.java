@@ -1,0 +1,154 @@
+package org.hotlinemonitor.core.replay;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import org.hotlinemonitor.core.codec.CsvEventParser;
+import org.hotlinemonitor.core.codec.EventFormatException;
+import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.model.CallEvent;
+
+/**
+ * Reads one {@link LogInput} record by record: each non-blank line becomes either an event or a
+ * {@link Rejection} saying what is wrong with it. Blank lines are skipped; a CSV input's first non-blank
+ * line is its header. Not thread-safe; closes the input's file (never standard input).
+ */
+public final class EventReader implements AutoCloseable {
+
+    private final LogInput input;
+    private final Counting raw;
+    private final LineReader lines;
+    private final EventParser json = new EventParser();
+    private CsvEventParser csv;
+    private String csvProblem;
+    private boolean csvHeaderSeen;
+    private CallEvent event;
+    private Rejection rejection;
+
+    public EventReader(LogInput input, InputStream stdin) {
+        this.input = input;
+        try {
+            this.raw = new Counting(input.openRaw(stdin), input.path() != null);
+            this.lines = new LineReader(LogInput.decoded(raw));
+        } catch (IOException e) {
+            throw LogInput.unreadable(input.name(), e);
+        }
+    }
+
+    public LogInput input() {
+        return input;
+    }
+
+    /** Moves to the next record; false at the end of the input. Then {@link #event()} or {@link #rejection()} is set. */
+    public boolean next() throws IOException {
+        event = null;
+        rejection = null;
+        while (lines.next()) {
+            if (lines.blank()) {
+                continue;
+            }
+            if (lines.tooLong()) {
+                rejection = new Rejection(Rejection.MALFORMED, null, "line longer than " + LineReader.MAX_LINE + " bytes");
+                return true;
+            }
+            if (input.format() == LogInput.Format.CSV) {
+                if (!csvHeaderSeen) {
+                    csvHeaderSeen = true;
+                    try {
+                        csv = CsvEventParser.fromHeader(lines.text());
+                        continue;
+                    } catch (EventFormatException e) {
+                        csvProblem = e.getMessage();
+                        rejection = new Rejection(Rejection.MALFORMED, e.field(), "bad CSV header: " + e.getMessage());
+                        return true;
+                    }
+                }
+                if (csv == null) {
+                    rejection = new Rejection(Rejection.MALFORMED, null,
+                            "not read: this file has no valid CSV header (" + csvProblem + ")");
+                    return true;
+                }
+            }
+            try {
+                event = csv != null ? csv.parse(lines.text())
+                        : json.parse(lines.buffer(), lines.lineStart(), lines.lineLength());
+            } catch (EventFormatException e) {
+                rejection = new Rejection(e.field() == null ? Rejection.MALFORMED : Rejection.INVALID_FIELD, e.field(),
+                        e.getMessage());
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** The current record's event, or {@code null} when it was refused. */
+    public CallEvent event() {
+        return event;
+    }
+
+    /** Why the current record was refused, or {@code null}. */
+    public Rejection rejection() {
+        return rejection;
+    }
+
+    /** The current record's 1-based line number. */
+    public long lineNumber() {
+        return lines.lineNumber();
+    }
+
+    /** The current record's text (decoded on demand: call it for rejects, not for every line). */
+    public String lineText() {
+        return lines.text();
+    }
+
+    /** Raw (possibly compressed) bytes read so far, for progress. */
+    public long bytesRead() {
+        return raw.count;
+    }
+
+    @Override
+    public void close() {
+        try {
+            raw.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Counts the raw bytes read; closes the stream only when it owns it. */
+    private static final class Counting extends FilterInputStream {
+        private final boolean owned;
+        long count;
+
+        Counting(InputStream in, boolean owned) {
+            super(in);
+            this.owned = owned;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (owned) {
+                super.close();
+            }
+        }
+    }
+}

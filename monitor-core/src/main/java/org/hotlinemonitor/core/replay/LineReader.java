@@ -1,0 +1,166 @@
+package org.hotlinemonitor.core.replay;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * Splits a byte stream into lines without decoding them, for parsers that work on UTF-8 bytes.
+ * Accepts {@code \n} and {@code \r\n}; strips a UTF-8 byte-order mark at the start. A line longer than
+ * {@link #MAX_LINE} is skipped and reported with {@link #tooLong()}, its first 200 bytes kept as its text. Not thread-safe; does not close the stream.
+ */
+final class LineReader {
+
+    static final int MAX_LINE = 1 << 20;
+
+    private final InputStream in;
+    private byte[] buf = new byte[1 << 20];
+    private int start;
+    private int end;
+    private boolean eof;
+    private long lineNumber;
+    private long bytesConsumed;
+    private int lineStart;
+    private int lineLength;
+    private boolean tooLong;
+    private byte[] longHead;
+
+    LineReader(InputStream in) {
+        this.in = in;
+    }
+
+    /** Moves to the next line; false at the end of the stream. */
+    boolean next() throws IOException {
+        tooLong = false;
+        while (true) {
+            int nl = indexOf((byte) '\n', start, end);
+            if (nl >= 0) {
+                emit(start, nl);
+                bytesConsumed += nl + 1 - start;
+                start = nl + 1;
+                return true;
+            }
+            if (eof) {
+                if (start < end) {
+                    emit(start, end);
+                    bytesConsumed += end - start;
+                    start = end;
+                    return true;
+                }
+                return false;
+            }
+            if (end - start >= MAX_LINE) {
+                skipRestOfLine();
+                return true;
+            }
+            fill();
+        }
+    }
+
+    private void emit(int from, int to) {
+        lineNumber++;
+        if (to > from && buf[to - 1] == '\r') {
+            to--;
+        }
+        if (lineNumber == 1 && to - from >= 3 && (buf[from] & 0xff) == 0xEF && (buf[from + 1] & 0xff) == 0xBB
+                && (buf[from + 2] & 0xff) == 0xBF) {
+            from += 3;
+        }
+        lineStart = from;
+        lineLength = to - from;
+    }
+
+    private void skipRestOfLine() throws IOException {
+        lineNumber++;
+        tooLong = true;
+        longHead = Arrays.copyOfRange(buf, start, start + 200);
+        while (true) {
+            if (start == end) {
+                if (eof) {
+                    return;
+                }
+                fill();
+                continue;
+            }
+            int nl = indexOf((byte) '\n', start, end);
+            if (nl >= 0) {
+                bytesConsumed += nl + 1 - start;
+                start = nl + 1;
+                return;
+            }
+            bytesConsumed += end - start;
+            start = end;
+        }
+    }
+
+    private void fill() throws IOException {
+        if (start > 0) {
+            System.arraycopy(buf, start, buf, 0, end - start);
+            end -= start;
+            start = 0;
+        }
+        if (end == buf.length) {
+            buf = Arrays.copyOf(buf, buf.length * 2);
+        }
+        int n = in.read(buf, end, buf.length - end);
+        if (n < 0) {
+            eof = true;
+        } else {
+            end += n;
+        }
+    }
+
+    private int indexOf(byte b, int from, int to) {
+        byte[] a = buf;
+        for (int i = from; i < to; i++) {
+            if (a[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    byte[] buffer() {
+        return tooLong ? longHead : buf;
+    }
+
+    int lineStart() {
+        return tooLong ? 0 : lineStart;
+    }
+
+    int lineLength() {
+        return tooLong ? longHead.length : lineLength;
+    }
+
+    /** 1-based number of the current line. */
+    long lineNumber() {
+        return lineNumber;
+    }
+
+    /** True when the current line was longer than {@link #MAX_LINE}; its head is kept as its text. */
+    boolean tooLong() {
+        return tooLong;
+    }
+
+    /** Decoded bytes consumed so far. */
+    long bytesConsumed() {
+        return bytesConsumed;
+    }
+
+    boolean blank() {
+        if (tooLong) {
+            return false;
+        }
+        for (int i = lineStart, e = lineStart + lineLength; i < e; i++) {
+            byte c = buf[i];
+            if (c != ' ' && c != '\t' && c != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    String text() {
+        return new String(buffer(), lineStart(), lineLength(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

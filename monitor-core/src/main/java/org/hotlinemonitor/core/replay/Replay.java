@@ -1,0 +1,123 @@
+package org.hotlinemonitor.core.replay;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.detect.Monitor;
+import org.hotlinemonitor.core.detect.SlotVerdict;
+import org.hotlinemonitor.core.model.MonitorConfig;
+
+/**
+ * Replays call logs through the detector: reads each input line by line, parses it, keeps every
+ * refused line as a {@link RejectRecord} (with file, line, field and reason), and runs the rest through
+ * a {@link ReplayDriver}. The inputs are read in the order given, as if concatenated; within the allowed
+ * lateness their events may be out of order.
+ *
+ * <p>The caller owns the outputs: alerts and rejects go to the consumers given, in order; the report is
+ * returned. Not thread-safe; one replay per instance.
+ */
+public final class Replay {
+
+    /**
+     * @param config          the channels
+     * @param allowedLateness how far out of order events may arrive
+     * @param until           where time ends, and past which events are refused; {@code null}: the newest event
+     * @param strict          stop at the first refused line with a {@link BadInputException}
+     */
+    public record Options(MonitorConfig config, Duration allowedLateness, Instant until, boolean strict) {
+        public Options {
+            Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(allowedLateness, "allowedLateness");
+        }
+    }
+
+    /** Told how far the replay has got, every {@link #PROGRESS_EVERY} records and at the end of each input. */
+    public interface Progress {
+        void update(String input, long bytesRead, long bytesTotal, long lines);
+
+        Progress NONE = (input, read, total, lines) -> { };
+    }
+
+    static final int PROGRESS_EVERY = 1 << 16;
+
+    private final Options options;
+    private final Consumer<Alert> alerts;
+    private final Consumer<RejectRecord> rejects;
+    private final Progress progress;
+    private final ReplayReport report;
+    private final ReplayDriver driver;
+    private long records;
+
+    public Replay(Options options, Consumer<Alert> alerts, Consumer<RejectRecord> rejects, Progress progress) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.alerts = Objects.requireNonNull(alerts, "alerts");
+        this.rejects = Objects.requireNonNull(rejects, "rejects");
+        this.progress = Objects.requireNonNull(progress, "progress");
+        this.report = new ReplayReport(options.config());
+        this.driver = new ReplayDriver(options.config(), options.allowedLateness(), options.until(),
+                new Monitor.Listener() {
+                    @Override
+                    public void onAlert(Alert alert) {
+                        report.onAlert(alert);
+                        Replay.this.alerts.accept(alert);
+                    }
+
+                    @Override
+                    public void onVerdict(SlotVerdict verdict) {
+                        report.onVerdict(verdict);
+                    }
+                });
+    }
+
+    /** Replays the inputs in order and returns the closed report. {@code stdin} serves the input named {@code -}. */
+    public ReplayReport run(List<LogInput> inputs, InputStream stdin) throws IOException, BadInputException {
+        for (LogInput input : inputs) {
+            read(input, stdin);
+        }
+        driver.finish();
+        report.close(driver.firstEvent(), driver.end(), options.allowedLateness(), driver.states(), driver.outcomes());
+        return report;
+    }
+
+    private void read(LogInput input, InputStream stdin) throws IOException, BadInputException {
+        report.input(input.name());
+        long total = input.size();
+        try (EventReader reader = new EventReader(input, stdin)) {
+            while (reader.next()) {
+                if (++records % PROGRESS_EVERY == 0) {
+                    progress.update(input.name(), reader.bytesRead(), total, records);
+                }
+                report.line();
+                Rejection refused = reader.rejection();
+                if (refused == null) {
+                    refused = driver.offer(reader.event());
+                }
+                if (refused != null) {
+                    reject(input, reader, refused);
+                } else {
+                    report.event();
+                }
+            }
+            progress.update(input.name(), reader.bytesRead(), total, records);
+        } catch (IOException e) {
+            throw new IOException("cannot read " + input.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void reject(LogInput input, EventReader reader, Rejection r) throws BadInputException {
+        String message = r.field() != null && !r.message().startsWith("field '")
+                ? "field '" + r.field() + "': " + r.message() : r.message();
+        RejectRecord record = new RejectRecord(input.name(), reader.lineNumber(), r.reason(), r.field(), message,
+                reader.lineText());
+        report.rejected(r);
+        rejects.accept(record);
+        if (options.strict()) {
+            throw new BadInputException(record);
+        }
+    }
+}
