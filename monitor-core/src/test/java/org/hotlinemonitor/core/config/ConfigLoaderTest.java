@@ -747,4 +747,42 @@ class ConfigLoaderTest {
 
         assertThat(closed[0]).isFalse();
     }
+
+    @Test
+    void theExampleInTheRepositoryLoads() throws ConfigException {
+        MonitorConfig config = ConfigLoader.load(repositoryFile("examples/channels.yaml"));
+
+        assertThat(config.allowedLateness()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.channels()).extracting(Channel::id).containsExactly(
+                "liaison-office", "east-coast-military", "west-coast-military", "ship-to-ship", "unc-pink-phone",
+                "moscow-washington", "india-pakistan-dgmo");
+        assertThat(config.channels()).allSatisfy(c -> assertThat(c.name()).isNotEqualTo(c.id()));
+
+        LocalDate tuesday = LocalDate.of(2024, 3, 12);
+        assertThat(config.channel("liaison-office").schedule().slotsOn(tuesday))
+                .containsExactly(at("2024-03-12T00:00:00Z"), at("2024-03-12T08:00:00Z"));
+        assertThat(config.channel("east-coast-military").schedule().slotsOn(tuesday))
+                .containsExactly(at("2024-03-12T00:00:00Z"), at("2024-03-12T07:00:00Z"));
+        assertThat(config.channel("west-coast-military").schedule().slotsOn(tuesday))
+                .containsExactly(at("2024-03-12T00:00:00Z"), at("2024-03-12T07:00:00Z"));
+        assertThat(config.channel("ship-to-ship").schedule().slotsOn(tuesday))
+                .containsExactly(at("2024-03-12T00:00:00Z"));
+        assertThat(config.channel("unc-pink-phone").schedule().slotsOn(tuesday))
+                .containsExactly(at("2024-03-12T00:30:00Z"), at("2024-03-12T06:30:00Z"));
+        assertThat(config.channel("moscow-washington").zone()).isEqualTo(NEW_YORK);
+        assertThat(config.channel("moscow-washington").schedule().slotsOn(tuesday)).hasSize(24);
+        assertThat(config.channel("india-pakistan-dgmo").schedule()
+                .slotsBetween(at("2024-03-11T00:00:00Z"), at("2024-03-25T00:00:00Z")))
+                .containsExactly(at("2024-03-12T05:00:00Z"), at("2024-03-19T05:00:00Z"));
+    }
+
+    /** A file of the repository; tests run in the module's directory, so look upwards from there. */
+    private static Path repositoryFile(String relative) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve(relative))) {
+                return dir.resolve(relative);
+            }
+        }
+        throw new AssertionError(relative + " not found above " + Path.of("").toAbsolutePath());
+    }
 }
