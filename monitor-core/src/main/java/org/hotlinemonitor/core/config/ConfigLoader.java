@@ -1,0 +1,670 @@
+package org.hotlinemonitor.core.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.hotlinemonitor.core.config.YamlTree.Entry;
+import org.hotlinemonitor.core.config.YamlTree.Mapping;
+import org.hotlinemonitor.core.config.YamlTree.Node;
+import org.hotlinemonitor.core.config.YamlTree.Scalar;
+import org.hotlinemonitor.core.config.YamlTree.ScalarKind;
+import org.hotlinemonitor.core.config.YamlTree.Sequence;
+import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.schedule.Cron;
+import org.hotlinemonitor.core.schedule.DayRule;
+import org.hotlinemonitor.core.schedule.Schedule;
+
+/**
+ * Loads the channel configuration from YAML. Every problem in the file is collected, each with its file,
+ * line, column and setting path, and reported together in one {@link ConfigException}.
+ *
+ * <p>The format (a public contract):
+ * <pre>{@code
+ * defaults:                         # optional
+ *   answerWithin: PT1H              # ISO-8601 duration, positive; built-in default PT1H
+ *   downAfter: 2                    # whole number >= 1; built-in default 2
+ *   zone: Asia/Seoul                # optional; without it every channel needs a zone
+ * allowedLateness: PT5M             # optional ISO-8601 duration >= 0
+ * channels:
+ *   - id: liaison-office            # [a-z0-9._-]{1,64}, unique
+ *     name: Inter-Korean liaison office line   # optional, defaults to the id
+ *     zone: Asia/Seoul              # IANA zone id
+ *     checks: ['09:00', '17:00']    # local times HH:mm or HH:mm:ss
+ *     days: [MON-FRI]               # optional, default every day: MON..SUN, MONDAY..SUNDAY, ranges
+ *     answerWithin: PT1H
+ *     downAfter: 2
+ *   - id: east-coast-military
+ *     cron: "0 9,16 * * *"          # instead of checks and days; see Cron
+ * }</pre>
+ *
+ * <p>Keys are strict: an unknown key is a problem, so a misspelt setting never silently falls back to its
+ * default. YAML anchors may be set but aliases and merge keys are refused (use {@code defaults}).
+ *
+ * <p>Thread-safety: the static methods are safe to call from any thread.
+ */
+public final class ConfigLoader {
+
+    /** The answer window when neither the channel nor {@code defaults} sets one. */
+    public static final Duration DEFAULT_ANSWER_WITHIN = Duration.ofHours(1);
+
+    /** Consecutive missed slots that make a channel DOWN when neither the channel nor {@code defaults} says. */
+    public static final int DEFAULT_DOWN_AFTER = 2;
+
+    private static final List<String> TOP_KEYS = List.of("defaults", "allowedLateness", "channels");
+    private static final List<String> DEFAULTS_KEYS = List.of("answerWithin", "downAfter", "zone");
+    private static final List<String> CHANNEL_KEYS =
+            List.of("id", "name", "zone", "checks", "days", "cron", "answerWithin", "downAfter");
+
+    /** Keys that are valid elsewhere, with the hint to give when they turn up in the wrong place. */
+    private static final Map<String, String> NOT_AT_TOP = hints(
+            "belongs under defaults or on a channel", "answerWithin", "downAfter", "zone");
+    private static final Map<String, String> NOT_IN_DEFAULTS = hints(
+            "cannot have a default; set it on each channel", "id", "name", "checks", "days", "cron");
+    private static final Map<String, String> NOT_IN_CHANNEL = hints(
+            "is a top-level setting, not a channel setting", "allowedLateness", "defaults", "channels");
+
+    private static final Pattern CHECK_TIME = Pattern.compile("([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?");
+
+    private final String source;
+    private final List<ConfigProblem> problems = new ArrayList<>();
+
+    private ConfigLoader(String source) {
+        this.source = source;
+    }
+
+    /**
+     * Reads and validates a UTF-8 configuration file. Problems name the file as {@code file.toString()}.
+     *
+     * @throws ConfigException with every problem found, including a file that cannot be read
+     */
+    public static MonitorConfig load(Path file) throws ConfigException {
+        String source = file.toString();
+        try (Reader yaml = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return load(source, yaml);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(source, 0, 0, "", cannotRead(e))));
+        }
+    }
+
+    /**
+     * Reads and validates a configuration. Does not close {@code yaml}.
+     *
+     * @param sourceName how problems name the source, usually a file name
+     * @throws ConfigException with every problem found
+     */
+    public static MonitorConfig load(String sourceName, Reader yaml) throws ConfigException {
+        Node root;
+        try {
+            root = YamlTree.read(yaml);
+        } catch (YamlTree.SyntaxError e) {
+            throw new ConfigException(List.of(new ConfigProblem(sourceName, e.line, e.column, "", e.getMessage())));
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(sourceName, 0, 0, "", cannotRead(e))));
+        }
+        return new ConfigLoader(sourceName).config(root);
+    }
+
+    private static String cannotRead(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof CharacterCodingException) {
+            return "not valid UTF-8 text";
+        }
+        return "cannot read: " + e;
+    }
+
+    // ---- the document ----
+
+    private MonitorConfig config(Node root) throws ConfigException {
+        if (root == null || isNull(root)) {
+            problems.add(new ConfigProblem(source, 1, 1, "", "the file is empty; it must list channels"));
+            throw failure();
+        }
+        if (!(root instanceof Mapping top)) {
+            problem(root, "", "expected a mapping with 'channels' at the top, was " + describe(root));
+            throw failure();
+        }
+        Map<String, Entry> keys = keys(top, "", TOP_KEYS, NOT_AT_TOP);
+        Defaults defaults = defaults(keys.get("defaults"));
+        Duration allowedLateness = allowedLateness(keys.get("allowedLateness"));
+        List<Channel> channels = channels(top, keys.get("channels"), defaults);
+        if (!problems.isEmpty()) {
+            throw failure();
+        }
+        return new MonitorConfig(channels, allowedLateness);
+    }
+
+    private ConfigException failure() {
+        List<ConfigProblem> inFileOrder = new ArrayList<>(problems);
+        inFileOrder.sort(Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
+        return new ConfigException(inFileOrder);
+    }
+
+    /**
+     * The settings a channel falls back to. A {@code null} answerWithin or downAfter, or a {@code null} zone
+     * that was given, is a broken default: it is reported once, not again for every channel that uses it.
+     */
+    private record Defaults(Duration answerWithin, Integer downAfter, ZoneId zone, boolean zoneGiven) {
+    }
+
+    private Defaults defaults(Entry entry) {
+        if (entry == null || isNull(entry.value())) { // "defaults:" with every line commented out is fine
+            return new Defaults(DEFAULT_ANSWER_WITHIN, DEFAULT_DOWN_AFTER, null, false);
+        }
+        if (!(entry.value() instanceof Mapping mapping)) {
+            problem(entry.value(), "defaults",
+                    "expected a mapping of default settings, was " + describe(entry.value()));
+            return new Defaults(null, null, null, true);
+        }
+        Map<String, Entry> keys = keys(mapping, "defaults", DEFAULTS_KEYS, NOT_IN_DEFAULTS);
+        Entry answerWithin = keys.get("answerWithin");
+        Entry downAfter = keys.get("downAfter");
+        Entry zone = keys.get("zone");
+        return new Defaults(
+                answerWithin == null ? DEFAULT_ANSWER_WITHIN : answerWithin(answerWithin, "defaults.answerWithin"),
+                downAfter == null ? Integer.valueOf(DEFAULT_DOWN_AFTER) : downAfter(downAfter, "defaults.downAfter"),
+                zone == null ? null : zone(zone, "defaults.zone"),
+                zone != null);
+    }
+
+    private Duration allowedLateness(Entry entry) {
+        if (entry == null) {
+            return null;
+        }
+        Duration lateness = duration(entry, "allowedLateness", "PT5M");
+        if (lateness != null && lateness.isNegative()) {
+            problem(entry.value(), "allowedLateness", "allowedLateness must not be negative, was " + lateness);
+            return null;
+        }
+        return lateness;
+    }
+
+    private List<Channel> channels(Mapping top, Entry entry, Defaults defaults) {
+        List<Channel> channels = new ArrayList<>();
+        if (entry == null) {
+            problem(top, "channels", "missing; the file must list at least one channel");
+            return channels;
+        }
+        if (!(entry.value() instanceof Sequence list)) {
+            problem(entry.value(), "channels", isNull(entry.value())
+                    ? "no channels listed; add at least one"
+                    : "expected a list of channels, was " + describe(entry.value()));
+            return channels;
+        }
+        if (list.items().isEmpty()) {
+            problem(list, "channels", "no channels listed; add at least one");
+            return channels;
+        }
+        Map<String, Integer> idLines = new HashMap<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            Channel channel = channel(list.items().get(i), "channels[" + i + "]", defaults, idLines);
+            if (channel != null) {
+                channels.add(channel);
+            }
+        }
+        return channels;
+    }
+
+    // ---- one channel ----
+
+    /** The channel, or {@code null} when anything about it is wrong (and reported). */
+    private Channel channel(Node node, String path, Defaults defaults, Map<String, Integer> idLines) {
+        if (!(node instanceof Mapping mapping)) {
+            problem(node, path, "expected a channel (a mapping with id, zone, checks...), was " + describe(node));
+            return null;
+        }
+        int problemsBefore = problems.size();
+        Map<String, Entry> keys = keys(mapping, path, CHANNEL_KEYS, NOT_IN_CHANNEL);
+
+        String id = id(keys.get("id"), mapping, path, idLines);
+        Entry nameEntry = keys.get("name");
+        String name = nameEntry == null ? null : string(nameEntry.value(), path + ".name", "a name");
+
+        Entry zoneEntry = keys.get("zone");
+        ZoneId zone;
+        if (zoneEntry != null) {
+            zone = zone(zoneEntry, path + ".zone");
+        } else {
+            zone = defaults.zone();
+            if (!defaults.zoneGiven()) {
+                problem(mapping, path + ".zone", "missing; set zone on the channel or in defaults");
+            }
+        }
+
+        Entry answerEntry = keys.get("answerWithin");
+        Duration answerWithin = answerEntry == null
+                ? defaults.answerWithin()
+                : answerWithin(answerEntry, path + ".answerWithin");
+        Entry downEntry = keys.get("downAfter");
+        Integer downAfter = downEntry == null ? defaults.downAfter() : downAfter(downEntry, path + ".downAfter");
+
+        Schedule schedule = schedule(keys, mapping, path, zone);
+
+        // A broken default leaves a null here without a problem of this channel's own (see Defaults).
+        if (problems.size() > problemsBefore || id == null || schedule == null || answerWithin == null
+                || downAfter == null) {
+            return null;
+        }
+        try {
+            return new Channel(id, name, schedule, answerWithin, downAfter);
+        } catch (IllegalArgumentException e) { // every rule is checked above; this keeps a gap from escaping
+            problem(mapping, path, e.getMessage());
+            return null;
+        }
+    }
+
+    private String id(Entry entry, Mapping channel, String path, Map<String, Integer> idLines) {
+        String field = path + ".id";
+        if (entry == null) {
+            problem(channel, field, "missing; every channel needs an id");
+            return null;
+        }
+        String id = string(entry.value(), field, "an id");
+        if (id == null) {
+            return null;
+        }
+        if (!Channel.ID.matcher(id).matches()) {
+            problem(entry.value(), field, "bad id '" + id + "': use 1 to 64 of a-z, 0-9, '.', '_' and '-'");
+            return null;
+        }
+        Integer firstLine = idLines.putIfAbsent(id, entry.value().line());
+        if (firstLine != null) {
+            problem(entry.value(), field, "duplicate id '" + id + "', first used at line " + firstLine);
+            return null;
+        }
+        return id;
+    }
+
+    /**
+     * The schedule from {@code cron}, or from {@code checks} and {@code days}; {@code null} when something is
+     * wrong. Checks what it can even when the zone is unknown, so that one run reports everything.
+     */
+    private Schedule schedule(Map<String, Entry> keys, Mapping channel, String path, ZoneId zone) {
+        Entry cron = keys.get("cron");
+        Entry checks = keys.get("checks");
+        Entry days = keys.get("days");
+        if (cron != null) {
+            if (checks != null) {
+                problem(cron, path + ".cron", "cannot be combined with checks; use either checks (and days) or cron");
+            }
+            if (days != null) {
+                problem(days, path + ".days", "cannot be combined with cron; put the days in the cron expression");
+            }
+            String expression = string(cron.value(), path + ".cron", "a cron expression like \"0 9 * * *\"");
+            if (expression == null) {
+                return null;
+            }
+            try {
+                Schedule schedule = Cron.parse(expression, zone == null ? ZoneOffset.UTC : zone);
+                return zone == null ? null : schedule;
+            } catch (IllegalArgumentException e) {
+                problem(cron.value(), path + ".cron", e.getMessage());
+                return null;
+            }
+        }
+        if (checks == null) {
+            if (days != null) {
+                problem(channel, path + ".checks", "missing; days needs check times");
+            } else {
+                problem(channel, path, "no schedule: give checks (and optionally days) or cron");
+            }
+            return null;
+        }
+        TreeSet<LocalTime> times = checkTimes(checks.value(), path + ".checks");
+        Set<DayOfWeek> weekdays = days == null ? EnumSet.allOf(DayOfWeek.class) : days(days.value(), path + ".days");
+        if (times == null || weekdays == null || zone == null) {
+            return null;
+        }
+        String timesText = times.stream().map(LocalTime::toString).collect(Collectors.joining(","));
+        if (weekdays.size() == 7) {
+            return Schedule.of(zone, times, DayRule.everyDay(), "checks " + timesText + " every day");
+        }
+        return Schedule.of(zone, times, DayRule.daysOfWeek(weekdays),
+                "checks " + timesText + " on " + daysText(weekdays));
+    }
+
+    private TreeSet<LocalTime> checkTimes(Node node, String path) {
+        if (!(node instanceof Sequence list)) {
+            problem(node, path, "expected a list of check times like ['09:00', '17:00'], was " + describe(node));
+            return null;
+        }
+        if (list.items().isEmpty()) {
+            problem(list, path, "no check times listed; add at least one, like ['09:00']");
+            return null;
+        }
+        TreeSet<LocalTime> times = new TreeSet<>();
+        boolean ok = true;
+        for (int i = 0; i < list.items().size(); i++) {
+            Node item = list.items().get(i);
+            String field = path + "[" + i + "]";
+            String text = string(item, field, "a check time HH:mm");
+            if (text == null) {
+                ok = false;
+                continue;
+            }
+            Matcher m = CHECK_TIME.matcher(text);
+            if (!m.matches()) {
+                problem(item, field,
+                        "bad check time '" + text + "', expected HH:mm or HH:mm:ss from 00:00 to 23:59:59");
+                ok = false;
+                continue;
+            }
+            LocalTime time = LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                    m.group(3) == null ? 0 : Integer.parseInt(m.group(3)));
+            if (!times.add(time)) {
+                problem(item, field, "duplicate check time " + time);
+                ok = false;
+            }
+        }
+        return ok ? times : null;
+    }
+
+    private Set<DayOfWeek> days(Node node, String path) {
+        if (!(node instanceof Sequence list)) {
+            problem(node, path, "expected a list of days like [MON-FRI] or [MON, WED], was " + describe(node));
+            return null;
+        }
+        if (list.items().isEmpty()) {
+            problem(list, path, "no days listed; add at least one, or leave days out for every day");
+            return null;
+        }
+        EnumSet<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+        boolean ok = true;
+        for (int i = 0; i < list.items().size(); i++) {
+            Node item = list.items().get(i);
+            String field = path + "[" + i + "]";
+            String text = string(item, field, "a day like MON or a range like MON-FRI");
+            List<DayOfWeek> itemDays = text == null ? null : dayItem(item, field, text);
+            if (itemDays == null) {
+                ok = false;
+                continue;
+            }
+            for (DayOfWeek day : itemDays) {
+                if (!days.add(day)) {
+                    problem(item, field, "day " + abbreviation(day) + " is listed more than once");
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        return ok ? days : null;
+    }
+
+    /** The days of one item of {@code days}: a day, or a range within MON..SUN. */
+    private List<DayOfWeek> dayItem(Node item, String field, String text) {
+        String[] ends = text.split("-", -1);
+        if (ends.length > 2) {
+            problem(item, field, "bad day range '" + text + "', expected a range like MON-FRI");
+            return null;
+        }
+        DayOfWeek first = dayName(ends[0]);
+        DayOfWeek last = ends.length == 2 ? dayName(ends[1]) : first;
+        if (first == null || last == null) {
+            String bad = first == null ? ends[0].strip() : ends[1].strip();
+            problem(item, field, "unknown day '" + bad + "', expected MON..SUN or MONDAY..SUNDAY");
+            return null;
+        }
+        if (first.compareTo(last) > 0) {
+            problem(item, field, "day range '" + text + "' runs backwards; weeks run MON..SUN, so write it as "
+                    + abbreviation(first) + "-SUN, MON" + (last == DayOfWeek.MONDAY ? "" : "-" + abbreviation(last)));
+            return null;
+        }
+        List<DayOfWeek> days = new ArrayList<>();
+        for (DayOfWeek d = first; ; d = d.plus(1)) {
+            days.add(d);
+            if (d == last) {
+                return days;
+            }
+        }
+    }
+
+    private static DayOfWeek dayName(String text) {
+        String upper = text.strip().toUpperCase(Locale.ROOT);
+        for (DayOfWeek day : DayOfWeek.values()) {
+            if (day.name().equals(upper) || abbreviation(day).equals(upper)) {
+                return day;
+            }
+        }
+        return null;
+    }
+
+    private static String abbreviation(DayOfWeek day) {
+        return day.name().substring(0, 3);
+    }
+
+    /** Days as runs: MON-FRI, or MON,WED,FRI, or SAT,SUN; a run of three or more becomes a range. */
+    private static String daysText(Set<DayOfWeek> days) {
+        List<String> parts = new ArrayList<>();
+        DayOfWeek[] all = DayOfWeek.values();
+        int i = 0;
+        while (i < all.length) {
+            if (!days.contains(all[i])) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j + 1 < all.length && days.contains(all[j + 1])) {
+                j++;
+            }
+            if (j - i >= 2) {
+                parts.add(abbreviation(all[i]) + "-" + abbreviation(all[j]));
+            } else {
+                for (int k = i; k <= j; k++) {
+                    parts.add(abbreviation(all[k]));
+                }
+            }
+            i = j + 1;
+        }
+        return String.join(",", parts);
+    }
+
+    // ---- values ----
+
+    private ZoneId zone(Entry entry, String path) {
+        String text = string(entry.value(), path, "a time zone like Asia/Seoul");
+        if (text == null) {
+            return null;
+        }
+        Set<String> known = ZoneId.getAvailableZoneIds();
+        if (!known.contains(text)) {
+            String suggestion = didYouMean(text, known);
+            problem(entry.value(), path, "unknown time zone '" + text + "'"
+                    + (suggestion.isEmpty() ? "; use an IANA zone id like Asia/Seoul" : suggestion));
+            return null;
+        }
+        return ZoneId.of(text);
+    }
+
+    private Duration answerWithin(Entry entry, String path) {
+        Duration window = duration(entry, path, "PT1H");
+        if (window != null && (window.isNegative() || window.isZero())) {
+            problem(entry.value(), path, "answerWithin must be positive, was " + window);
+            return null;
+        }
+        return window;
+    }
+
+    private Duration duration(Entry entry, String path, String example) {
+        String text = string(entry.value(), path, "an ISO-8601 duration like " + example);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            problem(entry.value(), path, "bad duration '" + text + "', expected ISO-8601 like " + example
+                    + " (PT30M, PT1H30M, P1D)");
+            return null;
+        }
+    }
+
+    private Integer downAfter(Entry entry, String path) {
+        Node value = entry.value();
+        if (!(value instanceof Scalar scalar) || scalar.kind() != ScalarKind.INTEGER) {
+            problem(value, path, "downAfter must be a whole number, was " + describe(value));
+            return null;
+        }
+        if (scalar.integer().signum() <= 0) {
+            problem(value, path, "downAfter must be at least 1, was " + scalar.integer());
+            return null;
+        }
+        if (scalar.integer().bitLength() > 31) {
+            problem(value, path, "downAfter is too large: " + scalar.integer());
+            return null;
+        }
+        return scalar.integer().intValueExact();
+    }
+
+    /**
+     * The text of a scalar as written; numbers and YAML 1.1 booleans are text too (an id of 2024, a name
+     * of NO). {@code null}, with a problem, for anything else.
+     */
+    private String string(Node node, String path, String expected) {
+        if (node instanceof Scalar scalar && scalar.kind() != ScalarKind.NULL && scalar.kind() != ScalarKind.ALIAS) {
+            return scalar.text();
+        }
+        problem(node, path, "expected " + expected + ", was " + describe(node));
+        return null;
+    }
+
+    // ---- keys ----
+
+    /**
+     * The entries of a mapping by key, first occurrence of each; reports unknown and repeated keys.
+     *
+     * @param misplaced keys that are valid elsewhere, with a hint saying where
+     */
+    private Map<String, Entry> keys(Mapping mapping, String path, List<String> allowed, Map<String, String> misplaced) {
+        Map<String, Entry> keys = new LinkedHashMap<>();
+        for (Entry entry : mapping.entries()) {
+            String key = entry.key();
+            String field = path.isEmpty() ? key : path + "." + key;
+            if (!allowed.contains(key)) {
+                String message;
+                if (key.equals("<<")) {
+                    message = "YAML merge keys (<<) are not supported; use defaults";
+                } else if (misplaced.containsKey(key)) {
+                    message = "'" + key + "' " + misplaced.get(key);
+                } else {
+                    String suggestion = didYouMean(key, allowed);
+                    message = "unknown key '" + key + "'" + (suggestion.isEmpty()
+                            ? "; expected one of " + String.join(", ", allowed)
+                            : suggestion);
+                }
+                problem(entry, field, message);
+            } else if (keys.containsKey(key)) {
+                problem(entry, field, "duplicate key '" + key + "', first at line " + keys.get(key).line());
+            } else {
+                keys.put(key, entry);
+            }
+        }
+        return keys;
+    }
+
+    private static Map<String, String> hints(String hint, String... keys) {
+        Map<String, String> hints = new HashMap<>();
+        for (String key : keys) {
+            hints.put(key, hint);
+        }
+        return Map.copyOf(hints);
+    }
+
+    /** {@code " (did you mean 'x'?)"} for the closest candidate within two edits, ignoring case; else "". */
+    private static String didYouMean(String word, Collection<String> candidates) {
+        String lower = word.toLowerCase(Locale.ROOT);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : candidates) {
+            int distance = editDistance(lower, candidate.toLowerCase(Locale.ROOT));
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        // Two edits turn most three-letter words into each other: require the word to be longer than that.
+        return best != null && bestDistance <= Math.min(2, lower.length() / 3)
+                ? " (did you mean '" + best + "'?)"
+                : "";
+    }
+
+    /** Levenshtein distance. */
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    // ---- problems ----
+
+    private void problem(Node node, String field, String message) {
+        problems.add(new ConfigProblem(source, node.line(), node.column(), field, message));
+    }
+
+    private void problem(Entry entry, String field, String message) {
+        problems.add(new ConfigProblem(source, entry.line(), entry.column(), field, message));
+    }
+
+    private static boolean isNull(Node node) {
+        return node instanceof Scalar scalar && scalar.kind() == ScalarKind.NULL;
+    }
+
+    /** A node for "expected X, was ...". */
+    private static String describe(Node node) {
+        if (node instanceof Mapping) {
+            return "a mapping";
+        }
+        if (node instanceof Sequence) {
+            return "a list";
+        }
+        Scalar scalar = (Scalar) node;
+        return switch (scalar.kind()) {
+            case STRING -> "'" + scalar.text() + "'";
+            case INTEGER, DECIMAL, BOOLEAN -> scalar.text();
+            case NULL -> "empty";
+            case ALIAS -> "an alias (*" + scalar.text() + "); YAML aliases are not supported";
+        };
+    }
+}

@@ -1,0 +1,218 @@
+package org.hotlinemonitor.core.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.io.IOException;
+import java.io.Reader;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A YAML document read into a small tree whose nodes remember where they start (1-based line and column),
+ * so that the loader can point at the exact spot of every problem. Jackson's own tree forgets locations.
+ */
+final class YamlTree {
+
+    /**
+     * Thread-safe once built. The caller owns the reader, so the parser must not close it. An empty value
+     * ({@code key:}) must read as null, not as an empty string: {@code new YAMLFactory()} does that by
+     * default but {@code YAMLFactory.builder()} (2.20) starts with the feature off, so say it.
+     */
+    private static final YAMLFactory YAML = YAMLFactory.builder()
+            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+            .build();
+
+    /** SnakeYAML's "in 'reader', line 4, column 3:" (1-based), under each part of its message. */
+    private static final Pattern MARK = Pattern.compile("\\s*in '[^']*', line (\\d+), column (\\d+):?");
+
+    private YamlTree() {
+    }
+
+    /** A node and where it starts. */
+    sealed interface Node permits Mapping, Sequence, Scalar {
+        int line();
+
+        int column();
+    }
+
+    /** A mapping, keys in file order; duplicate keys are kept so that the loader can report them. */
+    record Mapping(List<Entry> entries, int line, int column) implements Node {
+    }
+
+    /** One key of a mapping, located at the key. */
+    record Entry(String key, int line, int column, Node value) {
+    }
+
+    record Sequence(List<Node> items, int line, int column) implements Node {
+    }
+
+    /**
+     * A scalar with its text as written (so {@code NO} stays {@code NO}, not YAML 1.1's false).
+     *
+     * @param integer the value, for {@link ScalarKind#INTEGER} only (YAML's 0x10, 1_000 and +2 included)
+     */
+    record Scalar(ScalarKind kind, String text, BigInteger integer, int line, int column) implements Node {
+    }
+
+    enum ScalarKind {
+        STRING, INTEGER, DECIMAL, BOOLEAN, NULL,
+        /** A YAML alias ({@code *name}); {@code text} is the anchor's name. Aliases are not resolved. */
+        ALIAS
+    }
+
+    /** A YAML syntax error, or a second document in the stream. */
+    static final class SyntaxError extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        final int line;
+        final int column;
+
+        SyntaxError(int line, int column, String message) {
+            super(message);
+            this.line = line;
+            this.column = column;
+        }
+    }
+
+    /**
+     * Reads one YAML document. Does not close {@code yaml}: whoever opened it does.
+     *
+     * @return the document's root, or {@code null} for an empty document (nothing, or only comments)
+     * @throws SyntaxError on malformed YAML or a second document
+     * @throws IOException when {@code yaml} cannot be read
+     */
+    static Node read(Reader yaml) throws IOException, SyntaxError {
+        try (JsonParser parser = YAML.createParser(yaml)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return null;
+            }
+            Node root = node(parser, first);
+            if (parser.nextToken() != null) {
+                JsonLocation at = parser.currentTokenLocation();
+                throw new SyntaxError(at.getLineNr(), at.getColumnNr(),
+                        "a second YAML document starts here; put everything in one document");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            IOException readFailure = readFailure(e);
+            if (readFailure != null) {
+                throw readFailure;
+            }
+            throw syntaxError(e);
+        }
+    }
+
+    /** SnakeYAML wraps a reader's failure (bad UTF-8, say) as a parse error; that is no syntax error. */
+    private static IOException readFailure(JsonProcessingException e) {
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException io && !(cause instanceof JsonProcessingException)) {
+                return io;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A syntax error located at SnakeYAML's problem mark, the last mark in its message. Jackson's own
+     * location is where the last good token ended, which can be a line early (an unclosed {@code [} is
+     * noticed at the next line's {@code -}), so it is only the fallback.
+     *
+     * <p>SnakeYAML's message spans several lines: an optional context ("while parsing a flow sequence") and
+     * the problem, each followed by its mark and a snippet with a caret. The result keeps the words on one
+     * line, with the context's mark in parentheses: the problem's mark is the location.
+     */
+    private static SyntaxError syntaxError(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        int line = at == null ? 0 : Math.max(at.getLineNr(), 0);
+        int column = at == null ? 0 : Math.max(at.getColumnNr(), 0);
+        String original = e.getOriginalMessage();
+        if (original == null) {
+            return new SyntaxError(line, column, "YAML syntax error: " + e.getClass().getSimpleName());
+        }
+        List<String> texts = new ArrayList<>();
+        List<Matcher> marks = new ArrayList<>(); // marks.get(i): the mark of texts.get(i), or null
+        for (String text : original.lines().toList()) {
+            Matcher mark = MARK.matcher(text);
+            if (mark.matches() && !texts.isEmpty()) {
+                marks.set(texts.size() - 1, mark);
+            } else if (!text.isBlank() && !Character.isWhitespace(text.charAt(0))) { // not a snippet or caret
+                texts.add(text.strip());
+                marks.add(null);
+            }
+        }
+        int located = -1;
+        for (int i = 0; i < texts.size(); i++) {
+            if (marks.get(i) != null) {
+                located = i;
+            }
+        }
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            Matcher mark = marks.get(i);
+            if (i == located) {
+                line = Integer.parseInt(mark.group(1));
+                column = Integer.parseInt(mark.group(2));
+                parts.add(texts.get(i));
+            } else {
+                String where = mark == null ? "" : " (line " + mark.group(1) + ", column " + mark.group(2) + ")";
+                parts.add(texts.get(i) + where);
+            }
+        }
+        return new SyntaxError(line, column, "YAML syntax error: " + String.join("; ", parts));
+    }
+
+    private static Node node(JsonParser parser, JsonToken token) throws IOException, SyntaxError {
+        JsonLocation at = parser.currentTokenLocation();
+        int line = at.getLineNr();
+        int column = at.getColumnNr();
+        return switch (token) {
+            case START_OBJECT -> {
+                List<Entry> entries = new ArrayList<>();
+                for (JsonToken t = next(parser); t != JsonToken.END_OBJECT; t = next(parser)) {
+                    JsonLocation keyAt = parser.currentTokenLocation();
+                    String key = parser.currentName();
+                    Node value = node(parser, next(parser));
+                    entries.add(new Entry(key, keyAt.getLineNr(), keyAt.getColumnNr(), value));
+                }
+                yield new Mapping(List.copyOf(entries), line, column);
+            }
+            case START_ARRAY -> {
+                List<Node> items = new ArrayList<>();
+                for (JsonToken t = next(parser); t != JsonToken.END_ARRAY; t = next(parser)) {
+                    items.add(node(parser, t));
+                }
+                yield new Sequence(List.copyOf(items), line, column);
+            }
+            case VALUE_STRING -> {
+                boolean alias = parser instanceof YAMLParser yaml && yaml.isCurrentAlias();
+                yield new Scalar(alias ? ScalarKind.ALIAS : ScalarKind.STRING, parser.getText(), null, line, column);
+            }
+            case VALUE_NUMBER_INT ->
+                    new Scalar(ScalarKind.INTEGER, parser.getText(), parser.getBigIntegerValue(), line, column);
+            case VALUE_NUMBER_FLOAT -> new Scalar(ScalarKind.DECIMAL, parser.getText(), null, line, column);
+            case VALUE_TRUE, VALUE_FALSE -> new Scalar(ScalarKind.BOOLEAN, parser.getText(), null, line, column);
+            case VALUE_NULL -> new Scalar(ScalarKind.NULL, parser.getText(), null, line, column);
+            // Binary (!!binary) and the like: no setting in a channel file is one, so they fail as strings.
+            default -> new Scalar(ScalarKind.STRING, parser.getText(), null, line, column);
+        };
+    }
+
+    private static JsonToken next(JsonParser parser) throws IOException, SyntaxError {
+        JsonToken token = parser.nextToken();
+        if (token == null) { // SnakeYAML reports truncation itself; this is a safety net
+            JsonLocation at = parser.currentLocation();
+            throw new SyntaxError(at.getLineNr(), at.getColumnNr(), "YAML syntax error: unexpected end of file");
+        }
+        return token;
+    }
+}
