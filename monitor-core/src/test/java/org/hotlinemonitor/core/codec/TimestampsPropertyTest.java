@@ -1,7 +1,9 @@
 package org.hotlinemonitor.core.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -52,6 +54,28 @@ class TimestampsPropertyTest {
                 + truncatedNanos(instant.getNano(), fractionDigits) / 1_000_000);
     }
 
+    @Property(tries = 5000)
+    void acceptsExactlyTheDatesAndTimesThatExist(@ForAll("years") int year,
+                                                @ForAll @IntRange(min = 0, max = 13) int month,
+                                                @ForAll("days") int day,
+                                                @ForAll @IntRange(min = 0, max = 24) int hour,
+                                                @ForAll @IntRange(min = 0, max = 60) int minute,
+                                                @ForAll @IntRange(min = 0, max = 60) int second) {
+        String text = String.format("%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day, hour, minute, second);
+        Long expected;
+        try {
+            expected = LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC).toEpochMilli();
+        } catch (DateTimeException e) {
+            expected = null;
+        }
+        if (expected == null) {
+            assertThatThrownBy(() -> Timestamps.parseMillis(text)).as(text)
+                    .isInstanceOf(TimestampFormatException.class).hasMessageContaining("out of range");
+        } else {
+            assertThat(Timestamps.parseMillis(text)).as(text).isEqualTo(expected);
+        }
+    }
+
     @Property(tries = 2000)
     void formatAgreesWithInstantToString(@ForAll @LongRange(min = -62_167_219_200_000L * 2,
             max = 253_402_300_800_000L * 2) long millis) {
@@ -68,6 +92,20 @@ class TimestampsPropertyTest {
     @Property(tries = 2000)
     void parseInvertsFormat(@ForAll @LongRange(min = -62_167_219_200_000L, max = 253_402_300_799_999L) long millis) {
         assertThat(Timestamps.parseMillis(Timestamps.format(millis))).isEqualTo(millis);
+    }
+
+    /** Any four-digit year, often one where the leap-year rule has an exception. */
+    @Provide
+    Arbitrary<Integer> years() {
+        return Arbitraries.oneOf(Arbitraries.integers().between(0, 9999),
+                Arbitraries.of(0, 1600, 1900, 2000, 2023, 2024, 2100, 2400, 9999),
+                Arbitraries.integers().between(0, 99).map(c -> c * 100));
+    }
+
+    /** Any day number from 0 to 32, often one at the end of a month. */
+    @Provide
+    Arbitrary<Integer> days() {
+        return Arbitraries.oneOf(Arbitraries.integers().between(0, 32), Arbitraries.integers().between(28, 32));
     }
 
     @Provide
