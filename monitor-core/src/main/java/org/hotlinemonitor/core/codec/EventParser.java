@@ -8,6 +8,9 @@ import static org.hotlinemonitor.core.codec.EventFields.SLOT;
 import static org.hotlinemonitor.core.codec.EventFields.SOURCE;
 import static org.hotlinemonitor.core.codec.EventFields.TS;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -66,6 +69,37 @@ public final class EventParser {
     /** Container kinds on the stack of {@link #skipValue()}. */
     private static final byte OBJECT = 1;
     private static final byte ARRAY = 2;
+
+    /** Reads eight bytes of a {@code byte[]} as one little-endian long: the first byte is the lowest. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** The known field names with their closing quote, as {@link #LONGS} reads them, and masks to compare them. */
+    private static final long CHANNEL_KEY = word("channel\"");
+    private static final long KIND_KEY = word("kind\"");
+    private static final long TS_KEY = word("ts\"");
+    private static final long SLOT_KEY = word("slot\"");
+    private static final long ID_KEY = word("id\"");
+    private static final long SOURCE_KEY = word("source\"");
+    private static final long NOTE_KEY = word("note\"");
+    private static final long MASK_3 = 0xFF_FFFFL;
+    private static final long MASK_5 = 0xFF_FFFF_FFFFL;
+    private static final long MASK_7 = 0xFF_FFFF_FFFF_FFFFL;
+
+    /** The kind names with their closing quote as two words (the second masked), for the same trick. */
+    private static final long[] KIND_WORDS = new long[EventFields.KINDS.length * 2];
+    private static final long[] KIND_MASKS = new long[EventFields.KINDS.length];
+
+    static {
+        for (int i = 0; i < EventFields.KINDS.length; i++) {
+            String quoted = EventFields.KINDS[i].name() + '"';
+            if (quoted.length() <= 8 || quoted.length() > 16) {
+                throw new AssertionError("kind names are expected to be 8 to 15 characters: " + quoted);
+            }
+            KIND_WORDS[2 * i] = word(quoted.substring(0, 8));
+            KIND_WORDS[2 * i + 1] = word(quoted.substring(8));
+            KIND_MASKS[i] = -1L >>> (64 - 8 * (quoted.length() - 8));
+        }
+    }
 
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
@@ -225,6 +259,22 @@ public final class EventParser {
         if (peek() != '"') {
             throw syntax(pos, "expected a field name in double quotes");
         }
+        if (pos + 9 <= end) {
+            // Fast path: a known name written plainly, compared with its closing quote as one word.
+            long w = (long) LONGS.get(buf, pos + 1);
+            int field = w == CHANNEL_KEY ? F_CHANNEL
+                    : (w & MASK_5) == KIND_KEY ? F_KIND
+                    : (w & MASK_3) == TS_KEY ? F_TS
+                    : (w & MASK_5) == SLOT_KEY ? F_SLOT
+                    : (w & MASK_3) == ID_KEY ? F_ID
+                    : (w & MASK_7) == SOURCE_KEY ? F_SOURCE
+                    : (w & MASK_5) == NOTE_KEY ? F_NOTE
+                    : -1;
+            if (field >= 0) {
+                pos += FIELD_NAMES[field].length() + 2;
+                return field;
+            }
+        }
         scanString();
         if ((strFlags & ESCAPED) != 0) {
             return Arrays.asList(FIELD_NAMES).indexOf(decodeString());
@@ -257,6 +307,15 @@ public final class EventParser {
             default:
                 return -1;
         }
+    }
+
+    /** Up to eight ASCII characters as {@link #LONGS} would read them from a byte array. */
+    private static long word(String ascii) {
+        long w = 0;
+        for (int i = ascii.length() - 1; i >= 0; i--) {
+            w = w << 8 | ascii.charAt(i);
+        }
+        return w;
     }
 
     /** True when the bytes at {@code s} spell the ASCII {@code name} (the length is checked by the caller). */
@@ -294,6 +353,22 @@ public final class EventParser {
             throw wrongType(F_KIND, "a string");
         }
         int start = pos;
+        int s = pos + 1;
+        if (s + 16 <= buf.length) {
+            // Fast path: compare two words with each name and its closing quote. The words may reach past
+            // the line, but a match counts only when its closing quote is inside the line.
+            long w0 = (long) LONGS.get(buf, s);
+            long w1 = (long) LONGS.get(buf, s + 8);
+            for (int i = 0; i < KIND_MASKS.length; i++) {
+                if (w0 == KIND_WORDS[2 * i] && (w1 & KIND_MASKS[i]) == KIND_WORDS[2 * i + 1]) {
+                    int quote = s + EventFields.KIND_NAMES[i].length;
+                    if (quote < end) {
+                        pos = quote + 1;
+                        return EventFields.KINDS[i];
+                    }
+                }
+            }
+        }
         scanString();
         if ((strFlags & ESCAPED) == 0) {
             int len = strEnd - strStart;
@@ -318,6 +393,17 @@ public final class EventParser {
         byte c = peek();
         int start = pos;
         if (c == '"') {
+            // Fast path: the canonical forms, whose closing quote is 20 or 24 bytes on. Every byte before
+            // it must be a digit or separator for parseCanonical to accept, so there is no escape to miss.
+            int s = pos + 1;
+            int len = s + 20 < end && buf[s + 20] == '"' ? 20 : s + 24 < end && buf[s + 24] == '"' ? 24 : 0;
+            if (len != 0) {
+                long millis = Timestamps.parseCanonical(buf, s, len);
+                if (millis != Timestamps.NOT_CANONICAL) {
+                    pos = s + len + 1;
+                    return millis;
+                }
+            }
             scanString();
             String name = FIELD_NAMES[field];
             if ((strFlags & ESCAPED) == 0) {
@@ -420,7 +506,7 @@ public final class EventParser {
     private void skipWhitespace() {
         while (pos < end) {
             byte c = buf[pos];
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            if (c > ' ' || (c != ' ' && c != '\t' && c != '\n' && c != '\r')) {
                 return;
             }
             pos++;
@@ -464,6 +550,15 @@ public final class EventParser {
         int flags = 0;
         strStart = p;
         for (;;) {
+            // Eight bytes at a time while none is special: a quote, a backslash, a control or non-ASCII byte.
+            while (p + 8 <= end) {
+                long special = specialBytes((long) LONGS.get(buf, p));
+                if (special != 0) {
+                    p += Long.numberOfTrailingZeros(special) >>> 3; // the first special byte
+                    break;
+                }
+                p += 8;
+            }
             if (p >= end) {
                 throw syntax(p, null);
             }
@@ -487,6 +582,20 @@ public final class EventParser {
         strEnd = p;
         strFlags = flags;
         pos = p + 1;
+    }
+
+    /**
+     * The high bit of each byte of {@code w} that is a quote, a backslash, below 0x20 or above 0x7F, give
+     * or take false alarms above the first such byte (borrows carry upward); zero when there is none.
+     * The lowest bit set is always exact, which is all {@link #scanString()} uses.
+     */
+    private static long specialBytes(long w) {
+        long quote = w ^ 0x2222_2222_2222_2222L;
+        long backslash = w ^ 0x5C5C_5C5C_5C5C_5C5CL;
+        long zeroInQuote = (quote - 0x0101_0101_0101_0101L) & ~quote;
+        long zeroInBackslash = (backslash - 0x0101_0101_0101_0101L) & ~backslash;
+        long control = w - 0x2020_2020_2020_2020L; // a byte below 0x20 borrows into its own high bit
+        return (zeroInQuote | zeroInBackslash | control | w) & 0x8080_8080_8080_8080L;
     }
 
     /** Checks the escape whose backslash is at {@code p}; returns the position after it. */

@@ -1,5 +1,8 @@
 package org.hotlinemonitor.core.codec;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -14,6 +17,8 @@ import java.util.Arrays;
  * <p>Thread-safety: none; one per parser.
  */
 final class StringCache {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int maxEntries;
     private final int maxKeyLength;
@@ -33,11 +38,7 @@ final class StringCache {
         if (len > maxKeyLength) {
             return decode(buf, off, len, ascii);
         }
-        int h = 1;
-        for (int i = off, end = off + len; i < end; i++) {
-            h = 31 * h + buf[i];
-        }
-        h ^= h >>> 16;
+        int h = hash(buf, off, len);
         int mask = keys.length - 1;
         for (int slot = h & mask; ; slot = (slot + 1) & mask) {
             byte[] key = keys[slot];
@@ -53,10 +54,43 @@ final class StringCache {
                 }
                 return s;
             }
-            if (hashes[slot] == h && Arrays.equals(key, 0, key.length, buf, off, off + len)) {
+            if (hashes[slot] == h && key.length == len && sameBytes(key, buf, off, len)) {
                 return values[slot];
             }
         }
+    }
+
+    /**
+     * Whether {@code key} equals {@code buf[off, off + len)}, whose length is that of {@code key}:
+     * eight bytes at a time, which for ids this short beats {@code Arrays.equals} and its call.
+     */
+    private static boolean sameBytes(byte[] key, byte[] buf, int off, int len) {
+        int i = 0;
+        for (; i + 8 <= len; i += 8) {
+            if ((long) LONGS.get(key, i) != (long) LONGS.get(buf, off + i)) {
+                return false;
+            }
+        }
+        for (; i < len; i++) {
+            if (key[i] != buf[off + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A hash of the bytes, eight at a time. */
+    private static int hash(byte[] buf, int off, int len) {
+        long h = len;
+        int i = off;
+        int end = off + len;
+        for (; i + 8 <= end; i += 8) {
+            h = (h ^ (long) LONGS.get(buf, i)) * 0x9E37_79B9_7F4A_7C15L;
+        }
+        for (; i < end; i++) {
+            h = (h ^ buf[i]) * 0x9E37_79B9_7F4A_7C15L;
+        }
+        return (int) (h ^ (h >>> 32)); // the high half of a product is the well-mixed half
     }
 
     int size() {

@@ -296,6 +296,22 @@ class EventParserTest {
     }
 
     @Test
+    void everyTruncationIsAnErrorEvenWhenTheBufferGoesOn() {
+        // The fast paths read whole words, which may reach past the line into the rest of the buffer;
+        // none of them may take a byte past the line's end as part of the line.
+        String line = "{" + CH + "," + KIND + ",\"ts\":\"2023-04-06T08:00:41.500Z\"," + SLOT
+                + ",\"id\":\"e-1\",\"source\":\"scheduler\",\"note\":\"n\"}";
+        byte[] bytes = (line + line).getBytes(StandardCharsets.US_ASCII);
+        for (int len = 0; len < line.length(); len++) {
+            int cut = len;
+            assertThatThrownBy(() -> parser.parse(bytes, 0, cut)).as("cut at %d", cut)
+                    .isInstanceOf(EventFormatException.class)
+                    .hasMessageMatching(cut == 0 ? "empty line" : "malformed JSON at column \\d+: unexpected end of line"
+                            + "|malformed JSON at column \\d+: expected ',' or '}'|field 'ts': bad timestamp .*");
+        }
+    }
+
+    @Test
     void invalidUtf8BecomesReplacementCharacters() throws Exception {
         byte[] head = ("{\"channel\":\"a").getBytes(StandardCharsets.US_ASCII);
         byte[] mid = ("\"," + KIND + "," + TS + ",\"note\":\"x").getBytes(StandardCharsets.US_ASCII);
