@@ -122,6 +122,12 @@ public final class EventParser {
 
     private byte[] stack = new byte[16];
 
+    // The hour of the last canonical timestamp: its text "YYYY-MM-DDTHH" as read by LONGS (the second
+    // word masked to five bytes) and its first epoch millisecond. The initial words match no digits.
+    private long hourPrefix0 = -1;
+    private long hourPrefix1 = -1;
+    private long hourMillis;
+
     /**
      * Parses the event in {@code line[off, off + len)}, UTF-8 without the line terminator.
      *
@@ -398,7 +404,7 @@ public final class EventParser {
             int s = pos + 1;
             int len = s + 20 < end && buf[s + 20] == '"' ? 20 : s + 24 < end && buf[s + 24] == '"' ? 24 : 0;
             if (len != 0) {
-                long millis = Timestamps.parseCanonical(buf, s, len);
+                long millis = parseCanonicalTime(s, len);
                 if (millis != Timestamps.NOT_CANONICAL) {
                     pos = s + len + 1;
                     return millis;
@@ -425,6 +431,51 @@ public final class EventParser {
             return readEpochMillis(field);
         }
         throw wrongType(field, "an ISO-8601 string or an integer (epoch milliseconds)");
+    }
+
+    /**
+     * {@link Timestamps#parseCanonical} with a memo of the last hour: a log's events come in time
+     * order, mostly many to an hour, so when the text starts with the same {@code YYYY-MM-DDTHH} as the
+     * last canonical timestamp, only the minutes, seconds and fraction are left to read. Returns
+     * {@link Timestamps#NOT_CANONICAL} for anything it does not accept, for the general path to explain.
+     */
+    private long parseCanonicalTime(int s, int len) {
+        long prefix0 = (long) LONGS.get(buf, s);
+        long prefix1 = (long) LONGS.get(buf, s + 8) & MASK_5;
+        if (prefix0 == hourPrefix0 && prefix1 == hourPrefix1) {
+            if (buf[s + 13] != ':' || buf[s + 16] != ':' || buf[s + len - 1] != 'Z') {
+                return Timestamps.NOT_CANONICAL;
+            }
+            int m0 = buf[s + 14] - '0';
+            int m1 = buf[s + 15] - '0';
+            int s0 = buf[s + 17] - '0';
+            int s1 = buf[s + 18] - '0';
+            int f0 = 0;
+            int f1 = 0;
+            int f2 = 0;
+            if (len == 24) {
+                if (buf[s + 19] != '.') {
+                    return Timestamps.NOT_CANONICAL;
+                }
+                f0 = buf[s + 20] - '0';
+                f1 = buf[s + 21] - '0';
+                f2 = buf[s + 22] - '0';
+            }
+            // A byte that is not a digit makes d or 9 - d negative; minutes and seconds stop at 59.
+            int all = m0 | m1 | s0 | s1 | f0 | f1 | f2 | (5 - m0) | (9 - m1) | (5 - s0) | (9 - s1) | (9 - f0)
+                    | (9 - f1) | (9 - f2);
+            if (all < 0) {
+                return Timestamps.NOT_CANONICAL;
+            }
+            return hourMillis + ((m0 * 10 + m1) * 60 + s0 * 10 + s1) * 1000L + f0 * 100 + f1 * 10 + f2;
+        }
+        long millis = Timestamps.parseCanonical(buf, s, len);
+        if (millis != Timestamps.NOT_CANONICAL) {
+            hourPrefix0 = prefix0;
+            hourPrefix1 = prefix1;
+            hourMillis = Math.floorDiv(millis, 3_600_000L) * 3_600_000L;
+        }
+        return millis;
     }
 
     private long readEpochMillis(int field) throws EventFormatException {

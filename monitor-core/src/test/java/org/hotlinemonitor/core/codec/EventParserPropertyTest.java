@@ -55,6 +55,35 @@ class EventParserPropertyTest {
         assertThat(reading.event()).as(reading.problem()).isEqualTo(event);
     }
 
+    @Property(tries = 300)
+    void timestampsCloseTogetherParseAsAlone(@ForAll("seeds") long seed) {
+        // One parser for a run of nearby timestamps, as in a log, some of them broken: each must come
+        // out as Timestamps would read it alone (which the other properties hold to java.time).
+        Random random = new Random(seed);
+        long millis = random.nextLong() % 7_258_118_400_000L;
+        for (int i = 0; i < 50; i++) {
+            millis += random.nextInt(4) == 0 ? random.nextInt(7_200_000) - 3_600_000 : random.nextInt(60_000);
+            StringBuilder text = new StringBuilder(Timestamps.format(millis));
+            if (random.nextInt(5) == 0) {
+                text.setCharAt(13 + random.nextInt(text.length() - 13),
+                        "0123456789:.Z6a".charAt(random.nextInt(15)));
+            }
+            String line = "{\"kind\":\"HEARTBEAT\",\"ts\":\"" + text + "\"}";
+            Long alone;
+            try {
+                alone = Timestamps.parseMillis(text.toString());
+            } catch (TimestampFormatException e) {
+                alone = null;
+            }
+            try {
+                long parsed = parser.parse(line).ts().toEpochMilli();
+                assertThat(parsed).as(text.toString()).isEqualTo(alone);
+            } catch (EventFormatException e) {
+                assertThat(alone).as("%s: %s", text, e.getMessage()).isNull();
+            }
+        }
+    }
+
     // ---- (b) the parser agrees with Jackson on what Jackson writes --------------------------------------
 
     @Property(tries = 2000)

@@ -312,6 +312,38 @@ class EventParserTest {
     }
 
     @Test
+    void timestampsInTheHourOfThePreviousOneAreCheckedAsFully() throws Exception {
+        String head = "{" + CH + "," + KIND + ",\"ts\":\"";
+        String[][] cases = {
+            {"2023-04-06T08:00:41Z", "2023-04-06T08:00:41Z"},
+            {"2023-04-06T08:59:59.999Z", "2023-04-06T08:59:59.999Z"},
+            {"2023-04-06T08:00:00Z", "2023-04-06T08:00:00Z"},
+            {"2023-04-06T08:60:00Z", "minute 60 out of range"},
+            {"2023-04-06T08:00:60Z", "second 60 out of range"},
+            {"2023-04-06T08:0a:00Z", "expected digit at position 15, found 'a'"},
+            {"2023-04-06T08:00:00z", "2023-04-06T08:00:00Z"},
+            {"2023-04-06T08:00:00X", "expected zone ('Z' or an offset like +09:00) at position 19, found 'X'"},
+            {"2023-04-06T08:00-00Z", "expected ':' at position 16, found '-'"},
+            {"2023-04-06T08:00:00,123Z", "expected zone"},
+            {"2023-04-06T08:00:00.12aZ", "expected zone"},
+            {"2023-04-06T08:30:00+01:00", "2023-04-06T07:30:00Z"},
+            {"2023-04-06T08:30:00.5Z", "2023-04-06T08:30:00.500Z"},
+            {"2023-04-07T08:30:00Z", "2023-04-07T08:30:00Z"},
+            {"2023-04-06T08:30:00Z", "2023-04-06T08:30:00Z"},
+            {"1969-12-31T23:59:59.999Z", "1969-12-31T23:59:59.999Z"},
+            {"1969-12-31T23:00:00.001Z", "1969-12-31T23:00:00.001Z"},
+        };
+        for (String[] c : cases) {
+            String line = head + c[0] + "\"}";
+            if (c[1].startsWith("1") || c[1].startsWith("2")) {
+                assertThat(parser.parse(line).ts()).as(c[0]).isEqualTo(Instant.parse(c[1]));
+            } else {
+                assertThatThrownBy(() -> parser.parse(line)).as(c[0]).hasMessageContaining(c[1]);
+            }
+        }
+    }
+
+    @Test
     void invalidUtf8BecomesReplacementCharacters() throws Exception {
         byte[] head = ("{\"channel\":\"a").getBytes(StandardCharsets.US_ASCII);
         byte[] mid = ("\"," + KIND + "," + TS + ",\"note\":\"x").getBytes(StandardCharsets.US_ASCII);
