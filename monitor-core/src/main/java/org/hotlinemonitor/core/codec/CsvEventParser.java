@@ -224,7 +224,8 @@ public final class CsvEventParser {
                     i++;
                 }
                 if (i < n && line.charAt(i) != ',') {
-                    throw new EventFormatException("expected ',' after the closing quote of a quoted cell", null, i + 1);
+                    throw new EventFormatException("expected ',' after the closing quote of a quoted cell", null,
+                            i + 1);
                 }
                 cells.add(new Cell(sb.toString(), start, start + 1, verbatim));
             } else {
