@@ -140,9 +140,11 @@ public final class EventParser {
     private long hourMillis;
 
     /**
-     * Parses the event in {@code line[off, off + len)}, UTF-8 without the line terminator.
+     * Parses the event in {@code line[off, off + len)}, UTF-8 without the line terminator. The parser
+     * keeps no reference to {@code line} after it returns.
      *
-     * @throws EventFormatException if the bytes are not a valid event; its column counts from {@code off}
+     * @throws EventFormatException      if the bytes are not a valid event; its column counts from {@code off}
+     * @throws IndexOutOfBoundsException if the range is not inside {@code line}
      */
     public CallEvent parse(byte[] line, int off, int len) throws EventFormatException {
         Objects.checkFromIndexSize(off, len, line.length);
@@ -158,7 +160,8 @@ public final class EventParser {
     }
 
     /**
-     * Parses the event in {@code line}, without the line terminator.
+     * Parses the event in {@code line}, without the line terminator. The line is encoded as UTF-8
+     * first (an unpaired surrogate becomes {@code ?}, as {@link String#getBytes} makes it).
      *
      * @throws EventFormatException if it is not a valid event; the column counts UTF-8 bytes
      */

@@ -259,7 +259,7 @@ public final class Timestamps {
     /** Writes the text for a four-digit-year instant into {@code out}; returns its length (20 or 24). */
     private static int write(char[] out, long epochMillis) {
         long days = Math.floorDiv(epochMillis, MILLIS_PER_DAY);
-        int msOfDay = (int) Math.floorMod(epochMillis, MILLIS_PER_DAY);
+        int msOfDay = Math.floorMod(epochMillis, MILLIS_PER_DAY);
 
         // Civil date from days since 1970-01-01 (H. Hinnant's algorithm, eras of 400 years).
         long z = days + 719_468;
