@@ -45,6 +45,7 @@ final class StringCache {
             if (key == null) {
                 String s = decode(buf, off, len, ascii);
                 if (size < maxEntries) {
+                    s = s.intern(); // the same instance as the configuration's channel id: identity compares
                     keys[slot] = Arrays.copyOfRange(buf, off, off + len);
                     values[slot] = s;
                     hashes[slot] = h;

@@ -18,16 +18,26 @@ import java.util.Objects;
  *                    any answer ends it)
  * @param streakSince the first missed slot of the current streak, or {@link #NONE} when {@code streak == 0}
  * @param lastAnswer  the latest ANSWERED event time seen, or {@link #NONE}
- * @param open        slots not yet decided that have seen events, ascending by slot
+ * @param openSlot    the earliest undecided slot that has seen events, or {@link #NONE}; with
+ *                    {@code openFlags} and {@code openFirstAnswer} it is that slot's record, kept inline
+ *                    because it is almost always the only one
+ * @param openFlags   its {@code OpenSlot.SEEN_*} bits
+ * @param openFirstAnswer its earliest answer, or {@link #NONE}
+ * @param moreOpen    later undecided slots that have seen events (overlapping windows, early calls),
+ *                    ascending; usually empty
  */
 public record ChannelState(long watermark, long cursor, ChannelStatus status, int streak, long streakSince,
-                           long lastAnswer, List<OpenSlot> open) {
+                           long lastAnswer, long openSlot, int openFlags, long openFirstAnswer,
+                           List<OpenSlot> moreOpen) {
 
     public static final long NONE = Long.MIN_VALUE;
 
     public ChannelState {
         Objects.requireNonNull(status, "status");
-        open = List.copyOf(open);
+        moreOpen = List.copyOf(moreOpen);
+        if (openSlot == NONE && !moreOpen.isEmpty()) {
+            throw new IllegalArgumentException("moreOpen without openSlot");
+        }
         if (streak < 0) {
             throw new IllegalArgumentException("streak must not be negative, was " + streak);
         }
@@ -38,7 +48,7 @@ public record ChannelState(long watermark, long cursor, ChannelStatus status, in
 
     /** The state of a channel first seen at {@code start}, whose first undecided slot is {@code cursor}. */
     public static ChannelState initial(long start, long cursor) {
-        return new ChannelState(start, cursor, ChannelStatus.UNKNOWN, 0, NONE, NONE, List.of());
+        return new ChannelState(start, cursor, ChannelStatus.UNKNOWN, 0, NONE, NONE, NONE, 0, NONE, List.of());
     }
 
     public boolean down() {
@@ -60,7 +70,23 @@ public record ChannelState(long watermark, long cursor, ChannelStatus status, in
         return cursor == NONE ? null : Instant.ofEpochMilli(cursor);
     }
 
+    /** The undecided slots that have seen events, ascending. */
+    public List<OpenSlot> open() {
+        if (openSlot == NONE) {
+            return List.of();
+        }
+        OpenSlot first = new OpenSlot(openSlot, openFlags, openFirstAnswer);
+        if (moreOpen.isEmpty()) {
+            return List.of(first);
+        }
+        List<OpenSlot> all = new java.util.ArrayList<>(moreOpen.size() + 1);
+        all.add(first);
+        all.addAll(moreOpen);
+        return List.copyOf(all);
+    }
+
     ChannelState withWatermark(long t) {
-        return new ChannelState(t, cursor, status, streak, streakSince, lastAnswer, open);
+        return new ChannelState(t, cursor, status, streak, streakSince, lastAnswer, openSlot, openFlags,
+                openFirstAnswer, moreOpen);
     }
 }

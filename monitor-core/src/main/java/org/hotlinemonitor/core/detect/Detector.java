@@ -90,12 +90,16 @@ public final class Detector {
             return Step.unchanged(state.withWatermark(to), EventOutcome.TIME_ONLY);
         }
         Work w = new Work(state);
+        advance(w, to);
+        return w.step(EventOutcome.TIME_ONLY);
+    }
+
+    private void advance(Work w, long to) {
         while (w.cursor != NONE && w.cursor + answerWithin < to) {
             decide(w, w.cursor);
             w.cursor = schedule.firstAfter(w.cursor);
         }
-        w.watermark = to;
-        return w.step(EventOutcome.TIME_ONLY);
+        w.watermark = Math.max(w.watermark, to);
     }
 
     /** Applies one event, first advancing time to the event's time. */
@@ -111,6 +115,15 @@ public final class Detector {
         if (invalid != null) {
             return Step.unchanged(state, invalid);
         }
+        return applyValidated(state, event);
+    }
+
+    /** {@link #onEvent} for an event that already passed {@link #validate} (at or after the watermark, not a heartbeat). */
+    Step applyValidated(ChannelState state, CallEvent event) {
+        long ts = event.ts().toEpochMilli();
+        if (ts < state.watermark()) {
+            return Step.unchanged(state, EventOutcome.LATE);
+        }
         long target;
         EventOutcome outcome;
         if (event.slot() != null) {
@@ -125,10 +138,8 @@ public final class Detector {
             outcome = inWindow ? EventOutcome.APPLIED : EventOutcome.UNSCHEDULED;
         }
 
-        Step advanced = advance(state, ts);
-        Work w = new Work(advanced.state());
-        w.alerts.addAll(advanced.alerts());
-        w.verdicts.addAll(advanced.verdicts());
+        Work w = new Work(state);
+        advance(w, ts);
         if (target != NONE && target >= w.cursor) {
             w.record(target, flag(event.kind()), event.kind() == EventKind.ANSWERED ? ts : OpenSlot.NONE);
         } else if (target != NONE) {
@@ -164,35 +175,35 @@ public final class Detector {
         Instant slotAt = Instant.ofEpochMilli(slot);
         Instant deadline = Instant.ofEpochMilli(slot + answerWithin);
         if (seen != null && seen.has(OpenSlot.SEEN_ANSWER)) {
-            w.verdicts.add(new SlotVerdict(id, slotAt, deadline, Verdict.ANSWERED, null,
+            w.verdict(new SlotVerdict(id, slotAt, deadline, Verdict.ANSWERED, null,
                     Instant.ofEpochMilli(seen.firstAnswer())));
             w.endStreak();
         } else if (seen != null) {
             MissCause cause = seen.has(OpenSlot.SEEN_FAULT) ? MissCause.LINE_FAULT : MissCause.NO_ANSWER;
-            w.verdicts.add(new SlotVerdict(id, slotAt, deadline, Verdict.MISSED, cause, null));
+            w.verdict(new SlotVerdict(id, slotAt, deadline, Verdict.MISSED, cause, null));
             w.streak++;
             if (w.streak == 1) {
                 w.streakSince = slot;
             }
             if (w.status != ChannelStatus.DOWN) {
-                w.alerts.add(Alert.slotMissed(id, slotAt, deadline, cause));
+                w.alert(Alert.slotMissed(id, slotAt, deadline, cause));
                 if (w.streak >= downAfter) {
                     w.status = ChannelStatus.DOWN;
-                    w.alerts.add(Alert.channelDown(id, Instant.ofEpochMilli(w.streakSince), deadline, w.streak));
+                    w.alert(Alert.channelDown(id, Instant.ofEpochMilli(w.streakSince), deadline, w.streak));
                 } else {
                     w.status = ChannelStatus.MISSED;
                 }
             }
         } else {
-            w.verdicts.add(new SlotVerdict(id, slotAt, deadline, Verdict.NOT_PLACED, null, null));
-            w.alerts.add(Alert.callNotPlaced(id, slotAt, deadline));
+            w.verdict(new SlotVerdict(id, slotAt, deadline, Verdict.NOT_PLACED, null, null));
+            w.alert(Alert.callNotPlaced(id, slotAt, deadline));
         }
     }
 
     private void answered(Work w, long ts) {
         w.lastAnswer = Math.max(w.lastAnswer, ts);
         if (w.status == ChannelStatus.DOWN) {
-            w.alerts.add(Alert.channelRestored(id, Instant.ofEpochMilli(w.streakSince), Instant.ofEpochMilli(ts),
+            w.alert(Alert.channelRestored(id, Instant.ofEpochMilli(w.streakSince), Instant.ofEpochMilli(ts),
                     w.streak));
         }
         w.endStreak();
@@ -216,10 +227,12 @@ public final class Detector {
         int streak;
         long streakSince;
         long lastAnswer;
-        List<OpenSlot> open;
-        boolean openCopied;
-        final List<Alert> alerts = new ArrayList<>(2);
-        final List<SlotVerdict> verdicts = new ArrayList<>(2);
+        long openSlot;
+        int openFlags;
+        long openFirstAnswer;
+        List<OpenSlot> moreOpen;
+        List<Alert> alerts = List.of();
+        List<SlotVerdict> verdicts = List.of();
 
         Work(ChannelState s) {
             watermark = s.watermark();
@@ -228,7 +241,24 @@ public final class Detector {
             streak = s.streak();
             streakSince = s.streakSince();
             lastAnswer = s.lastAnswer();
-            open = s.open();
+            openSlot = s.openSlot();
+            openFlags = s.openFlags();
+            openFirstAnswer = s.openFirstAnswer();
+            moreOpen = s.moreOpen();
+        }
+
+        void alert(Alert a) {
+            if (alerts.isEmpty()) {
+                alerts = new ArrayList<>(2);
+            }
+            alerts.add(a);
+        }
+
+        void verdict(SlotVerdict v) {
+            if (verdicts.isEmpty()) {
+                verdicts = new ArrayList<>(2);
+            }
+            verdicts.add(v);
         }
 
         void endStreak() {
@@ -239,41 +269,61 @@ public final class Detector {
 
         /** Removes and returns the record of {@code slot}, or null when it saw nothing. */
         OpenSlot take(long slot) {
-            if (open.isEmpty() || open.get(0).slot() != slot) {
-                return null; // entries are ascending and never below the cursor
+            if (openSlot != slot) {
+                return null; // records are ascending and never below the cursor
             }
-            mutableOpen();
-            return open.remove(0);
+            OpenSlot taken = new OpenSlot(openSlot, openFlags, openFirstAnswer);
+            if (moreOpen.isEmpty()) {
+                openSlot = NONE;
+                openFlags = 0;
+                openFirstAnswer = NONE;
+            } else {
+                OpenSlot next = moreOpen.get(0);
+                openSlot = next.slot();
+                openFlags = next.flags();
+                openFirstAnswer = next.firstAnswer();
+                moreOpen = List.copyOf(moreOpen.subList(1, moreOpen.size()));
+            }
+            return taken;
         }
 
         void record(long slot, int flag, long answerAt) {
-            mutableOpen();
+            if (openSlot == NONE || openSlot == slot) { // the common case: one slot in its window
+                openSlot = slot;
+                openFlags |= flag;
+                openFirstAnswer = earlier(openFirstAnswer, answerAt);
+                return;
+            }
+            List<OpenSlot> all = new ArrayList<>(moreOpen.size() + 2);
+            all.add(new OpenSlot(openSlot, openFlags, openFirstAnswer));
+            all.addAll(moreOpen);
             int i = 0;
-            while (i < open.size() && open.get(i).slot() < slot) {
+            while (i < all.size() && all.get(i).slot() < slot) {
                 i++;
             }
-            if (i < open.size() && open.get(i).slot() == slot) {
-                OpenSlot old = open.get(i);
-                long first = old.firstAnswer();
-                if (answerAt != OpenSlot.NONE && (first == OpenSlot.NONE || answerAt < first)) {
-                    first = answerAt;
-                }
-                open.set(i, new OpenSlot(slot, old.flags() | flag, first));
+            if (i < all.size() && all.get(i).slot() == slot) {
+                OpenSlot old = all.get(i);
+                all.set(i, new OpenSlot(slot, old.flags() | flag, earlier(old.firstAnswer(), answerAt)));
             } else {
-                open.add(i, new OpenSlot(slot, flag, answerAt));
+                all.add(i, new OpenSlot(slot, flag, answerAt));
             }
+            OpenSlot first = all.get(0);
+            openSlot = first.slot();
+            openFlags = first.flags();
+            openFirstAnswer = first.firstAnswer();
+            moreOpen = List.copyOf(all.subList(1, all.size()));
         }
 
-        private void mutableOpen() {
-            if (!openCopied) {
-                open = new ArrayList<>(open);
-                openCopied = true;
+        private static long earlier(long a, long b) {
+            if (a == NONE) {
+                return b;
             }
+            return b == NONE ? a : Math.min(a, b);
         }
 
         Step step(EventOutcome outcome) {
             ChannelState s = new ChannelState(watermark, cursor, status, streak, streakSince, lastAnswer,
-                    open.isEmpty() ? List.of() : open);
+                    openSlot, openFlags, openFirstAnswer, moreOpen);
             return new Step(s, alerts, verdicts, outcome);
         }
     }

@@ -4,14 +4,14 @@ import static org.hotlinemonitor.core.detect.ChannelState.NONE;
 
 import java.time.Instant;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
+import java.util.List;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.ChannelIndex;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
 
@@ -35,22 +35,22 @@ public final class Monitor {
         }
     }
 
-    private final Map<String, Lane> lanes = new HashMap<>();
-    private final Map<String, Lane> ordered = new LinkedHashMap<>();
-    private final PriorityQueue<Lane> due = new PriorityQueue<>((a, b) -> {
-        int c = Long.compare(a.nextDeadline, b.nextDeadline);
-        return c != 0 ? c : a.id.compareTo(b.id);
-    });
+    private final ChannelIndex index;
+    private final Lane[] lanes;
+    private final DeadlineHeap due;
     private final Listener listener;
     private long watermark = NONE;
 
     public Monitor(MonitorConfig config, Listener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
-        for (Channel c : config.channels()) {
-            Lane lane = new Lane(new Detector(c));
-            lanes.put(c.id(), lane);
-            ordered.put(c.id(), lane);
+        List<String> byId = config.channels().stream().map(Channel::id).sorted().toList();
+        this.index = new ChannelIndex(config.channels());
+        this.lanes = new Lane[config.channels().size()];
+        for (int i = 0; i < lanes.length; i++) {
+            Channel c = config.channels().get(i);
+            lanes[i] = new Lane(new Detector(c), Collections.binarySearch(byId, c.id()));
         }
+        this.due = new DeadlineHeap(config.channels().size());
     }
 
     /** True once {@link #start} has run. */
@@ -64,7 +64,7 @@ public final class Monitor {
             throw new IllegalStateException("already started at " + Instant.ofEpochMilli(watermark));
         }
         watermark = start.toEpochMilli();
-        for (Lane lane : ordered.values()) {
+        for (Lane lane : lanes) {
             lane.state = lane.detector.initial(start);
             lane.schedule();
         }
@@ -80,6 +80,15 @@ public final class Monitor {
      * {@link EventOutcome#LATE} and changes nothing. Starts the monitor at the event's time if needed.
      */
     public EventOutcome accept(CallEvent event) {
+        EventOutcome invalid = validate(event);
+        return invalid != null ? invalid : acceptValidated(event);
+    }
+
+    /**
+     * {@link #accept} for an event that already passed {@link #validate} (replay validates events on
+     * arrival, before they wait in the reorder buffer, and must not pay for it twice).
+     */
+    public EventOutcome acceptValidated(CallEvent event) {
         long ts = event.ts().toEpochMilli();
         if (!started()) {
             start(event.ts());
@@ -87,18 +96,12 @@ public final class Monitor {
         if (ts < watermark) {
             return EventOutcome.LATE;
         }
-        Lane lane = null;
-        if (event.channel() != null) {
-            lane = lanes.get(event.channel());
-            if (lane == null && event.kind() != EventKind.HEARTBEAT) {
-                return EventOutcome.UNKNOWN_CHANNEL;
-            }
-        }
+        Lane lane = event.kind() == EventKind.HEARTBEAT ? null : lane(event.channel());
         advanceTo(ts);
         if (lane == null) {
             return EventOutcome.TIME_ONLY;
         }
-        Step step = lane.detector.onEvent(lane.state, event);
+        Step step = lane.detector.applyValidated(lane.state, event);
         if (!step.outcome().rejected()) {
             boolean reschedule = step.state().cursor() != lane.state.cursor();
             if (reschedule) {
@@ -121,7 +124,7 @@ public final class Monitor {
         if (event.kind() == EventKind.HEARTBEAT) {
             return null;
         }
-        Lane lane = lanes.get(event.channel());
+        Lane lane = lane(event.channel());
         return lane == null ? EventOutcome.UNKNOWN_CHANNEL : lane.detector.validate(event);
     }
 
@@ -154,17 +157,24 @@ public final class Monitor {
     }
 
     private void emit(Step step) {
-        for (SlotVerdict v : step.verdicts()) {
-            listener.onVerdict(v);
+        List<SlotVerdict> verdicts = step.verdicts();
+        for (int i = 0, n = verdicts.size(); i < n; i++) {
+            listener.onVerdict(verdicts.get(i));
         }
-        for (Alert a : step.alerts()) {
-            listener.onAlert(a);
+        List<Alert> alerts = step.alerts();
+        for (int i = 0, n = alerts.size(); i < n; i++) {
+            listener.onAlert(alerts.get(i));
         }
     }
 
     /** The current state of a channel, or {@code null} if unknown or not started. */
+    private Lane lane(String channel) {
+        int i = index.indexOf(channel);
+        return i < 0 ? null : lanes[i];
+    }
+
     public ChannelState state(String channel) {
-        Lane lane = lanes.get(channel);
+        Lane lane = lane(channel);
         return lane == null ? null : lane.state;
     }
 
@@ -174,25 +184,31 @@ public final class Monitor {
      */
     public Map<String, ChannelState> states() {
         Map<String, ChannelState> out = new LinkedHashMap<>();
-        ordered.forEach((id, lane) -> out.put(id, lane.state));
+        for (Lane lane : lanes) {
+            out.put(lane.id, lane.state);
+        }
         return Collections.unmodifiableMap(out);
     }
 
     /** The channel configuration behind a channel id, or {@code null}. */
     public Channel channel(String id) {
-        Lane lane = lanes.get(id);
+        Lane lane = lane(id);
         return lane == null ? null : lane.detector.channel();
     }
 
     private final class Lane {
         final Detector detector;
         final String id;
+        /** The channel id's position in id order: the tie-break between equal deadlines. */
+        final int rank;
         ChannelState state;
         long nextDeadline = NONE;
+        int heapIndex = -1;
 
-        Lane(Detector detector) {
+        Lane(Detector detector, int rank) {
             this.detector = detector;
             this.id = detector.channel().id();
+            this.rank = rank;
         }
 
         void schedule() {
@@ -200,6 +216,105 @@ public final class Monitor {
             if (nextDeadline != NONE) {
                 due.add(this);
             }
+        }
+    }
+
+    /**
+     * Lanes by (next deadline, rank): a binary heap whose keys sit in flat arrays next to the lanes, so
+     * that comparisons never touch the (scattered) lane objects; removal by index.
+     */
+    private static final class DeadlineHeap {
+        private Lane[] heap;
+        private long[] deadlines;
+        private int[] ranks;
+        private int size;
+
+        DeadlineHeap(int capacity) {
+            int c = Math.max(16, capacity);
+            heap = new Lane[c];
+            deadlines = new long[c];
+            ranks = new int[c];
+        }
+
+        Lane peek() {
+            return size == 0 ? null : heap[0];
+        }
+
+        void add(Lane lane) {
+            if (size == heap.length) {
+                heap = java.util.Arrays.copyOf(heap, size * 2);
+                deadlines = java.util.Arrays.copyOf(deadlines, size * 2);
+                ranks = java.util.Arrays.copyOf(ranks, size * 2);
+            }
+            up(size++, lane, lane.nextDeadline, lane.rank);
+        }
+
+        Lane poll() {
+            Lane top = heap[0];
+            removeAt(0);
+            return top;
+        }
+
+        void remove(Lane lane) {
+            if (lane.heapIndex >= 0) {
+                removeAt(lane.heapIndex);
+            }
+        }
+
+        private void removeAt(int i) {
+            heap[i].heapIndex = -1;
+            int last = --size;
+            Lane moved = heap[last];
+            long d = deadlines[last];
+            int r = ranks[last];
+            heap[last] = null;
+            if (i < last) {
+                down(i, moved, d, r);
+                if (moved.heapIndex == i) {
+                    up(i, moved, d, r);
+                }
+            }
+        }
+
+        private static boolean less(long d1, int r1, long d2, int r2) {
+            return d1 < d2 || (d1 == d2 && r1 < r2);
+        }
+
+        private void up(int i, Lane x, long d, int r) {
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                if (!less(d, r, deadlines[parent], ranks[parent])) {
+                    break;
+                }
+                place(i, heap[parent], deadlines[parent], ranks[parent]);
+                i = parent;
+            }
+            place(i, x, d, r);
+        }
+
+        private void down(int i, Lane x, long d, int r) {
+            while (true) {
+                int child = 2 * i + 1;
+                if (child >= size) {
+                    break;
+                }
+                if (child + 1 < size && less(deadlines[child + 1], ranks[child + 1], deadlines[child], ranks[child])) {
+                    child++;
+                }
+                if (!less(deadlines[child], ranks[child], d, r)) {
+                    break;
+                }
+                place(i, heap[child], deadlines[child], ranks[child]);
+                i = child;
+            }
+            place(i, x, d, r);
+        }
+
+        private void place(int i, Lane x, long d, int r) {
+            heap[i] = x;
+            deadlines[i] = d;
+            ranks[i] = r;
+            x.heapIndex = i;
         }
     }
 }

@@ -28,6 +28,11 @@ public record SlotVerdict(String channel, Instant slot, Instant deadline, Verdic
 
     /** Time from the slot to its first answer, or {@code null} when not answered. */
     public Duration answerLatency() {
-        return firstAnswer == null ? null : Duration.between(slot, firstAnswer);
+        return firstAnswer == null ? null : Duration.ofMillis(answerLatencyMillis());
+    }
+
+    /** {@link #answerLatency()} in milliseconds, or -1 when not answered. */
+    public long answerLatencyMillis() {
+        return firstAnswer == null ? -1 : firstAnswer.toEpochMilli() - slot.toEpochMilli();
     }
 }

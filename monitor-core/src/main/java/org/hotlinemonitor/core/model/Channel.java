@@ -25,6 +25,7 @@ public record Channel(String id, String name, Schedule schedule, Duration answer
         if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException("id must match [a-z0-9._-]{1,64}, was '" + id + "'");
         }
+        id = id.intern(); // one String per id: lookups on the hot path compare by identity first
         name = name == null || name.isBlank() ? id : name;
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(answerWithin, "answerWithin");

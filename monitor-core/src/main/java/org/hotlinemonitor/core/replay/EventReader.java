@@ -102,6 +102,19 @@ public final class EventReader implements AutoCloseable {
         return lines.text();
     }
 
+    /** The current record's bytes are {@code lineBuffer()[lineStart(), lineStart() + lineLength())}, valid until {@link #next}. */
+    byte[] lineBuffer() {
+        return lines.buffer();
+    }
+
+    int lineStart() {
+        return lines.lineStart();
+    }
+
+    int lineLength() {
+        return lines.lineLength();
+    }
+
     /** Raw (possibly compressed) bytes read so far, for progress. */
     public long bytesRead() {
         return raw.count;

@@ -36,14 +36,13 @@ public final class Replay {
         }
     }
 
-    /** Told how far the replay has got, every {@link #PROGRESS_EVERY} records and at the end of each input. */
+    /** Told how far the replay has got, after each batch of records read. */
     public interface Progress {
         void update(String input, long bytesRead, long bytesTotal, long lines);
 
         Progress NONE = (input, read, total, lines) -> { };
     }
 
-    static final int PROGRESS_EVERY = 1 << 16;
 
     private final Options options;
     private final Consumer<Alert> alerts;
@@ -84,36 +83,44 @@ public final class Replay {
         return report;
     }
 
+    /** Every channel's detector state (after {@link #run}: at the end of the replay). */
+    public java.util.Map<String, org.hotlinemonitor.core.detect.ChannelState> states() {
+        return driver.states();
+    }
+
     private void read(LogInput input, InputStream stdin) throws IOException, BadInputException {
         report.input(input.name());
         long total = input.size();
-        try (EventReader reader = new EventReader(input, stdin)) {
-            while (reader.next()) {
-                if (++records % PROGRESS_EVERY == 0) {
-                    progress.update(input.name(), reader.bytesRead(), total, records);
+        try (ReadAhead ahead = new ReadAhead(input, stdin, driver::check)) {
+            ReadAhead.Batch batch;
+            while ((batch = ahead.next()) != null) {
+                for (int i = 0; i < batch.size; i++) {
+                    report.line();
+                    Rejection refused = batch.rejections[i];
+                    if (refused == null) {
+                        refused = driver.offerChecked(batch.events[i]);
+                    }
+                    if (refused != null) {
+                        reject(input, batch.lines[i], batch.text(i), refused);
+                    } else {
+                        report.event();
+                    }
                 }
-                report.line();
-                Rejection refused = reader.rejection();
-                if (refused == null) {
-                    refused = driver.offer(reader.event());
-                }
-                if (refused != null) {
-                    reject(input, reader, refused);
-                } else {
-                    report.event();
-                }
+                records += batch.size;
+                progress.update(input.name(), batch.bytesRead, total, records);
+                ahead.recycle(batch);
             }
-            progress.update(input.name(), reader.bytesRead(), total, records);
         } catch (IOException e) {
             throw new IOException("cannot read " + input.name() + ": " + e.getMessage(), e);
+        } catch (java.io.UncheckedIOException e) {
+            throw new IOException(e.getMessage(), e.getCause());
         }
     }
 
-    private void reject(LogInput input, EventReader reader, Rejection r) throws BadInputException {
+    private void reject(LogInput input, long line, String raw, Rejection r) throws BadInputException {
         String message = r.field() != null && !r.message().startsWith("field '")
                 ? "field '" + r.field() + "': " + r.message() : r.message();
-        RejectRecord record = new RejectRecord(input.name(), reader.lineNumber(), r.reason(), r.field(), message,
-                reader.lineText());
+        RejectRecord record = new RejectRecord(input.name(), line, r.reason(), r.field(), message, raw);
         report.rejected(r);
         rejects.accept(record);
         if (options.strict()) {

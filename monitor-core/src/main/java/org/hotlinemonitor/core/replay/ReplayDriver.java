@@ -31,7 +31,7 @@ public final class ReplayDriver {
     private final Monitor.Listener listener;
     private final Instant until;
     private final long untilMillis;
-    private final Map<EventOutcome, Long> outcomes = new EnumMap<>(EventOutcome.class);
+    private final long[] outcomes = new long[EventOutcome.values().length];
     private long newest = Long.MIN_VALUE;
     private Instant first;
     private boolean finished;
@@ -61,17 +61,31 @@ public final class ReplayDriver {
 
     /** Takes the next input event. Returns {@code null} when it was taken, else why it was refused. */
     public Rejection offer(CallEvent event) {
+        Rejection invalid = check(event);
+        return invalid != null ? invalid : offerChecked(event);
+    }
+
+    /**
+     * Checks what can be checked of an event without the replay's state: it is not after {@code until},
+     * its channel is configured, and a slot it names is valid. Returns the rejection, or {@code null}.
+     *
+     * <p>Thread-safe, and may run on another thread than {@link #offerChecked} (the reading thread
+     * checks while the replay thread applies).
+     */
+    public Rejection check(CallEvent event) {
+        if (event.ts().toEpochMilli() > untilMillis) {
+            return new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + event.ts() + " is after --until " + until);
+        }
+        EventOutcome invalid = monitor.validate(event);
+        return invalid == null ? null : rejection(invalid, event);
+    }
+
+    /** {@link #offer} for an event that passed {@link #check}. */
+    public Rejection offerChecked(CallEvent event) {
         if (finished) {
             throw new IllegalStateException("replay already finished");
         }
         long ts = event.ts().toEpochMilli();
-        if (ts > untilMillis) {
-            return new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + event.ts() + " is after --until " + until);
-        }
-        EventOutcome invalid = monitor.validate(event);
-        if (invalid != null) {
-            return rejection(invalid, event);
-        }
         if (!buffer.offer(event)) {
             return new Rejection(Rejection.LATE, "ts", "event at " + event.ts() + " arrived after the watermark "
                     + Instant.ofEpochMilli(buffer.watermark()) + " (allowed lateness exceeded); verdicts before it are final");
@@ -82,9 +96,9 @@ public final class ReplayDriver {
         if (ts > newest) {
             newest = ts;
             buffer.release(this::apply);
-            long w = buffer.watermark();
-            if (monitor.started() && w > monitor.watermark().toEpochMilli()) {
-                monitor.advanceTo(Instant.ofEpochMilli(w));
+            long released = buffer.releasedUntil();
+            if (monitor.started() && released > monitor.watermark().toEpochMilli()) {
+                monitor.advanceTo(Instant.ofEpochMilli(released));
             }
         }
         return null;
@@ -119,7 +133,13 @@ public final class ReplayDriver {
 
     /** Counts of what the monitor did with the events it applied. */
     public Map<EventOutcome, Long> outcomes() {
-        return Map.copyOf(outcomes);
+        Map<EventOutcome, Long> out = new EnumMap<>(EventOutcome.class);
+        for (EventOutcome o : EventOutcome.values()) {
+            if (outcomes[o.ordinal()] > 0) {
+                out.put(o, outcomes[o.ordinal()]);
+            }
+        }
+        return out;
     }
 
     /** Every channel's state (after {@link #finish}: at the end of the replay). */
@@ -132,12 +152,12 @@ public final class ReplayDriver {
     }
 
     private void apply(CallEvent event) {
-        EventOutcome outcome = monitor.accept(event);
+        EventOutcome outcome = monitor.acceptValidated(event);
         if (outcome.rejected()) {
             // Validated and ordered before; a rejection here is a bug, not bad input.
             throw new IllegalStateException("event " + event + " refused after validation: " + outcome);
         }
-        outcomes.merge(outcome, 1L, Long::sum);
+        outcomes[outcome.ordinal()]++;
     }
 
     private Rejection rejection(EventOutcome outcome, CallEvent event) {

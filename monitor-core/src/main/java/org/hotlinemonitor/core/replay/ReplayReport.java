@@ -18,6 +18,7 @@ import org.hotlinemonitor.core.detect.EventOutcome;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.SlotVerdict;
 import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.ChannelIndex;
 import org.hotlinemonitor.core.model.MonitorConfig;
 
 /**
@@ -31,6 +32,8 @@ import org.hotlinemonitor.core.model.MonitorConfig;
 public final class ReplayReport implements Monitor.Listener {
 
     private final Map<String, ChannelStats> channels = new LinkedHashMap<>();
+    private final ChannelIndex index;
+    private final ChannelStats[] byIndex;
     private final Map<String, Long> rejectsByReason = new TreeMap<>();
     private final Map<String, Long> alertsByType = new TreeMap<>();
     private final List<String> inputs = new ArrayList<>();
@@ -43,8 +46,12 @@ public final class ReplayReport implements Monitor.Listener {
     private boolean closed;
 
     public ReplayReport(MonitorConfig config) {
-        for (Channel c : config.channels()) {
-            channels.put(c.id(), new ChannelStats(c));
+        index = new ChannelIndex(config.channels());
+        byIndex = new ChannelStats[config.channels().size()];
+        for (int i = 0; i < byIndex.length; i++) {
+            Channel c = config.channels().get(i);
+            byIndex[i] = new ChannelStats(c);
+            channels.put(c.id(), byIndex[i]);
         }
     }
 
@@ -70,12 +77,12 @@ public final class ReplayReport implements Monitor.Listener {
 
     @Override
     public void onVerdict(SlotVerdict v) {
-        ChannelStats s = channels.get(v.channel());
+        ChannelStats s = byIndex[index.indexOf(v.channel())];
         s.due++;
         switch (v.verdict()) {
             case ANSWERED -> {
                 s.answered++;
-                long ms = v.answerLatency().toMillis();
+                long ms = v.answerLatencyMillis();
                 s.latencySumMillis += ms;
                 s.latencyMaxMillis = Math.max(s.latencyMaxMillis, ms);
             }

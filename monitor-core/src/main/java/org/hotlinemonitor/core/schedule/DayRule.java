@@ -5,7 +5,10 @@ import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** Which local dates a schedule's check times apply to. Implementations are immutable. */
+/**
+ * Which local dates a schedule's check times apply to. Implementations are immutable, and should be
+ * values (records): equal rules let equal schedules be shared (see {@link Schedule#of}).
+ */
 @FunctionalInterface
 public interface DayRule {
 
@@ -13,7 +16,7 @@ public interface DayRule {
 
     /** Every day, holidays included. */
     static DayRule everyDay() {
-        return date -> true;
+        return EveryDay.INSTANCE;
     }
 
     /** Only on these days of the week. */
@@ -21,7 +24,28 @@ public interface DayRule {
         if (days.isEmpty()) {
             throw new IllegalArgumentException("days must not be empty");
         }
-        EnumSet<DayOfWeek> copy = EnumSet.copyOf(days);
-        return date -> copy.contains(date.getDayOfWeek());
+        return new DaysOfWeek(EnumSet.copyOf(days));
+    }
+
+    /** Every day. */
+    enum EveryDay implements DayRule {
+        INSTANCE;
+
+        @Override
+        public boolean matches(LocalDate date) {
+            return true;
+        }
+    }
+
+    /** The given days of the week. */
+    record DaysOfWeek(Set<DayOfWeek> days) implements DayRule {
+        public DaysOfWeek {
+            days = Set.copyOf(days);
+        }
+
+        @Override
+        public boolean matches(LocalDate date) {
+            return days.contains(date.getDayOfWeek());
+        }
     }
 }

@@ -29,8 +29,11 @@ import java.util.TreeSet;
  * {@link #NONE} when no slot exists within {@link #HORIZON_DAYS} days of the query, which only
  * happens for schedules that never fire (rejected when the configuration is loaded).
  *
- * <p>Thread-safety: immutable apart from a one-day cache that is an immutable object published
- * through a volatile field; safe to share between threads.
+ * <p>Equal schedules (same zone, check times, day rule and description) are one instance: {@link #of} interns
+ * them, so that thousands of channels on a few schedules share their computed days.
+ *
+ * <p>Thread-safety: immutable apart from a cache of recently computed days, an immutable array
+ * published through a volatile field; safe to share between threads.
  */
 public final class Schedule {
 
@@ -45,7 +48,12 @@ public final class Schedule {
     private final LocalTime[] times;
     private final DayRule days;
     private final String description;
-    private volatile DayPlan cache;
+    /** Recently computed days, most recent first; channels sharing a schedule straddle day boundaries. */
+    private volatile DayPlan[] recent = new DayPlan[0];
+
+    private static final int RECENT_DAYS = 4;
+    private static final java.util.concurrent.ConcurrentMap<List<Object>, Schedule> INTERNED =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private Schedule(ZoneId zone, Collection<LocalTime> times, DayRule days, String description) {
         this.zone = Objects.requireNonNull(zone, "zone");
@@ -64,7 +72,8 @@ public final class Schedule {
      * @param description how the schedule was written, for messages and reports
      */
     public static Schedule of(ZoneId zone, Collection<LocalTime> times, DayRule days, String description) {
-        return new Schedule(zone, times, days, description);
+        Schedule s = new Schedule(zone, times, days, description);
+        return INTERNED.computeIfAbsent(List.of(zone, List.of(s.times), days, description), k -> s);
     }
 
     public ZoneId zone() {
@@ -149,20 +158,26 @@ public final class Schedule {
     }
 
     private DayPlan planContaining(long epochMillis) {
-        DayPlan c = cache;
-        if (c != null && c.start <= epochMillis && epochMillis < c.end) {
-            return c;
+        for (DayPlan p : recent) {
+            if (p.start <= epochMillis && epochMillis < p.end) {
+                return p;
+            }
         }
         return plan(LocalDate.ofInstant(Instant.ofEpochMilli(epochMillis), zone));
     }
 
     private DayPlan plan(LocalDate date) {
-        DayPlan c = cache;
-        if (c != null && c.date.equals(date)) {
-            return c;
+        DayPlan[] r = recent;
+        for (DayPlan p : r) {
+            if (p.date.equals(date)) {
+                return p;
+            }
         }
         DayPlan p = computePlan(date);
-        cache = p;
+        DayPlan[] next = new DayPlan[Math.min(RECENT_DAYS, r.length + 1)];
+        next[0] = p;
+        System.arraycopy(r, 0, next, 1, next.length - 1);
+        recent = next;
         return p;
     }
 

@@ -1,0 +1,160 @@
+package org.hotlinemonitor.app.bench;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.hotlinemonitor.core.codec.AlertCodec;
+import org.hotlinemonitor.core.config.ConfigLoader;
+import org.hotlinemonitor.core.detect.ChannelState;
+import org.hotlinemonitor.core.model.CallEvent;
+import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.replay.EventReader;
+import org.hotlinemonitor.core.replay.LogInput;
+import org.hotlinemonitor.core.replay.Replay;
+import org.hotlinemonitor.core.replay.ReplayReport;
+
+/**
+ * Replay throughput, measured in one JVM: merely reading and parsing a log (the baseline) against a
+ * full replay of it (file to alerts file and report file), alternating, several runs each; then the
+ * detector state's size per channel. Run by {@code bench/replay.sh}; see docs/benchmarks.md.
+ *
+ * <p>Usage: {@code ReplayBenchmark CHANNELS.yaml LOG [RUNS]}
+ */
+public final class ReplayBenchmark {
+
+    private ReplayBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: ReplayBenchmark CHANNELS.yaml LOG [RUNS]");
+            System.exit(2);
+        }
+        Path channels = Path.of(args[0]);
+        String log = args[1];
+        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        MonitorConfig config = ConfigLoader.load(channels);
+        Path out = Files.createTempDirectory("replay-bench");
+
+        System.out.printf(Locale.ROOT, "log %s (%,d bytes), %d channels, %d runs after one warm-up each%n",
+                log, Files.size(Path.of(log)), config.channels().size(), runs);
+        double[] parse = new double[runs];
+        double[] full = new double[runs];
+        long events = 0;
+        ReplayReport report = null;
+        for (int i = -1; i < runs; i++) {
+            long t0 = System.nanoTime();
+            events = parseOnly(log);
+            long t1 = System.nanoTime();
+            report = replay(config, log, out);
+            long t2 = System.nanoTime();
+            if (i >= 0) {
+                parse[i] = events / ((t1 - t0) / 1e9);
+                full[i] = events / ((t2 - t1) / 1e9);
+                System.out.printf(Locale.ROOT, "run %d: read+parse %,.0f events/s (%.2f s), full replay %,.0f events/s (%.2f s), ratio %.2f%n",
+                        i + 1, parse[i], (t1 - t0) / 1e9, full[i], (t2 - t1) / 1e9, full[i] / parse[i]);
+            }
+        }
+        double[] ratios = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            ratios[i] = full[i] / parse[i];
+        }
+        System.out.printf(Locale.ROOT, "events: %,d; alerts: %,d; rejects: %d%n", events,
+                Files.lines(out.resolve("alerts.jsonl")).count(), report.rejects());
+        System.out.printf(Locale.ROOT, "median read+parse: %,.0f events/s%n", median(parse));
+        System.out.printf(Locale.ROOT, "median full replay: %,.0f events/s%n", median(full));
+        System.out.printf(Locale.ROOT, "median ratio full/parse: %.2f%n", median(ratios));
+        stateSize(config, log, out);
+    }
+
+    /** Reads and parses every line, as replay does, and does nothing else. */
+    static long parseOnly(String log) throws IOException {
+        long events = 0;
+        long checksum = 0;
+        try (EventReader reader = new EventReader(LogInput.of(log, null), InputStream.nullInputStream())) {
+            while (reader.next()) {
+                CallEvent e = reader.event();
+                if (e != null) {
+                    events++;
+                    checksum += e.ts().toEpochMilli() + e.kind().ordinal();
+                }
+            }
+        }
+        if (checksum == 42) {
+            System.out.println(); // keeps the parse from being optimised away
+        }
+        return events;
+    }
+
+    static ReplayReport replay(MonitorConfig config, String log, Path out) throws Exception {
+        try (Writer alerts = Files.newBufferedWriter(out.resolve("alerts.jsonl"), StandardCharsets.UTF_8);
+             BufferedWriter rejects = Files.newBufferedWriter(out.resolve("rejects.jsonl"), StandardCharsets.UTF_8)) {
+            Replay replay = new Replay(new Replay.Options(config, Duration.ofMinutes(5), null, false),
+                    a -> write(alerts, AlertCodec.toJson(a)), r -> write(rejects, r.describe()), Replay.Progress.NONE);
+            ReplayReport report = replay.run(List.of(LogInput.of(log, null)), InputStream.nullInputStream());
+            Files.writeString(out.resolve("report.md"), report.toMarkdown());
+            return report;
+        }
+    }
+
+    private static void write(Writer w, String s) {
+        try {
+            w.write(s);
+            w.write('\n');
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The heap held by the detector's per-channel states at the end of a replay: measured as the
+     * difference in live heap with and without a list holding them (after full GCs).
+     */
+    static void stateSize(MonitorConfig config, String log, Path out) throws Exception {
+        List<ChannelState> held = new ArrayList<>();
+        captureStates(config, log, out, held);
+        long with = usedAfterGc();
+        int n = held.size();
+        long open = held.stream().filter(s -> !s.open().isEmpty()).count();
+        held.clear();
+        held = null;
+        long without = usedAfterGc();
+        System.out.printf(Locale.ROOT, "detector state: %,d channels, %,d bytes of heap, %.0f bytes per channel (%d with a slot in its window)%n",
+                n, with - without, (double) (with - without) / n, open);
+    }
+
+    private static void captureStates(MonitorConfig config, String log, Path out, List<ChannelState> into) throws Exception {
+        Replay replay = new Replay(new Replay.Options(config, Duration.ofMinutes(5), null, false), a -> { }, r -> { },
+                Replay.Progress.NONE);
+        ReplayReport unused = replay.run(List.of(LogInput.of(log, null)), InputStream.nullInputStream());
+        Map<String, ChannelState> states = replay.states();
+        into.addAll(states.values());
+    }
+
+    private static long usedAfterGc() throws InterruptedException {
+        Runtime rt = Runtime.getRuntime();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 6; i++) {
+            System.gc();
+            Thread.sleep(100);
+            used = Math.min(used, rt.totalMemory() - rt.freeMemory());
+        }
+        return used;
+    }
+
+    private static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

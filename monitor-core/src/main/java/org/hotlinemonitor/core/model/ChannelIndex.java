@@ -1,0 +1,66 @@
+package org.hotlinemonitor.core.model;
+
+import java.util.List;
+
+/**
+ * Channel ids to dense indexes {@code [0, size)} in configuration order: an open-addressing table in
+ * two flat arrays, for the per-event lookup on the hot path. Ids are compared by identity first
+ * (channel ids and the parser's cached strings are interned), then by value.
+ *
+ * <p>Immutable after construction; safe to share between threads.
+ */
+public final class ChannelIndex {
+
+    private final String[] keys;
+    private final int[] hashes;
+    private final int[] values;
+    private final int mask;
+    private final int size;
+
+    public ChannelIndex(List<Channel> channels) {
+        int capacity = Integer.highestOneBit(Math.max(4, channels.size() * 3)) * 2;
+        keys = new String[capacity];
+        hashes = new int[capacity];
+        values = new int[capacity];
+        mask = capacity - 1;
+        for (int i = 0; i < channels.size(); i++) {
+            String id = channels.get(i).id();
+            int slot = spread(id.hashCode()) & mask;
+            while (keys[slot] != null) {
+                if (keys[slot].equals(id)) {
+                    throw new IllegalArgumentException("duplicate channel id '" + id + "'");
+                }
+                slot = (slot + 1) & mask;
+            }
+            keys[slot] = id;
+            hashes[slot] = id.hashCode();
+            values[slot] = i;
+        }
+        size = channels.size();
+    }
+
+    /** The index of {@code id}, or -1 when it is not a configured channel. */
+    public int indexOf(String id) {
+        if (id == null) {
+            return -1;
+        }
+        int h = id.hashCode();
+        int slot = spread(h) & mask;
+        String k;
+        while ((k = keys[slot]) != null) {
+            if (k == id || (hashes[slot] == h && k.equals(id))) { // the hash check spares a cold key's bytes
+                return values[slot];
+            }
+            slot = (slot + 1) & mask;
+        }
+        return -1;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    private static int spread(int h) {
+        return h ^ (h >>> 16);
+    }
+}

@@ -1,0 +1,179 @@
+package org.hotlinemonitor.core.replay;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.hotlinemonitor.core.model.CallEvent;
+
+/**
+ * Reads, parses and checks one input on a thread of its own, handing the records over in batches,
+ * so that the replay thread only orders and applies events: on two cores, parsing and detection run
+ * side by side. Batches are recycled; a record's raw bytes travel with it for the rejects file.
+ *
+ * <p>Use from one consumer thread: {@link #next} until it returns {@code null}, {@link #recycle} each
+ * batch when done with it, and {@link #close} (also on error: it stops the reading thread).
+ */
+final class ReadAhead implements AutoCloseable {
+
+    static final int BATCH = 2048;
+    private static final int IN_FLIGHT = 4;
+
+    private final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(IN_FLIGHT + 2);
+    private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(IN_FLIGHT + 2);
+    private final Thread thread;
+    private volatile boolean cancelled;
+    private boolean done;
+
+    /** One batch of records: for each, an event or a rejection, its line number and its bytes. */
+    static final class Batch {
+        int size;
+        final CallEvent[] events = new CallEvent[BATCH];
+        final Rejection[] rejections = new Rejection[BATCH];
+        final long[] lines = new long[BATCH];
+        final int[] rawStart = new int[BATCH];
+        final int[] rawLength = new int[BATCH];
+        byte[] raw = new byte[BATCH * 160];
+        int rawUsed;
+        long bytesRead;
+        boolean last;
+        Throwable failure;
+
+        String text(int i) {
+            return new String(raw, rawStart[i], rawLength[i], StandardCharsets.UTF_8);
+        }
+
+        void clear() {
+            Arrays.fill(events, 0, size, null);
+            Arrays.fill(rejections, 0, size, null);
+            size = 0;
+            rawUsed = 0;
+            last = false;
+            failure = null;
+        }
+    }
+
+    /**
+     * Starts reading {@code input}; {@code check} is applied to each parsed event on the reading thread
+     * (it must be thread-safe) and its non-null result refuses the event.
+     */
+    ReadAhead(LogInput input, InputStream stdin, Function<CallEvent, Rejection> check) {
+        for (int i = 0; i < IN_FLIGHT + 2; i++) {
+            free.add(new Batch());
+        }
+        thread = new Thread(() -> produce(input, stdin, check), "replay-reader");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void produce(LogInput input, InputStream stdin, Function<CallEvent, Rejection> check) {
+        Batch b = null;
+        try (EventReader reader = new EventReader(input, stdin)) {
+            b = take(free);
+            while (b != null && reader.next()) {
+                int i = b.size;
+                CallEvent e = reader.event();
+                Rejection r = reader.rejection();
+                if (e != null) {
+                    r = check.apply(e);
+                    if (r != null) {
+                        e = null;
+                    }
+                }
+                b.events[i] = e;
+                b.rejections[i] = r;
+                b.lines[i] = reader.lineNumber();
+                int len = reader.lineLength();
+                if (b.rawUsed + len > b.raw.length) {
+                    b.raw = Arrays.copyOf(b.raw, Math.max(b.raw.length * 2, b.rawUsed + len));
+                }
+                System.arraycopy(reader.lineBuffer(), reader.lineStart(), b.raw, b.rawUsed, len);
+                b.rawStart[i] = b.rawUsed;
+                b.rawLength[i] = len;
+                b.rawUsed += len;
+                if (++b.size == BATCH) {
+                    b.bytesRead = reader.bytesRead();
+                    put(b);
+                    b = take(free);
+                }
+            }
+            if (b != null) {
+                b.bytesRead = reader.bytesRead();
+                b.last = true;
+                put(b);
+            }
+        } catch (Throwable t) {
+            Batch failed = b != null ? b : new Batch();
+            failed.failure = t;
+            failed.last = true;
+            put(failed);
+        }
+    }
+
+    /** The next batch, or {@code null} after the last one. Rethrows the reading thread's failure. */
+    Batch next() throws IOException {
+        if (done) {
+            return null;
+        }
+        Batch b;
+        try {
+            b = full.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading", e);
+        }
+        if (b.last) {
+            done = true;
+        }
+        if (b.failure != null) {
+            Throwable t = b.failure;
+            if (t instanceof IOException io) {
+                throw io;
+            }
+            if (t instanceof RuntimeException rt) {
+                throw rt;
+            }
+            throw new IllegalStateException("reading failed", t);
+        }
+        return b;
+    }
+
+    void recycle(Batch b) {
+        b.clear();
+        free.offer(b);
+    }
+
+    @Override
+    public void close() {
+        cancelled = true;
+        thread.interrupt();
+    }
+
+    private Batch take(BlockingQueue<Batch> q) {
+        try {
+            while (!cancelled) {
+                Batch b = q.poll(100, TimeUnit.MILLISECONDS);
+                if (b != null) {
+                    return b;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return null;
+    }
+
+    private void put(Batch b) {
+        try {
+            while (!cancelled && !full.offer(b, 100, TimeUnit.MILLISECONDS)) {
+                // the consumer is busy; wait
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
