@@ -14,4 +14,4 @@ log="$data/calls-10000x$days.jsonl"
 if [[ ! -f "$log" ]]; then
   java -jar "$jar" generate --channels 10000 --days "$days" --seed 1 --out "$log" --config-out "$data/channels-10000.yaml"
 fi
-exec java ${BENCH_JAVA_OPTS:-} -cp "$jar" org.hotlinemonitor.app.bench.ReplayBenchmark "$data/channels-10000.yaml" "$log" "$runs"
+exec java ${BENCH_JAVA_OPTS:-} -cp "$jar" org.hotlinemonitor.app.bench.ReplayBenchmark "$data/channels-10000.yaml" "$log" "$runs" ${BENCH_LATENESS:-PT5M}

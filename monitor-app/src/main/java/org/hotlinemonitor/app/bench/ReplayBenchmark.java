@@ -28,9 +28,11 @@ import org.hotlinemonitor.core.replay.ReplayReport;
  * full replay of it (file to alerts file and report file), alternating, several runs each; then the
  * detector state's size per channel. Run by {@code bench/replay.sh}; see docs/benchmarks.md.
  *
- * <p>Usage: {@code ReplayBenchmark CHANNELS.yaml LOG [RUNS]}
+ * <p>Usage: {@code ReplayBenchmark CHANNELS.yaml LOG [RUNS] [ALLOWED_LATENESS]} (default lateness PT5M, as replay's)
  */
 public final class ReplayBenchmark {
+
+    private static Duration lateness = Duration.ofMinutes(5);
 
     private ReplayBenchmark() {
     }
@@ -43,11 +45,12 @@ public final class ReplayBenchmark {
         Path channels = Path.of(args[0]);
         String log = args[1];
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        lateness = args.length > 3 ? Duration.parse(args[3]) : Duration.ofMinutes(5);
         MonitorConfig config = ConfigLoader.load(channels);
         Path out = Files.createTempDirectory("replay-bench");
 
-        System.out.printf(Locale.ROOT, "log %s (%,d bytes), %d channels, %d runs after one warm-up each%n",
-                log, Files.size(Path.of(log)), config.channels().size(), runs);
+        System.out.printf(Locale.ROOT, "log %s (%,d bytes), %d channels, allowed lateness %s, %d runs after one warm-up each%n",
+                log, Files.size(Path.of(log)), config.channels().size(), lateness, runs);
         double[] parse = new double[runs];
         double[] full = new double[runs];
         long events = 0;
@@ -99,7 +102,7 @@ public final class ReplayBenchmark {
     static ReplayReport replay(MonitorConfig config, String log, Path out) throws Exception {
         try (Writer alerts = Files.newBufferedWriter(out.resolve("alerts.jsonl"), StandardCharsets.UTF_8);
              BufferedWriter rejects = Files.newBufferedWriter(out.resolve("rejects.jsonl"), StandardCharsets.UTF_8)) {
-            Replay replay = new Replay(new Replay.Options(config, Duration.ofMinutes(5), null, false),
+            Replay replay = new Replay(new Replay.Options(config, lateness, null, false),
                     a -> write(alerts, AlertCodec.toJson(a)), r -> write(rejects, r.describe()), Replay.Progress.NONE);
             ReplayReport report = replay.run(List.of(LogInput.of(log, null)), InputStream.nullInputStream());
             Files.writeString(out.resolve("report.md"), report.toMarkdown());
@@ -134,7 +137,7 @@ public final class ReplayBenchmark {
     }
 
     private static void captureStates(MonitorConfig config, String log, Path out, List<ChannelState> into) throws Exception {
-        Replay replay = new Replay(new Replay.Options(config, Duration.ofMinutes(5), null, false), a -> { }, r -> { },
+        Replay replay = new Replay(new Replay.Options(config, lateness, null, false), a -> { }, r -> { },
                 Replay.Progress.NONE);
         ReplayReport unused = replay.run(List.of(LogInput.of(log, null)), InputStream.nullInputStream());
         Map<String, ChannelState> states = replay.states();
