@@ -18,8 +18,10 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  * a {@link ReplayDriver}. The inputs are read in the order given, as if concatenated; within the allowed
  * lateness their events may be out of order.
  *
- * <p>The caller owns the outputs: alerts and rejects go to the consumers given, in order; the report is
- * returned. Not thread-safe; one replay per instance.
+ * <p>Each input is read, parsed and checked on a reader thread ({@link ReadAhead}) while the calling
+ * thread orders and applies the events, so that the two halves use both cores. The caller owns the
+ * outputs: alerts and rejects go to the consumers given, in order, on the calling thread; the report
+ * is returned. Not thread-safe; one replay per instance.
  */
 public final class Replay {
 
