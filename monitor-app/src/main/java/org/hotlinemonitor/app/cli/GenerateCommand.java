@@ -22,6 +22,9 @@ import picocli.CommandLine.Option;
         sortOptions = false)
 final class GenerateCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--channels", required = true, paramLabel = "N", description = "How many channels.")
     int channels;
 
@@ -45,7 +48,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (channels < 1 || days < 1) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--channels and --days must be at least 1");
         }
         SyntheticLog log = new SyntheticLog(channels, days, seed, start);

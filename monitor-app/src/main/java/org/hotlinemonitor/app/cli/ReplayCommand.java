@@ -39,6 +39,9 @@ import picocli.CommandLine.Parameters;
         sortOptions = false)
 final class ReplayCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     static final Duration DEFAULT_LATENESS = Duration.ofMinutes(5);
     static final String DEFAULT_REJECTS = "replay-rejects.jsonl";
 
@@ -92,13 +95,13 @@ final class ReplayCommand implements Callable<Integer> {
             try {
                 forced = LogInput.Format.parse(format);
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--format: " + e.getMessage());
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format: " + e.getMessage());
             }
         }
         boolean json = switch (reportFormat.toLowerCase(java.util.Locale.ROOT)) {
             case "json" -> true;
             case "markdown", "md" -> false;
-            default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--report-format: expected markdown or json, was '" + reportFormat + "'");
         };
         List<LogInput> inputs = new ArrayList<>();
@@ -112,7 +115,7 @@ final class ReplayCommand implements Callable<Integer> {
         Duration lateness = allowedLateness != null ? allowedLateness
                 : config.allowedLateness() != null ? config.allowedLateness() : DEFAULT_LATENESS;
         if (lateness.isNegative()) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--allowed-lateness must not be negative, was " + lateness);
         }
 

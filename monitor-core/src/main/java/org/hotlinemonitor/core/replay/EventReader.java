@@ -97,11 +97,6 @@ public final class EventReader implements AutoCloseable {
         return lines.lineNumber();
     }
 
-    /** The current record's text (decoded on demand: call it for rejects, not for every line). */
-    public String lineText() {
-        return lines.text();
-    }
-
     /** The current record's bytes are {@code lineBuffer()[lineStart(), lineStart() + lineLength())}, valid until {@link #next}. */
     byte[] lineBuffer() {
         return lines.buffer();

@@ -85,6 +85,11 @@ public final class Replay {
         return report;
     }
 
+    /** The report (closed once {@link #run} has returned). */
+    public ReplayReport report() {
+        return report;
+    }
+
     /** Every channel's detector state (after {@link #run}: at the end of the replay). */
     public java.util.Map<String, org.hotlinemonitor.core.detect.ChannelState> states() {
         return driver.states();

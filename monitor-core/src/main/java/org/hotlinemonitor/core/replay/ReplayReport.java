@@ -31,9 +31,9 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  */
 public final class ReplayReport implements Monitor.Listener {
 
-    private final Map<String, ChannelStats> channels = new LinkedHashMap<>();
     private final ChannelIndex index;
-    private final ChannelStats[] byIndex;
+    /** Per channel, in configuration order (the report's order). */
+    private final List<ChannelStats> channels;
     private final Map<String, Long> rejectsByReason = new TreeMap<>();
     private final Map<String, Long> alertsByType = new TreeMap<>();
     private final List<String> inputs = new ArrayList<>();
@@ -47,12 +47,7 @@ public final class ReplayReport implements Monitor.Listener {
 
     public ReplayReport(MonitorConfig config) {
         index = new ChannelIndex(config.channels());
-        byIndex = new ChannelStats[config.channels().size()];
-        for (int i = 0; i < byIndex.length; i++) {
-            Channel c = config.channels().get(i);
-            byIndex[i] = new ChannelStats(c);
-            channels.put(c.id(), byIndex[i]);
-        }
+        channels = config.channels().stream().map(ChannelStats::new).toList();
     }
 
     /** Notes an input (file name, or "-" for standard input). */
@@ -77,7 +72,7 @@ public final class ReplayReport implements Monitor.Listener {
 
     @Override
     public void onVerdict(SlotVerdict v) {
-        ChannelStats s = byIndex[index.indexOf(v.channel())];
+        ChannelStats s = stats(v.channel());
         s.due++;
         switch (v.verdict()) {
             case ANSWERED -> {
@@ -100,7 +95,7 @@ public final class ReplayReport implements Monitor.Listener {
     @Override
     public void onAlert(Alert a) {
         alertsByType.merge(a.type().name(), 1L, Long::sum);
-        ChannelStats s = channels.get(a.channel());
+        ChannelStats s = stats(a.channel());
         switch (a.type()) {
             case CHANNEL_DOWN -> s.outages.add(new Outage(a.since(), a.at(), null, a.missedSlots()));
             case CHANNEL_RESTORED -> {
@@ -120,8 +115,8 @@ public final class ReplayReport implements Monitor.Listener {
         this.lateness = allowedLateness;
         this.outcomes = Map.copyOf(outcomes);
         states.forEach((id, st) -> {
-            ChannelStats s = channels.get(id);
-            if (st == null) {
+            ChannelStats s = stats(id);
+            if (s == null || st == null) {
                 return;
             }
             s.status = st.status().name();
@@ -132,6 +127,11 @@ public final class ReplayReport implements Monitor.Listener {
             }
         });
         closed = true;
+    }
+
+    private ChannelStats stats(String channel) {
+        int i = index.indexOf(channel);
+        return i < 0 ? null : channels.get(i);
     }
 
     public long rejects() {
@@ -161,7 +161,7 @@ public final class ReplayReport implements Monitor.Listener {
         root.put("input", in);
         root.put("alerts", new TreeMap<>(alertsByType));
         List<Object> list = new ArrayList<>();
-        for (ChannelStats s : channels.values()) {
+        for (ChannelStats s : channels) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("id", s.channel.id());
             c.put("name", s.channel.name());
@@ -236,7 +236,7 @@ public final class ReplayReport implements Monitor.Listener {
         b.append("\n\n## Channels\n\n");
         b.append("| channel | status | slots due | answered | missed (no answer / line fault) | not placed | availability | mean answer | last answer |\n");
         b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
-        for (ChannelStats s : channels.values()) {
+        for (ChannelStats s : channels) {
             b.append("| ").append(s.channel.id()).append(" | ").append(s.status)
                     .append(" | ").append(s.due).append(" | ").append(s.answered)
                     .append(" | ").append(s.missedNoAnswer + s.missedFault).append(" (").append(s.missedNoAnswer)
@@ -247,13 +247,13 @@ public final class ReplayReport implements Monitor.Listener {
                     .append(" | ").append(s.lastAnswer == null ? "never" : s.lastAnswer.toString()).append(" |\n");
         }
         b.append("\n## Outages\n\n");
-        boolean any = channels.values().stream().anyMatch(s -> !s.outages.isEmpty());
+        boolean any = channels.stream().anyMatch(s -> !s.outages.isEmpty());
         if (!any) {
             b.append("None.\n");
         } else {
             b.append("| channel | start (first missed slot) | down at | end | duration | missed slots |\n");
             b.append("| --- | --- | --- | --- | ---: | ---: |\n");
-            for (ChannelStats s : channels.values()) {
+            for (ChannelStats s : channels) {
                 for (Outage o : s.outages) {
                     b.append("| ").append(s.channel.id()).append(" | ").append(o.since).append(" | ").append(o.downAt)
                             .append(" | ").append(o.end == null ? "ongoing" : o.end.toString())
