@@ -4,6 +4,8 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,7 @@ import org.hotlinemonitor.core.replay.ReplayReport;
  */
 public final class ReplayBenchmark {
 
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static Duration lateness = Duration.ofMinutes(5);
 
     private ReplayBenchmark() {
@@ -56,16 +59,23 @@ public final class ReplayBenchmark {
         long events = 0;
         Replay last = null;
         for (int i = -1; i < runs; i++) {
+            long p0 = processCpu();
             long t0 = System.nanoTime();
             events = parseOnly(log);
             long t1 = System.nanoTime();
+            long p1 = processCpu();
+            long cpu0 = THREADS.getCurrentThreadCpuTime();
             last = replay(config, log, out);
+            long cpu1 = THREADS.getCurrentThreadCpuTime();
             long t2 = System.nanoTime();
+            long p2 = processCpu();
             if (i >= 0) {
                 parse[i] = events / ((t1 - t0) / 1e9);
                 full[i] = events / ((t2 - t1) / 1e9);
-                System.out.printf(Locale.ROOT, "run %d: read+parse %,.0f events/s (%.2f s), full replay %,.0f events/s (%.2f s), ratio %.2f%n",
-                        i + 1, parse[i], (t1 - t0) / 1e9, full[i], (t2 - t1) / 1e9, full[i] / parse[i]);
+                System.out.printf(Locale.ROOT, "run %d: read+parse %,.0f events/s (%.2f s), full replay %,.0f events/s (%.2f s), ratio %.2f;"
+                                + " CPU per event: read+parse %.0f ns, full replay %.0f ns (of which the replay thread %.0f ns)%n",
+                        i + 1, parse[i], (t1 - t0) / 1e9, full[i], (t2 - t1) / 1e9, full[i] / parse[i],
+                        (double) (p1 - p0) / events, (double) (p2 - p1) / events, (double) (cpu1 - cpu0) / events);
             }
         }
         double[] ratios = new double[runs];
@@ -134,6 +144,11 @@ public final class ReplayBenchmark {
         long without = usedAfterGc();
         System.out.printf(Locale.ROOT, "detector state: %,d channels, %,d bytes of heap, %.0f bytes per channel (%d with a slot in its window)%n",
                 n, with - without, (double) (with - without) / n, open);
+    }
+
+    /** CPU time of the whole process (all threads, GC and compiler included), in nanoseconds. */
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long usedAfterGc() throws InterruptedException {

@@ -117,7 +117,7 @@ public final class EventParser {
     private static final byte[] NULL = {'n', 'u', 'l', 'l'};
 
     /** Channel ids are at most 64 characters; a deployment has far fewer than this many channels. */
-    private final StringCache channels = new StringCache(65_536, 64);
+    private final StringCache channels;
     private final StringCache sources = new StringCache(4_096, 64);
 
     // The line being parsed.
@@ -133,11 +133,38 @@ public final class EventParser {
 
     private byte[] stack = new byte[16];
 
+    private int channelTag = NO_TAG;
+
     // The hour of the last canonical timestamp: its text "YYYY-MM-DDTHH" as read by LONGS (the second
     // word masked to five bytes) and its first epoch millisecond. The initial words match no digits.
     private long hourPrefix0 = -1;
     private long hourPrefix1 = -1;
     private long hourMillis;
+
+    /** A parser without channel tags. */
+    public EventParser() {
+        this(null);
+    }
+
+    /**
+     * A parser that also numbers channels: {@code channelTags} is asked once per distinct channel id
+     * (for example for its index in the configuration), and {@link #channelTag()} hands the number out
+     * for each parsed event without looking the id up again. {@code null}: no tags.
+     */
+    public EventParser(java.util.function.ToIntFunction<String> channelTags) {
+        this.channels = new StringCache(65_536, 64, channelTags);
+    }
+
+    /**
+     * The channel tag of the event last parsed (see {@link #EventParser(java.util.function.ToIntFunction)}),
+     * or {@link #NO_TAG} when it has none (no tagger, no channel, or the parse failed).
+     */
+    public int channelTag() {
+        return channelTag;
+    }
+
+    /** What {@link #channelTag()} returns when there is no tag. */
+    public static final int NO_TAG = StringCache.NO_TAG;
 
     /**
      * Parses the event in {@code line[off, off + len)}, UTF-8 without the line terminator. The parser
@@ -152,8 +179,12 @@ public final class EventParser {
         pos = off;
         end = off + len;
         base = off;
+        channelTag = NO_TAG;
         try {
             return parseEvent();
+        } catch (EventFormatException e) {
+            channelTag = NO_TAG;
+            throw e;
         } finally {
             buf = null; // do not keep the caller's buffer reachable
         }
@@ -363,9 +394,11 @@ public final class EventParser {
             throw new EventFormatException("field 'channel': must not be empty", CHANNEL, column(start));
         }
         if ((strFlags & ESCAPED) != 0) {
-            return decodeString();
+            return decodeString(); // rare; such an id gets no tag
         }
-        return channels.get(buf, strStart, strEnd - strStart, (strFlags & NON_ASCII) == 0);
+        String id = channels.get(buf, strStart, strEnd - strStart, (strFlags & NON_ASCII) == 0);
+        channelTag = channels.lastTag();
+        return id;
     }
 
     private EventKind readKind() throws EventFormatException {

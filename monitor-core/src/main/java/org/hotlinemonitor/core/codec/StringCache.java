@@ -20,21 +20,43 @@ final class StringCache {
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** What {@link #lastTag()} is when the last string has no tag (it was not cached, or there is no tagger). */
+    static final int NO_TAG = Integer.MIN_VALUE;
+
     private final int maxEntries;
     private final int maxKeyLength;
+    private final java.util.function.ToIntFunction<String> tagger;
     private byte[][] keys;
     private String[] values;
     private int[] hashes;
+    /** Per entry, the tagger's number for its string, computed once when the entry is made. */
+    private int[] tags;
     private int size;
+    private int lastTag = NO_TAG;
 
     StringCache(int maxEntries, int maxKeyLength) {
+        this(maxEntries, maxKeyLength, null);
+    }
+
+    /**
+     * @param tagger gives each cached string a number (for example a channel's index), handed out by
+     *               {@link #lastTag()} without touching the string again; {@code null}: no tags
+     */
+    StringCache(int maxEntries, int maxKeyLength, java.util.function.ToIntFunction<String> tagger) {
         this.maxEntries = maxEntries;
         this.maxKeyLength = maxKeyLength;
+        this.tagger = tagger;
         allocate(64);
+    }
+
+    /** The tag of the string last returned by {@link #get}, or {@link #NO_TAG}. */
+    int lastTag() {
+        return lastTag;
     }
 
     /** The string for UTF-8 {@code buf[off, off + len)}, from the cache when it is there. */
     String get(byte[] buf, int off, int len, boolean ascii) {
+        lastTag = NO_TAG;
         if (len > maxKeyLength) {
             return decode(buf, off, len, ascii);
         }
@@ -49,6 +71,8 @@ final class StringCache {
                     keys[slot] = Arrays.copyOfRange(buf, off, off + len);
                     values[slot] = s;
                     hashes[slot] = h;
+                    tags[slot] = tagger == null ? NO_TAG : tagger.applyAsInt(s);
+                    lastTag = tags[slot];
                     if (++size * 2 > keys.length) {
                         grow();
                     }
@@ -56,6 +80,7 @@ final class StringCache {
                 return s;
             }
             if (hashes[slot] == h && key.length == len && sameBytes(key, buf, off, len)) {
+                lastTag = tags[slot];
                 return values[slot];
             }
         }
@@ -106,12 +131,14 @@ final class StringCache {
         keys = new byte[capacity][];
         values = new String[capacity];
         hashes = new int[capacity];
+        tags = new int[capacity];
     }
 
     private void grow() {
         byte[][] oldKeys = keys;
         String[] oldValues = values;
         int[] oldHashes = hashes;
+        int[] oldTags = tags;
         allocate(oldKeys.length * 2);
         int mask = keys.length - 1;
         for (int i = 0; i < oldKeys.length; i++) {
@@ -123,6 +150,7 @@ final class StringCache {
                 keys[slot] = oldKeys[i];
                 values[slot] = oldValues[i];
                 hashes[slot] = oldHashes[i];
+                tags[slot] = oldTags[i];
             }
         }
     }

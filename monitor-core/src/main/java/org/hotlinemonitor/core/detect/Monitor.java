@@ -3,12 +3,16 @@ package org.hotlinemonitor.core.detect;
 import static org.hotlinemonitor.core.detect.ChannelState.NONE;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.ArrayDeque;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.List;
 import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.ChannelIndex;
@@ -23,7 +27,12 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  * advanced lazily: a channel is touched only when one of its events arrives or its next deadline
  * falls before the time being advanced to, so a step costs the same with ten channels or a million.
  *
- * <p>No clock and no I/O: time comes from the events and from {@link #advanceTo}. Not thread-safe.
+ * <p>Each channel's state is kept in the detector's mutable form and changed in place by the
+ * detector's rules (see {@link Detector}): no state is copied per event. {@link #state} and
+ * {@link #states} return immutable snapshots.
+ *
+ * <p>No clock and no I/O: time comes from the events and from {@link #advanceTo}. Not thread-safe,
+ * except {@link #indexOf} and {@link #validate}, which only read the configuration.
  */
 public final class Monitor {
 
@@ -33,24 +42,46 @@ public final class Monitor {
 
         default void onVerdict(SlotVerdict verdict) {
         }
+
+        /**
+         * A slot was decided: {@link #onVerdict(SlotVerdict)} in parts, without building objects.
+         * {@code channel} is the channel's position in the configuration; times are epoch milliseconds;
+         * {@code cause} is set only for {@link Verdict#MISSED}, {@code firstAnswer} only for
+         * {@link Verdict#ANSWERED} (else {@link ChannelState#NONE}). By default builds the
+         * {@link SlotVerdict} and calls {@link #onVerdict(SlotVerdict)}.
+         */
+        default void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict,
+                               MissCause cause, long firstAnswer) {
+            onVerdict(new SlotVerdict(channelId, Instant.ofEpochMilli(slot), Instant.ofEpochMilli(deadline), verdict,
+                    cause, firstAnswer == NONE ? null : Instant.ofEpochMilli(firstAnswer)));
+        }
     }
 
     private final ChannelIndex index;
     private final Lane[] lanes;
-    private final DeadlineHeap due;
+    private final Validator validator;
+    private final Calendar due;
+    private final java.util.function.Consumer<Lane> decideNext = this::decideNext;
     private final Listener listener;
+    private final Sink sink = new Sink();
     private long watermark = NONE;
 
     public Monitor(MonitorConfig config, Listener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
         List<String> byId = config.channels().stream().map(Channel::id).sorted().toList();
         this.index = new ChannelIndex(config.channels());
-        this.lanes = new Lane[config.channels().size()];
-        for (int i = 0; i < lanes.length; i++) {
-            Channel c = config.channels().get(i);
-            lanes[i] = new Lane(new Detector(c), Collections.binarySearch(byId, c.id()));
+        Detector[] detectors = new Detector[config.channels().size()];
+        for (int i = 0; i < detectors.length; i++) {
+            detectors[i] = new Detector(config.channels().get(i));
         }
-        this.due = new DeadlineHeap(config.channels().size());
+        this.validator = new Validator(index, detectors);
+        // Allocated after the detectors, not among them: the lanes are written on every event, the
+        // detectors are read by the validating thread; sharing cache lines would make them bounce.
+        this.lanes = new Lane[detectors.length];
+        for (int i = 0; i < lanes.length; i++) {
+            lanes[i] = new Lane(detectors[i], i, Collections.binarySearch(byId, detectors[i].channel().id()));
+        }
+        this.due = new Calendar(lanes);
     }
 
     /** True once {@link #start} has run. */
@@ -65,14 +96,19 @@ public final class Monitor {
         }
         watermark = start.toEpochMilli();
         for (Lane lane : lanes) {
-            lane.state = lane.detector.initial(start);
-            lane.schedule();
+            lane.detector.start(lane, watermark);
+            schedule(lane);
         }
     }
 
     /** The time up to which every deadline before it is decided; {@code null} before {@link #start}. */
     public Instant watermark() {
         return started() ? Instant.ofEpochMilli(watermark) : null;
+    }
+
+    /** {@link #watermark()} in epoch milliseconds, or {@link ChannelState#NONE} before {@link #start}. */
+    public long watermarkMillis() {
+        return watermark;
     }
 
     /**
@@ -89,43 +125,98 @@ public final class Monitor {
      * arrival, before they wait in the reorder buffer, and must not pay for it twice).
      */
     public EventOutcome acceptValidated(CallEvent event) {
-        long ts = event.ts().toEpochMilli();
+        int channel = event.kind() == EventKind.HEARTBEAT ? -1 : index.indexOf(event.channel());
+        return acceptValidated(channel, event.kind(), event.ts().toEpochMilli(),
+                event.slot() == null ? NONE : event.slot().toEpochMilli());
+    }
+
+    /**
+     * {@link #acceptValidated(CallEvent)} on the event's parts: {@code channel} is the channel's
+     * {@link #indexOf index} ({@code -1} for a heartbeat), times are epoch milliseconds, {@code slot}
+     * is the slot the event names or {@link ChannelState#NONE}.
+     */
+    public EventOutcome acceptValidated(int channel, EventKind kind, long ts, long slot) {
+        if (kind != EventKind.HEARTBEAT && (channel < 0 || channel >= lanes.length)) {
+            throw new IllegalArgumentException("no channel at index " + channel + " (unknown channel?)");
+        }
         if (!started()) {
-            start(event.ts());
+            start(Instant.ofEpochMilli(ts));
         }
         if (ts < watermark) {
             return EventOutcome.LATE;
         }
-        Lane lane = event.kind() == EventKind.HEARTBEAT ? null : lane(event.channel());
         advanceTo(ts);
-        if (lane == null) {
+        if (kind == EventKind.HEARTBEAT) {
             return EventOutcome.TIME_ONLY;
         }
-        Step step = lane.detector.applyValidated(lane.state, event);
-        if (!step.outcome().rejected()) {
-            boolean reschedule = step.state().cursor() != lane.state.cursor();
-            if (reschedule) {
-                due.remove(lane);
-            }
-            lane.state = step.state();
-            if (reschedule) {
-                lane.schedule();
-            }
-            emit(step);
+        Lane lane = lanes[channel];
+        long cursor = lane.cursor;
+        sink.lane = lane;
+        EventOutcome outcome = lane.detector.apply(lane, kind, ts, slot, sink);
+        if (lane.cursor != cursor) {
+            schedule(lane); // its old calendar entry is now stale
         }
-        return step.outcome();
+        return outcome;
+    }
+
+    /** The position of a channel in the configuration, or -1 when it is not configured. Thread-safe. */
+    public int indexOf(String channel) {
+        return index.indexOf(channel);
     }
 
     /**
      * Checks what can be checked of an event before it is buffered or applied: its channel is configured,
      * and a slot it names is valid ({@link Detector#validate}). Returns the rejection, or {@code null}.
+     * Thread-safe.
      */
     public EventOutcome validate(CallEvent event) {
-        if (event.kind() == EventKind.HEARTBEAT) {
-            return null;
+        return validator.validate(event, event.kind() == EventKind.HEARTBEAT ? -1 : index.indexOf(event.channel()));
+    }
+
+    /** What validates events: immutable, for other threads (see {@link Validator}). */
+    public Validator validator() {
+        return validator;
+    }
+
+    /**
+     * The monitor's read-only part: channel lookup and event validation. Immutable and thread-safe; a
+     * replay validates on its reading thread while another thread applies events.
+     */
+    public static final class Validator {
+        private final ChannelIndex index;
+        private final Detector[] detectors;
+
+        private Validator(ChannelIndex index, Detector[] detectors) {
+            this.index = index;
+            this.detectors = detectors;
         }
-        Lane lane = lane(event.channel());
-        return lane == null ? EventOutcome.UNKNOWN_CHANNEL : lane.detector.validate(event);
+
+        /**
+         * A copy, to be made on the thread that uses it: the copy then lives apart from the objects that
+         * other threads write (a shared cache line would slow both threads down).
+         */
+        public Validator copy() {
+            return new Validator(index, detectors);
+        }
+
+        /** The position of a channel in the configuration, or -1 when it is not configured. */
+        public int indexOf(String channel) {
+            return index.indexOf(channel);
+        }
+
+        /** {@link Monitor#validate(CallEvent)} when the channel's index is known ({@code -1}: unknown). */
+        public EventOutcome validate(CallEvent event, int channel) {
+            if (event.kind() == EventKind.HEARTBEAT) {
+                return null;
+            }
+            return channel < 0 ? EventOutcome.UNKNOWN_CHANNEL : detectors[channel].validate(event);
+        }
+
+        /** The channel configuration behind a channel id, or {@code null}. */
+        public Channel channel(String id) {
+            int i = index.indexOf(id);
+            return i < 0 ? null : detectors[i].channel();
+        }
     }
 
     /** Moves time to {@code to}: decides, in time order, every slot of every channel with a deadline before it. */
@@ -140,181 +231,227 @@ public final class Monitor {
         if (to <= watermark) {
             return;
         }
-        Lane next;
-        while ((next = due.peek()) != null && next.nextDeadline < to) {
-            due.poll();
-            // Decide only this deadline, so that deadlines of other channels interleave in time order.
-            Step step = next.detector.advance(next.state, next.nextDeadline + 1);
-            if (step.state().cursor() == next.state.cursor()) {
-                throw new IllegalStateException("deadline " + Instant.ofEpochMilli(next.nextDeadline) + " of "
-                        + next.id + " was not decided");
-            }
-            next.state = step.state();
-            next.schedule();
-            emit(step);
+        while (!due.isEmpty() && due.first() < to) {
+            due.pollFirst(decideNext);
         }
         watermark = to;
     }
 
-    private void emit(Step step) {
-        List<SlotVerdict> verdicts = step.verdicts();
-        for (int i = 0, n = verdicts.size(); i < n; i++) {
-            listener.onVerdict(verdicts.get(i));
+    /** Decides the lane's earliest undecided slot alone, so that deadlines of other channels interleave in time order. */
+    private void decideNext(Lane lane) {
+        long cursor = lane.cursor;
+        sink.lane = lane;
+        lane.detector.advance(lane, lane.nextDeadline + 1, sink);
+        if (lane.cursor == cursor) {
+            throw new IllegalStateException("deadline " + Instant.ofEpochMilli(lane.nextDeadline) + " of "
+                    + lane.id + " was not decided");
         }
-        List<Alert> alerts = step.alerts();
-        for (int i = 0, n = alerts.size(); i < n; i++) {
-            listener.onAlert(alerts.get(i));
+        schedule(lane);
+    }
+
+    private void schedule(Lane lane) {
+        lane.nextDeadline = lane.detector.nextDeadline(lane);
+        if (lane.nextDeadline != NONE) {
+            due.add(lane);
         }
     }
 
-    /** The current state of a channel, or {@code null} if unknown or not started. */
     private Lane lane(String channel) {
         int i = index.indexOf(channel);
         return i < 0 ? null : lanes[i];
     }
 
+    /** The current state of a channel, or {@code null} if unknown or not started. */
     public ChannelState state(String channel) {
         Lane lane = lane(channel);
-        return lane == null ? null : lane.state;
+        return lane == null || !started() ? null : lane.freeze();
     }
 
     /**
-     * Every channel's state in configuration order. A channel's state is advanced lazily: its watermark
-     * may trail {@link #watermark()}, which is the time that holds for all of them.
+     * Every channel's state in configuration order (empty before {@link #start}). A channel's state is
+     * advanced lazily: its watermark may trail {@link #watermark()}, which is the time that holds for all.
      */
     public Map<String, ChannelState> states() {
         Map<String, ChannelState> out = new LinkedHashMap<>();
-        for (Lane lane : lanes) {
-            out.put(lane.id, lane.state);
+        if (started()) {
+            for (Lane lane : lanes) {
+                out.put(lane.id, lane.freeze());
+            }
         }
         return Collections.unmodifiableMap(out);
     }
 
     /** The channel configuration behind a channel id, or {@code null}. */
     public Channel channel(String id) {
-        Lane lane = lane(id);
-        return lane == null ? null : lane.detector.channel();
+        return validator.channel(id);
     }
 
-    private final class Lane {
-        final Detector detector;
-        final String id;
-        /** The channel id's position in id order: the tie-break between equal deadlines. */
-        final int rank;
-        ChannelState state;
-        long nextDeadline = NONE;
-        int heapIndex = -1;
+    /** Hands the detector's decisions for the lane being worked on to the listener. */
+    private final class Sink implements Detector.Decisions {
+        Lane lane;
 
-        Lane(Detector detector, int rank) {
-            this.detector = detector;
-            this.id = detector.channel().id();
-            this.rank = rank;
+        @Override
+        public void verdict(long slot, long deadline, Verdict verdict, MissCause cause, long firstAnswer) {
+            listener.onVerdict(lane.index, lane.id, slot, deadline, verdict, cause, firstAnswer);
         }
 
-        void schedule() {
-            nextDeadline = detector.nextDeadline(state);
-            if (nextDeadline != NONE) {
-                due.add(this);
-            }
+        @Override
+        public void alert(Alert alert) {
+            listener.onAlert(alert);
+        }
+    }
+
+    /** One channel: its detector, and its state in the detector's mutable form. */
+    private static final class Lane extends Detector.Cursor {
+        final Detector detector;
+        final String id;
+        /** The channel's position in the configuration. */
+        final int index;
+        /** The channel id's position in id order: the tie-break between equal deadlines. */
+        final int rank;
+        long nextDeadline = NONE;
+
+        Lane(Detector detector, int index, int rank) {
+            this.detector = detector;
+            this.id = detector.channel().id();
+            this.index = index;
+            this.rank = rank;
         }
     }
 
     /**
-     * Lanes by (next deadline, rank): a binary heap whose keys sit in flat arrays next to the lanes, so
-     * that comparisons never touch the (scattered) lane objects; removal by index.
+     * Lanes by (next deadline, rank), as a calendar: the lanes due at one instant sit in one batch, and
+     * the distinct instants in a small heap. Channels that share a schedule share deadlines, so there are
+     * few distinct instants and a lane is filed in O(1); a batch is handed out in rank order, sorted only
+     * when it was filed out of order (lanes decided in rank order are refiled in rank order).
+     *
+     * <p>Removal is lazy: an entry whose lane's {@code nextDeadline} no longer equals the batch's instant is
+     * stale, and {@link #pollFirst} skips it.
      */
-    private static final class DeadlineHeap {
-        private Lane[] heap;
-        private long[] deadlines;
-        private int[] ranks;
-        private int size;
+    private static final class Calendar {
+        private final Lane[] byRank;
+        private final Map<Long, Batch> batches = new HashMap<>();
+        private final ArrayDeque<Batch> spare = new ArrayDeque<>();
+        private long[] instants = new long[16];
+        private int count;
+        private long lastInstant = NONE;
+        private Batch lastBatch;
 
-        DeadlineHeap(int capacity) {
-            int c = Math.max(16, capacity);
-            heap = new Lane[c];
-            deadlines = new long[c];
-            ranks = new int[c];
+        Calendar(Lane[] lanes) {
+            byRank = new Lane[lanes.length];
+            for (Lane lane : lanes) {
+                byRank[lane.rank] = lane;
+            }
         }
 
-        Lane peek() {
-            return size == 0 ? null : heap[0];
+        boolean isEmpty() {
+            return count == 0;
+        }
+
+        /** The earliest instant with a batch; only when not {@link #isEmpty}. */
+        long first() {
+            return instants[0];
         }
 
         void add(Lane lane) {
-            if (size == heap.length) {
-                heap = java.util.Arrays.copyOf(heap, size * 2);
-                deadlines = java.util.Arrays.copyOf(deadlines, size * 2);
-                ranks = java.util.Arrays.copyOf(ranks, size * 2);
+            long at = lane.nextDeadline;
+            Batch b;
+            if (at == lastInstant) {
+                b = lastBatch;
+            } else {
+                b = batches.get(at);
+                if (b == null) {
+                    b = spare.isEmpty() ? new Batch() : spare.poll();
+                    batches.put(at, b);
+                    push(at);
+                }
+                lastInstant = at;
+                lastBatch = b;
             }
-            up(size++, lane, lane.nextDeadline, lane.rank);
+            b.add(lane.rank);
         }
 
-        Lane poll() {
-            Lane top = heap[0];
-            removeAt(0);
-            return top;
-        }
-
-        void remove(Lane lane) {
-            if (lane.heapIndex >= 0) {
-                removeAt(lane.heapIndex);
+        /**
+         * Removes the earliest batch and hands its live lanes to {@code each}, in rank order. Lanes filed
+         * at later instants meanwhile go to their own batches.
+         */
+        void pollFirst(java.util.function.Consumer<Lane> each) {
+            long at = instants[0];
+            Batch b = batches.remove(at);
+            pop();
+            if (at == lastInstant) {
+                lastInstant = NONE;
+                lastBatch = null;
             }
-        }
-
-        private void removeAt(int i) {
-            heap[i].heapIndex = -1;
-            int last = --size;
-            Lane moved = heap[last];
-            long d = deadlines[last];
-            int r = ranks[last];
-            heap[last] = null;
-            if (i < last) {
-                down(i, moved, d, r);
-                if (moved.heapIndex == i) {
-                    up(i, moved, d, r);
+            if (!b.sorted) {
+                Arrays.sort(b.ranks, 0, b.size);
+            }
+            for (int i = 0; i < b.size; i++) {
+                Lane lane = byRank[b.ranks[i]];
+                if (lane.nextDeadline == at && (i == 0 || b.ranks[i - 1] != b.ranks[i])) {
+                    each.accept(lane);
                 }
             }
+            b.clear();
+            spare.push(b);
         }
 
-        private static boolean less(long d1, int r1, long d2, int r2) {
-            return d1 < d2 || (d1 == d2 && r1 < r2);
-        }
-
-        private void up(int i, Lane x, long d, int r) {
+        private void push(long at) {
+            if (count == instants.length) {
+                instants = Arrays.copyOf(instants, count * 2);
+            }
+            int i = count++;
             while (i > 0) {
                 int parent = (i - 1) >>> 1;
-                if (!less(d, r, deadlines[parent], ranks[parent])) {
+                if (instants[parent] <= at) {
                     break;
                 }
-                place(i, heap[parent], deadlines[parent], ranks[parent]);
+                instants[i] = instants[parent];
                 i = parent;
             }
-            place(i, x, d, r);
+            instants[i] = at;
         }
 
-        private void down(int i, Lane x, long d, int r) {
+        private void pop() {
+            long last = instants[--count];
+            int i = 0;
             while (true) {
                 int child = 2 * i + 1;
-                if (child >= size) {
+                if (child >= count) {
                     break;
                 }
-                if (child + 1 < size && less(deadlines[child + 1], ranks[child + 1], deadlines[child], ranks[child])) {
+                if (child + 1 < count && instants[child + 1] < instants[child]) {
                     child++;
                 }
-                if (!less(deadlines[child], ranks[child], d, r)) {
+                if (instants[child] >= last) {
                     break;
                 }
-                place(i, heap[child], deadlines[child], ranks[child]);
+                instants[i] = instants[child];
                 i = child;
             }
-            place(i, x, d, r);
+            instants[i] = last;
         }
 
-        private void place(int i, Lane x, long d, int r) {
-            heap[i] = x;
-            deadlines[i] = d;
-            ranks[i] = r;
-            x.heapIndex = i;
+        /** The ranks of the lanes filed at one instant, in filing order. */
+        private static final class Batch {
+            int[] ranks = new int[16];
+            int size;
+            boolean sorted = true;
+
+            void add(int rank) {
+                if (size == ranks.length) {
+                    ranks = Arrays.copyOf(ranks, size * 2);
+                }
+                if (size > 0 && ranks[size - 1] > rank) {
+                    sorted = false;
+                }
+                ranks[size++] = rank;
+            }
+
+            void clear() {
+                size = 0;
+                sorted = true;
+            }
         }
     }
 }

@@ -1,11 +1,7 @@
 package org.hotlinemonitor.core.detect;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.function.Consumer;
-import org.hotlinemonitor.core.model.CallEvent;
 
 /**
  * Puts a stream of events back into event-time order, tolerating disorder up to an allowed lateness.
@@ -16,25 +12,34 @@ import org.hotlinemonitor.core.model.CallEvent;
  * late therefore yields the same sequence (events with equal times keep their arrival order; the
  * detector treats those alike).
  *
- * <p>Events wait in buckets of {@link #granularity()} (one second, or coarser for very long lateness)
- * kept in a ring that spans the lateness; a bucket is sorted once, and released whole once the
- * watermark has passed its end. {@link #releasedUntil()} says how far the released events reach: the
- * consumer may advance time to it and no further. Inserting costs O(1).
- * Not thread-safe.
+ * <p>An event is held in parts: its time, channel index, kind ordinal and named slot (epoch
+ * milliseconds, or {@link ChannelState#NONE}), in flat arrays, so that holding and sorting millions
+ * of events allocates nothing per event and touches no event objects. Events wait in buckets of
+ * {@link #granularity()} (one second, or coarser for very long lateness) kept in a ring that spans
+ * the lateness; a bucket is sorted once (only if it arrived out of order), and released whole once
+ * the watermark has passed its end. {@link #releasedUntil()} says how far the released events reach:
+ * the consumer may advance time to it and no further. Inserting costs O(1). Not thread-safe.
  */
 public final class ReorderBuffer {
 
-    private static final Comparator<CallEvent> BY_TIME = Comparator.comparingLong(e -> e.ts().toEpochMilli());
+    /** Receives released events in time order. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(long ts, int channel, int kind, long slot);
+    }
+
     private static final int MAX_BUCKETS = 1 << 16;
 
     private final long lateness;
     private final long granularity;
     private final Bucket[] ring;
-    private final ArrayDeque<CallEvent> ready = new ArrayDeque<>();
+    /** Released events waiting to be handed on, in order: a FIFO in columns. */
+    private final Columns ready = new Columns(64);
+    private long[] sortKeys = new long[64];
     private long newest = Long.MIN_VALUE;
     /** Index (time / granularity) of the oldest bucket that may hold events; older ones are released. */
     private long oldest = Long.MIN_VALUE;
-    /** Events in the ring (not counting {@link #ready}). */
+    /** Events in the ring (not counting those ready). */
     private int held;
 
     public ReorderBuffer(Duration allowedLateness) {
@@ -65,9 +70,11 @@ public final class ReorderBuffer {
         return granularity;
     }
 
-    /** Takes an event; returns false, keeping nothing, when it is late. */
-    public boolean offer(CallEvent event) {
-        long ts = event.ts().toEpochMilli();
+    /**
+     * Takes an event (time {@code ts} in epoch milliseconds; the other parts are carried along);
+     * returns false, keeping nothing, when it is late.
+     */
+    public boolean offer(long ts, int channel, int kind, long slot) {
         if (ts < watermark()) {
             return false;
         }
@@ -76,31 +83,35 @@ public final class ReorderBuffer {
             expire(Math.floorDiv(watermark(), granularity));
         }
         long index = Math.floorDiv(ts, granularity); // >= oldest, since ts >= watermark
-        int slot = (int) (index & (ring.length - 1));
-        Bucket b = ring[slot];
+        int at = (int) (index & (ring.length - 1));
+        Bucket b = ring[at];
         if (b == null) {
             b = new Bucket();
-            ring[slot] = b;
+            ring[at] = b;
         }
-        if (b.count > 0 && b.index != index) {
-            throw new IllegalStateException("reorder ring overrun at " + event.ts());
+        if (b.size > 0 && b.index != index) {
+            throw new IllegalStateException("reorder ring overrun at " + ts);
         }
         b.index = index;
-        b.add(event);
+        if (b.size > 0 && b.sorted && b.ts[b.size - 1] > ts) {
+            b.sorted = false;
+        }
+        b.add(ts, channel, kind, slot);
         held++;
         return true;
     }
 
     /** Hands on, in time order, every event in buckets that lie wholly before the watermark. */
-    public void release(Consumer<CallEvent> sink) {
-        CallEvent e;
-        while ((e = ready.pollFirst()) != null) {
-            sink.accept(e);
+    public void release(Sink sink) {
+        Columns r = ready;
+        for (int i = 0, n = r.size; i < n; i++) {
+            sink.accept(r.ts[i], r.channel[i], r.kind[i], r.slot[i]);
         }
+        r.size = 0;
     }
 
     /** Hands on everything still held, in time order (at the end of the input). */
-    public void flush(Consumer<CallEvent> sink) {
+    public void flush(Sink sink) {
         release(sink);
         while (held > 0) {
             drain(oldest++);
@@ -110,7 +121,7 @@ public final class ReorderBuffer {
 
     /** Events held. */
     public int size() {
-        return held + ready.size();
+        return held + ready.size;
     }
 
     /** Moves, in order, every bucket before {@code limit} to the ready queue. */
@@ -130,42 +141,76 @@ public final class ReorderBuffer {
 
     private void drain(long index) {
         Bucket b = ring[(int) (index & (ring.length - 1))];
-        if (b == null || b.count == 0 || b.index != index) {
+        if (b == null || b.size == 0 || b.index != index) {
             return;
         }
-        CallEvent[] events = b.events;
-        int n = b.count;
-        if (!b.sorted) {
-            Arrays.sort(events, 0, n, BY_TIME); // stable: equal times keep their arrival order
+        int n = b.size;
+        if (b.sorted) {
+            for (int i = 0; i < n; i++) {
+                ready.add(b.ts[i], b.channel[i], b.kind[i], b.slot[i]);
+            }
+        } else {
+            // Sort by (time within the bucket, arrival): unique keys, so the order is stable.
+            if (sortKeys.length < n) {
+                sortKeys = new long[Math.max(n, sortKeys.length * 2)];
+            }
+            long base = index * granularity;
+            for (int i = 0; i < n; i++) {
+                sortKeys[i] = ((b.ts[i] - base) << 32) | i;
+            }
+            Arrays.sort(sortKeys, 0, n);
+            for (int k = 0; k < n; k++) {
+                int i = (int) sortKeys[k];
+                ready.add(b.ts[i], b.channel[i], b.kind[i], b.slot[i]);
+            }
         }
-        b.count = 0;
+        b.size = 0;
         b.sorted = true;
         held -= n;
-        for (int i = 0; i < n; i++) {
-            ready.addLast(events[i]);
-            events[i] = null;
-        }
     }
 
     private static long ceilDiv(long a, long b) {
         return -Math.floorDiv(-a, b);
     }
 
+    /** Events in parts, one array per part. */
+    private static class Columns {
+        long[] ts;
+        int[] channel;
+        int[] kind;
+        long[] slot;
+        int size;
+
+        Columns(int capacity) {
+            ts = new long[capacity];
+            channel = new int[capacity];
+            kind = new int[capacity];
+            slot = new long[capacity];
+        }
+
+        final void add(long t, int c, int k, long s) {
+            if (size == ts.length) {
+                int grown = size * 2;
+                ts = Arrays.copyOf(ts, grown);
+                channel = Arrays.copyOf(channel, grown);
+                kind = Arrays.copyOf(kind, grown);
+                slot = Arrays.copyOf(slot, grown);
+            }
+            ts[size] = t;
+            channel[size] = c;
+            kind[size] = k;
+            slot[size] = s;
+            size++;
+        }
+    }
+
     /** The events of one time bucket, in arrival order until sorted. */
-    private static final class Bucket {
+    private static final class Bucket extends Columns {
         long index;
-        CallEvent[] events = new CallEvent[8];
-        int count;
         boolean sorted = true;
 
-        void add(CallEvent e) {
-            if (count == events.length) {
-                events = Arrays.copyOf(events, count * 2);
-            }
-            if (count > 0 && sorted && events[count - 1].ts().compareTo(e.ts()) > 0) {
-                sorted = false;
-            }
-            events[count++] = e;
+        Bucket() {
+            super(8);
         }
     }
 }

@@ -19,7 +19,7 @@ public final class EventReader implements AutoCloseable {
     private final LogInput input;
     private final Counting raw;
     private final LineReader lines;
-    private final EventParser json = new EventParser();
+    private final EventParser json;
     private CsvEventParser csv;
     private String csvProblem;
     private boolean csvHeaderSeen;
@@ -27,7 +27,16 @@ public final class EventReader implements AutoCloseable {
     private Rejection rejection;
 
     public EventReader(LogInput input, InputStream stdin) {
+        this(input, stdin, null);
+    }
+
+    /**
+     * A reader that also numbers channels: see {@link EventParser#EventParser(java.util.function.ToIntFunction)}
+     * and {@link #channelTag()}.
+     */
+    public EventReader(LogInput input, InputStream stdin, java.util.function.ToIntFunction<String> channelTags) {
         this.input = input;
+        this.json = new EventParser(channelTags);
         try {
             this.raw = new Counting(input.openRaw(stdin), input.path() != null);
             this.lines = new LineReader(LogInput.decoded(raw));
@@ -85,6 +94,14 @@ public final class EventReader implements AutoCloseable {
     /** The current record's event, or {@code null} when it was refused. */
     public CallEvent event() {
         return event;
+    }
+
+    /**
+     * The tag of the current event's channel, or {@link EventParser#NO_TAG} when it has none (CSV input,
+     * no channel, or no tagger given); then look the channel up by its id.
+     */
+    public int channelTag() {
+        return event != null && csv == null ? json.channelTag() : EventParser.NO_TAG;
     }
 
     /** Why the current record was refused, or {@code null}. */

@@ -7,8 +7,10 @@ import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.model.CallEvent;
+import org.hotlinemonitor.core.model.EventKind;
 
 /**
  * Reads, parses and checks one input on a thread of its own, handing the records over in batches,
@@ -29,10 +31,16 @@ final class ReadAhead implements AutoCloseable {
     private volatile boolean cancelled;
     private boolean done;
 
-    /** One batch of records: for each, an event or a rejection, its line number and its bytes. */
+    /**
+     * One batch of records: for each, an event (in parts: channel index, kind ordinal, time, named slot)
+     * or a rejection, its line number and its bytes.
+     */
     static final class Batch {
         int size;
-        final CallEvent[] events = new CallEvent[BATCH];
+        final int[] channels = new int[BATCH];
+        final EventKind[] kinds = new EventKind[BATCH];
+        final long[] times = new long[BATCH];
+        final long[] slots = new long[BATCH];
         final Rejection[] rejections = new Rejection[BATCH];
         final long[] lines = new long[BATCH];
         final int[] rawStart = new int[BATCH];
@@ -48,7 +56,6 @@ final class ReadAhead implements AutoCloseable {
         }
 
         void clear() {
-            Arrays.fill(events, 0, size, null);
             Arrays.fill(rejections, 0, size, null);
             size = 0;
             rawUsed = 0;
@@ -58,10 +65,10 @@ final class ReadAhead implements AutoCloseable {
     }
 
     /**
-     * Starts reading {@code input}; {@code check} is applied to each parsed event on the reading thread
-     * (it must be thread-safe) and its non-null result refuses the event.
+     * Starts reading {@code input}; {@link ReplayDriver.Checker#check} is applied to each parsed event on the
+     * reading thread and its non-null result refuses the event; the channel is resolved to its index there too.
      */
-    ReadAhead(LogInput input, InputStream stdin, Function<CallEvent, Rejection> check) {
+    ReadAhead(LogInput input, InputStream stdin, ReplayDriver.Checker check) {
         for (int i = 0; i < IN_FLIGHT + 2; i++) {
             free.add(new Batch());
         }
@@ -70,21 +77,29 @@ final class ReadAhead implements AutoCloseable {
         thread.start();
     }
 
-    private void produce(LogInput input, InputStream stdin, Function<CallEvent, Rejection> check) {
+    private void produce(LogInput input, InputStream stdin, ReplayDriver.Checker shared) {
+        ReplayDriver.Checker check = shared.copy();
         Batch b = null;
-        try (EventReader reader = new EventReader(input, stdin)) {
+        try (EventReader reader = new EventReader(input, stdin, check::indexOf)) {
             b = take(free);
             while (b != null && reader.next()) {
                 int i = b.size;
                 CallEvent e = reader.event();
                 Rejection r = reader.rejection();
+                int channel = -1;
                 if (e != null) {
-                    r = check.apply(e);
-                    if (r != null) {
-                        e = null;
+                    channel = e.kind() == EventKind.HEARTBEAT ? -1 : reader.channelTag();
+                    if (channel == EventParser.NO_TAG) {
+                        channel = check.indexOf(e.channel());
                     }
+                    r = check.check(e, channel);
                 }
-                b.events[i] = e;
+                if (r == null) {
+                    b.kinds[i] = e.kind();
+                    b.channels[i] = channel;
+                    b.times[i] = e.ts().toEpochMilli();
+                    b.slots[i] = e.slot() == null ? ChannelState.NONE : e.slot().toEpochMilli();
+                }
                 b.rejections[i] = r;
                 b.lines[i] = reader.lineNumber();
                 int len = reader.lineLength();

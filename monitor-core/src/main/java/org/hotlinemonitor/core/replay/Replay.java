@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.SlotVerdict;
+import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.MonitorConfig;
 
 /**
@@ -72,6 +74,12 @@ public final class Replay {
                     public void onVerdict(SlotVerdict verdict) {
                         report.onVerdict(verdict);
                     }
+
+                    @Override
+                    public void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict,
+                                          MissCause cause, long firstAnswer) {
+                        report.onVerdict(channel, channelId, slot, deadline, verdict, cause, firstAnswer);
+                    }
                 });
     }
 
@@ -98,14 +106,14 @@ public final class Replay {
     private void read(LogInput input, InputStream stdin) throws IOException, BadInputException {
         report.input(input.name());
         long total = input.size();
-        try (ReadAhead ahead = new ReadAhead(input, stdin, driver::check)) {
+        try (ReadAhead ahead = new ReadAhead(input, stdin, driver.checker())) {
             ReadAhead.Batch batch;
             while ((batch = ahead.next()) != null) {
                 for (int i = 0; i < batch.size; i++) {
                     report.line();
                     Rejection refused = batch.rejections[i];
                     if (refused == null) {
-                        refused = driver.offerChecked(batch.events[i]);
+                        refused = driver.offerChecked(batch.channels[i], batch.kinds[i], batch.times[i], batch.slots[i]);
                     }
                     if (refused != null) {
                         reject(input, batch.lines[i], batch.text(i), refused);

@@ -6,12 +6,15 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.EventOutcome;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.ReorderBuffer;
 import org.hotlinemonitor.core.detect.SlotVerdict;
+import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.CallEvent;
+import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
 
 /**
@@ -30,10 +33,13 @@ public final class ReplayDriver {
     private final AlertOrder alertOrder;
     private final Monitor.Listener listener;
     private final Instant until;
-    private final long untilMillis;
+    private final Checker checker;
+    private static final EventKind[] KINDS = EventKind.values();
+
     private final long[] outcomes = new long[EventOutcome.values().length];
     private long newest = Long.MIN_VALUE;
-    private Instant first;
+    private long first = Long.MAX_VALUE;
+    private final ReorderBuffer.Sink apply = this::apply;
     private boolean finished;
 
     /**
@@ -53,10 +59,16 @@ public final class ReplayDriver {
             public void onVerdict(SlotVerdict verdict) {
                 listener.onVerdict(verdict);
             }
+
+            @Override
+            public void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict,
+                                  MissCause cause, long firstAnswer) {
+                listener.onVerdict(channel, channelId, slot, deadline, verdict, cause, firstAnswer);
+            }
         });
         this.buffer = new ReorderBuffer(allowedLateness);
         this.until = until;
-        this.untilMillis = until == null ? Long.MAX_VALUE : until.toEpochMilli();
+        this.checker = new Checker(monitor.validator(), until);
     }
 
     /** Takes the next input event. Returns {@code null} when it was taken, else why it was refused. */
@@ -68,40 +80,53 @@ public final class ReplayDriver {
     /**
      * Checks what can be checked of an event without the replay's state: it is not after {@code until},
      * its channel is configured, and a slot it names is valid. Returns the rejection, or {@code null}.
-     *
-     * <p>Thread-safe, and may run on another thread than {@link #offerChecked} (the reading thread
-     * checks while the replay thread applies).
+     * Thread-safe ({@link #checker()} is this check in a form for another thread).
      */
     public Rejection check(CallEvent event) {
-        if (event.ts().toEpochMilli() > untilMillis) {
-            return new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + event.ts() + " is after --until " + until);
-        }
-        EventOutcome invalid = monitor.validate(event);
-        return invalid == null ? null : rejection(invalid, event);
+        return checker.check(event);
+    }
+
+    /** The checks of {@link #check}, immutable, for the reading thread. */
+    public Checker checker() {
+        return checker;
     }
 
     /** {@link #offer} for an event that passed {@link #check}. */
     public Rejection offerChecked(CallEvent event) {
+        int channel = event.kind() == EventKind.HEARTBEAT ? -1 : monitor.indexOf(event.channel());
+        return offerChecked(channel, event.kind(), event.ts().toEpochMilli(),
+                event.slot() == null ? ChannelState.NONE : event.slot().toEpochMilli());
+    }
+
+    /**
+     * {@link #offerChecked(CallEvent)} on the event's parts, as the reading thread hands them over:
+     * {@code channel} is the channel's {@link #indexOf index} ({@code -1} for a heartbeat), times are epoch
+     * milliseconds, {@code slot} is the named slot or {@link ChannelState#NONE}.
+     */
+    public Rejection offerChecked(int channel, EventKind kind, long ts, long slot) {
         if (finished) {
             throw new IllegalStateException("replay already finished");
         }
-        long ts = event.ts().toEpochMilli();
-        if (!buffer.offer(event)) {
-            return new Rejection(Rejection.LATE, "ts", "event at " + event.ts() + " arrived after the watermark "
-                    + Instant.ofEpochMilli(buffer.watermark()) + " (allowed lateness exceeded); verdicts before it are final");
+        if (!buffer.offer(ts, channel, kind.ordinal(), slot)) {
+            return new Rejection(Rejection.LATE, "ts", "event at " + Instant.ofEpochMilli(ts)
+                    + " arrived after the watermark " + Instant.ofEpochMilli(buffer.watermark())
+                    + " (allowed lateness exceeded); verdicts before it are final");
         }
-        if (first == null || event.ts().isBefore(first)) {
-            first = event.ts();
-        }
+        first = Math.min(first, ts);
         if (ts > newest) {
             newest = ts;
-            buffer.release(this::apply);
+            buffer.release(apply);
             long released = buffer.releasedUntil();
-            if (monitor.started() && released > monitor.watermark().toEpochMilli()) {
+            if (monitor.started() && released > monitor.watermarkMillis()) {
                 monitor.advanceTo(Instant.ofEpochMilli(released));
             }
         }
         return null;
+    }
+
+    /** The position of a configured channel (what {@link #offerChecked(int, EventKind, long, long)} takes), or -1. Thread-safe. */
+    public int indexOf(String channel) {
+        return monitor.indexOf(channel);
     }
 
     /** Ends the input: applies what is held and advances to {@code until} (default: the newest event's time). */
@@ -110,7 +135,7 @@ public final class ReplayDriver {
             return;
         }
         finished = true;
-        buffer.flush(this::apply);
+        buffer.flush(apply);
         Instant end = end();
         if (end != null) {
             monitor.advanceTo(end);
@@ -128,7 +153,7 @@ public final class ReplayDriver {
 
     /** The earliest event time taken, or {@code null}. */
     public Instant firstEvent() {
-        return first;
+        return first == Long.MAX_VALUE ? null : Instant.ofEpochMilli(first);
     }
 
     /** Counts of what the monitor did with the events it applied. */
@@ -151,26 +176,67 @@ public final class ReplayDriver {
         return monitor;
     }
 
-    private void apply(CallEvent event) {
-        EventOutcome outcome = monitor.acceptValidated(event);
+    private void apply(long ts, int channel, int kind, long slot) {
+        EventOutcome outcome = monitor.acceptValidated(channel, KINDS[kind], ts, slot);
         if (outcome.rejected()) {
             // Validated and ordered before; a rejection here is a bug, not bad input.
-            throw new IllegalStateException("event " + event + " refused after validation: " + outcome);
+            throw new IllegalStateException("event at " + Instant.ofEpochMilli(ts) + " of channel #" + channel
+                    + " refused after validation: " + outcome);
         }
         outcomes[outcome.ordinal()]++;
     }
 
-    private Rejection rejection(EventOutcome outcome, CallEvent event) {
-        return switch (outcome) {
-            case UNKNOWN_CHANNEL -> new Rejection(Rejection.UNKNOWN_CHANNEL, "channel",
-                    "unknown channel '" + event.channel() + "' (not in the channel configuration)");
-            case NOT_A_SLOT -> new Rejection(Rejection.NOT_A_SLOT, "slot",
-                    "slot " + event.slot() + " is not a scheduled slot of channel '" + event.channel() + "' ("
-                            + monitor.channel(event.channel()).schedule() + ")");
-            case TOO_EARLY -> new Rejection(Rejection.TOO_EARLY, "ts",
-                    "event at " + event.ts() + " is more than answerWithin ("
-                            + monitor.channel(event.channel()).answerWithin() + ") before its slot " + event.slot());
-            default -> throw new IllegalArgumentException("not a validation outcome: " + outcome);
-        };
+    /**
+     * The checks an event passes before it enters the replay, which need no replay state: immutable and
+     * thread-safe. The reading thread works with its own {@link #copy}.
+     */
+    public static final class Checker {
+        private final Monitor.Validator validator;
+        private final Instant until;
+        private final long untilMillis;
+
+        private Checker(Monitor.Validator validator, Instant until) {
+            this.validator = validator;
+            this.until = until;
+            this.untilMillis = until == null ? Long.MAX_VALUE : until.toEpochMilli();
+        }
+
+        /** A copy to make on the thread that uses it, so that it lives apart from objects other threads write. */
+        public Checker copy() {
+            return new Checker(validator.copy(), until);
+        }
+
+        /** The position of a configured channel, or -1. */
+        public int indexOf(String channel) {
+            return validator.indexOf(channel);
+        }
+
+        /** {@link ReplayDriver#check}. */
+        public Rejection check(CallEvent event) {
+            return check(event, event.kind() == EventKind.HEARTBEAT ? -1 : validator.indexOf(event.channel()));
+        }
+
+        /** {@link ReplayDriver#check} when the channel's {@link #indexOf index} is known. */
+        public Rejection check(CallEvent event, int channel) {
+            if (event.ts().toEpochMilli() > untilMillis) {
+                return new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + event.ts() + " is after --until " + until);
+            }
+            EventOutcome invalid = validator.validate(event, channel);
+            return invalid == null ? null : rejection(invalid, event);
+        }
+
+        private Rejection rejection(EventOutcome outcome, CallEvent event) {
+            return switch (outcome) {
+                case UNKNOWN_CHANNEL -> new Rejection(Rejection.UNKNOWN_CHANNEL, "channel",
+                        "unknown channel '" + event.channel() + "' (not in the channel configuration)");
+                case NOT_A_SLOT -> new Rejection(Rejection.NOT_A_SLOT, "slot",
+                        "slot " + event.slot() + " is not a scheduled slot of channel '" + event.channel() + "' ("
+                                + validator.channel(event.channel()).schedule() + ")");
+                case TOO_EARLY -> new Rejection(Rejection.TOO_EARLY, "ts",
+                        "event at " + event.ts() + " is more than answerWithin ("
+                                + validator.channel(event.channel()).answerWithin() + ") before its slot " + event.slot());
+                default -> throw new IllegalArgumentException("not a validation outcome: " + outcome);
+            };
+        }
     }
 }

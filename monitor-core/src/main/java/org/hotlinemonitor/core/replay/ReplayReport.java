@@ -17,6 +17,7 @@ import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.EventOutcome;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.SlotVerdict;
+import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.ChannelIndex;
 import org.hotlinemonitor.core.model.MonitorConfig;
@@ -31,7 +32,18 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  */
 public final class ReplayReport implements Monitor.Listener {
 
+    private static final int DUE = 0;
+    private static final int ANSWERED = 1;
+    private static final int MISSED_NO_ANSWER = 2;
+    private static final int MISSED_FAULT = 3;
+    private static final int NOT_PLACED = 4;
+    private static final int LATENCY_SUM = 5;
+    private static final int LATENCY_MAX = 6;
+    private static final int STRIDE = 8;
+
     private final ChannelIndex index;
+    /** Per channel, {@link #STRIDE} counters: slots due, answered, missed (no answer, fault), not placed, latency sum and max (ms). */
+    private final long[] counts;
     /** Per channel, in configuration order (the report's order). */
     private final List<ChannelStats> channels;
     private final Map<String, Long> rejectsByReason = new TreeMap<>();
@@ -47,7 +59,12 @@ public final class ReplayReport implements Monitor.Listener {
 
     public ReplayReport(MonitorConfig config) {
         index = new ChannelIndex(config.channels());
-        channels = config.channels().stream().map(ChannelStats::new).toList();
+        counts = new long[config.channels().size() * STRIDE];
+        List<ChannelStats> stats = new ArrayList<>();
+        for (int i = 0; i < config.channels().size(); i++) {
+            stats.add(new ChannelStats(config.channels().get(i), counts, i * STRIDE));
+        }
+        channels = List.copyOf(stats);
     }
 
     /** Notes an input (file name, or "-" for standard input). */
@@ -72,23 +89,30 @@ public final class ReplayReport implements Monitor.Listener {
 
     @Override
     public void onVerdict(SlotVerdict v) {
-        ChannelStats s = stats(v.channel());
-        s.due++;
-        switch (v.verdict()) {
+        onVerdict(index.indexOf(v.channel()), v.channel(), v.slot().toEpochMilli(), v.deadline().toEpochMilli(),
+                v.verdict(), v.cause(), v.firstAnswer() == null ? ChannelState.NONE : v.firstAnswer().toEpochMilli());
+    }
+
+    @Override
+    public void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict, MissCause cause,
+                          long firstAnswer) {
+        if (channel < 0) {
+            return;
+        }
+        // The verdict counters of all channels sit in one array, a cache line per channel: this runs for
+        // every slot of every channel.
+        int at = channel * STRIDE;
+        long[] c = counts;
+        c[at + DUE]++;
+        switch (verdict) {
             case ANSWERED -> {
-                s.answered++;
-                long ms = v.answerLatencyMillis();
-                s.latencySumMillis += ms;
-                s.latencyMaxMillis = Math.max(s.latencyMaxMillis, ms);
+                c[at + ANSWERED]++;
+                long ms = firstAnswer - slot;
+                c[at + LATENCY_SUM] += ms;
+                c[at + LATENCY_MAX] = Math.max(c[at + LATENCY_MAX], ms);
             }
-            case MISSED -> {
-                if (v.cause() == MissCause.LINE_FAULT) {
-                    s.missedFault++;
-                } else {
-                    s.missedNoAnswer++;
-                }
-            }
-            case NOT_PLACED -> s.notPlaced++;
+            case MISSED -> c[at + (cause == MissCause.LINE_FAULT ? MISSED_FAULT : MISSED_NO_ANSWER)]++;
+            case NOT_PLACED -> c[at + NOT_PLACED]++;
         }
     }
 
@@ -167,17 +191,17 @@ public final class ReplayReport implements Monitor.Listener {
             c.put("name", s.channel.name());
             c.put("schedule", s.channel.schedule().toString());
             c.put("status", s.status);
-            c.put("slotsDue", s.due);
-            c.put("answered", s.answered);
+            c.put("slotsDue", s.due());
+            c.put("answered", s.answered());
             Map<String, Object> missed = new LinkedHashMap<>();
-            missed.put("total", s.missedNoAnswer + s.missedFault);
-            missed.put("NO_ANSWER", s.missedNoAnswer);
-            missed.put("LINE_FAULT", s.missedFault);
+            missed.put("total", s.missedNoAnswer() + s.missedFault());
+            missed.put("NO_ANSWER", s.missedNoAnswer());
+            missed.put("LINE_FAULT", s.missedFault());
             c.put("missed", missed);
-            c.put("notPlaced", s.notPlaced);
+            c.put("notPlaced", s.notPlaced());
             c.put("availability", s.availability());
-            c.put("meanAnswerLatency", s.answered == 0 ? null : Duration.ofMillis(s.latencySumMillis / s.answered).toString());
-            c.put("maxAnswerLatency", s.answered == 0 ? null : Duration.ofMillis(s.latencyMaxMillis).toString());
+            c.put("meanAnswerLatency", s.answered() == 0 ? null : Duration.ofMillis(s.latencySumMillis() / s.answered()).toString());
+            c.put("maxAnswerLatency", s.answered() == 0 ? null : Duration.ofMillis(s.latencyMaxMillis()).toString());
             c.put("lastAnswer", str(s.lastAnswer));
             List<Object> outages = new ArrayList<>();
             for (Outage o : s.outages) {
@@ -238,12 +262,12 @@ public final class ReplayReport implements Monitor.Listener {
         b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (ChannelStats s : channels) {
             b.append("| ").append(s.channel.id()).append(" | ").append(s.status)
-                    .append(" | ").append(s.due).append(" | ").append(s.answered)
-                    .append(" | ").append(s.missedNoAnswer + s.missedFault).append(" (").append(s.missedNoAnswer)
-                    .append(" / ").append(s.missedFault).append(')')
-                    .append(" | ").append(s.notPlaced)
+                    .append(" | ").append(s.due()).append(" | ").append(s.answered())
+                    .append(" | ").append(s.missedNoAnswer() + s.missedFault()).append(" (").append(s.missedNoAnswer())
+                    .append(" / ").append(s.missedFault()).append(')')
+                    .append(" | ").append(s.notPlaced())
                     .append(" | ").append(s.availability() == null ? "n/a" : String.format(Locale.ROOT, "%.2f%%", s.availability() * 100))
-                    .append(" | ").append(s.answered == 0 ? "n/a" : human(Duration.ofMillis(s.latencySumMillis / s.answered)))
+                    .append(" | ").append(s.answered() == 0 ? "n/a" : human(Duration.ofMillis(s.latencySumMillis() / s.answered())))
                     .append(" | ").append(s.lastAnswer == null ? "never" : s.lastAnswer.toString()).append(" |\n");
         }
         b.append("\n## Outages\n\n");
@@ -302,24 +326,49 @@ public final class ReplayReport implements Monitor.Listener {
 
     private static final class ChannelStats {
         final Channel channel;
-        long due;
-        long answered;
-        long missedNoAnswer;
-        long missedFault;
-        long notPlaced;
-        long latencySumMillis;
-        long latencyMaxMillis;
+        private final long[] counts;
+        private final int at;
         Instant lastAnswer;
         String status = "UNKNOWN";
         final List<Outage> outages = new ArrayList<>();
 
-        ChannelStats(Channel channel) {
+        ChannelStats(Channel channel, long[] counts, int at) {
             this.channel = channel;
+            this.counts = counts;
+            this.at = at;
+        }
+
+        long due() {
+            return counts[at + DUE];
+        }
+
+        long answered() {
+            return counts[at + ANSWERED];
+        }
+
+        long missedNoAnswer() {
+            return counts[at + MISSED_NO_ANSWER];
+        }
+
+        long missedFault() {
+            return counts[at + MISSED_FAULT];
+        }
+
+        long notPlaced() {
+            return counts[at + NOT_PLACED];
+        }
+
+        long latencySumMillis() {
+            return counts[at + LATENCY_SUM];
+        }
+
+        long latencyMaxMillis() {
+            return counts[at + LATENCY_MAX];
         }
 
         Double availability() {
-            long judged = answered + missedNoAnswer + missedFault;
-            return judged == 0 ? null : (double) answered / judged;
+            long judged = answered() + missedNoAnswer() + missedFault();
+            return judged == 0 ? null : (double) answered() / judged;
         }
     }
 
