@@ -14,6 +14,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -142,7 +143,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         try {
             server = new KafkaRaftServer(KafkaConfig.fromProps(kafkaProperties(logDir, port, controllerPort)), Time.SYSTEM);
             server.startup();
-        } catch (RuntimeException | Error e) {
+        } catch (Exception e) { // Scala code throws checked exceptions undeclared
             if (server != null) {
                 shutDownQuietly(server, e);
             }
@@ -372,6 +373,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         if (e instanceof FileAlreadyExistsException f) {
             return f.getFile() + " exists and is not a directory";
+        }
+        if (e instanceof NoSuchFileException n) {
+            return n.getFile() + " cannot be created";
         }
         if (e instanceof FileSystemException) {
             return e.getMessage();
