@@ -1,5 +1,6 @@
 package org.hotlinemonitor.app.cli;
 
+import org.hotlinemonitor.app.kafka.KafkaSetupException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,11 +9,11 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Monitors liaison hotlines checked with routine calls at fixed times.",
-        subcommands = {ReplayCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ReplayCommand.class, GenerateCommand.class, BrokerCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
-            "1:other failure (I/O error, bug)",
+            "1:other failure (I/O error, Kafka could not be set up, bug)",
             "2:usage error (unknown option, missing argument)",
             "3:bad input (invalid configuration, unreadable input, a bad line under --strict)"})
 public final class Main implements Runnable {
@@ -21,7 +22,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        StopSignal.exit(run(args));
     }
 
     /** Runs the command line and returns the exit code. */
@@ -36,7 +37,8 @@ public final class Main implements Runnable {
             int code = exitCode(ex);
             String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
             commandLine.getErr().println(commandLine.getColorScheme().errorText("error: " + message));
-            if (code == ExitCodes.FAILURE) {
+            // A KafkaSetupException's one line says it all (a port taken, a directory not writable).
+            if (code == ExitCodes.FAILURE && !(ex instanceof KafkaSetupException)) {
                 ex.printStackTrace(commandLine.getErr());
             }
             return code;

@@ -1,0 +1,56 @@
+package org.hotlinemonitor.app.cli;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.hotlinemonitor.app.kafka.EmbeddedBroker;
+import org.hotlinemonitor.app.kafka.KafkaSettings;
+import org.hotlinemonitor.app.kafka.KafkaSettings.Setting;
+import org.hotlinemonitor.app.kafka.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code broker}: the embedded Kafka broker on its own, with the monitor's topics, until stopped. */
+@Command(name = "broker", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
+            "Runs the embedded single-node Kafka broker with the monitor's topics until stopped (Ctrl-C or SIGTERM, exit code 0).",
+            "Prints its bootstrap servers on stdout. Its data is kept in the data directory across restarts."},
+        sortOptions = false)
+final class BrokerCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerCommand.class);
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    EmbeddedBrokerOptions broker;
+
+    @Mixin
+    TopicOptions topics;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<Setting, String> options = new EnumMap<>(Setting.class);
+        broker.putInto(options);
+        topics.putInto(options);
+        KafkaSettings settings = KafkaOptions.resolve(spec.commandLine(), options, System::getenv);
+        try (StopSignal stop = StopSignal.install();
+             EmbeddedBroker running = EmbeddedBroker.start(settings.broker())) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, running.bootstrapServers()))) {
+                Topics.ensureTopics(admin, settings.topicSpecs(), Topics.DEFAULT_TIMEOUT);
+            }
+            System.out.println(running.bootstrapServers());
+            System.out.flush();
+            LOG.info("Broker running at {} with topics {}; stop with Ctrl-C or SIGTERM",
+                    running.bootstrapServers(), String.join(", ", settings.topics().names()));
+            stop.await();
+            LOG.info("Stopping the broker");
+        }
+        return ExitCodes.OK;
+    }
+}
