@@ -5,32 +5,39 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.ToIntFunction;
 
 /**
  * Maps short byte sequences to the same {@link String} each time, so that a replay does not allocate a
  * new string for every event of a channel it has seen before.
  *
- * <p>An open-addressing table (linear probing) keyed by a copy of the bytes. It holds at most
- * {@code maxEntries} strings of at most {@code maxKeyLength} bytes; past that, {@link #get} simply
- * allocates, so a stream of unique values cannot make it grow without bound.
+ * <p>An open-addressing table (linear probing). It runs once per event over thousands of distinct ids,
+ * so an entry is laid out to cost one cache line: its hash and length, its first 16 bytes and its tag
+ * sit side by side in one {@code long[]}; only keys longer than 16 bytes keep their remaining bytes
+ * in a separate array. It holds at most {@code maxEntries} strings of at most {@code maxKeyLength}
+ * bytes; past that, {@link #get} simply allocates, so a stream of unique values cannot make it grow
+ * without bound.
  *
  * <p>Thread-safety: none; one per parser.
  */
 final class StringCache {
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
     /** What {@link #lastTag()} is when the last string has no tag (it was not cached, or there is no tagger). */
     static final int NO_TAG = Integer.MIN_VALUE;
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Longs per entry: meta (hash, length + 1; 0 when free), the first two 8-byte words, the tag. */
+    private static final int STRIDE = 4;
+    private static final int INLINE = 16;
+
     private final int maxEntries;
     private final int maxKeyLength;
-    private final java.util.function.ToIntFunction<String> tagger;
-    private byte[][] keys;
+    private final ToIntFunction<String> tagger;
+    private long[] table;
     private String[] values;
-    private int[] hashes;
-    /** Per entry, the tagger's number for its string, computed once when the entry is made. */
-    private int[] tags;
+    /** Bytes past the first {@link #INLINE} of longer keys, by entry. */
+    private byte[][] tails;
+    private int capacity;
     private int size;
     private int lastTag = NO_TAG;
 
@@ -42,7 +49,7 @@ final class StringCache {
      * @param tagger gives each cached string a number (for example a channel's index), handed out by
      *               {@link #lastTag()} without touching the string again; {@code null}: no tags
      */
-    StringCache(int maxEntries, int maxKeyLength, java.util.function.ToIntFunction<String> tagger) {
+    StringCache(int maxEntries, int maxKeyLength, ToIntFunction<String> tagger) {
         this.maxEntries = maxEntries;
         this.maxKeyLength = maxKeyLength;
         this.tagger = tagger;
@@ -60,97 +67,107 @@ final class StringCache {
         if (len > maxKeyLength) {
             return decode(buf, off, len, ascii);
         }
-        int h = hash(buf, off, len);
-        int mask = keys.length - 1;
+        long w0 = word(buf, off, len, 0);
+        long w1 = word(buf, off, len, 8);
+        int h = hash(w0, w1, buf, off, len);
+        long meta = ((long) h << 32) | (len + 1);
+        int mask = capacity - 1;
+        long[] t = table;
         for (int slot = h & mask; ; slot = (slot + 1) & mask) {
-            byte[] key = keys[slot];
-            if (key == null) {
-                String s = decode(buf, off, len, ascii);
-                if (size < maxEntries) {
-                    s = s.intern(); // the same instance as the configuration's channel id: identity compares
-                    keys[slot] = Arrays.copyOfRange(buf, off, off + len);
-                    values[slot] = s;
-                    hashes[slot] = h;
-                    tags[slot] = tagger == null ? NO_TAG : tagger.applyAsInt(s);
-                    lastTag = tags[slot];
-                    if (++size * 2 > keys.length) {
-                        grow();
-                    }
-                }
-                return s;
+            int at = slot * STRIDE;
+            long m = t[at];
+            if (m == 0) {
+                return insert(slot, meta, w0, w1, buf, off, len, ascii);
             }
-            if (hashes[slot] == h && key.length == len && sameBytes(key, buf, off, len)) {
-                lastTag = tags[slot];
+            if (m == meta && t[at + 1] == w0 && t[at + 2] == w1
+                    && (len <= INLINE || Arrays.equals(tails[slot], 0, len - INLINE, buf, off + INLINE, off + len))) {
+                lastTag = (int) t[at + 3];
                 return values[slot];
             }
         }
     }
 
-    /**
-     * Whether {@code key} equals {@code buf[off, off + len)}, whose length is that of {@code key}:
-     * eight bytes at a time, which for ids this short beats {@code Arrays.equals} and its call.
-     */
-    private static boolean sameBytes(byte[] key, byte[] buf, int off, int len) {
-        int i = 0;
-        for (; i + 8 <= len; i += 8) {
-            if ((long) LONGS.get(key, i) != (long) LONGS.get(buf, off + i)) {
-                return false;
-            }
+    private String insert(int slot, long meta, long w0, long w1, byte[] buf, int off, int len, boolean ascii) {
+        String s = decode(buf, off, len, ascii);
+        if (size >= maxEntries) {
+            return s;
         }
-        for (; i < len; i++) {
-            if (key[i] != buf[off + i]) {
-                return false;
-            }
+        s = s.intern(); // the same instance as the configuration's channel id: identity compares
+        int tag = tagger == null ? NO_TAG : tagger.applyAsInt(s);
+        int at = slot * STRIDE;
+        table[at] = meta;
+        table[at + 1] = w0;
+        table[at + 2] = w1;
+        table[at + 3] = tag;
+        values[slot] = s;
+        if (len > INLINE) {
+            tails[slot] = Arrays.copyOfRange(buf, off + INLINE, off + len);
         }
-        return true;
+        lastTag = tag;
+        if (++size * 2 > capacity) {
+            grow();
+        }
+        return s;
     }
 
-    /** A hash of the bytes, eight at a time. */
-    private static int hash(byte[] buf, int off, int len) {
-        long h = len;
-        int i = off;
-        int end = off + len;
-        for (; i + 8 <= end; i += 8) {
-            h = (h ^ (long) LONGS.get(buf, i)) * 0x9E37_79B9_7F4A_7C15L;
+    /** The key's bytes {@code [from, from + 8)}, zero past its end, as a little-endian word. */
+    private static long word(byte[] buf, int off, int len, int from) {
+        int n = Math.min(8, len - from);
+        if (n <= 0) {
+            return 0;
         }
-        for (; i < end; i++) {
+        if (n == 8) {
+            return (long) LONGS.get(buf, off + from);
+        }
+        long w = 0;
+        for (int i = n - 1; i >= 0; i--) {
+            w = (w << 8) | (buf[off + from + i] & 0xFF);
+        }
+        return w;
+    }
+
+    private static int hash(long w0, long w1, byte[] buf, int off, int len) {
+        long h = (len ^ w0) * 0x9E37_79B9_7F4A_7C15L;
+        h = (h ^ w1) * 0x9E37_79B9_7F4A_7C15L;
+        for (int i = off + INLINE; i < off + len; i++) {
             h = (h ^ buf[i]) * 0x9E37_79B9_7F4A_7C15L;
         }
         return (int) (h ^ (h >>> 32)); // the high half of a product is the well-mixed half
-    }
-
-    int size() {
-        return size;
     }
 
     private static String decode(byte[] buf, int off, int len, boolean ascii) {
         return new String(buf, off, len, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
     }
 
-    private void allocate(int capacity) {
-        keys = new byte[capacity][];
-        values = new String[capacity];
-        hashes = new int[capacity];
-        tags = new int[capacity];
+    /** Strings cached. */
+    int size() {
+        return size;
+    }
+
+    private void allocate(int newCapacity) {
+        capacity = newCapacity;
+        table = new long[newCapacity * STRIDE];
+        values = new String[newCapacity];
+        tails = new byte[newCapacity][];
     }
 
     private void grow() {
-        byte[][] oldKeys = keys;
+        long[] oldTable = table;
         String[] oldValues = values;
-        int[] oldHashes = hashes;
-        int[] oldTags = tags;
-        allocate(oldKeys.length * 2);
-        int mask = keys.length - 1;
-        for (int i = 0; i < oldKeys.length; i++) {
-            if (oldKeys[i] != null) {
-                int slot = oldHashes[i] & mask;
-                while (keys[slot] != null) {
+        byte[][] oldTails = tails;
+        int oldCapacity = capacity;
+        allocate(oldCapacity * 2);
+        int mask = capacity - 1;
+        for (int i = 0; i < oldCapacity; i++) {
+            long meta = oldTable[i * STRIDE];
+            if (meta != 0) {
+                int slot = (int) (meta >>> 32) & mask;
+                while (table[slot * STRIDE] != 0) {
                     slot = (slot + 1) & mask;
                 }
-                keys[slot] = oldKeys[i];
+                System.arraycopy(oldTable, i * STRIDE, table, slot * STRIDE, STRIDE);
                 values[slot] = oldValues[i];
-                hashes[slot] = oldHashes[i];
-                tags[slot] = oldTags[i];
+                tails[slot] = oldTails[i];
             }
         }
     }

@@ -1,0 +1,62 @@
+package org.hotlinemonitor.core.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StringCacheTest {
+
+    private static String get(StringCache c, String s) {
+        byte[] padded = ("xx" + s + "yy").getBytes(StandardCharsets.UTF_8); // the key sits inside a larger buffer
+        int len = s.getBytes(StandardCharsets.UTF_8).length;
+        return c.get(padded, 2, len, s.chars().allMatch(ch -> ch < 128));
+    }
+
+    @Test
+    void sameBytesGiveTheSameInstanceAndTag() {
+        Map<String, Integer> asked = new HashMap<>();
+        StringCache c = new StringCache(100, 64, s -> {
+            asked.merge(s, 1, Integer::sum);
+            return s.length();
+        });
+        String a = get(c, "line-00096");
+        assertThat(c.lastTag()).isEqualTo(10);
+        assertThat(get(c, "line-00096")).isSameAs(a);
+        assertThat(c.lastTag()).isEqualTo(10);
+        assertThat(asked).containsEntry("line-00096", 1); // tagged once
+    }
+
+    @Test
+    void keysThatDifferOnlyPastTheFirstSixteenBytesStayApart() {
+        StringCache c = new StringCache(100, 64, String::length);
+        String a = get(c, "liaison-office-line-a");
+        String b = get(c, "liaison-office-line-b");
+        assertThat(a).isEqualTo("liaison-office-line-a");
+        assertThat(b).isEqualTo("liaison-office-line-b");
+        assertThat(get(c, "liaison-office-line-a")).isSameAs(a);
+        assertThat(get(c, "liaison-office-line-b")).isSameAs(b);
+        assertThat(get(c, "liaison-office-line-")).isEqualTo("liaison-office-line-");
+        assertThat(get(c, "")).isEmpty();
+        assertThat(get(c, "短い")).isEqualTo("短い");
+    }
+
+    @Test
+    void growsAndStopsCachingAtItsLimit() {
+        StringCache c = new StringCache(1000, 64, s -> Integer.parseInt(s.substring(3)));
+        for (int i = 0; i < 1500; i++) {
+            assertThat(get(c, "ch-" + i)).isEqualTo("ch-" + i);
+            assertThat(c.lastTag()).isEqualTo(i < 1000 ? i : StringCache.NO_TAG);
+        }
+        assertThat(c.size()).isEqualTo(1000);
+        for (int i = 0; i < 1000; i++) {
+            String s = get(c, "ch-" + i);
+            assertThat(s).isEqualTo("ch-" + i);
+            assertThat(c.lastTag()).isEqualTo(i);
+        }
+        assertThat(get(c, "x".repeat(65))).hasSize(65);
+        assertThat(c.lastTag()).isEqualTo(StringCache.NO_TAG);
+    }
+}
