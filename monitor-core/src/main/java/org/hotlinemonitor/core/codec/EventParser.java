@@ -135,6 +135,15 @@ public final class EventParser {
 
     private int channelTag = NO_TAG;
 
+    // The parts of the event last parsed.
+    private String channel;
+    private EventKind kind;
+    private long tsMillis;
+    private long slotMillis = NO_SLOT;
+    private String id;
+    private String source;
+    private String note;
+
     // The hour of the last canonical timestamp: its text "YYYY-MM-DDTHH" as read by LONGS (the second
     // word masked to five bytes) and its first epoch millisecond. The initial words match no digits.
     private long hourPrefix0 = -1;
@@ -174,6 +183,21 @@ public final class EventParser {
      * @throws IndexOutOfBoundsException if the range is not inside {@code line}
      */
     public CallEvent parse(byte[] line, int off, int len) throws EventFormatException {
+        parseParts(line, off, len);
+        return new CallEvent(channel, kind, Instant.ofEpochMilli(tsMillis),
+                slotMillis == NO_SLOT ? null : Instant.ofEpochMilli(slotMillis), id, source, note);
+    }
+
+    /**
+     * {@link #parse(byte[], int, int)} without building the event: its parts are left in
+     * {@link #channel()}, {@link #channelTag()}, {@link #kind()}, {@link #tsMillis()} and
+     * {@link #slotMillis()} until the next parse. The same checks; nothing is allocated for an event
+     * whose channel id has been seen before, which is what lets a replay read millions of events a second.
+     *
+     * @throws EventFormatException      if the bytes are not a valid event (the parts are then undefined)
+     * @throws IndexOutOfBoundsException if the range is not inside {@code line}
+     */
+    public void parseParts(byte[] line, int off, int len) throws EventFormatException {
         Objects.checkFromIndexSize(off, len, line.length);
         buf = line;
         pos = off;
@@ -181,13 +205,51 @@ public final class EventParser {
         base = off;
         channelTag = NO_TAG;
         try {
-            return parseEvent();
+            parseEvent();
         } catch (EventFormatException e) {
             channelTag = NO_TAG;
             throw e;
         } finally {
             buf = null; // do not keep the caller's buffer reachable
         }
+    }
+
+    /** What {@link #slotMillis()} is when the event names no slot. */
+    public static final long NO_SLOT = Long.MIN_VALUE;
+
+    /** The channel id of the event last parsed; {@code null} for a heartbeat without one. */
+    public String channel() {
+        return channel;
+    }
+
+    /** The kind of the event last parsed. */
+    public EventKind kind() {
+        return kind;
+    }
+
+    /** The time of the event last parsed, epoch milliseconds. */
+    public long tsMillis() {
+        return tsMillis;
+    }
+
+    /** The optional {@code id} of the event last parsed, or {@code null}. */
+    public String id() {
+        return id;
+    }
+
+    /** The optional {@code source} of the event last parsed, or {@code null}. */
+    public String source() {
+        return source;
+    }
+
+    /** The optional {@code note} of the event last parsed, or {@code null}. */
+    public String note() {
+        return note;
+    }
+
+    /** The slot the event last parsed names, epoch milliseconds, or {@link #NO_SLOT}. */
+    public long slotMillis() {
+        return slotMillis;
     }
 
     /**
@@ -201,7 +263,7 @@ public final class EventParser {
         return parse(bytes, 0, bytes.length);
     }
 
-    private CallEvent parseEvent() throws EventFormatException {
+    private void parseEvent() throws EventFormatException {
         skipWhitespace();
         if (pos == end) {
             throw new EventFormatException("empty line", null, 1);
@@ -301,8 +363,13 @@ public final class EventParser {
             }
             throw new EventFormatException(EventFields.missingChannel(kind), CHANNEL, column(closingBrace));
         }
-        return new CallEvent(channel, kind, Instant.ofEpochMilli(ts), hasSlot ? Instant.ofEpochMilli(slot) : null,
-                id, source, note);
+        this.channel = channel;
+        this.kind = kind;
+        this.tsMillis = ts;
+        this.slotMillis = hasSlot ? slot : NO_SLOT;
+        this.id = id;
+        this.source = source;
+        this.note = note;
     }
 
     /** Reads a quoted field name and the index of the field it names, or -1 for a field we skip. */

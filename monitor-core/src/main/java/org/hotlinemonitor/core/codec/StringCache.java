@@ -119,6 +119,9 @@ final class StringCache {
         if (n == 8) {
             return (long) LONGS.get(buf, off + from);
         }
+        if (off + from + 8 <= buf.length) { // read a whole word and keep the key's bytes
+            return (long) LONGS.get(buf, off + from) & (-1L >>> (64 - 8 * n));
+        }
         long w = 0;
         for (int i = n - 1; i >= 0; i--) {
             w = (w << 8) | (buf[off + from + i] & 0xFF);

@@ -193,13 +193,21 @@ public final class Detector {
      * may not happen more than {@code answerWithin} before it. Returns the rejection, or {@code null}.
      */
     public EventOutcome validate(CallEvent event) {
-        if (event.slot() == null || event.kind() == EventKind.HEARTBEAT) {
+        if (event.slot() != null && !schedule.isSlot(event.slot())) {
+            return event.kind() == EventKind.HEARTBEAT ? null : EventOutcome.NOT_A_SLOT; // e.g. sub-millisecond digits
+        }
+        return validate(event.kind(), event.ts().toEpochMilli(), event.slot() == null ? NONE : event.slot().toEpochMilli());
+    }
+
+    /** {@link #validate(CallEvent)} on the event's parts (epoch milliseconds; {@code slot} may be {@link ChannelState#NONE}). */
+    EventOutcome validate(EventKind kind, long ts, long slot) {
+        if (slot == NONE || kind == EventKind.HEARTBEAT) {
             return null;
         }
-        if (!schedule.isSlot(event.slot())) {
+        if (!schedule.isSlot(slot)) {
             return EventOutcome.NOT_A_SLOT;
         }
-        if (event.ts().toEpochMilli() < event.slot().toEpochMilli() - answerWithin) {
+        if (ts < slot - answerWithin) {
             return EventOutcome.TOO_EARLY;
         }
         return null;

@@ -212,6 +212,17 @@ public final class Monitor {
             return channel < 0 ? EventOutcome.UNKNOWN_CHANNEL : detectors[channel].validate(event);
         }
 
+        /**
+         * {@link #validate(CallEvent, int)} on the event's parts: times in epoch milliseconds, {@code slot}
+         * the named slot or {@link ChannelState#NONE}.
+         */
+        public EventOutcome validate(EventKind kind, int channel, long ts, long slot) {
+            if (kind == EventKind.HEARTBEAT) {
+                return null;
+            }
+            return channel < 0 ? EventOutcome.UNKNOWN_CHANNEL : detectors[channel].validate(kind, ts, slot);
+        }
+
         /** The channel configuration behind a channel id, or {@code null}. */
         public Channel channel(String id) {
             int i = index.indexOf(id);

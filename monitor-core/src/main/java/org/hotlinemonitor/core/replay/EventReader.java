@@ -4,10 +4,12 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import org.hotlinemonitor.core.codec.CsvEventParser;
 import org.hotlinemonitor.core.codec.EventFormatException;
 import org.hotlinemonitor.core.codec.EventParser;
 import org.hotlinemonitor.core.model.CallEvent;
+import org.hotlinemonitor.core.model.EventKind;
 
 /**
  * Reads one {@link LogInput} record by record: each non-blank line becomes either an event or a
@@ -24,6 +26,8 @@ public final class EventReader implements AutoCloseable {
     private String csvProblem;
     private boolean csvHeaderSeen;
     private CallEvent event;
+    /** The current event is held in parts by the JSON parser; {@link #event} is built on demand. */
+    private boolean inParts;
     private Rejection rejection;
 
     public EventReader(LogInput input, InputStream stdin) {
@@ -51,7 +55,21 @@ public final class EventReader implements AutoCloseable {
 
     /** Moves to the next record; false at the end of the input. Then {@link #event()} or {@link #rejection()} is set. */
     public boolean next() throws IOException {
+        return next(false);
+    }
+
+    /**
+     * {@link #next()} that may leave the event in parts ({@link #hasEvent()}, {@link #kind()},
+     * {@link #tsMillis()}, {@link #slotMillis()}, {@link #channelId()}, {@link #channelTag()}) without
+     * building it; {@link #event()} builds it on demand. JSON lines are then read without allocating.
+     */
+    public boolean nextParts() throws IOException {
+        return next(true);
+    }
+
+    private boolean next(boolean parts) throws IOException {
         event = null;
+        inParts = false;
         rejection = null;
         while (lines.next()) {
             if (lines.blank()) {
@@ -80,8 +98,14 @@ public final class EventReader implements AutoCloseable {
                 }
             }
             try {
-                event = csv != null ? csv.parse(lines.text())
-                        : json.parse(lines.buffer(), lines.lineStart(), lines.lineLength());
+                if (csv != null) {
+                    event = csv.parse(lines.text());
+                } else if (parts) {
+                    json.parseParts(lines.buffer(), lines.lineStart(), lines.lineLength());
+                    inParts = true;
+                } else {
+                    event = json.parse(lines.buffer(), lines.lineStart(), lines.lineLength());
+                }
             } catch (EventFormatException e) {
                 rejection = new Rejection(e.field() == null ? Rejection.MALFORMED : Rejection.INVALID_FIELD, e.field(),
                         e.getMessage());
@@ -93,7 +117,40 @@ public final class EventReader implements AutoCloseable {
 
     /** The current record's event, or {@code null} when it was refused. */
     public CallEvent event() {
+        if (event == null && inParts) {
+            event = new CallEvent(json.channel(), json.kind(), Instant.ofEpochMilli(json.tsMillis()),
+                    json.slotMillis() == EventParser.NO_SLOT ? null : Instant.ofEpochMilli(json.slotMillis()),
+                    json.id(), json.source(), json.note());
+        }
         return event;
+    }
+
+    /** Whether the current record is an event (else it was refused: {@link #rejection()}). */
+    public boolean hasEvent() {
+        return inParts || event != null;
+    }
+
+    /** The current event's kind; only when {@link #hasEvent()}. */
+    public EventKind kind() {
+        return inParts ? json.kind() : event.kind();
+    }
+
+    /** The current event's time, epoch milliseconds; only when {@link #hasEvent()}. */
+    public long tsMillis() {
+        return inParts ? json.tsMillis() : event.ts().toEpochMilli();
+    }
+
+    /** The slot the current event names, epoch milliseconds, or {@link EventParser#NO_SLOT}; only when {@link #hasEvent()}. */
+    public long slotMillis() {
+        if (inParts) {
+            return json.slotMillis();
+        }
+        return event.slot() == null ? EventParser.NO_SLOT : event.slot().toEpochMilli();
+    }
+
+    /** The current event's channel id ({@code null} for a heartbeat without one); only when {@link #hasEvent()}. */
+    public String channelId() {
+        return inParts ? json.channel() : event.channel();
     }
 
     /**
@@ -101,7 +158,7 @@ public final class EventReader implements AutoCloseable {
      * no channel, or no tagger given); then look the channel up by its id.
      */
     public int channelTag() {
-        return event != null && csv == null ? json.channelTag() : EventParser.NO_TAG;
+        return hasEvent() && csv == null ? json.channelTag() : EventParser.NO_TAG;
     }
 
     /** Why the current record was refused, or {@code null}. */

@@ -82,23 +82,27 @@ final class ReadAhead implements AutoCloseable {
         Batch b = null;
         try (EventReader reader = new EventReader(input, stdin, check::indexOf)) {
             b = take(free);
-            while (b != null && reader.next()) {
+            while (b != null && reader.nextParts()) {
                 int i = b.size;
-                CallEvent e = reader.event();
                 Rejection r = reader.rejection();
-                int channel = -1;
-                if (e != null) {
-                    channel = e.kind() == EventKind.HEARTBEAT ? -1 : reader.channelTag();
-                    if (channel == EventParser.NO_TAG) {
-                        channel = check.indexOf(e.channel());
+                if (reader.hasEvent()) {
+                    EventKind kind = reader.kind();
+                    long ts = reader.tsMillis();
+                    long slot = reader.slotMillis(); // EventParser.NO_SLOT is ChannelState.NONE
+                    int channel = -1;
+                    if (kind != EventKind.HEARTBEAT) {
+                        channel = reader.channelTag();
+                        if (channel == EventParser.NO_TAG) {
+                            channel = check.indexOf(reader.channelId());
+                        }
                     }
-                    r = check.check(e, channel);
-                }
-                if (r == null) {
-                    b.kinds[i] = e.kind();
-                    b.channels[i] = channel;
-                    b.times[i] = e.ts().toEpochMilli();
-                    b.slots[i] = e.slot() == null ? ChannelState.NONE : e.slot().toEpochMilli();
+                    r = check.check(kind, channel, reader.channelId(), ts, slot);
+                    if (r == null) {
+                        b.kinds[i] = kind;
+                        b.channels[i] = channel;
+                        b.times[i] = ts;
+                        b.slots[i] = slot;
+                    }
                 }
                 b.rejections[i] = r;
                 b.lines[i] = reader.lineNumber();

@@ -219,22 +219,42 @@ public final class ReplayDriver {
         /** {@link ReplayDriver#check} when the channel's {@link #indexOf index} is known. */
         public Rejection check(CallEvent event, int channel) {
             if (event.ts().toEpochMilli() > untilMillis) {
-                return new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + event.ts() + " is after --until " + until);
+                return beyondUntil(event.ts().toEpochMilli());
             }
             EventOutcome invalid = validator.validate(event, channel);
-            return invalid == null ? null : rejection(invalid, event);
+            return invalid == null ? null : rejection(invalid, event.channel(), event.ts().toEpochMilli(),
+                    event.slot() == null ? ChannelState.NONE : event.slot().toEpochMilli());
         }
 
-        private Rejection rejection(EventOutcome outcome, CallEvent event) {
+        /**
+         * {@link ReplayDriver#check} on an event's parts: {@code channel} its index ({@code -1}: unknown or
+         * none), {@code channelId} its id (for messages), times in epoch milliseconds, {@code slot} the named
+         * slot or {@link ChannelState#NONE}.
+         */
+        public Rejection check(EventKind kind, int channel, String channelId, long ts, long slot) {
+            if (ts > untilMillis) {
+                return beyondUntil(ts);
+            }
+            EventOutcome invalid = validator.validate(kind, channel, ts, slot);
+            return invalid == null ? null : rejection(invalid, channelId, ts, slot);
+        }
+
+        private Rejection beyondUntil(long ts) {
+            return new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + Instant.ofEpochMilli(ts) + " is after --until " + until);
+        }
+
+        private Rejection rejection(EventOutcome outcome, String channel, long ts, long slot) {
+            Instant at = Instant.ofEpochMilli(ts);
+            Instant slotAt = slot == ChannelState.NONE ? null : Instant.ofEpochMilli(slot);
             return switch (outcome) {
                 case UNKNOWN_CHANNEL -> new Rejection(Rejection.UNKNOWN_CHANNEL, "channel",
-                        "unknown channel '" + event.channel() + "' (not in the channel configuration)");
+                        "unknown channel '" + channel + "' (not in the channel configuration)");
                 case NOT_A_SLOT -> new Rejection(Rejection.NOT_A_SLOT, "slot",
-                        "slot " + event.slot() + " is not a scheduled slot of channel '" + event.channel() + "' ("
-                                + validator.channel(event.channel()).schedule() + ")");
+                        "slot " + slotAt + " is not a scheduled slot of channel '" + channel + "' ("
+                                + validator.channel(channel).schedule() + ")");
                 case TOO_EARLY -> new Rejection(Rejection.TOO_EARLY, "ts",
-                        "event at " + event.ts() + " is more than answerWithin ("
-                                + validator.channel(event.channel()).answerWithin() + ") before its slot " + event.slot());
+                        "event at " + at + " is more than answerWithin ("
+                                + validator.channel(channel).answerWithin() + ") before its slot " + slotAt);
                 default -> throw new IllegalArgumentException("not a validation outcome: " + outcome);
             };
         }
