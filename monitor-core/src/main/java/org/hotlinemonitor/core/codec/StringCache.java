@@ -104,7 +104,7 @@ final class StringCache {
             tails[slot] = Arrays.copyOfRange(buf, off + INLINE, off + len);
         }
         lastTag = tag;
-        if (++size * 2 > capacity) {
+        if (++size * 4 > capacity * 3) { // a load of at most 3/4: a smaller table stays in cache
             grow();
         }
         return s;

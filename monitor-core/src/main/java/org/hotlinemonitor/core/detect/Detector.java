@@ -201,6 +201,11 @@ public final class Detector {
 
     /** {@link #validate(CallEvent)} on the event's parts (epoch milliseconds; {@code slot} may be {@link ChannelState#NONE}). */
     EventOutcome validate(EventKind kind, long ts, long slot) {
+        return validate(schedule, answerWithin, kind, ts, slot);
+    }
+
+    /** The rule of {@link #validate(EventKind, long, long)}, for a caller that holds the channel's schedule and window. */
+    static EventOutcome validate(Schedule schedule, long answerWithin, EventKind kind, long ts, long slot) {
         if (slot == NONE || kind == EventKind.HEARTBEAT) {
             return null;
         }
@@ -211,6 +216,11 @@ public final class Detector {
             return EventOutcome.TOO_EARLY;
         }
         return null;
+    }
+
+    /** The channel's answer window in milliseconds. */
+    long answerWithinMillis() {
+        return answerWithin;
     }
 
     private void decide(Cursor c, long slot, Decisions out) {

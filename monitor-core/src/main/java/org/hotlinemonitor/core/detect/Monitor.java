@@ -18,6 +18,7 @@ import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.ChannelIndex;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.schedule.Schedule;
 
 /**
  * Runs the {@link Detector} of every configured channel over one stream of events in event-time order.
@@ -185,10 +186,19 @@ public final class Monitor {
     public static final class Validator {
         private final ChannelIndex index;
         private final Detector[] detectors;
+        // What validation reads, per channel, in flat arrays: the detector objects are scattered in memory.
+        private final Schedule[] schedules;
+        private final long[] windows;
 
         private Validator(ChannelIndex index, Detector[] detectors) {
             this.index = index;
             this.detectors = detectors;
+            this.schedules = new Schedule[detectors.length];
+            this.windows = new long[detectors.length];
+            for (int i = 0; i < detectors.length; i++) {
+                schedules[i] = detectors[i].channel().schedule();
+                windows[i] = detectors[i].answerWithinMillis();
+            }
         }
 
         /**
@@ -220,7 +230,8 @@ public final class Monitor {
             if (kind == EventKind.HEARTBEAT) {
                 return null;
             }
-            return channel < 0 ? EventOutcome.UNKNOWN_CHANNEL : detectors[channel].validate(kind, ts, slot);
+            return channel < 0 ? EventOutcome.UNKNOWN_CHANNEL
+                    : Detector.validate(schedules[channel], windows[channel], kind, ts, slot);
         }
 
         /** The channel configuration behind a channel id, or {@code null}. */
