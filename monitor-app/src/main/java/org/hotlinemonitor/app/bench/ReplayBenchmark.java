@@ -18,6 +18,7 @@ import java.util.Map;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.config.ConfigLoader;
 import org.hotlinemonitor.core.detect.ChannelState;
+import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.replay.EventReader;
 import org.hotlinemonitor.core.replay.LogInput;
@@ -89,6 +90,25 @@ public final class ReplayBenchmark {
         List<ChannelState> states = new ArrayList<>(last.states().values());
         last = null; // the replay's lanes hold the same states: let them go before measuring
         stateSize(states);
+        monitorSize(config);
+    }
+
+    /**
+     * The heap of a started {@link Monitor} over the configuration: each channel's mutable state (its
+     * lane) with everything the monitor keeps per channel around it (detector, deadline calendar entry,
+     * channel index and validation arrays), the configuration itself not counted.
+     */
+    static void monitorSize(MonitorConfig config) throws InterruptedException {
+        long without = usedAfterGc();
+        Monitor monitor = new Monitor(config, alert -> { });
+        monitor.start(java.time.Instant.parse("2023-04-01T00:00:00Z"));
+        long with = usedAfterGc();
+        int n = monitor.states().size();
+        System.out.printf(Locale.ROOT, "monitor: %,d channels, %,d bytes of heap, %.0f bytes per channel (state, detector, calendar, index)%n",
+                n, with - without, (double) (with - without) / n);
+        if (monitor.watermark() == null) {
+            System.out.println(); // keeps the monitor reachable until measured
+        }
     }
 
     /**
