@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
  *       more than {@code backlogThreshold} behind the clock, and it came less than {@code backlogThreshold}
  *       ago), the clock does not count: only event time moves the watermark, as in replay, so a restart
  *       does not turn the records written meanwhile into late ones.</li>
+ *   <li>An event further ahead of the clock than {@code futureTolerance} is refused ({@code beyond-until}):
+ *       one producer with a wrong clock would otherwise decide every slot of the partition up to its time.</li>
  *   <li>An event older than the watermark is <b>late</b>: it goes to the dead letters. The others wait in
  *       the reorder store, keyed (event time, offset), and are applied in that order once the watermark
  *       reaches them: replay's order.</li>
@@ -246,7 +248,11 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         long w = Math.max(watermark, candidate(now));
         if (why == null) {
             long ts = event.ts().toEpochMilli();
-            if (w != NONE && ts < w) {
+            if (ts > now + setup.options.futureTolerance().toMillis()) {
+                why = new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + event.ts() + " is more than "
+                        + setup.options.futureTolerance() + " ahead of the detector's clock (" + Instant.ofEpochMilli(now)
+                        + "): it would move time for every channel of the partition; check its producer's clock");
+            } else if (w != NONE && ts < w) {
                 why = late(event, w);
             } else {
                 buffer.put(BufferedRecord.key(ts, md.offset()), new BufferedRecord(md.topic(), md.partition(),

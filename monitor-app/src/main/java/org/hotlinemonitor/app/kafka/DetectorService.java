@@ -73,7 +73,8 @@ public final class DetectorService implements AutoCloseable {
         }
         eventPartitions = lookUpPartitions(settings.topics().events());
         Topology topology = DetectorTopology.build(config, settings.topics(), settings.allowedLateness(), clock, rejects,
-                new DetectorTopology.Options(eventPartitions, settings.punctuateInterval(), settings.backlogThreshold()));
+                new DetectorTopology.Options(eventPartitions, settings.punctuateInterval(), settings.backlogThreshold(),
+                        settings.futureTolerance()));
         KafkaStreams s = new KafkaStreams(topology, settings.streamsProperties());
         s.setStateListener((now, before) -> {
             LOG.info("detector {}: {} -> {}", settings.applicationId(), before, now);

@@ -23,12 +23,13 @@ import org.apache.kafka.streams.StreamsConfig;
  *                          {@link DetectorTopology#DEFAULT_ALLOWED_LATENESS}
  * @param punctuateInterval wall-clock punctuation interval; default {@link DetectorTopology#DEFAULT_PUNCTUATE_INTERVAL}
  * @param backlogThreshold  see {@link DetectorTopology.Options}; default {@link DetectorTopology#DEFAULT_BACKLOG_THRESHOLD}
+ * @param futureTolerance   see {@link DetectorTopology.Options}; default {@link DetectorTopology#DEFAULT_FUTURE_TOLERANCE}
  * @param streamsOverrides  further Kafka Streams and client settings (security, timeouts), applied last; they
  *                          cannot change the processing guarantee
  */
 public record DetectorSettings(String bootstrapServers, String applicationId, Path stateDir, int numThreads,
                                DetectorTopics topics, Duration allowedLateness, Duration punctuateInterval,
-                               Duration backlogThreshold, Map<String, String> streamsOverrides) {
+                               Duration backlogThreshold, Duration futureTolerance, Map<String, String> streamsOverrides) {
 
     public static final String DEFAULT_APPLICATION_ID = "hotline-monitor-detector";
 
@@ -51,7 +52,7 @@ public record DetectorSettings(String bootstrapServers, String applicationId, Pa
             throw new IllegalArgumentException("allowedLateness must not be negative, was " + allowedLateness);
         }
         // Checked by Options too; fail here, where the setting is made.
-        new DetectorTopology.Options(1, punctuateInterval, backlogThreshold);
+        new DetectorTopology.Options(1, punctuateInterval, backlogThreshold, futureTolerance);
         streamsOverrides = Map.copyOf(streamsOverrides);
         if (streamsOverrides.containsKey(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)) {
             throw new IllegalArgumentException("the detector always runs with processing.guarantee=exactly_once_v2");
@@ -62,47 +63,52 @@ public record DetectorSettings(String bootstrapServers, String applicationId, Pa
     public static DetectorSettings of(String bootstrapServers) {
         return new DetectorSettings(bootstrapServers, DEFAULT_APPLICATION_ID, null, 1, DetectorTopics.DEFAULT,
                 DetectorTopology.DEFAULT_ALLOWED_LATENESS, DetectorTopology.DEFAULT_PUNCTUATE_INTERVAL,
-                DetectorTopology.DEFAULT_BACKLOG_THRESHOLD, Map.of());
+                DetectorTopology.DEFAULT_BACKLOG_THRESHOLD, DetectorTopology.DEFAULT_FUTURE_TOLERANCE, Map.of());
     }
 
     public DetectorSettings withApplicationId(String id) {
         return new DetectorSettings(bootstrapServers, id, stateDir, numThreads, topics, allowedLateness,
-                punctuateInterval, backlogThreshold, streamsOverrides);
+                punctuateInterval, backlogThreshold, futureTolerance, streamsOverrides);
     }
 
     public DetectorSettings withStateDir(Path dir) {
         return new DetectorSettings(bootstrapServers, applicationId, dir, numThreads, topics, allowedLateness,
-                punctuateInterval, backlogThreshold, streamsOverrides);
+                punctuateInterval, backlogThreshold, futureTolerance, streamsOverrides);
     }
 
     public DetectorSettings withNumThreads(int n) {
         return new DetectorSettings(bootstrapServers, applicationId, stateDir, n, topics, allowedLateness,
-                punctuateInterval, backlogThreshold, streamsOverrides);
+                punctuateInterval, backlogThreshold, futureTolerance, streamsOverrides);
     }
 
     public DetectorSettings withTopics(DetectorTopics t) {
         return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, t, allowedLateness,
-                punctuateInterval, backlogThreshold, streamsOverrides);
+                punctuateInterval, backlogThreshold, futureTolerance, streamsOverrides);
     }
 
     public DetectorSettings withAllowedLateness(Duration lateness) {
         return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, topics, lateness,
-                punctuateInterval, backlogThreshold, streamsOverrides);
+                punctuateInterval, backlogThreshold, futureTolerance, streamsOverrides);
     }
 
     public DetectorSettings withPunctuateInterval(Duration interval) {
         return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, topics, allowedLateness,
-                interval, backlogThreshold, streamsOverrides);
+                interval, backlogThreshold, futureTolerance, streamsOverrides);
     }
 
     public DetectorSettings withBacklogThreshold(Duration threshold) {
         return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, topics, allowedLateness,
-                punctuateInterval, threshold, streamsOverrides);
+                punctuateInterval, threshold, futureTolerance, streamsOverrides);
+    }
+
+    public DetectorSettings withFutureTolerance(Duration tolerance) {
+        return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, topics, allowedLateness,
+                punctuateInterval, backlogThreshold, tolerance, streamsOverrides);
     }
 
     public DetectorSettings withStreamsOverrides(Map<String, String> overrides) {
         return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, topics, allowedLateness,
-                punctuateInterval, backlogThreshold, overrides);
+                punctuateInterval, backlogThreshold, futureTolerance, overrides);
     }
 
     /** The Kafka Streams configuration these settings make. */

@@ -35,6 +35,8 @@ public final class DetectorTopology {
     public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofMillis(200);
     /** A record written longer ago than this means the task is reading a backlog (docs/kafka.md). */
     public static final Duration DEFAULT_BACKLOG_THRESHOLD = Duration.ofSeconds(2);
+    /** How far ahead of the clock an event's time may be: beyond, it is refused rather than move time (docs/kafka.md). */
+    public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofMinutes(1);
 
     public static final String SOURCE = "events";
     public static final String PROCESSOR = "detector";
@@ -52,8 +54,12 @@ public final class DetectorTopology {
      * @param punctuateInterval wall-clock punctuation interval, positive
      * @param backlogThreshold  a record whose Kafka timestamp is older than the clock by more than this is part of a
      *                          backlog: while reading one, the clock does not move the watermark; positive
+     * @param futureTolerance   an event whose time is further than this ahead of the clock is refused
+     *                          ({@code beyond-until}): a producer with a wrong clock must not move time for a whole
+     *                          partition; positive
      */
-    public record Options(int eventPartitions, Duration punctuateInterval, Duration backlogThreshold) {
+    public record Options(int eventPartitions, Duration punctuateInterval, Duration backlogThreshold,
+                          Duration futureTolerance) {
 
         public Options {
             if (eventPartitions < 1) {
@@ -61,19 +67,25 @@ public final class DetectorTopology {
             }
             positive(punctuateInterval, "punctuateInterval");
             positive(backlogThreshold, "backlogThreshold");
+            positive(futureTolerance, "futureTolerance");
         }
 
         /** The defaults for a events topic of {@code eventPartitions} partitions. */
         public static Options defaults(int eventPartitions) {
-            return new Options(eventPartitions, DEFAULT_PUNCTUATE_INTERVAL, DEFAULT_BACKLOG_THRESHOLD);
+            return new Options(eventPartitions, DEFAULT_PUNCTUATE_INTERVAL, DEFAULT_BACKLOG_THRESHOLD,
+                    DEFAULT_FUTURE_TOLERANCE);
         }
 
         public Options withPunctuateInterval(Duration interval) {
-            return new Options(eventPartitions, interval, backlogThreshold);
+            return new Options(eventPartitions, interval, backlogThreshold, futureTolerance);
         }
 
         public Options withBacklogThreshold(Duration threshold) {
-            return new Options(eventPartitions, punctuateInterval, threshold);
+            return new Options(eventPartitions, punctuateInterval, threshold, futureTolerance);
+        }
+
+        public Options withFutureTolerance(Duration tolerance) {
+            return new Options(eventPartitions, punctuateInterval, backlogThreshold, tolerance);
         }
     }
 

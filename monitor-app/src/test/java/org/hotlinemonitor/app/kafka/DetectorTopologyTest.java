@@ -102,10 +102,11 @@ class DetectorTopologyTest {
 
     @Test
     void eventTimeAloneMovesTimeWhenTheClockLagsBehind() {
-        try (Harness h = new Harness(CHANNELS, LATENESS, START, stateDir)) {
-            // The clock stays at START; records carry later event times (and fresh Kafka timestamps).
-            h.send("scheduler", heartbeat("2023-04-06T23:55:00Z"));
-            h.send("east-coast", event("east-coast", "CALL_PLACED", "2023-04-07T00:00:01Z", null));
+        try (Harness h = new Harness(CHANNELS, LATENESS, SLOT1.plusSeconds(3570), stateDir)) {
+            // The clock stays at 00:59:30; records carry later event times (within the future tolerance).
+            h.send("scheduler", heartbeat("2023-04-07T00:59:40Z"));
+            h.send("east-coast", event("east-coast", "CALL_PLACED", "2023-04-07T00:59:45Z", "2023-04-07T00:00:00Z"));
+            assertThat(h.alerts()).isEmpty();
             h.send("scheduler", heartbeat("2023-04-07T01:00:01Z"));
             Instant deadline1 = SLOT1.plus(Duration.ofHours(1));
             assertThat(h.alerts()).containsExactly(
@@ -174,15 +175,18 @@ class DetectorTopologyTest {
             h.send("east-coast", tooEarly); // 5
             String late = event("east-coast", "CALL_PLACED", "2023-04-06T23:50:05Z", null);
             h.send("east-coast", late); // 6: the watermark is 23:50:09.5
-            h.send((byte[]) null, null, new RecordHeaders()); // 7: no value
+            String ahead = event("east-coast", "CALL_PLACED", "2023-04-06T23:52:00Z", null);
+            h.send("east-coast", ahead); // 7: the clock says 23:50:10
+            h.send((byte[]) null, null, new RecordHeaders()); // 8: no value
 
             List<TestRecord<byte[], byte[]>> rejects = h.rejects();
             assertThat(rejects).extracting(r -> header(r, DeadLetters.REASON)).containsExactly(
-                    "malformed", "invalid-field", "unknown-channel", "not-a-slot", "too-early", "late", "malformed");
+                    "malformed", "invalid-field", "unknown-channel", "not-a-slot", "too-early", "late", "beyond-until",
+                    "malformed");
             assertThat(rejects).extracting(r -> r.value() == null ? null : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8))
-                    .containsExactly(notJson, badKind, unknown, notASlot, tooEarly, late, null);
+                    .containsExactly(notJson, badKind, unknown, notASlot, tooEarly, late, ahead, null);
             assertThat(rejects).extracting(r -> header(r, DeadLetters.OFFSET))
-                    .containsExactly("1", "2", "3", "4", "5", "6", "7");
+                    .containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
             assertThat(rejects).allSatisfy(r -> {
                 assertThat(header(r, DeadLetters.TOPIC)).isEqualTo("hotline.events");
                 assertThat(header(r, DeadLetters.PARTITION)).isEqualTo("0");
@@ -193,8 +197,9 @@ class DetectorTopologyTest {
             assertThat(header(rejects.get(1), DeadLetters.FIELD)).isEqualTo("kind");
             assertThat(header(rejects.get(5), DeadLetters.MESSAGE)).contains("watermark 2023-04-06T23:50:09.500Z");
             assertThat(rejects.get(5).timestamp()).isEqualTo(START.plusSeconds(10).toEpochMilli());
+            assertThat(header(rejects.get(6), DeadLetters.MESSAGE)).contains("ahead of the detector's clock");
             assertThat(h.rejects.snapshot()).isEqualTo(Map.of("malformed", 2L, "invalid-field", 1L,
-                    "unknown-channel", 1L, "not-a-slot", 1L, "too-early", 1L, "late", 1L));
+                    "unknown-channel", 1L, "not-a-slot", 1L, "too-early", 1L, "late", 1L, "beyond-until", 1L));
 
             // ... and the stream goes on.
             sendAt(h, SLOT1.plusMillis(1100), "east-coast", event("east-coast", "CALL_PLACED", "2023-04-07T00:00:01Z", null));
