@@ -1,0 +1,172 @@
+package org.hotlinemonitor.app.kafka;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.hotlinemonitor.core.model.MonitorConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The detector running on Kafka Streams with {@code exactly_once_v2}: {@link #start()} looks up the events
+ * topic's partition count, builds the {@link DetectorTopology} and starts it; {@link #close()} stops it.
+ * {@link #state()} and {@link #isRunning()} are for a readiness probe.
+ *
+ * <p>The topics must exist (the broker's or operator's job); the service creates only Kafka Streams'
+ * internal changelog topics. A stream thread that dies shuts the whole client down ({@link #failure()} says
+ * why; {@link #state()} becomes {@code ERROR}): the caller decides whether to exit or restart.
+ *
+ * <p>Thread-safety: safe to call from any thread. The service owns its {@link KafkaStreams}.
+ */
+public final class DetectorService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorService.class);
+    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final DetectorSettings settings;
+    private final MonitorConfig config;
+    private final Clock clock;
+    private final RejectCounter rejects = new RejectCounter();
+    private final CountDownLatch running = new CountDownLatch(1);
+    private volatile Throwable failure;
+    private KafkaStreams streams;
+    private int eventPartitions;
+    private boolean closed;
+
+    /** A service on the system clock. */
+    public DetectorService(DetectorSettings settings, MonitorConfig config) {
+        this(settings, config, Clock.systemUTC());
+    }
+
+    /** A service whose watermark and punctuator read {@code clock} (tests move it by hand). */
+    public DetectorService(DetectorSettings settings, MonitorConfig config, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Looks up the events topic, builds the topology and starts the streams client; returns without waiting
+     * for it to be running.
+     *
+     * @throws IllegalStateException if already started or closed, or the events topic does not exist
+     */
+    public synchronized void start() {
+        if (streams != null || closed) {
+            throw new IllegalStateException(closed ? "closed" : "already started");
+        }
+        eventPartitions = lookUpPartitions(settings.topics().events());
+        Topology topology = DetectorTopology.build(config, settings.topics(), settings.allowedLateness(), clock, rejects,
+                new DetectorTopology.Options(eventPartitions, settings.punctuateInterval(), settings.backlogThreshold(),
+                        settings.futureTolerance()));
+        KafkaStreams s = new KafkaStreams(topology, settings.streamsProperties());
+        s.setStateListener((now, before) -> {
+            LOG.info("detector {}: {} -> {}", settings.applicationId(), before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        s.setUncaughtExceptionHandler(e -> {
+            failure = e;
+            LOG.error("detector {}: a stream thread failed; shutting down", settings.applicationId(), e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams = s;
+        LOG.info("detector {}: starting on {} ({} channels, {} partitions of {}, allowed lateness {})",
+                settings.applicationId(), settings.bootstrapServers(), config.channels().size(), eventPartitions,
+                settings.topics().events(), settings.allowedLateness());
+        s.start();
+    }
+
+    /** The streams client's state: {@code CREATED} before {@link #start()}, {@code RUNNING} when processing. */
+    public synchronized KafkaStreams.State state() {
+        return streams == null ? (closed ? KafkaStreams.State.NOT_RUNNING : KafkaStreams.State.CREATED) : streams.state();
+    }
+
+    /** True while the streams client is {@code RUNNING} (not rebalancing, not stopped or failed). */
+    public boolean isRunning() {
+        return state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Waits until the client has been {@code RUNNING} once; false on timeout. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Why a stream thread died, if one did. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** Refused records by reason, since this service started. */
+    public RejectCounter rejects() {
+        return rejects;
+    }
+
+    /** The events topic's partition count found by {@link #start()}; 0 before. */
+    public synchronized int eventPartitions() {
+        return eventPartitions;
+    }
+
+    /** The streams client, for tests (interactive queries); {@code null} before {@link #start()}. */
+    synchronized KafkaStreams streams() {
+        return streams;
+    }
+
+    /**
+     * Stops processing (committing what is done), leaves the consumer group and releases the state directory.
+     * Idempotent. Leaving the group lets another instance (or this one restarted) take the tasks over at once
+     * rather than after the session timeout (45 s by default), during which those channels would raise nothing.
+     */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (streams != null) {
+            if (!streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(CLOSE_TIMEOUT))) {
+                LOG.warn("detector {}: streams did not close within {}", settings.applicationId(), CLOSE_TIMEOUT);
+            }
+        }
+    }
+
+    private int lookUpPartitions(String topic) {
+        Map<String, Object> admin = new HashMap<>();
+        settings.streamsOverrides().forEach((k, v) -> {
+            if (AdminClientConfig.configNames().contains(k)) {
+                admin.put(k, v);
+            }
+        });
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        try (Admin a = Admin.create(admin)) {
+            TopicDescription d = a.describeTopics(java.util.List.of(topic)).allTopicNames()
+                    .get(LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            return d.partitions().size();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new IllegalStateException("the events topic '" + topic + "' does not exist", e.getCause());
+            }
+            throw new IllegalStateException("cannot describe the events topic '" + topic + "': " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cannot describe the events topic '" + topic + "' within " + LOOKUP_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing the events topic '" + topic + "'", e);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package org.hotlinemonitor.app.kafka;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * How to run the detector service. Build with {@link #of(String)} and the {@code with...} methods.
+ *
+ * @param bootstrapServers  Kafka bootstrap servers, {@code host:port,...}
+ * @param applicationId     the Kafka Streams application id: consumer group, prefix of the internal topics
+ *                          and of the state directory; default {@value #DEFAULT_APPLICATION_ID}. Instances
+ *                          with the same id share the work and the state.
+ * @param stateDir          where the stores live on disk, or {@code null} for Kafka Streams' default
+ *                          ({@code java.io.tmpdir/kafka-streams})
+ * @param numThreads        stream threads, at least 1
+ * @param topics            events, alerts, rejects
+ * @param allowedLateness   how far behind the newest event or the clock an event may arrive; default
+ *                          {@link DetectorTopology#DEFAULT_ALLOWED_LATENESS}
+ * @param punctuateInterval wall-clock punctuation interval; default {@link DetectorTopology#DEFAULT_PUNCTUATE_INTERVAL}
+ * @param backlogThreshold  see {@link DetectorTopology.Options}; default {@link DetectorTopology#DEFAULT_BACKLOG_THRESHOLD}
+ * @param futureTolerance   see {@link DetectorTopology.Options}; default {@link DetectorTopology#DEFAULT_FUTURE_TOLERANCE}
+ * @param streamsOverrides  further Kafka Streams and client settings (security, timeouts), applied last; they
+ *                          cannot change the processing guarantee
+ */
+public record DetectorSettings(String bootstrapServers, String applicationId, Path stateDir, int numThreads,
+                               DetectorTopics topics, Duration allowedLateness, Duration punctuateInterval,
+                               Duration backlogThreshold, Duration futureTolerance, Map<String, String> streamsOverrides) {
+
+    public static final String DEFAULT_APPLICATION_ID = "hotline-monitor-detector";
+
+    public DetectorSettings {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        if (bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("bootstrapServers must not be blank");
+        }
+        Objects.requireNonNull(applicationId, "applicationId");
+        if (!applicationId.matches("[a-zA-Z0-9._-]+")) {
+            throw new IllegalArgumentException("applicationId may hold only letters, digits, '.', '_' and '-', was '"
+                    + applicationId + "'");
+        }
+        if (numThreads < 1) {
+            throw new IllegalArgumentException("numThreads must be at least 1, was " + numThreads);
+        }
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(allowedLateness, "allowedLateness");
+        if (allowedLateness.isNegative()) {
+            throw new IllegalArgumentException("allowedLateness must not be negative, was " + allowedLateness);
+        }
+        // Checked by Options too; fail here, where the setting is made.
+        new DetectorTopology.Options(1, punctuateInterval, backlogThreshold, futureTolerance);
+        streamsOverrides = Map.copyOf(streamsOverrides);
+        if (streamsOverrides.containsKey(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)) {
+            throw new IllegalArgumentException("the detector always runs with processing.guarantee=exactly_once_v2");
+        }
+    }
+
+    /** The defaults, for a cluster at {@code bootstrapServers}. */
+    public static DetectorSettings of(String bootstrapServers) {
+        return new DetectorSettings(bootstrapServers, DEFAULT_APPLICATION_ID, null, 1, DetectorTopics.DEFAULT,
+                DetectorTopology.DEFAULT_ALLOWED_LATENESS, DetectorTopology.DEFAULT_PUNCTUATE_INTERVAL,
+                DetectorTopology.DEFAULT_BACKLOG_THRESHOLD, DetectorTopology.DEFAULT_FUTURE_TOLERANCE, Map.of());
+    }
+
+    public DetectorSettings withApplicationId(String id) {
+        return new DetectorSettings(bootstrapServers, id, stateDir, numThreads, topics, allowedLateness,
+                punctuateInterval, backlogThreshold, futureTolerance, streamsOverrides);
+    }
+
+    public DetectorSettings withStateDir(Path dir) {
+        return new DetectorSettings(bootstrapServers, applicationId, dir, numThreads, topics, allowedLateness,
+                punctuateInterval, backlogThreshold, futureTolerance, streamsOverrides);
+    }
+
+    public DetectorSettings withNumThreads(int n) {
+        return new DetectorSettings(bootstrapServers, applicationId, stateDir, n, topics, allowedLateness,
+                punctuateInterval, backlogThreshold, futureTolerance, streamsOverrides);
+    }
+
+    public DetectorSettings withTopics(DetectorTopics t) {
+        return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, t, allowedLateness,
+                punctuateInterval, backlogThreshold, futureTolerance, streamsOverrides);
+    }
+
+    public DetectorSettings withAllowedLateness(Duration lateness) {
+        return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, topics, lateness,
+                punctuateInterval, backlogThreshold, futureTolerance, streamsOverrides);
+    }
+
+    public DetectorSettings withPunctuateInterval(Duration interval) {
+        return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, topics, allowedLateness,
+                interval, backlogThreshold, futureTolerance, streamsOverrides);
+    }
+
+    public DetectorSettings withBacklogThreshold(Duration threshold) {
+        return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, topics, allowedLateness,
+                punctuateInterval, threshold, futureTolerance, streamsOverrides);
+    }
+
+    public DetectorSettings withFutureTolerance(Duration tolerance) {
+        return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, topics, allowedLateness,
+                punctuateInterval, backlogThreshold, tolerance, streamsOverrides);
+    }
+
+    public DetectorSettings withStreamsOverrides(Map<String, String> overrides) {
+        return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, topics, allowedLateness,
+                punctuateInterval, backlogThreshold, futureTolerance, overrides);
+    }
+
+    /** The Kafka Streams configuration these settings make. */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, numThreads);
+        if (stateDir != null) {
+            p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        }
+        p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        p.putAll(streamsOverrides);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        return p;
+    }
+}

@@ -1,0 +1,138 @@
+package org.hotlinemonitor.app.kafka;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+import org.hotlinemonitor.core.model.MonitorConfig;
+
+/**
+ * The detector as a Kafka Streams topology: {@code hotline.events} → detector → {@code hotline.alerts} and
+ * {@code hotline.rejects}. Built by {@link #build}, which the service and the tests ({@code
+ * TopologyTestDriver}) share.
+ *
+ * <pre>
+ *   source "events" (bytes, bytes) ──► processor "detector" ──► sink "alerts"  (channel id, alert JSON)
+ *                                        │ stores:            └─► sink "rejects" (original key and value, reject headers)
+ *                                        │  detector-channels  channel id → fingerprint + ChannelState
+ *                                        │  detector-reorder   (event time, offset) → buffered record
+ *                                        │  detector-task      "watermark", "start" → epoch ms
+ * </pre>
+ *
+ * All three stores are persistent (RocksDB), changelogged and cached; with {@code exactly_once_v2} the
+ * alerts, dead letters, store changes and input offsets of a task commit together. The rules are in
+ * {@link DetectorProcessor} and docs/kafka.md.
+ */
+public final class DetectorTopology {
+
+    /** The live default allowed lateness: small, because it delays every alert (docs/kafka.md). */
+    public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ofMillis(500);
+    /** How often the wall-clock punctuator moves time for quiet channels. */
+    public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofMillis(200);
+    /** A record written longer ago than this means the task is reading a backlog (docs/kafka.md). */
+    public static final Duration DEFAULT_BACKLOG_THRESHOLD = Duration.ofSeconds(2);
+    /** How far ahead of the clock an event's time may be: beyond, it is refused rather than move time (docs/kafka.md). */
+    public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofMinutes(1);
+
+    public static final String SOURCE = "events";
+    public static final String PROCESSOR = "detector";
+    public static final String ALERTS_SINK = "alerts";
+    public static final String REJECTS_SINK = "rejects";
+    public static final String CHANNEL_STORE = "detector-channels";
+    public static final String REORDER_STORE = "detector-reorder";
+    public static final String TASK_STORE = "detector-task";
+
+    /**
+     * How the processor runs.
+     *
+     * @param eventPartitions   partitions of the events topic: the processor computes from it which channels its
+     *                          task owns (the service looks it up; {@code TopologyTestDriver} has 1)
+     * @param punctuateInterval wall-clock punctuation interval, positive
+     * @param backlogThreshold  a record whose Kafka timestamp is older than the clock by more than this is part of a
+     *                          backlog: while reading one, the clock does not move the watermark; positive
+     * @param futureTolerance   an event whose time is further than this ahead of the clock is refused
+     *                          ({@code beyond-until}): a producer with a wrong clock must not move time for a whole
+     *                          partition; positive
+     */
+    public record Options(int eventPartitions, Duration punctuateInterval, Duration backlogThreshold,
+                          Duration futureTolerance) {
+
+        public Options {
+            if (eventPartitions < 1) {
+                throw new IllegalArgumentException("eventPartitions must be at least 1, was " + eventPartitions);
+            }
+            positive(punctuateInterval, "punctuateInterval");
+            positive(backlogThreshold, "backlogThreshold");
+            positive(futureTolerance, "futureTolerance");
+        }
+
+        /** The defaults for a events topic of {@code eventPartitions} partitions. */
+        public static Options defaults(int eventPartitions) {
+            return new Options(eventPartitions, DEFAULT_PUNCTUATE_INTERVAL, DEFAULT_BACKLOG_THRESHOLD,
+                    DEFAULT_FUTURE_TOLERANCE);
+        }
+
+        public Options withPunctuateInterval(Duration interval) {
+            return new Options(eventPartitions, interval, backlogThreshold, futureTolerance);
+        }
+
+        public Options withBacklogThreshold(Duration threshold) {
+            return new Options(eventPartitions, punctuateInterval, threshold, futureTolerance);
+        }
+
+        public Options withFutureTolerance(Duration tolerance) {
+            return new Options(eventPartitions, punctuateInterval, backlogThreshold, tolerance);
+        }
+    }
+
+    private DetectorTopology() {
+    }
+
+    /** {@link #build(Topology, MonitorConfig, DetectorTopics, Duration, Clock, RejectCounter, Options)} on a new topology. */
+    public static Topology build(MonitorConfig config, DetectorTopics topics, Duration allowedLateness, Clock clock,
+                                 RejectCounter rejects, Options options) {
+        return build(new Topology(), config, topics, allowedLateness, clock, rejects, options);
+    }
+
+    /**
+     * Adds the detector to {@code topology} and returns it.
+     *
+     * @param config          the channels
+     * @param topics          where events come from and alerts and rejects go
+     * @param allowedLateness how far behind the task's newest event or clock an event may be and still count
+     * @param clock           the wall clock the punctuator and the watermark read (never System time directly);
+     *                        alerts are stamped with it as their Kafka timestamp
+     * @param rejects         counts refused records; shared by all tasks
+     */
+    public static Topology build(Topology topology, MonitorConfig config, DetectorTopics topics,
+                                 Duration allowedLateness, Clock clock, RejectCounter rejects, Options options) {
+        Objects.requireNonNull(topology, "topology");
+        Objects.requireNonNull(topics, "topics");
+        if (allowedLateness.isNegative()) {
+            throw new IllegalArgumentException("allowed lateness must not be negative, was " + allowedLateness);
+        }
+        DetectorProcessor.Setup setup = new DetectorProcessor.Setup(config, allowedLateness, clock, rejects, options);
+        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
+        topology.addProcessor(PROCESSOR, () -> new DetectorProcessor(setup), SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHANNEL_STORE),
+                Serdes.String(), new StoredChannelSerde()).withCachingEnabled(), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REORDER_STORE),
+                Serdes.Bytes(), new BufferedRecord.BufferedRecordSerde()).withCachingEnabled(), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TASK_STORE),
+                Serdes.String(), Serdes.Long()).withCachingEnabled(), PROCESSOR);
+        topology.addSink(ALERTS_SINK, topics.alerts(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
+        topology.addSink(REJECTS_SINK, topics.rejects(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
+        return topology;
+    }
+
+    private static void positive(Duration d, String what) {
+        Objects.requireNonNull(d, what);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, was " + d);
+        }
+    }
+}

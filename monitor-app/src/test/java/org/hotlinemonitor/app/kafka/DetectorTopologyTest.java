@@ -1,0 +1,242 @@
+package org.hotlinemonitor.app.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hotlinemonitor.app.kafka.Harness.header;
+import static org.hotlinemonitor.app.kafka.Harness.utf8;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.MissCause;
+import org.hotlinemonitor.core.codec.AlertCodec;
+import org.hotlinemonitor.core.detect.ChannelStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The detector topology's rules, in a TopologyTestDriver on a clock moved by hand. */
+class DetectorTopologyTest {
+
+    /** 09:00 and 16:00 in Seoul are 00:00Z and 07:00Z. */
+    static final String CHANNELS = """
+            channels:
+              - id: east-coast
+                zone: Asia/Seoul
+                checks: ['09:00', '16:00']
+                answerWithin: PT1H
+                downAfter: 2
+              - id: ship
+                zone: Asia/Seoul
+                checks: ['09:00']
+                answerWithin: PT1H
+            """;
+    static final Duration LATENESS = Duration.ofMillis(500);
+    static final Instant START = Instant.parse("2023-04-06T23:50:00Z");
+    static final Instant SLOT1 = Instant.parse("2023-04-07T00:00:00Z");
+    static final Instant SLOT2 = Instant.parse("2023-04-07T07:00:00Z");
+
+    @TempDir
+    Path stateDir;
+
+    static String event(String channel, String kind, String ts, String slot) {
+        return "{\"channel\":\"" + channel + "\",\"kind\":\"" + kind + "\",\"ts\":\"" + ts + "\""
+                + (slot == null ? "" : ",\"slot\":\"" + slot + "\"") + "}";
+    }
+
+    static String heartbeat(String ts) {
+        return "{\"kind\":\"HEARTBEAT\",\"ts\":\"" + ts + "\",\"source\":\"scheduler\"}";
+    }
+
+    static String json(Alert a) {
+        return AlertCodec.toJson(a);
+    }
+
+    /** Sends an event at the clock's time {@code at}: it arrives then (within the lateness of its time, or it is late). */
+    static void sendAt(Harness h, Instant at, String key, String json) {
+        h.clock.set(at);
+        h.send(key, json);
+    }
+
+    @Test
+    void missedSlotsThenDownThenRestoredAndASilentChannelIsNotPlacedByTheClock() {
+        try (Harness h = new Harness(CHANNELS, LATENESS, START, stateDir)) {
+            sendAt(h, START, "scheduler", heartbeat("2023-04-06T23:50:00Z"));
+            h.tick(START.plusSeconds(1)); // the task starts at the heartbeat
+
+            sendAt(h, SLOT1.plusMillis(1100), "east-coast", event("east-coast", "CALL_PLACED", "2023-04-07T00:00:01Z", "2023-04-07T00:00:00Z"));
+            sendAt(h, SLOT1.plusMillis(59_100), "east-coast", event("east-coast", "NO_ANSWER", "2023-04-07T00:00:59Z", "2023-04-07T00:00:00Z"));
+            h.tick(Instant.parse("2023-04-07T01:00:00.400Z"));
+            assertThat(h.alerts()).as("the watermark (clock - 0.5 s) has not passed the deadline yet").isEmpty();
+
+            Instant decided = Instant.parse("2023-04-07T01:00:00.600Z");
+            h.tick(decided);
+            Instant deadline1 = SLOT1.plus(Duration.ofHours(1));
+            List<TestRecord<String, String>> first = h.alertRecords();
+            assertThat(first).extracting(TestRecord::value).containsExactly(
+                    json(Alert.slotMissed("east-coast", SLOT1, deadline1, MissCause.NO_ANSWER)),
+                    json(Alert.callNotPlaced("ship", SLOT1, deadline1)));
+            assertThat(first).extracting(TestRecord::key).containsExactly("east-coast", "ship");
+            assertThat(first).allSatisfy(r -> assertThat(r.timestamp()).isEqualTo(decided.toEpochMilli()));
+
+            sendAt(h, SLOT2.plusMillis(1100), "east-coast", event("east-coast", "CALL_PLACED", "2023-04-07T07:00:01Z", null));
+            sendAt(h, SLOT2.plusMillis(30_100), "east-coast", event("east-coast", "LINE_FAULT", "2023-04-07T07:00:30Z", null));
+            h.tick(Instant.parse("2023-04-07T08:00:01Z"));
+            Instant deadline2 = SLOT2.plus(Duration.ofHours(1));
+            assertThat(h.alerts()).containsExactly(
+                    json(Alert.slotMissed("east-coast", SLOT2, deadline2, MissCause.LINE_FAULT)),
+                    json(Alert.channelDown("east-coast", SLOT1, deadline2, 2)));
+
+            Instant answer = Instant.parse("2023-04-07T09:30:00Z");
+            sendAt(h, answer, "east-coast", event("east-coast", "ANSWERED", "2023-04-07T09:30:00Z", null));
+            assertThat(h.alerts()).as("held until the watermark passes it").isEmpty();
+            h.tick(answer.plusSeconds(1));
+            assertThat(h.alerts()).containsExactly(json(Alert.channelRestored("east-coast", SLOT1, answer, 2)));
+            assertThat(h.rejects.total()).isZero();
+        }
+    }
+
+    @Test
+    void eventTimeAloneMovesTimeWhenTheClockLagsBehind() {
+        try (Harness h = new Harness(CHANNELS, LATENESS, SLOT1.plusSeconds(3570), stateDir)) {
+            // The clock stays at 00:59:30; records carry later event times (within the future tolerance).
+            h.send("scheduler", heartbeat("2023-04-07T00:59:40Z"));
+            h.send("east-coast", event("east-coast", "CALL_PLACED", "2023-04-07T00:59:45Z", "2023-04-07T00:00:00Z"));
+            assertThat(h.alerts()).isEmpty();
+            h.send("scheduler", heartbeat("2023-04-07T01:00:01Z"));
+            Instant deadline1 = SLOT1.plus(Duration.ofHours(1));
+            assertThat(h.alerts()).containsExactly(
+                    json(Alert.slotMissed("east-coast", SLOT1, deadline1, MissCause.NO_ANSWER)),
+                    json(Alert.callNotPlaced("ship", SLOT1, deadline1)));
+        }
+    }
+
+    @Test
+    void aBacklogIsJudgedByEventTimeThenTheClockTakesOverWhenCaughtUp() {
+        try (Harness h = new Harness(CHANNELS, LATENESS, START, stateDir)) {
+            // Back two hours after the deadline, the detector reads what was written meanwhile: the clock is far
+            // ahead of these records, but they were not late when written, so they count.
+            Instant back = SLOT1.plus(Duration.ofHours(2));
+            h.clock.set(back);
+            h.sendWritten("scheduler", heartbeat("2023-04-06T23:50:00Z"), START);
+            h.sendWritten("east-coast", event("east-coast", "CALL_PLACED", "2023-04-07T00:00:01Z", null), SLOT1.plusSeconds(1));
+            h.sendWritten("east-coast", event("east-coast", "ANSWERED", "2023-04-07T00:00:30Z", null), SLOT1.plusSeconds(30));
+            h.sendWritten("scheduler", heartbeat("2023-04-07T00:01:00Z"), SLOT1.plusSeconds(60));
+            h.tick(back.plusSeconds(1));
+            assertThat(h.alerts()).as("still catching up: only event time counts").isEmpty();
+
+            h.tick(back.plusSeconds(2)); // nothing more for the backlog threshold: caught up, the clock counts
+            Instant deadline1 = SLOT1.plus(Duration.ofHours(1));
+            assertThat(h.alerts()).containsExactly(json(Alert.callNotPlaced("ship", SLOT1, deadline1)));
+            assertThat(h.rejects.total()).isZero();
+
+            h.send("east-coast", event("east-coast", "ANSWERED", "2023-04-07T01:59:00Z", null));
+            assertThat(h.rejects()).extracting(r -> header(r, DeadLetters.REASON)).as("fresh, and a minute behind the clock")
+                    .containsExactly("late");
+        }
+    }
+
+    @Test
+    void eventsOutOfOrderWithinTheLatenessAreAppliedInEventTimeOrder() {
+        try (Harness h = new Harness(CHANNELS, Duration.ofSeconds(30), START, stateDir)) {
+            sendAt(h, START, "scheduler", heartbeat("2023-04-06T23:50:00Z"));
+            // The answer at the deadline arrives after a heartbeat 20 s past the deadline: still in time.
+            Instant deadline1 = SLOT1.plus(Duration.ofHours(1));
+            sendAt(h, deadline1.plusSeconds(20), "scheduler", heartbeat("2023-04-07T01:00:20Z"));
+            sendAt(h, deadline1.plusSeconds(21), "east-coast", event("east-coast", "ANSWERED", "2023-04-07T01:00:00Z", "2023-04-07T00:00:00Z"));
+            h.tick(deadline1.plusSeconds(40));
+            assertThat(h.alerts()).containsExactly(json(Alert.callNotPlaced("ship", SLOT1, deadline1)));
+            KeyValueStore<String, StoredChannel> store = h.driver.getKeyValueStore(DetectorTopology.CHANNEL_STORE);
+            assertThat(store.get("east-coast").state().status()).isEqualTo(ChannelStatus.UP);
+        }
+    }
+
+    @Test
+    void badRecordsGoToTheRejectsWithTheirBytesAndOriginAndTheStreamKeepsGoing() {
+        try (Harness h = new Harness(CHANNELS, LATENESS, START, stateDir)) {
+            sendAt(h, START, "scheduler", heartbeat("2023-04-06T23:50:00Z")); // offset 0
+            h.tick(START.plusSeconds(10));
+
+            String notJson = "{\"channel\":\"east-coast\",\"kind\":";
+            RecordHeaders traced = new RecordHeaders();
+            traced.add("trace-id", utf8("abc-1"));
+            h.send(utf8("east-coast"), utf8(notJson), traced); // 1
+            String badKind = event("east-coast", "ANSWER", "2023-04-06T23:50:09Z", null);
+            h.send("east-coast", badKind); // 2
+            String unknown = event("west-coast", "ANSWERED", "2023-04-06T23:50:09Z", null);
+            h.send("west-coast", unknown); // 3
+            String notASlot = event("east-coast", "CALL_PLACED", "2023-04-06T23:50:09Z", "2023-04-07T00:30:00Z");
+            h.send("east-coast", notASlot); // 4
+            String tooEarly = event("east-coast", "CALL_PLACED", "2023-04-06T22:50:09Z", "2023-04-07T00:00:00Z");
+            h.send("east-coast", tooEarly); // 5
+            String late = event("east-coast", "CALL_PLACED", "2023-04-06T23:50:05Z", null);
+            h.send("east-coast", late); // 6: the watermark is 23:50:09.5
+            String ahead = event("east-coast", "CALL_PLACED", "2023-04-06T23:52:00Z", null);
+            h.send("east-coast", ahead); // 7: the clock says 23:50:10
+            h.send((byte[]) null, null, new RecordHeaders()); // 8: no value
+
+            List<TestRecord<byte[], byte[]>> rejects = h.rejects();
+            assertThat(rejects).extracting(r -> header(r, DeadLetters.REASON)).containsExactly(
+                    "malformed", "invalid-field", "unknown-channel", "not-a-slot", "too-early", "late", "beyond-until",
+                    "malformed");
+            assertThat(rejects).extracting(r -> r.value() == null ? null : new String(r.value(), java.nio.charset.StandardCharsets.UTF_8))
+                    .containsExactly(notJson, badKind, unknown, notASlot, tooEarly, late, ahead, null);
+            assertThat(rejects).extracting(r -> header(r, DeadLetters.OFFSET))
+                    .containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+            assertThat(rejects).allSatisfy(r -> {
+                assertThat(header(r, DeadLetters.TOPIC)).isEqualTo("hotline.events");
+                assertThat(header(r, DeadLetters.PARTITION)).isEqualTo("0");
+                assertThat(header(r, DeadLetters.MESSAGE)).isNotBlank();
+            });
+            assertThat(rejects.get(0).key()).isEqualTo(utf8("east-coast"));
+            assertThat(header(rejects.get(0), "trace-id")).as("original headers kept").isEqualTo("abc-1");
+            assertThat(header(rejects.get(1), DeadLetters.FIELD)).isEqualTo("kind");
+            assertThat(header(rejects.get(5), DeadLetters.MESSAGE)).contains("watermark 2023-04-06T23:50:09.500Z");
+            assertThat(rejects.get(5).timestamp()).isEqualTo(START.plusSeconds(10).toEpochMilli());
+            assertThat(header(rejects.get(6), DeadLetters.MESSAGE)).contains("ahead of the detector's clock");
+            assertThat(h.rejects.snapshot()).isEqualTo(Map.of("malformed", 2L, "invalid-field", 1L,
+                    "unknown-channel", 1L, "not-a-slot", 1L, "too-early", 1L, "late", 1L, "beyond-until", 1L));
+
+            // ... and the stream goes on.
+            sendAt(h, SLOT1.plusMillis(1100), "east-coast", event("east-coast", "CALL_PLACED", "2023-04-07T00:00:01Z", null));
+            h.tick(SLOT1.plus(Duration.ofHours(1)).plusSeconds(1));
+            assertThat(h.alerts()).hasSize(2).first().asString().contains("\"type\":\"SLOT_MISSED\"");
+        }
+    }
+
+    @Test
+    void aTaskOwnsOnlyTheChannelsOfItsPartitionAndRefusesEventsOfOthers() {
+        // TopologyTestDriver reads partition 0; declare 2 partitions and find a channel of each.
+        String mine = null;
+        String other = null;
+        for (int i = 0; mine == null || other == null; i++) {
+            String id = "line-" + i;
+            if (ChannelPartitions.partitionOf(id, 2) == 0) {
+                mine = mine == null ? id : mine;
+            } else {
+                other = other == null ? id : other;
+            }
+        }
+        String yaml = """
+                channels:
+                  - {id: %s, zone: UTC, checks: ['09:00']}
+                  - {id: %s, zone: UTC, checks: ['09:00']}
+                """.formatted(mine, other);
+        Instant start = Instant.parse("2023-04-07T08:00:00Z");
+        try (Harness h = new Harness(Harness.config(yaml), LATENESS, DetectorTopology.Options.defaults(2), start, stateDir)) {
+            sendAt(h, start, other, event(other, "CALL_PLACED", "2023-04-07T08:00:00Z", null));
+            List<TestRecord<byte[], byte[]>> rejects = h.rejects();
+            assertThat(rejects).extracting(r -> header(r, DeadLetters.REASON)).containsExactly("wrong-partition");
+            assertThat(header(rejects.get(0), DeadLetters.MESSAGE)).contains("belongs to partition 1 of 2");
+
+            h.tick(start.plus(Duration.ofHours(3)));
+            h.tick(start.plus(Duration.ofHours(3)).plusSeconds(1));
+            assertThat(h.alerts()).as("only the owned channel is advanced by this task").containsExactly(
+                    json(Alert.callNotPlaced(mine, Instant.parse("2023-04-07T09:00:00Z"), Instant.parse("2023-04-07T10:00:00Z"))));
+        }
+    }
+}
