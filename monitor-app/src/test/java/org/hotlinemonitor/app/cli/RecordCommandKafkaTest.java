@@ -2,6 +2,7 @@ package org.hotlinemonitor.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -64,6 +65,6 @@ class RecordCommandKafkaTest {
                 expected, unscheduled.out().strip(), late.out().strip());
         assertThat(records).allSatisfy(r -> assertThat(r.value()).contains("\"channel\":\"" + r.key() + "\""));
         assertThat(records).filteredOn(r -> r.value().equals(expected))
-                .extracting(ConsumerRecord::timestamp).containsExactly(java.time.Instant.parse("2023-04-07T00:01:10Z").toEpochMilli());
+                .extracting(ConsumerRecord::timestamp).containsExactly(Instant.parse("2023-04-07T00:01:10Z").toEpochMilli());
     }
 }

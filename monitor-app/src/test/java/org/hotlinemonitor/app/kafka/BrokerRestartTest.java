@@ -7,9 +7,13 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import kafka.server.BrokerServer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,7 +53,8 @@ class BrokerRestartTest {
             channels.add(new Channel(id, null, Schedule.of(ZoneId.of("UTC"), tenMinutes, DayRule.everyDay(), "every 10 min"),
                     Duration.ofMinutes(5), 2));
         }
-        try (KafkaClusterTestKit cluster = TestCluster.start(1)) {
+        KafkaClusterTestKit cluster = TestCluster.start(1);
+        try {
             TestCluster.createTopic(cluster, TOPIC, 3);
             MutableClock clock = MutableClock.at("2023-04-07T00:00:00Z");
             ManualTime time = new ManualTime(clock, new ClockTimer(clock));
@@ -78,7 +83,7 @@ class BrokerRestartTest {
             // A batch the broker wrote but could not acknowledge before it stopped may be written again
             // after the restart (idempotence does not cover every leader change): such a copy is the same
             // record, with the same id, in the same partition; the detector ignores it. Nothing else may differ.
-            Map<String, List<ConsumerRecord<String, String>>> byId = new java.util.LinkedHashMap<>();
+            Map<String, List<ConsumerRecord<String, String>>> byId = new LinkedHashMap<>();
             for (ConsumerRecord<String, String> r : records) {
                 String id = ProducerRestartTest.events(List.of(r)).get(0).id();
                 byId.computeIfAbsent(r.partition() + " " + id, k -> new ArrayList<>()).add(r);
@@ -94,8 +99,8 @@ class BrokerRestartTest {
 
             List<CallEvent> events = ProducerRestartTest.events(records);
             Set<String> callIds = events.stream().filter(e -> e.kind() != EventKind.HEARTBEAT).map(CallEvent::id)
-                    .collect(Collectors.toCollection(java.util.TreeSet::new));
-            Set<String> expected = new java.util.TreeSet<>();
+                    .collect(Collectors.toCollection(TreeSet::new));
+            Set<String> expected = new TreeSet<>();
             for (Channel c : channels) {
                 for (int m = 0; m <= 90; m += 10) {
                     Instant slot = Instant.parse("2023-04-07T00:00:00Z").plus(Duration.ofMinutes(m));
@@ -105,14 +110,16 @@ class BrokerRestartTest {
             }
             assertThat(callIds).as("no event lost, none extra").isEqualTo(expected);
             // one heartbeat a minute from 00:00 to 01:35, each on all three partitions
-            Map<String, Set<Integer>> heartbeats = new java.util.HashMap<>();
+            Map<String, Set<Integer>> heartbeats = new HashMap<>();
             for (ConsumerRecord<String, String> r : records) {
                 if (r.value().contains("\"HEARTBEAT\"")) {
-                    heartbeats.computeIfAbsent(ProducerRestartTest.events(List.of(r)).get(0).id(), k -> new java.util.HashSet<>())
+                    heartbeats.computeIfAbsent(ProducerRestartTest.events(List.of(r)).get(0).id(), k -> new HashSet<>())
                             .add(r.partition());
                 }
             }
             assertThat(heartbeats).hasSize(96).allSatisfy((id, partitions) -> assertThat(partitions).containsExactlyInAnyOrder(0, 1, 2));
+        } finally {
+            cluster.close(); // not try-with-resources: its close() may throw InterruptedException
         }
     }
 }

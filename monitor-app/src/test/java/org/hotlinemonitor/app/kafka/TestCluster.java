@@ -2,6 +2,7 @@ package org.hotlinemonitor.app.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ public final class TestCluster {
                 ends.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
             }
         }
-        out.sort(java.util.Comparator.<ConsumerRecord<String, String>>comparingInt(ConsumerRecord::partition)
+        out.sort(Comparator.<ConsumerRecord<String, String>>comparingInt(ConsumerRecord::partition)
                 .thenComparingLong(ConsumerRecord::offset));
         return out;
     }

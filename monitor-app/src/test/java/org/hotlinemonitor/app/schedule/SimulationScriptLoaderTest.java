@@ -7,6 +7,7 @@ import static org.hotlinemonitor.app.schedule.SlotPlannerTest.t;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.hotlinemonitor.core.config.ConfigException;
@@ -43,7 +44,7 @@ class SimulationScriptLoaderTest {
                     outcome: LINE_FAULT
                 """);
         assertThat(s).isEqualTo(new SimulationScript(7, Duration.ofSeconds(2), Duration.ofSeconds(20), 0.25,
-                Duration.ofSeconds(45), Duration.ofSeconds(1), java.util.List.of(
+                Duration.ofSeconds(45), Duration.ofSeconds(1), List.of(
                 new SimulationScript.Disruption(Set.of("liaison-office"), t("2023-04-07T08:00:00Z"), t("2023-04-11T00:00:00Z"),
                         EventKind.NO_ANSWER, "the North does not answer"),
                 new SimulationScript.Disruption(Set.of(), t("2023-04-11T15:00:00Z"), null, EventKind.LINE_FAULT, null))));
