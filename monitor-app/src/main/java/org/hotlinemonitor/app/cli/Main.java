@@ -9,13 +9,14 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Monitors liaison hotlines checked with routine calls at fixed times.",
-        subcommands = {ReplayCommand.class, GenerateCommand.class, BrokerCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ReplayCommand.class, GenerateCommand.class, BrokerCommand.class, RecordCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
             "1:other failure (I/O error, Kafka could not be set up, bug)",
             "2:usage error (unknown option, missing argument)",
-            "3:bad input (invalid configuration, unreadable input, a bad line under --strict)"})
+            "3:bad input (invalid configuration, unreadable input, a bad line under --strict, a record that does not fit the configuration)"})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,127 @@
+package org.hotlinemonitor.app.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.hotlinemonitor.app.kafka.KafkaEventSink;
+import org.hotlinemonitor.app.kafka.Producer;
+import org.hotlinemonitor.app.schedule.OperatorRecord;
+import org.hotlinemonitor.core.codec.EventWriter;
+import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.MonitorConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code record}: an operator records how a call went; one event to the events topic. */
+@Command(name = "record", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
+            "Records the outcome of a call an operator placed: produces one event to the events topic and prints it (JSON) on stdout.",
+            "The channel is checked against --channels, the slot against the channel's schedule."},
+        sortOptions = false)
+final class RecordCommand implements Callable<Integer> {
+
+    /** The clock {@code --at} defaults to, and that "in the future" is judged against. */
+    static Clock clock = Clock.systemUTC();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", defaultValue = "${env:HOTLINE_BOOTSTRAP_SERVERS}",
+            description = "Kafka bootstrap servers. Default: the environment variable HOTLINE_BOOTSTRAP_SERVERS.")
+    String bootstrapServers;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = Producer.DEFAULT_TOPIC,
+            description = "The events topic. Default: ${DEFAULT-VALUE}.")
+    String topic;
+
+    @Option(names = "--channels", required = true, paramLabel = "FILE", description = "Channel configuration (YAML).")
+    Path channels;
+
+    @Option(names = "--channel", required = true, paramLabel = "ID", description = "The channel called.")
+    String channel;
+
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "%nOutcome (exactly one):%n")
+    Outcome outcome;
+
+    static final class Outcome {
+        @Option(names = "--answered", required = true, description = "The far side answered.")
+        boolean answered;
+
+        @Option(names = "--no-answer", required = true, description = "The call rang out.")
+        boolean noAnswer;
+
+        @Option(names = "--line-fault", required = true, description = "A technical fault: no tone, a dead line.")
+        boolean lineFault;
+
+        EventKind kind() {
+            return answered ? EventKind.ANSWERED : noAnswer ? EventKind.NO_ANSWER : EventKind.LINE_FAULT;
+        }
+    }
+
+    @Option(names = "--at", paramLabel = "INSTANT",
+            description = "When it happened (ISO-8601, e.g. 2023-04-07T00:01:10Z or 2023-04-07T09:01:10+09:00). Default: now.")
+    Instant at;
+
+    @Option(names = "--slot", paramLabel = "INSTANT",
+            description = "The scheduled slot the call was for. Default: the slot whose answer window contains --at; none: unscheduled.")
+    Instant slot;
+
+    @Option(names = "--note", paramLabel = "TEXT", description = "Free text, e.g. the reason given for an outage.")
+    String note;
+
+    @Option(names = "--source", paramLabel = "NAME", defaultValue = "operator",
+            description = "Who records it, in the event's source. Default: ${DEFAULT-VALUE}.")
+    String source;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT30S",
+            description = "How long to wait for the cluster. Default: ${DEFAULT-VALUE}.")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "missing --bootstrap-servers (or the environment variable HOTLINE_BOOTSTRAP_SERVERS)");
+        }
+        if (timeout.compareTo(Duration.ofSeconds(2)) < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be at least PT2S, was " + timeout);
+        }
+        MonitorConfig config = ReplayCommand.loadConfig(channels);
+        Instant now = clock.instant();
+        OperatorRecord.Result result;
+        try {
+            result = OperatorRecord.build(config, channel, outcome.kind(), at != null ? at : now, slot, note, source, now);
+        } catch (OperatorRecord.InvalidRecord e) {
+            throw new Main.BadInput("--" + e.field() + ": " + e.getMessage());
+        }
+        result.warnings().forEach(w -> System.err.println("warning: " + w));
+
+        long ms = timeout.toMillis();
+        Map<String, Object> producerConfig = KafkaEventSink.producerConfig(bootstrapServers, source, timeout, Map.of(
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, ms,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(15_000, ms / 2)));
+        RecordMetadata written;
+        try (KafkaEventSink sink = new KafkaEventSink(producerConfig, topic, timeout)) {
+            written = sink.sendNow(result.event()).get(ms + 1_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException("could not produce to " + topic + " at " + bootstrapServers + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("could not produce to " + topic + " at " + bootstrapServers + " within " + timeout, e);
+        }
+        System.out.println(EventWriter.toJson(result.event()));
+        System.out.flush();
+        System.err.println("produced to " + topic + " partition " + written.partition() + " at offset " + written.offset());
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,143 @@
+package org.hotlinemonitor.app.schedule;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.hotlinemonitor.core.codec.Timestamps;
+import org.hotlinemonitor.core.model.CallEvent;
+import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.schedule.Schedule;
+
+/**
+ * The event an operator records with the {@code record} command: checked against the channel
+ * configuration and the channel's schedule, so that a typo is refused at once instead of becoming an
+ * event the detector rejects later. Pure: the caller supplies the current time.
+ *
+ * <p>Rules:
+ * <ul>
+ *   <li>{@code channel} must be configured;</li>
+ *   <li>{@code at} (when the outcome happened) may not be in the future, beyond a minute of clock skew;</li>
+ *   <li>{@code slot}, when given, must be one of the channel's slots, and {@code at} may not be more than
+ *       the answer window before it (the detector would refuse the event as {@code too-early}); an
+ *       {@code at} after the slot's deadline is allowed with a warning (the event cannot change the
+ *       slot's verdict, though an answer still proves the line works);</li>
+ *   <li>without {@code slot}, the event belongs to the slot whose answer window contains {@code at}, and
+ *       is unscheduled (with a warning) when there is none;</li>
+ *   <li>{@code note} at most {@value #MAX_NOTE} characters.</li>
+ * </ul>
+ * The id is {@link EventIds#recorded}: recording the same outcome at the same {@code at} again gives the
+ * same id.
+ */
+public final class OperatorRecord {
+
+    /** How far in the future {@code at} may be: clock skew between the operator's machine and ours. */
+    public static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(1);
+
+    public static final int MAX_NOTE = 1000;
+
+    private OperatorRecord() {
+    }
+
+    /** A recorded event, with warnings for the operator (things that are allowed but probably not meant). */
+    public record Result(CallEvent event, List<String> warnings) {
+        public Result {
+            Objects.requireNonNull(event, "event");
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /** One bad field: {@link #field()} is {@code channel}, {@code at}, {@code slot}, {@code note} or {@code source}. */
+    public static final class InvalidRecord extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String field;
+
+        InvalidRecord(String field, String message) {
+            super(message, null, false, false);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+
+    /**
+     * @param kind   {@code ANSWERED}, {@code NO_ANSWER} or {@code LINE_FAULT}
+     * @param at     when the outcome happened; truncated to milliseconds
+     * @param slot   the slot it belongs to, or null to derive it from {@code at}
+     * @param note   free text, or null
+     * @param source who records it
+     * @param now    the current time
+     * @throws InvalidRecord naming the first bad field
+     */
+    public static Result build(MonitorConfig config, String channelId, EventKind kind, Instant at, Instant slot, String note,
+                               String source, Instant now) throws InvalidRecord {
+        if (kind != EventKind.ANSWERED && kind != EventKind.NO_ANSWER && kind != EventKind.LINE_FAULT) {
+            throw new IllegalArgumentException("an operator records ANSWERED, NO_ANSWER or LINE_FAULT, not " + kind);
+        }
+        Channel channel = config.channel(channelId);
+        if (channel == null) {
+            throw new InvalidRecord("channel", "unknown channel '" + channelId + "' (configured: "
+                    + config.channels().stream().map(Channel::id).limit(20).collect(Collectors.joining(", "))
+                    + (config.channels().size() > 20 ? ", ..." : "") + ")");
+        }
+        if (source == null || source.isBlank()) {
+            throw new InvalidRecord("source", "must not be blank");
+        }
+        if (note != null && note.length() > MAX_NOTE) {
+            throw new InvalidRecord("note", "at most " + MAX_NOTE + " characters, was " + note.length());
+        }
+        Instant ts = Instant.ofEpochMilli(at.toEpochMilli());
+        if (ts.isAfter(now.plus(FUTURE_TOLERANCE))) {
+            throw new InvalidRecord("at", format(ts) + " is in the future (now is " + format(now) + ")");
+        }
+        Duration window = channel.answerWithin();
+        List<String> warnings = new ArrayList<>();
+        Schedule schedule = channel.schedule();
+        if (slot != null) {
+            if (!schedule.isSlot(slot)) {
+                throw new InvalidRecord("slot", format(slot) + " is not a slot of " + channel.id() + "; " + slotsNear(channel, slot));
+            }
+            if (ts.isBefore(slot.minus(window))) {
+                throw new InvalidRecord("slot", format(slot) + " is more than its answer window (" + window + ") after --at "
+                        + format(ts) + ": the detector would refuse the event as too early");
+            }
+            Instant deadline = slot.plus(window);
+            if (ts.isAfter(deadline)) {
+                warnings.add("--at " + format(ts) + " is after the slot's deadline " + format(deadline)
+                        + ": the event cannot change the slot's verdict" + (kind == EventKind.ANSWERED ? " (the answer still shows the line works)" : ""));
+            }
+        } else {
+            long s = schedule.lastAtOrBefore(ts.toEpochMilli());
+            if (s != Schedule.NONE && !ts.isAfter(Instant.ofEpochMilli(s).plus(window))) {
+                slot = Instant.ofEpochMilli(s);
+            } else {
+                warnings.add("no slot's answer window contains " + format(ts) + ": recorded as unscheduled"
+                        + (kind == EventKind.ANSWERED ? " (an answer still shows the line works)" : ""));
+            }
+        }
+        CallEvent event = new CallEvent(channel.id(), kind, ts, slot, EventIds.recorded(channel.id(), slot, kind, ts), source, note);
+        return new Result(event, warnings);
+    }
+
+    /** "its slots on 2023-04-07 (Asia/Seoul) are ..." for the local date of {@code instant}. */
+    private static String slotsNear(Channel channel, Instant instant) {
+        LocalDate date = LocalDate.ofInstant(instant, channel.zone());
+        List<Instant> slots = channel.schedule().slotsOn(date);
+        String where = "its slots on " + date + " (" + channel.zone() + ")";
+        if (slots.isEmpty()) {
+            return where + ": none";
+        }
+        return where + " are " + slots.stream().map(OperatorRecord::format).collect(Collectors.joining(", "));
+    }
+
+    private static String format(Instant instant) {
+        return Timestamps.format(instant.toEpochMilli());
+    }
+}

@@ -1,0 +1,70 @@
+package org.hotlinemonitor.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.hotlinemonitor.app.cli.CliTest.Result;
+import org.hotlinemonitor.app.kafka.TestCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code record} producing to a real broker: the event printed is the event on the topic. */
+class RecordCommandKafkaTest {
+
+    static final String TOPIC = "record.events";
+    static KafkaClusterTestKit cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = TestCluster.start(1);
+        TestCluster.createTopic(cluster, TOPIC, 3);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        cluster.close();
+    }
+
+    Result record(String... options) {
+        String[] base = {"record", "--bootstrap-servers", cluster.bootstrapServers(), "--topic", TOPIC, "--channels",
+            CliTest.CHANNELS.toString()};
+        String[] all = new String[base.length + options.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(options, 0, all, base.length, options.length);
+        return CliTest.run(all);
+    }
+
+    @Test
+    void recordsOneEventAndPrintsIt() {
+        // 09:00 in Seoul is 00:00Z; the answer at 09:01:10 belongs to that slot
+        Result answered = record("--channel", "liaison-office", "--answered", "--at", "2023-04-07T09:01:10+09:00",
+                "--note", "opening call, all normal", "--source", "duty-officer");
+        assertThat(answered.code()).as(answered.err()).isZero();
+        String expected = "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"ts\":\"2023-04-07T00:01:10Z\","
+                + "\"slot\":\"2023-04-07T00:00:00Z\",\"id\":\"liaison-office/2023-04-07T00:00:00Z/ANSWERED/@2023-04-07T00:01:10Z\","
+                + "\"source\":\"duty-officer\",\"note\":\"opening call, all normal\"}";
+        assertThat(answered.out()).isEqualTo(expected + System.lineSeparator());
+        assertThat(answered.err()).contains("produced to record.events partition ").doesNotContain("warning");
+
+        Result unscheduled = record("--channel", "liaison-office", "--answered", "--at", "2023-04-07T04:00:00Z");
+        assertThat(unscheduled.code()).as(unscheduled.err()).isZero();
+        assertThat(unscheduled.err()).contains("warning: no slot's answer window contains 2023-04-07T04:00:00Z: recorded as unscheduled");
+        assertThat(unscheduled.out()).contains("\"id\":\"liaison-office/unscheduled/ANSWERED/@2023-04-07T04:00:00Z\"").doesNotContain("\"slot\"");
+
+        Result late = record("--channel", "east-coast-military", "--no-answer", "--slot", "2023-04-07T07:00:00Z",
+                "--at", "2023-04-07T08:30:00Z");
+        assertThat(late.code()).as(late.err()).isZero();
+        assertThat(late.err()).contains("warning: --at 2023-04-07T08:30:00Z is after the slot's deadline 2023-04-07T08:00:00Z");
+
+        List<ConsumerRecord<String, String>> records = TestCluster.readAll(cluster.bootstrapServers(), TOPIC);
+        assertThat(records).extracting(ConsumerRecord::value).containsExactlyInAnyOrder(
+                expected, unscheduled.out().strip(), late.out().strip());
+        assertThat(records).allSatisfy(r -> assertThat(r.value()).contains("\"channel\":\"" + r.key() + "\""));
+        assertThat(records).filteredOn(r -> r.value().equals(expected))
+                .extracting(ConsumerRecord::timestamp).containsExactly(Instant.parse("2023-04-07T00:01:10Z").toEpochMilli());
+    }
+}
