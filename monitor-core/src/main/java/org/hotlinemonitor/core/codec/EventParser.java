@@ -134,6 +134,11 @@ public final class EventParser {
     private byte[] stack = new byte[16];
 
     private int channelTag = NO_TAG;
+    private boolean deferChannel;
+    private int channelOffset = -1;
+    private int channelLength;
+    /** Stands for a deferred channel id until it is resolved. */
+    private static final String UNRESOLVED = new String("(unresolved)");
 
     // The parts of the event last parsed.
     private String channel;
@@ -212,6 +217,44 @@ public final class EventParser {
         } finally {
             buf = null; // do not keep the caller's buffer reachable
         }
+    }
+
+    /**
+     * {@link #parseParts} that leaves the channel id unresolved: its bytes are at {@link #channelOffset()}
+     * (from {@code off}) for {@link #channelLength()} bytes, and {@link #resolveChannel} turns them into the
+     * id and its tag later. A caller that parses a batch of lines first and then resolves all their ids in
+     * one tight loop lets the processor overlap the ids' cache misses instead of waiting for each. When
+     * the id cannot be deferred (it has escapes, or is absent) it is resolved at once and
+     * {@link #channelOffset()} is -1.
+     */
+    public void parsePartsDeferred(byte[] line, int off, int len) throws EventFormatException {
+        deferChannel = true;
+        channelOffset = -1;
+        try {
+            parseParts(line, off, len);
+        } finally {
+            deferChannel = false;
+        }
+    }
+
+    /** See {@link #parsePartsDeferred}: where the unresolved id starts, from the line's start; -1 if resolved. */
+    public int channelOffset() {
+        return channelOffset;
+    }
+
+    /** See {@link #parsePartsDeferred}: the unresolved id's length in bytes. */
+    public int channelLength() {
+        return channelLength;
+    }
+
+    /**
+     * Resolves a channel id left by {@link #parsePartsDeferred} (whose bytes the caller may have copied
+     * elsewhere): afterwards {@link #channel()} is the id and {@link #channelTag()} its tag.
+     */
+    public String resolveChannel(byte[] bytes, int off, int len) {
+        channel = channels.get(bytes, off, len, false);
+        channelTag = channels.lastTag();
+        return channel;
     }
 
     /** What {@link #slotMillis()} is when the event names no slot. */
@@ -462,6 +505,11 @@ public final class EventParser {
         }
         if ((strFlags & ESCAPED) != 0) {
             return decodeString(); // rare; such an id gets no tag
+        }
+        if (deferChannel) {
+            channelOffset = strStart - base;
+            channelLength = strEnd - strStart;
+            return UNRESOLVED;
         }
         String id = channels.get(buf, strStart, strEnd - strStart, (strFlags & NON_ASCII) == 0);
         channelTag = channels.lastTag();

@@ -239,6 +239,11 @@ public final class Monitor {
             int i = index.indexOf(id);
             return i < 0 ? null : detectors[i].channel();
         }
+
+        /** The channel configuration at an {@link #indexOf index}. */
+        public Channel channelAt(int index) {
+            return detectors[index].channel();
+        }
     }
 
     /** Moves time to {@code to}: decides, in time order, every slot of every channel with a deadline before it. */

@@ -55,7 +55,7 @@ public final class EventReader implements AutoCloseable {
 
     /** Moves to the next record; false at the end of the input. Then {@link #event()} or {@link #rejection()} is set. */
     public boolean next() throws IOException {
-        return next(false);
+        return next(false, false);
     }
 
     /**
@@ -64,10 +64,41 @@ public final class EventReader implements AutoCloseable {
      * building it; {@link #event()} builds it on demand. JSON lines are then read without allocating.
      */
     public boolean nextParts() throws IOException {
-        return next(true);
+        return next(true, false);
     }
 
-    private boolean next(boolean parts) throws IOException {
+    /**
+     * {@link #nextParts()} that leaves a JSON line's channel id unresolved when it can (see
+     * {@link EventParser#parsePartsDeferred}): then {@link #channelOffset()} is where its bytes start in
+     * the line, and {@link #resolveChannel} must be called before {@link #channelId()} or
+     * {@link #channelTag()} mean anything.
+     */
+    public boolean nextPartsDeferred() throws IOException {
+        return next(true, true);
+    }
+
+    /** After {@link #nextPartsDeferred()}: where the unresolved channel id starts in the line, or -1 if it is resolved. */
+    public int channelOffset() {
+        return inParts ? json.channelOffset() : -1;
+    }
+
+    /** After {@link #nextPartsDeferred()}: the unresolved channel id's length in bytes. */
+    public int channelLength() {
+        return json.channelLength();
+    }
+
+    /** The channel id last resolved by {@link #resolveChannel}. */
+    public String resolvedChannel() {
+        return json.channel();
+    }
+
+    /** Resolves a channel id left unresolved (its bytes copied anywhere); returns its tag, as {@link #channelTag()}. */
+    public int resolveChannel(byte[] bytes, int off, int len) {
+        json.resolveChannel(bytes, off, len);
+        return json.channelTag();
+    }
+
+    private boolean next(boolean parts, boolean defer) throws IOException {
         event = null;
         inParts = false;
         rejection = null;
@@ -101,7 +132,11 @@ public final class EventReader implements AutoCloseable {
                 if (csv != null) {
                     event = csv.parse(lines.text());
                 } else if (parts) {
-                    json.parseParts(lines.buffer(), lines.lineStart(), lines.lineLength());
+                    if (defer) {
+                        json.parsePartsDeferred(lines.buffer(), lines.lineStart(), lines.lineLength());
+                    } else {
+                        json.parseParts(lines.buffer(), lines.lineStart(), lines.lineLength());
+                    }
                     inParts = true;
                 } else {
                     event = json.parse(lines.buffer(), lines.lineStart(), lines.lineLength());

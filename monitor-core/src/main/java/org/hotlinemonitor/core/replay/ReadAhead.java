@@ -43,6 +43,9 @@ final class ReadAhead implements AutoCloseable {
         final long[] slots = new long[BATCH];
         final Rejection[] rejections = new Rejection[BATCH];
         final long[] lines = new long[BATCH];
+        /** Per record: where in {@link #raw} its unresolved channel id starts, or -1. */
+        final int[] unresolved = new int[BATCH];
+        final int[] unresolvedLength = new int[BATCH];
         final int[] rawStart = new int[BATCH];
         final int[] rawLength = new int[BATCH];
         byte[] raw = new byte[BATCH * 160];
@@ -82,30 +85,8 @@ final class ReadAhead implements AutoCloseable {
         Batch b = null;
         try (EventReader reader = new EventReader(input, stdin, check::indexOf)) {
             b = take(free);
-            while (b != null && reader.nextParts()) {
+            while (b != null && reader.nextPartsDeferred()) {
                 int i = b.size;
-                Rejection r = reader.rejection();
-                if (reader.hasEvent()) {
-                    EventKind kind = reader.kind();
-                    long ts = reader.tsMillis();
-                    long slot = reader.slotMillis(); // EventParser.NO_SLOT is ChannelState.NONE
-                    int channel = -1;
-                    if (kind != EventKind.HEARTBEAT) {
-                        channel = reader.channelTag();
-                        if (channel == EventParser.NO_TAG) {
-                            channel = check.indexOf(reader.channelId());
-                        }
-                    }
-                    r = check.check(kind, channel, reader.channelId(), ts, slot);
-                    if (r == null) {
-                        b.kinds[i] = kind;
-                        b.channels[i] = channel;
-                        b.times[i] = ts;
-                        b.slots[i] = slot;
-                    }
-                }
-                b.rejections[i] = r;
-                b.lines[i] = reader.lineNumber();
                 int len = reader.lineLength();
                 if (b.rawUsed + len > b.raw.length) {
                     b.raw = Arrays.copyOf(b.raw, Math.max(b.raw.length * 2, b.rawUsed + len));
@@ -114,13 +95,34 @@ final class ReadAhead implements AutoCloseable {
                 b.rawStart[i] = b.rawUsed;
                 b.rawLength[i] = len;
                 b.rawUsed += len;
+                b.lines[i] = reader.lineNumber();
+                b.unresolved[i] = -1;
+                Rejection r = reader.rejection();
+                if (reader.hasEvent()) {
+                    EventKind kind = reader.kind();
+                    b.kinds[i] = kind;
+                    b.times[i] = reader.tsMillis();
+                    b.slots[i] = reader.slotMillis(); // EventParser.NO_SLOT is ChannelState.NONE
+                    if (kind == EventKind.HEARTBEAT) {
+                        b.channels[i] = -1;
+                        r = check.check(kind, -1, null, b.times[i], b.slots[i]);
+                    } else if (reader.channelOffset() >= 0) {
+                        b.unresolved[i] = b.rawStart[i] + reader.channelOffset(); // resolved with the batch
+                        b.unresolvedLength[i] = reader.channelLength();
+                    } else {
+                        r = resolved(b, i, reader, check, reader.channelTag());
+                    }
+                }
+                b.rejections[i] = r;
                 if (++b.size == BATCH) {
+                    resolveChannels(b, reader, check);
                     b.bytesRead = reader.bytesRead();
                     put(b);
                     b = take(free);
                 }
             }
             if (b != null) {
+                resolveChannels(b, reader, check);
                 b.bytesRead = reader.bytesRead();
                 b.last = true;
                 put(b);
@@ -131,6 +133,45 @@ final class ReadAhead implements AutoCloseable {
             failed.last = true;
             put(failed);
         }
+    }
+
+    /**
+     * Looks up the channel ids of a whole batch in one tight loop, then checks those events: done per
+     * line, each lookup would wait for its cache miss; here the processor keeps several in flight.
+     */
+    private static void resolveChannels(Batch b, EventReader reader, ReplayDriver.Checker check) {
+        int[] tags = b.channels;
+        for (int i = 0; i < b.size; i++) {
+            if (b.unresolved[i] >= 0) {
+                tags[i] = reader.resolveChannel(b.raw, b.unresolved[i], b.unresolvedLength[i]);
+            }
+        }
+        for (int i = 0; i < b.size; i++) {
+            if (b.unresolved[i] >= 0) {
+                if (tags[i] == EventParser.NO_TAG) {
+                    reader.resolveChannel(b.raw, b.unresolved[i], b.unresolvedLength[i]); // for its id
+                }
+                b.rejections[i] = resolved(b, i, reader, check, tags[i]);
+            }
+        }
+    }
+
+    /** Checks event {@code i} of the batch once its channel is known ({@code tag}: its index, or NO_TAG to look up). */
+    private static Rejection resolved(Batch b, int i, EventReader reader, ReplayDriver.Checker check, int tag) {
+        int channel = tag;
+        String id = null;
+        if (channel == EventParser.NO_TAG) { // not cached: look the id up by value
+            id = b.unresolved[i] >= 0 ? reader.resolvedChannel() : reader.channelId();
+            channel = check.indexOf(id);
+        }
+        b.channels[i] = channel;
+        Rejection r = check.check(b.kinds[i], channel, id, b.times[i], b.slots[i]);
+        if (r != null && channel < 0 && id == null) {
+            // The message names the unknown id: resolve it again (rare: only refused events get here).
+            reader.resolveChannel(b.raw, b.unresolved[i], b.unresolvedLength[i]);
+            r = check.check(b.kinds[i], channel, reader.resolvedChannel(), b.times[i], b.slots[i]);
+        }
+        return r;
     }
 
     /** The next batch, or {@code null} after the last one. Rethrows the reading thread's failure. */

@@ -14,6 +14,7 @@ import org.hotlinemonitor.core.detect.ReorderBuffer;
 import org.hotlinemonitor.core.detect.SlotVerdict;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.CallEvent;
+import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
 
@@ -228,15 +229,15 @@ public final class ReplayDriver {
 
         /**
          * {@link ReplayDriver#check} on an event's parts: {@code channel} its index ({@code -1}: unknown or
-         * none), {@code channelId} its id (for messages), times in epoch milliseconds, {@code slot} the named
-         * slot or {@link ChannelState#NONE}.
+         * none), {@code channelId} its id (for messages; needed only when the channel is unknown), times in
+         * epoch milliseconds, {@code slot} the named slot or {@link ChannelState#NONE}.
          */
         public Rejection check(EventKind kind, int channel, String channelId, long ts, long slot) {
             if (ts > untilMillis) {
                 return beyondUntil(ts);
             }
             EventOutcome invalid = validator.validate(kind, channel, ts, slot);
-            return invalid == null ? null : rejection(invalid, channelId, ts, slot);
+            return invalid == null ? null : rejection(invalid, channel, channelId, ts, slot);
         }
 
         private Rejection beyondUntil(long ts) {
@@ -244,17 +245,22 @@ public final class ReplayDriver {
         }
 
         private Rejection rejection(EventOutcome outcome, String channel, long ts, long slot) {
+            return rejection(outcome, -1, channel, ts, slot);
+        }
+
+        /** The rejection for {@code outcome}; the channel's configuration comes from its index, or else its id. */
+        private Rejection rejection(EventOutcome outcome, int index, String id, long ts, long slot) {
             Instant at = Instant.ofEpochMilli(ts);
             Instant slotAt = slot == ChannelState.NONE ? null : Instant.ofEpochMilli(slot);
+            Channel c = index >= 0 ? validator.channelAt(index) : id == null ? null : validator.channel(id);
+            String name = c != null ? c.id() : id;
             return switch (outcome) {
                 case UNKNOWN_CHANNEL -> new Rejection(Rejection.UNKNOWN_CHANNEL, "channel",
-                        "unknown channel '" + channel + "' (not in the channel configuration)");
+                        "unknown channel '" + name + "' (not in the channel configuration)");
                 case NOT_A_SLOT -> new Rejection(Rejection.NOT_A_SLOT, "slot",
-                        "slot " + slotAt + " is not a scheduled slot of channel '" + channel + "' ("
-                                + validator.channel(channel).schedule() + ")");
+                        "slot " + slotAt + " is not a scheduled slot of channel '" + name + "' (" + c.schedule() + ")");
                 case TOO_EARLY -> new Rejection(Rejection.TOO_EARLY, "ts",
-                        "event at " + at + " is more than answerWithin ("
-                                + validator.channel(channel).answerWithin() + ") before its slot " + slotAt);
+                        "event at " + at + " is more than answerWithin (" + c.answerWithin() + ") before its slot " + slotAt);
                 default -> throw new IllegalArgumentException("not a validation outcome: " + outcome);
             };
         }
