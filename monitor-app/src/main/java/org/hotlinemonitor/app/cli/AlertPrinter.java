@@ -100,13 +100,14 @@ final class AlertPrinter implements AutoCloseable {
         try {
             Map<TopicPartition, Long> ends = null;
             while (true) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+                var records = consumer.poll(Duration.ofMillis(100));
+                for (ConsumerRecord<String, String> r : records) {
                     out.println(format == Format.JSON ? r.value() : text(r.value()));
                     printed++;
                 }
-                out.flush();
-                if (!consumer.assignment().isEmpty()) {
-                    consumer.commitSync();
+                if (!records.isEmpty()) {
+                    out.flush();
+                    consumer.commitSync(); // after printing: a restart prints nothing twice, unless it died in between
                 }
                 if (draining) {
                     if (ends == null) {
