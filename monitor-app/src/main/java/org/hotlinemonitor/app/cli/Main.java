@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Monitors liaison hotlines checked with routine calls at fixed times.",
-        subcommands = {ReplayCommand.class, GenerateCommand.class, BrokerCommand.class, RecordCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, ProduceCommand.class, DetectCommand.class, ReplayCommand.class,
+            GenerateCommand.class, BrokerCommand.class, RecordCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

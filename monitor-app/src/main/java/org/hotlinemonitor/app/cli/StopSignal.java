@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Lets a command that runs until stopped ({@code broker}, later {@code run}) end cleanly on SIGTERM or Ctrl-C, with
+ * Lets a command that runs until stopped ({@code broker}, {@code run}, {@code produce}, {@code detect}, {@code demo}) end cleanly on SIGTERM or Ctrl-C, with
  * its own exit code (0 when it closed everything).
  *
  * <p>On those signals the JVM runs its shutdown hooks and then exits with 128 + the signal number (143, 130), and a
@@ -44,6 +44,11 @@ final class StopSignal implements AutoCloseable {
     /** Blocks until the JVM is asked to stop (SIGTERM, Ctrl-C, or {@code System.exit} elsewhere). */
     void await() throws InterruptedException {
         requested.await();
+    }
+
+    /** Like {@link #await()}, at most {@code timeout}: true if a stop was asked, false on timeout. */
+    boolean await(Duration timeout) throws InterruptedException {
+        return requested.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void onShutdown() {

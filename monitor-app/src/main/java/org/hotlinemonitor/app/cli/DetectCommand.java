@@ -1,0 +1,76 @@
+package org.hotlinemonitor.app.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.hotlinemonitor.app.kafka.DetectorService;
+import org.hotlinemonitor.app.kafka.EmbeddedBroker;
+import org.hotlinemonitor.app.kafka.KafkaSettings;
+import org.hotlinemonitor.app.schedule.AcceleratedClock;
+import org.hotlinemonitor.core.model.MonitorConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code detect}: the detector alone, against a cluster, until stopped; several share the work. */
+@Command(name = "detect", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
+            "Runs the detector alone against a Kafka cluster until stopped (Ctrl-C or SIGTERM, exit code 0): reads the "
+                + "events topic, writes alerts and dead letters, exactly once.",
+            "Several instances with the same --application-id share the events topic's partitions; when one stops, the "
+                + "others take its channels over from the changelogs."},
+        sortOptions = false)
+final class DetectCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DetectCommand.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Mixin
+    LiveOptions.Channels channels;
+
+    @Mixin
+    LiveOptions.Detector detector;
+
+    @Mixin
+    LiveOptions.ClockOptions clockOptions;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        CommandLine cl = spec.commandLine();
+        KafkaSettings settings = cluster.settings(cl);
+        MonitorConfig config = channels.load(cl);
+        Clock clock = clockOptions.clock(cl);
+        String bootstrap = settings.bootstrapServers().orElseThrow();
+        Path stateDir = detector.stateDir(EmbeddedBroker.Config.DEFAULT_DATA_DIR);
+        try (StopSignal stop = StopSignal.install()) {
+            Live.ensureTopics(bootstrap, settings);
+            try (DetectorService detect = new DetectorService(Live.detectorSettings(bootstrap, settings.topics(),
+                    detector.applicationId, stateDir, Live.Timing.forClock(clock)), config, clock)) {
+                detect.start();
+                if (!detect.awaitRunning(RunCommand.DETECTOR_START_LIMIT)) {
+                    Live.checkAlive(detect);
+                    throw new IllegalStateException("the detector was not running within "
+                            + RunCommand.DETECTOR_START_LIMIT.toSeconds() + " s");
+                }
+                if (clock instanceof AcceleratedClock accelerated) {
+                    accelerated.start();
+                }
+                LOG.info("ready: detector {} {} on {} partition(s) of {} at {}, state in {}", detector.applicationId,
+                        detect.state(), detect.eventPartitions(), settings.topics().events(), bootstrap, stateDir);
+                while (!stop.await(Duration.ofSeconds(1))) {
+                    Live.checkAlive(detect);
+                }
+                LOG.info("Stopping the detector");
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,159 @@
+package org.hotlinemonitor.app.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.hotlinemonitor.app.kafka.DetectorService;
+import org.hotlinemonitor.app.kafka.DetectorSettings;
+import org.hotlinemonitor.app.kafka.DetectorTopics;
+import org.hotlinemonitor.app.kafka.DetectorTopology;
+import org.hotlinemonitor.app.kafka.KafkaSettings;
+import org.hotlinemonitor.app.kafka.Producer;
+import org.hotlinemonitor.app.kafka.Topics;
+import org.hotlinemonitor.app.schedule.AcceleratedClock;
+import org.hotlinemonitor.app.schedule.CallScheduler;
+import org.hotlinemonitor.app.schedule.PlacerSettings;
+import org.hotlinemonitor.app.schedule.SimulationScript;
+import org.hotlinemonitor.app.schedule.SimulationScriptLoader;
+import org.hotlinemonitor.core.config.ConfigException;
+import org.hotlinemonitor.core.config.ConfigLoader;
+import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.MonitorConfig;
+
+/**
+ * The wiring the live commands ({@code run}, {@code demo}, {@code produce}, {@code detect}) share: topics, the
+ * detector's and the producer's settings for a clock of a given speed, and loading configuration files.
+ */
+final class Live {
+
+    private Live() {
+    }
+
+    /**
+     * The durations that depend on how fast the clock runs. The detector and the producer count them in clock time,
+     * while Kafka moves records in real time: with a clock {@code N} times faster, a record that takes 100 ms to
+     * reach the detector is {@code N x 100 ms} old by the clock. So with an accelerated clock each is a fixed amount
+     * of real time, scaled by the speed; at speed 1 they are the defaults.
+     *
+     * @param allowedLateness  the detector's (1 s of real time when accelerated)
+     * @param backlogThreshold the detector's (2 s of real time when accelerated)
+     * @param heartbeatEvery   the producer's (0.5 s of real time when accelerated, so that quiet partitions move)
+     * @param lateAfter        the producer's (0.25 s of real time when accelerated: its timer may run
+     *                         {@code N x 50 ms} behind)
+     */
+    record Timing(Duration allowedLateness, Duration backlogThreshold, Duration heartbeatEvery, Duration lateAfter) {
+
+        static Timing forSpeed(long speed) {
+            if (speed <= 1) {
+                return new Timing(DetectorTopology.DEFAULT_ALLOWED_LATENESS, DetectorTopology.DEFAULT_BACKLOG_THRESHOLD,
+                        CallScheduler.Settings.DEFAULT_HEARTBEAT_EVERY, CallScheduler.Settings.DEFAULT_LATE_AFTER);
+            }
+            return new Timing(atLeast(Duration.ofSeconds(1).multipliedBy(speed), DetectorTopology.DEFAULT_ALLOWED_LATENESS),
+                    atLeast(Duration.ofSeconds(2).multipliedBy(speed), DetectorTopology.DEFAULT_BACKLOG_THRESHOLD),
+                    atLeast(Duration.ofMillis(500).multipliedBy(speed), CallScheduler.Settings.DEFAULT_HEARTBEAT_EVERY),
+                    atLeast(Duration.ofMillis(250).multipliedBy(speed), CallScheduler.Settings.DEFAULT_LATE_AFTER));
+        }
+
+        static Timing forClock(Clock clock) {
+            return forSpeed(clock instanceof AcceleratedClock a ? a.speed() : 1);
+        }
+
+        private static Duration atLeast(Duration d, Duration min) {
+            return d.compareTo(min) < 0 ? min : d;
+        }
+    }
+
+    /** Creates the missing topics (idempotent, safe when several instances start at once). */
+    static void ensureTopics(String bootstrapServers, KafkaSettings settings) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Topics.ensureTopics(admin, settings.topicSpecs(), Topics.DEFAULT_TIMEOUT);
+        }
+    }
+
+    static DetectorSettings detectorSettings(String bootstrapServers, Topics topics, String applicationId, Path stateDir,
+                                             Timing timing) {
+        Map<String, String> overrides = new HashMap<>();
+        // Alerts are visible to read_committed readers at each commit: keep it short (exactly-once's default, explicit).
+        overrides.put("commit.interval.ms", "100");
+        return DetectorSettings.of(bootstrapServers)
+                .withApplicationId(applicationId)
+                .withStateDir(stateDir)
+                .withTopics(new DetectorTopics(topics.events(), topics.alerts(), topics.rejects()))
+                .withAllowedLateness(timing.allowedLateness())
+                .withBacklogThreshold(timing.backlogThreshold())
+                .withStreamsOverrides(overrides);
+    }
+
+    static Producer.Settings producerSettings(String bootstrapServers, Topics topics, MonitorConfig config, String source,
+                                              PlacerSettings placer, Timing timing) {
+        return Producer.Settings.of(bootstrapServers, config, source, placer)
+                .withTopic(topics.events())
+                .withHeartbeatEvery(timing.heartbeatEvery())
+                .withLateAfter(timing.lateAfter());
+    }
+
+    /** The channel configuration in {@code file}, or a bad-input error listing every problem. */
+    static MonitorConfig loadChannels(Path file) {
+        return ReplayCommand.loadConfig(file);
+    }
+
+    /** A channel configuration bundled in the jar (the demo's). */
+    static MonitorConfig loadChannelsResource(String name) {
+        try {
+            return ConfigLoader.load(name, resource(name));
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the bundled " + name + " is invalid:\n" + e.getMessage(), e);
+        }
+    }
+
+    /** The simulated far side's script in {@code file}, checked against the channels; a bad-input error otherwise. */
+    static SimulationScript loadScript(Path file, MonitorConfig config) {
+        try {
+            return SimulationScriptLoader.load(file, channelIds(config));
+        } catch (ConfigException e) {
+            throw new Main.BadInput("invalid simulation script:\n" + e.getMessage(), e);
+        }
+    }
+
+    static SimulationScript loadScriptResource(String name, MonitorConfig config) {
+        try {
+            return SimulationScriptLoader.load(name, resource(name), channelIds(config));
+        } catch (ConfigException e) {
+            throw new Main.BadInput("the simulation script " + name + " does not fit the channels:\n" + e.getMessage(), e);
+        }
+    }
+
+    private static java.util.Set<String> channelIds(MonitorConfig config) {
+        return config.channels().stream().map(Channel::id).collect(Collectors.toSet());
+    }
+
+    private static Reader resource(String name) {
+        try (InputStream in = Live.class.getResourceAsStream("/org/hotlinemonitor/app/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new StringReader(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read resource " + name, e);
+        }
+    }
+
+    /** Fails with the detector's error if its stream thread died. */
+    static void checkAlive(DetectorService detector) {
+        if (detector.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR
+                || detector.state() == org.apache.kafka.streams.KafkaStreams.State.PENDING_ERROR) {
+            Throwable cause = detector.failure().orElse(null);
+            throw new IllegalStateException("the detector stopped: " + (cause == null ? "unknown error" : cause), cause);
+        }
+    }
+}

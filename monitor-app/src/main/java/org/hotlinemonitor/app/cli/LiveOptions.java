@@ -1,0 +1,108 @@
+package org.hotlinemonitor.app.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import org.hotlinemonitor.app.kafka.DetectorSettings;
+import org.hotlinemonitor.app.schedule.AcceleratedClock;
+import org.hotlinemonitor.app.schedule.PlacerSettings;
+import org.hotlinemonitor.app.schedule.SimulationScript;
+import org.hotlinemonitor.core.model.MonitorConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** The picocli mixins of the live commands ({@code run}, {@code produce}, {@code detect}). */
+final class LiveOptions {
+
+    private LiveOptions() {
+    }
+
+    /** {@code --channels FILE}, required (or {@code HOTLINE_CHANNELS}): a live monitor never watches example lines by default. */
+    static final class Channels {
+        @Option(names = "--channels", paramLabel = "FILE", defaultValue = "${env:HOTLINE_CHANNELS}",
+                description = "Channel configuration (YAML). Env: HOTLINE_CHANNELS. Required.")
+        Path file;
+
+        MonitorConfig load(CommandLine commandLine) {
+            if (file == null) {
+                throw new CommandLine.ParameterException(commandLine, "missing --channels FILE (or the environment variable HOTLINE_CHANNELS)");
+            }
+            return Live.loadChannels(file);
+        }
+    }
+
+    /** The detector's identity and state: {@code --application-id}, {@code --state-dir}. */
+    static final class Detector {
+        @Option(names = "--application-id", paramLabel = "ID",
+                defaultValue = "${env:HOTLINE_APPLICATION_ID:-" + DetectorSettings.DEFAULT_APPLICATION_ID + "}",
+                description = "Kafka Streams application id: detectors with the same id share the partitions. "
+                        + "Env: HOTLINE_APPLICATION_ID. Default: " + DetectorSettings.DEFAULT_APPLICATION_ID + ".")
+        String applicationId;
+
+        @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:HOTLINE_STATE_DIR}",
+                description = "The detector's local state (RocksDB, rebuilt from the changelogs when lost). "
+                        + "Env: HOTLINE_STATE_DIR. Default: DATA_DIR/streams (data/streams).")
+        Path stateDir;
+
+        Path stateDir(Path dataDir) {
+            return stateDir != null ? stateDir : dataDir.resolve("streams");
+        }
+    }
+
+    /** The scheduler's placer and name: {@code --placer}, {@code --simulation}, {@code --source}. */
+    static final class Producer {
+        @Option(names = "--placer", paramLabel = "simulated|operator", defaultValue = "${env:HOTLINE_PLACER:-operator}",
+                description = "Who places the calls: operator (people, who record outcomes with `record`; the scheduler "
+                        + "publishes only heartbeats) or simulated (a scripted far side, for demos and tests). "
+                        + "Env: HOTLINE_PLACER. Default: operator.")
+        String placer;
+
+        @Option(names = "--simulation", paramLabel = "FILE", defaultValue = "${env:HOTLINE_SIMULATION}",
+                description = "The simulated far side's script (YAML, docs/producers.md); only with --placer simulated. "
+                        + "Env: HOTLINE_SIMULATION. Default: every call answered within a minute.")
+        Path simulation;
+
+        @Option(names = "--source", paramLabel = "NAME", defaultValue = "${env:HOTLINE_SOURCE:-scheduler}",
+                description = "This scheduler's name, in its events' source; keep it stable across restarts and unique "
+                        + "across instances. Env: HOTLINE_SOURCE. Default: scheduler.")
+        String source;
+
+        PlacerSettings placer(CommandLine commandLine, MonitorConfig config) {
+            if (!placer.equals("operator") && !placer.equals("simulated")) {
+                throw new CommandLine.ParameterException(commandLine, "--placer must be simulated or operator, was '" + placer + "'");
+            }
+            if (placer.equals("operator")) {
+                if (simulation != null) {
+                    throw new CommandLine.ParameterException(commandLine, "--simulation needs --placer simulated");
+                }
+                return new PlacerSettings.Operator();
+            }
+            return new PlacerSettings.Simulated(simulation == null ? SimulationScript.DEFAULT : Live.loadScript(simulation, config));
+        }
+    }
+
+    /** Hidden, for tests and trials: an accelerated clock starting in the past. */
+    static final class ClockOptions {
+        @Option(names = "--clock-start", paramLabel = "INSTANT", hidden = true,
+                description = "Start the clock at this instant (in the past) instead of now.")
+        Instant start;
+
+        @Option(names = "--clock-speed", paramLabel = "N", hidden = true, defaultValue = "1",
+                description = "Run the clock N times faster than real time; needs --clock-start.")
+        long speed;
+
+        Clock clock(CommandLine commandLine) {
+            if (speed < 1) {
+                throw new CommandLine.ParameterException(commandLine, "--clock-speed must be at least 1, was " + speed);
+            }
+            if (start == null) {
+                if (speed > 1) {
+                    throw new CommandLine.ParameterException(commandLine, "--clock-speed needs --clock-start in the past: "
+                            + "brokers refuse records stamped an hour ahead of their clock");
+                }
+                return Clock.systemUTC();
+            }
+            return AcceleratedClock.paused(start, speed); // the command starts it once the detector runs
+        }
+    }
+}

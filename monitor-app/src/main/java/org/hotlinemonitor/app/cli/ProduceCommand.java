@@ -1,0 +1,67 @@
+package org.hotlinemonitor.app.cli;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.hotlinemonitor.app.kafka.KafkaSettings;
+import org.hotlinemonitor.app.schedule.AcceleratedClock;
+import org.hotlinemonitor.app.kafka.Producer;
+import org.hotlinemonitor.app.schedule.PlacerSettings;
+import org.hotlinemonitor.core.model.MonitorConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code produce}: the scheduler alone, against a cluster, until stopped. */
+@Command(name = "produce", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
+            "Runs the scheduler alone against a Kafka cluster until stopped (Ctrl-C or SIGTERM, exit code 0): places the "
+                + "routine calls and publishes their outcomes and heartbeats to the events topic."},
+        sortOptions = false)
+final class ProduceCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProduceCommand.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Mixin
+    LiveOptions.Channels channels;
+
+    @Mixin
+    LiveOptions.Producer producer;
+
+    @Mixin
+    LiveOptions.ClockOptions clockOptions;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        CommandLine cl = spec.commandLine();
+        KafkaSettings settings = cluster.settings(cl);
+        MonitorConfig config = channels.load(cl);
+        PlacerSettings placer = producer.placer(cl, config);
+        Clock clock = clockOptions.clock(cl);
+        String bootstrap = settings.bootstrapServers().orElseThrow();
+        try (StopSignal stop = StopSignal.install()) {
+            Live.ensureTopics(bootstrap, settings);
+            try (Producer produce = new Producer(Live.producerSettings(bootstrap, settings.topics(), config, producer.source,
+                    placer, Live.Timing.forClock(clock)), clock)) {
+                if (clock instanceof AcceleratedClock accelerated) {
+                    accelerated.start();
+                }
+                produce.start();
+                LOG.info("ready: producer {} placing {} channel(s) ({} placer), events to {} at {}", producer.source,
+                        config.channels().size(), producer.placer, settings.topics().events(), bootstrap);
+                stop.await();
+                LOG.info("Stopping the producer ({} events delivered)", produce.delivered());
+                produce.flush(Duration.ofSeconds(10));
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

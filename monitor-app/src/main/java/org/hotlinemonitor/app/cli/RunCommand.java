@@ -1,0 +1,103 @@
+package org.hotlinemonitor.app.cli;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.hotlinemonitor.app.kafka.DetectorService;
+import org.hotlinemonitor.app.kafka.EmbeddedBroker;
+import org.hotlinemonitor.app.kafka.KafkaSettings;
+import org.hotlinemonitor.app.kafka.Producer;
+import org.hotlinemonitor.app.schedule.AcceleratedClock;
+import org.hotlinemonitor.app.schedule.PlacerSettings;
+import org.hotlinemonitor.core.model.MonitorConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code run}, the main job: the scheduler (producer) and the detector in one process, against a cluster or the
+ * embedded broker, printing alerts as they are committed, until SIGTERM or Ctrl-C.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {
+            "Runs the live monitor until stopped (Ctrl-C or SIGTERM, exit code 0): the scheduler places the routine calls and "
+                + "publishes their outcomes, the detector raises alerts, and the alerts are printed on stdout as JSON lines.",
+            "Without --bootstrap-servers it runs its own Kafka broker, with its data in the data directory, kept across restarts."},
+        sortOptions = false)
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+    /** How long the detector may take to join its group and restore its state before {@code run} gives up. */
+    static final Duration DETECTOR_START_LIMIT = Duration.ofMinutes(2);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    LiveOptions.Channels channels;
+
+    @Mixin
+    LiveOptions.Producer producer;
+
+    @Mixin
+    LiveOptions.Detector detector;
+
+    @Option(names = "--quiet", description = "Do not print alerts (they are still on the alerts topic).")
+    boolean quiet;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Mixin
+    LiveOptions.ClockOptions clockOptions;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        CommandLine cl = spec.commandLine();
+        KafkaSettings settings = kafka.settings(cl);
+        MonitorConfig config = channels.load(cl);
+        PlacerSettings placer = producer.placer(cl, config);
+        Clock clock = clockOptions.clock(cl);
+        Live.Timing timing = Live.Timing.forClock(clock);
+
+        try (StopSignal stop = StopSignal.install();
+             EmbeddedBroker broker = settings.embedded() ? EmbeddedBroker.start(settings.broker()) : null) {
+            String bootstrap = broker != null ? broker.bootstrapServers() : settings.bootstrapServers().orElseThrow();
+            Live.ensureTopics(bootstrap, settings);
+            try (AlertPrinter printer = quiet ? null : new AlertPrinter(bootstrap, settings.topics().alerts(),
+                         detector.applicationId + "-console", false, AlertPrinter.Format.JSON, config, System.out);
+                 DetectorService detect = new DetectorService(Live.detectorSettings(bootstrap, settings.topics(),
+                         detector.applicationId, detector.stateDir(settings.broker().dataDir()), timing), config, clock);
+                 Producer produce = new Producer(Live.producerSettings(bootstrap, settings.topics(), config, producer.source,
+                         placer, timing), clock)) {
+                if (printer != null) {
+                    printer.start(); // before the detector: every alert it commits from now on is printed
+                }
+                detect.start();
+                if (!detect.awaitRunning(DETECTOR_START_LIMIT)) {
+                    Live.checkAlive(detect);
+                    throw new IllegalStateException("the detector was not running within " + DETECTOR_START_LIMIT.toSeconds() + " s");
+                }
+                if (clock instanceof AcceleratedClock accelerated) {
+                    accelerated.start(); // only now: see AcceleratedClock
+                }
+                produce.start();
+                LOG.info("ready in {} s: broker {}, detector {}, producer placing {} channel(s) ({} placer){}",
+                        String.format(Locale.ROOT, "%.1f", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0),
+                        broker != null ? bootstrap + " (embedded, data in " + broker.dataDir() + ")" : bootstrap,
+                        detect.state(), config.channels().size(), producer.placer,
+                        quiet ? "" : "; alerts on stdout");
+                while (!stop.await(Duration.ofSeconds(1))) {
+                    Live.checkAlive(detect);
+                }
+                LOG.info("Stopping: producer, detector, then the broker");
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,146 @@
+package org.hotlinemonitor.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.hotlinemonitor.app.cli.CliTest.Result;
+import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.AlertType;
+import org.hotlinemonitor.core.codec.AlertCodec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code run} as a user runs it: its own JVM, the embedded broker in a fresh data directory on free ports, the
+ * simulated far side never answering a channel that is checked every ten minutes, on a clock running 600 times
+ * faster from the past (a slot a second). Alerts flow to stdout; SIGTERM stops it with exit code 0.
+ */
+class RunCommandTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommandTest.class);
+
+    static final String CHANNELS = """
+            channels:
+              - {id: test-line, zone: UTC, cron: '*/10 * * * *', answerWithin: PT5M, downAfter: 2}
+            """;
+    static final String SILENT_FAR_SIDE = """
+            disruptions:
+              - {from: 2023-04-06T00:00:00Z, outcome: NO_ANSWER, note: nobody there}
+            """;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void runsTheLiveMonitorOnTheEmbeddedBrokerPrintingAlertsUntilSigterm() throws Exception {
+        Path channels = Files.writeString(tmp.resolve("channels.yaml"), CHANNELS);
+        Path script = Files.writeString(tmp.resolve("simulation.yaml"), SILENT_FAR_SIDE);
+        Path stderr = tmp.resolve("stderr.txt");
+        long t0 = System.nanoTime();
+        Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "run", "--channels", channels.toString(), "--placer", "simulated", "--simulation", script.toString(),
+                "--data-dir", tmp.resolve("data").toString(), "--broker-port", "0", "--controller-port", "0",
+                "--clock-start", "2023-04-06T00:00:00Z", "--clock-speed", "600")
+                .redirectError(stderr.toFile())
+                .start();
+        try {
+            BufferedReader stdout = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+            // SLOT_MISSED for the first slot, then CHANNEL_DOWN at the second: read until the down.
+            Alert down = CompletableFuture.supplyAsync(() -> {
+                try {
+                    for (String line; (line = stdout.readLine()) != null; ) {
+                        Alert a = AlertCodec.fromJson(line);
+                        if (a.type() == AlertType.CHANNEL_DOWN) {
+                            return a;
+                        }
+                    }
+                    return null;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).get(120, TimeUnit.SECONDS);
+            assertThat(down).as(() -> read(stderr)).isNotNull();
+            assertThat(down.channel()).isEqualTo("test-line");
+            assertThat(down.missedSlots()).isEqualTo(2);
+            String log = read(stderr);
+            assertThat(log).containsPattern("ready in \\d+\\.\\d s: broker 127\\.0\\.0\\.1:\\d+ \\(embedded, data in .*\\), "
+                    + "detector RUNNING, producer placing 1 channel\\(s\\) \\(simulated placer\\); alerts on stdout");
+            LOG.info("run: {}; first CHANNEL_DOWN after {} ms", log.lines().filter(l -> l.contains("ready in")).findFirst().orElse(""),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+
+            run.toHandle().destroy(); // SIGTERM
+            assertThat(run.waitFor(90, TimeUnit.SECONDS)).as("stopped within 90 s").isTrue();
+            assertThat(run.exitValue()).as(() -> read(stderr)).isZero();
+            assertThat(read(stderr)).contains("Stopping", "Embedded Kafka broker stopped").doesNotContain("Exception");
+            assertThat(tmp.resolve("data/kafka/meta.properties")).exists();
+            assertThat(tmp.resolve("data/streams")).isDirectory();
+        } finally {
+            run.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aTakenPortIsOneLineOnStderrAndExitCode1() throws Exception {
+        Path channels = Files.writeString(tmp.resolve("channels.yaml"), CHANNELS);
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            Result r = CliTest.run("run", "--channels", channels.toString(), "--data-dir", tmp.resolve("data").toString(),
+                    "--broker-port", String.valueOf(port));
+            assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(r.err()).isEqualTo("error: port " + port + " is already in use (embedded broker listener); choose another with --broker-port"
+                    + System.lineSeparator());
+            assertThat(r.out()).isEmpty();
+        }
+    }
+
+    @Test
+    void aDataDirectoryThatCannotBeWrittenIsOneLineOnStderrAndExitCode1() throws Exception {
+        Path channels = Files.writeString(tmp.resolve("channels.yaml"), CHANNELS);
+        Path dataDir = Files.writeString(tmp.resolve("a-file"), "").resolve("data");
+        Result r = CliTest.run("run", "--channels", channels.toString(), "--data-dir", dataDir.toString(),
+                "--broker-port", "0", "--controller-port", "0");
+        assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(r.err()).startsWith("error: data directory " + dataDir + " is not writable: ").hasLineCount(1);
+    }
+
+    @Test
+    void usageErrors() throws Exception {
+        assertThat(CliTest.run("run").err()).contains("missing --channels FILE");
+        Path channels = Files.writeString(tmp.resolve("channels.yaml"), CHANNELS);
+        Result r = CliTest.run("run", "--channels", channels.toString(), "--placer", "robot");
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("--placer must be simulated or operator, was 'robot'");
+        assertThat(CliTest.run("run", "--channels", channels.toString(), "--simulation", "x.yaml").err())
+                .contains("--simulation needs --placer simulated");
+        assertThat(CliTest.run("detect", "--channels", channels.toString()).err())
+                .contains("missing --bootstrap-servers (or the environment variable HOTLINE_BOOTSTRAP_SERVERS)");
+        assertThat(CliTest.run("produce", "--channels", channels.toString()).code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(CliTest.run("demo", "--start", "2099-01-01T00:00Z").err()).contains("must be in the past");
+    }
+
+    @Test
+    void everyLiveCommandIsListed() {
+        assertThat(CliTest.run("--help").out()).contains("run", "demo", "produce", "detect");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
+        }
+    }
+}
