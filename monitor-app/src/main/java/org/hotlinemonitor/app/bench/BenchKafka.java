@@ -1,0 +1,130 @@
+package org.hotlinemonitor.app.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** What the Kafka benchmarks share: topics, reading a topic to its end, load and CPU figures. Not thread-safe. */
+final class BenchKafka {
+
+    private BenchKafka() {
+    }
+
+    static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    /**
+     * Creates topics of {@code partitions} partitions that keep their records forever: the generated log's events
+     * are from 2023, and the broker's default retention (7 days, by record timestamp) would delete them while the
+     * benchmark reads them.
+     */
+    static void createTopics(Admin admin, int partitions, String... names)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String name : names) {
+            topics.add(new NewTopic(name, partitions, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
+        }
+        admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+    }
+
+    /** Every record of {@code topic} up to its current end, as a {@code read_committed} consumer sees it. */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = partitions(consumer, topic);
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts); // read_committed: the last stable offsets
+            while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                consumer.poll(java.time.Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+        List<TopicPartition> parts = new ArrayList<>();
+        for (PartitionInfo p : consumer.partitionsFor(topic)) {
+            parts.add(new TopicPartition(topic, p.partition()));
+        }
+        parts.sort(Comparator.comparingInt(TopicPartition::partition));
+        return parts;
+    }
+
+    /** The 1-minute load average and what is running besides: for the record of every result. */
+    static String load() {
+        try {
+            return "load average " + Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "load average " + ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        }
+    }
+
+    /** CPU time of the whole process (all threads: broker, clients, GC, compiler), in nanoseconds. */
+    static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** CPU time so far of the live threads whose name contains {@code part}, in nanoseconds. */
+    static long threadCpu(String part) {
+        var threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().contains(part)) {
+                long cpu = threads.getThreadCpuTime(t.getId());
+                sum += Math.max(cpu, 0);
+            }
+        }
+        return sum;
+    }
+
+    static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** The value at quantile {@code q} (0..1) of sorted {@code xs}, nearest rank. */
+    static long quantile(long[] sorted, double q) {
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    /** Deletes a directory tree, best effort (temporary data of a benchmark). */
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
+    }
+}

@@ -1,0 +1,351 @@
+package org.hotlinemonitor.app.bench;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.tools.ConsumerPerformance;
+import org.hotlinemonitor.app.kafka.ChannelPartitions;
+import org.hotlinemonitor.app.kafka.DetectorService;
+import org.hotlinemonitor.app.kafka.DetectorSettings;
+import org.hotlinemonitor.app.kafka.DetectorTopics;
+import org.hotlinemonitor.app.kafka.EmbeddedBroker;
+import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.codec.AlertCodec;
+import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.config.ConfigLoader;
+import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.replay.LogInput;
+import org.hotlinemonitor.core.replay.Replay;
+
+/**
+ * Sustained detector throughput on a real broker, next to Kafka's own {@link ConsumerPerformance} on the same
+ * topic in the same run. Run by {@code bench/kafka-throughput.sh}; see docs/benchmarks.md.
+ *
+ * <p>One JVM holds everything: the project's {@link EmbeddedBroker} (data in a temporary directory, free
+ * ports), the loader, {@code ConsumerPerformance} and the {@link DetectorService}. They share the machine's
+ * cores: what the broker spends serving a reader is spent in both measurements.
+ *
+ * <ol>
+ *   <li>Load: every line of the log becomes one record of {@code hotline.events} ({@code PARTITIONS}
+ *       partitions), keyed by channel id, timestamped with the event's time, as {@code KafkaEventSink} does;
+ *       a heartbeat becomes one record per partition.</li>
+ *   <li>Then, {@code RUNS} times: {@code ConsumerPerformance} reads the whole topic (its own group); then a
+ *       detector (its own application id, state directory and output topics) reads it from offset 0 with
+ *       {@code exactly_once_v2} until its committed offsets reach the end of every partition.</li>
+ *   <li>The alerts of the last run are compared with an in-process replay of the same log.</li>
+ * </ol>
+ *
+ * <p>Usage: {@code KafkaThroughputBenchmark CHANNELS.yaml LOG [RUNS] [PARTITIONS]}
+ */
+public final class KafkaThroughputBenchmark {
+
+    static final String EVENTS = "hotline.events";
+    /**
+     * The detector's settings apart from the defaults, for a bulk run over a log from 2023: replay's allowed
+     * lateness, so that the log's 20 s of disorder is not refused and the alerts can be compared with replay's;
+     * and a backlog threshold long enough that the clock never counts (see {@link #settings}).
+     */
+    static final Duration LATENESS = Duration.ofMinutes(5);
+    static final Duration BACKLOG_THRESHOLD = Duration.ofHours(24);
+
+    private KafkaThroughputBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: KafkaThroughputBenchmark CHANNELS.yaml LOG [RUNS] [PARTITIONS]");
+            System.exit(2);
+        }
+        Path channels = Path.of(args[0]);
+        Path log = Path.of(args[1]);
+        int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int partitions = args.length > 3 ? Integer.parseInt(args[3]) : 6;
+        MonitorConfig config = ConfigLoader.load(channels);
+        Path dir = Files.createTempDirectory("kafka-bench");
+        System.out.printf(Locale.ROOT, "log %s (%,d bytes), %d channels, %d partitions, %d runs; %d cores; %s%n",
+                log, Files.size(log), config.channels().size(), partitions, runs,
+                Runtime.getRuntime().availableProcessors(), BenchKafka.load());
+        try (EmbeddedBroker broker = EmbeddedBroker.start(new EmbeddedBroker.Config(dir, 0, 0));
+             Admin admin = BenchKafka.admin(broker.bootstrapServers())) {
+            String bootstrap = broker.bootstrapServers();
+            BenchKafka.createTopics(admin, partitions, EVENTS);
+            Loaded loaded = load(bootstrap, log, partitions);
+            long records = totalEnd(admin, partitions);
+            if (records != loaded.records) {
+                throw new IllegalStateException("the topic holds " + records + " records, " + loaded.records + " were sent");
+            }
+
+            double[] raw = new double[runs];
+            double[] detector = new double[runs];
+            String lastAlerts = null;
+            for (int i = 0; i < runs; i++) {
+                raw[i] = consumerPerformance(bootstrap, records, "bench-consumer-perf-" + i);
+                DetectorTopics topics = new DetectorTopics(EVENTS, "bench.alerts." + i, "bench.rejects." + i);
+                BenchKafka.createTopics(admin, partitions, topics.alerts(), topics.rejects());
+                detector[i] = detector(bootstrap, admin, config, topics, dir.resolve("streams-" + i), "bench-detector-" + i,
+                        records);
+                System.out.printf(Locale.ROOT, "run %d: detector / ConsumerPerformance = %.2f%n", i + 1, detector[i] / raw[i]);
+                lastAlerts = topics.alerts();
+            }
+            double[] ratios = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                ratios[i] = detector[i] / raw[i];
+            }
+            System.out.printf(Locale.ROOT, "median ConsumerPerformance: %,.0f records/s%n", BenchKafka.median(raw));
+            System.out.printf(Locale.ROOT, "median detector (exactly_once_v2): %,.0f records/s%n", BenchKafka.median(detector));
+            System.out.printf(Locale.ROOT, "median ratio detector/ConsumerPerformance: %.2f (target at least 0.50)%n",
+                    BenchKafka.median(ratios));
+            compareWithReplay(bootstrap, lastAlerts, config, log, partitions, loaded.newest);
+        } finally {
+            BenchKafka.deleteTree(dir);
+        }
+    }
+
+    /** What the loader wrote: records in all, and per partition the newest event time (epoch ms). */
+    record Loaded(long records, long[] newest) {
+    }
+
+    /** Writes the log to the events topic, as fast as one producer goes. */
+    static Loaded load(String bootstrap, Path log, int partitions) throws Exception {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        c.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        c.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L << 20);
+        // One request in flight and generous timeouts: with five, a request that timed out on the loaded machine
+        // left the 4.3 client retrying it behind later ones (OUT_OF_ORDER_SEQUENCE_NUMBER) until it gave up, as
+        // KafkaEventSink found after broker restarts. Big batches keep one in flight fast enough.
+        c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 120_000);
+        c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        long[] newest = new long[partitions];
+        java.util.Arrays.fill(newest, Long.MIN_VALUE);
+        long records = 0;
+        long events = 0;
+        EventParser parser = new EventParser();
+        long t0 = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
+             BufferedReader in = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                byte[] value = line.getBytes(StandardCharsets.UTF_8);
+                parser.parseParts(value, 0, value.length);
+                long ts = parser.tsMillis();
+                events++;
+                if (parser.kind() == EventKind.HEARTBEAT) {
+                    byte[] key = parser.source() == null ? null : parser.source().getBytes(StandardCharsets.UTF_8);
+                    for (int p = 0; p < partitions; p++) {
+                        producer.send(new ProducerRecord<>(EVENTS, p, ts, key, value), (m, e) -> failed(failure, e));
+                        newest[p] = Math.max(newest[p], ts);
+                        records++;
+                    }
+                } else {
+                    String channel = parser.channel();
+                    producer.send(new ProducerRecord<>(EVENTS, null, ts, channel.getBytes(StandardCharsets.UTF_8), value),
+                            (m, e) -> failed(failure, e));
+                    int p = ChannelPartitions.partitionOf(channel, partitions);
+                    newest[p] = Math.max(newest[p], ts);
+                    records++;
+                }
+                if (failure.get() != null) {
+                    throw failure.get();
+                }
+            }
+            producer.flush();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "loaded %,d events as %,d records (heartbeats to every partition) in %.1f s: %,.0f records/s; %s%n",
+                events, records, s, records / s, BenchKafka.load());
+        return new Loaded(records, newest);
+    }
+
+    private static void failed(AtomicReference<Exception> failure, Exception e) {
+        if (e != null) {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    private static long totalEnd(Admin admin, int partitions) throws Exception {
+        return sum(endOffsets(admin, partitions));
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, int partitions) throws Exception {
+        Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            ask.put(new TopicPartition(EVENTS, p), OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> end = new HashMap<>();
+        admin.listOffsets(ask).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+        return end;
+    }
+
+    private static long sum(Map<TopicPartition, Long> offsets) {
+        return offsets.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /**
+     * Runs {@code ConsumerPerformance} in this JVM over the whole topic, as {@code kafka-consumer-perf-test.sh}
+     * would, and returns its fetch rate in records/s (the time after its group join, as the detector's rate is).
+     */
+    static double consumerPerformance(String bootstrap, long records, String group) {
+        String[] args = {"--bootstrap-server", bootstrap, "--topic", EVENTS, "--num-records", String.valueOf(records),
+                "--group", group, "--timeout", "60000"};
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        long cpu0 = BenchKafka.processCpu();
+        long t0 = System.nanoTime();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            ConsumerPerformance.main(args);
+        } finally {
+            System.setOut(out);
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        long cpu = BenchKafka.processCpu() - cpu0;
+        String[] lines = captured.toString(StandardCharsets.UTF_8).strip().split("\n");
+        // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms,
+        // fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+        String[] f = lines[lines.length - 1].split(",\\s*");
+        long consumed = Long.parseLong(f[4].strip());
+        if (consumed < records) {
+            throw new IllegalStateException("ConsumerPerformance read " + consumed + " of " + records + " records: "
+                    + String.join(" | ", lines));
+        }
+        double mb = Double.parseDouble(f[2]);
+        double fetchRate = Double.parseDouble(f[9]);
+        System.out.printf(Locale.ROOT, "ConsumerPerformance: %,d records, %.1f MB, %.1f s in all (group join %s ms), fetch %.1f MB/s, "
+                        + "%,.0f records/s; CPU %.2f cores; %s%n",
+                consumed, mb, wall, f[6].strip(), Double.parseDouble(f[8]), fetchRate, cpu / 1e9 / wall, BenchKafka.load());
+        return fetchRate;
+    }
+
+    /**
+     * Runs a detector over the whole topic and returns its rate in records/s from its first committed offset
+     * to the commit that reaches the end of every partition.
+     */
+    static double detector(String bootstrap, Admin admin, MonitorConfig config, DetectorTopics topics, Path stateDir,
+                           String applicationId, long records) throws Exception {
+        DetectorSettings settings = settings(bootstrap, applicationId, stateDir, topics);
+        long cpu0 = BenchKafka.processCpu();
+        long t0 = System.nanoTime();
+        long tFirst = 0;
+        long atFirst = 0;
+        long lastPrint = t0;
+        long streamCpu;
+        long committed = 0;
+        try (DetectorService service = new DetectorService(settings, config)) {
+            service.start();
+            while (true) {
+                Thread.sleep(100);
+                if (service.failure().isPresent()) {
+                    throw new IllegalStateException("the detector failed", service.failure().get());
+                }
+                Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId)
+                        .partitionsToOffsetAndMetadata().get();
+                committed = offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+                long now = System.nanoTime();
+                if (tFirst == 0 && committed > 0) {
+                    tFirst = now;
+                    atFirst = committed;
+                }
+                if (committed >= records) {
+                    break;
+                }
+                if (now - lastPrint > 10_000_000_000L) {
+                    lastPrint = now;
+                    System.out.printf(Locale.ROOT, "  detector: %,d of %,d records committed after %.0f s; %s%n", committed, records,
+                            (now - t0) / 1e9, BenchKafka.load());
+                }
+            }
+            streamCpu = BenchKafka.threadCpu("-StreamThread-");
+        }
+        long t1 = System.nanoTime();
+        long cpu = BenchKafka.processCpu() - cpu0;
+        double all = (t1 - t0) / 1e9;
+        double steady = (t1 - tFirst) / 1e9;
+        double rate = (records - atFirst) / steady;
+        System.out.printf(Locale.ROOT, "detector: %,d records in %.1f s from start (%.1f s to its first commit), %,.0f records/s after it "
+                        + "(%,.0f from start); CPU: %.2f cores for the process, stream thread %.0f ns per record; %s%n",
+                records, all, (tFirst - t0) / 1e9, rate, records / all, cpu / 1e9 / all, (double) streamCpu / records,
+                BenchKafka.load());
+        return rate;
+    }
+
+    /**
+     * The defaults but for two settings a bulk run over old records needs (docs/benchmarks.md): replay's
+     * allowed lateness, and a backlog threshold of a day. With the default 2 s, a task that waits 2 s for a fetch
+     * (the loaded machine, or a partition read to its end before the others) would let the clock count, move its
+     * watermark from 2023 to today and decide three years of slots at once.
+     */
+    static DetectorSettings settings(String bootstrap, String applicationId, Path stateDir, DetectorTopics topics) {
+        return DetectorSettings.of(bootstrap).withApplicationId(applicationId).withStateDir(stateDir).withTopics(topics)
+                .withAllowedLateness(LATENESS).withBacklogThreshold(BACKLOG_THRESHOLD);
+    }
+
+    /**
+     * Sanity: the detector's alerts against a replay of the same log with the same lateness. Each task ends with
+     * its watermark at its partition's newest event less the lateness; replay ends at the newest event. So the
+     * replay's alerts are cut, per channel, at its partition's end watermark before comparing.
+     */
+    static void compareWithReplay(String bootstrap, String alertsTopic, MonitorConfig config, Path log, int partitions,
+                                  long[] newest) throws Exception {
+        List<ConsumerRecord<byte[], byte[]>> fromKafka = BenchKafka.readAll(bootstrap, alertsTopic);
+        Map<String, Integer> live = new HashMap<>();
+        Map<String, Integer> byType = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : fromKafka) {
+            String json = new String(r.value(), StandardCharsets.UTF_8);
+            live.merge(json, 1, Integer::sum);
+            byType.merge(AlertCodec.fromJson(json).type().name(), 1, Integer::sum);
+        }
+        List<Alert> replayed = new ArrayList<>();
+        AtomicLong rejects = new AtomicLong();
+        new Replay(new Replay.Options(config, LATENESS, null, false), replayed::add, r -> rejects.incrementAndGet(),
+                Replay.Progress.NONE).run(List.of(LogInput.of(log.toString(), null)), java.io.InputStream.nullInputStream());
+        Map<String, Integer> expected = new HashMap<>();
+        long cut = 0;
+        for (Alert a : replayed) {
+            long end = newest[ChannelPartitions.partitionOf(a.channel(), partitions)] - LATENESS.toMillis();
+            if (a.at().toEpochMilli() < end) {
+                expected.merge(AlertCodec.toJson(a), 1, Integer::sum);
+            } else {
+                cut++;
+            }
+        }
+        long same = 0;
+        for (Map.Entry<String, Integer> e : live.entrySet()) {
+            same += Math.min(e.getValue(), expected.getOrDefault(e.getKey(), 0));
+        }
+        long liveCount = fromKafka.size();
+        long expectedCount = expected.values().stream().mapToLong(Integer::longValue).sum();
+        System.out.printf(Locale.ROOT, "alerts: detector %,d %s; replay %,d (%,d after the detector's end watermark left out, "
+                        + "%d rejects); identical: %,d; only in the detector: %,d; only in replay: %,d%n",
+                liveCount, byType, replayed.size(), cut, rejects.get(), same, liveCount - same, expectedCount - same);
+        System.out.printf(Locale.ROOT, "end watermark of partition 0: %s%n", Instant.ofEpochMilli(newest[0] - LATENESS.toMillis()));
+    }
+}
