@@ -81,7 +81,8 @@ final class ReplayCommand implements Callable<Integer> {
     Path rejectsOut;
 
     @Option(names = "--until", paramLabel = "INSTANT",
-            description = "Advance time to this instant at the end (ISO-8601, e.g. 2023-04-08T00:00:00Z); events after it are refused. "
+            description = "Advance time to this instant at the end (ISO-8601, e.g. 2023-04-08T00:00:00Z); events after it are refused "
+                    + "(from Kafka: skipped). "
                     + "Default: the newest event's time. Slots whose deadline is not before it stay pending.")
     Instant until;
 
