@@ -17,12 +17,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.hotlinemonitor.app.kafka.KafkaSetupException;
+import org.hotlinemonitor.app.kafka.Producer;
+import org.hotlinemonitor.app.kafka.TopicReplay;
+import org.hotlinemonitor.app.kafka.TopicSpec;
+import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.config.ConfigException;
 import org.hotlinemonitor.core.config.ConfigLoader;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.replay.BadInputException;
 import org.hotlinemonitor.core.replay.LogInput;
+import org.hotlinemonitor.core.replay.RecordReplay;
 import org.hotlinemonitor.core.replay.RejectRecord;
 import org.hotlinemonitor.core.replay.Rejects;
 import org.hotlinemonitor.core.replay.Replay;
@@ -31,11 +38,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code replay}: historical call logs through the same detector as the live monitor. */
+/**
+ * {@code replay}: historical call logs, or a time range of the events topic, through the same detector as the live
+ * monitor.
+ */
 @Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {
-            "Replays call-check logs through the detector and writes the alerts the live monitor would have raised.",
-            "Bad lines are kept in the rejects file with file, line, field and reason, and counted in the report."},
+            "Replays call-check logs (or, with --since, a time range of the Kafka events topic) through the detector "
+                + "and writes the alerts the live monitor would have raised.",
+            "Bad lines are kept in the rejects file with file, line (or topic, partition, offset), field and reason, "
+                + "and counted in the report."},
         sortOptions = false)
 final class ReplayCommand implements Callable<Integer> {
 
@@ -44,6 +56,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     static final Duration DEFAULT_LATENESS = Duration.ofMinutes(5);
     static final String DEFAULT_REJECTS = "replay-rejects.jsonl";
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     @Option(names = "--channels", required = true, paramLabel = "FILE", description = "Channel configuration (YAML).")
     Path channels;
@@ -68,7 +81,8 @@ final class ReplayCommand implements Callable<Integer> {
     Path rejectsOut;
 
     @Option(names = "--until", paramLabel = "INSTANT",
-            description = "Advance time to this instant at the end (ISO-8601, e.g. 2023-04-08T00:00:00Z); events after it are refused. "
+            description = "Advance time to this instant at the end (ISO-8601, e.g. 2023-04-08T00:00:00Z); events after it are refused "
+                    + "(from Kafka: skipped). "
                     + "Default: the newest event's time. Slots whose deadline is not before it stay pending.")
     Instant until;
 
@@ -83,12 +97,32 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Show a progress bar on stderr. Default: when stderr is a terminal.")
     Boolean progress;
 
-    @Parameters(paramLabel = "LOG", arity = "1..*",
-            description = "Call logs, read in order: JSON lines or CSV, optionally .gz; - for standard input.")
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", defaultValue = "${env:HOTLINE_BOOTSTRAP_SERVERS}",
+            description = "Kafka source: the cluster to read the events topic from (instead of LOG files). "
+                    + "Default: the environment variable HOTLINE_BOOTSTRAP_SERVERS.")
+    String bootstrapServers;
+
+    @Option(names = "--topic", paramLabel = "TOPIC",
+            description = "Kafka source: the events topic. Default: " + Producer.DEFAULT_TOPIC + ".")
+    String topic;
+
+    @Option(names = "--since", paramLabel = "INSTANT",
+            description = "Kafka source: read each partition from its first record stamped at or after this instant "
+                    + "(ISO-8601). Required to read Kafka.")
+    Instant since;
+
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "Kafka source: how long to wait for the cluster. Default: PT30S.")
+    Duration timeout;
+
+    @Parameters(paramLabel = "LOG", arity = "0..*",
+            description = "Call logs, read in order: JSON lines or CSV, optionally .gz; - for standard input. "
+                    + "Without LOG, --since reads the Kafka events topic instead.")
     List<String> logs;
 
     @Override
     public Integer call() throws IOException {
+        TopicReplay.Source kafka = kafkaSource();
         MonitorConfig config = loadConfig(channels);
         LogInput.Format forced = null;
         if (format != null) {
@@ -105,7 +139,7 @@ final class ReplayCommand implements Callable<Integer> {
                     "--report-format: expected markdown or json, was '" + reportFormat + "'");
         };
         List<LogInput> inputs = new ArrayList<>();
-        for (String log : logs) {
+        for (String log : kafka != null ? List.<String>of() : logs) {
             LogInput in = LogInput.of(log, forced);
             if (in.path() != null && !Files.isReadable(in.path())) {
                 throw new Main.BadInput("cannot read " + log + ": " + (Files.exists(in.path()) ? "permission denied" : "no such file"));
@@ -118,6 +152,9 @@ final class ReplayCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--allowed-lateness must not be negative, was " + lateness);
         }
+        if (kafka != null) {
+            kafka = kafka.withAllowedLateness(lateness);
+        }
 
         boolean showProgress = progress != null ? progress : Terminal.stderrIsTerminal();
         Terminal.ProgressBar bar = showProgress ? new Terminal.ProgressBar(System.err) : null;
@@ -125,14 +162,16 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayReport report;
         try (Writer alerts = open(alertsOut);
              LazyFile rejects = new LazyFile(rejectsPath)) {
-            Replay replay = new Replay(new Replay.Options(config, lateness, until, strict),
-                    alert -> write(alerts, AlertCodec.toJson(alert)),
-                    reject -> rejects.line(Rejects.toJson(reject)),
-                    bar != null ? bar : Replay.Progress.NONE);
+            Replay.Options options = new Replay.Options(config, lateness, until, strict);
+            Consumer<Alert> alertSink = alert -> write(alerts, AlertCodec.toJson(alert));
+            Consumer<RejectRecord> rejectSink = reject -> rejects.line(Rejects.toJson(reject));
+            Replay.Progress shown = bar != null ? bar : Replay.Progress.NONE;
             try {
-                report = replay.run(inputs, System.in);
+                report = kafka != null ? replayTopic(kafka, config, options, alertSink, rejectSink, shown)
+                        : new Replay(options, alertSink, rejectSink, shown).run(inputs, System.in);
             } catch (BadInputException e) {
-                throw new Main.BadInput(e.getMessage() + " (--strict: stopped at the first bad line; kept in " + rejectsPath + ")");
+                throw new Main.BadInput(e.getMessage() + " (--strict: stopped at the first bad " + (kafka != null ? "record" : "line")
+                        + "; kept in " + rejectsPath + ")");
             } finally {
                 if (bar != null) {
                     bar.finish();
@@ -143,9 +182,77 @@ final class ReplayCommand implements Callable<Integer> {
         }
         writeReport(report, json);
         if (report.rejects() > 0) {
-            System.err.println(report.rejects() + " line(s) refused " + describe(report.rejectsByReason()) + "; kept in " + rejectsPath);
+            System.err.println(report.rejects() + (kafka != null ? " record(s)" : " line(s)") + " refused "
+                    + describe(report.rejectsByReason()) + "; kept in " + rejectsPath);
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The Kafka source the options ask for, or {@code null} for LOG files. The two are alternatives: LOG files, or
+     * {@code --since} (with {@code --bootstrap-servers} or its variable, and optionally {@code --topic}).
+     */
+    private TopicReplay.Source kafkaSource() {
+        picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        List<String> kafkaOptions = new ArrayList<>();
+        for (String option : List.of("--bootstrap-servers", "--topic", "--since", "--timeout")) {
+            if (given.hasMatchedOption(option)) {
+                kafkaOptions.add(option);
+            }
+        }
+        boolean hasLogs = logs != null && !logs.isEmpty();
+        if (hasLogs) {
+            if (!kafkaOptions.isEmpty()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give LOG files or a Kafka topic "
+                        + "(--since with --bootstrap-servers), not both: " + String.join(", ", kafkaOptions)
+                        + " given with " + logs.size() + " LOG file(s)");
+            }
+            return null;
+        }
+        if (since == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "missing LOG files (or --since, to replay the Kafka events topic)");
+        }
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "missing --bootstrap-servers (or the environment variable HOTLINE_BOOTSTRAP_SERVERS) to read the events topic");
+        }
+        if (format != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--format is for LOG files: the events topic holds JSON events");
+        }
+        Duration wait = timeout != null ? timeout : DEFAULT_TIMEOUT;
+        if (wait.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--timeout must be at least PT1S, was " + wait);
+        }
+        String events = topic != null ? topic : Producer.DEFAULT_TOPIC;
+        try {
+            TopicSpec.checkName(events);
+            return new TopicReplay.Source(bootstrapServers.strip(), events, since, until, Duration.ZERO, wait, Map.of());
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    (e.getMessage().startsWith("until") ? "--until: " : "--topic: ") + e.getMessage());
+        }
+    }
+
+    private static ReplayReport replayTopic(TopicReplay.Source source, MonitorConfig config, Replay.Options options,
+                                            Consumer<Alert> alerts, Consumer<RejectRecord> rejects, Replay.Progress progress)
+            throws BadInputException {
+        RecordReplay replay = new RecordReplay(options, alerts, rejects);
+        TopicReplay.Summary read;
+        try {
+            read = new TopicReplay(source, config).run(replay, progress);
+        } catch (TopicReplay.NoSuchTopicException e) {
+            throw new Main.BadInput(e.getMessage());
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new KafkaSetupException("cannot read " + source.topic() + " from " + source.bootstrapServers()
+                    + ": " + e.getMessage(), e);
+        }
+        ReplayReport report = replay.finish();
+        System.err.println("read " + read.records() + " record(s) from " + read.partitions() + " partition(s) of "
+                + source.topic() + (read.skippedAfterUntil() > 0
+                        ? "; " + read.skippedAfterUntil() + " event(s) after --until not replayed" : ""));
+        return report;
     }
 
     static MonitorConfig loadConfig(Path file) {

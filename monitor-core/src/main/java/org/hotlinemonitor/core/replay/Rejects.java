@@ -2,20 +2,29 @@ package org.hotlinemonitor.core.replay;
 
 import org.hotlinemonitor.core.codec.JsonStrings;
 
-/** The rejects file format: one JSON object per refused line. */
+/** The rejects file format: one JSON object per refused line (or Kafka record). */
 public final class Rejects {
     private Rejects() {
     }
 
     /**
      * {@code {"file":..,"line":..,"reason":..,"field":..,"message":..,"raw":..}}; {@code field} is omitted
-     * when the line as a whole is at fault.
+     * when the line as a whole is at fault. A record read from a topic has {@code "topic":..,"partition":..,
+     * "offset":..} where a line has {@code "file":..,"line":..}.
      */
     public static String toJson(RejectRecord r) {
         StringBuilder b = new StringBuilder(128 + r.raw().length());
-        b.append("{\"file\":");
-        JsonStrings.appendQuoted(b, r.file());
-        b.append(",\"line\":").append(r.line());
+        if (r.where() instanceof RejectRecord.Offset o) {
+            b.append("{\"topic\":");
+            JsonStrings.appendQuoted(b, o.topic());
+            b.append(",\"partition\":").append(o.partition());
+            b.append(",\"offset\":").append(o.offset());
+        } else {
+            RejectRecord.Line l = (RejectRecord.Line) r.where();
+            b.append("{\"file\":");
+            JsonStrings.appendQuoted(b, l.file());
+            b.append(",\"line\":").append(l.line());
+        }
         b.append(",\"reason\":");
         JsonStrings.appendQuoted(b, r.reason());
         if (r.field() != null) {

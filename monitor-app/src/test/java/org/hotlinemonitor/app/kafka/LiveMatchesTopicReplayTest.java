@@ -1,0 +1,220 @@
+package org.hotlinemonitor.app.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.hotlinemonitor.app.cli.Main;
+import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.model.CallEvent;
+import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.replay.SyntheticLog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The promise of docs/kafka.md, through Kafka end to end: the real {@link DetectorService} (exactly once) runs over a
+ * generated log produced to an events topic of three partitions; then {@code replay --bootstrap-servers ... --since
+ * ... --until <the live watermark>} over the same topic gives the same alerts (same ids, same bytes) as the live run
+ * committed to the alerts topic.
+ *
+ * <p>The conditions of "Same alerts as replay" hold by construction: every partition starts with a heartbeat at the
+ * log's first instant (as the producers' heartbeats to every partition do), so every task starts when replay does;
+ * events are at most 20 s out of order, well within the lateness; the service's clock is held still while it reads the
+ * log (all of it a backlog, so only event time moves its watermarks, as in replay), then moved once to
+ * {@code end + allowedLateness}, so that every task's watermark ends at {@code end}, replay's {@code --until}.
+ */
+class LiveMatchesTopicReplayTest {
+
+    static final Duration LATENESS = Duration.ofMinutes(1);
+    static final int PARTITIONS = 3;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theLiveDetectorsAlertsAreTheTopicReplaysAlerts() throws Exception {
+        SyntheticLog log = new SyntheticLog(200, 7, 2, LocalDate.of(2023, 4, 3));
+        StringWriter out = new StringWriter();
+        log.write(out);
+        EventParser parser = new EventParser();
+        List<String> lines = new ArrayList<>();
+        List<CallEvent> events = new ArrayList<>();
+        for (String line : out.toString().lines().toList()) {
+            CallEvent e = parser.parse(line);
+            // One heartbeat in ten minutes is plenty (they only move time) and keeps the test quick.
+            if (e.kind() != EventKind.HEARTBEAT || e.ts().toEpochMilli() % 600_000 == 0) {
+                events.add(e);
+                lines.add(line);
+            }
+        }
+        Instant first = events.get(0).ts();
+        assertThat(events.get(0).kind()).isEqualTo(EventKind.HEARTBEAT);
+        assertThat(events).as("nothing before the first heartbeat: every task starts with it").allMatch(e -> !e.ts().isBefore(first));
+        Instant newest = events.stream().map(CallEvent::ts).max(Instant::compareTo).orElseThrow();
+        Instant end = newest.plus(Duration.ofHours(3)); // past the log: quiet channels are decided by the clock alone
+        Path channels = tmp.resolve("channels.yaml");
+        Files.writeString(channels, log.channelsYaml());
+
+        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "2")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("transaction.state.log.num.partitions", "2")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .build();
+        try {
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            DetectorTopics topics = new DetectorTopics("live.events", "live.alerts", "live.rejects");
+            try (Admin admin = cluster.admin()) {
+                admin.createTopics(List.of(
+                        new NewTopic(topics.events(), PARTITIONS, (short) 1).configs(TopicReplayTest.OLD_RECORDS),
+                        new NewTopic(topics.alerts(), 2, (short) 1).configs(TopicReplayTest.OLD_RECORDS),
+                        new NewTopic(topics.rejects(), 1, (short) 1).configs(TopicReplayTest.OLD_RECORDS))).all().get();
+            }
+            produce(cluster.bootstrapServers(), topics.events(), lines, events);
+
+            // Held still while the service reads the log: every record is a backlog, only event time counts.
+            MutableClock clock = new MutableClock(newest.plusSeconds(30));
+            String appId = "live-detector";
+            DetectorSettings settings = DetectorSettings.of(cluster.bootstrapServers()).withApplicationId(appId)
+                    .withStateDir(tmp.resolve("state")).withTopics(topics).withAllowedLateness(LATENESS)
+                    .withStreamsOverrides(Map.of("commit.interval.ms", "100"));
+            List<String> live;
+            List<String> replayed;
+            try (DetectorService service = new DetectorService(settings, log.config(), clock)) {
+                service.start();
+                assertThat(service.awaitRunning(DetectorServiceTest.WAIT)).as("running").isTrue();
+                awaitConsumed(cluster, appId, topics.events());
+                // The clock jumps past the backlog threshold: every task's watermark moves to end.
+                clock.set(end.plus(LATENESS));
+
+                Path alerts = tmp.resolve("replay-alerts.jsonl");
+                int code = Main.run("replay", "--channels", channels.toString(), "--no-progress",
+                        "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topics.events(),
+                        "--since", first.toString(), "--until", end.toString(), "--allowed-lateness", LATENESS.toString(),
+                        "--alerts-out", alerts.toString(), "--report-out", tmp.resolve("report.md").toString(),
+                        "--rejects-out", tmp.resolve("rejects.jsonl").toString());
+                assertThat(code).isZero();
+                assertThat(tmp.resolve("rejects.jsonl")).as("replay refused nothing").doesNotExist();
+                replayed = Files.readAllLines(alerts);
+
+                live = new ArrayList<>();
+                DetectorServiceTest.await(replayed.size() + " live alerts", () -> {
+                    live.clear();
+                    live.addAll(values(cluster.bootstrapServers(), topics.alerts()));
+                    return live.size() >= replayed.size();
+                });
+                assertThat(service.rejects().total()).as("no event was late live, nothing refused").isZero();
+            }
+            assertThat(replayed).as("the log raises every kind of alert").hasSizeGreaterThan(40)
+                    .anyMatch(a -> a.contains("CHANNEL_DOWN")).anyMatch(a -> a.contains("CHANNEL_RESTORED"))
+                    .anyMatch(a -> a.contains("CALL_NOT_PLACED")).anyMatch(a -> a.contains("SLOT_MISSED"));
+            assertThat(live).as("same alerts, same ids, same bytes, each once").containsExactlyInAnyOrderElementsOf(replayed);
+            assertThat(values(cluster.bootstrapServers(), topics.alerts())).as("and no more came").hasSameSizeAs(replayed);
+        } finally {
+            cluster.close();
+        }
+    }
+
+    /**
+     * Channel events keyed by channel id (the default partitioner places them); each heartbeat to every partition, as
+     * the producers send them. Record timestamps are the events' times, as {@link KafkaEventSink} stamps them.
+     */
+    static void produce(String bootstrapServers, String topic, List<String> lines, List<CallEvent> events) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (int i = 0; i < lines.size(); i++) {
+                CallEvent e = events.get(i);
+                long ts = e.ts().toEpochMilli();
+                if (e.kind() == EventKind.HEARTBEAT) {
+                    for (int partition = 0; partition < PARTITIONS; partition++) {
+                        sent.add(producer.send(new ProducerRecord<>(topic, partition, ts, "scheduler", lines.get(i))));
+                    }
+                } else {
+                    sent.add(producer.send(new ProducerRecord<>(topic, null, ts, e.channel(), lines.get(i))));
+                }
+            }
+            for (Future<RecordMetadata> f : sent) {
+                f.get();
+            }
+        }
+    }
+
+    /** Waits until the detector has committed offsets up to the end of every events partition. */
+    static void awaitConsumed(KafkaClusterTestKit cluster, String appId, String topic) throws Exception {
+        try (Admin admin = cluster.admin()) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, Long> ends = admin.listOffsets(latest).all().get().entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+            DetectorServiceTest.await("the detector consumed " + ends, () -> {
+                try {
+                    Map<TopicPartition, OffsetAndMetadata> committed =
+                            admin.listConsumerGroupOffsets(appId).partitionsToOffsetAndMetadata().get();
+                    return ends.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+                            && committed.get(e.getKey()).offset() >= e.getValue());
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    /** The committed alerts (read_committed). */
+    static List<String> values(String bootstrapServers, String topic) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrapServers);
+        p.put("isolation.level", "read_committed");
+        p.put("enable.auto.commit", "false");
+        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> ends = c.endOffsets(parts);
+            List<String> out = new ArrayList<>();
+            long deadline = System.nanoTime() + DetectorServiceTest.WAIT.toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
+            }
+            return out;
+        }
+    }
+}

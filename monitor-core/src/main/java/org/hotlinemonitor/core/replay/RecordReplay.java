@@ -1,0 +1,130 @@
+package org.hotlinemonitor.core.replay;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.MissCause;
+import org.hotlinemonitor.core.detect.ChannelState;
+import org.hotlinemonitor.core.detect.Monitor;
+import org.hotlinemonitor.core.detect.SlotVerdict;
+import org.hotlinemonitor.core.detect.Verdict;
+import org.hotlinemonitor.core.model.EventKind;
+
+/**
+ * A replay fed record by record by a caller that reads its input itself, from a source that is not a log
+ * file (the app reads a Kafka topic): the same {@link ReplayDriver}, {@link ReplayReport}, rejects and
+ * strict mode as {@link Replay}, which reads files.
+ *
+ * <p>Use: {@link #input} names the source; then, in the order the replay is to see them, each record is
+ * handed over either as an event that parsed and passed {@link #checker()}'s checks ({@link #offer}) or as
+ * refused with its reason ({@link #refuse}); then {@link #finish} once. The caller parses with
+ * {@link org.hotlinemonitor.core.codec.EventParser}, resolving channel ids to indexes through the checker.
+ * Alerts and rejects go to the consumers given, on the calling thread. Not thread-safe; a reading thread uses
+ * its own {@link ReplayDriver.Checker#copy() copy} of the checker.
+ */
+public final class RecordReplay {
+
+    private final Replay.Options options;
+    private final Consumer<RejectRecord> rejects;
+    private final ReplayReport report;
+    private final ReplayDriver driver;
+    private boolean finished;
+
+    public RecordReplay(Replay.Options options, Consumer<Alert> alerts, Consumer<RejectRecord> rejects) {
+        this.options = Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(alerts, "alerts");
+        this.rejects = Objects.requireNonNull(rejects, "rejects");
+        this.report = new ReplayReport(options.config());
+        this.driver = new ReplayDriver(options.config(), options.allowedLateness(), options.until(),
+                new Monitor.Listener() {
+                    @Override
+                    public void onAlert(Alert alert) {
+                        report.onAlert(alert);
+                        alerts.accept(alert);
+                    }
+
+                    @Override
+                    public void onVerdict(SlotVerdict verdict) {
+                        report.onVerdict(verdict);
+                    }
+
+                    @Override
+                    public void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict,
+                                          MissCause cause, long firstAnswer) {
+                        report.onVerdict(channel, channelId, slot, deadline, verdict, cause, firstAnswer);
+                    }
+                });
+    }
+
+    /** Names an input in the report (for example the topic). */
+    public void input(String name) {
+        report.input(name);
+    }
+
+    /**
+     * The checks an event passes before {@link #offer}: its channel is configured (and its index), a slot it
+     * names is valid, it is not after {@code until}. Immutable; {@link ReplayDriver.Checker#copy() copy} it on
+     * the thread that uses it.
+     */
+    public ReplayDriver.Checker checker() {
+        return driver.checker();
+    }
+
+    /**
+     * Takes the next record: an event that passed the {@link #checker()}'s checks, in parts (see
+     * {@link ReplayDriver#offerChecked(int, EventKind, long, long)}). It may still be refused as late.
+     *
+     * @param where where it was read, for the rejects
+     * @param raw   the record's bytes (UTF-8), kept if it is refused; {@code null} for none
+     * @throws BadInputException under strict mode, when it was refused
+     */
+    public void offer(int channel, EventKind kind, long ts, long slot, RejectRecord.Origin where, byte[] raw)
+            throws BadInputException {
+        report.line();
+        Rejection refused = driver.offerChecked(channel, kind, ts, slot);
+        if (refused != null) {
+            reject(where, raw, refused);
+        } else {
+            report.event();
+        }
+    }
+
+    /**
+     * Takes the next record, which the caller refused (it did not parse, or failed a check).
+     *
+     * @throws BadInputException under strict mode
+     */
+    public void refuse(Rejection why, RejectRecord.Origin where, byte[] raw) throws BadInputException {
+        report.line();
+        reject(where, raw, why);
+    }
+
+    /** Ends the input, advances time to the end, and returns the closed report. */
+    public ReplayReport finish() {
+        if (!finished) {
+            finished = true;
+            driver.finish();
+            report.close(driver.firstEvent(), driver.end(), options.allowedLateness(), driver.states(), driver.outcomes());
+        }
+        return report;
+    }
+
+    /** Every channel's detector state (after {@link #finish}: at the end of the replay). */
+    public Map<String, ChannelState> states() {
+        return driver.states();
+    }
+
+    private void reject(RejectRecord.Origin where, byte[] raw, Rejection r) throws BadInputException {
+        String message = r.field() != null && !r.message().startsWith("field '")
+                ? "field '" + r.field() + "': " + r.message() : r.message();
+        RejectRecord record = new RejectRecord(where, r.reason(), r.field(), message,
+                raw == null ? "" : new String(raw, StandardCharsets.UTF_8));
+        report.rejected(r);
+        rejects.accept(record);
+        if (options.strict()) {
+            throw new BadInputException(record);
+        }
+    }
+}
