@@ -2,6 +2,9 @@ package org.hotlinemonitor.core.replay;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -14,6 +17,8 @@ final class LineReader {
     static final int MAX_LINE = 1 << 20;
 
     private final InputStream in;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private byte[] buf = new byte[1 << 20];
     private int start;
     private int end;
@@ -112,7 +117,18 @@ final class LineReader {
 
     private int indexOf(byte b, int from, int to) {
         byte[] a = buf;
-        for (int i = from; i < to; i++) {
+        int i = from;
+        // Eight bytes at a time: a byte of x is zero where the word matches; the lowest flagged byte is
+        // the first match (flags above a match may be false, never below it).
+        long pattern = 0x0101_0101_0101_0101L * (b & 0xFF);
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(a, i) ^ pattern;
+            long found = (x - 0x0101_0101_0101_0101L) & ~x & 0x8080_8080_8080_8080L;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
             if (a[i] == b) {
                 return i;
             }
