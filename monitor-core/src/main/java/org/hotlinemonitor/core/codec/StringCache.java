@@ -12,8 +12,8 @@ import java.util.function.ToIntFunction;
  * new string for every event of a channel it has seen before.
  *
  * <p>An open-addressing table (linear probing). It runs once per event over thousands of distinct ids,
- * so an entry is laid out to cost one cache line: its hash and length, its first 16 bytes and its tag
- * sit side by side in one {@code long[]}; only keys longer than 16 bytes keep their remaining bytes
+ * so an entry is laid out in 24 bytes: its hash, length and tag packed in one word, then its first 16
+ * bytes, side by side in one {@code long[]}; only keys longer than 16 bytes keep their remaining bytes
  * in a separate array. It holds at most {@code maxEntries} strings of at most {@code maxKeyLength}
  * bytes; past that, {@link #get} simply allocates, so a stream of unique values cannot make it grow
  * without bound.
@@ -26,8 +26,14 @@ final class StringCache {
     static final int NO_TAG = Integer.MIN_VALUE;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    /** Longs per entry: meta (hash, length + 1; 0 when free), the first two 8-byte words, the tag. */
-    private static final int STRIDE = 4;
+    /**
+     * Longs per entry (24 bytes): meta, then the key's first two 8-byte words. Meta holds the hash (high
+     * 32 bits), the length + 1 (bits 24 to 31; 0 when the entry is free) and the tag + 1 (low 24 bits;
+     * {@link #TAG_NONE} for no tag).
+     */
+    private static final int STRIDE = 3;
+    private static final long TAG_BITS = 0xFF_FFFFL;
+    private static final long TAG_NONE = TAG_BITS;
     private static final int INLINE = 16;
 
     private final int maxEntries;
@@ -70,7 +76,7 @@ final class StringCache {
         long w0 = word(buf, off, len, 0);
         long w1 = word(buf, off, len, 8);
         int h = hash(w0, w1, buf, off, len);
-        long meta = ((long) h << 32) | (len + 1);
+        long meta = ((long) h << 32) | ((long) (len + 1) << 24);
         int mask = capacity - 1;
         long[] t = table;
         for (int slot = h & mask; ; slot = (slot + 1) & mask) {
@@ -79,9 +85,10 @@ final class StringCache {
             if (m == 0) {
                 return insert(slot, meta, w0, w1, buf, off, len, ascii);
             }
-            if (m == meta && t[at + 1] == w0 && t[at + 2] == w1
+            if ((m & ~TAG_BITS) == meta && t[at + 1] == w0 && t[at + 2] == w1
                     && (len <= INLINE || Arrays.equals(tails[slot], 0, len - INLINE, buf, off + INLINE, off + len))) {
-                lastTag = (int) t[at + 3];
+                long tag = m & TAG_BITS;
+                lastTag = tag == TAG_NONE ? NO_TAG : (int) tag - 1;
                 return values[slot];
             }
         }
@@ -94,11 +101,13 @@ final class StringCache {
         }
         s = s.intern(); // the same instance as the configuration's channel id: identity compares
         int tag = tagger == null ? NO_TAG : tagger.applyAsInt(s);
+        if (tag < -1 || tag >= TAG_NONE - 1) {
+            tag = NO_TAG; // not representable in the entry: callers look the string up instead
+        }
         int at = slot * STRIDE;
-        table[at] = meta;
+        table[at] = meta | (tag == NO_TAG ? TAG_NONE : tag + 1);
         table[at + 1] = w0;
         table[at + 2] = w1;
-        table[at + 3] = tag;
         values[slot] = s;
         if (len > INLINE) {
             tails[slot] = Arrays.copyOfRange(buf, off + INLINE, off + len);
