@@ -61,6 +61,60 @@ class ScaleOutTest {
 
     @Test
     void whenOneOfTwoInstancesStopsTheOtherTakesOverAndEveryAlertAppearsOnce() throws Exception {
+        takeOver((a, clockOfA) -> a.close()); // leaves the group: b takes over at once
+    }
+
+    @Test
+    void whenOneOfTwoInstancesDiesTheOtherTakesOverAndEveryAlertAppearsOnce() throws Exception {
+        takeOver((a, clockOfA) -> {
+            // Its stream thread dies on its next read of the clock, in the middle of its work: no clean
+            // close, no leaving the group, whatever it had not committed is aborted; b takes over once
+            // a's session times out.
+            clockOfA.die();
+            await("a has died", () -> a.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR
+                    || a.state() == org.apache.kafka.streams.KafkaStreams.State.NOT_RUNNING);
+            assertThat(a.failure()).as("a died of its clock").isPresent();
+        });
+    }
+
+    /** How instance a stops in the middle of the stream. */
+    interface Stop {
+        void stop(DetectorService a, DyingClock clockOfA) throws Exception;
+    }
+
+    /** The shared test clock, as seen by one instance, until that instance's clock dies. */
+    static final class DyingClock extends java.time.Clock {
+        private final MutableClock clock;
+        private volatile boolean dead;
+
+        DyingClock(MutableClock clock) {
+            this.clock = clock;
+        }
+
+        void die() {
+            dead = true;
+        }
+
+        @Override
+        public Instant instant() {
+            if (dead) {
+                throw new IllegalStateException("this instance's clock died (the test kills the instance)");
+            }
+            return clock.instant();
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    private void takeOver(Stop stopA) throws Exception {
         try (KafkaClusterTestKit cluster = startCluster();
              Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()));
              KafkaProducer<String, String> producer = producer(cluster.bootstrapServers())) {
@@ -72,7 +126,8 @@ class ScaleOutTest {
             List<CallEvent> sent = new ArrayList<>();
             Feed feed = new Feed(admin, producer, clock, sent);
 
-            DetectorService a = service(cluster, config, clock, tmp.resolve("a"));
+            DyingClock clockOfA = new DyingClock(clock);
+            DetectorService a = service(cluster, config, clockOfA, tmp.resolve("a"));
             DetectorService b = service(cluster, config, clock, tmp.resolve("b"));
             try {
                 await("both instances have tasks", () -> activeTasks(a) > 0 && activeTasks(b) > 0
@@ -82,7 +137,7 @@ class ScaleOutTest {
                 feed.slot(base, 1);
                 int before = activeTasks(a);
 
-                a.close(); // mid-stream: b takes a's partitions over from the changelogs
+                stopA.stop(a, clockOfA); // mid-stream: b takes a's partitions over from the changelogs
                 await("b owns every partition", () -> activeTasks(b) == PARTITIONS && b.isRunning());
                 assertThat(before).as("a had work to hand over").isPositive();
 
@@ -227,10 +282,12 @@ class ScaleOutTest {
         return yaml.toString();
     }
 
-    static DetectorService service(KafkaClusterTestKit cluster, MonitorConfig config, MutableClock clock, Path stateDir) {
+    static DetectorService service(KafkaClusterTestKit cluster, MonitorConfig config, java.time.Clock clock, Path stateDir) {
+        // A short session, so that a dead instance's partitions move within seconds (the broker's minimum is 6 s).
         DetectorSettings settings = DetectorSettings.of(cluster.bootstrapServers())
                 .withApplicationId(APP_ID).withStateDir(stateDir).withTopics(TOPICS).withAllowedLateness(LATENESS)
-                .withStreamsOverrides(Map.of("commit.interval.ms", "100"));
+                .withStreamsOverrides(Map.of("commit.interval.ms", "100", "session.timeout.ms", "6000",
+                        "heartbeat.interval.ms", "1000"));
         DetectorService s = new DetectorService(settings, config, clock);
         s.start();
         return s;
