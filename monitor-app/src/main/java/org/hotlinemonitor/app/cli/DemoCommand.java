@@ -108,12 +108,7 @@ final class DemoCommand implements Callable<Integer> {
                  Producer produce = new Producer(Live.producerSettings(bootstrap, topics, config, "demo-scheduler",
                          new PlacerSettings.Simulated(script), timing), clock)) {
                 printer.start();
-                detect.start();
-                if (!detect.awaitRunning(RunCommand.DETECTOR_START_LIMIT)) {
-                    Live.checkAlive(detect);
-                    throw new IllegalStateException("the detector was not running within "
-                            + RunCommand.DETECTOR_START_LIMIT.toSeconds() + " s");
-                }
+                Live.startDetector(detect);
                 clock.start();
                 produce.start();
                 System.err.printf("demo: %d channels, the clock from %s at %dx (one hour in %.1f s), for %s of clock time; "

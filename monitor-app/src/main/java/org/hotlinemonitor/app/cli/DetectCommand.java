@@ -54,12 +54,7 @@ final class DetectCommand implements Callable<Integer> {
             Live.ensureTopics(bootstrap, settings);
             try (DetectorService detect = new DetectorService(Live.detectorSettings(bootstrap, settings.topics(),
                     detector.applicationId, stateDir, Live.Timing.forClock(clock)), config, clock)) {
-                detect.start();
-                if (!detect.awaitRunning(RunCommand.DETECTOR_START_LIMIT)) {
-                    Live.checkAlive(detect);
-                    throw new IllegalStateException("the detector was not running within "
-                            + RunCommand.DETECTOR_START_LIMIT.toSeconds() + " s");
-                }
+                Live.startDetector(detect);
                 if (clock instanceof AcceleratedClock accelerated) {
                     accelerated.start();
                 }

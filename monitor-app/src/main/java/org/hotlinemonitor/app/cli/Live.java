@@ -148,6 +148,18 @@ final class Live {
         }
     }
 
+    /** How long the detector may take to join its group and start its tasks. */
+    static final Duration DETECTOR_START_LIMIT = Duration.ofMinutes(2);
+
+    /** Starts the detector and waits until it runs; fails with its error, or when it takes too long. */
+    static void startDetector(DetectorService detector) throws InterruptedException {
+        detector.start();
+        if (!detector.awaitRunning(DETECTOR_START_LIMIT)) {
+            checkAlive(detector);
+            throw new IllegalStateException("the detector was not running within " + DETECTOR_START_LIMIT.toSeconds() + " s");
+        }
+    }
+
     /** Fails with the detector's error if its stream thread died. */
     static void checkAlive(DetectorService detector) {
         if (detector.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR

@@ -33,7 +33,6 @@ final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     /** How long the detector may take to join its group and restore its state before {@code run} gives up. */
-    static final Duration DETECTOR_START_LIMIT = Duration.ofMinutes(2);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -78,11 +77,7 @@ final class RunCommand implements Callable<Integer> {
                 if (printer != null) {
                     printer.start(); // before the detector: every alert it commits from now on is printed
                 }
-                detect.start();
-                if (!detect.awaitRunning(DETECTOR_START_LIMIT)) {
-                    Live.checkAlive(detect);
-                    throw new IllegalStateException("the detector was not running within " + DETECTOR_START_LIMIT.toSeconds() + " s");
-                }
+                Live.startDetector(detect);
                 if (clock instanceof AcceleratedClock accelerated) {
                     accelerated.start(); // only now: see AcceleratedClock
                 }

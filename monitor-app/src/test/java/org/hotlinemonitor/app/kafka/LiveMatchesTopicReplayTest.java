@@ -3,7 +3,6 @@ package org.hotlinemonitor.app.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +26,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.hotlinemonitor.app.cli.Main;
 import org.hotlinemonitor.core.codec.EventParser;
 import org.hotlinemonitor.core.model.CallEvent;
@@ -80,19 +78,8 @@ class LiveMatchesTopicReplayTest {
         Path channels = tmp.resolve("channels.yaml");
         Files.writeString(channels, log.channelsYaml());
 
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "2")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "2")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
+        KafkaClusterTestKit cluster = TestCluster.startForStreams(Map.of());
         try {
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
             DetectorTopics topics = new DetectorTopics("live.events", "live.alerts", "live.rejects");
             try (Admin admin = cluster.admin()) {
                 admin.createTopics(List.of(
@@ -130,7 +117,7 @@ class LiveMatchesTopicReplayTest {
                 live = new ArrayList<>();
                 DetectorServiceTest.await(replayed.size() + " live alerts", () -> {
                     live.clear();
-                    live.addAll(values(cluster.bootstrapServers(), topics.alerts()));
+                    live.addAll(TestCluster.readCommittedValues(cluster.bootstrapServers(), topics.alerts()));
                     return live.size() >= replayed.size();
                 });
                 assertThat(service.rejects().total()).as("no event was late live, nothing refused").isZero();
@@ -139,7 +126,7 @@ class LiveMatchesTopicReplayTest {
                     .anyMatch(a -> a.contains("CHANNEL_DOWN")).anyMatch(a -> a.contains("CHANNEL_RESTORED"))
                     .anyMatch(a -> a.contains("CALL_NOT_PLACED")).anyMatch(a -> a.contains("SLOT_MISSED"));
             assertThat(live).as("same alerts, same ids, same bytes, each once").containsExactlyInAnyOrderElementsOf(replayed);
-            assertThat(values(cluster.bootstrapServers(), topics.alerts())).as("and no more came").hasSameSizeAs(replayed);
+            assertThat(TestCluster.readCommittedValues(cluster.bootstrapServers(), topics.alerts())).as("and no more came").hasSameSizeAs(replayed);
         } finally {
             cluster.close();
         }
@@ -193,28 +180,6 @@ class LiveMatchesTopicReplayTest {
                     return false;
                 }
             });
-        }
-    }
-
-    /** The committed alerts (read_committed). */
-    static List<String> values(String bootstrapServers, String topic) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrapServers);
-        p.put("isolation.level", "read_committed");
-        p.put("enable.auto.commit", "false");
-        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p,
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> ends = c.endOffsets(parts);
-            List<String> out = new ArrayList<>();
-            long deadline = System.nanoTime() + DetectorServiceTest.WAIT.toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(r -> out.add(new String(r.value(), StandardCharsets.UTF_8)));
-            }
-            return out;
         }
     }
 }

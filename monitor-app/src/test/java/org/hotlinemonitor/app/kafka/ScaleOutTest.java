@@ -12,23 +12,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.streams.processor.TaskId;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.codec.AlertCodec;
@@ -71,7 +65,7 @@ class ScaleOutTest {
             // close, no leaving the group, whatever it had not committed is aborted; b takes over once
             // a's session times out.
             clockOfA.die();
-            await("a has died", () -> a.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR
+            TestCluster.await("a has died", WAIT, () -> a.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR
                     || a.state() == org.apache.kafka.streams.KafkaStreams.State.NOT_RUNNING);
             assertThat(a.failure()).as("a died of its clock").isPresent();
         });
@@ -115,7 +109,7 @@ class ScaleOutTest {
     }
 
     private void takeOver(Stop stopA) throws Exception {
-        try (KafkaClusterTestKit cluster = startCluster();
+        try (KafkaClusterTestKit cluster = TestCluster.startForStreams(Map.of());
              Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()));
              KafkaProducer<String, String> producer = producer(cluster.bootstrapServers())) {
             admin.createTopics(List.of(new NewTopic(TOPICS.events(), PARTITIONS, (short) 1),
@@ -130,7 +124,7 @@ class ScaleOutTest {
             DetectorService a = service(cluster, config, clockOfA, tmp.resolve("a"));
             DetectorService b = service(cluster, config, clock, tmp.resolve("b"));
             try {
-                await("both instances have tasks", () -> activeTasks(a) > 0 && activeTasks(b) > 0
+                TestCluster.await("both instances have tasks", WAIT, () -> activeTasks(a) > 0 && activeTasks(b) > 0
                         && activeTasks(a) + activeTasks(b) == PARTITIONS && a.isRunning() && b.isRunning());
                 feed.heartbeats(base.minus(Duration.ofSeconds(30))); // every task starts monitoring then
                 feed.slot(base, 0);
@@ -138,7 +132,7 @@ class ScaleOutTest {
                 int before = activeTasks(a);
 
                 stopA.stop(a, clockOfA); // mid-stream: b takes a's partitions over from the changelogs
-                await("b owns every partition", () -> activeTasks(b) == PARTITIONS && b.isRunning());
+                TestCluster.await("b owns every partition", WAIT, () -> activeTasks(b) == PARTITIONS && b.isRunning());
                 assertThat(before).as("a had work to hand over").isPositive();
 
                 feed.slot(base, 2);
@@ -153,9 +147,9 @@ class ScaleOutTest {
                         .anyMatch(s -> s.contains("CHANNEL_DOWN")).anyMatch(s -> s.contains("CHANNEL_RESTORED"))
                         .anyMatch(s -> s.contains("SLOT_MISSED"));
                 List<String> seen = new ArrayList<>();
-                await(expected.size() + " alerts", () -> {
+                TestCluster.await(expected.size() + " alerts", WAIT, () -> {
                     seen.clear();
-                    seen.addAll(readCommitted(cluster.bootstrapServers(), TOPICS.alerts()));
+                    seen.addAll(TestCluster.readCommittedValues(cluster.bootstrapServers(), TOPICS.alerts()));
                     return seen.size() >= expected.size();
                 });
                 assertThat(seen).as("every expected alert, each exactly once").containsExactlyInAnyOrderElementsOf(expected);
@@ -232,7 +226,7 @@ class ScaleOutTest {
             }
             Map<TopicPartition, Long> ends = admin.listOffsets(latest).all().get().entrySet().stream()
                     .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-            await("the detectors consumed " + ends, () -> {
+            TestCluster.await("the detectors consumed " + ends, WAIT, () -> {
                 try {
                     Map<TopicPartition, OffsetAndMetadata> committed =
                             admin.listConsumerGroupOffsets(APP_ID).partitionsToOffsetAndMetadata().get();
@@ -303,69 +297,11 @@ class ScaleOutTest {
                 .sum();
     }
 
-    static KafkaClusterTestKit startCluster() throws Exception {
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "2")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "2")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .build();
-        try {
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
-            return cluster;
-        } catch (Exception e) {
-            cluster.close();
-            throw e;
-        }
-    }
 
     static KafkaProducer<String, String> producer(String bootstrap) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
-    }
-
-    static List<String> readCommitted(String bootstrap, String topic) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<String> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
-            ends.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
-            while (!ends.isEmpty()) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-                ends.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
-            }
-        }
-        return out;
-    }
-
-    static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(100); // polling a broker: there is no event to wait on
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 }

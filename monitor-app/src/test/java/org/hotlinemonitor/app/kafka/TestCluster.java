@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,6 +33,54 @@ public final class TestCluster {
         return cluster;
     }
 
+    /**
+     * A new single combined node with what exactly-once Streams applications need of a one-node cluster
+     * (internal topics with one replica, few partitions, no rebalance delay), plus {@code extra} broker
+     * settings; started and ready. The caller closes it.
+     */
+    public static KafkaClusterTestKit startForStreams(Map<String, String> extra) throws Exception {
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "2")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("transaction.state.log.num.partitions", "2")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0");
+        extra.forEach(builder::setConfigProp);
+        KafkaClusterTestKit cluster = builder.build();
+        try {
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            return cluster;
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** Polls {@code condition} until it holds; fails after {@code wait}. */
+    public static void await(String what, Duration wait, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(100); // polling a broker: there is no event to wait on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what, e);
+            }
+        }
+    }
+
+    /** The values of every committed record of {@code topic} (read_committed), from the beginning to the end offsets of now. */
+    public static List<String> readCommittedValues(String bootstrapServers, String topic) {
+        return read(bootstrapServers, topic, "read_committed").stream().map(ConsumerRecord::value).toList();
+    }
+
     public static void createTopic(KafkaClusterTestKit cluster, String topic, int partitions) throws Exception {
         try (Admin admin = cluster.admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
@@ -40,8 +89,13 @@ public final class TestCluster {
 
     /** Every record of {@code topic}, partition by partition, from the beginning to the end offsets of now. */
     public static List<ConsumerRecord<String, String>> readAll(String bootstrapServers, String topic) {
+        return read(bootstrapServers, topic, "read_uncommitted");
+    }
+
+    private static List<ConsumerRecord<String, String>> read(String bootstrapServers, String topic, String isolation) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {

@@ -13,9 +13,9 @@ import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.EventKind;
 
 /**
- * A replay fed record by record by a caller that reads its input itself, from a source that is not a log
- * file (the app reads a Kafka topic): the same {@link ReplayDriver}, {@link ReplayReport}, rejects and
- * strict mode as {@link Replay}, which reads files.
+ * A replay fed record by record by a caller that reads its input itself: {@link Replay} feeds one from log
+ * files, the app from a Kafka topic. It holds the {@link ReplayDriver}, the {@link ReplayReport}, the rejects
+ * and strict mode.
  *
  * <p>Use: {@link #input} names the source; then, in the order the replay is to see them, each record is
  * handed over either as an event that parsed and passed {@link #checker()}'s checks ({@link #offer}) or as
@@ -82,13 +82,24 @@ public final class RecordReplay {
      */
     public void offer(int channel, EventKind kind, long ts, long slot, RejectRecord.Origin where, byte[] raw)
             throws BadInputException {
+        Rejection refused = take(channel, kind, ts, slot);
+        if (refused != null) {
+            keep(refused, where, text(raw));
+        }
+    }
+
+    /**
+     * {@link #offer} without saying where the record came from until it is refused (no per-record
+     * allocation): returns {@code null} when it was taken, else the rejection, which the caller must
+     * {@link #keep}.
+     */
+    public Rejection take(int channel, EventKind kind, long ts, long slot) {
         report.line();
         Rejection refused = driver.offerChecked(channel, kind, ts, slot);
-        if (refused != null) {
-            reject(where, raw, refused);
-        } else {
+        if (refused == null) {
             report.event();
         }
+        return refused;
     }
 
     /**
@@ -97,8 +108,38 @@ public final class RecordReplay {
      * @throws BadInputException under strict mode
      */
     public void refuse(Rejection why, RejectRecord.Origin where, byte[] raw) throws BadInputException {
+        refuse(why, where, text(raw));
+    }
+
+    /** {@link #refuse(Rejection, RejectRecord.Origin, byte[])} with the record as text. */
+    public void refuse(Rejection why, RejectRecord.Origin where, String raw) throws BadInputException {
         report.line();
-        reject(where, raw, why);
+        keep(why, where, raw);
+    }
+
+    /**
+     * Keeps a refused record: in the rejects, counted in the report, with its reason and where it was read.
+     *
+     * @throws BadInputException under strict mode
+     */
+    public void keep(Rejection r, RejectRecord.Origin where, String raw) throws BadInputException {
+        String message = r.field() != null && !r.message().startsWith("field '")
+                ? "field '" + r.field() + "': " + r.message() : r.message();
+        RejectRecord record = new RejectRecord(where, r.reason(), r.field(), message, raw);
+        report.rejected(r);
+        rejects.accept(record);
+        if (options.strict()) {
+            throw new BadInputException(record);
+        }
+    }
+
+    /** The report (closed once {@link #finish} has run). */
+    public ReplayReport report() {
+        return report;
+    }
+
+    private static String text(byte[] raw) {
+        return raw == null ? "" : new String(raw, StandardCharsets.UTF_8);
     }
 
     /** Ends the input, advances time to the end, and returns the closed report. */
@@ -116,15 +157,4 @@ public final class RecordReplay {
         return driver.states();
     }
 
-    private void reject(RejectRecord.Origin where, byte[] raw, Rejection r) throws BadInputException {
-        String message = r.field() != null && !r.message().startsWith("field '")
-                ? "field '" + r.field() + "': " + r.message() : r.message();
-        RejectRecord record = new RejectRecord(where, r.reason(), r.field(), message,
-                raw == null ? "" : new String(raw, StandardCharsets.UTF_8));
-        report.rejected(r);
-        rejects.accept(record);
-        if (options.strict()) {
-            throw new BadInputException(record);
-        }
-    }
 }

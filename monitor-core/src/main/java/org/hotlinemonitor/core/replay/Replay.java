@@ -8,10 +8,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.alert.MissCause;
-import org.hotlinemonitor.core.detect.Monitor;
-import org.hotlinemonitor.core.detect.SlotVerdict;
-import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.MonitorConfig;
 
 /**
@@ -48,39 +44,13 @@ public final class Replay {
     }
 
 
-    private final Options options;
-    private final Consumer<Alert> alerts;
-    private final Consumer<RejectRecord> rejects;
     private final Progress progress;
-    private final ReplayReport report;
-    private final ReplayDriver driver;
+    private final RecordReplay replay;
     private long records;
 
     public Replay(Options options, Consumer<Alert> alerts, Consumer<RejectRecord> rejects, Progress progress) {
-        this.options = Objects.requireNonNull(options, "options");
-        this.alerts = Objects.requireNonNull(alerts, "alerts");
-        this.rejects = Objects.requireNonNull(rejects, "rejects");
         this.progress = Objects.requireNonNull(progress, "progress");
-        this.report = new ReplayReport(options.config());
-        this.driver = new ReplayDriver(options.config(), options.allowedLateness(), options.until(),
-                new Monitor.Listener() {
-                    @Override
-                    public void onAlert(Alert alert) {
-                        report.onAlert(alert);
-                        Replay.this.alerts.accept(alert);
-                    }
-
-                    @Override
-                    public void onVerdict(SlotVerdict verdict) {
-                        report.onVerdict(verdict);
-                    }
-
-                    @Override
-                    public void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict,
-                                          MissCause cause, long firstAnswer) {
-                        report.onVerdict(channel, channelId, slot, deadline, verdict, cause, firstAnswer);
-                    }
-                });
+        this.replay = new RecordReplay(options, alerts, rejects);
     }
 
     /** Replays the inputs in order and returns the closed report. {@code stdin} serves the input named {@code -}. */
@@ -88,37 +58,34 @@ public final class Replay {
         for (LogInput input : inputs) {
             read(input, stdin);
         }
-        driver.finish();
-        report.close(driver.firstEvent(), driver.end(), options.allowedLateness(), driver.states(), driver.outcomes());
-        return report;
+        return replay.finish();
     }
 
     /** The report (closed once {@link #run} has returned). */
     public ReplayReport report() {
-        return report;
+        return replay.report();
     }
 
     /** Every channel's detector state (after {@link #run}: at the end of the replay). */
     public java.util.Map<String, org.hotlinemonitor.core.detect.ChannelState> states() {
-        return driver.states();
+        return replay.states();
     }
 
     private void read(LogInput input, InputStream stdin) throws IOException, BadInputException {
-        report.input(input.name());
+        replay.input(input.name());
         long total = input.size();
-        try (ReadAhead ahead = new ReadAhead(input, stdin, driver.checker())) {
+        try (ReadAhead ahead = new ReadAhead(input, stdin, replay.checker())) {
             ReadAhead.Batch batch;
             while ((batch = ahead.next()) != null) {
                 for (int i = 0; i < batch.size; i++) {
-                    report.line();
                     Rejection refused = batch.rejections[i];
-                    if (refused == null) {
-                        refused = driver.offerChecked(batch.channels[i], batch.kinds[i], batch.times[i], batch.slots[i]);
-                    }
                     if (refused != null) {
-                        reject(input, batch.lines[i], batch.text(i), refused);
+                        replay.refuse(refused, new RejectRecord.Line(input.name(), batch.lines[i]), batch.text(i));
                     } else {
-                        report.event();
+                        refused = replay.take(batch.channels[i], batch.kinds[i], batch.times[i], batch.slots[i]);
+                        if (refused != null) {
+                            replay.keep(refused, new RejectRecord.Line(input.name(), batch.lines[i]), batch.text(i));
+                        }
                     }
                 }
                 records += batch.size;
@@ -129,17 +96,6 @@ public final class Replay {
             throw new IOException("cannot read " + input.name() + ": " + e.getMessage(), e);
         } catch (java.io.UncheckedIOException e) {
             throw new IOException(e.getMessage(), e.getCause());
-        }
-    }
-
-    private void reject(LogInput input, long line, String raw, Rejection r) throws BadInputException {
-        String message = r.field() != null && !r.message().startsWith("field '")
-                ? "field '" + r.field() + "': " + r.message() : r.message();
-        RejectRecord record = new RejectRecord(input.name(), line, r.reason(), r.field(), message, raw);
-        report.rejected(r);
-        rejects.accept(record);
-        if (options.strict()) {
-            throw new BadInputException(record);
         }
     }
 }
