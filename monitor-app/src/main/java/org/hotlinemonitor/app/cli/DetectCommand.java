@@ -48,12 +48,13 @@ final class DetectCommand implements Callable<Integer> {
         KafkaSettings settings = cluster.settings(cl);
         MonitorConfig config = channels.load(cl);
         Clock clock = clockOptions.clock(cl);
+        int streamThreads = detector.streamThreads(cl);
         String bootstrap = settings.bootstrapServers().orElseThrow();
         Path stateDir = detector.stateDir(EmbeddedBroker.Config.DEFAULT_DATA_DIR);
         try (StopSignal stop = StopSignal.install()) {
             Live.ensureTopics(bootstrap, settings);
             try (DetectorService detect = new DetectorService(Live.detectorSettings(bootstrap, settings.topics(),
-                    detector.applicationId, stateDir, Live.Timing.forClock(clock)), config, clock)) {
+                    detector.applicationId, stateDir, streamThreads, Live.Timing.forClock(clock)), config, clock)) {
                 Live.startDetector(detect);
                 if (clock instanceof AcceleratedClock accelerated) {
                     accelerated.start();

@@ -82,12 +82,18 @@ final class Live {
 
     static DetectorSettings detectorSettings(String bootstrapServers, Topics topics, String applicationId, Path stateDir,
                                              Timing timing) {
+        return detectorSettings(bootstrapServers, topics, applicationId, stateDir, DetectorSettings.DEFAULT_STREAM_THREADS, timing);
+    }
+
+    static DetectorSettings detectorSettings(String bootstrapServers, Topics topics, String applicationId, Path stateDir,
+                                             int streamThreads, Timing timing) {
         Map<String, String> overrides = new HashMap<>();
         // Alerts are visible to read_committed readers at each commit: keep it short (exactly-once's default, explicit).
         overrides.put("commit.interval.ms", "100");
         return DetectorSettings.of(bootstrapServers)
                 .withApplicationId(applicationId)
                 .withStateDir(stateDir)
+                .withNumThreads(streamThreads)
                 .withTopics(new DetectorTopics(topics.events(), topics.alerts(), topics.rejects()))
                 .withAllowedLateness(timing.allowedLateness())
                 .withBacklogThreshold(timing.backlogThreshold())

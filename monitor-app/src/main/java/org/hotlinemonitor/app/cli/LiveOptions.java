@@ -44,6 +44,23 @@ final class LiveOptions {
                         + "Env: HOTLINE_STATE_DIR. Default: DATA_DIR/streams (data/streams).")
         Path stateDir;
 
+        @Option(names = "--stream-threads", paramLabel = "N",
+                defaultValue = "${env:HOTLINE_STREAM_THREADS}",
+                description = "Kafka Streams threads of this detector; each works whole partitions of the events topic. "
+                        + "Env: HOTLINE_STREAM_THREADS. Default: one per core.")
+        Integer streamThreads;
+
+        /** The stream threads asked for, or the default. */
+        int streamThreads(CommandLine commandLine) {
+            if (streamThreads == null) {
+                return DetectorSettings.DEFAULT_STREAM_THREADS;
+            }
+            if (streamThreads < 1) {
+                throw new CommandLine.ParameterException(commandLine, "--stream-threads must be at least 1, was " + streamThreads);
+            }
+            return streamThreads;
+        }
+
         Path stateDir(Path dataDir) {
             return stateDir != null ? stateDir : dataDir.resolve("streams");
         }

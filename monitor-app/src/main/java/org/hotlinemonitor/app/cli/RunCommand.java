@@ -62,6 +62,7 @@ final class RunCommand implements Callable<Integer> {
         MonitorConfig config = channels.load(cl);
         PlacerSettings placer = producer.placer(cl, config);
         Clock clock = clockOptions.clock(cl);
+        int streamThreads = detector.streamThreads(cl);
         Live.Timing timing = Live.Timing.forClock(clock);
 
         try (StopSignal stop = StopSignal.install();
@@ -71,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
             try (AlertPrinter printer = quiet ? null : new AlertPrinter(bootstrap, settings.topics().alerts(),
                          detector.applicationId + "-console", false, AlertPrinter.Format.JSON, config, System.out);
                  DetectorService detect = new DetectorService(Live.detectorSettings(bootstrap, settings.topics(),
-                         detector.applicationId, detector.stateDir(settings.broker().dataDir()), timing), config, clock);
+                         detector.applicationId, detector.stateDir(settings.broker().dataDir()), streamThreads, timing), config, clock);
                  Producer produce = new Producer(Live.producerSettings(bootstrap, settings.topics(), config, producer.source,
                          placer, timing), clock)) {
                 if (printer != null) {

@@ -12,10 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
@@ -28,13 +25,15 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.codec.EventFormatException;
 import org.hotlinemonitor.core.codec.EventParser;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.Detector;
 import org.hotlinemonitor.core.detect.EventOutcome;
-import org.hotlinemonitor.core.detect.Step;
+import org.hotlinemonitor.core.detect.Monitor;
+import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
@@ -44,8 +43,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The core {@link Detector} inside a stream task: one instance per task, that is per partition of the
- * events topic, owning the channels whose id the default partitioner sends to that partition.
+ * The core detector inside a stream task: one instance per task, that is per partition of the events topic,
+ * owning the channels whose id the default partitioner sends to that partition. The task's channels run in a
+ * core {@link Monitor}, the same in-place engine replay runs, so live and replay share the rules and their order.
  *
  * <h2>Time, with replay's semantics</h2>
  * <ul>
@@ -58,22 +58,33 @@ import org.slf4j.LoggerFactory;
  *   <li>An event further ahead of the clock than {@code futureTolerance} is refused ({@code beyond-until}):
  *       one producer with a wrong clock would otherwise decide every slot of the partition up to its time.</li>
  *   <li>An event older than the watermark is <b>late</b>: it goes to the dead letters. The others wait in
- *       the reorder store, keyed (event time, offset), and are applied in that order once the watermark
+ *       the reorder buffer, ordered by (event time, offset), and are applied in that order once the watermark
  *       reaches them: replay's order.</li>
  *   <li>Before an event is applied, and after each move of the watermark, every owned channel's slots whose
- *       deadline is before that time are decided, in deadline order: the alerts leave in time order.</li>
+ *       deadline is before that time are decided, in deadline order (ties in channel-id order): the alerts
+ *       leave in time order.</li>
  *   <li>The task <b>starts</b> at its first released event's time (replay starts at the first event), or,
  *       if its watermark first moves while nothing waits, at that watermark (a partition without events).
  *       Every owned channel starts with it. A channel added later starts at the watermark of the moment it
  *       is found (on restart).</li>
  * </ul>
  *
- * <h2>Restarts with another configuration</h2>
- * On init (after the stores are restored), stored channels no longer configured for this partition are
- * dropped; channels whose {@link ChannelFingerprint} changed restart their schedule at the watermark
- * ({@link ChannelRestart}); new channels start at the watermark; unchanged ones continue.
+ * <h2>State: in memory, saved at each commit</h2>
+ * The channels' states, the waiting records, the watermark and the start live in memory while the task runs.
+ * Just before each commit ({@link CommitHook}) the processor writes to its changelogged stores what changed
+ * since the last commit: the channels whose state changed, the records that came and still wait, deletes for
+ * saved records that left, the watermark. With {@code exactly_once_v2} those writes commit in one transaction
+ * with the input offsets and the alerts, so the stores always hold the state as of the committed offsets; a
+ * record that comes and goes between two commits never touches a store. On init (after the stores are
+ * restored) the processor loads them back.
  *
- * <p>Not thread-safe: Kafka Streams calls one task's processor from one thread.
+ * <h2>Restarts with another configuration</h2>
+ * On init, stored channels no longer configured for this partition are dropped; channels whose
+ * {@link ChannelFingerprint} changed restart their schedule at the watermark ({@link ChannelRestart}); new
+ * channels start at the watermark; unchanged ones continue. Records restored into the reorder buffer are
+ * checked again against the configuration when released.
+ *
+ * <p>Not thread-safe: Kafka Streams calls one task's processor, punctuator and commit hook from one thread.
  */
 final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -81,6 +92,11 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
 
     static final String META_WATERMARK = "watermark";
     static final String META_START = "start";
+
+    /** Channel tags for ids that are not this task's: configured for another partition, or not at all. */
+    private static final int OTHER_PARTITION = -2;
+    private static final int UNKNOWN = -3;
+    private static final EventKind[] KINDS = EventKind.values();
 
     /** What every task of one topology shares: immutable, apart from the thread-safe counter and clock. */
     static final class Setup {
@@ -110,46 +126,37 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         }
     }
 
-    /** A channel's next deadline, ordered by deadline, then channel id (as replay breaks ties). */
-    private record Due(long deadline, String channel) implements Comparable<Due> {
-        @Override
-        public int compareTo(Due o) {
-            int c = Long.compare(deadline, o.deadline);
-            return c != 0 ? c : channel.compareTo(o.channel);
-        }
-    }
-
     private final Setup setup;
-    private final EventParser parser = new EventParser();
-    private final TreeSet<Due> due = new TreeSet<>();
-    private final Map<String, Long> dueAt = new HashMap<>();
+    private final long backlogThreshold;
+    private final long futureTolerance;
+    private final PendingRecords pending = new PendingRecords();
 
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<String, StoredChannel> channels;
     private KeyValueStore<Bytes, BufferedRecord> buffer;
     private KeyValueStore<String, Long> task;
     private Map<String, Detector> owned;
+    private Monitor monitor;
+    private Monitor.Validator validator;
+    private EventParser parser;
     private int partition;
-    /** Persisted: every deadline before it is decided (lazily: see {@link #decideBefore}); events before it are late. */
+    private String topic;
+    /** Every deadline before it is decided (once started); events before it are late. Saved at commit. */
     private long watermark;
-    /** Persisted: when the task started monitoring, or NONE before. */
+    /** When the task started monitoring, or NONE before. Saved at commit. */
     private long start;
+    private long savedWatermark;
+    private long savedStart;
     /** The newest event time seen since init (the persisted watermark covers what came before). */
     private long newest;
-    /**
-     * The reorder store's contents, in its order: loaded at init, then kept in step with every put and delete.
-     * Releasing reads this, not the store: a range scan of the cached RocksDB store on every record (an iterator
-     * over the cache merged with one over RocksDB) was the biggest single cost per record in the Kafka throughput
-     * benchmark. It holds only what waits for the watermark, at most {@code allowedLateness} of events (records
-     * enter at or after the watermark, which trails the newest event by the lateness).
-     */
-    private final TreeMap<Bytes, BufferedRecord> waiting = new TreeMap<>();
     /** Clock time of the last record, and whether its Kafka timestamp was behind the clock (a backlog). */
     private long lastRecordAt;
     private boolean backlog;
 
     DetectorProcessor(Setup setup) {
         this.setup = setup;
+        this.backlogThreshold = setup.options.backlogThreshold().toMillis();
+        this.futureTolerance = setup.options.futureTolerance().toMillis();
     }
 
     @Override
@@ -161,35 +168,48 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         this.partition = context.taskId().partition();
         int partitions = setup.options.eventPartitions();
         Map<String, Detector> mine = new LinkedHashMap<>();
+        List<Channel> mineConfig = new ArrayList<>();
         setup.detectors.forEach((id, d) -> {
             if (ChannelPartitions.partitionOf(id, partitions) == partition) {
                 mine.put(id, d);
+                mineConfig.add(d.channel());
             }
         });
         this.owned = Collections.unmodifiableMap(mine);
+        this.monitor = new Monitor(new MonitorConfig(mineConfig), new Monitor.Listener() {
+            @Override
+            public void onAlert(Alert alert) {
+                send(alert);
+            }
+
+            @Override
+            public void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict,
+                                  MissCause cause, long firstAnswer) {
+                // verdicts are for replay's report; the live detector sends alerts only
+            }
+        });
+        this.validator = monitor.validator();
+        this.parser = new EventParser(monitor::indexOf); // -1 for a channel not this task's
         this.watermark = orNone(task.get(META_WATERMARK));
         this.start = orNone(task.get(META_START));
+        this.savedWatermark = watermark;
+        this.savedStart = start;
         this.newest = NONE;
-        waiting.clear();
-        try (KeyValueIterator<Bytes, BufferedRecord> it = buffer.all()) {
-            while (it.hasNext()) {
-                KeyValue<Bytes, BufferedRecord> kv = it.next();
-                waiting.put(kv.key, kv.value);
-            }
-        }
-        due.clear();
-        dueAt.clear();
         reconcile();
+        loadWaiting();
+        CommitHook hook = context.getStateStore(DetectorTopology.COMMIT_HOOK);
+        hook.beforeCommit(this::save);
         // Until a fresh record arrives or the task has been idle for the threshold, assume a backlog: the
         // first punctuation may come before the first fetch after a restart.
         this.lastRecordAt = setup.clock.millis();
         this.backlog = true;
         context.schedule(setup.options.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, t -> punctuate());
-        LOG.info("detector task {} owns {} of {} channels (partition {} of {}); watermark {}, started {}",
-                context.taskId(), owned.size(), setup.detectors.size(), partition, partitions, text(watermark), text(start));
+        LOG.info("detector task {} owns {} of {} channels (partition {} of {}); watermark {}, started {}, {} records waiting",
+                context.taskId(), owned.size(), setup.detectors.size(), partition, partitions, text(watermark), text(start),
+                pending.size());
     }
 
-    /** Brings the stored channels in line with the configuration (see the class comment). */
+    /** Brings the stored channels in line with the configuration (see the class comment) and resumes the monitor. */
     private void reconcile() {
         Map<String, StoredChannel> stored = new HashMap<>();
         List<String> dropped = new ArrayList<>();
@@ -203,6 +223,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
                 }
             }
         }
+        // Written at once, not at the first commit, so that the stores show the configuration in force from the start.
         for (String id : dropped) {
             channels.delete(id);
             LOG.info("channel {}: no longer configured for partition {}; its state is dropped", id, partition);
@@ -210,25 +231,37 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         if (start == NONE) {
             return; // channels start with the task
         }
+        Map<String, ChannelState> states = new HashMap<>();
         for (Map.Entry<String, Detector> e : owned.entrySet()) {
             String id = e.getKey();
             Detector d = e.getValue();
             StoredChannel s = stored.get(id);
-            long fingerprint = setup.fingerprints.get(id);
             ChannelState state;
             if (s == null) {
                 state = d.initial(Instant.ofEpochMilli(watermark));
-                channels.put(id, new StoredChannel(fingerprint, state));
+                channels.put(id, new StoredChannel(setup.fingerprints.get(id), state));
                 LOG.info("channel {}: new; starts at {}", id, text(watermark));
-            } else if (s.fingerprint() != fingerprint) {
+            } else if (s.fingerprint() != setup.fingerprints.get(id)) {
                 state = ChannelRestart.restart(d, s.state(), watermark);
-                channels.put(id, new StoredChannel(fingerprint, state));
+                channels.put(id, new StoredChannel(setup.fingerprints.get(id), state));
                 LOG.info("channel {}: configuration changed; schedule restarts at {}, status {} and streak {} kept",
                         id, text(watermark), state.status(), state.streak());
             } else {
                 state = s.state();
             }
-            schedule(id, d, state);
+            states.put(id, state);
+        }
+        monitor.resume(watermark, states::get);
+    }
+
+    /** Loads the saved waiting records; they are checked again when released (the configuration may have changed). */
+    private void loadWaiting() {
+        try (KeyValueIterator<Bytes, BufferedRecord> it = buffer.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, BufferedRecord> kv = it.next();
+                BufferedRecord r = kv.value;
+                pending.add(BufferedRecord.eventTime(kv.key), r.offset(), UNKNOWN, 0, NONE, r, true);
+            }
         }
     }
 
@@ -236,42 +269,45 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata md = context.recordMetadata().orElseThrow(
                 () -> new IllegalStateException("a record from " + DetectorTopology.SOURCE + " without metadata"));
+        if (topic == null) {
+            topic = md.topic();
+        }
         long now = setup.clock.millis();
-        backlog = record.timestamp() < now - setup.options.backlogThreshold().toMillis();
+        backlog = record.timestamp() < now - backlogThreshold;
         lastRecordAt = now;
 
         byte[] value = record.value();
-        CallEvent event = null;
         Rejection why = null;
         if (value == null) {
             why = new Rejection(Rejection.MALFORMED, null, "record has no value");
         } else {
             try {
-                event = parser.parse(value, 0, value.length);
+                parser.parseParts(value, 0, value.length);
             } catch (EventFormatException e) {
                 why = new Rejection(e.field() == null ? Rejection.MALFORMED : Rejection.INVALID_FIELD, e.field(),
                         e.getMessage());
             }
         }
-        if (why == null) {
-            why = check(event, md.partition());
-        }
         long w = Math.max(watermark, candidate(now));
         if (why == null) {
-            long ts = event.ts().toEpochMilli();
-            if (ts > now + setup.options.futureTolerance().toMillis()) {
-                why = new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + event.ts() + " is more than "
-                        + setup.options.futureTolerance() + " ahead of the detector's clock (" + Instant.ofEpochMilli(now)
-                        + "): it would move time for every channel of the partition; check its producer's clock");
-            } else if (w != NONE && ts < w) {
-                why = late(event, w);
-            } else {
-                Bytes key = BufferedRecord.key(ts, md.offset());
-                BufferedRecord buffered = new BufferedRecord(md.topic(), md.partition(), md.offset(), record.timestamp(),
-                        record.key(), value, record.headers().toArray());
-                buffer.put(key, buffered);
-                waiting.put(key, buffered);
-                newest = Math.max(newest, ts);
+            EventKind kind = parser.kind();
+            int channel = kind == EventKind.HEARTBEAT ? -1 : channel();
+            long ts = parser.tsMillis();
+            long slot = parser.slotMillis();
+            why = check(kind, channel, ts, slot, md.partition(), value);
+            if (why == null) {
+                if (ts > now + futureTolerance) {
+                    why = new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + Instant.ofEpochMilli(ts) + " is more than "
+                            + setup.options.futureTolerance() + " ahead of the detector's clock (" + Instant.ofEpochMilli(now)
+                            + "): it would move time for every channel of the partition; check its producer's clock");
+                } else if (w != NONE && ts < w) {
+                    why = late(Instant.ofEpochMilli(ts), w);
+                } else {
+                    pending.add(ts, md.offset(), channel, kind.ordinal(), slot, record, false);
+                    if (ts > newest) {
+                        newest = ts;
+                    }
+                }
             }
         }
         if (why != null) {
@@ -286,7 +322,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
 
     /** {@code max(newest event, clock unless reading a backlog) - lateness}, or NONE. */
     private long candidate(long now) {
-        boolean caughtUp = !backlog || now - lastRecordAt >= setup.options.backlogThreshold().toMillis();
+        boolean caughtUp = !backlog || now - lastRecordAt >= backlogThreshold;
         long t = Math.max(newest, caughtUp ? now : NONE);
         return t == NONE ? NONE : t - setup.lateness;
     }
@@ -298,144 +334,142 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         }
         if (w > watermark) {
             watermark = w;
-            task.put(META_WATERMARK, w);
         }
         release();
-        if (start == NONE && waiting.isEmpty()) {
+        if (start == NONE && pending.isEmpty()) {
             begin(watermark);
         }
         if (start != NONE) {
-            decideBefore(watermark);
+            monitor.advanceToMillis(watermark);
         }
     }
 
-    /** Applies, in (event time, offset) order, every buffered record at or before the watermark. */
+    /** Applies, in (event time, offset) order, every waiting record at or before the watermark. */
     private void release() {
-        NavigableMap<Bytes, BufferedRecord> ready = waiting.headMap(BufferedRecord.key(watermark, Long.MAX_VALUE), true);
-        while (!ready.isEmpty()) {
-            Map.Entry<Bytes, BufferedRecord> next = ready.pollFirstEntry();
-            long ts = BufferedRecord.eventTime(next.getKey());
+        while (!pending.isEmpty() && pending.firstTs() <= watermark) {
+            long ts = pending.firstTs();
             if (start == NONE) {
                 begin(ts);
             }
-            decideBefore(ts);
-            apply(next.getValue());
-            buffer.delete(next.getKey());
+            Object r = pending.firstRecord();
+            if (r instanceof BufferedRecord saved) {
+                applySaved(ts, saved);
+            } else {
+                apply(pending.firstChannel(), KINDS[pending.firstKind()], ts, pending.firstSlot(), pending.firstOffset(),
+                        (Record<?, ?>) r);
+            }
+            pending.removeFirst();
         }
     }
 
-    /** Starts the task at {@code t}: every owned channel without state starts then. */
+    /** Starts the task at {@code t}: every owned channel starts then. */
     private void begin(long t) {
         start = t;
-        task.put(META_START, t);
-        for (Map.Entry<String, Detector> e : owned.entrySet()) {
-            StoredChannel s = channels.get(e.getKey());
-            ChannelState state = s != null ? s.state() : e.getValue().initial(Instant.ofEpochMilli(t));
-            if (s == null) {
-                channels.put(e.getKey(), new StoredChannel(setup.fingerprints.get(e.getKey()), state));
-            }
-            schedule(e.getKey(), e.getValue(), state);
-        }
+        monitor.start(Instant.ofEpochMilli(t));
         LOG.info("detector task {} starts monitoring {} channels at {}", context.taskId(), owned.size(), text(t));
     }
 
-    /** Decides, in deadline order (ties by channel id), every owned channel's slots whose deadline is before {@code to}. */
-    private void decideBefore(long to) {
-        while (!due.isEmpty() && due.first().deadline() < to) {
-            Due next = due.pollFirst();
-            dueAt.remove(next.channel());
-            Detector d = owned.get(next.channel());
-            StoredChannel s = channels.get(next.channel());
-            // Only this deadline, so that the deadlines of different channels interleave in time order.
-            Step step = d.advance(s.state(), next.deadline() + 1);
-            if (d.nextDeadline(step.state()) == next.deadline()) {
-                throw new IllegalStateException("deadline " + Instant.ofEpochMilli(next.deadline()) + " of "
-                        + next.channel() + " was not decided");
-            }
-            save(next.channel(), s, step);
-            schedule(next.channel(), d, step.state());
+    /**
+     * The index in this task's monitor of the channel of the event last parsed, or {@link #OTHER_PARTITION}
+     * or {@link #UNKNOWN}. The parser's tag is the index; ids it could not tag are looked up.
+     */
+    private int channel() {
+        int tag = parser.channelTag();
+        if (tag >= 0) {
+            return tag;
+        }
+        String id = parser.channel();
+        int i = monitor.indexOf(id);
+        return i >= 0 ? i : setup.detectors.containsKey(id) ? OTHER_PARTITION : UNKNOWN;
+    }
+
+    /** Applies a record checked on arrival to its channel. */
+    private void apply(int channel, EventKind kind, long ts, long slot, long offset, Record<?, ?> r) {
+        EventOutcome outcome = monitor.acceptValidated(channel, kind, ts, slot);
+        if (outcome.rejected()) { // cannot happen for a checked record at or after the watermark; kept honest
+            byte[] value = (byte[]) r.value();
+            reject((byte[]) r.key(), value, r.timestamp(), r.headers(), refusal(outcome, value, ts), topic, partition, offset);
         }
     }
 
-    /** Applies a released record to its channel. */
-    private void apply(BufferedRecord r) {
-        CallEvent event;
+    /** Applies a record restored from the reorder store: parsed and checked again, against today's configuration. */
+    private void applySaved(long ts, BufferedRecord r) {
+        Rejection why;
         try {
-            event = parser.parse(r.value(), 0, r.value().length);
+            parser.parseParts(r.value(), 0, r.value().length);
+            EventKind kind = parser.kind();
+            int channel = kind == EventKind.HEARTBEAT ? -1 : channel();
+            why = check(kind, channel, parser.tsMillis(), parser.slotMillis(), r.partition(), r.value());
+            if (why == null) {
+                EventOutcome outcome = monitor.acceptValidated(channel, kind, parser.tsMillis(), parser.slotMillis());
+                why = outcome.rejected() ? refusal(outcome, r.value(), ts) : null;
+            }
         } catch (EventFormatException e) { // parsed on arrival; the parser has not changed since
-            reject(r, new Rejection(e.field() == null ? Rejection.MALFORMED : Rejection.INVALID_FIELD, e.field(),
-                    e.getMessage()));
-            return;
+            why = new Rejection(e.field() == null ? Rejection.MALFORMED : Rejection.INVALID_FIELD, e.field(), e.getMessage());
         }
-        if (event.kind() == EventKind.HEARTBEAT) {
-            return; // it moved the watermark on arrival; decideBefore has moved the channels
-        }
-        // Checked on arrival, but the configuration may have changed since (a restart while it waited).
-        Rejection why = check(event, r.partition());
         if (why != null) {
-            reject(r, why);
-            return;
-        }
-        String id = event.channel();
-        Detector d = owned.get(id);
-        StoredChannel s = channels.get(id);
-        Step step = d.onEvent(s.state(), event);
-        if (step.outcome().rejected()) {
-            reject(r, step.outcome() == EventOutcome.LATE ? late(event, s.state().watermark()) : rejection(step.outcome(), event));
-            return;
-        }
-        save(id, s, step);
-        schedule(id, d, step.state());
-    }
-
-    /** Stores a channel's new state (when it changed) and sends the step's alerts. */
-    private void save(String id, StoredChannel old, Step step) {
-        if (!step.state().equals(old.state())) {
-            channels.put(id, new StoredChannel(old.fingerprint(), step.state()));
-        }
-        List<Alert> alerts = step.alerts();
-        if (alerts.isEmpty()) {
-            return;
-        }
-        long now = setup.clock.millis();
-        for (Alert a : alerts) {
-            context.forward(new Record<>(utf8(a.channel()), utf8(AlertCodec.toJson(a)), now, new RecordHeaders()),
-                    DetectorTopology.ALERTS_SINK);
+            reject(r.key(), r.value(), r.timestamp(), r.headersCopy(), why, r.topic(), r.partition(), r.offset());
         }
     }
 
-    private void schedule(String id, Detector d, ChannelState state) {
-        Long old = dueAt.remove(id);
-        if (old != null) {
-            due.remove(new Due(old, id));
+    /**
+     * Writes what changed since the last commit to the stores; run by the {@link CommitHook} just before each
+     * commit, so that the stores hold the state as of the committed offsets.
+     */
+    private void save() {
+        monitor.drainChanged((id, state) -> channels.put(id, new StoredChannel(setup.fingerprints.get(id), state)));
+        pending.drainLeft((t, offset) -> buffer.delete(BufferedRecord.key(t, offset)));
+        pending.drainUnsaved((t, offset, r) -> {
+            Record<?, ?> rec = (Record<?, ?>) r;
+            buffer.put(BufferedRecord.key(t, offset), new BufferedRecord(topic, partition, offset, rec.timestamp(),
+                    (byte[]) rec.key(), (byte[]) rec.value(), rec.headers().toArray()));
+        });
+        if (watermark != savedWatermark) {
+            task.put(META_WATERMARK, watermark);
+            savedWatermark = watermark;
         }
-        long next = d.nextDeadline(state);
-        if (next != NONE) {
-            due.add(new Due(next, id));
-            dueAt.put(id, next);
+        if (start != savedStart) {
+            task.put(META_START, start);
+            savedStart = start;
         }
     }
 
-    /** What can be checked of an event without state; {@code null} when it passes. */
-    private Rejection check(CallEvent event, int fromPartition) {
-        if (event.kind() == EventKind.HEARTBEAT) {
+    /** Sends an alert to the alerts topic, stamped with the clock. */
+    private void send(Alert a) {
+        context.forward(new Record<>(utf8(a.channel()), utf8(AlertCodec.toJson(a)), setup.clock.millis(), new RecordHeaders()),
+                DetectorTopology.ALERTS_SINK);
+    }
+
+    /** What can be checked of an event without state; {@code null} when it passes. {@code value}: for messages. */
+    private Rejection check(EventKind kind, int channel, long ts, long slot, int fromPartition, byte[] value) {
+        if (kind == EventKind.HEARTBEAT) {
             return null;
         }
-        Detector d = setup.detectors.get(event.channel());
-        if (d == null) {
-            return rejection(EventOutcome.UNKNOWN_CHANNEL, event);
+        if (channel == UNKNOWN) {
+            return refusal(EventOutcome.UNKNOWN_CHANNEL, value, ts);
         }
-        if (!owned.containsKey(event.channel())) {
-            return new Rejection(DeadLetters.WRONG_PARTITION, "channel", "channel '" + event.channel()
-                    + "' belongs to partition " + ChannelPartitions.partitionOf(event.channel(), setup.options.eventPartitions())
+        if (channel == OTHER_PARTITION) {
+            String id = parser.channel();
+            return new Rejection(DeadLetters.WRONG_PARTITION, "channel", "channel '" + id
+                    + "' belongs to partition " + ChannelPartitions.partitionOf(id, setup.options.eventPartitions())
                     + " of " + setup.options.eventPartitions() + " (default partitioner on the channel id), but the record was read from partition "
                     + fromPartition + "; produce events keyed by their channel id");
         }
-        EventOutcome invalid = d.validate(event);
-        return invalid == null ? null : rejection(invalid, event);
+        EventOutcome invalid = validator.validate(kind, channel, ts, slot);
+        return invalid == null ? null : refusal(invalid, value, ts);
     }
 
-    private Rejection rejection(EventOutcome outcome, CallEvent event) {
+    /** The rejection for an outcome; parses the record again for the message (a rare path). */
+    private Rejection refusal(EventOutcome outcome, byte[] value, long watermarkIfLate) {
+        CallEvent event;
+        try {
+            event = new EventParser().parse(value, 0, value.length);
+        } catch (EventFormatException e) {
+            throw new IllegalStateException("a record parsed before no longer parses", e);
+        }
+        if (outcome == EventOutcome.LATE) {
+            return late(event.ts(), monitor.watermarkMillis());
+        }
         Detector d = setup.detectors.get(event.channel());
         return switch (outcome) {
             case UNKNOWN_CHANNEL -> new Rejection(Rejection.UNKNOWN_CHANNEL, "channel",
@@ -450,21 +484,17 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         };
     }
 
-    private Rejection late(CallEvent event, long w) {
-        return new Rejection(Rejection.LATE, "ts", "event at " + event.ts() + " arrived after the watermark "
+    private Rejection late(Instant ts, long w) {
+        return new Rejection(Rejection.LATE, "ts", "event at " + ts + " arrived after the watermark "
                 + Instant.ofEpochMilli(w) + " (allowed lateness " + setup.latenessDuration
                 + " exceeded); verdicts before it are final");
     }
 
-    private void reject(BufferedRecord r, Rejection why) {
-        reject(r.key(), r.value(), r.timestamp(), r.headersCopy(), why, r.topic(), r.partition(), r.offset());
-    }
-
-    private void reject(byte[] key, byte[] value, long timestamp, Headers headers, Rejection why, String topic,
+    private void reject(byte[] key, byte[] value, long timestamp, Headers headers, Rejection why, String fromTopic,
                         int fromPartition, long offset) {
         setup.rejects.increment(why.reason());
-        LOG.debug("rejected {}/{}@{}: {}: {}", topic, fromPartition, offset, why.reason(), why.message());
-        context.forward(new Record<>(key, value, timestamp, DeadLetters.headers(headers, why, topic, fromPartition, offset)),
+        LOG.debug("rejected {}/{}@{}: {}: {}", fromTopic, fromPartition, offset, why.reason(), why.message());
+        context.forward(new Record<>(key, value, timestamp, DeadLetters.headers(headers, why, fromTopic, fromPartition, offset)),
                 DetectorTopology.REJECTS_SINK);
     }
 

@@ -17,7 +17,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *                          with the same id share the work and the state.
  * @param stateDir          where the stores live on disk, or {@code null} for Kafka Streams' default
  *                          ({@code java.io.tmpdir/kafka-streams})
- * @param numThreads        stream threads, at least 1
+ * @param numThreads        stream threads, at least 1; default {@link #DEFAULT_STREAM_THREADS}, one per core (a task's
+ *                          partition is worked by one thread; with fewer partitions than threads some idle)
  * @param topics            events, alerts, rejects
  * @param allowedLateness   how far behind the newest event or the clock an event may arrive; default
  *                          {@link DetectorTopology#DEFAULT_ALLOWED_LATENESS}
@@ -32,6 +33,8 @@ public record DetectorSettings(String bootstrapServers, String applicationId, Pa
                                Duration backlogThreshold, Duration futureTolerance, Map<String, String> streamsOverrides) {
 
     public static final String DEFAULT_APPLICATION_ID = "hotline-monitor-detector";
+    /** One stream thread per core the JVM sees: the detector's work per record is CPU, not waiting. */
+    public static final int DEFAULT_STREAM_THREADS = Runtime.getRuntime().availableProcessors();
 
     public DetectorSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -61,7 +64,7 @@ public record DetectorSettings(String bootstrapServers, String applicationId, Pa
 
     /** The defaults, for a cluster at {@code bootstrapServers}. */
     public static DetectorSettings of(String bootstrapServers) {
-        return new DetectorSettings(bootstrapServers, DEFAULT_APPLICATION_ID, null, 1, DetectorTopics.DEFAULT,
+        return new DetectorSettings(bootstrapServers, DEFAULT_APPLICATION_ID, null, DEFAULT_STREAM_THREADS, DetectorTopics.DEFAULT,
                 DetectorTopology.DEFAULT_ALLOWED_LATENESS, DetectorTopology.DEFAULT_PUNCTUATE_INTERVAL,
                 DetectorTopology.DEFAULT_BACKLOG_THRESHOLD, DetectorTopology.DEFAULT_FUTURE_TOLERANCE, Map.of());
     }
@@ -122,6 +125,9 @@ public record DetectorSettings(String bootstrapServers, String applicationId, Pa
         }
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+        // A detector task reads one partition, so there is nothing to wait for to pick the next record in time
+        // order; with idling on (the default, 0), Kafka Streams checks and builds log text for it on every record.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, String.valueOf(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
         p.putAll(streamsOverrides);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         return p;

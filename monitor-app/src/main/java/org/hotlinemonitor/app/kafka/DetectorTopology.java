@@ -21,11 +21,13 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  *                                        │  detector-channels  channel id → fingerprint + ChannelState
  *                                        │  detector-reorder   (event time, offset) → buffered record
  *                                        │  detector-task      "watermark", "start" → epoch ms
+ *                                        │  detector-commit-hook (no data: saves the processor's state before each commit)
  * </pre>
  *
- * All three stores are persistent (RocksDB), changelogged and cached; with {@code exactly_once_v2} the
- * alerts, dead letters, store changes and input offsets of a task commit together. The rules are in
- * {@link DetectorProcessor} and docs/kafka.md.
+ * The three data stores are persistent (RocksDB) and changelogged, without a cache: the processor keeps its
+ * state in memory and writes only what changed, once per commit ({@link CommitHook}). With
+ * {@code exactly_once_v2} the alerts, dead letters, store changes and input offsets of a task commit together.
+ * The rules are in {@link DetectorProcessor} and docs/kafka.md.
  */
 public final class DetectorTopology {
 
@@ -45,6 +47,8 @@ public final class DetectorTopology {
     public static final String CHANNEL_STORE = "detector-channels";
     public static final String REORDER_STORE = "detector-reorder";
     public static final String TASK_STORE = "detector-task";
+    /** Not a store of data: runs the processor's save just before each commit ({@link CommitHook}). */
+    public static final String COMMIT_HOOK = "detector-commit-hook";
 
     /**
      * How the processor runs.
@@ -118,12 +122,13 @@ public final class DetectorTopology {
         DetectorProcessor.Setup setup = new DetectorProcessor.Setup(config, allowedLateness, clock, rejects, options);
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
         topology.addProcessor(PROCESSOR, () -> new DetectorProcessor(setup), SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHANNEL_STORE),
-                Serdes.String(), new StoredChannelSerde()).withCachingEnabled(), PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REORDER_STORE),
-                Serdes.Bytes(), new BufferedRecord.BufferedRecordSerde()).withCachingEnabled(), PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TASK_STORE),
-                Serdes.String(), Serdes.Long()).withCachingEnabled(), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CHANNEL_STORE),
+                Serdes.String(), new StoredChannelSerde()).withCachingDisabled(), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(REORDER_STORE),
+                Serdes.Bytes(), new BufferedRecord.BufferedRecordSerde()).withCachingDisabled(), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TASK_STORE),
+                Serdes.String(), Serdes.Long()).withCachingDisabled(), PROCESSOR);
+        topology.addStateStore(new CommitHook.Builder(COMMIT_HOOK), PROCESSOR);
         topology.addSink(ALERTS_SINK, topics.alerts(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         topology.addSink(REJECTS_SINK, topics.rejects(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         return topology;

@@ -66,6 +66,9 @@ public final class Monitor {
     private final Listener listener;
     private final Sink sink = new Sink();
     private long watermark = NONE;
+    /** The indexes of the lanes whose state changed since the last {@link #drainChanged}, each once. */
+    private int[] changed = new int[16];
+    private int changedCount;
 
     public Monitor(MonitorConfig config, Listener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -99,6 +102,61 @@ public final class Monitor {
         for (Lane lane : lanes) {
             lane.detector.start(lane, watermark);
             schedule(lane);
+            changed(lane);
+        }
+    }
+
+    /**
+     * Resumes a monitor that was started before and whose states were saved: every deadline before
+     * {@code watermark} (epoch milliseconds) counts as decided, and each channel continues from
+     * {@code states.apply(id)}, which must not be {@code null} (a channel new to the configuration starts
+     * from {@link Detector#initial} at the watermark). Nothing counts as {@link #drainChanged changed}.
+     *
+     * @throws IllegalStateException    if already started
+     * @throws IllegalArgumentException if a channel has no state, or {@code watermark} is {@link ChannelState#NONE}
+     */
+    public void resume(long watermark, java.util.function.Function<String, ChannelState> states) {
+        if (started()) {
+            throw new IllegalStateException("already started at " + Instant.ofEpochMilli(this.watermark));
+        }
+        if (watermark == NONE) {
+            throw new IllegalArgumentException("no watermark to resume at");
+        }
+        for (Lane lane : lanes) {
+            ChannelState s = states.apply(lane.id);
+            if (s == null) {
+                throw new IllegalArgumentException("no state to resume channel '" + lane.id + "' with");
+            }
+            lane.load(s);
+        }
+        this.watermark = watermark;
+        for (Lane lane : lanes) {
+            schedule(lane);
+        }
+    }
+
+    /**
+     * Hands every channel whose state changed since the last call (by an event, a decided slot,
+     * {@link #start}) to {@code each}, as an immutable snapshot, in no particular order, and forgets
+     * them: a caller that saves states saves only these.
+     */
+    public void drainChanged(java.util.function.BiConsumer<String, ChannelState> each) {
+        int n = changedCount;
+        changedCount = 0;
+        for (int i = 0; i < n; i++) {
+            Lane lane = lanes[changed[i]];
+            lane.changed = false;
+            each.accept(lane.id, lane.freeze());
+        }
+    }
+
+    private void changed(Lane lane) {
+        if (!lane.changed) {
+            lane.changed = true;
+            if (changedCount == changed.length) {
+                changed = Arrays.copyOf(changed, changedCount * 2);
+            }
+            changed[changedCount++] = lane.index;
         }
     }
 
@@ -154,6 +212,9 @@ public final class Monitor {
         long cursor = lane.cursor;
         sink.lane = lane;
         EventOutcome outcome = lane.detector.apply(lane, kind, ts, slot, sink);
+        if (!outcome.rejected()) {
+            changed(lane);
+        }
         if (lane.cursor != cursor) {
             schedule(lane); // its old calendar entry is now stale
         }
@@ -254,6 +315,14 @@ public final class Monitor {
         advanceTo(to.toEpochMilli());
     }
 
+    /** {@link #advanceTo(Instant)} in epoch milliseconds, for a monitor already {@link #started}. */
+    public void advanceToMillis(long to) {
+        if (!started()) {
+            throw new IllegalStateException("not started");
+        }
+        advanceTo(to);
+    }
+
     private void advanceTo(long to) {
         if (to <= watermark) {
             return;
@@ -273,6 +342,7 @@ public final class Monitor {
             throw new IllegalStateException("deadline " + Instant.ofEpochMilli(lane.nextDeadline) + " of "
                     + lane.id + " was not decided");
         }
+        changed(lane);
         schedule(lane);
     }
 
@@ -337,6 +407,8 @@ public final class Monitor {
         /** The channel id's position in id order: the tie-break between equal deadlines. */
         final int rank;
         long nextDeadline = NONE;
+        /** Listed in {@code changed}. */
+        boolean changed;
 
         Lane(Detector detector, int index, int rank) {
             this.detector = detector;
