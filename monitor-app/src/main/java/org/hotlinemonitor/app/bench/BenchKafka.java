@@ -104,6 +104,43 @@ final class BenchKafka {
         return sum;
     }
 
+    /** CPU time so far of every live thread, in nanoseconds, by thread id. */
+    static Map<Long, Long> threadCpus() {
+        var threads = ManagementFactory.getThreadMXBean();
+        Map<Long, Long> out = new HashMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            long cpu = threads.getThreadCpuTime(id);
+            if (cpu > 0) {
+                out.put(id, cpu);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Where the CPU went between two {@link #threadCpus} snapshots, by kind of thread (names without numbers and
+     * ids), largest first, as "name share%" for the {@code top} largest; {@code wallNanos}: the time between them.
+     */
+    static String cpuByThreadKind(Map<Long, Long> before, Map<Long, Long> after, long wallNanos, int top) {
+        var threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> byKind = new HashMap<>();
+        long all = 0;
+        for (Map.Entry<Long, Long> e : after.entrySet()) {
+            long used = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            var info = threads.getThreadInfo(e.getKey());
+            if (info == null || used <= 0) {
+                continue;
+            }
+            String kind = info.getThreadName().replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "ID").replaceAll("\\d+", "N");
+            byKind.merge(kind, used, Long::sum);
+            all += used;
+        }
+        StringBuilder b = new StringBuilder(String.format(java.util.Locale.ROOT, "%.2f cores in live threads:", all / (double) wallNanos));
+        byKind.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(top)
+                .forEach(e -> b.append(String.format(java.util.Locale.ROOT, " [%s] %.2f;", e.getKey(), e.getValue() / (double) wallNanos)));
+        return b.toString();
+    }
+
     static double median(double[] xs) {
         double[] s = xs.clone();
         Arrays.sort(s);

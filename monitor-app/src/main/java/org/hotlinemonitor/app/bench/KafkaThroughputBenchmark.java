@@ -25,6 +25,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.tools.ConsumerPerformance;
 import org.hotlinemonitor.app.kafka.ChannelPartitions;
 import org.hotlinemonitor.app.kafka.DetectorService;
@@ -33,6 +38,7 @@ import org.hotlinemonitor.app.kafka.DetectorTopics;
 import org.hotlinemonitor.app.kafka.EmbeddedBroker;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.codec.AlertCodec;
+import org.hotlinemonitor.core.codec.EventFormatException;
 import org.hotlinemonitor.core.codec.EventParser;
 import org.hotlinemonitor.core.config.ConfigLoader;
 import org.hotlinemonitor.core.model.EventKind;
@@ -100,14 +106,26 @@ public final class KafkaThroughputBenchmark {
 
             double[] raw = new double[runs];
             double[] detector = new double[runs];
+            double[] parseOnly = new double[runs];
+            double[] nothing = new double[runs];
             String lastAlerts = null;
             for (int i = 0; i < runs; i++) {
                 raw[i] = consumerPerformance(bootstrap, records, "bench-consumer-perf-" + i);
                 DetectorTopics topics = new DetectorTopics(EVENTS, "bench.alerts." + i, "bench.rejects." + i);
                 BenchKafka.createTopics(admin, partitions, topics.alerts(), topics.rejects());
+                boolean profile = i == runs - 1 && System.getProperty("bench.profile") != null;
+                if (profile) {
+                    profiler("start,event=cpu,interval=1ms,threads");
+                }
                 detector[i] = detector(bootstrap, admin, config, topics, dir.resolve("streams-" + i), "bench-detector-" + i,
                         records);
-                System.out.printf(Locale.ROOT, "run %d: detector / ConsumerPerformance = %.2f%n", i + 1, detector[i] / raw[i]);
+                if (profile) {
+                    profiler("stop,collapsed,file=" + System.getProperty("bench.profile"));
+                }
+                parseOnly[i] = reference(bootstrap, admin, true, dir.resolve("parse-" + i), "bench-parse-only-" + i, records);
+                nothing[i] = reference(bootstrap, admin, false, dir.resolve("nothing-" + i), "bench-nothing-" + i, records);
+                System.out.printf(Locale.ROOT, "run %d: / ConsumerPerformance: detector %.2f, parse-only %.2f, do-nothing %.2f%n",
+                        i + 1, detector[i] / raw[i], parseOnly[i] / raw[i], nothing[i] / raw[i]);
                 lastAlerts = topics.alerts();
             }
             double[] ratios = new double[runs];
@@ -118,10 +136,86 @@ public final class KafkaThroughputBenchmark {
             System.out.printf(Locale.ROOT, "median detector (exactly_once_v2): %,.0f records/s%n", BenchKafka.median(detector));
             System.out.printf(Locale.ROOT, "median ratio detector/ConsumerPerformance: %.2f (target at least 0.50)%n",
                     BenchKafka.median(ratios));
+            System.out.printf(Locale.ROOT, "for reference, the same Kafka Streams set-up with a processor that only parses each record's "
+                            + "JSON: median %,.0f records/s, ratio %.2f; that does nothing: median %,.0f records/s, ratio %.2f%n",
+                    BenchKafka.median(parseOnly), median(parseOnly, raw), BenchKafka.median(nothing), median(nothing, raw));
             compareWithReplay(bootstrap, lastAlerts, config, log, partitions, loaded.newest);
         } finally {
             BenchKafka.deleteTree(dir);
         }
+    }
+
+    /**
+     * Runs an async-profiler command when {@code -Dbench.profile=FILE} is set and the profiler's Java API and
+     * library are on the class and library paths (for looking into the last run only; docs/benchmarks.md).
+     */
+    private static void profiler(String command) throws Exception {
+        Class<?> c = Class.forName("one.profiler.AsyncProfiler");
+        Object p = c.getMethod("getInstance", String.class).invoke(null, System.getProperty("bench.profiler.lib"));
+        c.getMethod("execute", String.class).invoke(p, command);
+    }
+
+    private static double median(double[] rates, double[] raw) {
+        double[] r = new double[rates.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = rates[i] / raw[i];
+        }
+        return BenchKafka.median(r);
+    }
+
+    /**
+     * The floor under any detector on this set-up: the detector's Kafka Streams configuration (exactly_once_v2,
+     * its stream threads, max.task.idle.ms off) with a processor that only parses each record's JSON
+     * ({@code parse}) or does nothing at all, no stores, no output. Returns its rate in records/s, measured as
+     * the detector's is.
+     */
+    static double reference(String bootstrap, Admin admin, boolean parse, Path stateDir, String applicationId, long records)
+            throws Exception {
+        Topology topology = new Topology();
+        topology.addSource("events", new ByteArrayDeserializer(), new ByteArrayDeserializer(), EVENTS);
+        topology.addProcessor("reference", () -> new Processor<byte[], byte[], Void, Void>() {
+            private final EventParser parser = new EventParser();
+            private long parsed;
+
+            @Override
+            public void process(Record<byte[], byte[]> r) {
+                if (parse) {
+                    try {
+                        parser.parseParts(r.value(), 0, r.value().length);
+                        parsed += parser.tsMillis() & 1;
+                    } catch (EventFormatException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }, "events");
+        DetectorSettings settings = settings(bootstrap, applicationId, stateDir, DetectorTopics.DEFAULT);
+        long t0 = System.nanoTime();
+        long tFirst = 0;
+        long atFirst = 0;
+        try (KafkaStreams streams = new KafkaStreams(topology, settings.streamsProperties())) {
+            streams.start();
+            while (true) {
+                Thread.sleep(100);
+                long committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get()
+                        .values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+                long now = System.nanoTime();
+                if (tFirst == 0 && committed > 0) {
+                    tFirst = now;
+                    atFirst = committed;
+                }
+                if (committed >= records) {
+                    break;
+                }
+                if (now - t0 > 600_000_000_000L) {
+                    throw new IllegalStateException(applicationId + " did not finish within 10 minutes");
+                }
+            }
+        }
+        double rate = (records - atFirst) / ((System.nanoTime() - tFirst) / 1e9);
+        System.out.printf(Locale.ROOT, "%s: %,.0f records/s; %s%n", parse ? "parse-only processor" : "do-nothing processor", rate,
+                BenchKafka.load());
+        return rate;
     }
 
     /** What the loader wrote: records in all, and per partition the newest event time (epoch ms). */
@@ -253,6 +347,7 @@ public final class KafkaThroughputBenchmark {
                            String applicationId, long records) throws Exception {
         DetectorSettings settings = settings(bootstrap, applicationId, stateDir, topics);
         long cpu0 = BenchKafka.processCpu();
+        Map<Long, Long> threads0 = BenchKafka.threadCpus();
         long t0 = System.nanoTime();
         long tFirst = 0;
         long atFirst = 0;
@@ -284,6 +379,7 @@ public final class KafkaThroughputBenchmark {
                 }
             }
             streamCpu = BenchKafka.threadCpu("-StreamThread-");
+            System.out.println("  " + BenchKafka.cpuByThreadKind(threads0, BenchKafka.threadCpus(), System.nanoTime() - t0, 8));
         }
         long t1 = System.nanoTime();
         long cpu = BenchKafka.processCpu() - cpu0;
