@@ -76,7 +76,8 @@ public final class ConfigLoader {
     /** Consecutive missed slots that make a channel DOWN when neither the channel nor {@code defaults} says. */
     public static final int DEFAULT_DOWN_AFTER = 2;
 
-    private static final List<String> TOP_KEYS = List.of("defaults", "allowedLateness", "channels");
+    /** {@code notify} is the notifier's section, read and checked by {@link NotifyConfigLoader}. */
+    private static final List<String> TOP_KEYS = List.of("defaults", "allowedLateness", "channels", "notify");
     private static final List<String> DEFAULTS_KEYS = List.of("answerWithin", "downAfter", "zone");
     private static final List<String> CHANNEL_KEYS =
             List.of("id", "name", "zone", "checks", "days", "cron", "answerWithin", "downAfter");
@@ -600,7 +601,7 @@ public final class ConfigLoader {
     }
 
     /** {@code " (did you mean 'x'?)"} for the closest candidate within two edits, ignoring case; else "". */
-    private static String didYouMean(String word, Collection<String> candidates) {
+    static String didYouMean(String word, Collection<String> candidates) {
         String lower = word.toLowerCase(Locale.ROOT);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
@@ -647,12 +648,12 @@ public final class ConfigLoader {
         problems.add(new ConfigProblem(source, entry.line(), entry.column(), field, message));
     }
 
-    private static boolean isNull(Node node) {
+    static boolean isNull(Node node) {
         return node instanceof Scalar scalar && scalar.kind() == ScalarKind.NULL;
     }
 
     /** A node for "expected X, was ...". */
-    private static String describe(Node node) {
+    static String describe(Node node) {
         if (node instanceof Mapping) {
             return "a mapping";
         }
