@@ -31,7 +31,7 @@ final class NotifyRejects {
     static final String SINK = "reject.sink";
     static final String SINK_REJECTED = "sink-rejected";
 
-    private static final Pattern FIELD = Pattern.compile("^field '([^']+)'");
+    private static final Pattern FIELD = Pattern.compile("^(?:missing )?field '([^']+)'");
 
     private final Producer<byte[], byte[]> producer;
     private final String topic;
