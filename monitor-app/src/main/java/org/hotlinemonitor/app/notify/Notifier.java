@@ -270,6 +270,8 @@ public final class Notifier implements AutoCloseable {
         final CountDownLatch assigned = new CountDownLatch(1);
         volatile boolean running = true;
         volatile Throwable failure;
+        /** Whether the worker is waiting on a receiver (only then does stopping interrupt it). */
+        volatile boolean sending;
         volatile KafkaConsumer<byte[], byte[]> consumer;
         /** Incremented on every revocation or loss of partitions (callbacks run inside poll, on this thread). */
         int generation;
@@ -287,7 +289,9 @@ public final class Notifier implements AutoCloseable {
             if (c != null) {
                 c.wakeup();
             }
-            thread.interrupt(); // a send waiting on the receiver
+            if (sending) {
+                thread.interrupt(); // a send waiting on the receiver; the worker clears the flag before closing
+            }
         }
 
         private Map<String, Object> consumerConfig() {
@@ -305,9 +309,10 @@ public final class Notifier implements AutoCloseable {
         }
 
         private void run() {
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer())) {
-                consumer = c;
+            KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer());
+            consumer = c;
+            try {
                 c.subscribe(List.of(settings.alertsTopic()), this);
                 while (running) {
                     ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
@@ -337,6 +342,9 @@ public final class Notifier implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 failure = e;
                 LOG.error("The notifier's worker for sink {} failed", sink.name(), e);
+            } finally {
+                Thread.interrupted(); // a stop that interrupted a send: the consumer must still leave its group cleanly
+                c.close(Duration.ofSeconds(10));
             }
         }
 
@@ -381,7 +389,16 @@ public final class Notifier implements AutoCloseable {
                 throws InterruptedException, Abandoned {
             List<Alert> alerts = page.stream().map(i -> i.alert).toList();
             for (int attempt = 1; ; attempt++) {
-                DeliveryResult result = sink.send(alerts);
+                DeliveryResult result;
+                sending = true;
+                try {
+                    if (!running) {
+                        throw new Abandoned("stopping");
+                    }
+                    result = sink.send(alerts);
+                } finally {
+                    sending = false;
+                }
                 if (result instanceof DeliveryResult.Delivered delivered) {
                     deliveries.add(sink.name(), DeliveryCounter.DELIVERED, alerts.size());
                     LOG.debug("Sink {}: delivered {} alert(s) (HTTP {})", sink.name(), alerts.size(), delivered.status());
