@@ -61,6 +61,7 @@ import org.hotlinemonitor.core.schedule.Schedule;
  *     downAfter: 2
  *   - id: east-coast-military
  *     cron: "0 9,16 * * *"          # instead of checks and days; see Cron
+ * notify: ...                       # optional: alert delivery, read and checked by NotifyConfigLoader
  * }</pre>
  *
  * <p>Keys are strict: an unknown key is a problem, so a misspelt setting never silently falls back to its
