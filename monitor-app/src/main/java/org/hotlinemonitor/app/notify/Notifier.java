@@ -11,11 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -169,17 +167,6 @@ public final class Notifier implements AutoCloseable {
                 settings.config().groupId());
     }
 
-    /** Waits until every worker has been assigned partitions; false on time-out. For tests and readiness. */
-    public boolean awaitAssigned(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (Worker worker : workers) {
-            if (!worker.assigned.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Fails with a worker's error if one has stopped by itself. */
     public void checkAlive() {
         for (Worker worker : workers) {
@@ -200,14 +187,21 @@ public final class Notifier implements AutoCloseable {
         return rejects;
     }
 
-    /** Stops the workers (a delivery in flight is abandoned, uncommitted, and made again after a restart). */
+    /**
+     * Stops the workers (a delivery in flight is abandoned, uncommitted, and made again after a restart) and waits
+     * for them, at most {@link #CLOSE_LIMIT} each. An interrupt while waiting is kept for the caller.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         for (Worker worker : workers) {
             worker.stop();
         }
         for (Worker worker : workers) {
-            worker.thread.join(CLOSE_LIMIT.toMillis());
+            try {
+                worker.thread.join(CLOSE_LIMIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (worker.thread.isAlive()) {
                 LOG.warn("The notifier's worker for sink {} did not stop within {} s", worker.sink.name(), CLOSE_LIMIT.toSeconds());
             }
@@ -267,7 +261,6 @@ public final class Notifier implements AutoCloseable {
         final NotifyRejects deadLetters;
         final boolean reportsMalformed;
         final Thread thread;
-        final CountDownLatch assigned = new CountDownLatch(1);
         volatile boolean running = true;
         volatile Throwable failure;
         /** Whether the worker is waiting on a receiver (only then does stopping interrupt it). */
@@ -344,7 +337,7 @@ public final class Notifier implements AutoCloseable {
                 LOG.error("The notifier's worker for sink {} failed", sink.name(), e);
             } finally {
                 Thread.interrupted(); // a stop that interrupted a send: the consumer must still leave its group cleanly
-                c.close(Duration.ofSeconds(10));
+                c.close(CloseOptions.timeout(Duration.ofSeconds(10)));
             }
         }
 
@@ -519,24 +512,12 @@ public final class Notifier implements AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (!partitions.isEmpty()) {
-                assigned.countDown();
-            }
+            // Assigned partitions start at their committed offsets: nothing to do.
         }
     }
 
     /** The names of the sinks, in configuration order (for logs). */
     public List<String> sinkNames() {
         return settings.config().sinks().stream().map(SinkConfig::name).toList();
-    }
-
-    /** The settings it runs with. */
-    public Settings settings() {
-        return settings;
-    }
-
-    /** A worker's failure, if any (tests). */
-    Optional<Throwable> failure() {
-        return workers.stream().map(w -> w.failure).filter(Objects::nonNull).findFirst();
     }
 }

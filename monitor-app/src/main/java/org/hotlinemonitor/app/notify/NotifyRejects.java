@@ -7,7 +7,6 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.hotlinemonitor.app.kafka.DeadLetters;
 import org.hotlinemonitor.app.kafka.RejectCounter;
@@ -75,15 +74,6 @@ final class NotifyRejects {
             throw new IllegalStateException("cannot write a dead letter to " + topic + ": " + e.getCause(), e.getCause());
         }
         counter.increment(reason);
-    }
-
-    static String header(Header[] headers, String key) {
-        for (int i = headers.length - 1; i >= 0; i--) {
-            if (headers[i].key().equals(key)) {
-                return new String(headers[i].value(), StandardCharsets.UTF_8);
-            }
-        }
-        return null;
     }
 
     private static byte[] utf8(String s) {
