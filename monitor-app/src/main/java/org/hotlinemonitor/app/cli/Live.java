@@ -113,6 +113,25 @@ final class Live {
         return ReplayCommand.loadConfig(file);
     }
 
+    /**
+     * The {@code notify:} section of the monitor's configuration file, checked against its channels, with secrets
+     * from the environment; empty when there is none. A bad section is a bad-input error naming file, line and field.
+     */
+    static java.util.Optional<org.hotlinemonitor.core.alert.NotifyConfig> loadNotify(Path file, MonitorConfig config) {
+        try {
+            return org.hotlinemonitor.core.config.NotifyConfigLoader.load(file, channelIds(config), System::getenv);
+        } catch (ConfigException e) {
+            throw new Main.BadInput("invalid notify configuration:\n" + e.getMessage(), e);
+        }
+    }
+
+    /** The notifier for {@code config} on the live topics, over HTTP; not started. */
+    static org.hotlinemonitor.app.notify.Notifier notifier(String bootstrapServers, Topics topics,
+                                                           org.hotlinemonitor.core.alert.NotifyConfig config) {
+        return org.hotlinemonitor.app.notify.Notifier.create(new org.hotlinemonitor.app.notify.Notifier.Settings(
+                bootstrapServers, topics.alerts(), topics.rejects(), config), Clock.systemUTC());
+    }
+
     /** A channel configuration bundled in the jar (the demo's). */
     static MonitorConfig loadChannelsResource(String name) {
         try {

@@ -4,13 +4,16 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hotlinemonitor.app.kafka.DetectorService;
 import org.hotlinemonitor.app.kafka.EmbeddedBroker;
 import org.hotlinemonitor.app.kafka.KafkaSettings;
 import org.hotlinemonitor.app.kafka.Producer;
+import org.hotlinemonitor.app.notify.Notifier;
 import org.hotlinemonitor.app.schedule.AcceleratedClock;
 import org.hotlinemonitor.app.schedule.PlacerSettings;
+import org.hotlinemonitor.core.alert.NotifyConfig;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +30,8 @@ import picocli.CommandLine.Option;
         description = {
             "Runs the live monitor until stopped (Ctrl-C or SIGTERM, exit code 0): the scheduler places the routine calls and "
                 + "publishes their outcomes, the detector raises alerts, and the alerts are printed on stdout as JSON lines.",
-            "Without --bootstrap-servers it runs its own Kafka broker, with its data in the data directory, kept across restarts."},
+            "Without --bootstrap-servers it runs its own Kafka broker, with its data in the data directory, kept across restarts.",
+            "When the channel file has a notify: section, the notifier delivers the alerts to its pagers too (docs/notify.md)."},
         sortOptions = false)
 final class RunCommand implements Callable<Integer> {
 
@@ -61,6 +65,7 @@ final class RunCommand implements Callable<Integer> {
         KafkaSettings settings = kafka.settings(cl);
         MonitorConfig config = channels.load(cl);
         PlacerSettings placer = producer.placer(cl, config);
+        Optional<NotifyConfig> notify = Live.loadNotify(channels.file, config);
         Clock clock = clockOptions.clock(cl);
         int streamThreads = detector.streamThreads(cl);
         Live.Timing timing = Live.Timing.forClock(clock);
@@ -71,6 +76,7 @@ final class RunCommand implements Callable<Integer> {
             Live.ensureTopics(bootstrap, settings);
             try (AlertPrinter printer = quiet ? null : new AlertPrinter(bootstrap, settings.topics().alerts(),
                          detector.applicationId + "-console", false, AlertPrinter.Format.JSON, config, System.out);
+                 Notifier notifier = notify.map(n -> Live.notifier(bootstrap, settings.topics(), n)).orElse(null);
                  DetectorService detect = new DetectorService(Live.detectorSettings(bootstrap, settings.topics(),
                          detector.applicationId, detector.stateDir(settings.broker().dataDir()), streamThreads, timing), config, clock);
                  Producer produce = new Producer(Live.producerSettings(bootstrap, settings.topics(), config, producer.source,
@@ -82,16 +88,23 @@ final class RunCommand implements Callable<Integer> {
                 if (clock instanceof AcceleratedClock accelerated) {
                     accelerated.start(); // only now: see AcceleratedClock
                 }
+                if (notifier != null) {
+                    notifier.start(); // its consumer groups resume where they stopped: no alert is missed meanwhile
+                }
                 produce.start();
-                LOG.info("ready in {} s: broker {}, detector {}, producer placing {} channel(s) ({} placer){}",
+                LOG.info("ready in {} s: broker {}, detector {}, producer placing {} channel(s) ({} placer){}{}",
                         String.format(Locale.ROOT, "%.1f", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0),
                         broker != null ? bootstrap + " (embedded, data in " + broker.dataDir() + ")" : bootstrap,
                         detect.state(), config.channels().size(), producer.placer,
-                        quiet ? "" : "; alerts on stdout");
+                        quiet ? "" : "; alerts on stdout",
+                        notifier == null ? "" : "; notifier delivering to " + String.join(", ", notifier.sinkNames()));
                 while (!stop.await(Duration.ofSeconds(1))) {
                     Live.checkAlive(detect);
+                    if (notifier != null) {
+                        notifier.checkAlive();
+                    }
                 }
-                LOG.info("Stopping: producer, detector, then the broker");
+                LOG.info("Stopping: producer, detector, {}then the broker", notifier == null ? "" : "notifier, ");
             }
         }
         return ExitCodes.OK;

@@ -61,6 +61,7 @@ import org.hotlinemonitor.core.schedule.Schedule;
  *     downAfter: 2
  *   - id: east-coast-military
  *     cron: "0 9,16 * * *"          # instead of checks and days; see Cron
+ * notify: ...                       # optional: alert delivery, read and checked by NotifyConfigLoader
  * }</pre>
  *
  * <p>Keys are strict: an unknown key is a problem, so a misspelt setting never silently falls back to its
@@ -76,7 +77,8 @@ public final class ConfigLoader {
     /** Consecutive missed slots that make a channel DOWN when neither the channel nor {@code defaults} says. */
     public static final int DEFAULT_DOWN_AFTER = 2;
 
-    private static final List<String> TOP_KEYS = List.of("defaults", "allowedLateness", "channels");
+    /** {@code notify} is the notifier's section, read and checked by {@link NotifyConfigLoader}. */
+    private static final List<String> TOP_KEYS = List.of("defaults", "allowedLateness", "channels", "notify");
     private static final List<String> DEFAULTS_KEYS = List.of("answerWithin", "downAfter", "zone");
     private static final List<String> CHANNEL_KEYS =
             List.of("id", "name", "zone", "checks", "days", "cron", "answerWithin", "downAfter");
@@ -600,7 +602,7 @@ public final class ConfigLoader {
     }
 
     /** {@code " (did you mean 'x'?)"} for the closest candidate within two edits, ignoring case; else "". */
-    private static String didYouMean(String word, Collection<String> candidates) {
+    static String didYouMean(String word, Collection<String> candidates) {
         String lower = word.toLowerCase(Locale.ROOT);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
@@ -647,12 +649,12 @@ public final class ConfigLoader {
         problems.add(new ConfigProblem(source, entry.line(), entry.column(), field, message));
     }
 
-    private static boolean isNull(Node node) {
+    static boolean isNull(Node node) {
         return node instanceof Scalar scalar && scalar.kind() == ScalarKind.NULL;
     }
 
     /** A node for "expected X, was ...". */
-    private static String describe(Node node) {
+    static String describe(Node node) {
         if (node instanceof Mapping) {
             return "a mapping";
         }

@@ -1,0 +1,322 @@
+package org.hotlinemonitor.app.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.hotlinemonitor.app.kafka.DeadLetters;
+import org.hotlinemonitor.app.kafka.TestCluster;
+import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.Backoff;
+import org.hotlinemonitor.core.alert.MissCause;
+import org.hotlinemonitor.core.alert.NotifyConfig;
+import org.hotlinemonitor.core.alert.Route;
+import org.hotlinemonitor.core.alert.Secret;
+import org.hotlinemonitor.core.alert.Severity;
+import org.hotlinemonitor.core.alert.SinkConfig;
+import org.hotlinemonitor.core.alert.SinkType;
+import org.hotlinemonitor.core.codec.AlertCodec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/** The notifier against a real in-process broker and local HTTP receivers: retries, outages, rejects, restarts. */
+class NotifierTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Backoff FAST = new Backoff(Duration.ofMillis(20), Duration.ofMillis(200));
+    private static final HttpClient CLIENT = HttpSink.newClient();
+    private static final Instant T0 = Instant.parse("2023-04-10T01:00:00Z");
+
+    private static KafkaClusterTestKit cluster;
+    private static String bootstrap;
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private String alerts;
+    private String rejects;
+    private String group;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = TestCluster.startForStreams(Map.of());
+        bootstrap = cluster.bootstrapServers();
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void topics(TestInfo test) throws Exception {
+        String name = test.getTestMethod().orElseThrow().getName().toLowerCase(java.util.Locale.ROOT);
+        alerts = "alerts-" + name;
+        rejects = "rejects-" + name;
+        group = "n-" + Integer.toHexString(name.hashCode());
+        TestCluster.createTopic(cluster, alerts, 3);
+        TestCluster.createTopic(cluster, rejects, 1);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        Collections.reverse(closing);
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+    }
+
+    // ---- fixtures ----
+
+    /** A webhook receiver whose 2xx-answered pages are kept, in order; {@code down} makes it answer 503. */
+    private static final class Pager implements AutoCloseable {
+        final Receiver receiver = new Receiver();
+        final AtomicBoolean down = new AtomicBoolean();
+        final AtomicInteger refusedWhileDown = new AtomicInteger();
+        final List<Alert> accepted = Collections.synchronizedList(new ArrayList<>());
+        final List<Integer> pageSizes = Collections.synchronizedList(new ArrayList<>());
+        final List<Long> arrivalsNanos = Collections.synchronizedList(new ArrayList<>());
+        volatile java.util.function.Function<Receiver.Request, Receiver.Answer> special = r -> null;
+
+        Pager() throws Exception {
+            receiver.answer = (n, request) -> {
+                arrivalsNanos.add(System.nanoTime());
+                if (down.get()) {
+                    refusedWhileDown.incrementAndGet();
+                    return Receiver.Answer.status(503);
+                }
+                Receiver.Answer answer = special.apply(request);
+                if (answer != null) {
+                    return answer;
+                }
+                JsonNode body = read(request.body());
+                pageSizes.add(body.get("alerts").size());
+                body.get("alerts").forEach(a -> accepted.add(AlertCodec.fromJson(a.toString())));
+                return Receiver.Answer.status(200);
+            };
+        }
+
+        SinkConfig config(String name) {
+            return new SinkConfig(name, SinkType.WEBHOOK, receiver.uri("/hook"), new Secret("S", "secret"));
+        }
+
+        @Override
+        public void close() {
+            receiver.close();
+        }
+    }
+
+    private static JsonNode read(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private Notifier notifier(NotifyConfig config, Map<String, Sink> sinks, double random) {
+        Notifier n = new Notifier(new Notifier.Settings(bootstrap, alerts, rejects, config), sinks, () -> random);
+        n.start();
+        closing.add(n);
+        return n;
+    }
+
+    private NotifyConfig config(boolean grouping, List<SinkConfig> sinks, List<Route> routes) {
+        return new NotifyConfig(group, grouping, Duration.ofMillis(200), FAST, sinks, routes);
+    }
+
+    private static Route all(String... sinks) {
+        return new Route(Set.of(), List.of(), List.of(sinks));
+    }
+
+    private static HttpSink http(SinkConfig config) {
+        return HttpSink.of(config, CLIENT, Clock.systemUTC());
+    }
+
+    private void publish(List<?> values) {
+        Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (Object v : values) {
+                if (v instanceof Alert a) {
+                    producer.send(new ProducerRecord<>(alerts, a.channel(), AlertCodec.toJson(a)));
+                } else {
+                    producer.send(new ProducerRecord<>(alerts, "garbage", (String) v));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    /** Three outages on each of {@code channels}: DOWN, RESTORED, three times, at instants shared across channels. */
+    private static List<Alert> outages(List<String> channels, int count) {
+        List<Alert> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Instant since = T0.plus(Duration.ofDays(2L * i));
+            for (String channel : channels) {
+                out.add(Alert.channelDown(channel, since, since.plus(Duration.ofHours(8)), 2));
+            }
+            for (String channel : channels) {
+                out.add(Alert.channelRestored(channel, since, since.plus(Duration.ofDays(1)), 3));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, List<String>> byChannel(List<Alert> alerts) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Alert a : alerts) {
+            out.computeIfAbsent(a.channel(), c -> new ArrayList<>()).add(a.id());
+        }
+        return out;
+    }
+
+    // ---- tests ----
+
+    @Test
+    void aPagerDownForAWhileGetsEveryAlertOnceInOrderPerChannelAndARestartSendsNothingAgain() throws Exception {
+        Pager pager = new Pager();
+        closing.add(pager);
+        pager.down.set(true);
+        NotifyConfig config = config(true, List.of(pager.config("hook")), List.of(all("hook")));
+        Notifier first = notifier(config, Map.of("hook", http(config.sink("hook"))), 0.5);
+
+        List<String> channels = List.of("a", "b", "c", "d", "e", "f", "g", "h");
+        List<Alert> sent = outages(channels, 3);
+        publish(sent);
+        TestCluster.await("the pager to refuse 10 attempts", WAIT, () -> pager.refusedWhileDown.get() >= 10);
+        assertThat(pager.accepted).isEmpty();
+        pager.down.set(false); // the pager is back
+
+        TestCluster.await("every alert delivered", WAIT, () -> pager.accepted.size() >= sent.size());
+        assertThat(pager.accepted).hasSameSizeAs(sent).containsExactlyInAnyOrderElementsOf(sent); // nothing lost, nothing doubled
+        assertThat(byChannel(pager.accepted)).isEqualTo(byChannel(sent));                     // in order per channel
+        assertThat(pager.pageSizes).as("alerts of one evaluation share a page").anyMatch(size -> size > 1);
+        assertThat(first.deliveries().count("hook", DeliveryCounter.DELIVERED)).isEqualTo(sent.size());
+        assertThat(first.deliveries().count("hook", DeliveryCounter.RETRIED)).isGreaterThanOrEqualTo(10);
+
+        // A restart of the notifier (same group) resumes after what was delivered: only the new alert goes out.
+        first.close();
+        closing.remove(first);
+        Alert later = Alert.slotMissed("a", T0.plus(Duration.ofDays(30)), T0.plus(Duration.ofDays(30)).plusSeconds(3600),
+                MissCause.NO_ANSWER);
+        publish(List.of(later));
+        Notifier second = notifier(config, Map.of("hook", http(config.sink("hook"))), 0.5);
+        TestCluster.await("the new alert delivered", WAIT, () -> pager.accepted.size() > sent.size());
+        TestCluster.await("the second notifier committed", WAIT,
+                () -> second.deliveries().count("hook", DeliveryCounter.DELIVERED) == 1);
+        assertThat(pager.accepted.subList(sent.size(), pager.accepted.size())).containsExactly(later);
+    }
+
+    @Test
+    void retryAfterIsHonoured() throws Exception {
+        Pager pager = new Pager();
+        closing.add(pager);
+        AtomicInteger calls = new AtomicInteger();
+        pager.special = r -> calls.getAndIncrement() == 0
+                ? new Receiver.Answer(429, Map.of("Retry-After", "2"), "rate limited") : null;
+        NotifyConfig config = new NotifyConfig(group, false, Duration.ZERO, new Backoff(Duration.ofMillis(20), Duration.ofSeconds(5)),
+                List.of(pager.config("hook")), List.of(all("hook")));
+        // random 0: the jittered backoff alone would retry at once; only Retry-After makes it wait.
+        Notifier notifier = notifier(config, Map.of("hook", http(config.sink("hook"))), 0.0);
+        Alert down = Alert.channelDown("a", T0, T0.plusSeconds(3600), 2);
+        publish(List.of(down));
+        TestCluster.await("the alert delivered", WAIT, () -> pager.accepted.size() == 1);
+        assertThat(pager.arrivalsNanos).hasSize(2);
+        assertThat(Duration.ofNanos(pager.arrivalsNanos.get(1) - pager.arrivalsNanos.get(0)))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(notifier.deliveries().count("hook", DeliveryCounter.RETRIED)).isEqualTo(1);
+        assertThat(pager.accepted).containsExactly(down);
+    }
+
+    @Test
+    void aPermanentRefusalGoesToRejectsWithoutHoldingBackTheRest() throws Exception {
+        Pager pager = new Pager();
+        closing.add(pager);
+        pager.special = r -> r.text().contains("\"channel\":\"bad-line\"")
+                ? new Receiver.Answer(422, Map.of(), "unknown service") : null;
+        NotifyConfig config = config(true, List.of(pager.config("hook")), List.of(all("hook")));
+        Notifier notifier = notifier(config, Map.of("hook", http(config.sink("hook"))), 0.5);
+        Alert goodDown = Alert.channelDown("good-line", T0, T0.plusSeconds(3600), 2);
+        Alert badDown = Alert.channelDown("bad-line", T0, T0.plusSeconds(3600), 2);
+        Alert goodRestored = Alert.channelRestored("good-line", T0, T0.plusSeconds(7200), 2);
+        publish(List.of(goodDown, badDown, goodRestored));
+
+        TestCluster.await("the good line's alerts delivered", WAIT, () -> pager.accepted.size() == 2);
+        assertThat(pager.accepted).containsExactly(goodDown, goodRestored);
+        TestCluster.await("the refusal on the rejects topic", WAIT, () -> !TestCluster.readAll(bootstrap, rejects).isEmpty());
+        List<ConsumerRecord<String, String>> dead = TestCluster.readAll(bootstrap, rejects);
+        assertThat(dead).hasSize(1);
+        ConsumerRecord<String, String> r = dead.get(0);
+        assertThat(r.key()).isEqualTo("bad-line");
+        assertThat(r.value()).isEqualTo(AlertCodec.toJson(badDown));
+        assertThat(header(r, DeadLetters.REASON)).isEqualTo("sink-rejected");
+        assertThat(header(r, "reject.sink")).isEqualTo("hook");
+        assertThat(header(r, DeadLetters.MESSAGE)).isEqualTo("sink hook refused the page: HTTP 422: unknown service");
+        assertThat(header(r, DeadLetters.TOPIC)).isEqualTo(alerts);
+        assertThat(notifier.deliveries().count("hook", DeliveryCounter.REJECTED)).isEqualTo(1);
+        assertThat(notifier.rejects().count("sink-rejected")).isEqualTo(1);
+    }
+
+    @Test
+    void recordsThatAreNotAlertsAreRejectedOnceAndRoutesChooseTheSinks() throws Exception {
+        Pager pagerA = new Pager();
+        Pager pagerB = new Pager();
+        closing.add(pagerA);
+        closing.add(pagerB);
+        NotifyConfig config = config(false, List.of(pagerA.config("pager"), pagerB.config("chat")),
+                List.of(new Route(Set.of(Severity.CRITICAL, Severity.RESOLVE), List.of("liaison-*"), List.of("pager")),
+                        all("chat")));
+        Notifier notifier = notifier(config, Map.of("pager", http(config.sink("pager")), "chat", http(config.sink("chat"))), 0.5);
+        Alert liaisonDown = Alert.channelDown("liaison-office", T0, T0.plusSeconds(3600), 2);
+        Alert shipMissed = Alert.slotMissed("ship-to-ship", T0, T0.plusSeconds(3600), MissCause.NO_ANSWER);
+        Alert shipDown = Alert.channelDown("ship-to-ship", T0, T0.plusSeconds(7200), 2);
+        publish(List.of("not json at all", liaisonDown, "{\"id\":\"x\",\"type\":\"CHANNEL_DOWN\"}", shipMissed, shipDown));
+
+        TestCluster.await("chat gets everything", WAIT, () -> pagerB.accepted.size() == 3);
+        TestCluster.await("the pager gets the liaison line's outage", WAIT, () -> pagerA.accepted.size() == 1);
+        assertThat(pagerA.accepted).containsExactly(liaisonDown);
+        assertThat(byChannel(pagerB.accepted)).isEqualTo(byChannel(List.of(liaisonDown, shipMissed, shipDown)));
+        TestCluster.await("two rejects", WAIT, () -> TestCluster.readAll(bootstrap, rejects).size() >= 2);
+        List<ConsumerRecord<String, String>> dead = TestCluster.readAll(bootstrap, rejects);
+        assertThat(dead).hasSize(2); // once each, though two sinks read them
+        assertThat(dead).allSatisfy(r -> assertThat(header(r, DeadLetters.REASON)).isEqualTo("malformed"));
+        assertThat(dead).extracting(ConsumerRecord::value)
+                .containsExactlyInAnyOrder("not json at all", "{\"id\":\"x\",\"type\":\"CHANNEL_DOWN\"}");
+        assertThat(dead).anySatisfy(r -> assertThat(header(r, DeadLetters.FIELD)).isEqualTo("channel"));
+        assertThat(notifier.rejects().count("malformed")).isEqualTo(2);
+        // and the notifier goes on
+        Alert liaisonRestored = Alert.channelRestored("liaison-office", T0, T0.plusSeconds(9000), 3);
+        publish(List.of(liaisonRestored));
+        TestCluster.await("the restore paged", WAIT, () -> pagerA.accepted.size() == 2);
+        notifier.checkAlive();
+    }
+
+    private static String header(ConsumerRecord<String, String> r, String key) {
+        var h = r.headers().lastHeader(key);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,485 @@
+package org.hotlinemonitor.core.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hotlinemonitor.core.alert.Backoff;
+import org.hotlinemonitor.core.alert.NotifyConfig;
+import org.hotlinemonitor.core.alert.Route;
+import org.hotlinemonitor.core.alert.Secret;
+import org.hotlinemonitor.core.alert.Severity;
+import org.hotlinemonitor.core.alert.SinkConfig;
+import org.hotlinemonitor.core.alert.SinkType;
+import org.hotlinemonitor.core.config.YamlTree.Entry;
+import org.hotlinemonitor.core.config.YamlTree.Mapping;
+import org.hotlinemonitor.core.config.YamlTree.Node;
+import org.hotlinemonitor.core.config.YamlTree.Scalar;
+import org.hotlinemonitor.core.config.YamlTree.ScalarKind;
+import org.hotlinemonitor.core.config.YamlTree.Sequence;
+
+/**
+ * Loads the {@code notify:} section of the monitor's YAML file (the file {@link ConfigLoader} reads the channels
+ * from; it accepts the key and leaves the section to this class). Every problem is collected, with file, line,
+ * column and setting path, and reported together in one {@link ConfigException}, as for the channels.
+ *
+ * <pre>{@code
+ * notify:
+ *   groupId: hotline-notify        # optional; each sink's consumer group is groupId.<sink name>
+ *   grouping: true                 # optional, default true: one page per sink for alerts of one evaluation
+ *   groupWait: PT0.25S             # optional, default PT0.25S, >= 0
+ *   retry: {initial: PT0.5S, max: PT5M}   # optional: exponential backoff with full jitter
+ *   sinks:
+ *     - name: oncall               # [a-z0-9._-]{1,64}, unique
+ *       type: pagerduty            # alertmanager | pagerduty | webhook | slack
+ *       url: https://events.pagerduty.com    # pagerduty's default; required for the others
+ *       routingKey: ${PAGERDUTY_KEY}         # pagerduty only, required, an environment variable
+ *     - name: hook
+ *       type: webhook
+ *       url: https://example.org/hotline
+ *       secret: ${WEBHOOK_SECRET}            # webhook only, required, an environment variable
+ *     - name: chat
+ *       type: slack
+ *       url: ${SLACK_WEBHOOK_URL}            # any url may come from a variable; Slack's should
+ *   routes:                        # every route that matches adds its sinks
+ *     - severity: [critical, resolve]        # optional: warning, error, critical, resolve; one or a list
+ *       channels: ['liaison-*', unc-pink-phone]   # optional: ids or globs (* and ?)
+ *       sinks: [oncall, hook]
+ * }</pre>
+ *
+ * <p>Secrets (a routing key, an HMAC key) must be written as {@code ${VARIABLE}}: the file names the variable,
+ * the process environment holds the value, and neither a log nor an error message ever shows it. An unset or
+ * empty variable is a problem located at the setting.
+ *
+ * <p>Thread-safety: the static methods are safe to call from any thread.
+ */
+public final class NotifyConfigLoader {
+
+    /** PagerDuty's events endpoint base, when a pagerduty sink gives no url. */
+    public static final URI PAGERDUTY_EVENTS = URI.create("https://events.pagerduty.com");
+
+    private static final List<String> NOTIFY_KEYS = List.of("groupId", "grouping", "groupWait", "retry", "sinks", "routes");
+    private static final List<String> RETRY_KEYS = List.of("initial", "max");
+    private static final List<String> SINK_KEYS = List.of("name", "type", "url", "routingKey", "secret");
+    private static final List<String> ROUTE_KEYS = List.of("severity", "channels", "sinks");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+    private final String source;
+    private final Set<String> channelIds;
+    private final Function<String, String> env;
+    private final List<ConfigProblem> problems = new ArrayList<>();
+
+    private NotifyConfigLoader(String source, Set<String> channelIds, Function<String, String> env) {
+        this.source = source;
+        this.channelIds = channelIds;
+        this.env = env;
+    }
+
+    /**
+     * The notify section of a UTF-8 file, checked.
+     *
+     * @param channelIds the configured channels, to check the ids routes name (globs are not checked), or
+     *                   {@code null} to check nothing
+     * @param env        the process environment, usually {@code System::getenv}
+     * @return empty when the file has no {@code notify} section
+     * @throws ConfigException with every problem found in the section, or the file's syntax error
+     */
+    public static Optional<NotifyConfig> load(Path file, Set<String> channelIds, Function<String, String> env)
+            throws ConfigException {
+        try (Reader yaml = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return load(file.toString(), yaml, channelIds, env);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, 0, "", "cannot read: " + e)));
+        }
+    }
+
+    /** As {@link #load(Path, Set, Function)}, from a reader it does not close; problems name {@code sourceName}. */
+    public static Optional<NotifyConfig> load(String sourceName, Reader yaml, Set<String> channelIds,
+                                              Function<String, String> env) throws ConfigException {
+        Node root;
+        try {
+            root = YamlTree.read(yaml);
+        } catch (YamlTree.SyntaxError e) {
+            throw new ConfigException(List.of(new ConfigProblem(sourceName, e.line, e.column, "", e.getMessage())));
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(sourceName, 0, 0, "", "cannot read: " + e)));
+        }
+        if (!(root instanceof Mapping top)) {
+            return Optional.empty(); // ConfigLoader reports a file that is not a mapping
+        }
+        Entry notify = null;
+        for (Entry entry : top.entries()) {
+            if (entry.key().equals("notify") && notify == null) {
+                notify = entry; // a second one is ConfigLoader's duplicate key
+            }
+        }
+        if (notify == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new NotifyConfigLoader(sourceName, channelIds, env).notify(notify));
+    }
+
+    private NotifyConfig notify(Entry entry) throws ConfigException {
+        if (!(entry.value() instanceof Mapping mapping)) {
+            problem(entry.value(), "notify", "expected a mapping with sinks and routes, was " + ConfigLoader.describe(entry.value()));
+            throw failure();
+        }
+        Map<String, Entry> keys = keys(mapping, "notify", NOTIFY_KEYS);
+        String groupId = NotifyConfig.DEFAULT_GROUP_ID;
+        if (keys.containsKey("groupId")) {
+            groupId = string(keys.get("groupId").value(), "notify.groupId", "a consumer group id");
+            if (groupId != null && !NotifyConfig.NAME.matcher(groupId).matches()) {
+                problem(keys.get("groupId").value(), "notify.groupId", "bad group id '" + groupId
+                        + "': use 1 to 64 of a-z, 0-9, '.', '_' and '-'");
+            }
+        }
+        boolean grouping = true;
+        if (keys.containsKey("grouping")) {
+            Node value = keys.get("grouping").value();
+            if (value instanceof Scalar s && s.kind() == ScalarKind.BOOLEAN) {
+                grouping = Boolean.parseBoolean(s.text().toLowerCase(Locale.ROOT));
+            } else {
+                problem(value, "notify.grouping", "expected true or false, was " + ConfigLoader.describe(value));
+            }
+        }
+        Duration groupWait = NotifyConfig.DEFAULT_GROUP_WAIT;
+        if (keys.containsKey("groupWait")) {
+            groupWait = duration(keys.get("groupWait").value(), "notify.groupWait", "PT0.25S");
+            if (groupWait != null && groupWait.isNegative()) {
+                problem(keys.get("groupWait").value(), "notify.groupWait", "must not be negative, was " + groupWait);
+            }
+        }
+        Backoff backoff = retry(keys.get("retry"));
+        Map<String, Integer> sinkLines = new LinkedHashMap<>();
+        List<SinkConfig> sinks = sinks(mapping, keys.get("sinks"), sinkLines);
+        List<Route> routes = routes(mapping, keys.get("routes"), sinkLines);
+        if (!problems.isEmpty()) {
+            throw failure();
+        }
+        try {
+            return new NotifyConfig(groupId, grouping, groupWait, backoff, sinks, routes);
+        } catch (IllegalArgumentException e) { // every rule is checked above; this keeps a gap from escaping
+            problem(mapping, "notify", e.getMessage());
+            throw failure();
+        }
+    }
+
+    private Backoff retry(Entry entry) {
+        if (entry == null) {
+            return Backoff.DEFAULT;
+        }
+        if (!(entry.value() instanceof Mapping mapping)) {
+            problem(entry.value(), "notify.retry", "expected a mapping with initial and max, was " + ConfigLoader.describe(entry.value()));
+            return null;
+        }
+        Map<String, Entry> keys = keys(mapping, "notify.retry", RETRY_KEYS);
+        Duration initial = keys.containsKey("initial")
+                ? duration(keys.get("initial").value(), "notify.retry.initial", "PT0.5S") : Backoff.DEFAULT.initial();
+        Duration max = keys.containsKey("max")
+                ? duration(keys.get("max").value(), "notify.retry.max", "PT5M") : Backoff.DEFAULT.max();
+        if (initial == null || max == null) {
+            return null;
+        }
+        try {
+            return new Backoff(initial, max);
+        } catch (IllegalArgumentException e) {
+            problem(mapping, "notify.retry", e.getMessage());
+            return null;
+        }
+    }
+
+    private List<SinkConfig> sinks(Mapping notify, Entry entry, Map<String, Integer> sinkLines) {
+        List<SinkConfig> sinks = new ArrayList<>();
+        if (entry == null) {
+            problem(notify, "notify.sinks", "missing; list at least one sink");
+            return sinks;
+        }
+        if (!(entry.value() instanceof Sequence list) || list.items().isEmpty()) {
+            problem(entry.value(), "notify.sinks", "expected a list of at least one sink, was " + ConfigLoader.describe(entry.value()));
+            return sinks;
+        }
+        for (int i = 0; i < list.items().size(); i++) {
+            SinkConfig sink = sink(list.items().get(i), "notify.sinks[" + i + "]", sinkLines);
+            if (sink != null) {
+                sinks.add(sink);
+            }
+        }
+        return sinks;
+    }
+
+    private SinkConfig sink(Node node, String path, Map<String, Integer> sinkLines) {
+        if (!(node instanceof Mapping mapping)) {
+            problem(node, path, "expected a sink (a mapping with name, type, url), was " + ConfigLoader.describe(node));
+            return null;
+        }
+        int before = problems.size();
+        Map<String, Entry> keys = keys(mapping, path, SINK_KEYS);
+        String name = null;
+        if (keys.get("name") == null) {
+            problem(mapping, path + ".name", "missing; every sink needs a name");
+        } else {
+            Node value = keys.get("name").value();
+            name = string(value, path + ".name", "a name");
+            if (name != null && !NotifyConfig.NAME.matcher(name).matches()) {
+                problem(value, path + ".name", "bad name '" + name + "': use 1 to 64 of a-z, 0-9, '.', '_' and '-'");
+                name = null;
+            } else if (name != null && sinkLines.containsKey(name)) {
+                problem(value, path + ".name", "duplicate sink name '" + name + "', first at line " + sinkLines.get(name));
+            } else if (name != null) {
+                sinkLines.put(name, value.line());
+            }
+        }
+        SinkType type = null;
+        if (keys.get("type") == null) {
+            problem(mapping, path + ".type", "missing; one of alertmanager, pagerduty, webhook, slack");
+        } else {
+            Node value = keys.get("type").value();
+            String text = string(value, path + ".type", "a sink type");
+            if (text != null) {
+                for (SinkType t : SinkType.values()) {
+                    if (t.configName().equals(text)) {
+                        type = t;
+                    }
+                }
+                if (type == null) {
+                    problem(value, path + ".type", "unknown sink type '" + text + "'; expected one of alertmanager, pagerduty, webhook, slack");
+                }
+            }
+        }
+        URI url = null;
+        if (keys.get("url") == null) {
+            if (type == SinkType.PAGERDUTY) {
+                url = PAGERDUTY_EVENTS;
+            } else {
+                problem(mapping, path + ".url", "missing; the " + (type == null ? "sink" : type.configName()) + "'s URL");
+            }
+        } else {
+            url = url(keys.get("url").value(), path + ".url");
+        }
+        String secretKey = type == SinkType.PAGERDUTY ? "routingKey" : type == SinkType.WEBHOOK ? "secret" : null;
+        Secret secret = null;
+        for (String key : List.of("routingKey", "secret")) {
+            Entry e = keys.get(key);
+            if (key.equals(secretKey)) {
+                if (e == null) {
+                    problem(mapping, path + "." + key, "missing; the " + type.configName() + " sink needs it, as ${VARIABLE}");
+                } else {
+                    secret = secret(e.value(), path + "." + key);
+                }
+            } else if (e != null && type != null) {
+                problem(e, path + "." + key, "'" + key + "' is not a setting of a " + type.configName() + " sink");
+            }
+        }
+        if (problems.size() > before || name == null || type == null || url == null) {
+            return null;
+        }
+        try {
+            return new SinkConfig(name, type, url, secret);
+        } catch (IllegalArgumentException e) {
+            problem(mapping, path, e.getMessage());
+            return null;
+        }
+    }
+
+    private URI url(Node node, String path) {
+        String text = string(node, path, "an http or https URL");
+        if (text == null) {
+            return null;
+        }
+        boolean fromVariable = VARIABLE.matcher(text).matches();
+        if (fromVariable) {
+            Secret resolved = secret(node, path);
+            if (resolved == null) {
+                return null;
+            }
+            text = resolved.value();
+        }
+        String shown = fromVariable ? "the value of " + ((Scalar) node).text() : "'" + text + "'";
+        try {
+            URI uri = new URI(text);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                problem(node, path, "expected an http or https URL with a host, was " + shown);
+                return null;
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            problem(node, path, "bad URL: " + shown + (fromVariable ? "" : " (" + e.getReason() + ")"));
+            return null;
+        }
+    }
+
+    /** A secret written as {@code ${VARIABLE}}, read from the environment. */
+    private Secret secret(Node node, String path) {
+        String text = string(node, path, "${VARIABLE}");
+        if (text == null) {
+            return null;
+        }
+        Matcher m = VARIABLE.matcher(text);
+        if (!m.matches()) {
+            problem(node, path, "write secrets as ${VARIABLE}, the name of an environment variable that holds the value, "
+                    + "not the value itself");
+            return null;
+        }
+        String value = env.apply(m.group(1));
+        if (value == null || value.isEmpty()) {
+            problem(node, path, "the environment variable " + m.group(1) + " is not set");
+            return null;
+        }
+        return new Secret(m.group(1), value);
+    }
+
+    private List<Route> routes(Mapping notify, Entry entry, Map<String, Integer> sinkLines) {
+        List<Route> routes = new ArrayList<>();
+        if (entry == null) {
+            problem(notify, "notify.routes", "missing; list at least one route (a route without severity and channels takes every alert)");
+            return routes;
+        }
+        if (!(entry.value() instanceof Sequence list) || list.items().isEmpty()) {
+            problem(entry.value(), "notify.routes", "expected a list of at least one route, was " + ConfigLoader.describe(entry.value()));
+            return routes;
+        }
+        for (int i = 0; i < list.items().size(); i++) {
+            String path = "notify.routes[" + i + "]";
+            Node node = list.items().get(i);
+            if (!(node instanceof Mapping mapping)) {
+                problem(node, path, "expected a route (a mapping with sinks, and optionally severity and channels), was "
+                        + ConfigLoader.describe(node));
+                continue;
+            }
+            int before = problems.size();
+            Map<String, Entry> keys = keys(mapping, path, ROUTE_KEYS);
+            Set<Severity> severities = EnumSet.noneOf(Severity.class);
+            for (Node s : strings(keys.get("severity"), path + ".severity")) {
+                String text = ((Scalar) s).text();
+                Severity found = null;
+                for (Severity severity : Severity.values()) {
+                    if (severity.wireName().equals(text)) {
+                        found = severity;
+                    }
+                }
+                if (found == null) {
+                    problem(s, path + ".severity", "unknown severity '" + text + "'; expected warning, error, critical or resolve");
+                } else {
+                    severities.add(found);
+                }
+            }
+            List<String> channels = new ArrayList<>();
+            for (Node c : strings(keys.get("channels"), path + ".channels")) {
+                String text = ((Scalar) c).text();
+                if (channelIds != null && !Route.isGlob(text) && !channelIds.contains(text)) {
+                    problem(c, path + ".channels", "unknown channel '" + text + "'"
+                            + ConfigLoader.didYouMean(text, channelIds));
+                }
+                channels.add(text);
+            }
+            List<String> sinks = new ArrayList<>();
+            if (keys.get("sinks") == null) {
+                problem(mapping, path + ".sinks", "missing; name the sinks this route sends to");
+            } else {
+                List<Node> names = strings(keys.get("sinks"), path + ".sinks");
+                if (names.isEmpty() && problems.size() == before) {
+                    problem(keys.get("sinks").value(), path + ".sinks", "name at least one sink");
+                }
+                for (Node s : names) {
+                    String text = ((Scalar) s).text();
+                    if (!sinkLines.containsKey(text)) {
+                        problem(s, path + ".sinks", "unknown sink '" + text + "'" + (sinkLines.isEmpty() ? ""
+                                : "; configured: " + String.join(", ", sinkLines.keySet())));
+                    }
+                    sinks.add(text);
+                }
+            }
+            if (problems.size() == before) {
+                routes.add(new Route(severities, channels, sinks));
+            }
+        }
+        return routes;
+    }
+
+    /** A string or a list of strings; each string's node (so that problems point at it). */
+    private List<Node> strings(Entry entry, String path) {
+        List<Node> out = new ArrayList<>();
+        if (entry == null) {
+            return out;
+        }
+        List<Node> items = entry.value() instanceof Sequence seq ? seq.items() : List.of(entry.value());
+        for (Node item : items) {
+            if (string(item, path, "a string or a list of strings") != null) {
+                out.add(item);
+            }
+        }
+        return out;
+    }
+
+    // ---- helpers, as ConfigLoader's ----
+
+    private Duration duration(Node node, String path, String example) {
+        String text = string(node, path, "an ISO-8601 duration like " + example);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            problem(node, path, "bad duration '" + text + "', expected ISO-8601 like " + example);
+            return null;
+        }
+    }
+
+    private String string(Node node, String path, String expected) {
+        if (node instanceof Scalar scalar && scalar.kind() != ScalarKind.NULL && scalar.kind() != ScalarKind.ALIAS) {
+            return scalar.text();
+        }
+        problem(node, path, "expected " + expected + ", was " + ConfigLoader.describe(node));
+        return null;
+    }
+
+    private Map<String, Entry> keys(Mapping mapping, String path, List<String> allowed) {
+        Map<String, Entry> keys = new HashMap<>();
+        for (Entry entry : mapping.entries()) {
+            String field = path + "." + entry.key();
+            if (!allowed.contains(entry.key())) {
+                String suggestion = ConfigLoader.didYouMean(entry.key(), allowed);
+                problem(entry, field, "unknown key '" + entry.key() + "'"
+                        + (suggestion.isEmpty() ? "; expected one of " + String.join(", ", allowed) : suggestion));
+            } else if (keys.containsKey(entry.key())) {
+                problem(entry, field, "duplicate key '" + entry.key() + "', first at line " + keys.get(entry.key()).line());
+            } else {
+                keys.put(entry.key(), entry);
+            }
+        }
+        return keys;
+    }
+
+    private void problem(Node node, String field, String message) {
+        problems.add(new ConfigProblem(source, node.line(), node.column(), field, message));
+    }
+
+    private void problem(Entry entry, String field, String message) {
+        problems.add(new ConfigProblem(source, entry.line(), entry.column(), field, message));
+    }
+
+    private ConfigException failure() {
+        List<ConfigProblem> inFileOrder = new ArrayList<>(problems);
+        inFileOrder.sort(Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
+        return new ConfigException(inFileOrder);
+    }
+}
