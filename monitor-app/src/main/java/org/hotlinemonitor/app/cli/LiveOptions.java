@@ -40,7 +40,7 @@ final class LiveOptions {
         String applicationId;
 
         @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:HOTLINE_STATE_DIR}",
-                description = "The detector's local state (RocksDB, rebuilt from the changelogs when lost). "
+                description = "The detector's local state directory (checkpoints and locks; its stores are in memory, rebuilt from the changelogs at start). "
                         + "Env: HOTLINE_STATE_DIR. Default: DATA_DIR/streams (data/streams).")
         Path stateDir;
 

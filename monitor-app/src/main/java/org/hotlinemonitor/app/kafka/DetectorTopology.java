@@ -24,8 +24,9 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  *                                        │  detector-commit-hook (no data: saves the processor's state before each commit)
  * </pre>
  *
- * The three data stores are persistent (RocksDB) and changelogged, without a cache: the processor keeps its
- * state in memory and writes only what changed, once per commit ({@link CommitHook}). With
+ * The three data stores keep their data in memory and are changelogged (restored from the changelogs when a
+ * task starts), without a cache: the processor keeps its working state in memory and writes only what changed,
+ * once per commit ({@link CommitHook}). With
  * {@code exactly_once_v2} the alerts, dead letters, store changes and input offsets of a task commit together.
  * The rules are in {@link DetectorProcessor} and docs/kafka.md.
  */
