@@ -106,9 +106,10 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         final Duration latenessDuration;
         final Clock clock;
         final RejectCounter rejects;
+        final DetectorView view;
         final DetectorTopology.Options options;
 
-        Setup(MonitorConfig config, Duration allowedLateness, Clock clock, RejectCounter rejects,
+        Setup(MonitorConfig config, Duration allowedLateness, Clock clock, RejectCounter rejects, DetectorView view,
               DetectorTopology.Options options) {
             Map<String, Detector> d = new LinkedHashMap<>();
             Map<String, Long> f = new HashMap<>();
@@ -122,6 +123,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             this.lateness = allowedLateness.toMillis();
             this.clock = Objects.requireNonNull(clock, "clock");
             this.rejects = Objects.requireNonNull(rejects, "rejects");
+            this.view = Objects.requireNonNull(view, "view");
             this.options = Objects.requireNonNull(options, "options");
         }
     }
@@ -130,6 +132,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private final long backlogThreshold;
     private final long futureTolerance;
     private final PendingRecords pending = new PendingRecords();
+    /** Events accepted on arrival since the last commit, by kind ordinal: published to the view at commit. */
+    private final long[] eventsByKind = new long[KINDS.length];
 
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<String, StoredChannel> channels;
@@ -197,6 +201,10 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         this.newest = NONE;
         reconcile();
         loadWaiting();
+        if (start != NONE) {
+            monitor.states().forEach(setup.view::putChannel);
+            setup.view.putWatermark(partition, watermark);
+        }
         CommitHook hook = context.getStateStore(DetectorTopology.COMMIT_HOOK);
         hook.beforeCommit(this::save);
         // Until a fresh record arrives or the task has been idle for the threshold, assume a backlog: the
@@ -304,6 +312,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
                     why = late(Instant.ofEpochMilli(ts), w);
                 } else {
                     pending.add(ts, md.offset(), channel, kind.ordinal(), slot, record, false);
+                    eventsByKind[kind.ordinal()]++;
                     if (ts > newest) {
                         newest = ts;
                     }
@@ -417,7 +426,10 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
      * commit, so that the stores hold the state as of the committed offsets.
      */
     private void save() {
-        monitor.drainChanged((id, state) -> channels.put(id, new StoredChannel(setup.fingerprints.get(id), state)));
+        monitor.drainChanged((id, state) -> {
+            channels.put(id, new StoredChannel(setup.fingerprints.get(id), state));
+            setup.view.putChannel(id, state);
+        });
         pending.drainLeft((t, offset) -> buffer.delete(BufferedRecord.key(t, offset)));
         pending.drainUnsaved((t, offset, r) -> {
             Record<?, ?> rec = (Record<?, ?>) r;
@@ -432,10 +444,24 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             task.put(META_START, start);
             savedStart = start;
         }
+        if (watermark != NONE) {
+            setup.view.putWatermark(partition, watermark);
+        }
+        setup.view.addEvents(eventsByKind);
+    }
+
+    /** The task leaves this instance (or stops): its channels are no longer this instance's to show. */
+    @Override
+    public void close() {
+        if (owned != null) {
+            setup.view.removeChannels(owned.keySet());
+            setup.view.removeWatermark(partition);
+        }
     }
 
     /** Sends an alert to the alerts topic, stamped with the clock. */
     private void send(Alert a) {
+        setup.view.alertSent(a.type());
         context.forward(new Record<>(utf8(a.channel()), utf8(AlertCodec.toJson(a)), setup.clock.millis(), new RecordHeaders()),
                 DetectorTopology.ALERTS_SINK);
     }

@@ -43,6 +43,7 @@ public final class DetectorService implements AutoCloseable {
     private final MonitorConfig config;
     private final Clock clock;
     private final RejectCounter rejects = new RejectCounter();
+    private final DetectorView view = new DetectorView();
     private final CountDownLatch running = new CountDownLatch(1);
     private volatile Throwable failure;
     private KafkaStreams streams;
@@ -72,7 +73,7 @@ public final class DetectorService implements AutoCloseable {
             throw new IllegalStateException(closed ? "closed" : "already started");
         }
         eventPartitions = lookUpPartitions(settings.topics().events());
-        Topology topology = DetectorTopology.build(config, settings.topics(), settings.allowedLateness(), clock, rejects,
+        Topology topology = DetectorTopology.build(config, settings.topics(), settings.allowedLateness(), clock, rejects, view,
                 new DetectorTopology.Options(eventPartitions, settings.punctuateInterval(), settings.backlogThreshold(),
                         settings.futureTolerance()));
         KafkaStreams s = new KafkaStreams(topology, settings.streamsProperties());
@@ -117,6 +118,11 @@ public final class DetectorService implements AutoCloseable {
     /** Refused records by reason, since this service started. */
     public RejectCounter rejects() {
         return rejects;
+    }
+
+    /** This instance's channels, watermarks and counts, as of its tasks' last commits. */
+    public DetectorView view() {
+        return view;
     }
 
     /** The events topic's partition count found by {@link #start()}; 0 before. */

@@ -97,10 +97,16 @@ public final class DetectorTopology {
     private DetectorTopology() {
     }
 
-    /** {@link #build(Topology, MonitorConfig, DetectorTopics, Duration, Clock, RejectCounter, Options)} on a new topology. */
+    /** {@link #build(Topology, MonitorConfig, DetectorTopics, Duration, Clock, RejectCounter, DetectorView, Options)} on a new topology. */
     public static Topology build(MonitorConfig config, DetectorTopics topics, Duration allowedLateness, Clock clock,
                                  RejectCounter rejects, Options options) {
-        return build(new Topology(), config, topics, allowedLateness, clock, rejects, options);
+        return build(new Topology(), config, topics, allowedLateness, clock, rejects, new DetectorView(), options);
+    }
+
+    /** {@link #build(Topology, MonitorConfig, DetectorTopics, Duration, Clock, RejectCounter, DetectorView, Options)} on a new topology. */
+    public static Topology build(MonitorConfig config, DetectorTopics topics, Duration allowedLateness, Clock clock,
+                                 RejectCounter rejects, DetectorView view, Options options) {
+        return build(new Topology(), config, topics, allowedLateness, clock, rejects, view, options);
     }
 
     /**
@@ -112,15 +118,17 @@ public final class DetectorTopology {
      * @param clock           the wall clock the punctuator and the watermark read (never System time directly);
      *                        alerts are stamped with it as their Kafka timestamp
      * @param rejects         counts refused records; shared by all tasks
+     * @param view            where the tasks publish their committed state and counts; shared by all tasks
      */
     public static Topology build(Topology topology, MonitorConfig config, DetectorTopics topics,
-                                 Duration allowedLateness, Clock clock, RejectCounter rejects, Options options) {
+                                 Duration allowedLateness, Clock clock, RejectCounter rejects, DetectorView view,
+                                 Options options) {
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(topics, "topics");
         if (allowedLateness.isNegative()) {
             throw new IllegalArgumentException("allowed lateness must not be negative, was " + allowedLateness);
         }
-        DetectorProcessor.Setup setup = new DetectorProcessor.Setup(config, allowedLateness, clock, rejects, options);
+        DetectorProcessor.Setup setup = new DetectorProcessor.Setup(config, allowedLateness, clock, rejects, view, options);
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
         topology.addProcessor(PROCESSOR, () -> new DetectorProcessor(setup), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CHANNEL_STORE),

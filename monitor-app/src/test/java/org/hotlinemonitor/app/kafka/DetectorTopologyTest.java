@@ -13,9 +13,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.detect.ChannelStatus;
+import org.hotlinemonitor.core.model.EventKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -152,6 +154,16 @@ class DetectorTopologyTest {
             assertThat(h.alerts()).containsExactly(json(Alert.callNotPlaced("ship", SLOT1, deadline1)));
             KeyValueStore<String, StoredChannel> store = h.driver.getKeyValueStore(DetectorTopology.CHANNEL_STORE);
             assertThat(store.get("east-coast").state().status()).isEqualTo(ChannelStatus.UP);
+
+            // What other threads (metrics, the HTTP API) read: the committed states, the watermark and the counts.
+            assertThat(h.view.channels()).containsOnlyKeys("east-coast", "ship");
+            assertThat(h.view.channel("east-coast")).contains(store.get("east-coast").state());
+            assertThat(h.view.channel("ship").orElseThrow().cursorInstant()).as("its first slot decided")
+                    .isAfter(SLOT1);
+            assertThat(h.view.watermarks()).containsEntry(0, deadline1.plusSeconds(10).toEpochMilli());
+            assertThat(h.view.events()).containsEntry(EventKind.HEARTBEAT, 2L).containsEntry(EventKind.ANSWERED, 1L)
+                    .containsEntry(EventKind.CALL_PLACED, 0L);
+            assertThat(h.view.alerts()).containsEntry(AlertType.CALL_NOT_PLACED, 1L).containsEntry(AlertType.SLOT_MISSED, 0L);
         }
     }
 

@@ -32,6 +32,7 @@ final class Harness implements AutoCloseable {
 
     final MutableClock clock;
     final RejectCounter rejects = new RejectCounter();
+    final DetectorView view = new DetectorView();
     final TopologyTestDriver driver;
     private final TestInputTopic<byte[], byte[]> events;
     private final TestOutputTopic<String, String> alerts;
@@ -41,7 +42,7 @@ final class Harness implements AutoCloseable {
     Harness(MonitorConfig config, Duration lateness, DetectorTopology.Options options, Instant start, Path stateDir) {
         this.clock = new MutableClock(start);
         this.interval = options.punctuateInterval();
-        Topology topology = DetectorTopology.build(config, TOPICS, lateness, clock, rejects, options);
+        Topology topology = DetectorTopology.build(config, TOPICS, lateness, clock, rejects, view, options);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "detector-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
