@@ -199,6 +199,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         this.savedWatermark = watermark;
         this.savedStart = start;
         this.newest = NONE;
+        pending.clear(); // Kafka Streams makes a processor per task; this keeps init safe to repeat anyway
+        java.util.Arrays.fill(eventsByKind, 0);
         reconcile();
         loadWaiting();
         if (start != NONE) {

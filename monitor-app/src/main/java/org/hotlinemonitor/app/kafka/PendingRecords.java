@@ -31,6 +31,14 @@ final class PendingRecords {
     private long[] left = new long[32];
     private int leftCount;
 
+    /** Forgets everything: records, and saved records that left. */
+    void clear() {
+        java.util.Arrays.fill(record, null);
+        head = 0;
+        tail = 0;
+        leftCount = 0;
+    }
+
     boolean isEmpty() {
         return head == tail;
     }
