@@ -170,4 +170,19 @@ class ApiKafkaTest {
             assertThat(JSON.readTree(notReady.body()).get("reasons").get(0).asText()).contains("Kafka cluster");
         }
     }
+
+    @Test
+    void theRuntimeWiresTheAdaptersTogether() throws Exception {
+        try (ApiRuntime runtime = ApiRuntime.start(bootstrap, Map.of(), EVENTS, ALERTS, ApiTest.CONFIG, null, new SilenceStore(List.of()),
+                new DetectorView(), () -> true, Clock.systemUTC());
+             Running api = serve(runtime.api())) {
+            HttpResponse<String> ready = CLIENT.send(HttpRequest.newBuilder(URI.create(api.base() + "/readyz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(200);
+            TestCluster.await("the alert reader reading", Duration.ofSeconds(30), runtime::alertsReading);
+            HttpResponse<String> write = CLIENT.send(HttpRequest.newBuilder(URI.create(api.base() + "/api/v1/calls"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(write.statusCode()).as("no api: section, writes disabled").isEqualTo(403);
+        }
+    }
 }
