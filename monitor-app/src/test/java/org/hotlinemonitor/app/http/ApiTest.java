@@ -394,6 +394,32 @@ class ApiTest {
     }
 
     @Test
+    void neitherTokensNorAuthorizationHeadersReachTheLogs() throws Exception {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Logger apiLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Api.class);
+        ch.qos.logback.classic.Level before = apiLog.getLevel();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        apiLog.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try {
+            start();
+            send("POST", "/api/v1/calls", "{\"channel\":\"ship\",\"kind\":\"ANSWERED\"}", TOKEN);
+            send("POST", "/api/v1/calls", "{\"channel\":\"ship\",\"kind\":\"ANSWERED\"}", "wrong-guess-token");
+            publishFails.set(new java.io.IOException("broker down"));
+            send("POST", "/api/v1/calls", "{\"channel\":\"ship\",\"kind\":\"NO_ANSWER\"}", TOKEN);
+            send("POST", "/api/v1/silences", "{\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T09:00:00Z\"}", TOKEN);
+            get("/api/v1/channels");
+        } finally {
+            root.detachAppender(logs);
+            apiLog.setLevel(before);
+        }
+        assertThat(logs.list).as("the API logs its requests").isNotEmpty();
+        assertThat(logs.list).allSatisfy(e -> assertThat(e.getFormattedMessage())
+                .doesNotContain(TOKEN).doesNotContain("wrong-guess-token").doesNotContainIgnoringCase("authorization"));
+    }
+
+    @Test
     void protectedReadsNeedTheTokenButProbesDoNot() throws Exception {
         start(new ApiConfig(new Secret("HOTLINE_API_TOKEN", TOKEN), true));
         for (String path : List.of("/api/v1/channels", "/api/v1/channels/ship", "/api/v1/alerts?since=2023-04-07T00:00:00Z",
