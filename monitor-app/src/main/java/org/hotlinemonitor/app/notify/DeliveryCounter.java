@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counts the notifier's deliveries by sink and result, for logs, tests and (later) a metrics binder. The results:
  * {@code delivered} (alerts a pager took), {@code retried} (attempts that failed in a retryable way),
- * {@code rejected} (alerts given up on: a permanent failure, sent to the rejects topic).
+ * {@code rejected} (alerts given up on: a permanent failure, sent to the rejects topic), {@code silenced} (alerts
+ * a maintenance window kept from the pager).
  *
  * <p>Thread-safety: safe from any thread; counts only grow.
  */
@@ -17,6 +18,8 @@ public final class DeliveryCounter {
     public static final String DELIVERED = "delivered";
     public static final String RETRIED = "retried";
     public static final String REJECTED = "rejected";
+    /** Alerts routed to the sink but not paged: a maintenance window covers them ({@link Notifier#silences}). */
+    public static final String SILENCED = "silenced";
 
     private final ConcurrentHashMap<String, LongAdder> counts = new ConcurrentHashMap<>();
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -107,6 +108,7 @@ public final class Notifier implements AutoCloseable {
     private final DoubleSupplier random;
     private final HttpClient ownedClient;
     private final DeliveryCounter deliveries = new DeliveryCounter();
+    private volatile Predicate<Alert> silenced = alert -> false;
     private final RejectCounter rejects = new RejectCounter();
     private final List<Worker> workers = new ArrayList<>();
     private KafkaProducer<byte[], byte[]> producer;
@@ -141,6 +143,16 @@ public final class Notifier implements AutoCloseable {
             sinks.put(sink.name(), HttpSink.of(sink, client, clock));
         }
         return new Notifier(settings, sinks, () -> ThreadLocalRandom.current().nextDouble(), client);
+    }
+
+    /**
+     * Which alerts not to page: an alert {@code silenced} accepts is not delivered to any sink, but done all the same
+     * (its offset is committed) and counted as {@link DeliveryCounter#SILENCED} for each sink it was routed to. The
+     * alert itself stays on the alerts topic, recorded. Usually a {@code SilenceStore} (maintenance windows). Call
+     * before {@link #start()}, or at any time: workers read it for each batch. Called from the workers' threads.
+     */
+    public void silences(Predicate<Alert> silenced) {
+        this.silenced = Objects.requireNonNull(silenced, "silenced");
     }
 
     /** Starts one worker per sink; returns at once (each joins its group in the background). */
@@ -364,10 +376,14 @@ public final class Notifier implements AutoCloseable {
                         deadLetters.malformed(item.record, item.problem);
                     }
                     item.done = true;
-                } else if (settings.config().sinksFor(item.alert).contains(sink.name())) {
-                    routed.add(item);
-                } else {
+                } else if (!settings.config().sinksFor(item.alert).contains(sink.name())) {
                     item.done = true;
+                } else if (silenced.test(item.alert)) {
+                    LOG.info("Sink {}: not paging {}: silenced", sink.name(), item.alert.id());
+                    deliveries.add(sink.name(), DeliveryCounter.SILENCED, 1);
+                    item.done = true;
+                } else {
+                    routed.add(item);
                 }
             }
             for (List<Item> page : AlertGroups.plan(routed, i -> i.alert, settings.config().grouping(), sink::groupable)) {

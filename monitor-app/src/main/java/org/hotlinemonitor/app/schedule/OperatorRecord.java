@@ -68,7 +68,8 @@ public final class OperatorRecord {
     }
 
     /**
-     * @param kind   {@code ANSWERED}, {@code NO_ANSWER} or {@code LINE_FAULT}
+     * @param kind   {@code ANSWERED}, {@code NO_ANSWER} or {@code LINE_FAULT} (the {@code record} command), or
+     *               {@code CALL_PLACED} (the HTTP API: a call placed by hand whose outcome comes later)
      * @param at     when the outcome happened; truncated to milliseconds
      * @param slot   the slot it belongs to, or null to derive it from {@code at}
      * @param note   free text, or null
@@ -78,8 +79,8 @@ public final class OperatorRecord {
      */
     public static Result build(MonitorConfig config, String channelId, EventKind kind, Instant at, Instant slot, String note,
                                String source, Instant now) throws InvalidRecord {
-        if (kind != EventKind.ANSWERED && kind != EventKind.NO_ANSWER && kind != EventKind.LINE_FAULT) {
-            throw new IllegalArgumentException("an operator records ANSWERED, NO_ANSWER or LINE_FAULT, not " + kind);
+        if (kind == EventKind.HEARTBEAT) {
+            throw new IllegalArgumentException("an operator records CALL_PLACED, ANSWERED, NO_ANSWER or LINE_FAULT, not " + kind);
         }
         Channel channel = config.channel(channelId);
         if (channel == null) {

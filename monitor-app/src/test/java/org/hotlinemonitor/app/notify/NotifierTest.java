@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,6 +35,7 @@ import org.hotlinemonitor.core.alert.NotifyConfig;
 import org.hotlinemonitor.core.alert.Route;
 import org.hotlinemonitor.core.alert.Secret;
 import org.hotlinemonitor.core.alert.Severity;
+import org.hotlinemonitor.core.alert.Silence;
 import org.hotlinemonitor.core.alert.SinkConfig;
 import org.hotlinemonitor.core.alert.SinkType;
 import org.hotlinemonitor.core.codec.AlertCodec;
@@ -313,6 +317,41 @@ class NotifierTest {
         publish(List.of(liaisonRestored));
         TestCluster.await("the restore paged", WAIT, () -> pagerA.accepted.size() == 2);
         notifier.checkAlive();
+    }
+
+    @Test
+    void aSilencedAlertIsNotPagedButCountedAndCommitted() throws Exception {
+        Pager pager = new Pager();
+        closing.add(pager);
+        NotifyConfig config = config(false, List.of(pager.config("hook")), List.of(all("hook")));
+        Notifier notifier = new Notifier(new Notifier.Settings(bootstrap, alerts, rejects, config),
+                Map.of("hook", http(config.sink("hook"))), () -> 0.5);
+        // Maintenance on the liaison line for the first two hours after T0: its SLOT_MISSED (at T0 + 1 h) is silenced,
+        // its CHANNEL_DOWN (at T0 + 8 h) and the other line's alert are not.
+        notifier.silences(new SilenceStore(List.of(new Silence("maint", List.of("liaison-office"), T0, T0.plusSeconds(7200), null, null))));
+        notifier.start();
+        closing.add(notifier);
+        Alert missed = Alert.slotMissed("liaison-office", T0, T0.plusSeconds(3600), MissCause.NO_ANSWER);
+        Alert other = Alert.slotMissed("ship-to-ship", T0, T0.plusSeconds(3600), MissCause.NO_ANSWER);
+        Alert down = Alert.channelDown("liaison-office", T0, T0.plusSeconds(8 * 3600), 2);
+        publish(List.of(missed, other, down));
+
+        TestCluster.await("the unsilenced alerts delivered", WAIT, () -> pager.accepted.size() == 2);
+        assertThat(pager.accepted).containsExactlyInAnyOrder(other, down);
+        assertThat(notifier.deliveries().count("hook", DeliveryCounter.SILENCED)).isEqualTo(1);
+        assertThat(notifier.deliveries().count("hook", DeliveryCounter.DELIVERED)).isEqualTo(2);
+        // Offsets move past the silenced alert: the group's committed offsets cover all three records.
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            TestCluster.await("every record committed", WAIT, () -> {
+                try {
+                    return admin.listConsumerGroupOffsets(group + ".hook").partitionsToOffsetAndMetadata().get().values()
+                            .stream().mapToLong(OffsetAndMetadata::offset).sum() == 3;
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+        assertThat(TestCluster.readAll(bootstrap, rejects)).isEmpty();
     }
 
     private static String header(ConsumerRecord<String, String> r, String key) {

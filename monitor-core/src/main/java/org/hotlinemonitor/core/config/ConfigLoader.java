@@ -62,6 +62,8 @@ import org.hotlinemonitor.core.schedule.Schedule;
  *   - id: east-coast-military
  *     cron: "0 9,16 * * *"          # instead of checks and days; see Cron
  * notify: ...                       # optional: alert delivery, read and checked by NotifyConfigLoader
+ * api: ...                          # optional: the HTTP API's token, read and checked by OperatorConfigLoader
+ * silences: ...                     # optional: maintenance windows, read and checked by OperatorConfigLoader
  * }</pre>
  *
  * <p>Keys are strict: an unknown key is a problem, so a misspelt setting never silently falls back to its
@@ -77,8 +79,8 @@ public final class ConfigLoader {
     /** Consecutive missed slots that make a channel DOWN when neither the channel nor {@code defaults} says. */
     public static final int DEFAULT_DOWN_AFTER = 2;
 
-    /** {@code notify} is the notifier's section, read and checked by {@link NotifyConfigLoader}. */
-    private static final List<String> TOP_KEYS = List.of("defaults", "allowedLateness", "channels", "notify");
+    /** {@code notify} is the notifier's section ({@link NotifyConfigLoader}); {@code api} and {@code silences} the operators' ({@link OperatorConfigLoader}). */
+    private static final List<String> TOP_KEYS = List.of("defaults", "allowedLateness", "channels", "notify", "api", "silences");
     private static final List<String> DEFAULTS_KEYS = List.of("answerWithin", "downAfter", "zone");
     private static final List<String> CHANNEL_KEYS =
             List.of("id", "name", "zone", "checks", "days", "cron", "answerWithin", "downAfter");

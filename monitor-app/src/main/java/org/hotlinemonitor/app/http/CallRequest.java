@@ -1,0 +1,100 @@
+package org.hotlinemonitor.app.http;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import org.hotlinemonitor.app.schedule.OperatorRecord;
+import org.hotlinemonitor.core.codec.EventFormatException;
+import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.codec.Timestamps;
+import org.hotlinemonitor.core.detect.Detector;
+import org.hotlinemonitor.core.detect.EventOutcome;
+import org.hotlinemonitor.core.model.CallEvent;
+import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.MonitorConfig;
+
+/**
+ * The body of {@code POST /api/v1/calls}, checked: pure, the current time given.
+ *
+ * <p>The body is one call-check event in the event format (docs/formats.md): {@code channel}, {@code kind}
+ * ({@code CALL_PLACED}, {@code ANSWERED}, {@code NO_ANSWER} or {@code LINE_FAULT}), optional {@code ts} (default:
+ * now), {@code slot}, {@code note}, {@code source} (default {@value #DEFAULT_SOURCE}) and {@code id}. It is read by
+ * the core {@link EventParser}, the parser of every event the detector reads, so that what the API accepts is
+ * what the detector accepts; then the operator's rules of the {@code record} command ({@link OperatorRecord}: the
+ * channel is configured, {@code ts} not in the future, the slot one of the channel's and not too early); then the
+ * detector's own {@link Detector#validate}. The event id is {@code record}'s deterministic one unless the body gives
+ * one, so that a client retrying after a time-out writes the same event again, which the detector ignores.
+ *
+ * <p>Each refusal names the field at fault, as the body spells it.
+ */
+final class CallRequest {
+
+    static final String DEFAULT_SOURCE = "api";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private CallRequest() {
+    }
+
+    /** The event to write, with warnings for the operator. */
+    static OperatorRecord.Result parse(byte[] body, MonitorConfig config, Instant now) throws ApiProblem {
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiProblem.badField(duplicateField(e), "not a JSON object: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw ApiProblem.badField(null, "unreadable body: " + e.getMessage());
+        }
+        if (!(tree instanceof ObjectNode object)) {
+            throw ApiProblem.badField(null, "expected a JSON object (one call-check event), was " + (tree == null ? "nothing" : tree.getNodeType()));
+        }
+        if (!object.has("ts") || object.get("ts").isNull()) {
+            object.put("ts", Timestamps.format(now.toEpochMilli()));
+        }
+        CallEvent parsed;
+        try {
+            parsed = new EventParser().parse(JSON.writeValueAsString(object));
+        } catch (EventFormatException e) {
+            throw ApiProblem.badField(e.field(), e.getMessage());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e); // a tree Jackson just read always writes
+        }
+        if (parsed.kind() == EventKind.HEARTBEAT) {
+            throw ApiProblem.badField("kind", "field 'kind': an operator records CALL_PLACED, ANSWERED, NO_ANSWER or LINE_FAULT, "
+                    + "not HEARTBEAT");
+        }
+        String source = parsed.source() == null ? DEFAULT_SOURCE : parsed.source();
+        OperatorRecord.Result result;
+        try {
+            result = OperatorRecord.build(config, parsed.channel(), parsed.kind(), parsed.ts(), parsed.slot(), parsed.note(), source, now);
+        } catch (OperatorRecord.InvalidRecord e) {
+            String field = e.field().equals("at") ? "ts" : e.field();
+            throw ApiProblem.badField(field, "field '" + field + "': " + e.getMessage().replace("--at", "ts"));
+        }
+        CallEvent event = result.event();
+        if (parsed.id() != null) {
+            event = new CallEvent(event.channel(), event.kind(), event.ts(), event.slot(), parsed.id(), event.source(), event.note());
+        }
+        Channel channel = config.channel(event.channel());
+        EventOutcome refused = new Detector(channel).validate(event);
+        if (refused != null) { // OperatorRecord checks the same rules; this keeps the two from drifting apart
+            throw ApiProblem.badField("slot", "field 'slot': the detector would refuse the event: " + refused);
+        }
+        return new OperatorRecord.Result(event, result.warnings());
+    }
+
+    /** Jackson's duplicate-key error names the key; anything else is a syntax error without a field. */
+    private static String duplicateField(JsonProcessingException e) {
+        String m = e.getOriginalMessage();
+        if (m != null && m.startsWith("Duplicate field '")) {
+            int end = m.indexOf('\'', "Duplicate field '".length());
+            return end > 0 ? m.substring("Duplicate field '".length(), end) : null;
+        }
+        return null;
+    }
+}

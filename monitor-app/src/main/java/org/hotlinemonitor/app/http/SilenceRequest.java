@@ -1,0 +1,222 @@
+package org.hotlinemonitor.app.http;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.hotlinemonitor.core.alert.Route;
+import org.hotlinemonitor.core.alert.Silence;
+import org.hotlinemonitor.core.model.MonitorConfig;
+
+/**
+ * The body of {@code POST /api/v1/silences}, checked (pure), and a silence as JSON. The fields are those of the
+ * YAML's {@code silences:} entries (docs/api.md): {@code id} (optional: one is made up), {@code channels} (ids or
+ * globs; none: every channel), and either {@code start} and {@code end} (instants), or a recurring window
+ * {@code zone}, {@code from}, {@code to} (local {@code HH:mm}), {@code days} (optional), with optional
+ * {@code start}/{@code end} bounds; {@code comment}. Unknown fields are refused: a misspelt {@code ened} must not
+ * make a silence that never ends.
+ */
+final class SilenceRequest {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final Set<String> FIELDS = Set.of("id", "channels", "start", "end", "zone", "from", "to", "days", "comment");
+    static final int MAX_COMMENT = 1000;
+
+    private SilenceRequest() {
+    }
+
+    /**
+     * @param newId makes an id when the body gives none
+     * @param now   a one-off silence must not have ended already
+     */
+    static Silence parse(byte[] body, MonitorConfig config, Supplier<String> newId, Instant now) throws ApiProblem {
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiProblem.badField(null, "not a JSON object: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiProblem.badField(null, "unreadable body: " + e.getMessage());
+        }
+        if (tree == null || !tree.isObject()) {
+            throw ApiProblem.badField(null, "expected a JSON object (a silence)");
+        }
+        for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!FIELDS.contains(f)) {
+                throw ApiProblem.badField(f, "field '" + f + "': unknown; expected id, channels, start, end, zone, from, to, days, comment");
+            }
+        }
+        String id = text(tree, "id");
+        if (id == null) {
+            id = newId.get();
+        } else if (!Silence.ID.matcher(id).matches()) {
+            throw ApiProblem.badField("id", "field 'id': use 1 to 64 of a-z, 0-9, '.', '_' and '-', was '" + id + "'");
+        }
+        List<String> channels = new ArrayList<>();
+        JsonNode c = tree.get("channels");
+        if (c != null && !c.isNull()) {
+            if (!c.isArray()) {
+                throw ApiProblem.badField("channels", "field 'channels': expected a list of channel ids or globs");
+            }
+            for (JsonNode item : c) {
+                if (!item.isTextual()) {
+                    throw ApiProblem.badField("channels", "field 'channels': expected strings, found " + item);
+                }
+                String name = item.asText();
+                if (!Route.isGlob(name) && config.channel(name) == null) {
+                    throw ApiProblem.badField("channels", "field 'channels': unknown channel '" + name + "'");
+                }
+                channels.add(name);
+            }
+        }
+        Instant start = instant(tree, "start");
+        Instant end = instant(tree, "end");
+        Silence.Recurrence recurrence = null;
+        boolean recurring = tree.has("zone") || tree.has("from") || tree.has("to") || tree.has("days");
+        if (recurring) {
+            String zoneText = required(tree, "zone", "a recurring window is read in a time zone, like Asia/Seoul");
+            ZoneId zone;
+            try {
+                zone = ZoneId.of(zoneText);
+            } catch (DateTimeException e) {
+                throw ApiProblem.badField("zone", "field 'zone': unknown time zone '" + zoneText + "'");
+            }
+            LocalTime from = localTime(tree, "from");
+            LocalTime to = localTime(tree, "to");
+            if (from.equals(to)) {
+                throw ApiProblem.badField("to", "field 'to': must differ from 'from' (" + from + "): the window would be empty");
+            }
+            recurrence = new Silence.Recurrence(zone, from, to, days(tree));
+        } else {
+            if (start == null) {
+                throw ApiProblem.badField("start", "field 'start': missing; give start and end, or a recurring window (zone, from, to)");
+            }
+            if (end == null) {
+                throw ApiProblem.badField("end", "field 'end': missing; give start and end, or a recurring window (zone, from, to)");
+            }
+        }
+        if (start != null && end != null && !end.isAfter(start)) {
+            throw ApiProblem.badField("end", "field 'end': must be after start (" + start + "), was " + end);
+        }
+        if (end != null && !end.isAfter(now)) {
+            throw ApiProblem.badField("end", "field 'end': " + end + " has passed (now is " + now + ")");
+        }
+        String comment = text(tree, "comment");
+        if (comment != null && comment.length() > MAX_COMMENT) {
+            throw ApiProblem.badField("comment", "field 'comment': at most " + MAX_COMMENT + " characters, was " + comment.length());
+        }
+        return new Silence(id, channels, start, end, recurrence, comment);
+    }
+
+    /** A silence as the API shows it. */
+    static Map<String, Object> json(Silence s, String origin) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("channels", s.channels());
+        m.put("start", s.start() == null ? null : s.start().toString());
+        m.put("end", s.end() == null ? null : s.end().toString());
+        if (s.recurrence() != null) {
+            Silence.Recurrence r = s.recurrence();
+            m.put("zone", r.zone().getId());
+            m.put("from", r.from().toString());
+            m.put("to", r.to().toString());
+            m.put("days", r.days().stream().sorted().map(d -> d.name().substring(0, 3)).toList());
+        }
+        m.put("comment", s.comment());
+        m.put("origin", origin);
+        return m;
+    }
+
+    private static String text(JsonNode tree, String field) throws ApiProblem {
+        JsonNode n = tree.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw ApiProblem.badField(field, "field '" + field + "': expected a string, was " + n);
+        }
+        return n.asText();
+    }
+
+    private static String required(JsonNode tree, String field, String why) throws ApiProblem {
+        String t = text(tree, field);
+        if (t == null) {
+            throw ApiProblem.badField(field, "field '" + field + "': missing; " + why);
+        }
+        return t;
+    }
+
+    private static Instant instant(JsonNode tree, String field) throws ApiProblem {
+        String t = text(tree, field);
+        if (t == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(t).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.badField(field, "field '" + field + "': bad instant '" + t + "', expected ISO-8601 with Z or an offset");
+        }
+    }
+
+    private static LocalTime localTime(JsonNode tree, String field) throws ApiProblem {
+        String t = required(tree, field, "a local time HH:mm");
+        if (!t.matches("([01][0-9]|2[0-3]):[0-5][0-9]")) {
+            throw ApiProblem.badField(field, "field '" + field + "': bad time '" + t + "', expected HH:mm like 02:00");
+        }
+        return LocalTime.parse(t);
+    }
+
+    private static Set<DayOfWeek> days(JsonNode tree) throws ApiProblem {
+        JsonNode n = tree.get("days");
+        if (n == null || n.isNull()) {
+            return Set.of();
+        }
+        if (!n.isArray() || n.isEmpty()) {
+            throw ApiProblem.badField("days", "field 'days': expected a non-empty list like [\"MON-FRI\"]");
+        }
+        EnumSet<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+        for (JsonNode item : n) {
+            String[] ends = item.asText().split("-", -1);
+            DayOfWeek first = day(ends[0]);
+            DayOfWeek last = ends.length == 2 ? day(ends[1]) : first;
+            if (!item.isTextual() || ends.length > 2 || first == null || last == null) {
+                throw ApiProblem.badField("days", "field 'days': bad day " + item + "; expected MON..SUN or a range like MON-FRI");
+            }
+            for (DayOfWeek d = first; ; d = d.plus(1)) {
+                days.add(d);
+                if (d == last) {
+                    break;
+                }
+            }
+        }
+        return days;
+    }
+
+    private static DayOfWeek day(String text) {
+        String upper = text.trim().toUpperCase(Locale.ROOT);
+        for (DayOfWeek d : DayOfWeek.values()) {
+            if (d.name().equals(upper) || d.name().substring(0, 3).equals(upper)) {
+                return d;
+            }
+        }
+        return null;
+    }
+}

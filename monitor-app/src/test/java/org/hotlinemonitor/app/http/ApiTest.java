@@ -1,0 +1,462 @@
+package org.hotlinemonitor.app.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.hotlinemonitor.app.kafka.DetectorView;
+import org.hotlinemonitor.app.kafka.DetectorViewFixture;
+import org.hotlinemonitor.app.kafka.DetectorViewFixture.Arrival;
+import org.hotlinemonitor.app.notify.SilenceStore;
+import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.ApiConfig;
+import org.hotlinemonitor.core.alert.MissCause;
+import org.hotlinemonitor.core.alert.Secret;
+import org.hotlinemonitor.core.alert.Silence;
+import org.hotlinemonitor.core.codec.AlertCodec;
+import org.hotlinemonitor.core.model.CallEvent;
+import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.MonitorConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The API over HTTP, on a server of its own on a free loopback port; Kafka replaced by fakes (see ApiKafkaTest for the real thing). */
+class ApiTest {
+
+    /** 09:00 and 16:00 in Seoul are 00:00Z and 07:00Z. */
+    static final String DETECTED = """
+            channels:
+              - id: east-coast
+                name: East coast military line
+                zone: Asia/Seoul
+                checks: ['09:00', '16:00']
+                answerWithin: PT1H
+                downAfter: 2
+              - id: ship
+                zone: Asia/Seoul
+                checks: ['09:00']
+                answerWithin: PT1H
+            """;
+    /** The API's configuration: the detector's channels and one it does not run (another instance's). */
+    static final MonitorConfig CONFIG = CallRequestTest.config(DETECTED + """
+              - id: elsewhere
+                zone: Europe/Moscow
+                checks: ['12:00']
+            """);
+    static final Instant START = Instant.parse("2023-04-06T23:50:00Z");
+    static final Instant NOW = Instant.parse("2023-04-07T08:30:00Z");
+    static final String TOKEN = "s3cret-api-token";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path stateDir;
+    static DetectorView view;
+
+    final List<CallEvent> published = new CopyOnWriteArrayList<>();
+    final AtomicReference<Exception> publishFails = new AtomicReference<>();
+    final AtomicReference<Optional<String>> brokerProblem = new AtomicReference<>(Optional.empty());
+    final AtomicBoolean detectorRunning = new AtomicBoolean(true);
+    final AlertLog alerts = new AlertLog(100);
+    SilenceStore silences;
+    HttpServer server;
+    ExecutorService executor;
+    String base;
+
+    static String event(String channel, String kind, String ts) {
+        return "{\"channel\":\"" + channel + "\",\"kind\":\"" + kind + "\",\"ts\":\"" + ts + "\"}";
+    }
+
+    /** east-coast misses 09:00 (no answer) and 16:00 (line fault): DOWN since 00:00Z; ship answers at 09:00: UP. */
+    @BeforeAll
+    static void detect() {
+        view = DetectorViewFixture.after(DETECTED, START, List.of(
+                new Arrival(START, "scheduler", "{\"kind\":\"HEARTBEAT\",\"ts\":\"2023-04-06T23:50:00Z\",\"source\":\"s\"}"),
+                new Arrival(Instant.parse("2023-04-07T00:00:02Z"), "east-coast", event("east-coast", "CALL_PLACED", "2023-04-07T00:00:01Z")),
+                new Arrival(Instant.parse("2023-04-07T00:00:31Z"), "ship", event("ship", "ANSWERED", "2023-04-07T00:00:30Z")),
+                new Arrival(Instant.parse("2023-04-07T00:01:00Z"), "east-coast", event("east-coast", "NO_ANSWER", "2023-04-07T00:00:59Z")),
+                new Arrival(Instant.parse("2023-04-07T07:00:02Z"), "east-coast", event("east-coast", "CALL_PLACED", "2023-04-07T07:00:01Z")),
+                new Arrival(Instant.parse("2023-04-07T07:00:31Z"), "east-coast", event("east-coast", "LINE_FAULT", "2023-04-07T07:00:30Z"))),
+                Instant.parse("2023-04-07T08:00:10Z"), stateDir);
+    }
+
+    void start(ApiConfig access) throws Exception {
+        silences = new SilenceStore(List.of(new Silence("from-file", List.of(), null, null,
+                Silence.Recurrence.daily(java.time.ZoneId.of("Asia/Seoul"), java.time.LocalTime.of(2, 0), java.time.LocalTime.of(3, 0)), null)));
+        CallPublisher publisher = event -> {
+            Exception e = publishFails.get();
+            if (e != null) {
+                throw e;
+            }
+            published.add(event);
+            return new CallPublisher.Written("hotline.events", 0, published.size() - 1);
+        };
+        Api api = new Api(CONFIG, access, view, detectorRunning::get, brokerProblem::get, publisher, alerts, silences,
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        executor = Executors.newFixedThreadPool(2);
+        server.setExecutor(executor);
+        api.register(server);
+        server.start();
+        base = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    void start() throws Exception {
+        start(new ApiConfig(new Secret("HOTLINE_API_TOKEN", TOKEN), false));
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+            executor.shutdownNow();
+        }
+    }
+
+    record Reply(int status, JsonNode json, HttpResponse<String> raw) {
+    }
+
+    Reply send(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()), r);
+    }
+
+    Reply get(String path) throws Exception {
+        return send("GET", path, null, null);
+    }
+
+    Reply post(String path, String body) throws Exception {
+        return send("POST", path, body, TOKEN);
+    }
+
+    // ---- probes ----
+
+    @Test
+    void healthAndReadiness() throws Exception {
+        start();
+        assertThat(get("/healthz").status()).isEqualTo(200);
+        Reply ready = get("/readyz");
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.json().get("status").asText()).isEqualTo("ready");
+
+        brokerProblem.set(Optional.of("no answer from the Kafka cluster within PT2S"));
+        detectorRunning.set(false);
+        Reply notReady = get("/readyz");
+        assertThat(notReady.status()).isEqualTo(503);
+        assertThat(notReady.json().get("reasons")).extracting(JsonNode::asText)
+                .containsExactly("no answer from the Kafka cluster within PT2S", "the detector is not running");
+        assertThat(get("/healthz").status()).as("alive all the same").isEqualTo(200);
+
+        brokerProblem.set(Optional.empty());
+        assertThat(get("/readyz").json().get("reasons")).extracting(JsonNode::asText).containsExactly("the detector is not running");
+    }
+
+    // ---- channels ----
+
+    @Test
+    void channelsShowTheDetectorsCommittedStateAndSayWhatThisInstanceDoesNotOwn() throws Exception {
+        start();
+        Reply all = get("/api/v1/channels");
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(all.json().get("channels")).extracting(c -> c.get("id").asText() + "=" + c.get("state").asText())
+                .containsExactly("east-coast=down", "ship=up", "elsewhere=unknown");
+
+        JsonNode east = get("/api/v1/channels/east-coast").json();
+        assertThat(east.get("name").asText()).isEqualTo("East coast military line");
+        assertThat(east.get("zone").asText()).isEqualTo("Asia/Seoul");
+        assertThat(east.get("owner").asText()).isEqualTo("this instance");
+        assertThat(east.get("streak").asInt()).isEqualTo(2);
+        assertThat(east.get("lastAnswer").isNull()).isTrue();
+        assertThat(east.get("outage").get("since").asText()).isEqualTo("2023-04-07T00:00:00Z");
+        assertThat(east.get("outage").get("missedSlots").asInt()).isEqualTo(2);
+        assertThat(east.get("outage").get("down").asBoolean()).isTrue();
+        assertThat(east.get("nextSlot").asText()).isEqualTo("2023-04-08T00:00:00Z");
+        assertThat(east.get("nextDeadline").asText()).isEqualTo("2023-04-08T01:00:00Z");
+
+        JsonNode ship = get("/api/v1/channels/ship").json();
+        assertThat(ship.get("state").asText()).isEqualTo("up");
+        assertThat(ship.get("lastAnswer").asText()).isEqualTo("2023-04-07T00:00:30Z");
+        assertThat(ship.get("streak").asInt()).isZero();
+        assertThat(ship.get("outage").isNull()).isTrue();
+
+        JsonNode elsewhere = get("/api/v1/channels/elsewhere").json();
+        assertThat(elsewhere.get("state").asText()).isEqualTo("unknown");
+        assertThat(elsewhere.get("owner").asText()).isEqualTo("other instance or not started");
+        assertThat(elsewhere.has("nextSlot")).isFalse();
+
+        Reply unknown = get("/api/v1/channels/nope");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().get("message").asText()).contains("unknown channel 'nope'");
+    }
+
+    // ---- calls ----
+
+    @Test
+    void aRecordedCallIsPublishedAnd202Returns() throws Exception {
+        start();
+        Reply r = post("/api/v1/calls", "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"note\":\"by hand\"}");
+        assertThat(r.status()).isEqualTo(202);
+        CallEvent expected = new CallEvent("ship", EventKind.ANSWERED, NOW, null,
+                "ship/unscheduled/ANSWERED/@2023-04-07T08:30:00Z", "api", "by hand");
+        assertThat(published).containsExactly(expected);
+        assertThat(r.json().get("event").get("id").asText()).isEqualTo(expected.id());
+        assertThat(r.json().get("topic").asText()).isEqualTo("hotline.events");
+        assertThat(r.json().get("warnings").get(0).asText()).contains("unscheduled");
+    }
+
+    @Test
+    void aCallNotWrittenIs503AndNot202() throws Exception {
+        start();
+        publishFails.set(new java.util.concurrent.TimeoutException("not acknowledged by the cluster within PT10S"));
+        Reply r = post("/api/v1/calls", "{\"channel\":\"ship\",\"kind\":\"NO_ANSWER\",\"ts\":\"2023-04-07T00:10:00Z\"}");
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.raw().headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(r.json().get("message").asText()).contains("not acknowledged");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} -> 400 {1}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "{\"channel\":\"ship\"}                                        | kind",
+            "{\"channel\":\"nope\",\"kind\":\"ANSWERED\"}                  | channel",
+            "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"ts\":42.5}      | ts",
+            "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"slot\":\"2023-04-07T00:30:00Z\"} | slot",
+            "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"note\":5}       | note",
+            "{\"channel\":                                                | -",
+    })
+    void badCallsAre400NamingTheField(String body, String field) throws Exception {
+        start();
+        Reply r = post("/api/v1/calls", body);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("field").isMissingNode() ? null : r.json().get("field").asText()).isEqualTo(field);
+        assertThat(r.json().get("message").asText()).isNotBlank();
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void oversizedBodiesAre413() throws Exception {
+        start();
+        String note = "x".repeat(Api.MAX_BODY);
+        Reply r = post("/api/v1/calls", "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"note\":\"" + note + "\"}");
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(post("/api/v1/silences", "[" + "1,".repeat(Api.MAX_BODY / 2) + "1]").status()).isEqualTo(413);
+        // Without Content-Length (chunked): judged by reading.
+        HttpRequest chunked = HttpRequest.newBuilder(URI.create(base + "/api/v1/calls")).header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[Api.MAX_BODY + 10])))
+                .build();
+        assertThat(CLIENT.send(chunked, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(413);
+        // A body of exactly the limit is read (and refused for what it says, not its size).
+        String exact = "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"note\":\"\"}";
+        exact = exact.replace("\"note\":\"\"", "\"note\":\"" + "y".repeat(Api.MAX_BODY - exact.length()) + "\"");
+        Reply atLimit = post("/api/v1/calls", exact);
+        assertThat(atLimit.status()).isEqualTo(400);
+        assertThat(atLimit.json().get("field").asText()).isEqualTo("note");
+        assertThat(published).isEmpty();
+    }
+
+    // ---- alerts ----
+
+    @Test
+    void recentAlertsSinceAnInstantWithALimit() throws Exception {
+        start();
+        Instant slot = Instant.parse("2023-04-07T00:00:00Z");
+        Alert a1 = Alert.slotMissed("east-coast", slot, slot.plusSeconds(3600), MissCause.NO_ANSWER);
+        Alert a2 = Alert.slotMissed("east-coast", Instant.parse("2023-04-07T07:00:00Z"), Instant.parse("2023-04-07T08:00:00Z"), MissCause.LINE_FAULT);
+        Alert a3 = Alert.channelDown("east-coast", slot, Instant.parse("2023-04-07T08:00:00Z"), 2);
+        alerts.add(a3);
+        alerts.add(a1);
+        alerts.add(a2);
+        Reply r = get("/api/v1/alerts?since=2023-04-07T00:00:00Z");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("alerts")).extracting(JsonNode::toString)
+                .containsExactly(AlertCodec.toJson(a1), AlertCodec.toJson(a3), AlertCodec.toJson(a2)); // by at, then id
+        assertThat(r.json().get("more").asBoolean()).isFalse();
+        assertThat(r.json().get("complete").asBoolean()).isTrue();
+
+        Reply later = get("/api/v1/alerts?since=2023-04-07T17:00:00%2B09:00&limit=1");
+        assertThat(later.json().get("alerts")).extracting(JsonNode::toString).containsExactly(AlertCodec.toJson(a3));
+        assertThat(later.json().get("more").asBoolean()).isTrue();
+
+        assertThat(get("/api/v1/alerts").json().get("field").asText()).isEqualTo("since");
+        assertThat(get("/api/v1/alerts?since=today").json().get("field").asText()).isEqualTo("since");
+        assertThat(get("/api/v1/alerts?since=2023-04-07T00:00:00Z&limit=0").json().get("field").asText()).isEqualTo("limit");
+        assertThat(get("/api/v1/alerts?since=2023-04-07T00:00:00Z&limit=1001").status()).isEqualTo(400);
+        assertThat(get("/api/v1/alerts?since=2023-04-07T00:00:00Z&until=x").json().get("field").asText()).isEqualTo("until");
+    }
+
+    // ---- silences ----
+
+    @Test
+    void silencesAreCreatedListedAndDeleted() throws Exception {
+        start();
+        Reply created = post("/api/v1/silences", """
+                {"id":"switch-upgrade","channels":["east-*"],"start":"2023-04-07T08:00:00Z","end":"2023-04-07T10:00:00Z","comment":"firmware"}""");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.raw().headers().firstValue("Location")).hasValue("/api/v1/silences/switch-upgrade");
+        assertThat(created.json().get("origin").asText()).isEqualTo("api");
+        assertThat(created.json().get("activeNow").asBoolean()).isTrue();
+        assertThat(silences.test(Alert.channelDown("east-coast", Instant.parse("2023-04-07T00:00:00Z"), NOW, 2)))
+                .as("the notifier sees it").isTrue();
+
+        Reply recurring = post("/api/v1/silences", """
+                {"zone":"Asia/Seoul","from":"02:00","to":"03:00","days":["MON-FRI"],"channels":["ship"]}""");
+        assertThat(recurring.status()).isEqualTo(201);
+        String generated = recurring.json().get("id").asText();
+        assertThat(generated).startsWith("s-");
+        assertThat(recurring.json().get("days")).extracting(JsonNode::asText).containsExactly("MON", "TUE", "WED", "THU", "FRI");
+
+        assertThat(get("/api/v1/silences").json().get("silences")).extracting(s -> s.get("id").asText() + "/" + s.get("origin").asText())
+                .containsExactly("from-file/config", "switch-upgrade/api", generated + "/api");
+        assertThat(get("/api/v1/silences/switch-upgrade").json().get("comment").asText()).isEqualTo("firmware");
+
+        assertThat(post("/api/v1/silences", "{\"id\":\"switch-upgrade\",\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T09:00:00Z\"}")
+                .status()).as("the id exists").isEqualTo(409);
+        assertThat(send("DELETE", "/api/v1/silences/from-file", null, TOKEN).status()).as("the file's").isEqualTo(409);
+        Reply deleted = send("DELETE", "/api/v1/silences/switch-upgrade", null, TOKEN);
+        assertThat(deleted.status()).isEqualTo(204);
+        assertThat(deleted.json()).isNull();
+        assertThat(send("DELETE", "/api/v1/silences/switch-upgrade", null, TOKEN).status()).isEqualTo(404);
+        assertThat(get("/api/v1/silences/switch-upgrade").status()).isEqualTo(404);
+        assertThat(silences.test(Alert.channelDown("east-coast", Instant.parse("2023-04-07T00:00:00Z"), NOW, 2))).isFalse();
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} -> 400 {1}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "{\"start\":\"2023-04-07T08:00:00Z\"}                                                   | end",
+            "{\"end\":\"2023-04-07T10:00:00Z\"}                                                     | start",
+            "{\"start\":\"2023-04-07T10:00:00Z\",\"end\":\"2023-04-07T09:00:00Z\"}                  | end",
+            "{\"start\":\"2023-04-07T06:00:00Z\",\"end\":\"2023-04-07T07:00:00Z\"}                  | end",
+            "{\"start\":\"soon\",\"end\":\"2023-04-07T10:00:00Z\"}                                  | start",
+            "{\"id\":\"Bad Id\",\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T10:00:00Z\"} | id",
+            "{\"channels\":[\"nope\"],\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T10:00:00Z\"} | channels",
+            "{\"channels\":\"ship\",\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T10:00:00Z\"} | channels",
+            "{\"ened\":\"2023-04-07T10:00:00Z\",\"start\":\"2023-04-07T08:00:00Z\"}                 | ened",
+            "{\"zone\":\"Asia/Seol\",\"from\":\"02:00\",\"to\":\"03:00\"}                            | zone",
+            "{\"from\":\"02:00\",\"to\":\"03:00\"}                                                  | zone",
+            "{\"zone\":\"Asia/Seoul\",\"from\":\"2am\",\"to\":\"03:00\"}                            | from",
+            "{\"zone\":\"Asia/Seoul\",\"from\":\"02:00\"}                                           | to",
+            "{\"zone\":\"Asia/Seoul\",\"from\":\"02:00\",\"to\":\"02:00\"}                          | to",
+            "{\"zone\":\"Asia/Seoul\",\"from\":\"02:00\",\"to\":\"03:00\",\"days\":[\"MON-FRY\"]}   | days",
+            "[]                                                                                    | -",
+    })
+    void badSilencesAre400NamingTheField(String body, String field) throws Exception {
+        start();
+        Reply r = post("/api/v1/silences", body);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("field").isMissingNode() ? null : r.json().get("field").asText()).isEqualTo(field);
+        assertThat(silences.entries()).hasSize(1);
+    }
+
+    // ---- auth ----
+
+    @Test
+    void writesNeedTheTokenReadsAreOpen() throws Exception {
+        start();
+        String call = "{\"channel\":\"ship\",\"kind\":\"ANSWERED\"}";
+        Reply missing = send("POST", "/api/v1/calls", call, null);
+        assertThat(missing.status()).isEqualTo(401);
+        assertThat(missing.raw().headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"hotline-monitor\"");
+        Reply wrong = send("POST", "/api/v1/calls", call, "guess");
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.raw().headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"hotline-monitor\", error=\"invalid_token\"");
+        assertThat(wrong.raw().body()).doesNotContain(TOKEN).doesNotContain("guess");
+        assertThat(send("DELETE", "/api/v1/silences/from-file", null, null).status()).isEqualTo(401);
+        assertThat(send("POST", "/api/v1/silences", "{}", "guess").status()).isEqualTo(401);
+        assertThat(published).isEmpty();
+        assertThat(get("/api/v1/channels").status()).isEqualTo(200);
+        assertThat(get("/api/v1/silences").status()).isEqualTo(200);
+        assertThat(send("POST", "/api/v1/calls", call, TOKEN).status()).isEqualTo(202);
+    }
+
+    @Test
+    void neitherTokensNorAuthorizationHeadersReachTheLogs() throws Exception {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Logger apiLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Api.class);
+        ch.qos.logback.classic.Level before = apiLog.getLevel();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        apiLog.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try {
+            start();
+            send("POST", "/api/v1/calls", "{\"channel\":\"ship\",\"kind\":\"ANSWERED\"}", TOKEN);
+            send("POST", "/api/v1/calls", "{\"channel\":\"ship\",\"kind\":\"ANSWERED\"}", "wrong-guess-token");
+            publishFails.set(new java.io.IOException("broker down"));
+            send("POST", "/api/v1/calls", "{\"channel\":\"ship\",\"kind\":\"NO_ANSWER\"}", TOKEN);
+            send("POST", "/api/v1/silences", "{\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T09:00:00Z\"}", TOKEN);
+            get("/api/v1/channels");
+        } finally {
+            root.detachAppender(logs);
+            apiLog.setLevel(before);
+        }
+        assertThat(logs.list).as("the API logs its requests").isNotEmpty();
+        assertThat(logs.list).allSatisfy(e -> assertThat(e.getFormattedMessage())
+                .doesNotContain(TOKEN).doesNotContain("wrong-guess-token").doesNotContainIgnoringCase("authorization"));
+    }
+
+    @Test
+    void protectedReadsNeedTheTokenButProbesDoNot() throws Exception {
+        start(new ApiConfig(new Secret("HOTLINE_API_TOKEN", TOKEN), true));
+        for (String path : List.of("/api/v1/channels", "/api/v1/channels/ship", "/api/v1/alerts?since=2023-04-07T00:00:00Z",
+                "/api/v1/silences", "/api/v1/silences/from-file")) {
+            assertThat(get(path).status()).as(path).isEqualTo(401);
+            assertThat(send("GET", path, null, "guess").status()).as(path).isEqualTo(401);
+            assertThat(send("GET", path, null, TOKEN).status()).as(path).isEqualTo(200);
+        }
+        assertThat(get("/healthz").status()).isEqualTo(200);
+        assertThat(get("/readyz").status()).isEqualTo(200);
+    }
+
+    @Test
+    void withoutATokenConfiguredWritesAreForbidden() throws Exception {
+        start(null);
+        Reply r = send("POST", "/api/v1/calls", "{\"channel\":\"ship\",\"kind\":\"ANSWERED\"}", "anything");
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.json().get("message").asText()).contains("no api.token");
+        assertThat(get("/api/v1/channels").status()).isEqualTo(200);
+        assertThat(published).isEmpty();
+    }
+
+    // ---- routes ----
+
+    @Test
+    void unknownRoutesAre404AndWrongMethods405() throws Exception {
+        start();
+        assertThat(get("/api/v1/nothing").status()).isEqualTo(404);
+        assertThat(get("/api/v1/channels/ship/more").status()).isEqualTo(404);
+        assertThat(get("/healthzz").status()).isEqualTo(404);
+        Reply wrong = send("DELETE", "/api/v1/channels", null, TOKEN);
+        assertThat(wrong.status()).isEqualTo(405);
+        assertThat(wrong.raw().headers().firstValue("Allow")).hasValue("GET");
+        Reply put = send("PUT", "/api/v1/silences", "{}", TOKEN);
+        assertThat(put.status()).isEqualTo(405);
+        assertThat(put.raw().headers().firstValue("Allow")).hasValue("GET, POST");
+        assertThat(get("/api/v1/calls").status()).isEqualTo(405);
+        assertThat(send("POST", "/readyz", "", null).status()).isEqualTo(405);
+    }
+}

@@ -1,0 +1,409 @@
+package org.hotlinemonitor.core.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hotlinemonitor.core.alert.ApiConfig;
+import org.hotlinemonitor.core.alert.Route;
+import org.hotlinemonitor.core.alert.Secret;
+import org.hotlinemonitor.core.alert.Silence;
+import org.hotlinemonitor.core.config.YamlTree.Entry;
+import org.hotlinemonitor.core.config.YamlTree.Mapping;
+import org.hotlinemonitor.core.config.YamlTree.Node;
+import org.hotlinemonitor.core.config.YamlTree.Scalar;
+import org.hotlinemonitor.core.config.YamlTree.ScalarKind;
+import org.hotlinemonitor.core.config.YamlTree.Sequence;
+
+/**
+ * Loads the operators' sections of the monitor's YAML file: {@code silences:} (maintenance windows, {@link Silence})
+ * and {@code api:} (the HTTP API's token, {@link ApiConfig}). {@link ConfigLoader} accepts both keys and leaves them
+ * to this class, which is as strict: unknown keys and bad values are problems with file, line, column and setting
+ * path, all reported together in one {@link ConfigException}.
+ *
+ * <pre>{@code
+ * api:
+ *   token: ${HOTLINE_API_TOKEN}     # required: an environment variable holding the bearer token
+ *   protectReads: false             # optional, default false: GETs need the token too when true
+ * silences:
+ *   - id: switch-upgrade            # [a-z0-9._-]{1,64}, unique
+ *     channels: ['liaison-*']       # optional: ids or globs; default every channel
+ *     start: 2023-04-07T00:00:00Z   # a one-off window [start, end)
+ *     end: 2023-04-07T02:00:00Z
+ *     comment: switchboard firmware  # optional
+ *   - id: nightly
+ *     zone: Asia/Seoul              # a recurring window: from, to (local, HH:mm), zone, optional days
+ *     from: '02:00'
+ *     to: '03:00'
+ *     days: [MON-FRI]               # optional, default every day
+ * }</pre>
+ *
+ * <p>Thread-safety: the static methods are safe to call from any thread.
+ */
+public final class OperatorConfigLoader {
+
+    private static final List<String> API_KEYS = List.of("token", "protectReads");
+    private static final List<String> SILENCE_KEYS = List.of("id", "channels", "start", "end", "zone", "from", "to", "days", "comment");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final Pattern LOCAL_TIME = Pattern.compile("([01][0-9]|2[0-3]):([0-5][0-9])");
+
+    private final String source;
+    private final List<ConfigProblem> problems = new ArrayList<>();
+
+    private OperatorConfigLoader(String source) {
+        this.source = source;
+    }
+
+    /**
+     * The {@code silences:} section of a UTF-8 file, checked; empty when there is none.
+     *
+     * @param channelIds the configured channels, to check the ids silences name (globs are not checked), or
+     *                   {@code null} to check nothing
+     */
+    public static List<Silence> silences(Path file, Set<String> channelIds) throws ConfigException {
+        try (Reader yaml = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return silences(file.toString(), yaml, channelIds);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, 0, "", "cannot read: " + e)));
+        }
+    }
+
+    /** As {@link #silences(Path, Set)}, from a reader it does not close; problems name {@code sourceName}. */
+    public static List<Silence> silences(String sourceName, Reader yaml, Set<String> channelIds) throws ConfigException {
+        Entry entry = section(sourceName, yaml, "silences");
+        if (entry == null) {
+            return List.of();
+        }
+        OperatorConfigLoader loader = new OperatorConfigLoader(sourceName);
+        List<Silence> out = loader.silenceList(entry, channelIds);
+        if (!loader.problems.isEmpty()) {
+            throw loader.failure();
+        }
+        return out;
+    }
+
+    /** The {@code api:} section of a UTF-8 file, checked; empty when there is none. */
+    public static Optional<ApiConfig> api(Path file, Function<String, String> env) throws ConfigException {
+        try (Reader yaml = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return api(file.toString(), yaml, env);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, 0, "", "cannot read: " + e)));
+        }
+    }
+
+    /**
+     * As {@link #api(Path, Function)}, from a reader it does not close; problems name {@code sourceName}.
+     *
+     * @param env the process environment, usually {@code System::getenv}
+     */
+    public static Optional<ApiConfig> api(String sourceName, Reader yaml, Function<String, String> env) throws ConfigException {
+        Entry entry = section(sourceName, yaml, "api");
+        if (entry == null) {
+            return Optional.empty();
+        }
+        OperatorConfigLoader loader = new OperatorConfigLoader(sourceName);
+        ApiConfig config = loader.apiConfig(entry, env);
+        if (!loader.problems.isEmpty()) {
+            throw loader.failure();
+        }
+        return Optional.of(config);
+    }
+
+    private static Entry section(String sourceName, Reader yaml, String key) throws ConfigException {
+        Node root;
+        try {
+            root = YamlTree.read(yaml);
+        } catch (YamlTree.SyntaxError e) {
+            throw new ConfigException(List.of(new ConfigProblem(sourceName, e.line, e.column, "", e.getMessage())));
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(sourceName, 0, 0, "", "cannot read: " + e)));
+        }
+        if (!(root instanceof Mapping top)) {
+            return null; // ConfigLoader reports a file that is not a mapping
+        }
+        for (Entry entry : top.entries()) {
+            if (entry.key().equals(key)) {
+                return entry; // a second one is ConfigLoader's duplicate key
+            }
+        }
+        return null;
+    }
+
+    private ApiConfig apiConfig(Entry entry, Function<String, String> env) {
+        if (!(entry.value() instanceof Mapping mapping)) {
+            problem(entry.value(), "api", "expected a mapping with token, was " + ConfigLoader.describe(entry.value()));
+            return null;
+        }
+        Map<String, Entry> keys = keys(mapping, "api", API_KEYS);
+        Secret token = null;
+        if (keys.get("token") == null) {
+            problem(mapping, "api.token", "missing; the bearer token writes need, as ${VARIABLE}");
+        } else {
+            Node node = keys.get("token").value();
+            String text = string(node, "api.token", "${VARIABLE}");
+            if (text != null) {
+                Matcher m = VARIABLE.matcher(text);
+                if (!m.matches()) {
+                    problem(node, "api.token", "write the token as ${VARIABLE}, the name of an environment variable that holds it, "
+                            + "not the token itself");
+                } else {
+                    String value = env.apply(m.group(1));
+                    if (value == null || value.isEmpty()) {
+                        problem(node, "api.token", "the environment variable " + m.group(1) + " is not set");
+                    } else {
+                        token = new Secret(m.group(1), value);
+                    }
+                }
+            }
+        }
+        boolean protectReads = false;
+        if (keys.containsKey("protectReads")) {
+            Node value = keys.get("protectReads").value();
+            if (value instanceof Scalar s && s.kind() == ScalarKind.BOOLEAN) {
+                protectReads = Boolean.parseBoolean(s.text().toLowerCase(Locale.ROOT));
+            } else {
+                problem(value, "api.protectReads", "expected true or false, was " + ConfigLoader.describe(value));
+            }
+        }
+        return token == null ? null : new ApiConfig(token, protectReads);
+    }
+
+    private List<Silence> silenceList(Entry entry, Set<String> channelIds) {
+        List<Silence> out = new ArrayList<>();
+        if (!(entry.value() instanceof Sequence list)) {
+            if (!ConfigLoader.isNull(entry.value())) {
+                problem(entry.value(), "silences", "expected a list of silences, was " + ConfigLoader.describe(entry.value()));
+            }
+            return out;
+        }
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        for (int i = 0; i < list.items().size(); i++) {
+            Silence s = silence(list.items().get(i), "silences[" + i + "]", channelIds, ids);
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private Silence silence(Node node, String path, Set<String> channelIds, Map<String, Integer> ids) {
+        if (!(node instanceof Mapping mapping)) {
+            problem(node, path, "expected a silence (a mapping with id, and start/end or from/to/zone), was " + ConfigLoader.describe(node));
+            return null;
+        }
+        int before = problems.size();
+        Map<String, Entry> keys = keys(mapping, path, SILENCE_KEYS);
+        String id = null;
+        if (keys.get("id") == null) {
+            problem(mapping, path + ".id", "missing; every silence needs an id");
+        } else {
+            Node value = keys.get("id").value();
+            id = string(value, path + ".id", "an id");
+            if (id != null && !Silence.ID.matcher(id).matches()) {
+                problem(value, path + ".id", "bad id '" + id + "': use 1 to 64 of a-z, 0-9, '.', '_' and '-'");
+            } else if (id != null && ids.containsKey(id)) {
+                problem(value, path + ".id", "duplicate silence id '" + id + "', first at line " + ids.get(id));
+            } else if (id != null) {
+                ids.put(id, value.line());
+            }
+        }
+        List<String> channels = new ArrayList<>();
+        if (keys.get("channels") != null) {
+            Node value = keys.get("channels").value();
+            List<Node> items = value instanceof Sequence seq ? seq.items() : List.of(value);
+            for (Node item : items) {
+                String text = string(item, path + ".channels", "a channel id or glob");
+                if (text == null) {
+                    continue;
+                }
+                if (channelIds != null && !Route.isGlob(text) && !channelIds.contains(text)) {
+                    problem(item, path + ".channels", "unknown channel '" + text + "'" + ConfigLoader.didYouMean(text, channelIds));
+                }
+                channels.add(text);
+            }
+        }
+        Instant start = keys.get("start") == null ? null : instant(keys.get("start").value(), path + ".start");
+        Instant end = keys.get("end") == null ? null : instant(keys.get("end").value(), path + ".end");
+        Silence.Recurrence recurrence = null;
+        boolean recurring = keys.containsKey("from") || keys.containsKey("to") || keys.containsKey("zone") || keys.containsKey("days");
+        if (recurring) {
+            ZoneId zone = null;
+            if (keys.get("zone") == null) {
+                problem(mapping, path + ".zone", "missing; a recurring window is read in a time zone, like Asia/Seoul");
+            } else {
+                Node value = keys.get("zone").value();
+                String text = string(value, path + ".zone", "an IANA time zone like Asia/Seoul");
+                if (text != null) {
+                    try {
+                        zone = ZoneId.of(text);
+                    } catch (DateTimeException e) {
+                        problem(value, path + ".zone", "unknown time zone '" + text + "'");
+                    }
+                }
+            }
+            LocalTime from = localTime(mapping, keys.get("from"), path + ".from");
+            LocalTime to = localTime(mapping, keys.get("to"), path + ".to");
+            Set<DayOfWeek> days = keys.get("days") == null ? Set.of() : days(keys.get("days").value(), path + ".days");
+            if (from != null && to != null && from.equals(to)) {
+                problem(keys.get("to").value(), path + ".to", "must differ from 'from' (" + from + "): the window would be empty");
+            } else if (zone != null && from != null && to != null && days != null) {
+                recurrence = new Silence.Recurrence(zone, from, to, days);
+            }
+        } else {
+            if (keys.get("start") == null) {
+                problem(mapping, path + ".start", "missing; give start and end, or a recurring window (zone, from, to)");
+            }
+            if (keys.get("end") == null) {
+                problem(mapping, path + ".end", "missing; give start and end, or a recurring window (zone, from, to)");
+            }
+        }
+        if (start != null && end != null && !end.isAfter(start)) {
+            problem(keys.get("end").value(), path + ".end", "must be after start (" + start + "), was " + end);
+        }
+        String comment = keys.get("comment") == null ? null : string(keys.get("comment").value(), path + ".comment", "text");
+        if (problems.size() > before) {
+            return null;
+        }
+        try {
+            return new Silence(id, channels, start, end, recurrence, comment);
+        } catch (IllegalArgumentException e) { // every rule is checked above; this keeps a gap from escaping
+            problem(mapping, path, e.getMessage());
+            return null;
+        }
+    }
+
+    private Instant instant(Node node, String path) {
+        String text = string(node, path, "an ISO-8601 instant like 2023-04-07T00:00:00Z");
+        if (text == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            problem(node, path, "bad instant '" + text + "', expected ISO-8601 with Z or an offset, like 2023-04-07T09:00:00+09:00");
+            return null;
+        }
+    }
+
+    private LocalTime localTime(Mapping mapping, Entry entry, String path) {
+        if (entry == null) {
+            problem(mapping, path, "missing; a local time HH:mm");
+            return null;
+        }
+        String text = string(entry.value(), path, "a local time HH:mm (quoted: '02:00')");
+        if (text == null) {
+            return null;
+        }
+        Matcher m = LOCAL_TIME.matcher(text);
+        if (!m.matches()) {
+            problem(entry.value(), path, "bad time '" + text + "', expected HH:mm like '02:00'");
+            return null;
+        }
+        return LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+    }
+
+    /** Days as the channels' {@code days}: MON..SUN or full names, and ranges like MON-FRI. */
+    private Set<DayOfWeek> days(Node node, String path) {
+        List<Node> items = node instanceof Sequence seq ? seq.items() : List.of(node);
+        EnumSet<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+        int before = problems.size();
+        for (Node item : items) {
+            String text = string(item, path, "a day like MON, or a range like MON-FRI");
+            if (text == null) {
+                continue;
+            }
+            String[] ends = text.split("-", -1);
+            DayOfWeek first = dayName(ends[0]);
+            DayOfWeek last = ends.length == 2 ? dayName(ends[1]) : first;
+            if (ends.length > 2 || first == null || last == null) {
+                problem(item, path, "bad day '" + text + "'; expected MON..SUN (or full names), or a range like MON-FRI");
+                continue;
+            }
+            for (DayOfWeek d = first; ; d = d.plus(1)) {
+                days.add(d);
+                if (d == last) {
+                    break;
+                }
+            }
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        if (days.isEmpty()) {
+            problem(node, path, "name at least one day");
+            return null;
+        }
+        return days;
+    }
+
+    private static DayOfWeek dayName(String text) {
+        String upper = text.trim().toUpperCase(Locale.ROOT);
+        for (DayOfWeek day : DayOfWeek.values()) {
+            if (day.name().equals(upper) || day.name().substring(0, 3).equals(upper)) {
+                return day;
+            }
+        }
+        return null;
+    }
+
+    // ---- helpers, as NotifyConfigLoader's ----
+
+    private String string(Node node, String path, String expected) {
+        if (node instanceof Scalar scalar && scalar.kind() != ScalarKind.NULL && scalar.kind() != ScalarKind.ALIAS) {
+            return scalar.text();
+        }
+        problem(node, path, "expected " + expected + ", was " + ConfigLoader.describe(node));
+        return null;
+    }
+
+    private Map<String, Entry> keys(Mapping mapping, String path, List<String> allowed) {
+        Map<String, Entry> keys = new HashMap<>();
+        for (Entry entry : mapping.entries()) {
+            String field = path + "." + entry.key();
+            if (!allowed.contains(entry.key())) {
+                String suggestion = ConfigLoader.didYouMean(entry.key(), allowed);
+                problem(entry, field, "unknown key '" + entry.key() + "'"
+                        + (suggestion.isEmpty() ? "; expected one of " + String.join(", ", allowed) : suggestion));
+            } else if (keys.containsKey(entry.key())) {
+                problem(entry, field, "duplicate key '" + entry.key() + "', first at line " + keys.get(entry.key()).line());
+            } else {
+                keys.put(entry.key(), entry);
+            }
+        }
+        return keys;
+    }
+
+    private void problem(Node node, String field, String message) {
+        problems.add(new ConfigProblem(source, node.line(), node.column(), field, message));
+    }
+
+    private void problem(Entry entry, String field, String message) {
+        problems.add(new ConfigProblem(source, entry.line(), entry.column(), field, message));
+    }
+
+    private ConfigException failure() {
+        List<ConfigProblem> inFileOrder = new ArrayList<>(problems);
+        inFileOrder.sort(Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
+        return new ConfigException(inFileOrder);
+    }
+}

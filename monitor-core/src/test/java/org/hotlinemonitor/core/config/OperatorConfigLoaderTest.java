@@ -1,0 +1,113 @@
+package org.hotlinemonitor.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.StringReader;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.hotlinemonitor.core.alert.ApiConfig;
+import org.hotlinemonitor.core.alert.Silence;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class OperatorConfigLoaderTest {
+
+    private static final String FILE = "monitor.yaml";
+    private static final Set<String> CHANNELS = Set.of("liaison-office", "east-coast-military");
+
+    private static final String CHANNELS_YAML = """
+            channels:
+              - id: liaison-office
+                zone: Asia/Seoul
+                checks: ['09:00', '17:00']
+            """;
+
+    private static final String VALID = CHANNELS_YAML + """
+            api:
+              token: ${HOTLINE_API_TOKEN}
+              protectReads: true
+            silences:
+              - id: switch-upgrade
+                channels: ['liaison-*', east-coast-military]
+                start: 2023-04-07T00:00:00Z
+                end: 2023-04-07T11:00:00+09:00
+                comment: switchboard firmware
+              - id: nightly
+                zone: Asia/Seoul
+                from: '23:30'
+                to: '00:30'
+                days: [MON-FRI, SUN]
+            """;
+
+    private static List<Silence> silences(String yaml) throws ConfigException {
+        return OperatorConfigLoader.silences(FILE, new StringReader(yaml), CHANNELS);
+    }
+
+    @Test
+    void loadsBothForms() throws ConfigException {
+        List<Silence> s = silences(VALID);
+        assertThat(s).containsExactly(
+                new Silence("switch-upgrade", List.of("liaison-*", "east-coast-military"), Instant.parse("2023-04-07T00:00:00Z"),
+                        Instant.parse("2023-04-07T02:00:00Z"), null, "switchboard firmware"),
+                new Silence("nightly", List.of(), null, null, new Silence.Recurrence(ZoneId.of("Asia/Seoul"), LocalTime.of(23, 30),
+                        LocalTime.of(0, 30), Set.of(DayOfWeek.MONDAY, DayOfWeek.TUESDAY, DayOfWeek.WEDNESDAY, DayOfWeek.THURSDAY,
+                        DayOfWeek.FRIDAY, DayOfWeek.SUNDAY)), null));
+        // The channel loader accepts both sections.
+        assertThat(ConfigLoader.load(FILE, new StringReader(VALID)).channels()).hasSize(1);
+    }
+
+    @Test
+    void noSectionIsNoSilencesAndNoApi() throws ConfigException {
+        assertThat(silences(CHANNELS_YAML)).isEmpty();
+        assertThat(OperatorConfigLoader.api(FILE, new StringReader(CHANNELS_YAML), v -> null)).isEmpty();
+    }
+
+    @Test
+    void apiTokenComesFromTheEnvironmentAndIsNeverShown() throws ConfigException {
+        ApiConfig api = OperatorConfigLoader.api(FILE, new StringReader(VALID), Map.of("HOTLINE_API_TOKEN", "s3cret-token")::get)
+                .orElseThrow();
+        assertThat(api.protectReads()).isTrue();
+        assertThat(api.token().value()).isEqualTo("s3cret-token");
+        assertThat(api.toString()).doesNotContain("s3cret-token").contains("HOTLINE_API_TOKEN");
+    }
+
+    @ParameterizedTest(name = "[{index}] {1}")
+    @CsvSource(delimiter = '|', value = {
+            "'api:\n  token: literal-token\n'                 | monitor.yaml:6:10: api.token: write the token as ${VARIABLE}",
+            "'api:\n  token: ${UNSET_VAR}\n'                  | monitor.yaml:6:10: api.token: the environment variable UNSET_VAR is not set",
+            "'api:\n  protectReads: yes please\n'             | monitor.yaml:6:3: api.token: missing",
+            "'api:\n  token: ${T}\n  protectRead: true\n'     | monitor.yaml:7:3: api.protectRead: unknown key 'protectRead'",
+    })
+    void apiProblems(String section, String expected) {
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> OperatorConfigLoader.api(FILE, new StringReader(CHANNELS_YAML + section), Map.of("T", "x")::get));
+        assertThat(e.getMessage()).contains(expected);
+    }
+
+    @ParameterizedTest(name = "[{index}] {1}")
+    @CsvSource(delimiter = '|', value = {
+            "'  - id: a\n    start: 2023-04-07T00:00:00Z\n'                              | monitor.yaml:6:5: silences[0].end: missing",
+            "'  - id: a\n    start: 2023-04-07T02:00:00Z\n    end: 2023-04-07T01:00:00Z\n' | monitor.yaml:8:10: silences[0].end: must be after start",
+            "'  - id: a\n    start: yesterday\n    end: 2023-04-07T01:00:00Z\n'         | monitor.yaml:7:12: silences[0].start: bad instant 'yesterday'",
+            "'  - id: A B\n    start: 2023-04-07T00:00:00Z\n    end: 2023-04-08T00:00:00Z\n' | monitor.yaml:6:9: silences[0].id: bad id 'A B'",
+            "'  - id: a\n    channels: [liason-office]\n    start: 2023-04-07T00:00:00Z\n    end: 2023-04-08T00:00:00Z\n' | monitor.yaml:7:16: silences[0].channels: unknown channel 'liason-office' (did you mean 'liaison-office'?)",
+            "'  - id: a\n    zone: Asia/Seol\n    from: \"02:00\"\n    to: \"03:00\"\n'  | monitor.yaml:7:11: silences[0].zone: unknown time zone 'Asia/Seol'",
+            "'  - id: a\n    zone: Asia/Seoul\n    from: \"2am\"\n    to: \"03:00\"\n'   | monitor.yaml:8:11: silences[0].from: bad time '2am'",
+            "'  - id: a\n    zone: Asia/Seoul\n    from: \"02:00\"\n'                     | monitor.yaml:6:5: silences[0].to: missing",
+            "'  - id: a\n    zone: Asia/Seoul\n    from: \"02:00\"\n    to: \"02:00\"\n'   | monitor.yaml:9:9: silences[0].to: must differ from 'from'",
+            "'  - id: a\n    zone: Asia/Seoul\n    from: \"02:00\"\n    to: \"03:00\"\n    days: [MON-FRY]\n' | monitor.yaml:10:12: silences[0].days: bad day 'MON-FRY'",
+            "'  - id: a\n    zone: Asia/Seoul\n    from: \"02:00\"\n    to: \"03:00\"\n    until: x\n' | monitor.yaml:10:5: silences[0].until: unknown key 'until'",
+            "'  - id: a\n    zone: Asia/Seoul\n    from: \"02:00\"\n    to: \"03:00\"\n  - id: a\n    zone: Asia/Seoul\n    from: \"02:00\"\n    to: \"03:00\"\n' | monitor.yaml:10:9: silences[1].id: duplicate silence id 'a', first at line 6",
+    })
+    void silenceProblems(String list, String expected) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> silences(CHANNELS_YAML + "silences:\n" + list));
+        assertThat(e.getMessage()).contains(expected);
+    }
+}
