@@ -10,6 +10,7 @@ import org.hotlinemonitor.app.kafka.DetectorService;
 import org.hotlinemonitor.app.kafka.EmbeddedBroker;
 import org.hotlinemonitor.app.kafka.KafkaSettings;
 import org.hotlinemonitor.app.kafka.Producer;
+import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.notify.Notifier;
 import org.hotlinemonitor.app.schedule.AcceleratedClock;
 import org.hotlinemonitor.app.schedule.PlacerSettings;
@@ -57,6 +58,9 @@ final class RunCommand implements Callable<Integer> {
     KafkaOptions kafka;
 
     @Mixin
+    HttpOptions http;
+
+    @Mixin
     LiveOptions.ClockOptions clockOptions;
 
     @Override
@@ -71,6 +75,7 @@ final class RunCommand implements Callable<Integer> {
         Live.Timing timing = Live.Timing.forClock(clock);
 
         try (StopSignal stop = StopSignal.install();
+             LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT);
              EmbeddedBroker broker = settings.embedded() ? EmbeddedBroker.start(settings.broker()) : null) {
             String bootstrap = broker != null ? broker.bootstrapServers() : settings.bootstrapServers().orElseThrow();
             Live.ensureTopics(bootstrap, settings);
@@ -84,7 +89,12 @@ final class RunCommand implements Callable<Integer> {
                 if (printer != null) {
                     printer.start(); // before the detector: every alert it commits from now on is printed
                 }
+                web.bindDetector(detect, config, clock);
+                if (notifier != null) {
+                    web.bindNotifier(notifier);
+                }
                 Live.startDetector(detect);
+                web.bindDetectorClient(detect);
                 if (clock instanceof AcceleratedClock accelerated) {
                     accelerated.start(); // only now: see AcceleratedClock
                 }
@@ -92,12 +102,13 @@ final class RunCommand implements Callable<Integer> {
                     notifier.start(); // its consumer groups resume where they stopped: no alert is missed meanwhile
                 }
                 produce.start();
-                LOG.info("ready in {} s: broker {}, detector {}, producer placing {} channel(s) ({} placer){}{}",
+                LOG.info("ready in {} s: broker {}, detector {}, producer placing {} channel(s) ({} placer){}{}; {}",
                         String.format(Locale.ROOT, "%.1f", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0),
                         broker != null ? bootstrap + " (embedded, data in " + broker.dataDir() + ")" : bootstrap,
                         detect.state(), config.channels().size(), producer.placer,
                         quiet ? "" : "; alerts on stdout",
-                        notifier == null ? "" : "; notifier delivering to " + String.join(", ", notifier.sinkNames()));
+                        notifier == null ? "" : "; notifier delivering to " + String.join(", ", notifier.sinkNames()),
+                        web.describe());
                 while (!stop.await(Duration.ofSeconds(1))) {
                     Live.checkAlive(detect);
                     if (notifier != null) {

@@ -66,7 +66,7 @@ public final class MetricsServer implements AutoCloseable {
                     .withDaemonThreads(true)
                     .build();
             MetricsServer s = new MetricsServer(server, prometheus);
-            LOG.info("HTTP server on {}: metrics at {}", server.getAddress(), s.metricsUri());
+            LOG.debug("HTTP server on {}: metrics at {}", server.getAddress(), s.metricsUri());
             return s;
         } catch (IOException | RuntimeException e) {
             server.stop(0);
