@@ -121,6 +121,7 @@ final class DemoCommand implements Callable<Integer> {
                 web.bindDetectorClient(detect);
                 clock.start();
                 produce.start();
+                web.bindProducer(produce);
                 System.err.printf("demo: %d channels, the clock from %s at %dx (one hour in %.1f s), for %s of clock time; "
                         + "%s; alerts below as they fire%n", config.channels().size(), start, speed, 3600.0 / speed, duration,
                         web.describe());

@@ -51,6 +51,11 @@ final class LiveHttp implements AutoCloseable {
         }
     }
 
+    /** The scheduler's Kafka producer's metrics. */
+    void bindProducer(org.hotlinemonitor.app.kafka.Producer producer) {
+        metrics.bindKafkaProducer(producer.kafkaProducer());
+    }
+
     /** The notifier's meters (deliveries by sink and result, delivery latency, its rejects). */
     void bindNotifier(Notifier notifier) {
         metrics.bind(new MonitorMeters(Clock.systemUTC()).notifier(notifier.deliveries(), notifier.rejects(), notifier.sinkNames()));

@@ -102,6 +102,7 @@ final class RunCommand implements Callable<Integer> {
                     notifier.start(); // its consumer groups resume where they stopped: no alert is missed meanwhile
                 }
                 produce.start();
+                web.bindProducer(produce);
                 LOG.info("ready in {} s: broker {}, detector {}, producer placing {} channel(s) ({} placer){}{}; {}",
                         String.format(Locale.ROOT, "%.1f", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0),
                         broker != null ? bootstrap + " (embedded, data in " + broker.dataDir() + ")" : bootstrap,

@@ -95,7 +95,7 @@ class RunCommandTest {
             assertThat(Double.parseDouble(since.group(1))).isEqualTo(down.since().getEpochSecond());
             assertThat(metrics).contains("hotline_channel_state{channel=\"test-line\",state=\"down\",} 1.0",
                     "hotline_alerts_total{type=\"CHANNEL_DOWN\",} ",
-                    "jvm_memory_used_bytes{", "kafka_stream_thread_", "hotline_detector_watermark_lag_seconds{partition=");
+                    "jvm_memory_used_bytes{", "kafka_stream_thread_", "kafka_producer_record_send_total{client_id=\"scheduler\",", "hotline_detector_watermark_lag_seconds{partition=");
             LOG.info("run: {}; first CHANNEL_DOWN after {} ms", log.lines().filter(l -> l.contains("ready in")).findFirst().orElse(""),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
 
