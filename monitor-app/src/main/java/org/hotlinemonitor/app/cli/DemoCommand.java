@@ -67,6 +67,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "The far side's script (YAML, docs/producers.md). Default: the bundled April 2023 scenario.")
     Path simulationFile;
 
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "0",
+            description = "Port of the HTTP server (/metrics). Default: 0, any free port (printed when the demo starts).")
+    int httpPort;
+
     @Override
     public Integer call() throws InterruptedException, IOException {
         CommandLine cl = spec.commandLine();
@@ -91,7 +95,11 @@ final class DemoCommand implements Callable<Integer> {
         settings = new KafkaSettings(settings.bootstrapServers(), settings.topics(), settings.partitions(),
                 settings.replicationFactor(), new EmbeddedBroker.Config(dataDir, 0, 0));
         long printed;
+        HttpOptions http = new HttpOptions();
+        http.port = Integer.toString(httpPort);
+        http.host = "127.0.0.1"; // a demo: this machine only
         try (StopSignal stop = StopSignal.install();
+             LiveHttp web = LiveHttp.start(http, cl, 0);
              EmbeddedBroker broker = EmbeddedBroker.start(settings.broker())) {
             String bootstrap = broker.bootstrapServers();
             Topics topics = settings.topics();
@@ -108,11 +116,15 @@ final class DemoCommand implements Callable<Integer> {
                  Producer produce = new Producer(Live.producerSettings(bootstrap, topics, config, "demo-scheduler",
                          new PlacerSettings.Simulated(script), timing), clock)) {
                 printer.start();
+                web.bindDetector(detect, config, clock);
                 Live.startDetector(detect);
+                web.bindDetectorClient(detect);
                 clock.start();
                 produce.start();
+                web.bindProducer(produce);
                 System.err.printf("demo: %d channels, the clock from %s at %dx (one hour in %.1f s), for %s of clock time; "
-                        + "alerts below as they fire%n", config.channels().size(), start, speed, 3600.0 / speed, duration);
+                        + "%s; alerts below as they fire%n", config.channels().size(), start, speed, 3600.0 / speed, duration,
+                        web.describe());
                 Instant end = from.plus(duration);
                 while (clock.instant().isBefore(end)) {
                     Live.checkAlive(detect);

@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.hotlinemonitor.app.kafka.DetectorService;
 import org.hotlinemonitor.app.kafka.EmbeddedBroker;
 import org.hotlinemonitor.app.kafka.KafkaSettings;
+import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.schedule.AcceleratedClock;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.slf4j.Logger;
@@ -40,6 +41,9 @@ final class DetectCommand implements Callable<Integer> {
     LiveOptions.Detector detector;
 
     @Mixin
+    HttpOptions http;
+
+    @Mixin
     LiveOptions.ClockOptions clockOptions;
 
     @Override
@@ -51,16 +55,20 @@ final class DetectCommand implements Callable<Integer> {
         int streamThreads = detector.streamThreads(cl);
         String bootstrap = settings.bootstrapServers().orElseThrow();
         Path stateDir = detector.stateDir(EmbeddedBroker.Config.DEFAULT_DATA_DIR);
-        try (StopSignal stop = StopSignal.install()) {
+        try (StopSignal stop = StopSignal.install();
+             LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT)) {
             Live.ensureTopics(bootstrap, settings);
             try (DetectorService detect = new DetectorService(Live.detectorSettings(bootstrap, settings.topics(),
                     detector.applicationId, stateDir, streamThreads, Live.Timing.forClock(clock)), config, clock)) {
+                web.bindDetector(detect, config, clock);
                 Live.startDetector(detect);
+                web.bindDetectorClient(detect);
                 if (clock instanceof AcceleratedClock accelerated) {
                     accelerated.start();
                 }
-                LOG.info("ready: detector {} {} on {} partition(s) of {} at {}, state in {}", detector.applicationId,
-                        detect.state(), detect.eventPartitions(), settings.topics().events(), bootstrap, stateDir);
+                LOG.info("ready: detector {} {} on {} partition(s) of {} at {}, state in {}; {}", detector.applicationId,
+                        detect.state(), detect.eventPartitions(), settings.topics().events(), bootstrap, stateDir,
+                        web.describe());
                 while (!stop.await(Duration.ofSeconds(1))) {
                     Live.checkAlive(detect);
                 }

@@ -125,6 +125,24 @@ final class Live {
         }
     }
 
+    /**
+     * What the channel file says for operators: the HTTP API's access ({@code api:}, empty: reads open, writes
+     * refused) and the maintenance windows ({@code silences:}), in the store the API and the notifier share.
+     */
+    record Operator(java.util.Optional<org.hotlinemonitor.core.alert.ApiConfig> api,
+                    org.hotlinemonitor.app.notify.SilenceStore silences) {
+    }
+
+    static Operator loadOperator(Path file, MonitorConfig config) {
+        try {
+            return new Operator(org.hotlinemonitor.core.config.OperatorConfigLoader.api(file, System::getenv),
+                    new org.hotlinemonitor.app.notify.SilenceStore(
+                            org.hotlinemonitor.core.config.OperatorConfigLoader.silences(file, channelIds(config))));
+        } catch (ConfigException e) {
+            throw new Main.BadInput("invalid api or silences configuration:\n" + e.getMessage(), e);
+        }
+    }
+
     /** The notifier for {@code config} on the live topics, over HTTP; not started. */
     static org.hotlinemonitor.app.notify.Notifier notifier(String bootstrapServers, Topics topics,
                                                            org.hotlinemonitor.core.alert.NotifyConfig config) {

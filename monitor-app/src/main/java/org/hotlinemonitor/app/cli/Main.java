@@ -1,6 +1,7 @@
 package org.hotlinemonitor.app.cli;
 
 import org.hotlinemonitor.app.kafka.KafkaSetupException;
+import org.hotlinemonitor.app.metrics.MetricsServerException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,8 +40,9 @@ public final class Main implements Runnable {
             int code = exitCode(ex);
             String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
             commandLine.getErr().println(commandLine.getColorScheme().errorText("error: " + message));
-            // A KafkaSetupException's one line says it all (a port taken, a directory not writable).
-            if (code == ExitCodes.FAILURE && !(ex instanceof KafkaSetupException)) {
+            // A KafkaSetupException's or MetricsServerException's one line says it all (a port taken, a directory not
+            // writable).
+            if (code == ExitCodes.FAILURE && !(ex instanceof KafkaSetupException) && !(ex instanceof MetricsServerException)) {
                 ex.printStackTrace(commandLine.getErr());
             }
             return code;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.hotlinemonitor.app.kafka.KafkaSettings;
+import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.notify.Notifier;
 import org.hotlinemonitor.core.alert.NotifyConfig;
 import org.hotlinemonitor.core.model.MonitorConfig;
@@ -38,6 +39,9 @@ final class NotifyCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    HttpOptions http;
+
     @Override
     public Integer call() throws InterruptedException {
         CommandLine cl = spec.commandLine();
@@ -46,16 +50,20 @@ final class NotifyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "missing --config FILE (or the environment variable HOTLINE_CONFIG)");
         }
         MonitorConfig channels = Live.loadChannels(config);
+        Live.Operator operator = Live.loadOperator(config, channels); // its silences keep pagers quiet
         NotifyConfig notify = Live.loadNotify(config, channels).orElseThrow(() -> new Main.BadInput(
                 config + ": no notify: section; see docs/notify.md for its format"));
         String bootstrap = settings.bootstrapServers().orElseThrow();
-        try (StopSignal stop = StopSignal.install()) {
+        try (StopSignal stop = StopSignal.install();
+             LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT)) {
             Live.ensureTopics(bootstrap, settings);
             try (Notifier notifier = Live.notifier(bootstrap, settings.topics(), notify)) {
+                notifier.silences(operator.silences());
+                web.bindNotifier(notifier);
                 notifier.start();
-                LOG.info("ready: notifier delivering {} to {} ({} route(s)), groups {}.<sink>, rejects to {}",
+                LOG.info("ready: notifier delivering {} to {} ({} route(s)), groups {}.<sink>, rejects to {}; {}",
                         settings.topics().alerts(), String.join(", ", notifier.sinkNames()), notify.routes().size(),
-                        notify.groupId(), settings.topics().rejects());
+                        notify.groupId(), settings.topics().rejects(), web.describe());
                 while (!stop.await(Duration.ofSeconds(1))) {
                     notifier.checkAlive();
                 }

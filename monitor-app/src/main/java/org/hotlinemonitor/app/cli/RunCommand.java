@@ -4,12 +4,15 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.hotlinemonitor.app.http.ApiRuntime;
 import org.hotlinemonitor.app.kafka.DetectorService;
 import org.hotlinemonitor.app.kafka.EmbeddedBroker;
 import org.hotlinemonitor.app.kafka.KafkaSettings;
 import org.hotlinemonitor.app.kafka.Producer;
+import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.notify.Notifier;
 import org.hotlinemonitor.app.schedule.AcceleratedClock;
 import org.hotlinemonitor.app.schedule.PlacerSettings;
@@ -57,6 +60,9 @@ final class RunCommand implements Callable<Integer> {
     KafkaOptions kafka;
 
     @Mixin
+    HttpOptions http;
+
+    @Mixin
     LiveOptions.ClockOptions clockOptions;
 
     @Override
@@ -66,11 +72,13 @@ final class RunCommand implements Callable<Integer> {
         MonitorConfig config = channels.load(cl);
         PlacerSettings placer = producer.placer(cl, config);
         Optional<NotifyConfig> notify = Live.loadNotify(channels.file, config);
+        Live.Operator operator = Live.loadOperator(channels.file, config);
         Clock clock = clockOptions.clock(cl);
         int streamThreads = detector.streamThreads(cl);
         Live.Timing timing = Live.Timing.forClock(clock);
 
         try (StopSignal stop = StopSignal.install();
+             LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT);
              EmbeddedBroker broker = settings.embedded() ? EmbeddedBroker.start(settings.broker()) : null) {
             String bootstrap = broker != null ? broker.bootstrapServers() : settings.bootstrapServers().orElseThrow();
             Live.ensureTopics(bootstrap, settings);
@@ -80,11 +88,20 @@ final class RunCommand implements Callable<Integer> {
                  DetectorService detect = new DetectorService(Live.detectorSettings(bootstrap, settings.topics(),
                          detector.applicationId, detector.stateDir(settings.broker().dataDir()), streamThreads, timing), config, clock);
                  Producer produce = new Producer(Live.producerSettings(bootstrap, settings.topics(), config, producer.source,
-                         placer, timing), clock)) {
+                         placer, timing), clock);
+                 ApiRuntime api = ApiRuntime.start(bootstrap, Map.of(), settings.topics().events(), settings.topics().alerts(),
+                         config, operator.api().orElse(null), operator.silences(), detect.view(), detect::isRunning, clock)) {
+                web.registerApi(api.api()); // /healthz at once; /readyz says ready once the detector runs
                 if (printer != null) {
                     printer.start(); // before the detector: every alert it commits from now on is printed
                 }
+                web.bindDetector(detect, config, clock);
+                if (notifier != null) {
+                    notifier.silences(operator.silences());
+                    web.bindNotifier(notifier);
+                }
                 Live.startDetector(detect);
+                web.bindDetectorClient(detect);
                 if (clock instanceof AcceleratedClock accelerated) {
                     accelerated.start(); // only now: see AcceleratedClock
                 }
@@ -92,12 +109,14 @@ final class RunCommand implements Callable<Integer> {
                     notifier.start(); // its consumer groups resume where they stopped: no alert is missed meanwhile
                 }
                 produce.start();
-                LOG.info("ready in {} s: broker {}, detector {}, producer placing {} channel(s) ({} placer){}{}",
+                web.bindProducer(produce);
+                LOG.info("ready in {} s: broker {}, detector {}, producer placing {} channel(s) ({} placer){}{}; {}",
                         String.format(Locale.ROOT, "%.1f", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0),
                         broker != null ? bootstrap + " (embedded, data in " + broker.dataDir() + ")" : bootstrap,
                         detect.state(), config.channels().size(), producer.placer,
                         quiet ? "" : "; alerts on stdout",
-                        notifier == null ? "" : "; notifier delivering to " + String.join(", ", notifier.sinkNames()));
+                        notifier == null ? "" : "; notifier delivering to " + String.join(", ", notifier.sinkNames()),
+                        web.describeWithApi());
                 while (!stop.await(Duration.ofSeconds(1))) {
                     Live.checkAlive(detect);
                     if (notifier != null) {

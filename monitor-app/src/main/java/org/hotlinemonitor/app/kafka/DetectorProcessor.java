@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -134,6 +135,11 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private final PendingRecords pending = new PendingRecords();
     /** Events accepted on arrival since the last commit, by kind ordinal: published to the view at commit. */
     private final long[] eventsByKind = new long[KINDS.length];
+    /** Slots decided since the last commit, by verdict ordinal: published to the view at commit. */
+    private final long[] verdictsByKind = new long[Verdict.values().length];
+    /** Answer latencies (ms, slot to first answer) of the slots answered since the last commit; grows, reused. */
+    private long[] answerLatencies = new long[16];
+    private int answerLatencyCount;
 
     private ProcessorContext<byte[], byte[]> context;
     private KeyValueStore<String, StoredChannel> channels;
@@ -189,7 +195,14 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             @Override
             public void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict,
                                   MissCause cause, long firstAnswer) {
-                // verdicts are for replay's report; the live detector sends alerts only
+                // Counted for the metrics, published at commit; no allocation on this path but a rare buffer growth.
+                verdictsByKind[verdict.ordinal()]++;
+                if (verdict == Verdict.ANSWERED && firstAnswer != NONE) {
+                    if (answerLatencyCount == answerLatencies.length) {
+                        answerLatencies = Arrays.copyOf(answerLatencies, answerLatencyCount * 2);
+                    }
+                    answerLatencies[answerLatencyCount++] = Math.max(0, firstAnswer - slot);
+                }
             }
         });
         this.validator = monitor.validator();
@@ -450,6 +463,9 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             setup.view.putWatermark(partition, watermark);
         }
         setup.view.addEvents(eventsByKind);
+        setup.view.addVerdicts(verdictsByKind);
+        setup.view.answered(answerLatencies, answerLatencyCount);
+        answerLatencyCount = 0;
     }
 
     /** The task leaves this instance (or stops): its channels are no longer this instance's to show. */

@@ -130,8 +130,11 @@ public final class DetectorService implements AutoCloseable {
         return eventPartitions;
     }
 
-    /** The streams client, for tests (interactive queries); {@code null} before {@link #start()}. */
-    synchronized KafkaStreams streams() {
+    /**
+     * The streams client, for its metrics (Micrometer's {@code KafkaStreamsMetrics}) and for tests (interactive
+     * queries); {@code null} before {@link #start()}. The service owns and closes it: do not close it.
+     */
+    public synchronized KafkaStreams streams() {
         return streams;
     }
 

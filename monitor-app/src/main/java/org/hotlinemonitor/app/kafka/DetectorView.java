@@ -10,15 +10,18 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.detect.ChannelState;
+import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.EventKind;
 
 /**
  * What this detector instance knows, for readers on other threads (metrics, the HTTP API): the state of each
- * channel its tasks own, each task's watermark, and counts of events and alerts.
+ * channel its tasks own, each task's watermark, and counts of events, decided slots (by verdict) and alerts.
  *
  * <p>The tasks publish at each commit, just after saving to their stores ({@link DetectorProcessor}), so a reader
  * sees the committed state, at most {@code commit.interval.ms} old: the same state a restart would resume from.
- * Alerts are counted as they are sent. A task that moves to another instance takes its channels with it: with
+ * Verdicts and answer latencies are published at commit too; alerts are counted as they are sent. One
+ * {@link Listener} (the metrics binder) hears when channels or partitions join or leave the view, and the answer
+ * latencies of each commit. A task that moves to another instance takes its channels with it: with
  * several instances, each one's view holds the channels of its own tasks.
  *
  * <p>Thread-safe: written by the stream threads, read from anywhere.
@@ -27,11 +30,34 @@ public final class DetectorView {
 
     private static final EventKind[] KINDS = EventKind.values();
     private static final AlertType[] TYPES = AlertType.values();
+    private static final Verdict[] VERDICTS = Verdict.values();
+
+    /**
+     * Hears about the view from the stream threads: keep it quick, and never throw (it would fail the task).
+     */
+    public interface Listener {
+        /** A channel or a partition joined or left the view (a task started, moved or stopped). */
+        default void membershipChanged() {
+        }
+
+        /**
+         * The first {@code count} entries of {@code millis} are the answer latencies, in milliseconds from the slot
+         * to its first answer, of the slots decided {@link Verdict#ANSWERED} since the last commit. The array is the
+         * task's buffer: read it during the call only.
+         */
+        default void answered(long[] millis, int count) {
+        }
+    }
+
+    private static final Listener NO_LISTENER = new Listener() {
+    };
 
     private final Map<String, ChannelState> channels = new ConcurrentHashMap<>();
     private final Map<Integer, Long> watermarks = new ConcurrentHashMap<>();
     private final AtomicLongArray events = new AtomicLongArray(KINDS.length);
     private final LongAdder[] alerts = new LongAdder[TYPES.length];
+    private final AtomicLongArray verdicts = new AtomicLongArray(VERDICTS.length);
+    private volatile Listener listener = NO_LISTENER;
 
     public DetectorView() {
         for (int i = 0; i < alerts.length; i++) {
@@ -72,22 +98,78 @@ public final class DetectorView {
         return Collections.unmodifiableMap(out);
     }
 
+    /** Slots decided by verdict, since this instance started (as committed). */
+    public Map<Verdict, Long> verdicts() {
+        Map<Verdict, Long> out = new EnumMap<>(Verdict.class);
+        for (Verdict v : VERDICTS) {
+            out.put(v, verdicts.get(v.ordinal()));
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The number of slots decided with {@code verdict} so far; no copy, for a metrics function. */
+    public long verdictCount(Verdict verdict) {
+        return verdicts.get(verdict.ordinal());
+    }
+
+    /** The number of events of {@code kind} accepted so far; no copy, for a metrics function. */
+    public long eventCount(EventKind kind) {
+        return events.get(kind.ordinal());
+    }
+
+    /** The number of alerts of {@code type} sent so far; no copy, for a metrics function. */
+    public long alertCount(AlertType type) {
+        return alerts[type.ordinal()].sum();
+    }
+
+    /** Sets the one listener (replacing any before it); {@code null} removes it. */
+    public void listen(Listener l) {
+        this.listener = l == null ? NO_LISTENER : l;
+    }
+
     void putChannel(String id, ChannelState state) {
-        channels.put(id, state);
+        if (channels.put(id, state) == null) {
+            listener.membershipChanged();
+        }
     }
 
     void removeChannels(Iterable<String> ids) {
+        boolean changed = false;
         for (String id : ids) {
-            channels.remove(id);
+            changed |= channels.remove(id) != null;
+        }
+        if (changed) {
+            listener.membershipChanged();
         }
     }
 
     void putWatermark(int partition, long watermark) {
-        watermarks.put(partition, watermark);
+        if (watermarks.put(partition, watermark) == null) {
+            listener.membershipChanged();
+        }
     }
 
     void removeWatermark(int partition) {
-        watermarks.remove(partition);
+        if (watermarks.remove(partition) != null) {
+            listener.membershipChanged();
+        }
+    }
+
+    /** Adds a task's verdict counts (indexed by {@link Verdict#ordinal()}) and zeroes them. */
+    void addVerdicts(long[] byVerdict) {
+        for (int i = 0; i < byVerdict.length; i++) {
+            if (byVerdict[i] != 0) {
+                verdicts.addAndGet(i, byVerdict[i]);
+                byVerdict[i] = 0;
+            }
+        }
+    }
+
+    /** Hands a task's answer latencies (the first {@code count} of {@code millis}) to the listener. */
+    void answered(long[] millis, int count) {
+        if (count > 0) {
+            listener.answered(millis, count);
+        }
     }
 
     /** Adds a task's event counts (indexed by {@link EventKind#ordinal()}) and zeroes them. */

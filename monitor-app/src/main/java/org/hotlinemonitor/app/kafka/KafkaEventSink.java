@@ -140,6 +140,11 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
         return producer.send(record(event, null), (m, e) -> count(e));
     }
 
+    /** The Kafka producer, for its metrics (Micrometer's {@code KafkaClientMetrics}); this sink closes it. */
+    public org.apache.kafka.clients.producer.Producer<String, String> kafkaProducer() {
+        return producer;
+    }
+
     /** Records the broker has acknowledged. */
     public long delivered() {
         return delivered.get();

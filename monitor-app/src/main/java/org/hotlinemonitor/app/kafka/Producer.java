@@ -199,6 +199,11 @@ public final class Producer implements AutoCloseable {
         return s == null ? new CallScheduler.Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : s.stats();
     }
 
+    /** The scheduler's Kafka producer, for its metrics; this producer closes it. */
+    public org.apache.kafka.clients.producer.Producer<String, String> kafkaProducer() {
+        return sink.kafkaProducer();
+    }
+
     /** Records the broker acknowledged so far. */
     public long delivered() {
         return sink.delivered();

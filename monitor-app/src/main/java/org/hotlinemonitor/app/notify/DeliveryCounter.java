@@ -1,15 +1,17 @@
 package org.hotlinemonitor.app.notify;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts the notifier's deliveries by sink and result, for logs, tests and (later) a metrics binder. The results:
+ * Counts the notifier's deliveries by sink and result, for logs, tests and the metrics binder. The results:
  * {@code delivered} (alerts a pager took), {@code retried} (attempts that failed in a retryable way),
  * {@code rejected} (alerts given up on: a permanent failure, sent to the rejects topic), {@code silenced} (alerts
- * a maintenance window kept from the pager).
+ * a maintenance window kept from the pager). A {@link LatencyListener} (the metrics binder's timer) hears the
+ * latency of each delivered page.
  *
  * <p>Thread-safety: safe from any thread; counts only grow.
  */
@@ -21,7 +23,28 @@ public final class DeliveryCounter {
     /** Alerts routed to the sink but not paged: a maintenance window covers them ({@link Notifier#silences}). */
     public static final String SILENCED = "silenced";
 
+    /** Hears each delivered page's latency; called on the sink's worker thread, so quick, and never throwing. */
+    @FunctionalInterface
+    public interface LatencyListener {
+        /**
+         * @param sink    the sink that took the page
+         * @param latency from the instant the page's oldest alert became true (its {@code at}) to the pager's 2xx, by
+         *                the notifier's clock; never negative
+         */
+        void delivered(String sink, Duration latency);
+    }
+
     private final ConcurrentHashMap<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private volatile LatencyListener latency = (sink, d) -> { };
+
+    /** Sets the one latency listener (replacing any before it). */
+    public void onLatency(LatencyListener listener) {
+        this.latency = listener == null ? (sink, d) -> { } : listener;
+    }
+
+    void delivered(String sink, Duration latencyOfPage) {
+        latency.delivered(sink, latencyOfPage.isNegative() ? Duration.ZERO : latencyOfPage);
+    }
 
     void add(String sink, String result, long n) {
         counts.computeIfAbsent(sink + "/" + result, k -> new LongAdder()).add(n);

@@ -4,6 +4,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -107,6 +108,7 @@ public final class Notifier implements AutoCloseable {
     private final Map<String, Sink> sinks;
     private final DoubleSupplier random;
     private final HttpClient ownedClient;
+    private final Clock clock;
     private final DeliveryCounter deliveries = new DeliveryCounter();
     private volatile Predicate<Alert> silenced = alert -> false;
     private final RejectCounter rejects = new RejectCounter();
@@ -120,11 +122,17 @@ public final class Notifier implements AutoCloseable {
      * @param random uniform in [0, 1), for the backoff's jitter
      */
     public Notifier(Settings settings, Map<String, Sink> sinks, DoubleSupplier random) {
-        this(settings, sinks, random, null);
+        this(settings, sinks, random, Clock.systemUTC());
     }
 
-    private Notifier(Settings settings, Map<String, Sink> sinks, DoubleSupplier random, HttpClient ownedClient) {
+    /** As above, with the clock that times deliveries (from an alert's {@code at} to the pager's 2xx). */
+    public Notifier(Settings settings, Map<String, Sink> sinks, DoubleSupplier random, Clock clock) {
+        this(settings, sinks, random, null, clock);
+    }
+
+    private Notifier(Settings settings, Map<String, Sink> sinks, DoubleSupplier random, HttpClient ownedClient, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.sinks = Map.copyOf(sinks);
         this.random = Objects.requireNonNull(random, "random");
         this.ownedClient = ownedClient;
@@ -142,7 +150,7 @@ public final class Notifier implements AutoCloseable {
         for (SinkConfig sink : settings.config().sinks()) {
             sinks.put(sink.name(), HttpSink.of(sink, client, clock));
         }
-        return new Notifier(settings, sinks, () -> ThreadLocalRandom.current().nextDouble(), client);
+        return new Notifier(settings, sinks, () -> ThreadLocalRandom.current().nextDouble(), client, clock);
     }
 
     /**
@@ -393,6 +401,14 @@ public final class Notifier implements AutoCloseable {
             commit(c, batch, startGeneration); // a batch with nothing for this sink
         }
 
+        private static Instant oldest(List<Alert> alerts) {
+            Instant t = alerts.get(0).at();
+            for (Alert a : alerts) {
+                t = a.at().isBefore(t) ? a.at() : t;
+            }
+            return t;
+        }
+
         /** Delivers one page, retrying for as long as it takes; marks its items done. */
         private void deliver(KafkaConsumer<byte[], byte[]> c, List<Item> page, int startGeneration)
                 throws InterruptedException, Abandoned {
@@ -410,6 +426,7 @@ public final class Notifier implements AutoCloseable {
                 }
                 if (result instanceof DeliveryResult.Delivered delivered) {
                     deliveries.add(sink.name(), DeliveryCounter.DELIVERED, alerts.size());
+                    deliveries.delivered(sink.name(), Duration.between(oldest(alerts), clock.instant()));
                     LOG.debug("Sink {}: delivered {} alert(s) (HTTP {})", sink.name(), alerts.size(), delivered.status());
                     page.forEach(i -> i.done = true);
                     return;

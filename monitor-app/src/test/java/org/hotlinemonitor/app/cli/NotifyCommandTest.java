@@ -103,7 +103,7 @@ class NotifyCommandTest {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "run", "--quiet", "--channels", channels.toString(), "--placer", "simulated", "--simulation", script.toString(),
-                "--data-dir", tmp.resolve("data").toString(), "--broker-port", "0", "--controller-port", "0",
+                "--data-dir", tmp.resolve("data").toString(), "--broker-port", "0", "--controller-port", "0", "--http-port", "0",
                 "--clock-start", "2023-04-06T00:00:00Z", "--clock-speed", "600")
                 .redirectError(stderr.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);

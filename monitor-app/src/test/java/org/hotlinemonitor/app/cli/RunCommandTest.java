@@ -8,11 +8,17 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.hotlinemonitor.app.cli.CliTest.Result;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.AlertType;
@@ -52,7 +58,7 @@ class RunCommandTest {
         Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "run", "--channels", channels.toString(), "--placer", "simulated", "--simulation", script.toString(),
-                "--data-dir", tmp.resolve("data").toString(), "--broker-port", "0", "--controller-port", "0",
+                "--data-dir", tmp.resolve("data").toString(), "--broker-port", "0", "--controller-port", "0", "--http-port", "0",
                 "--clock-start", "2023-04-06T00:00:00Z", "--clock-speed", "600")
                 .redirectError(stderr.toFile())
                 .start();
@@ -77,7 +83,24 @@ class RunCommandTest {
             assertThat(down.missedSlots()).isEqualTo(2);
             String log = read(stderr);
             assertThat(log).containsPattern("ready in \\d+\\.\\d s: broker 127\\.0\\.0\\.1:\\d+ \\(embedded, data in .*\\), "
-                    + "detector RUNNING, producer placing 1 channel\\(s\\) \\(simulated placer\\); alerts on stdout");
+                    + "detector RUNNING, producer placing 1 channel\\(s\\) \\(simulated placer\\); alerts on stdout; "
+                    + "metrics at http://localhost:\\d+/metrics, API at http://localhost:\\d+/api/v1/channels");
+            Matcher url = Pattern.compile("metrics at (http://localhost:\\d+/metrics)").matcher(log);
+            assertThat(url.find()).isTrue();
+            // The line is down (the far side never answers): /metrics says so, and since when.
+            String metrics = get(url.group(1));
+            Matcher since = Pattern.compile("(?m)^hotline_channel_outage_start_timestamp_seconds\\{channel=\"test-line\",} (\\S+)$")
+                    .matcher(metrics);
+            assertThat(since.find()).as(metrics).isTrue();
+            assertThat(Double.parseDouble(since.group(1))).isEqualTo(down.since().getEpochSecond());
+            assertThat(metrics).contains("hotline_channel_state{channel=\"test-line\",state=\"down\",} 1.0",
+                    "hotline_alerts_total{type=\"CHANNEL_DOWN\",} ",
+                    "jvm_memory_used_bytes{", "kafka_stream_thread_", "kafka_producer_record_send_total{client_id=\"scheduler\",", "hotline_detector_watermark_lag_seconds{partition=");
+            // The HTTP API on the same server: ready, and the channel down since the outage's first missed slot.
+            String base = url.group(1).replace("/metrics", "");
+            assertThat(get(base + "/readyz")).contains("ready");
+            String channel = get(base + "/api/v1/channels/test-line");
+            assertThat(channel).contains("\"state\":\"down\"", down.since().toString());
             LOG.info("run: {}; first CHANNEL_DOWN after {} ms", log.lines().filter(l -> l.contains("ready in")).findFirst().orElse(""),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
 
@@ -99,7 +122,7 @@ class RunCommandTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();
             Result r = CliTest.run("run", "--channels", channels.toString(), "--data-dir", tmp.resolve("data").toString(),
-                    "--broker-port", String.valueOf(port));
+                    "--broker-port", String.valueOf(port), "--http-port", "0");
             assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
             assertThat(r.err()).isEqualTo("error: port " + port + " is already in use (embedded broker listener); choose another with --broker-port"
                     + System.lineSeparator());
@@ -108,11 +131,36 @@ class RunCommandTest {
     }
 
     @Test
+    void aTakenHttpPortIsOneLineOnStderrAndExitCode1BeforeKafkaStarts() throws Exception {
+        Path channels = Files.writeString(tmp.resolve("channels.yaml"), CHANNELS);
+        try (ServerSocket taken = new ServerSocket(0)) {
+            int port = taken.getLocalPort();
+            Result r = CliTest.run("run", "--channels", channels.toString(), "--data-dir", tmp.resolve("data").toString(),
+                    "--broker-port", "0", "--controller-port", "0", "--http-port", String.valueOf(port));
+            assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(r.err()).isEqualTo("error: port " + port + " is already in use (HTTP server for /metrics and the API); "
+                    + "choose another with --http-port" + System.lineSeparator());
+            assertThat(r.out()).isEmpty();
+            assertThat(tmp.resolve("data")).doesNotExist();
+        }
+        Result bad = CliTest.run("run", "--channels", channels.toString(), "--http-port", "94000");
+        assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.err()).contains("--http-port (or HOTLINE_HTTP_PORT) must be a port, 0 to 65535, was '94000'");
+    }
+
+    static String get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    @Test
     void aDataDirectoryThatCannotBeWrittenIsOneLineOnStderrAndExitCode1() throws Exception {
         Path channels = Files.writeString(tmp.resolve("channels.yaml"), CHANNELS);
         Path dataDir = Files.writeString(tmp.resolve("a-file"), "").resolve("data");
         Result r = CliTest.run("run", "--channels", channels.toString(), "--data-dir", dataDir.toString(),
-                "--broker-port", "0", "--controller-port", "0");
+                "--broker-port", "0", "--controller-port", "0", "--http-port", "0");
         assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
         assertThat(r.err()).startsWith("error: data directory " + dataDir + " is not writable: ").hasLineCount(1);
     }

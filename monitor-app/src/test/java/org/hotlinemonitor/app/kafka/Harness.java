@@ -24,15 +24,16 @@ import org.hotlinemonitor.core.model.MonitorConfig;
 
 /**
  * The detector topology in a {@link TopologyTestDriver} (one partition, partition 0), on a {@link MutableClock}.
- * {@link #tick} sets the clock and fires the wall-clock punctuator once.
+ * {@link #tick} sets the clock and fires the wall-clock punctuator once. Public for the tests of other packages
+ * (the metrics binder reads its {@link #view} and {@link #rejects}).
  */
-final class Harness implements AutoCloseable {
+public final class Harness implements AutoCloseable {
 
     static final DetectorTopics TOPICS = DetectorTopics.DEFAULT;
 
     final MutableClock clock;
-    final RejectCounter rejects = new RejectCounter();
-    final DetectorView view = new DetectorView();
+    public final RejectCounter rejects = new RejectCounter();
+    public final DetectorView view = new DetectorView();
     final TopologyTestDriver driver;
     private final TestInputTopic<byte[], byte[]> events;
     private final TestOutputTopic<String, String> alerts;
@@ -54,11 +55,11 @@ final class Harness implements AutoCloseable {
         this.rejected = driver.createOutputTopic(TOPICS.rejects(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    Harness(String yaml, Duration lateness, Instant start, Path stateDir) {
+    public Harness(String yaml, Duration lateness, Instant start, Path stateDir) {
         this(config(yaml), lateness, DetectorTopology.Options.defaults(1), start, stateDir);
     }
 
-    static MonitorConfig config(String yaml) {
+    public static MonitorConfig config(String yaml) {
         try {
             return ConfigLoader.load("test.yaml", new StringReader(yaml));
         } catch (ConfigException e) {
@@ -80,8 +81,19 @@ final class Harness implements AutoCloseable {
         events.pipeInput(new TestRecord<>(key, value, headers, clock.instant()));
     }
 
+    /** The clock the detector reads. */
+    public java.time.Clock clock() {
+        return clock;
+    }
+
+    /** Sets the clock to {@code at} and sends a record keyed by {@code key} then. */
+    public void sendAt(Instant at, String key, String json) {
+        clock.set(at);
+        send(key, json);
+    }
+
     /** Sets the clock to {@code t} and fires the wall-clock punctuator. */
-    void tick(Instant t) {
+    public void tick(Instant t) {
         clock.set(t);
         driver.advanceWallClockTime(interval);
     }
@@ -90,7 +102,7 @@ final class Harness implements AutoCloseable {
         return alerts.readRecordsToList();
     }
 
-    List<String> alerts() {
+    public List<String> alerts() {
         return alerts.readValuesToList();
     }
 

@@ -257,6 +257,25 @@ class NotifierTest {
     }
 
     @Test
+    void eachDeliveredPageReportsItsLatencyFromTheOldestAlertToThe2xx() throws Exception {
+        Pager pager = new Pager();
+        closing.add(pager);
+        NotifyConfig config = config(true, List.of(pager.config("hook")), List.of(all("hook")));
+        Alert down = Alert.channelDown("a", T0, T0.plusSeconds(3600), 2);
+        // The notifier's clock reads 4.5 s after the alert became true when the pager takes it.
+        Notifier notifier = new Notifier(new Notifier.Settings(bootstrap, alerts, rejects, config),
+                Map.of("hook", http(config.sink("hook"))), () -> 0.5, Clock.fixed(down.at().plusMillis(4500), java.time.ZoneOffset.UTC));
+        List<String> latencies = Collections.synchronizedList(new ArrayList<>());
+        notifier.deliveries().onLatency((sink, latency) -> latencies.add(sink + " " + latency));
+        closing.add(notifier);
+        notifier.start();
+        publish(List.of(down));
+        TestCluster.await("the alert delivered", WAIT, () -> pager.accepted.size() == 1);
+        TestCluster.await("its latency reported", WAIT, () -> !latencies.isEmpty());
+        assertThat(latencies).containsExactly("hook PT4.5S");
+    }
+
+    @Test
     void aPermanentRefusalGoesToRejectsWithoutHoldingBackTheRest() throws Exception {
         Pager pager = new Pager();
         closing.add(pager);

@@ -1,0 +1,281 @@
+package org.hotlinemonitor.app.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import org.hotlinemonitor.app.kafka.DeadLetters;
+import org.hotlinemonitor.app.kafka.DetectorView;
+import org.hotlinemonitor.app.kafka.RejectCounter;
+import org.hotlinemonitor.app.notify.DeliveryCounter;
+import org.hotlinemonitor.core.alert.AlertType;
+import org.hotlinemonitor.core.detect.ChannelState;
+import org.hotlinemonitor.core.detect.ChannelStatus;
+import org.hotlinemonitor.core.detect.Detector;
+import org.hotlinemonitor.core.detect.Verdict;
+import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.replay.Rejection;
+
+/**
+ * The monitor's own meters, {@code hotline.*} (the reference, with the names as Prometheus shows them:
+ * docs/metrics.md). Every meter reads the detector's {@link DetectorView}, its {@link RejectCounter} and the notifier's
+ * {@link DeliveryCounter} when scraped (functions, gauges), so the detector's and the notifier's paths are untouched;
+ * only the two latency timers are fed, at commit (answers) and per delivered page (deliveries).
+ *
+ * <p>Per-channel and per-partition meters follow the view: a channel or a partition that joins this instance (its
+ * task starts here) gets its meters, one that leaves (its task moved to another instance, or stopped) loses them, so
+ * that each channel is shown by the one instance that owns it. The view tells the binder when this happens.
+ *
+ * <p>Built with {@link #detector} and/or {@link #notifier}; bound to one registry. Thread-safe.
+ */
+public final class MonitorMeters implements MeterBinder {
+
+    /** Buckets of the answer latency: from the slot to its first answer (answer windows are minutes to hours). */
+    static final Duration[] ANSWER_BUCKETS = {Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30),
+        Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(15),
+        Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2)};
+    /** Buckets of the delivery latency: from the alert's instant to the pager's 2xx (target: p99 under 2 s). */
+    static final Duration[] DELIVERY_BUCKETS = {Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofMillis(750), Duration.ofSeconds(1), Duration.ofMillis(1500), Duration.ofSeconds(2), Duration.ofSeconds(5),
+        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5)};
+
+    /** The detector's reasons for refusing a record (dead letters): each counter exists from the start, at 0. */
+    static final List<String> DETECTOR_REJECT_REASONS = List.of(Rejection.MALFORMED, Rejection.INVALID_FIELD,
+            Rejection.UNKNOWN_CHANNEL, Rejection.NOT_A_SLOT, Rejection.TOO_EARLY, Rejection.LATE, Rejection.BEYOND_UNTIL,
+            DeadLetters.WRONG_PARTITION);
+    /** The notifier's reasons. */
+    static final List<String> NOTIFIER_REJECT_REASONS = List.of(Rejection.MALFORMED, "sink-rejected");
+    static final List<String> DELIVERY_RESULTS = List.of(DeliveryCounter.DELIVERED, DeliveryCounter.RETRIED,
+            DeliveryCounter.REJECTED, DeliveryCounter.SILENCED);
+
+    private final Clock clock;
+    private DetectorView view;
+    private RejectCounter detectorRejects;
+    private Map<String, Detector> detectors = Map.of();
+    private DeliveryCounter deliveries;
+    private RejectCounter notifierRejects;
+    private List<String> sinks = List.of();
+
+    private MeterRegistry registry;
+    private Timer answerLatency;
+    private final Map<String, List<Meter>> channelMeters = new HashMap<>();
+    private final Map<Integer, Meter> partitionMeters = new HashMap<>();
+
+    /** @param clock the detector's clock, for the watermark lag (an accelerated one in the demo) */
+    public MonitorMeters(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The detector's meters: channels (per {@code config}), slots, events, alerts, rejects, watermark lag. */
+    public MonitorMeters detector(DetectorView view, RejectCounter rejects, MonitorConfig config) {
+        this.view = Objects.requireNonNull(view, "view");
+        this.detectorRejects = Objects.requireNonNull(rejects, "rejects");
+        Map<String, Detector> d = new HashMap<>();
+        for (Channel c : config.channels()) {
+            d.put(c.id(), new Detector(c));
+        }
+        this.detectors = Map.copyOf(d);
+        return this;
+    }
+
+    /** The notifier's meters: deliveries by sink and result, delivery latency, its rejects. */
+    public MonitorMeters notifier(DeliveryCounter deliveries, RejectCounter rejects, List<String> sinkNames) {
+        this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
+        this.notifierRejects = Objects.requireNonNull(rejects, "rejects");
+        this.sinks = List.copyOf(sinkNames);
+        return this;
+    }
+
+    @Override
+    public synchronized void bindTo(MeterRegistry r) {
+        if (registry != null) {
+            throw new IllegalStateException("already bound");
+        }
+        registry = r;
+        if (view != null) {
+            bindDetector(r);
+        }
+        if (deliveries != null) {
+            bindNotifier(r);
+        }
+    }
+
+    private void bindDetector(MeterRegistry r) {
+        DetectorView v = view;
+        for (Verdict verdict : Verdict.values()) {
+            counter("hotline.slots", "slots", "Slots decided, by verdict: ANSWERED, MISSED (our side tried, nobody "
+                    + "answered by the deadline), NOT_PLACED (our side never called)", v, x -> x.verdictCount(verdict))
+                    .tag("verdict", verdict.name()).register(r);
+        }
+        for (EventKind kind : EventKind.values()) {
+            counter("hotline.events", "events", "Call-check events accepted by the detector, by kind", v,
+                    x -> x.eventCount(kind)).tag("kind", kind.name()).register(r);
+        }
+        for (AlertType type : AlertType.values()) {
+            counter("hotline.alerts", "alerts", "Alerts sent by the detector, by type", v, x -> x.alertCount(type))
+                    .tag("type", type.name()).register(r);
+        }
+        RejectCounter rejects = detectorRejects;
+        for (String reason : DETECTOR_REJECT_REASONS) {
+            counter("hotline.rejected.records", "records", "Records refused and sent to the dead letters, by stage "
+                    + "and reason", rejects, x -> x.count(reason)).tags("stage", "detector", "reason", reason).register(r);
+        }
+        counter("hotline.late.events", "events", "Events refused as late: older than the detector's watermark "
+                + "(also counted in hotline_rejected_records_total{reason=\"late\"})", rejects, x -> x.count(Rejection.LATE))
+                .register(r);
+        answerLatency = Timer.builder("hotline.slot.answer.latency")
+                .description("Time from a slot to its first answer, for the slots decided ANSWERED")
+                .serviceLevelObjectives(ANSWER_BUCKETS)
+                .register(r);
+        v.listen(new DetectorView.Listener() {
+            @Override
+            public void membershipChanged() {
+                refresh();
+            }
+
+            @Override
+            public void answered(long[] millis, int count) {
+                for (int i = 0; i < count; i++) {
+                    answerLatency.record(millis[i], TimeUnit.MILLISECONDS);
+                }
+            }
+        });
+        refresh();
+    }
+
+    private void bindNotifier(MeterRegistry r) {
+        DeliveryCounter d = deliveries;
+        Map<String, Timer> latency = new HashMap<>();
+        for (String sink : sinks) {
+            for (String result : DELIVERY_RESULTS) {
+                counter("hotline.notify.deliveries", "deliveries", "The notifier's deliveries by sink and result: "
+                        + "delivered (alerts a pager took), retried (attempts that failed and will be retried), "
+                        + "rejected (alerts a pager refused for good)", d, x -> x.count(sink, result))
+                        .tags("sink", sink, "result", result).register(r);
+            }
+            latency.put(sink, Timer.builder("hotline.notify.delivery.latency")
+                    .description("Time from an alert becoming true (its at) to the pager taking it (2xx), per page")
+                    .tag("sink", sink)
+                    .serviceLevelObjectives(DELIVERY_BUCKETS)
+                    .register(r));
+        }
+        d.onLatency((sink, t) -> {
+            Timer timer = latency.get(sink);
+            if (timer != null) {
+                timer.record(t);
+            }
+        });
+        RejectCounter rejects = notifierRejects;
+        for (String reason : NOTIFIER_REJECT_REASONS) {
+            counter("hotline.rejected.records", "records", "Records refused and sent to the dead letters, by stage "
+                    + "and reason", rejects, x -> x.count(reason)).tags("stage", "notifier", "reason", reason).register(r);
+        }
+    }
+
+    /**
+     * Gives each channel and partition now in the view its meters, and removes those of the ones that left. Called
+     * when binding and by the view when its membership changes (on a stream thread).
+     */
+    synchronized void refresh() {
+        if (registry == null || view == null) {
+            return;
+        }
+        Set<String> ids = view.channels().keySet();
+        channelMeters.entrySet().removeIf(e -> {
+            if (ids.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().forEach(registry::remove);
+            return true;
+        });
+        for (String id : ids) {
+            channelMeters.computeIfAbsent(id, this::registerChannel);
+        }
+        Set<Integer> partitions = view.watermarks().keySet();
+        partitionMeters.entrySet().removeIf(e -> {
+            if (partitions.contains(e.getKey())) {
+                return false;
+            }
+            registry.remove(e.getValue());
+            return true;
+        });
+        for (Integer p : partitions) {
+            partitionMeters.computeIfAbsent(p, this::registerPartition);
+        }
+    }
+
+    private List<Meter> registerChannel(String id) {
+        MeterRegistry r = registry;
+        DetectorView v = view;
+        Detector detector = detectors.get(id);
+        List<Meter> meters = new ArrayList<>();
+        for (ChannelStatus status : ChannelStatus.values()) {
+            meters.add(Gauge.builder("hotline.channel.state", () -> v.channel(id)
+                            .map(s -> s.status() == status ? 1 : 0).orElse(null))
+                    .description("The channel's state, one series per state: 1 for the state it is in, 0 for the others "
+                            + "(unknown: nothing decided yet; missed: its last slot missed; down: downAfter slots missed "
+                            + "in a row; up: answering)")
+                    .baseUnit("state")
+                    .tags("channel", id, "state", status.name().toLowerCase(Locale.ROOT))
+                    .register(r));
+        }
+        meters.add(Gauge.builder("hotline.channel.consecutive.missed", () -> v.channel(id).map(ChannelState::streak).orElse(null))
+                .description("Slots missed in a row (not-placed slots neither count nor break the run; an answer ends it)")
+                .baseUnit("slots")
+                .tag("channel", id)
+                .register(r));
+        meters.add(timestamp(r, "hotline.channel.last.answer.timestamp", id, "When the channel last answered; NaN if never",
+                () -> v.channel(id).map(ChannelState::lastAnswer).orElse(ChannelState.NONE)));
+        meters.add(timestamp(r, "hotline.channel.outage.start.timestamp", id, "The first missed slot of the current run of "
+                        + "misses, the start of the outage when the channel is down; NaN when its last slot was answered",
+                () -> v.channel(id).map(ChannelState::streakSince).orElse(ChannelState.NONE)));
+        meters.add(timestamp(r, "hotline.channel.next.deadline.timestamp", id, "The deadline of the channel's earliest "
+                        + "undecided slot; NaN when its schedule has ended",
+                () -> detector == null ? ChannelState.NONE : v.channel(id).map(detector::nextDeadline).orElse(ChannelState.NONE)));
+        return meters;
+    }
+
+    private Meter registerPartition(Integer partition) {
+        DetectorView v = view;
+        return TimeGauge.builder("hotline.detector.watermark.lag", () -> {
+                    Long w = v.watermarks().get(partition);
+                    return w == null ? null : clock.millis() - w;
+                }, TimeUnit.MILLISECONDS)
+                .description("The detector's clock minus the watermark of the task reading this partition of the events "
+                        + "topic: how far behind the detector decides (the allowed lateness when all is well)")
+                .tag("partition", Integer.toString(partition))
+                .register(registry);
+    }
+
+    private static Meter timestamp(MeterRegistry r, String name, String channel, String description,
+                                   java.util.function.LongSupplier epochMillis) {
+        return TimeGauge.builder(name, () -> {
+                    long t = epochMillis.getAsLong();
+                    return t == ChannelState.NONE ? null : t;
+                }, TimeUnit.MILLISECONDS)
+                .description(description + " (seconds since the epoch)")
+                .tag("channel", channel)
+                .register(r);
+    }
+
+    private static <T> FunctionCounter.Builder<T> counter(String name, String unit, String description,
+                                                          T source, ToDoubleFunction<T> f) {
+        return FunctionCounter.builder(name, source, f).description(description).baseUnit(unit);
+    }
+}

@@ -1,0 +1,169 @@
+package org.hotlinemonitor.app.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.hotlinemonitor.app.kafka.Harness;
+import org.hotlinemonitor.app.notify.DeliveryCounter;
+import org.hotlinemonitor.app.kafka.RejectCounter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The monitor's meters over a real detector run (the topology in a TopologyTestDriver): names as Prometheus shows
+ * them, tags, values and units.
+ */
+@SuppressWarnings("deprecation")
+class MonitorMetersTest {
+
+    /** 09:00 and 16:00 in Seoul are 00:00Z and 07:00Z. */
+    static final String CHANNELS = """
+            channels:
+              - id: east-coast
+                zone: Asia/Seoul
+                checks: ['09:00', '16:00']
+                answerWithin: PT1H
+                downAfter: 2
+              - id: ship
+                zone: Asia/Seoul
+                checks: ['09:00']
+                answerWithin: PT1H
+            """;
+    static final Duration LATENESS = Duration.ofMillis(500);
+    static final Instant START = Instant.parse("2023-04-06T23:50:00Z");
+    static final Instant SLOT1 = Instant.parse("2023-04-07T00:00:00Z");
+    static final Instant SLOT2 = Instant.parse("2023-04-07T07:00:00Z");
+    static final Instant SLOT3 = Instant.parse("2023-04-08T00:00:00Z");
+
+    @TempDir
+    Path stateDir;
+
+    static String event(String channel, String kind, Instant ts, Instant slot) {
+        return "{\"channel\":\"" + channel + "\",\"kind\":\"" + kind + "\",\"ts\":\"" + ts + "\""
+                + (slot == null ? "" : ",\"slot\":\"" + slot + "\"") + "}";
+    }
+
+    static String heartbeat(Instant ts) {
+        return "{\"kind\":\"HEARTBEAT\",\"ts\":\"" + ts + "\",\"source\":\"scheduler\"}";
+    }
+
+    static double seconds(Instant t) {
+        return t.toEpochMilli() / 1000.0;
+    }
+
+    /** East coast misses two slots and is down since the first; the ship never gets a call; one late event. */
+    static void goesDown(Harness h) {
+        h.sendAt(START, "scheduler", heartbeat(START));
+        h.tick(START.plusSeconds(1));
+        h.sendAt(SLOT1.plusMillis(1100), "east-coast", event("east-coast", "CALL_PLACED", SLOT1.plusSeconds(1), SLOT1));
+        h.sendAt(SLOT1.plusMillis(59_100), "east-coast", event("east-coast", "NO_ANSWER", SLOT1.plusSeconds(59), SLOT1));
+        h.tick(SLOT1.plus(Duration.ofHours(1)).plusSeconds(1));
+        h.sendAt(SLOT2.plusMillis(1100), "east-coast", event("east-coast", "CALL_PLACED", SLOT2.plusSeconds(1), null));
+        h.sendAt(SLOT2.plusMillis(30_100), "east-coast", event("east-coast", "LINE_FAULT", SLOT2.plusSeconds(30), null));
+        // a minute old when it arrives: late
+        h.sendAt(SLOT2.plusSeconds(120), "east-coast", event("east-coast", "NO_ANSWER", SLOT2.plusSeconds(60), null));
+        h.tick(SLOT2.plus(Duration.ofHours(1)).plusSeconds(1));
+    }
+
+    @Test
+    void channelStatesCountsAndLagFromADetectorRun() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (Harness h = new Harness(CHANNELS, LATENESS, START, stateDir)) {
+            new MonitorMeters(h.clock()).detector(h.view, h.rejects, Harness.config(CHANNELS)).bindTo(registry);
+            goesDown(h);
+            assertThat(h.alerts()).hasSize(4); // SLOT_MISSED x2, CALL_NOT_PLACED, CHANNEL_DOWN
+
+            Scrape s = new Scrape(registry.scrape());
+            assertThat(s.value("hotline_channel_state", "channel", "east-coast", "state", "down")).isEqualTo(1.0);
+            assertThat(s.value("hotline_channel_state", "channel", "east-coast", "state", "up")).isEqualTo(0.0);
+            assertThat(s.value("hotline_channel_state", "channel", "east-coast", "state", "missed")).isEqualTo(0.0);
+            assertThat(s.value("hotline_channel_state", "channel", "east-coast", "state", "unknown")).isEqualTo(0.0);
+            assertThat(s.value("hotline_channel_state", "channel", "ship", "state", "unknown")).as("never placed: not judged")
+                    .isEqualTo(1.0);
+            assertThat(s.value("hotline_channel_consecutive_missed_slots", "channel", "east-coast")).isEqualTo(2.0);
+            assertThat(s.value("hotline_channel_outage_start_timestamp_seconds", "channel", "east-coast"))
+                    .isEqualTo(seconds(SLOT1));
+            assertThat(s.value("hotline_channel_outage_start_timestamp_seconds", "channel", "ship")).isNaN();
+            assertThat(s.value("hotline_channel_last_answer_timestamp_seconds", "channel", "east-coast")).isNaN();
+            assertThat(s.value("hotline_channel_next_deadline_timestamp_seconds", "channel", "east-coast"))
+                    .isEqualTo(seconds(SLOT3.plus(Duration.ofHours(1))));
+
+            assertThat(s.value("hotline_slots_total", "verdict", "MISSED")).isEqualTo(2.0);
+            assertThat(s.value("hotline_slots_total", "verdict", "NOT_PLACED")).isEqualTo(1.0);
+            assertThat(s.value("hotline_slots_total", "verdict", "ANSWERED")).isEqualTo(0.0);
+            assertThat(s.value("hotline_alerts_total", "type", "SLOT_MISSED")).isEqualTo(2.0);
+            assertThat(s.value("hotline_alerts_total", "type", "CHANNEL_DOWN")).isEqualTo(1.0);
+            assertThat(s.value("hotline_alerts_total", "type", "CALL_NOT_PLACED")).isEqualTo(1.0);
+            assertThat(s.value("hotline_alerts_total", "type", "CHANNEL_RESTORED")).isEqualTo(0.0);
+            assertThat(s.value("hotline_events_total", "kind", "CALL_PLACED")).isEqualTo(2.0);
+            assertThat(s.value("hotline_events_total", "kind", "NO_ANSWER")).isEqualTo(1.0);
+            assertThat(s.value("hotline_events_total", "kind", "LINE_FAULT")).isEqualTo(1.0);
+            assertThat(s.value("hotline_events_total", "kind", "HEARTBEAT")).isEqualTo(1.0);
+            assertThat(s.value("hotline_rejected_records_total", "stage", "detector", "reason", "late")).isEqualTo(1.0);
+            assertThat(s.value("hotline_rejected_records_total", "stage", "detector", "reason", "malformed")).isEqualTo(0.0);
+            assertThat(s.value("hotline_late_events_total")).isEqualTo(1.0);
+            assertThat(s.value("hotline_detector_watermark_lag_seconds", "partition", "0"))
+                    .as("the clock minus the watermark: the allowed lateness").isEqualTo(0.5);
+
+            // units and descriptions, as the registry holds them
+            assertThat(registry.getMeters()).filteredOn(m -> m.getId().getName().startsWith("hotline."))
+                    .allSatisfy(m -> {
+                        assertThat(m.getId().getDescription()).as(m.getId().getName()).isNotBlank();
+                        assertThat(m.getId().getBaseUnit()).as(m.getId().getName()).isNotBlank();
+                    });
+            assertThat(registry.get("hotline.channel.last.answer.timestamp").meter().getId().getBaseUnit()).isEqualTo("seconds");
+            assertThat(registry.get("hotline.slots").functionCounter().getId().getBaseUnit()).isEqualTo("slots");
+            assertThat(s.text).contains("# TYPE hotline_slot_answer_latency_seconds histogram")
+                    .contains("# HELP hotline_channel_state The channel's state");
+
+            // The ship answers its next slot 30 s in; the east coast answers and is restored.
+            h.sendAt(SLOT3.plusSeconds(30), "ship", event("ship", "ANSWERED", SLOT3.plusSeconds(30), SLOT3));
+            h.sendAt(SLOT3.plusSeconds(40), "east-coast", event("east-coast", "ANSWERED", SLOT3.plusSeconds(40), SLOT3));
+            h.tick(SLOT3.plus(Duration.ofHours(1)).plusSeconds(1));
+            s = new Scrape(registry.scrape());
+            assertThat(s.value("hotline_channel_state", "channel", "east-coast", "state", "up")).isEqualTo(1.0);
+            assertThat(s.value("hotline_channel_state", "channel", "east-coast", "state", "down")).isEqualTo(0.0);
+            assertThat(s.value("hotline_channel_outage_start_timestamp_seconds", "channel", "east-coast")).isNaN();
+            assertThat(s.value("hotline_channel_consecutive_missed_slots", "channel", "east-coast")).isEqualTo(0.0);
+            assertThat(s.value("hotline_channel_last_answer_timestamp_seconds", "channel", "east-coast"))
+                    .isEqualTo(seconds(SLOT3.plusSeconds(40)));
+            assertThat(s.value("hotline_alerts_total", "type", "CHANNEL_RESTORED")).isEqualTo(1.0);
+            assertThat(s.value("hotline_slots_total", "verdict", "ANSWERED")).isEqualTo(2.0);
+            Timer latency = registry.get("hotline.slot.answer.latency").timer();
+            assertThat(latency.count()).isEqualTo(2);
+            assertThat(latency.totalTime(TimeUnit.SECONDS)).isEqualTo(70.0);
+            assertThat(s.value("hotline_slot_answer_latency_seconds_bucket", "le", "30.0")).isEqualTo(1.0);
+            assertThat(s.value("hotline_slot_answer_latency_seconds_bucket", "le", "60.0")).isEqualTo(2.0);
+        }
+        // The task closed: its channels and partition left this instance, and their series left /metrics.
+        Scrape s = new Scrape(registry.scrape());
+        assertThat(s.text).doesNotContain("hotline_channel_state{").doesNotContain("hotline_detector_watermark_lag_seconds{")
+                .doesNotContain("channel=\"east-coast\"");
+        assertThat(s.value("hotline_alerts_total", "type", "CHANNEL_DOWN")).as("counters stay").isEqualTo(1.0);
+    }
+
+    @Test
+    void notifierMetersBySinkAndResultAndTheLatencyTimer() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        DeliveryCounter deliveries = new DeliveryCounter();
+        new MonitorMeters(java.time.Clock.systemUTC()).notifier(deliveries, new RejectCounter(), List.of("am", "hook"))
+                .bindTo(registry);
+        Scrape s = new Scrape(registry.scrape());
+        for (String sink : List.of("am", "hook")) {
+            for (String result : List.of("delivered", "retried", "rejected")) {
+                assertThat(s.value("hotline_notify_deliveries_total", "sink", sink, "result", result)).isEqualTo(0.0);
+            }
+            assertThat(s.value("hotline_notify_delivery_latency_seconds_count", "sink", sink)).isEqualTo(0.0);
+        }
+        assertThat(s.value("hotline_rejected_records_total", "stage", "notifier", "reason", "sink-rejected")).isEqualTo(0.0);
+        assertThat(registry.getMeters()).extracting(Meter::getId).allSatisfy(id -> assertThat(id.getBaseUnit()).isNotBlank());
+    }
+}
