@@ -190,32 +190,53 @@ public final class KafkaThroughputBenchmark {
             }
         }, "events");
         DetectorSettings settings = settings(bootstrap, applicationId, stateDir, DetectorTopics.DEFAULT);
-        long t0 = System.nanoTime();
-        long tFirst = 0;
-        long atFirst = 0;
+        Committed progress;
         try (KafkaStreams streams = new KafkaStreams(topology, settings.streamsProperties())) {
             streams.start();
-            while (true) {
-                Thread.sleep(100);
-                long committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get()
-                        .values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
-                long now = System.nanoTime();
-                if (tFirst == 0 && committed > 0) {
-                    tFirst = now;
-                    atFirst = committed;
-                }
-                if (committed >= records) {
-                    break;
-                }
-                if (now - t0 > 600_000_000_000L) {
-                    throw new IllegalStateException(applicationId + " did not finish within 10 minutes");
-                }
-            }
+            progress = awaitCommitted(admin, applicationId, records, applicationId, () -> { });
         }
-        double rate = (records - atFirst) / ((System.nanoTime() - tFirst) / 1e9);
+        double rate = (records - progress.atFirst()) / ((System.nanoTime() - progress.tFirst()) / 1e9);
         System.out.printf(Locale.ROOT, "%s: %,.0f records/s; %s%n", parse ? "parse-only processor" : "do-nothing processor", rate,
                 BenchKafka.load());
         return rate;
+    }
+
+    /** When (nanoTime) an application's first offsets were committed, and how many records they covered. */
+    record Committed(long tFirst, long atFirst) {
+    }
+
+    /**
+     * Waits until {@code applicationId}'s committed offsets (listed every 100 ms) cover {@code records}; prints
+     * progress every 10 s as {@code what}, runs {@code check} at each look (it may throw), gives up after 10 minutes.
+     */
+    static Committed awaitCommitted(Admin admin, String applicationId, long records, String what, Runnable check)
+            throws Exception {
+        long t0 = System.nanoTime();
+        long lastPrint = t0;
+        long tFirst = 0;
+        long atFirst = 0;
+        while (true) {
+            Thread.sleep(100);
+            check.run();
+            long committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get()
+                    .values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
+            long now = System.nanoTime();
+            if (tFirst == 0 && committed > 0) {
+                tFirst = now;
+                atFirst = committed;
+            }
+            if (committed >= records) {
+                return new Committed(tFirst, atFirst);
+            }
+            if (now - t0 > 600_000_000_000L) {
+                throw new IllegalStateException(what + " did not finish within 10 minutes: " + committed + " of " + records);
+            }
+            if (now - lastPrint > 10_000_000_000L) {
+                lastPrint = now;
+                System.out.printf(Locale.ROOT, "  %s: %,d of %,d records committed after %.0f s; %s%n", what, committed, records,
+                        (now - t0) / 1e9, BenchKafka.load());
+            }
+        }
     }
 
     /** What the loader wrote: records in all, and per partition the newest event time (epoch ms). */
@@ -349,46 +370,26 @@ public final class KafkaThroughputBenchmark {
         long cpu0 = BenchKafka.processCpu();
         Map<Long, Long> threads0 = BenchKafka.threadCpus();
         long t0 = System.nanoTime();
-        long tFirst = 0;
-        long atFirst = 0;
-        long lastPrint = t0;
+        Committed progress;
         long streamCpu;
-        long committed = 0;
         try (DetectorService service = new DetectorService(settings, config)) {
             service.start();
-            while (true) {
-                Thread.sleep(100);
+            progress = awaitCommitted(admin, applicationId, records, "detector", () -> {
                 if (service.failure().isPresent()) {
                     throw new IllegalStateException("the detector failed", service.failure().get());
                 }
-                Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId)
-                        .partitionsToOffsetAndMetadata().get();
-                committed = offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
-                long now = System.nanoTime();
-                if (tFirst == 0 && committed > 0) {
-                    tFirst = now;
-                    atFirst = committed;
-                }
-                if (committed >= records) {
-                    break;
-                }
-                if (now - lastPrint > 10_000_000_000L) {
-                    lastPrint = now;
-                    System.out.printf(Locale.ROOT, "  detector: %,d of %,d records committed after %.0f s; %s%n", committed, records,
-                            (now - t0) / 1e9, BenchKafka.load());
-                }
-            }
+            });
             streamCpu = BenchKafka.threadCpu("-StreamThread-");
             System.out.println("  " + BenchKafka.cpuByThreadKind(threads0, BenchKafka.threadCpus(), System.nanoTime() - t0, 8));
         }
         long t1 = System.nanoTime();
         long cpu = BenchKafka.processCpu() - cpu0;
         double all = (t1 - t0) / 1e9;
-        double steady = (t1 - tFirst) / 1e9;
-        double rate = (records - atFirst) / steady;
+        double steady = (t1 - progress.tFirst()) / 1e9;
+        double rate = (records - progress.atFirst()) / steady;
         System.out.printf(Locale.ROOT, "detector: %,d records in %.1f s from start (%.1f s to its first commit), %,.0f records/s after it "
                         + "(%,.0f from start); CPU: %.2f cores for the process, stream thread %.0f ns per record; %s%n",
-                records, all, (tFirst - t0) / 1e9, rate, records / all, cpu / 1e9 / all, (double) streamCpu / records,
+                records, all, (progress.tFirst() - t0) / 1e9, rate, records / all, cpu / 1e9 / all, (double) streamCpu / records,
                 BenchKafka.load());
         return rate;
     }

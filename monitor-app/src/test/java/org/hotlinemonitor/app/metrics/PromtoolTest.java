@@ -1,7 +1,6 @@
 package org.hotlinemonitor.app.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.URI;
@@ -15,10 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.hotlinemonitor.app.kafka.DebianBinary;
 import org.hotlinemonitor.app.kafka.Harness;
 import org.hotlinemonitor.app.kafka.RejectCounter;
 import org.hotlinemonitor.app.notify.DeliveryCounter;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,26 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PromtoolTest {
 
-    static final Path BINARY = Path.of(System.getProperty("hotline.promtool", "/usr/bin/promtool"));
 
     @TempDir
     Path tmp;
 
-    /** Skips (or, on CI, fails) when promtool is not installed. */
-    static void requirePromtool() {
-        if (Files.isExecutable(BINARY)) {
-            return;
-        }
-        String message = BINARY + " is not installed (Debian: apt-get install prometheus)";
-        if ("true".equals(System.getenv("CI"))) {
-            fail(message + "; CI=true, so this test must run");
-        }
-        Assumptions.assumeTrue(false, "skipped: " + message + "; set CI=true to make this a failure");
-    }
-
     @Test
     void promtoolFindsNoProblemInTheMonitorsMetricFamilies() throws Exception {
-        requirePromtool();
+        Path binary = DebianBinary.require("hotline.promtool", "/usr/bin/promtool", "prometheus");
         String scraped;
         try (Metrics metrics = new Metrics();
              MetricsServer server = MetricsServer.start("127.0.0.1", 0, metrics.registry());
@@ -75,7 +61,7 @@ class PromtoolTest {
         }
 
         Path file = Files.writeString(tmp.resolve("metrics.txt"), scraped);
-        Process p = new ProcessBuilder(BINARY.toString(), "check", "metrics")
+        Process p = new ProcessBuilder(binary.toString(), "check", "metrics")
                 .redirectInput(file.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

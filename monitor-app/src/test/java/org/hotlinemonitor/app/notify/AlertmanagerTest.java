@@ -1,7 +1,6 @@
 package org.hotlinemonitor.app.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.hotlinemonitor.app.kafka.DebianBinary;
 import org.hotlinemonitor.app.kafka.TestCluster;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.Backoff;
@@ -34,7 +34,6 @@ import org.hotlinemonitor.core.alert.Route;
 import org.hotlinemonitor.core.alert.SinkConfig;
 import org.hotlinemonitor.core.alert.SinkType;
 import org.hotlinemonitor.core.codec.AlertCodec;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,31 +46,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AlertmanagerTest {
 
-    static final Path BINARY = Path.of(System.getProperty("hotline.alertmanager", "/usr/bin/prometheus-alertmanager"));
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
 
-    /** Skips (or, on CI, fails) when Alertmanager is not installed. */
-    static void requireAlertmanager() {
-        if (Files.isExecutable(BINARY)) {
-            return;
-        }
-        String message = BINARY + " is not installed (Debian: apt-get install prometheus-alertmanager)";
-        if ("true".equals(System.getenv("CI"))) {
-            fail(message + "; CI=true, so this test must run");
-        }
-        Assumptions.assumeTrue(false, "skipped: " + message + "; set CI=true to make this a failure");
-    }
-
     @Test
     void aLineThatGoesDownFiresAnAlertmanagerAlertAndItsRestoreResolvesIt() throws Exception {
-        requireAlertmanager();
+        Path binary = DebianBinary.require("hotline.alertmanager", "/usr/bin/prometheus-alertmanager", "prometheus-alertmanager");
         try (Receiver webhook = new Receiver();
              KafkaClusterTestKit cluster = TestCluster.startForStreams(Map.of());
-             Alertmanager am = Alertmanager.start(tmp, webhook.uri("/am-webhook"))) {
+             Alertmanager am = Alertmanager.start(binary, tmp, webhook.uri("/am-webhook"))) {
             String bootstrap = cluster.bootstrapServers();
             TestCluster.createTopic(cluster, "hotline.alerts", 3);
             TestCluster.createTopic(cluster, "hotline.rejects", 1);
@@ -138,7 +124,7 @@ class AlertmanagerTest {
             this.port = port;
         }
 
-        static Alertmanager start(Path dir, URI webhook) throws Exception {
+        static Alertmanager start(Path binary, Path dir, URI webhook) throws Exception {
             Path config = Files.writeString(dir.resolve("alertmanager.yml"), """
                     global:
                       resolve_timeout: 5s
@@ -155,7 +141,7 @@ class AlertmanagerTest {
                             send_resolved: true
                     """.formatted(webhook));
             int port = freePort();
-            Process process = new ProcessBuilder(BINARY.toString(),
+            Process process = new ProcessBuilder(binary.toString(),
                     "--config.file=" + config,
                     "--storage.path=" + dir.resolve("data"),
                     "--web.listen-address=127.0.0.1:" + port,

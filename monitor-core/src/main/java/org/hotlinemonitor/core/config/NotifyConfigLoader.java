@@ -10,9 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -82,13 +80,12 @@ public final class NotifyConfigLoader {
     private static final List<String> ROUTE_KEYS = List.of("severity", "channels", "sinks");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
-    private final String source;
     private final Set<String> channelIds;
     private final Function<String, String> env;
-    private final List<ConfigProblem> problems = new ArrayList<>();
+    private final SectionProblems problems;
 
     private NotifyConfigLoader(String source, Set<String> channelIds, Function<String, String> env) {
-        this.source = source;
+        this.problems = new SectionProblems(source);
         this.channelIds = channelIds;
         this.env = env;
     }
@@ -139,15 +136,15 @@ public final class NotifyConfigLoader {
 
     private NotifyConfig notify(Entry entry) throws ConfigException {
         if (!(entry.value() instanceof Mapping mapping)) {
-            problem(entry.value(), "notify", "expected a mapping with sinks and routes, was " + ConfigLoader.describe(entry.value()));
-            throw failure();
+            problems.add(entry.value(), "notify", "expected a mapping with sinks and routes, was " + ConfigLoader.describe(entry.value()));
+            throw problems.failure();
         }
-        Map<String, Entry> keys = keys(mapping, "notify", NOTIFY_KEYS);
+        Map<String, Entry> keys = problems.keys(mapping, "notify", NOTIFY_KEYS);
         String groupId = NotifyConfig.DEFAULT_GROUP_ID;
         if (keys.containsKey("groupId")) {
-            groupId = string(keys.get("groupId").value(), "notify.groupId", "a consumer group id");
+            groupId = problems.string(keys.get("groupId").value(), "notify.groupId", "a consumer group id");
             if (groupId != null && !NotifyConfig.NAME.matcher(groupId).matches()) {
-                problem(keys.get("groupId").value(), "notify.groupId", "bad group id '" + groupId
+                problems.add(keys.get("groupId").value(), "notify.groupId", "bad group id '" + groupId
                         + "': use 1 to 64 of a-z, 0-9, '.', '_' and '-'");
             }
         }
@@ -157,14 +154,14 @@ public final class NotifyConfigLoader {
             if (value instanceof Scalar s && s.kind() == ScalarKind.BOOLEAN) {
                 grouping = Boolean.parseBoolean(s.text().toLowerCase(Locale.ROOT));
             } else {
-                problem(value, "notify.grouping", "expected true or false, was " + ConfigLoader.describe(value));
+                problems.add(value, "notify.grouping", "expected true or false, was " + ConfigLoader.describe(value));
             }
         }
         Duration groupWait = NotifyConfig.DEFAULT_GROUP_WAIT;
         if (keys.containsKey("groupWait")) {
             groupWait = duration(keys.get("groupWait").value(), "notify.groupWait", "PT0.25S");
             if (groupWait != null && groupWait.isNegative()) {
-                problem(keys.get("groupWait").value(), "notify.groupWait", "must not be negative, was " + groupWait);
+                problems.add(keys.get("groupWait").value(), "notify.groupWait", "must not be negative, was " + groupWait);
             }
         }
         Backoff backoff = retry(keys.get("retry"));
@@ -172,13 +169,13 @@ public final class NotifyConfigLoader {
         List<SinkConfig> sinks = sinks(mapping, keys.get("sinks"), sinkLines);
         List<Route> routes = routes(mapping, keys.get("routes"), sinkLines);
         if (!problems.isEmpty()) {
-            throw failure();
+            throw problems.failure();
         }
         try {
             return new NotifyConfig(groupId, grouping, groupWait, backoff, sinks, routes);
         } catch (IllegalArgumentException e) { // every rule is checked above; this keeps a gap from escaping
-            problem(mapping, "notify", e.getMessage());
-            throw failure();
+            problems.add(mapping, "notify", e.getMessage());
+            throw problems.failure();
         }
     }
 
@@ -187,10 +184,10 @@ public final class NotifyConfigLoader {
             return Backoff.DEFAULT;
         }
         if (!(entry.value() instanceof Mapping mapping)) {
-            problem(entry.value(), "notify.retry", "expected a mapping with initial and max, was " + ConfigLoader.describe(entry.value()));
+            problems.add(entry.value(), "notify.retry", "expected a mapping with initial and max, was " + ConfigLoader.describe(entry.value()));
             return null;
         }
-        Map<String, Entry> keys = keys(mapping, "notify.retry", RETRY_KEYS);
+        Map<String, Entry> keys = problems.keys(mapping, "notify.retry", RETRY_KEYS);
         Duration initial = keys.containsKey("initial")
                 ? duration(keys.get("initial").value(), "notify.retry.initial", "PT0.5S") : Backoff.DEFAULT.initial();
         Duration max = keys.containsKey("max")
@@ -201,7 +198,7 @@ public final class NotifyConfigLoader {
         try {
             return new Backoff(initial, max);
         } catch (IllegalArgumentException e) {
-            problem(mapping, "notify.retry", e.getMessage());
+            problems.add(mapping, "notify.retry", e.getMessage());
             return null;
         }
     }
@@ -209,11 +206,11 @@ public final class NotifyConfigLoader {
     private List<SinkConfig> sinks(Mapping notify, Entry entry, Map<String, Integer> sinkLines) {
         List<SinkConfig> sinks = new ArrayList<>();
         if (entry == null) {
-            problem(notify, "notify.sinks", "missing; list at least one sink");
+            problems.add(notify, "notify.sinks", "missing; list at least one sink");
             return sinks;
         }
         if (!(entry.value() instanceof Sequence list) || list.items().isEmpty()) {
-            problem(entry.value(), "notify.sinks", "expected a list of at least one sink, was " + ConfigLoader.describe(entry.value()));
+            problems.add(entry.value(), "notify.sinks", "expected a list of at least one sink, was " + ConfigLoader.describe(entry.value()));
             return sinks;
         }
         for (int i = 0; i < list.items().size(); i++) {
@@ -227,32 +224,32 @@ public final class NotifyConfigLoader {
 
     private SinkConfig sink(Node node, String path, Map<String, Integer> sinkLines) {
         if (!(node instanceof Mapping mapping)) {
-            problem(node, path, "expected a sink (a mapping with name, type, url), was " + ConfigLoader.describe(node));
+            problems.add(node, path, "expected a sink (a mapping with name, type, url), was " + ConfigLoader.describe(node));
             return null;
         }
-        int before = problems.size();
-        Map<String, Entry> keys = keys(mapping, path, SINK_KEYS);
+        int before = problems.count();
+        Map<String, Entry> keys = problems.keys(mapping, path, SINK_KEYS);
         String name = null;
         if (keys.get("name") == null) {
-            problem(mapping, path + ".name", "missing; every sink needs a name");
+            problems.add(mapping, path + ".name", "missing; every sink needs a name");
         } else {
             Node value = keys.get("name").value();
-            name = string(value, path + ".name", "a name");
+            name = problems.string(value, path + ".name", "a name");
             if (name != null && !NotifyConfig.NAME.matcher(name).matches()) {
-                problem(value, path + ".name", "bad name '" + name + "': use 1 to 64 of a-z, 0-9, '.', '_' and '-'");
+                problems.add(value, path + ".name", "bad name '" + name + "': use 1 to 64 of a-z, 0-9, '.', '_' and '-'");
                 name = null;
             } else if (name != null && sinkLines.containsKey(name)) {
-                problem(value, path + ".name", "duplicate sink name '" + name + "', first at line " + sinkLines.get(name));
+                problems.add(value, path + ".name", "duplicate sink name '" + name + "', first at line " + sinkLines.get(name));
             } else if (name != null) {
                 sinkLines.put(name, value.line());
             }
         }
         SinkType type = null;
         if (keys.get("type") == null) {
-            problem(mapping, path + ".type", "missing; one of alertmanager, pagerduty, webhook, slack");
+            problems.add(mapping, path + ".type", "missing; one of alertmanager, pagerduty, webhook, slack");
         } else {
             Node value = keys.get("type").value();
-            String text = string(value, path + ".type", "a sink type");
+            String text = problems.string(value, path + ".type", "a sink type");
             if (text != null) {
                 for (SinkType t : SinkType.values()) {
                     if (t.configName().equals(text)) {
@@ -260,7 +257,7 @@ public final class NotifyConfigLoader {
                     }
                 }
                 if (type == null) {
-                    problem(value, path + ".type", "unknown sink type '" + text + "'; expected one of alertmanager, pagerduty, webhook, slack");
+                    problems.add(value, path + ".type", "unknown sink type '" + text + "'; expected one of alertmanager, pagerduty, webhook, slack");
                 }
             }
         }
@@ -269,7 +266,7 @@ public final class NotifyConfigLoader {
             if (type == SinkType.PAGERDUTY) {
                 url = PAGERDUTY_EVENTS;
             } else {
-                problem(mapping, path + ".url", "missing; the " + (type == null ? "sink" : type.configName()) + "'s URL");
+                problems.add(mapping, path + ".url", "missing; the " + (type == null ? "sink" : type.configName()) + "'s URL");
             }
         } else {
             url = url(keys.get("url").value(), path + ".url");
@@ -280,27 +277,27 @@ public final class NotifyConfigLoader {
             Entry e = keys.get(key);
             if (key.equals(secretKey)) {
                 if (e == null) {
-                    problem(mapping, path + "." + key, "missing; the " + type.configName() + " sink needs it, as ${VARIABLE}");
+                    problems.add(mapping, path + "." + key, "missing; the " + type.configName() + " sink needs it, as ${VARIABLE}");
                 } else {
                     secret = secret(e.value(), path + "." + key);
                 }
             } else if (e != null && type != null) {
-                problem(e, path + "." + key, "'" + key + "' is not a setting of a " + type.configName() + " sink");
+                problems.add(e, path + "." + key, "'" + key + "' is not a setting of a " + type.configName() + " sink");
             }
         }
-        if (problems.size() > before || name == null || type == null || url == null) {
+        if (problems.count() > before || name == null || type == null || url == null) {
             return null;
         }
         try {
             return new SinkConfig(name, type, url, secret);
         } catch (IllegalArgumentException e) {
-            problem(mapping, path, e.getMessage());
+            problems.add(mapping, path, e.getMessage());
             return null;
         }
     }
 
     private URI url(Node node, String path) {
-        String text = string(node, path, "an http or https URL");
+        String text = problems.string(node, path, "an http or https URL");
         if (text == null) {
             return null;
         }
@@ -316,31 +313,31 @@ public final class NotifyConfigLoader {
         try {
             URI uri = new URI(text);
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                problem(node, path, "expected an http or https URL with a host, was " + shown);
+                problems.add(node, path, "expected an http or https URL with a host, was " + shown);
                 return null;
             }
             return uri;
         } catch (URISyntaxException e) {
-            problem(node, path, "bad URL: " + shown + (fromVariable ? "" : " (" + e.getReason() + ")"));
+            problems.add(node, path, "bad URL: " + shown + (fromVariable ? "" : " (" + e.getReason() + ")"));
             return null;
         }
     }
 
     /** A secret written as {@code ${VARIABLE}}, read from the environment. */
     private Secret secret(Node node, String path) {
-        String text = string(node, path, "${VARIABLE}");
+        String text = problems.string(node, path, "${VARIABLE}");
         if (text == null) {
             return null;
         }
         Matcher m = VARIABLE.matcher(text);
         if (!m.matches()) {
-            problem(node, path, "write secrets as ${VARIABLE}, the name of an environment variable that holds the value, "
+            problems.add(node, path, "write secrets as ${VARIABLE}, the name of an environment variable that holds the value, "
                     + "not the value itself");
             return null;
         }
         String value = env.apply(m.group(1));
         if (value == null || value.isEmpty()) {
-            problem(node, path, "the environment variable " + m.group(1) + " is not set");
+            problems.add(node, path, "the environment variable " + m.group(1) + " is not set");
             return null;
         }
         return new Secret(m.group(1), value);
@@ -349,23 +346,23 @@ public final class NotifyConfigLoader {
     private List<Route> routes(Mapping notify, Entry entry, Map<String, Integer> sinkLines) {
         List<Route> routes = new ArrayList<>();
         if (entry == null) {
-            problem(notify, "notify.routes", "missing; list at least one route (a route without severity and channels takes every alert)");
+            problems.add(notify, "notify.routes", "missing; list at least one route (a route without severity and channels takes every alert)");
             return routes;
         }
         if (!(entry.value() instanceof Sequence list) || list.items().isEmpty()) {
-            problem(entry.value(), "notify.routes", "expected a list of at least one route, was " + ConfigLoader.describe(entry.value()));
+            problems.add(entry.value(), "notify.routes", "expected a list of at least one route, was " + ConfigLoader.describe(entry.value()));
             return routes;
         }
         for (int i = 0; i < list.items().size(); i++) {
             String path = "notify.routes[" + i + "]";
             Node node = list.items().get(i);
             if (!(node instanceof Mapping mapping)) {
-                problem(node, path, "expected a route (a mapping with sinks, and optionally severity and channels), was "
+                problems.add(node, path, "expected a route (a mapping with sinks, and optionally severity and channels), was "
                         + ConfigLoader.describe(node));
                 continue;
             }
-            int before = problems.size();
-            Map<String, Entry> keys = keys(mapping, path, ROUTE_KEYS);
+            int before = problems.count();
+            Map<String, Entry> keys = problems.keys(mapping, path, ROUTE_KEYS);
             Set<Severity> severities = EnumSet.noneOf(Severity.class);
             for (Node s : strings(keys.get("severity"), path + ".severity")) {
                 String text = ((Scalar) s).text();
@@ -376,7 +373,7 @@ public final class NotifyConfigLoader {
                     }
                 }
                 if (found == null) {
-                    problem(s, path + ".severity", "unknown severity '" + text + "'; expected warning, error, critical or resolve");
+                    problems.add(s, path + ".severity", "unknown severity '" + text + "'; expected warning, error, critical or resolve");
                 } else {
                     severities.add(found);
                 }
@@ -385,29 +382,29 @@ public final class NotifyConfigLoader {
             for (Node c : strings(keys.get("channels"), path + ".channels")) {
                 String text = ((Scalar) c).text();
                 if (channelIds != null && !Route.isGlob(text) && !channelIds.contains(text)) {
-                    problem(c, path + ".channels", "unknown channel '" + text + "'"
+                    problems.add(c, path + ".channels", "unknown channel '" + text + "'"
                             + ConfigLoader.didYouMean(text, channelIds));
                 }
                 channels.add(text);
             }
             List<String> sinks = new ArrayList<>();
             if (keys.get("sinks") == null) {
-                problem(mapping, path + ".sinks", "missing; name the sinks this route sends to");
+                problems.add(mapping, path + ".sinks", "missing; name the sinks this route sends to");
             } else {
                 List<Node> names = strings(keys.get("sinks"), path + ".sinks");
-                if (names.isEmpty() && problems.size() == before) {
-                    problem(keys.get("sinks").value(), path + ".sinks", "name at least one sink");
+                if (names.isEmpty() && problems.count() == before) {
+                    problems.add(keys.get("sinks").value(), path + ".sinks", "name at least one sink");
                 }
                 for (Node s : names) {
                     String text = ((Scalar) s).text();
                     if (!sinkLines.containsKey(text)) {
-                        problem(s, path + ".sinks", "unknown sink '" + text + "'" + (sinkLines.isEmpty() ? ""
+                        problems.add(s, path + ".sinks", "unknown sink '" + text + "'" + (sinkLines.isEmpty() ? ""
                                 : "; configured: " + String.join(", ", sinkLines.keySet())));
                     }
                     sinks.add(text);
                 }
             }
-            if (problems.size() == before) {
+            if (problems.count() == before) {
                 routes.add(new Route(severities, channels, sinks));
             }
         }
@@ -422,64 +419,30 @@ public final class NotifyConfigLoader {
         }
         List<Node> items = entry.value() instanceof Sequence seq ? seq.items() : List.of(entry.value());
         for (Node item : items) {
-            if (string(item, path, "a string or a list of strings") != null) {
+            if (problems.string(item, path, "a string or a list of strings") != null) {
                 out.add(item);
             }
         }
         return out;
     }
 
-    // ---- helpers, as ConfigLoader's ----
+    // ---- helpers ----
 
     private Duration duration(Node node, String path, String example) {
-        String text = string(node, path, "an ISO-8601 duration like " + example);
+        String text = problems.string(node, path, "an ISO-8601 duration like " + example);
         if (text == null) {
             return null;
         }
         try {
             return Duration.parse(text);
         } catch (DateTimeParseException e) {
-            problem(node, path, "bad duration '" + text + "', expected ISO-8601 like " + example);
+            problems.add(node, path, "bad duration '" + text + "', expected ISO-8601 like " + example);
             return null;
         }
     }
 
-    private String string(Node node, String path, String expected) {
-        if (node instanceof Scalar scalar && scalar.kind() != ScalarKind.NULL && scalar.kind() != ScalarKind.ALIAS) {
-            return scalar.text();
-        }
-        problem(node, path, "expected " + expected + ", was " + ConfigLoader.describe(node));
-        return null;
-    }
 
-    private Map<String, Entry> keys(Mapping mapping, String path, List<String> allowed) {
-        Map<String, Entry> keys = new HashMap<>();
-        for (Entry entry : mapping.entries()) {
-            String field = path + "." + entry.key();
-            if (!allowed.contains(entry.key())) {
-                String suggestion = ConfigLoader.didYouMean(entry.key(), allowed);
-                problem(entry, field, "unknown key '" + entry.key() + "'"
-                        + (suggestion.isEmpty() ? "; expected one of " + String.join(", ", allowed) : suggestion));
-            } else if (keys.containsKey(entry.key())) {
-                problem(entry, field, "duplicate key '" + entry.key() + "', first at line " + keys.get(entry.key()).line());
-            } else {
-                keys.put(entry.key(), entry);
-            }
-        }
-        return keys;
-    }
 
-    private void problem(Node node, String field, String message) {
-        problems.add(new ConfigProblem(source, node.line(), node.column(), field, message));
-    }
 
-    private void problem(Entry entry, String field, String message) {
-        problems.add(new ConfigProblem(source, entry.line(), entry.column(), field, message));
-    }
 
-    private ConfigException failure() {
-        List<ConfigProblem> inFileOrder = new ArrayList<>(problems);
-        inFileOrder.sort(Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
-        return new ConfigException(inFileOrder);
-    }
 }

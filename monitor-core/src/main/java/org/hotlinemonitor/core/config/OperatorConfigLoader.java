@@ -12,9 +12,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -67,11 +65,10 @@ public final class OperatorConfigLoader {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern LOCAL_TIME = Pattern.compile("([01][0-9]|2[0-3]):([0-5][0-9])");
 
-    private final String source;
-    private final List<ConfigProblem> problems = new ArrayList<>();
+    private final SectionProblems problems;
 
     private OperatorConfigLoader(String source) {
-        this.source = source;
+        this.problems = new SectionProblems(source);
     }
 
     /**
@@ -97,7 +94,7 @@ public final class OperatorConfigLoader {
         OperatorConfigLoader loader = new OperatorConfigLoader(sourceName);
         List<Silence> out = loader.silenceList(entry, channelIds);
         if (!loader.problems.isEmpty()) {
-            throw loader.failure();
+            throw loader.problems.failure();
         }
         return out;
     }
@@ -124,7 +121,7 @@ public final class OperatorConfigLoader {
         OperatorConfigLoader loader = new OperatorConfigLoader(sourceName);
         ApiConfig config = loader.apiConfig(entry, env);
         if (!loader.problems.isEmpty()) {
-            throw loader.failure();
+            throw loader.problems.failure();
         }
         return Optional.of(config);
     }
@@ -151,25 +148,25 @@ public final class OperatorConfigLoader {
 
     private ApiConfig apiConfig(Entry entry, Function<String, String> env) {
         if (!(entry.value() instanceof Mapping mapping)) {
-            problem(entry.value(), "api", "expected a mapping with token, was " + ConfigLoader.describe(entry.value()));
+            problems.add(entry.value(), "api", "expected a mapping with token, was " + ConfigLoader.describe(entry.value()));
             return null;
         }
-        Map<String, Entry> keys = keys(mapping, "api", API_KEYS);
+        Map<String, Entry> keys = problems.keys(mapping, "api", API_KEYS);
         Secret token = null;
         if (keys.get("token") == null) {
-            problem(mapping, "api.token", "missing; the bearer token writes need, as ${VARIABLE}");
+            problems.add(mapping, "api.token", "missing; the bearer token writes need, as ${VARIABLE}");
         } else {
             Node node = keys.get("token").value();
-            String text = string(node, "api.token", "${VARIABLE}");
+            String text = problems.string(node, "api.token", "${VARIABLE}");
             if (text != null) {
                 Matcher m = VARIABLE.matcher(text);
                 if (!m.matches()) {
-                    problem(node, "api.token", "write the token as ${VARIABLE}, the name of an environment variable that holds it, "
+                    problems.add(node, "api.token", "write the token as ${VARIABLE}, the name of an environment variable that holds it, "
                             + "not the token itself");
                 } else {
                     String value = env.apply(m.group(1));
                     if (value == null || value.isEmpty()) {
-                        problem(node, "api.token", "the environment variable " + m.group(1) + " is not set");
+                        problems.add(node, "api.token", "the environment variable " + m.group(1) + " is not set");
                     } else {
                         token = new Secret(m.group(1), value);
                     }
@@ -182,7 +179,7 @@ public final class OperatorConfigLoader {
             if (value instanceof Scalar s && s.kind() == ScalarKind.BOOLEAN) {
                 protectReads = Boolean.parseBoolean(s.text().toLowerCase(Locale.ROOT));
             } else {
-                problem(value, "api.protectReads", "expected true or false, was " + ConfigLoader.describe(value));
+                problems.add(value, "api.protectReads", "expected true or false, was " + ConfigLoader.describe(value));
             }
         }
         return token == null ? null : new ApiConfig(token, protectReads);
@@ -192,7 +189,7 @@ public final class OperatorConfigLoader {
         List<Silence> out = new ArrayList<>();
         if (!(entry.value() instanceof Sequence list)) {
             if (!ConfigLoader.isNull(entry.value())) {
-                problem(entry.value(), "silences", "expected a list of silences, was " + ConfigLoader.describe(entry.value()));
+                problems.add(entry.value(), "silences", "expected a list of silences, was " + ConfigLoader.describe(entry.value()));
             }
             return out;
         }
@@ -208,21 +205,21 @@ public final class OperatorConfigLoader {
 
     private Silence silence(Node node, String path, Set<String> channelIds, Map<String, Integer> ids) {
         if (!(node instanceof Mapping mapping)) {
-            problem(node, path, "expected a silence (a mapping with id, and start/end or from/to/zone), was " + ConfigLoader.describe(node));
+            problems.add(node, path, "expected a silence (a mapping with id, and start/end or from/to/zone), was " + ConfigLoader.describe(node));
             return null;
         }
-        int before = problems.size();
-        Map<String, Entry> keys = keys(mapping, path, SILENCE_KEYS);
+        int before = problems.count();
+        Map<String, Entry> keys = problems.keys(mapping, path, SILENCE_KEYS);
         String id = null;
         if (keys.get("id") == null) {
-            problem(mapping, path + ".id", "missing; every silence needs an id");
+            problems.add(mapping, path + ".id", "missing; every silence needs an id");
         } else {
             Node value = keys.get("id").value();
-            id = string(value, path + ".id", "an id");
+            id = problems.string(value, path + ".id", "an id");
             if (id != null && !Silence.ID.matcher(id).matches()) {
-                problem(value, path + ".id", "bad id '" + id + "': use 1 to 64 of a-z, 0-9, '.', '_' and '-'");
+                problems.add(value, path + ".id", "bad id '" + id + "': use 1 to 64 of a-z, 0-9, '.', '_' and '-'");
             } else if (id != null && ids.containsKey(id)) {
-                problem(value, path + ".id", "duplicate silence id '" + id + "', first at line " + ids.get(id));
+                problems.add(value, path + ".id", "duplicate silence id '" + id + "', first at line " + ids.get(id));
             } else if (id != null) {
                 ids.put(id, value.line());
             }
@@ -232,12 +229,12 @@ public final class OperatorConfigLoader {
             Node value = keys.get("channels").value();
             List<Node> items = value instanceof Sequence seq ? seq.items() : List.of(value);
             for (Node item : items) {
-                String text = string(item, path + ".channels", "a channel id or glob");
+                String text = problems.string(item, path + ".channels", "a channel id or glob");
                 if (text == null) {
                     continue;
                 }
                 if (channelIds != null && !Route.isGlob(text) && !channelIds.contains(text)) {
-                    problem(item, path + ".channels", "unknown channel '" + text + "'" + ConfigLoader.didYouMean(text, channelIds));
+                    problems.add(item, path + ".channels", "unknown channel '" + text + "'" + ConfigLoader.didYouMean(text, channelIds));
                 }
                 channels.add(text);
             }
@@ -249,15 +246,15 @@ public final class OperatorConfigLoader {
         if (recurring) {
             ZoneId zone = null;
             if (keys.get("zone") == null) {
-                problem(mapping, path + ".zone", "missing; a recurring window is read in a time zone, like Asia/Seoul");
+                problems.add(mapping, path + ".zone", "missing; a recurring window is read in a time zone, like Asia/Seoul");
             } else {
                 Node value = keys.get("zone").value();
-                String text = string(value, path + ".zone", "an IANA time zone like Asia/Seoul");
+                String text = problems.string(value, path + ".zone", "an IANA time zone like Asia/Seoul");
                 if (text != null) {
                     try {
                         zone = ZoneId.of(text);
                     } catch (DateTimeException e) {
-                        problem(value, path + ".zone", "unknown time zone '" + text + "'");
+                        problems.add(value, path + ".zone", "unknown time zone '" + text + "'");
                     }
                 }
             }
@@ -265,58 +262,58 @@ public final class OperatorConfigLoader {
             LocalTime to = localTime(mapping, keys.get("to"), path + ".to");
             Set<DayOfWeek> days = keys.get("days") == null ? Set.of() : days(keys.get("days").value(), path + ".days");
             if (from != null && to != null && from.equals(to)) {
-                problem(keys.get("to").value(), path + ".to", "must differ from 'from' (" + from + "): the window would be empty");
+                problems.add(keys.get("to").value(), path + ".to", "must differ from 'from' (" + from + "): the window would be empty");
             } else if (zone != null && from != null && to != null && days != null) {
                 recurrence = new Silence.Recurrence(zone, from, to, days);
             }
         } else {
             if (keys.get("start") == null) {
-                problem(mapping, path + ".start", "missing; give start and end, or a recurring window (zone, from, to)");
+                problems.add(mapping, path + ".start", "missing; give start and end, or a recurring window (zone, from, to)");
             }
             if (keys.get("end") == null) {
-                problem(mapping, path + ".end", "missing; give start and end, or a recurring window (zone, from, to)");
+                problems.add(mapping, path + ".end", "missing; give start and end, or a recurring window (zone, from, to)");
             }
         }
         if (start != null && end != null && !end.isAfter(start)) {
-            problem(keys.get("end").value(), path + ".end", "must be after start (" + start + "), was " + end);
+            problems.add(keys.get("end").value(), path + ".end", "must be after start (" + start + "), was " + end);
         }
-        String comment = keys.get("comment") == null ? null : string(keys.get("comment").value(), path + ".comment", "text");
-        if (problems.size() > before) {
+        String comment = keys.get("comment") == null ? null : problems.string(keys.get("comment").value(), path + ".comment", "text");
+        if (problems.count() > before) {
             return null;
         }
         try {
             return new Silence(id, channels, start, end, recurrence, comment);
         } catch (IllegalArgumentException e) { // every rule is checked above; this keeps a gap from escaping
-            problem(mapping, path, e.getMessage());
+            problems.add(mapping, path, e.getMessage());
             return null;
         }
     }
 
     private Instant instant(Node node, String path) {
-        String text = string(node, path, "an ISO-8601 instant like 2023-04-07T00:00:00Z");
+        String text = problems.string(node, path, "an ISO-8601 instant like 2023-04-07T00:00:00Z");
         if (text == null) {
             return null;
         }
         try {
             return java.time.OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
-            problem(node, path, "bad instant '" + text + "', expected ISO-8601 with Z or an offset, like 2023-04-07T09:00:00+09:00");
+            problems.add(node, path, "bad instant '" + text + "', expected ISO-8601 with Z or an offset, like 2023-04-07T09:00:00+09:00");
             return null;
         }
     }
 
     private LocalTime localTime(Mapping mapping, Entry entry, String path) {
         if (entry == null) {
-            problem(mapping, path, "missing; a local time HH:mm");
+            problems.add(mapping, path, "missing; a local time HH:mm");
             return null;
         }
-        String text = string(entry.value(), path, "a local time HH:mm (quoted: '02:00')");
+        String text = problems.string(entry.value(), path, "a local time HH:mm (quoted: '02:00')");
         if (text == null) {
             return null;
         }
         Matcher m = LOCAL_TIME.matcher(text);
         if (!m.matches()) {
-            problem(entry.value(), path, "bad time '" + text + "', expected HH:mm like '02:00'");
+            problems.add(entry.value(), path, "bad time '" + text + "', expected HH:mm like '02:00'");
             return null;
         }
         return LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
@@ -326,9 +323,9 @@ public final class OperatorConfigLoader {
     private Set<DayOfWeek> days(Node node, String path) {
         List<Node> items = node instanceof Sequence seq ? seq.items() : List.of(node);
         EnumSet<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
-        int before = problems.size();
+        int before = problems.count();
         for (Node item : items) {
-            String text = string(item, path, "a day like MON, or a range like MON-FRI");
+            String text = problems.string(item, path, "a day like MON, or a range like MON-FRI");
             if (text == null) {
                 continue;
             }
@@ -336,7 +333,7 @@ public final class OperatorConfigLoader {
             DayOfWeek first = dayName(ends[0]);
             DayOfWeek last = ends.length == 2 ? dayName(ends[1]) : first;
             if (ends.length > 2 || first == null || last == null) {
-                problem(item, path, "bad day '" + text + "'; expected MON..SUN (or full names), or a range like MON-FRI");
+                problems.add(item, path, "bad day '" + text + "'; expected MON..SUN (or full names), or a range like MON-FRI");
                 continue;
             }
             for (DayOfWeek d = first; ; d = d.plus(1)) {
@@ -346,11 +343,11 @@ public final class OperatorConfigLoader {
                 }
             }
         }
-        if (problems.size() > before) {
+        if (problems.count() > before) {
             return null;
         }
         if (days.isEmpty()) {
-            problem(node, path, "name at least one day");
+            problems.add(node, path, "name at least one day");
             return null;
         }
         return days;
@@ -366,44 +363,7 @@ public final class OperatorConfigLoader {
         return null;
     }
 
-    // ---- helpers, as NotifyConfigLoader's ----
 
-    private String string(Node node, String path, String expected) {
-        if (node instanceof Scalar scalar && scalar.kind() != ScalarKind.NULL && scalar.kind() != ScalarKind.ALIAS) {
-            return scalar.text();
-        }
-        problem(node, path, "expected " + expected + ", was " + ConfigLoader.describe(node));
-        return null;
-    }
 
-    private Map<String, Entry> keys(Mapping mapping, String path, List<String> allowed) {
-        Map<String, Entry> keys = new HashMap<>();
-        for (Entry entry : mapping.entries()) {
-            String field = path + "." + entry.key();
-            if (!allowed.contains(entry.key())) {
-                String suggestion = ConfigLoader.didYouMean(entry.key(), allowed);
-                problem(entry, field, "unknown key '" + entry.key() + "'"
-                        + (suggestion.isEmpty() ? "; expected one of " + String.join(", ", allowed) : suggestion));
-            } else if (keys.containsKey(entry.key())) {
-                problem(entry, field, "duplicate key '" + entry.key() + "', first at line " + keys.get(entry.key()).line());
-            } else {
-                keys.put(entry.key(), entry);
-            }
-        }
-        return keys;
-    }
 
-    private void problem(Node node, String field, String message) {
-        problems.add(new ConfigProblem(source, node.line(), node.column(), field, message));
-    }
-
-    private void problem(Entry entry, String field, String message) {
-        problems.add(new ConfigProblem(source, entry.line(), entry.column(), field, message));
-    }
-
-    private ConfigException failure() {
-        List<ConfigProblem> inFileOrder = new ArrayList<>(problems);
-        inFileOrder.sort(Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
-        return new ConfigException(inFileOrder);
-    }
 }
