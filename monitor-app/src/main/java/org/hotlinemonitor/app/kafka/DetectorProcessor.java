@@ -133,6 +133,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private final long backlogThreshold;
     private final long futureTolerance;
     private final PendingRecords pending = new PendingRecords();
+    /** Parses a refused record again for its message (the main parser's parts must not change meanwhile). */
+    private final EventParser messages = new EventParser();
     /** Events accepted on arrival since the last commit, by kind ordinal: published to the view at commit. */
     private final long[] eventsByKind = new long[KINDS.length];
     /** Slots decided since the last commit, by verdict ordinal: published to the view at commit. */
@@ -507,7 +509,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private Rejection refusal(EventOutcome outcome, byte[] value, long watermarkIfLate) {
         CallEvent event;
         try {
-            event = new EventParser().parse(value, 0, value.length);
+            event = messages.parse(value, 0, value.length);
         } catch (EventFormatException e) {
             throw new IllegalStateException("a record parsed before no longer parses", e);
         }

@@ -21,7 +21,6 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.hotlinemonitor.app.schedule.ClockTimer;
 import org.hotlinemonitor.app.schedule.EventIds;
 import org.hotlinemonitor.app.schedule.ManualTime;
-import org.hotlinemonitor.app.schedule.MutableClock;
 import org.hotlinemonitor.app.schedule.PlacerSettings;
 import org.hotlinemonitor.app.schedule.SimulationScript;
 import org.hotlinemonitor.core.model.CallEvent;

@@ -1,6 +1,8 @@
 package org.hotlinemonitor.app.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hotlinemonitor.app.kafka.Harness.event;
+import static org.hotlinemonitor.app.kafka.Harness.heartbeat;
 import static org.hotlinemonitor.app.kafka.Harness.header;
 import static org.hotlinemonitor.app.kafka.Harness.utf8;
 
@@ -25,18 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DetectorTopologyTest {
 
     /** 09:00 and 16:00 in Seoul are 00:00Z and 07:00Z. */
-    static final String CHANNELS = """
-            channels:
-              - id: east-coast
-                zone: Asia/Seoul
-                checks: ['09:00', '16:00']
-                answerWithin: PT1H
-                downAfter: 2
-              - id: ship
-                zone: Asia/Seoul
-                checks: ['09:00']
-                answerWithin: PT1H
-            """;
+    static final String CHANNELS = Harness.TWO_CHANNELS;
     static final Duration LATENESS = Duration.ofMillis(500);
     static final Instant START = Instant.parse("2023-04-06T23:50:00Z");
     static final Instant SLOT1 = Instant.parse("2023-04-07T00:00:00Z");
@@ -45,14 +36,7 @@ class DetectorTopologyTest {
     @TempDir
     Path stateDir;
 
-    static String event(String channel, String kind, String ts, String slot) {
-        return "{\"channel\":\"" + channel + "\",\"kind\":\"" + kind + "\",\"ts\":\"" + ts + "\""
-                + (slot == null ? "" : ",\"slot\":\"" + slot + "\"") + "}";
-    }
 
-    static String heartbeat(String ts) {
-        return "{\"kind\":\"HEARTBEAT\",\"ts\":\"" + ts + "\",\"source\":\"scheduler\"}";
-    }
 
     static String json(Alert a) {
         return AlertCodec.toJson(a);

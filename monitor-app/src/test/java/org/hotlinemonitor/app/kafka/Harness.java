@@ -59,6 +59,31 @@ public final class Harness implements AutoCloseable {
         this(config(yaml), lateness, DetectorTopology.Options.defaults(1), start, stateDir);
     }
 
+    /** Two channels in Seoul: 09:00 and 16:00 there are 00:00Z and 07:00Z. */
+    public static final String TWO_CHANNELS = """
+            channels:
+              - id: east-coast
+                zone: Asia/Seoul
+                checks: ['09:00', '16:00']
+                answerWithin: PT1H
+                downAfter: 2
+              - id: ship
+                zone: Asia/Seoul
+                checks: ['09:00']
+                answerWithin: PT1H
+            """;
+
+    /** A call-check event as JSON; {@code ts} and {@code slot} (or {@code null}) are instants or their text. */
+    public static String event(String channel, String kind, Object ts, Object slot) {
+        return "{\"channel\":\"" + channel + "\",\"kind\":\"" + kind + "\",\"ts\":\"" + ts + "\""
+                + (slot == null ? "" : ",\"slot\":\"" + slot + "\"") + "}";
+    }
+
+    /** A scheduler's heartbeat as JSON; {@code ts} an instant or its text. */
+    public static String heartbeat(Object ts) {
+        return "{\"kind\":\"HEARTBEAT\",\"ts\":\"" + ts + "\",\"source\":\"scheduler\"}";
+    }
+
     public static MonitorConfig config(String yaml) {
         try {
             return ConfigLoader.load("test.yaml", new StringReader(yaml));

@@ -11,31 +11,36 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A clock the test moves by hand, and can break to crash the thread that reads it. Thread-safe: stream
  * threads read it while the test sets it.
  */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
     private volatile Instant now;
     /** Reads left before the clock breaks; -1: it never does. */
     private final AtomicInteger readsLeft = new AtomicInteger(-1);
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void set(Instant t) {
+    /** A clock at {@code instant} (ISO-8601). */
+    public static MutableClock at(String instant) {
+        return new MutableClock(Instant.parse(instant));
+    }
+
+    public void set(Instant t) {
         now = t;
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
     /** Sets the time to {@code t}; after {@code reads} more reads, every read throws until {@link #repair()}. */
-    void setAndBreakAfter(Instant t, int reads) {
+    public void setAndBreakAfter(Instant t, int reads) {
         now = t;
         readsLeft.set(reads);
     }
 
-    void repair() {
+    public void repair() {
         readsLeft.set(-1);
     }
 

@@ -13,7 +13,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.hotlinemonitor.app.schedule.ClockTimer;
 import org.hotlinemonitor.app.schedule.ManualTime;
-import org.hotlinemonitor.app.schedule.MutableClock;
 import org.hotlinemonitor.app.schedule.PlacerSettings;
 import org.hotlinemonitor.app.schedule.RetryPolicy;
 import org.hotlinemonitor.app.schedule.SimulationScript;

@@ -1,6 +1,8 @@
 package org.hotlinemonitor.app.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hotlinemonitor.app.kafka.Harness.event;
+import static org.hotlinemonitor.app.kafka.Harness.heartbeat;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
@@ -25,18 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MonitorMetersTest {
 
     /** 09:00 and 16:00 in Seoul are 00:00Z and 07:00Z. */
-    static final String CHANNELS = """
-            channels:
-              - id: east-coast
-                zone: Asia/Seoul
-                checks: ['09:00', '16:00']
-                answerWithin: PT1H
-                downAfter: 2
-              - id: ship
-                zone: Asia/Seoul
-                checks: ['09:00']
-                answerWithin: PT1H
-            """;
+    static final String CHANNELS = Harness.TWO_CHANNELS;
     static final Duration LATENESS = Duration.ofMillis(500);
     static final Instant START = Instant.parse("2023-04-06T23:50:00Z");
     static final Instant SLOT1 = Instant.parse("2023-04-07T00:00:00Z");
@@ -46,14 +37,7 @@ class MonitorMetersTest {
     @TempDir
     Path stateDir;
 
-    static String event(String channel, String kind, Instant ts, Instant slot) {
-        return "{\"channel\":\"" + channel + "\",\"kind\":\"" + kind + "\",\"ts\":\"" + ts + "\""
-                + (slot == null ? "" : ",\"slot\":\"" + slot + "\"") + "}";
-    }
 
-    static String heartbeat(Instant ts) {
-        return "{\"kind\":\"HEARTBEAT\",\"ts\":\"" + ts + "\",\"source\":\"scheduler\"}";
-    }
 
     static double seconds(Instant t) {
         return t.toEpochMilli() / 1000.0;

@@ -1,5 +1,6 @@
 package org.hotlinemonitor.app.schedule;
 
+import org.hotlinemonitor.app.kafka.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

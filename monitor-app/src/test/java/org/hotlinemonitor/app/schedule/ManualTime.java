@@ -1,5 +1,6 @@
 package org.hotlinemonitor.app.schedule;
 
+import org.hotlinemonitor.app.kafka.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

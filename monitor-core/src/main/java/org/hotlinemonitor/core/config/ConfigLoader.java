@@ -108,12 +108,7 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found, including a file that cannot be read
      */
     public static MonitorConfig load(Path file) throws ConfigException {
-        String source = file.toString();
-        try (Reader yaml = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return load(source, yaml);
-        } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigProblem(source, 0, 0, "", cannotRead(e))));
-        }
+        return new ConfigLoader(file.toString()).config(readTree(file));
     }
 
     /**
@@ -123,15 +118,45 @@ public final class ConfigLoader {
      * @throws ConfigException with every problem found
      */
     public static MonitorConfig load(String sourceName, Reader yaml) throws ConfigException {
-        Node root;
+        return new ConfigLoader(sourceName).config(readTree(sourceName, yaml));
+    }
+
+    /**
+     * The YAML tree of a UTF-8 file, for the loaders of the file's sections (channels, {@code notify:},
+     * {@code api:}, {@code silences:}); a file that cannot be read or parsed is a problem naming it.
+     */
+    static Node readTree(Path file) throws ConfigException {
+        try (Reader yaml = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return readTree(file.toString(), yaml);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, 0, "", cannotRead(e))));
+        }
+    }
+
+    /** {@link #readTree(Path)} from a reader it does not close; problems name {@code sourceName}. */
+    static Node readTree(String sourceName, Reader yaml) throws ConfigException {
         try {
-            root = YamlTree.read(yaml);
+            return YamlTree.read(yaml);
         } catch (YamlTree.SyntaxError e) {
             throw new ConfigException(List.of(new ConfigProblem(sourceName, e.line, e.column, "", e.getMessage())));
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigProblem(sourceName, 0, 0, "", cannotRead(e))));
         }
-        return new ConfigLoader(sourceName).config(root);
+    }
+
+    /**
+     * The top-level entry {@code key} of a tree, or {@code null} when there is none or the tree is not a mapping
+     * (problems the channel loader reports; a repeated key too).
+     */
+    static Entry section(Node root, String key) {
+        if (root instanceof Mapping top) {
+            for (Entry entry : top.entries()) {
+                if (entry.key().equals(key)) {
+                    return entry;
+                }
+            }
+        }
+        return null;
     }
 
     private static String cannotRead(IOException e) {

@@ -1,11 +1,8 @@
 package org.hotlinemonitor.core.config;
 
-import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -101,33 +98,18 @@ public final class NotifyConfigLoader {
      */
     public static Optional<NotifyConfig> load(Path file, Set<String> channelIds, Function<String, String> env)
             throws ConfigException {
-        try (Reader yaml = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return load(file.toString(), yaml, channelIds, env);
-        } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, 0, "", "cannot read: " + e)));
-        }
+        return fromTree(file.toString(), ConfigLoader.readTree(file), channelIds, env);
     }
 
     /** As {@link #load(Path, Set, Function)}, from a reader it does not close; problems name {@code sourceName}. */
     public static Optional<NotifyConfig> load(String sourceName, Reader yaml, Set<String> channelIds,
                                               Function<String, String> env) throws ConfigException {
-        Node root;
-        try {
-            root = YamlTree.read(yaml);
-        } catch (YamlTree.SyntaxError e) {
-            throw new ConfigException(List.of(new ConfigProblem(sourceName, e.line, e.column, "", e.getMessage())));
-        } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigProblem(sourceName, 0, 0, "", "cannot read: " + e)));
-        }
-        if (!(root instanceof Mapping top)) {
-            return Optional.empty(); // ConfigLoader reports a file that is not a mapping
-        }
-        Entry notify = null;
-        for (Entry entry : top.entries()) {
-            if (entry.key().equals("notify") && notify == null) {
-                notify = entry; // a second one is ConfigLoader's duplicate key
-            }
-        }
+        return fromTree(sourceName, ConfigLoader.readTree(sourceName, yaml), channelIds, env);
+    }
+
+    private static Optional<NotifyConfig> fromTree(String sourceName, Node root, Set<String> channelIds,
+                                                   Function<String, String> env) throws ConfigException {
+        Entry notify = ConfigLoader.section(root, "notify");
         if (notify == null) {
             return Optional.empty();
         }

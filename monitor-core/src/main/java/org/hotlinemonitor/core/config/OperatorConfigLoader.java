@@ -1,9 +1,6 @@
 package org.hotlinemonitor.core.config;
 
-import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
@@ -78,16 +75,15 @@ public final class OperatorConfigLoader {
      *                   {@code null} to check nothing
      */
     public static List<Silence> silences(Path file, Set<String> channelIds) throws ConfigException {
-        try (Reader yaml = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return silences(file.toString(), yaml, channelIds);
-        } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, 0, "", "cannot read: " + e)));
-        }
+        return silences(file.toString(), ConfigLoader.section(ConfigLoader.readTree(file), "silences"), channelIds);
     }
 
     /** As {@link #silences(Path, Set)}, from a reader it does not close; problems name {@code sourceName}. */
     public static List<Silence> silences(String sourceName, Reader yaml, Set<String> channelIds) throws ConfigException {
-        Entry entry = section(sourceName, yaml, "silences");
+        return silences(sourceName, ConfigLoader.section(ConfigLoader.readTree(sourceName, yaml), "silences"), channelIds);
+    }
+
+    private static List<Silence> silences(String sourceName, Entry entry, Set<String> channelIds) throws ConfigException {
         if (entry == null) {
             return List.of();
         }
@@ -101,11 +97,7 @@ public final class OperatorConfigLoader {
 
     /** The {@code api:} section of a UTF-8 file, checked; empty when there is none. */
     public static Optional<ApiConfig> api(Path file, Function<String, String> env) throws ConfigException {
-        try (Reader yaml = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return api(file.toString(), yaml, env);
-        } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, 0, "", "cannot read: " + e)));
-        }
+        return api(file.toString(), ConfigLoader.section(ConfigLoader.readTree(file), "api"), env);
     }
 
     /**
@@ -114,7 +106,10 @@ public final class OperatorConfigLoader {
      * @param env the process environment, usually {@code System::getenv}
      */
     public static Optional<ApiConfig> api(String sourceName, Reader yaml, Function<String, String> env) throws ConfigException {
-        Entry entry = section(sourceName, yaml, "api");
+        return api(sourceName, ConfigLoader.section(ConfigLoader.readTree(sourceName, yaml), "api"), env);
+    }
+
+    private static Optional<ApiConfig> api(String sourceName, Entry entry, Function<String, String> env) throws ConfigException {
         if (entry == null) {
             return Optional.empty();
         }
@@ -124,26 +119,6 @@ public final class OperatorConfigLoader {
             throw loader.problems.failure();
         }
         return Optional.of(config);
-    }
-
-    private static Entry section(String sourceName, Reader yaml, String key) throws ConfigException {
-        Node root;
-        try {
-            root = YamlTree.read(yaml);
-        } catch (YamlTree.SyntaxError e) {
-            throw new ConfigException(List.of(new ConfigProblem(sourceName, e.line, e.column, "", e.getMessage())));
-        } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigProblem(sourceName, 0, 0, "", "cannot read: " + e)));
-        }
-        if (!(root instanceof Mapping top)) {
-            return null; // ConfigLoader reports a file that is not a mapping
-        }
-        for (Entry entry : top.entries()) {
-            if (entry.key().equals(key)) {
-                return entry; // a second one is ConfigLoader's duplicate key
-            }
-        }
-        return null;
     }
 
     private ApiConfig apiConfig(Entry entry, Function<String, String> env) {
