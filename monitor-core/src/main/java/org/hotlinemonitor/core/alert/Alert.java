@@ -3,6 +3,7 @@ package org.hotlinemonitor.core.alert;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.hotlinemonitor.core.model.Channel;
 
 /**
  * An alert: something about a channel that became true at {@link #at()}.
@@ -11,16 +12,19 @@ import java.util.Objects;
  * an outage), never with the moment the code noticed; its {@link #id()} is derived from its identity
  * alone. The same input therefore yields the same alerts, byte for byte, live or in replay.
  *
- * @param id          deterministic: {@code channel/TYPE/key}, the key being the slot for slot alerts
- *                    and the outage's first missed slot for CHANNEL_DOWN and CHANNEL_RESTORED
+ * @param id          deterministic: {@code channel/TYPE/key}, the key being the slot for slot alerts,
+ *                    the outage's first missed slot for CHANNEL_DOWN and CHANNEL_RESTORED, and the last
+ *                    heartbeat before the silence for OUR_SIDE_SILENT and OUR_SIDE_RESUMED
  * @param type        what happened
- * @param channel     the channel id
+ * @param channel     the channel id; {@link Channel#OUR_SIDE} for OUR_SIDE_SILENT and OUR_SIDE_RESUMED
  * @param at          when the alert became true (UTC instant)
  * @param slot        the slot it concerns (SLOT_MISSED, CALL_NOT_PLACED), else {@code null}
  * @param cause       why the slot was missed (SLOT_MISSED), else {@code null}
- * @param since       first missed slot of the outage (CHANNEL_DOWN, CHANNEL_RESTORED), else {@code null}
+ * @param since       first missed slot of the outage (CHANNEL_DOWN, CHANNEL_RESTORED), or the last heartbeat
+ *                    before the silence (OUR_SIDE_SILENT, OUR_SIDE_RESUMED), else {@code null}
  * @param missedSlots missed slots in the outage so far (CHANNEL_DOWN, CHANNEL_RESTORED), else {@code null}
- * @param duration    the outage's length, from {@code since} to {@code at} (CHANNEL_RESTORED), else {@code null}
+ * @param duration    the outage's or the silence's length, from {@code since} to {@code at} (CHANNEL_RESTORED,
+ *                    OUR_SIDE_RESUMED), else {@code null}
  */
 public record Alert(String id, AlertType type, String channel, Instant at, Instant slot, MissCause cause,
                     Instant since, Integer missedSlots, Duration duration) {
@@ -54,6 +58,21 @@ public record Alert(String id, AlertType type, String channel, Instant at, Insta
     public static Alert channelRestored(String channel, Instant since, Instant answeredAt, int missedSlots) {
         return new Alert(id(channel, AlertType.CHANNEL_RESTORED, since), AlertType.CHANNEL_RESTORED, channel,
                 answeredAt, null, null, since, missedSlots, Duration.between(since, answeredAt));
+    }
+
+    /**
+     * Our side went silent: its last heartbeat was at {@code lastHeartbeat}, and none came within
+     * {@code silentAfter}; {@code at} is {@code lastHeartbeat + silentAfter}.
+     */
+    public static Alert ourSideSilent(Instant lastHeartbeat, Instant at) {
+        return new Alert(id(Channel.OUR_SIDE, AlertType.OUR_SIDE_SILENT, lastHeartbeat), AlertType.OUR_SIDE_SILENT,
+                Channel.OUR_SIDE, at, null, null, lastHeartbeat, null, null);
+    }
+
+    /** Our side is heard again: a heartbeat at {@code heardAt} ends the silence that followed {@code lastHeartbeat}. */
+    public static Alert ourSideResumed(Instant lastHeartbeat, Instant heardAt) {
+        return new Alert(id(Channel.OUR_SIDE, AlertType.OUR_SIDE_RESUMED, lastHeartbeat), AlertType.OUR_SIDE_RESUMED,
+                Channel.OUR_SIDE, heardAt, null, null, lastHeartbeat, null, Duration.between(lastHeartbeat, heardAt));
     }
 
     /** The deterministic id of an alert of {@code type} for {@code channel} keyed by {@code key}. */

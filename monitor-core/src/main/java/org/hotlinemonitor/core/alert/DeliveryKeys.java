@@ -14,6 +14,8 @@ import java.util.List;
  * <ul>
  *   <li>An outage, {@code CHANNEL_DOWN} and the {@code CHANNEL_RESTORED} that ends it, has one key:
  *       {@code hotline/<channel>/outage/<since>}. PagerDuty resolves the incident the trigger opened.</li>
+ *   <li>A silence of our own side, {@code OUR_SIDE_SILENT} and the {@code OUR_SIDE_RESUMED} that ends it, likewise:
+ *       {@code hotline/our-side/silence/<last heartbeat>}.</li>
  *   <li>Any other alert: {@code hotline/<id>} ({@code hotline/<channel>/SLOT_MISSED/<slot>}).</li>
  *   <li>A group of several alerts: {@code hotline/group/<TYPE>/<at>/<hash>}, the hash (12 hex digits of SHA-256)
  *       over the members' ids in order, so that the same group delivered again has the same key.</li>
@@ -30,6 +32,7 @@ public final class DeliveryKeys {
     public static String of(Alert alert) {
         return switch (alert.type()) {
             case CHANNEL_DOWN, CHANNEL_RESTORED -> "hotline/" + alert.channel() + "/outage/" + alert.since();
+            case OUR_SIDE_SILENT, OUR_SIDE_RESUMED -> "hotline/" + alert.channel() + "/silence/" + alert.since();
             case SLOT_MISSED, CALL_NOT_PLACED -> "hotline/" + alert.id();
         };
     }

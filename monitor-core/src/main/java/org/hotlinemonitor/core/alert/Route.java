@@ -24,9 +24,14 @@ public record Route(Set<Severity> severities, List<String> channels, List<String
         }
     }
 
-    /** Whether {@code alert} matches this route. */
+    /**
+     * Whether {@code alert} matches this route. A resolve ({@code CHANNEL_RESTORED}, {@code OUR_SIDE_RESUMED}) also
+     * matches where the alert it resolves does, so that a pager that got the page also gets its resolve.
+     */
     public boolean matches(Alert alert) {
-        return (severities.isEmpty() || severities.contains(alert.severity()))
+        AlertType resolved = alert.type().resolves();
+        return (severities.isEmpty() || severities.contains(alert.severity())
+                || (resolved != null && severities.contains(resolved.severity())))
                 && (channels.isEmpty() || channels.stream().anyMatch(glob -> globMatches(glob, alert.channel())));
     }
 

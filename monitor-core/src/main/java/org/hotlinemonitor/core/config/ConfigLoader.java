@@ -51,6 +51,7 @@ import org.hotlinemonitor.core.schedule.Schedule;
  *   downAfter: 2                    # whole number >= 1; built-in default 2
  *   zone: Asia/Seoul                # optional; without it every channel needs a zone
  * allowedLateness: PT5M             # optional ISO-8601 duration >= 0
+ * silentAfter: PT1M                 # optional ISO-8601 duration > 0: no heartbeat for this long = our side silent
  * channels:
  *   - id: liaison-office            # [a-z0-9._-]{1,64}, unique
  *     name: Inter-Korean liaison office line   # optional, defaults to the id
@@ -80,7 +81,7 @@ public final class ConfigLoader {
     public static final int DEFAULT_DOWN_AFTER = 2;
 
     /** {@code notify} is the notifier's section ({@link NotifyConfigLoader}); {@code api} and {@code silences} the operators' ({@link OperatorConfigLoader}). */
-    private static final List<String> TOP_KEYS = List.of("defaults", "allowedLateness", "channels", "notify", "api", "silences");
+    private static final List<String> TOP_KEYS = List.of("defaults", "allowedLateness", "silentAfter", "channels", "notify", "api", "silences");
     private static final List<String> DEFAULTS_KEYS = List.of("answerWithin", "downAfter", "zone");
     private static final List<String> CHANNEL_KEYS =
             List.of("id", "name", "zone", "checks", "days", "cron", "answerWithin", "downAfter");
@@ -91,7 +92,7 @@ public final class ConfigLoader {
     private static final Map<String, String> NOT_IN_DEFAULTS = hints(
             "cannot have a default; set it on each channel", "id", "name", "checks", "days", "cron");
     private static final Map<String, String> NOT_IN_CHANNEL = hints(
-            "is a top-level setting, not a channel setting", "allowedLateness", "defaults", "channels");
+            "is a top-level setting, not a channel setting", "allowedLateness", "silentAfter", "defaults", "channels");
 
     private static final Pattern CHECK_TIME = Pattern.compile("([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?");
 
@@ -186,11 +187,12 @@ public final class ConfigLoader {
         Map<String, Entry> keys = keys(top, "", TOP_KEYS, NOT_AT_TOP);
         Defaults defaults = defaults(keys.get("defaults"));
         Duration allowedLateness = allowedLateness(keys.get("allowedLateness"));
+        Duration silentAfter = silentAfter(keys.get("silentAfter"));
         List<Channel> channels = channels(top, keys.get("channels"), defaults);
         if (!problems.isEmpty()) {
             throw failure();
         }
-        return new MonitorConfig(channels, allowedLateness);
+        return new MonitorConfig(channels, allowedLateness, silentAfter);
     }
 
     private ConfigException failure() {
@@ -312,6 +314,19 @@ public final class ConfigLoader {
         }
     }
 
+    private Duration silentAfter(Entry entry) {
+        if (entry == null) {
+            return null;
+        }
+        Duration d = duration(entry, "silentAfter", "PT1M");
+        if (d != null && (d.isNegative() || d.isZero())) {
+            problem(entry.value(), "silentAfter", "silentAfter must be positive, was " + d
+                    + " (leave it out to turn the our-side silence rule off)");
+            return null;
+        }
+        return d;
+    }
+
     private String id(Entry entry, Mapping channel, String path, Map<String, Integer> idLines) {
         String field = path + ".id";
         if (entry == null) {
@@ -324,6 +339,10 @@ public final class ConfigLoader {
         }
         if (!Channel.ID.matcher(id).matches()) {
             problem(entry.value(), field, "bad id '" + id + "': use 1 to 64 of a-z, 0-9, '.', '_' and '-'");
+            return null;
+        }
+        if (id.equals(Channel.OUR_SIDE)) {
+            problem(entry.value(), field, "the id '" + id + "' is reserved for alerts about our own side; choose another");
             return null;
         }
         Integer firstLine = idLines.putIfAbsent(id, entry.value().line());

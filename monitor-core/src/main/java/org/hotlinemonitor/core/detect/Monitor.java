@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
@@ -31,6 +32,13 @@ import org.hotlinemonitor.core.schedule.Schedule;
  * <p>Each channel's state is kept in the detector's mutable form and changed in place by the
  * detector's rules (see {@link Detector}): no state is copied per event. {@link #state} and
  * {@link #states} return immutable snapshots.
+ *
+ * <p><b>Our own side.</b> When the configuration sets {@code silentAfter}, the monitor also watches the heartbeats
+ * of our side (the schedulers): once one has been seen, time passing {@code silentAfter} beyond the last one raises
+ * one {@code OUR_SIDE_SILENT} alert, and the next heartbeat {@code OUR_SIDE_RESUMED}. A slot our side did not place
+ * whose window overlaps such a silence raises no {@code CALL_NOT_PLACED}: the one alert about our side stands for
+ * them all (the verdict is still {@link Verdict#NOT_PLACED}). The silence is a deadline like a slot's, decided in
+ * time order with them, so replay and live agree.
  *
  * <p>No clock and no I/O: time comes from the events and from {@link #advanceTo}. Not thread-safe,
  * except {@link #indexOf} and {@link #validate}, which only read the configuration.
@@ -66,12 +74,31 @@ public final class Monitor {
     private final Listener listener;
     private final Sink sink = new Sink();
     private long watermark = NONE;
+    /** {@code silentAfter} in milliseconds, or NONE when the our-side silence rule is off. */
+    private final long silentAfter;
+    /** Whether the our-side alerts are handed to the listener (the rule applies either way). */
+    private final boolean reportOurSide;
+    /** The newest heartbeat applied, the start of the current silence, the end of the last one; NONE when none. */
+    private long lastHeartbeat = NONE;
+    private long silentSince = NONE;
+    private long resumedAt = NONE;
     /** The indexes of the lanes whose state changed since the last {@link #drainChanged}, each once. */
     private int[] changed = new int[16];
     private int changedCount;
 
     public Monitor(MonitorConfig config, Listener listener) {
+        this(config, listener, true);
+    }
+
+    /**
+     * @param reportOurSide whether to hand {@code OUR_SIDE_SILENT} and {@code OUR_SIDE_RESUMED} to the listener.
+     *                      Several monitors that each see all heartbeats (the tasks of a partitioned detector) all
+     *                      apply the rule, and one of them reports it.
+     */
+    public Monitor(MonitorConfig config, Listener listener, boolean reportOurSide) {
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.silentAfter = config.silentAfter() == null ? NONE : config.silentAfter().toMillis();
+        this.reportOurSide = reportOurSide;
         List<String> byId = config.channels().stream().map(Channel::id).sorted().toList();
         this.index = new ChannelIndex(config.channels());
         Detector[] detectors = new Detector[config.channels().size()];
@@ -116,6 +143,11 @@ public final class Monitor {
      * @throws IllegalArgumentException if a channel has no state, or {@code watermark} is {@link ChannelState#NONE}
      */
     public void resume(long watermark, java.util.function.Function<String, ChannelState> states) {
+        resume(watermark, states, OurSide.NEVER_HEARD);
+    }
+
+    /** {@link #resume(long, java.util.function.Function)} with our side's state as {@link #ourSide()} gave it. */
+    public void resume(long watermark, java.util.function.Function<String, ChannelState> states, OurSide ourSide) {
         if (started()) {
             throw new IllegalStateException("already started at " + Instant.ofEpochMilli(this.watermark));
         }
@@ -130,6 +162,9 @@ public final class Monitor {
             lane.load(s);
         }
         this.watermark = watermark;
+        this.lastHeartbeat = ourSide.lastHeartbeat();
+        this.silentSince = ourSide.silentSince();
+        this.resumedAt = ourSide.resumedAt();
         for (Lane lane : lanes) {
             schedule(lane);
         }
@@ -206,6 +241,7 @@ public final class Monitor {
         }
         advanceTo(ts);
         if (kind == EventKind.HEARTBEAT) {
+            heard(ts);
             return EventOutcome.TIME_ONLY;
         }
         Lane lane = lanes[channel];
@@ -327,10 +363,75 @@ public final class Monitor {
         if (to <= watermark) {
             return;
         }
-        while (!due.isEmpty() && due.first() < to) {
-            due.pollFirst(decideNext);
+        while (true) {
+            long deadline = due.isEmpty() ? Long.MAX_VALUE : due.first();
+            long silence = silenceDue();
+            if (silence < to && silence <= deadline) { // a silence first: the deadlines at its instant are covered
+                goSilent(silence);
+            } else if (deadline < to) {
+                due.pollFirst(decideNext);
+            } else {
+                break;
+            }
         }
         watermark = to;
+    }
+
+    /** When our side goes silent unless a heartbeat comes first; {@code Long.MAX_VALUE} when it cannot (now). */
+    private long silenceDue() {
+        return silentAfter == NONE || lastHeartbeat == NONE || silentSince != NONE ? Long.MAX_VALUE
+                : lastHeartbeat + silentAfter;
+    }
+
+    private void goSilent(long at) {
+        silentSince = at;
+        if (reportOurSide) {
+            listener.onAlert(Alert.ourSideSilent(Instant.ofEpochMilli(lastHeartbeat), Instant.ofEpochMilli(at)));
+        }
+    }
+
+    /** A heartbeat at {@code ts} (time already advanced to it): our side is heard. */
+    private void heard(long ts) {
+        if (silentSince != NONE) {
+            silentSince = NONE;
+            resumedAt = ts;
+            if (reportOurSide) {
+                listener.onAlert(Alert.ourSideResumed(Instant.ofEpochMilli(lastHeartbeat), Instant.ofEpochMilli(ts)));
+            }
+        }
+        if (ts > lastHeartbeat) {
+            lastHeartbeat = ts;
+        }
+    }
+
+    /** Whether a slot our side did not place, decided now, falls in a silence of our side (and raises no alert of its own). */
+    private boolean coveredBySilence(long slot) {
+        return silentSince != NONE || (resumedAt != NONE && resumedAt > slot);
+    }
+
+    /**
+     * Our side's heartbeat state, to save along with the channels' states and {@link #resume} with; changes only
+     * on heartbeats and silences.
+     */
+    public OurSide ourSide() {
+        return new OurSide(lastHeartbeat, silentSince, resumedAt);
+    }
+
+    /** When our side went silent (epoch milliseconds), or {@link ChannelState#NONE} while it is heard (or the rule is off). */
+    public long ourSideSilentSince() {
+        return silentSince;
+    }
+
+    /**
+     * What the monitor knows of our side's heartbeats, in epoch milliseconds, {@link ChannelState#NONE} for "never".
+     *
+     * @param lastHeartbeat the newest heartbeat applied
+     * @param silentSince   when the current silence began ({@code lastHeartbeat + silentAfter}), NONE when heard
+     * @param resumedAt     the heartbeat that ended the last silence
+     */
+    public record OurSide(long lastHeartbeat, long silentSince, long resumedAt) {
+        /** Before any heartbeat. */
+        public static final OurSide NEVER_HEARD = new OurSide(NONE, NONE, NONE);
     }
 
     /** Decides the lane's earliest undecided slot alone, so that deadlines of other channels interleave in time order. */
@@ -394,6 +495,9 @@ public final class Monitor {
 
         @Override
         public void alert(Alert alert) {
+            if (alert.type() == AlertType.CALL_NOT_PLACED && coveredBySilence(alert.slot().toEpochMilli())) {
+                return; // OUR_SIDE_SILENT stands for it
+            }
             listener.onAlert(alert);
         }
     }

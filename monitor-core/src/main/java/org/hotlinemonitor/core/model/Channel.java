@@ -20,6 +20,12 @@ public record Channel(String id, String name, Schedule schedule, Duration answer
     /** The syntax of channel ids. */
     public static final Pattern ID = Pattern.compile("[a-z0-9._-]{1,64}");
 
+    /**
+     * The {@code channel} of the alerts about our own side ({@code OUR_SIDE_SILENT}, {@code OUR_SIDE_RESUMED}):
+     * a valid id, so it can be routed and labelled like a channel, and reserved: no channel may have it.
+     */
+    public static final String OUR_SIDE = "our-side";
+
     public Channel {
         Objects.requireNonNull(id, "id");
         if (!ID.matcher(id).matches()) {

@@ -14,8 +14,11 @@ import java.util.Objects;
  * @param allowedLateness how far behind the newest event an event may arrive and still be applied in
  *                        event-time order; {@code null} when the file does not say (the caller's default
  *                        applies)
+ * @param silentAfter     how long without a heartbeat before our own side counts as silent (one
+ *                        {@code OUR_SIDE_SILENT} alert instead of a {@code CALL_NOT_PLACED} per channel; see
+ *                        {@code docs/detector.md}); {@code null} when the file does not set it: the rule is off
  */
-public record MonitorConfig(List<Channel> channels, Duration allowedLateness) {
+public record MonitorConfig(List<Channel> channels, Duration allowedLateness, Duration silentAfter) {
 
     public MonitorConfig {
         channels = List.copyOf(channels);
@@ -28,10 +31,31 @@ public record MonitorConfig(List<Channel> channels, Duration allowedLateness) {
         if (allowedLateness != null && allowedLateness.isNegative()) {
             throw new IllegalArgumentException("allowedLateness must not be negative, was " + allowedLateness);
         }
+        if (silentAfter != null && (silentAfter.isNegative() || silentAfter.isZero())) {
+            throw new IllegalArgumentException("silentAfter must be positive, was " + silentAfter);
+        }
+        if (seen.containsKey(Channel.OUR_SIDE)) {
+            throw new IllegalArgumentException("channel id '" + Channel.OUR_SIDE + "' is reserved for alerts about our own side");
+        }
+    }
+
+    /** Without the our-side silence rule. */
+    public MonitorConfig(List<Channel> channels, Duration allowedLateness) {
+        this(channels, allowedLateness, null);
     }
 
     public MonitorConfig(Collection<Channel> channels) {
-        this(List.copyOf(channels), null);
+        this(List.copyOf(channels), null, null);
+    }
+
+    /** The same channels with {@code channels} instead (the rest kept). */
+    public MonitorConfig withChannels(Collection<Channel> channels) {
+        return new MonitorConfig(List.copyOf(channels), allowedLateness, silentAfter);
+    }
+
+    /** The same configuration with the our-side silence rule set to {@code silentAfter} ({@code null}: off). */
+    public MonitorConfig withSilentAfter(Duration silentAfter) {
+        return new MonitorConfig(channels, allowedLateness, silentAfter);
     }
 
     /** The channel with this id, or {@code null}. Linear; build a map for hot paths. */

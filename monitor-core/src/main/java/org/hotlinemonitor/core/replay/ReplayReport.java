@@ -56,8 +56,13 @@ public final class ReplayReport implements Monitor.Listener {
     private Instant end;
     private Duration lateness;
     private boolean closed;
+    /** {@code silentAfter}, or null when the our-side rule is off (the report then has no silences part). */
+    private final Duration silentAfter;
+    /** Silences of our own side: last heartbeat, silent at, heard again at (null while silent). */
+    private final List<Instant[]> silences = new ArrayList<>();
 
     public ReplayReport(MonitorConfig config) {
+        silentAfter = config.silentAfter();
         index = new ChannelIndex(config.channels());
         counts = new long[config.channels().size() * STRIDE];
         List<ChannelStats> stats = new ArrayList<>();
@@ -121,6 +126,8 @@ public final class ReplayReport implements Monitor.Listener {
         alertsByType.merge(a.type().name(), 1L, Long::sum);
         ChannelStats s = stats(a.channel());
         switch (a.type()) {
+            case OUR_SIDE_SILENT -> silences.add(new Instant[] {a.since(), a.at(), null});
+            case OUR_SIDE_RESUMED -> silences.get(silences.size() - 1)[2] = a.at();
             case CHANNEL_DOWN -> s.outages.add(new Outage(a.since(), a.at(), null, a.missedSlots()));
             case CHANNEL_RESTORED -> {
                 Outage open = s.outages.remove(s.outages.size() - 1);
@@ -217,6 +224,21 @@ public final class ReplayReport implements Monitor.Listener {
             list.add(c);
         }
         root.put("channels", list);
+        if (silentAfter != null) {
+            Map<String, Object> ourSide = new LinkedHashMap<>();
+            ourSide.put("silentAfter", silentAfter.toString());
+            List<Object> episodes = new ArrayList<>();
+            for (Instant[] x : silences) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("lastHeartbeat", x[0].toString());
+                m.put("silentAt", x[1].toString());
+                m.put("heardAgain", x[2] == null ? "ongoing" : x[2].toString());
+                m.put("duration", Duration.between(x[0], x[2] == null ? end : x[2]).toString());
+                episodes.add(m);
+            }
+            ourSide.put("silences", episodes);
+            root.put("ourSide", ourSide);
+        }
         return root;
     }
 
@@ -283,6 +305,20 @@ public final class ReplayReport implements Monitor.Listener {
                             .append(" | ").append(o.end == null ? "ongoing" : o.end.toString())
                             .append(" | ").append(human(o.duration(end))).append(o.end == null ? " so far" : "")
                             .append(" | ").append(o.missedSlots).append(" |\n");
+                }
+            }
+        }
+        if (silentAfter != null) {
+            b.append("\n## Our side's silences (no heartbeat for ").append(human(silentAfter)).append(")\n\n");
+            if (silences.isEmpty()) {
+                b.append("None.\n");
+            } else {
+                b.append("| last heartbeat | silent at | heard again | duration |\n| --- | --- | --- | ---: |\n");
+                for (Instant[] x : silences) {
+                    b.append("| ").append(x[0]).append(" | ").append(x[1]).append(" | ")
+                            .append(x[2] == null ? "ongoing" : x[2].toString()).append(" | ")
+                            .append(human(Duration.between(x[0], x[2] == null ? end : x[2])))
+                            .append(x[2] == null ? " so far" : "").append(" |\n");
                 }
             }
         }

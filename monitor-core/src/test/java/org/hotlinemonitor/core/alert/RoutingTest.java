@@ -35,10 +35,33 @@ class RoutingTest {
         "SLOT_MISSED,      liaison-office,       chat",
         "CALL_NOT_PLACED,  liaison-office,       chat ops",   // in sink order, each once
         "CHANNEL_DOWN,     liaison,              chat",       // the glob needs the dash
+        "OUR_SIDE_SILENT,  our-side,             chat ops",   // error: our own side
+        "OUR_SIDE_RESUMED, our-side,             chat ops",   // a resolve follows its page to the error route
+        "CHANNEL_RESTORED, ship-to-ship,         chat",       // ... but not past a channel filter
     })
     void routesBySeverityAndChannel(AlertType type, String channel, String expected) {
         Alert alert = new Alert(Alert.id(channel, type, T), type, channel, T, null, null, T, 2, null);
         assertThat(CONFIG.sinksFor(alert)).containsExactlyElementsOf(Arrays.asList(expected.split(" ")));
+    }
+
+    @ParameterizedTest(name = "route for {0} gets {1}: {2}")
+    @CsvSource({
+        "CRITICAL, CHANNEL_DOWN,     true",
+        "CRITICAL, CHANNEL_RESTORED, true",    // the resolve of what it paged
+        "CRITICAL, OUR_SIDE_RESUMED, false",
+        "ERROR,    OUR_SIDE_SILENT,  true",
+        "ERROR,    OUR_SIDE_RESUMED, true",
+        "ERROR,    CHANNEL_RESTORED, false",
+        "ERROR,    CALL_NOT_PLACED,  true",
+        "WARNING,  CHANNEL_RESTORED, false",
+        "RESOLVE,  CHANNEL_RESTORED, true",
+        "RESOLVE,  OUR_SIDE_RESUMED, true",
+        "RESOLVE,  CHANNEL_DOWN,     false",
+    })
+    void aResolveGoesWhereItsPageWent(Severity severity, AlertType type, boolean matches) {
+        Route route = new Route(Set.of(severity), List.of(), List.of("s"));
+        Alert alert = new Alert(Alert.id("x", type, T), type, "x", T, null, null, T, null, null);
+        assertThat(route.matches(alert)).isEqualTo(matches);
     }
 
     @ParameterizedTest(name = "{0} ~ {1}: {2}")

@@ -89,7 +89,7 @@ class AlertCodecTest {
                         "field 'id': expected a string, found 7"),
                 Arguments.of("{\"id\":\"i\",\"type\":\"MISSED\",\"channel\":\"c\",\"severity\":\"warning\",\"at\":0}",
                         "field 'type': unknown value 'MISSED' (expected one of SLOT_MISSED, CHANNEL_DOWN, "
-                                + "CHANNEL_RESTORED, CALL_NOT_PLACED)"),
+                                + "CHANNEL_RESTORED, CALL_NOT_PLACED, OUR_SIDE_SILENT, OUR_SIDE_RESUMED)"),
                 Arguments.of("{\"id\":\"i\",\"type\":\"SLOT_MISSED\",\"channel\":\"c\",\"severity\":\"critical\",\"at\":0}",
                         "field 'severity': 'critical' does not match type SLOT_MISSED (warning)"),
                 Arguments.of("{\"id\":\"i\",\"type\":\"SLOT_MISSED\",\"channel\":\"c\",\"severity\":\"WARNING\",\"at\":0}",

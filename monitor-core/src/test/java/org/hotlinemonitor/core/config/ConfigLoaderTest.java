@@ -36,6 +36,7 @@ class ConfigLoaderTest {
               answerWithin: PT1H
               downAfter: 2
             allowedLateness: PT5M
+            silentAfter: PT2M
             channels:
               - id: liaison-office
                 name: Inter-Korean liaison office line
@@ -85,6 +86,7 @@ class ConfigLoaderTest {
         MonitorConfig config = load(VALID);
 
         assertThat(config.allowedLateness()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.silentAfter()).isEqualTo(Duration.ofMinutes(2));
         assertThat(config.channels()).extracting(Channel::id).containsExactly(
                 "liaison-office", "east-coast-military", "west-coast-military", "ship-to-ship", "unc-pink-phone",
                 "hourly-test");
@@ -155,6 +157,7 @@ class ConfigLoaderTest {
         assertThat(b.downAfter()).isEqualTo(1);
         assertThat(b.answerWithin()).isEqualTo(Duration.ofHours(2));
         assertThat(config.allowedLateness()).isNull();
+        assertThat(config.silentAfter()).as("the our-side silence rule is off unless set").isNull();
     }
 
     @Test
@@ -503,6 +506,19 @@ class ConfigLoaderTest {
                         channels:
                           - {id: a, zone: UTC, checks: ['09:00']}
                         """, 1, 18, "allowedLateness", "bad duration '5 minutes', expected ISO-8601 like PT5M"),
+                bad("zero silentAfter", """
+                        silentAfter: PT0S
+                        channels:
+                          - {id: a, zone: UTC, checks: ['09:00']}
+                        """, 1, 14, "silentAfter", "silentAfter must be positive, was PT0S"),
+                bad("silentAfter on a channel", """
+                        channels:
+                          - {id: a, zone: UTC, checks: ['09:00'], silentAfter: PT1M}
+                        """, 2, 43, "channels[0].silentAfter", "is a top-level setting"),
+                bad("the reserved id our-side", """
+                        channels:
+                          - {id: our-side, zone: UTC, checks: ['09:00']}
+                        """, 2, 10, "channels[0].id", "the id 'our-side' is reserved for alerts about our own side"),
                 bad("cron field out of range", """
                         channels:
                           - id: a

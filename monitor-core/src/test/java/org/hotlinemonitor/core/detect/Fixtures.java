@@ -46,8 +46,13 @@ final class Fixtures {
 
     /** Runs events through a Monitor over the given channels, then advances to {@code until}. */
     static Run run(List<Channel> channels, Instant start, Instant until, List<CallEvent> events) {
+        return run(new MonitorConfig(channels), true, start, until, events);
+    }
+
+    /** {@link #run(List, Instant, Instant, List)} with a whole configuration, reporting our side's alerts or not. */
+    static Run run(MonitorConfig config, boolean reportOurSide, Instant start, Instant until, List<CallEvent> events) {
         Run run = new Run();
-        Monitor monitor = new Monitor(new MonitorConfig(channels), new Monitor.Listener() {
+        Monitor monitor = new Monitor(config, new Monitor.Listener() {
             @Override
             public void onAlert(Alert alert) {
                 run.alerts.add(alert);
@@ -57,7 +62,7 @@ final class Fixtures {
             public void onVerdict(SlotVerdict verdict) {
                 run.verdicts.add(verdict);
             }
-        });
+        }, reportOurSide);
         monitor.start(start);
         for (CallEvent e : events) {
             run.outcomes.add(monitor.accept(e));
@@ -88,7 +93,10 @@ final class Fixtures {
             b.append(" cause=").append(a.cause());
         }
         if (a.since() != null) {
-            b.append(" since=").append(shorten(a.since())).append(" missed=").append(a.missedSlots());
+            b.append(" since=").append(shorten(a.since()));
+        }
+        if (a.missedSlots() != null) {
+            b.append(" missed=").append(a.missedSlots());
         }
         if (a.duration() != null) {
             b.append(" for=").append(a.duration());
