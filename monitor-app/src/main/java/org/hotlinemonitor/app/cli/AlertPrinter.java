@@ -153,6 +153,9 @@ final class AlertPrinter implements AutoCloseable {
             case CHANNEL_DOWN -> "down: " + a.missedSlots() + " missed calls in a row since " + local(a.since(), zone);
             case CHANNEL_RESTORED -> "answered again after " + a.missedSlots() + " missed calls, down "
                     + human(a.duration());
+            case OUR_SIDE_SILENT -> "no heartbeat from our side since " + local(a.since(), zone)
+                    + ": channels unknown, unplaced calls not alerted one by one";
+            case OUR_SIDE_RESUMED -> "our side heard again after " + human(a.duration()) + " of silence";
         };
     }
 

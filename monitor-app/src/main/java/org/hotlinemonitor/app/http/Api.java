@@ -152,8 +152,7 @@ public final class Api {
         return switch (match.endpoint()) {
             case HEALTH -> Answer.json(200, Map.of("status", "alive"));
             case READY -> ready();
-            case CHANNELS -> Answer.json(200, Map.of("channels", config.channels().stream()
-                    .map(c -> ChannelViews.json(c, view.channel(c.id()).orElse(null))).toList()));
+            case CHANNELS -> channels();
             case CHANNEL -> channel(match.id());
             case RECORD_CALL -> recordCall(body(exchange));
             case ALERTS -> alerts(query(exchange));
@@ -186,7 +185,23 @@ public final class Api {
         if (c == null) {
             throw new ApiProblem(404, null, "unknown channel '" + id + "'");
         }
-        return Answer.json(200, ChannelViews.json(c, view.channel(id).orElse(null)));
+        return Answer.json(200, ChannelViews.json(c, view.channel(id).orElse(null), view.silentSince(id)));
+    }
+
+    private Answer channels() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("channels", config.channels().stream()
+                .map(c -> ChannelViews.json(c, view.channel(c.id()).orElse(null), view.silentSince(c.id()))).toList());
+        Map<String, Object> ourSide = new LinkedHashMap<>();
+        ourSide.put("lastHeartbeat", instant(view.lastHeartbeat()));
+        ourSide.put("silentSince", instant(view.ourSideSilentSince()));
+        body.put("ourSide", ourSide);
+        return Answer.json(200, body);
+    }
+
+    private static String instant(long epochMillis) {
+        return epochMillis == org.hotlinemonitor.core.detect.ChannelState.NONE ? null
+                : java.time.Instant.ofEpochMilli(epochMillis).toString();
     }
 
     private Answer recordCall(byte[] body) throws ApiProblem, IOException {

@@ -19,10 +19,12 @@ final class ChannelViews {
     }
 
     /**
-     * @param state the detector's committed state, or {@code null} when this instance does not own the channel (another
-     *              instance's task does, or the detector has not started or restored it yet)
+     * @param state       the detector's committed state, or {@code null} when this instance does not own the channel
+     *                    (another instance's task does, or the detector has not started or restored it yet)
+     * @param silentSince when our own side went silent for the task that owns the channel (epoch ms), or
+     *                    {@link ChannelState#NONE}: while silent the channel's {@code state} is {@code unknown}
      */
-    static Map<String, Object> json(Channel channel, ChannelState state) {
+    static Map<String, Object> json(Channel channel, ChannelState state, long silentSince) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", channel.id());
         m.put("name", channel.name());
@@ -35,7 +37,10 @@ final class ChannelViews {
             m.put("owner", NOT_OWNED);
             return m;
         }
-        m.put("state", state.status().name().toLowerCase(Locale.ROOT));
+        String detectorState = state.status().name().toLowerCase(Locale.ROOT);
+        m.put("state", silentSince == ChannelState.NONE ? detectorState : "unknown");
+        m.put("detectorState", detectorState);
+        m.put("ourSideSilentSince", instant(silentSince));
         m.put("owner", OWNED);
         m.put("lastAnswer", instant(state.lastAnswer()));
         m.put("streak", state.streak());

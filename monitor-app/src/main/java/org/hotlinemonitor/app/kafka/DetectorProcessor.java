@@ -93,6 +93,10 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
 
     static final String META_WATERMARK = "watermark";
     static final String META_START = "start";
+    /** Our side's heartbeat state ({@link Monitor.OurSide}), saved when it changed. */
+    static final String META_LAST_HEARTBEAT = "last-heartbeat";
+    static final String META_SILENT_SINCE = "silent-since";
+    static final String META_RESUMED_AT = "resumed-at";
 
     /** Channel tags for ids that are not this task's: configured for another partition, or not at all. */
     private static final int OTHER_PARTITION = -2;
@@ -109,6 +113,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         final RejectCounter rejects;
         final DetectorView view;
         final DetectorTopology.Options options;
+        /** The our-side silence rule's {@code silentAfter}, or null when off. */
+        final Duration silentAfter;
 
         Setup(MonitorConfig config, Duration allowedLateness, Clock clock, RejectCounter rejects, DetectorView view,
               DetectorTopology.Options options) {
@@ -126,6 +132,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             this.rejects = Objects.requireNonNull(rejects, "rejects");
             this.view = Objects.requireNonNull(view, "view");
             this.options = Objects.requireNonNull(options, "options");
+            this.silentAfter = config.silentAfter();
         }
     }
 
@@ -159,6 +166,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private long start;
     private long savedWatermark;
     private long savedStart;
+    private Monitor.OurSide savedOurSide;
     /** The newest event time seen since init (the persisted watermark covers what came before). */
     private long newest;
     /** Clock time of the last record, and whether its Kafka timestamp was behind the clock (a backlog). */
@@ -188,7 +196,9 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             }
         });
         this.owned = Collections.unmodifiableMap(mine);
-        this.monitor = new Monitor(new MonitorConfig(mineConfig), new Monitor.Listener() {
+        // Every task sees every heartbeat (they go to all partitions), so every task applies the our-side rule to its
+        // own channels; the task of partition 0 alone reports it, so that a silence is one alert, as in replay.
+        this.monitor = new Monitor(new MonitorConfig(mineConfig, null, setup.silentAfter), new Monitor.Listener() {
             @Override
             public void onAlert(Alert alert) {
                 send(alert);
@@ -206,21 +216,24 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
                     answerLatencies[answerLatencyCount++] = Math.max(0, firstAnswer - slot);
                 }
             }
-        });
+        }, partition == 0);
         this.validator = monitor.validator();
         this.parser = new EventParser(monitor::indexOf); // -1 for a channel not this task's
         this.watermark = orNone(task.get(META_WATERMARK));
         this.start = orNone(task.get(META_START));
         this.savedWatermark = watermark;
         this.savedStart = start;
+        this.savedOurSide = new Monitor.OurSide(orNone(task.get(META_LAST_HEARTBEAT)), orNone(task.get(META_SILENT_SINCE)),
+                orNone(task.get(META_RESUMED_AT)));
         this.newest = NONE;
         pending.clear(); // Kafka Streams makes a processor per task; this keeps init safe to repeat anyway
         java.util.Arrays.fill(eventsByKind, 0);
         reconcile();
         loadWaiting();
         if (start != NONE) {
-            monitor.states().forEach(setup.view::putChannel);
+            monitor.states().forEach((id, state) -> setup.view.putChannel(partition, id, state));
             setup.view.putWatermark(partition, watermark);
+            setup.view.putOurSide(partition, savedOurSide);
         }
         CommitHook hook = context.getStateStore(DetectorTopology.COMMIT_HOOK);
         hook.beforeCommit(this::save);
@@ -276,7 +289,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             }
             states.put(id, state);
         }
-        monitor.resume(watermark, states::get);
+        monitor.resume(watermark, states::get, savedOurSide);
     }
 
     /** Loads the saved waiting records; they are checked again when released (the configuration may have changed). */
@@ -445,7 +458,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private void save() {
         monitor.drainChanged((id, state) -> {
             channels.put(id, new StoredChannel(setup.fingerprints.get(id), state));
-            setup.view.putChannel(id, state);
+            setup.view.putChannel(partition, id, state);
         });
         pending.drainLeft((t, offset) -> buffer.delete(BufferedRecord.key(t, offset)));
         pending.drainUnsaved((t, offset, r) -> {
@@ -461,8 +474,16 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             task.put(META_START, start);
             savedStart = start;
         }
+        Monitor.OurSide ourSide = monitor.ourSide();
+        if (!ourSide.equals(savedOurSide)) {
+            putOrDelete(META_LAST_HEARTBEAT, ourSide.lastHeartbeat());
+            putOrDelete(META_SILENT_SINCE, ourSide.silentSince());
+            putOrDelete(META_RESUMED_AT, ourSide.resumedAt());
+            savedOurSide = ourSide;
+        }
         if (watermark != NONE) {
             setup.view.putWatermark(partition, watermark);
+            setup.view.putOurSide(partition, ourSide);
         }
         setup.view.addEvents(eventsByKind);
         setup.view.addVerdicts(verdictsByKind);
@@ -476,6 +497,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         if (owned != null) {
             setup.view.removeChannels(owned.keySet());
             setup.view.removeWatermark(partition);
+            setup.view.removeOurSide(partition);
         }
     }
 
@@ -542,6 +564,14 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         LOG.debug("rejected {}/{}@{}: {}: {}", fromTopic, fromPartition, offset, why.reason(), why.message());
         context.forward(new Record<>(key, value, timestamp, DeadLetters.headers(headers, why, fromTopic, fromPartition, offset)),
                 DetectorTopology.REJECTS_SINK);
+    }
+
+    private void putOrDelete(String key, long value) {
+        if (value == NONE) {
+            task.delete(key);
+        } else {
+            task.put(key, value);
+        }
     }
 
     private static long orNone(Long v) {

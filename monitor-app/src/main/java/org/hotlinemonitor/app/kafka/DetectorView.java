@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.detect.ChannelState;
+import org.hotlinemonitor.core.detect.ChannelStatus;
+import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.EventKind;
 
@@ -53,6 +55,9 @@ public final class DetectorView {
     };
 
     private final Map<String, ChannelState> channels = new ConcurrentHashMap<>();
+    /** The partition of each channel in {@code channels}: whose our-side state applies to it. */
+    private final Map<String, Integer> partitionOf = new ConcurrentHashMap<>();
+    private final Map<Integer, Monitor.OurSide> ourSide = new ConcurrentHashMap<>();
     private final Map<Integer, Long> watermarks = new ConcurrentHashMap<>();
     private final AtomicLongArray events = new AtomicLongArray(KINDS.length);
     private final LongAdder[] alerts = new LongAdder[TYPES.length];
@@ -68,6 +73,42 @@ public final class DetectorView {
     /** The committed state of a channel owned by this instance, if any. */
     public Optional<ChannelState> channel(String id) {
         return Optional.ofNullable(channels.get(id));
+    }
+
+    /**
+     * The channel's state as shown to people and dashboards: {@link ChannelStatus#UNKNOWN} while our own side is
+     * silent (its task heard no heartbeat for {@code silentAfter}: nothing can be said of the far side), else the
+     * detector's status; empty when this instance does not own the channel.
+     */
+    public Optional<ChannelStatus> status(String id) {
+        ChannelState state = channels.get(id);
+        if (state == null) {
+            return Optional.empty();
+        }
+        return Optional.of(silentSince(id) != ChannelState.NONE ? ChannelStatus.UNKNOWN : state.status());
+    }
+
+    /** When our side went silent for the task that owns the channel (epoch ms), or {@link ChannelState#NONE}. */
+    public long silentSince(String id) {
+        Integer partition = partitionOf.get(id);
+        Monitor.OurSide s = partition == null ? null : ourSide.get(partition);
+        return s == null ? ChannelState.NONE : s.silentSince();
+    }
+
+    /** Each owned partition's view of our side's heartbeats. A copy. */
+    public Map<Integer, Monitor.OurSide> ourSide() {
+        return Map.copyOf(ourSide);
+    }
+
+    /** The newest heartbeat any owned task applied (epoch ms), or {@link ChannelState#NONE}. */
+    public long lastHeartbeat() {
+        return ourSide.values().stream().mapToLong(Monitor.OurSide::lastHeartbeat).max().orElse(ChannelState.NONE);
+    }
+
+    /** The earliest start of a silence of our side among the owned tasks still silent (epoch ms), or {@link ChannelState#NONE}. */
+    public long ourSideSilentSince() {
+        return ourSide.values().stream().mapToLong(Monitor.OurSide::silentSince).filter(t -> t != ChannelState.NONE)
+                .min().orElse(ChannelState.NONE);
     }
 
     /** The committed states of the channels this instance owns, by id; a copy. */
@@ -127,7 +168,8 @@ public final class DetectorView {
         this.listener = l == null ? NO_LISTENER : l;
     }
 
-    void putChannel(String id, ChannelState state) {
+    void putChannel(int partition, String id, ChannelState state) {
+        partitionOf.put(id, partition);
         if (channels.put(id, state) == null) {
             listener.membershipChanged();
         }
@@ -137,6 +179,7 @@ public final class DetectorView {
         boolean changed = false;
         for (String id : ids) {
             changed |= channels.remove(id) != null;
+            partitionOf.remove(id);
         }
         if (changed) {
             listener.membershipChanged();
@@ -147,6 +190,14 @@ public final class DetectorView {
         if (watermarks.put(partition, watermark) == null) {
             listener.membershipChanged();
         }
+    }
+
+    void putOurSide(int partition, Monitor.OurSide state) {
+        ourSide.put(partition, state);
+    }
+
+    void removeOurSide(int partition) {
+        ourSide.remove(partition);
     }
 
     void removeWatermark(int partition) {

@@ -139,6 +139,18 @@ public final class MonitorMeters implements MeterBinder {
         counter("hotline.late.events", "events", "Events refused as late: older than the detector's watermark "
                 + "(also counted in hotline_rejected_records_total{reason=\"late\"})", rejects, x -> x.count(Rejection.LATE))
                 .register(r);
+        Gauge.builder("hotline.our.side.silent", v, x -> x.ourSideSilentSince() != ChannelState.NONE ? 1 : 0)
+                .description("1 while our own side is silent (no heartbeat from our schedulers for silentAfter: every "
+                        + "channel is reported unknown), else 0; always 0 when silentAfter is not configured")
+                .baseUnit("state")
+                .register(r);
+        TimeGauge.builder("hotline.last.heartbeat.timestamp", v, TimeUnit.MILLISECONDS, x -> {
+                    long t = x.lastHeartbeat();
+                    return t == ChannelState.NONE ? Double.NaN : t;
+                })
+                .description("Event time of the newest heartbeat from our side's schedulers the detector applied "
+                        + "(seconds since the epoch); NaN before the first")
+                .register(r);
         answerLatency = Timer.builder("hotline.slot.answer.latency")
                 .description("Time from a slot to its first answer, for the slots decided ANSWERED")
                 .serviceLevelObjectives(ANSWER_BUCKETS)
@@ -226,11 +238,11 @@ public final class MonitorMeters implements MeterBinder {
         Detector detector = detectors.get(id);
         List<Meter> meters = new ArrayList<>();
         for (ChannelStatus status : ChannelStatus.values()) {
-            meters.add(Gauge.builder("hotline.channel.state", () -> v.channel(id)
-                            .map(s -> s.status() == status ? 1 : 0).orElse(null))
+            meters.add(Gauge.builder("hotline.channel.state", () -> v.status(id)
+                            .map(s -> s == status ? 1 : 0).orElse(null))
                     .description("The channel's state, one series per state: 1 for the state it is in, 0 for the others "
-                            + "(unknown: nothing decided yet; missed: its last slot missed; down: downAfter slots missed "
-                            + "in a row; up: answering)")
+                            + "(unknown: nothing decided yet, or our own side is silent; missed: its last slot missed; "
+                            + "down: downAfter slots missed in a row; up: answering)")
                     .baseUnit("state")
                     .tags("channel", id, "state", status.name().toLowerCase(Locale.ROOT))
                     .register(r));

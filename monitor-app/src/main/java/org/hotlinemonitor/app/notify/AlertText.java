@@ -25,6 +25,10 @@ final class AlertText {
             case SLOT_MISSED -> a.channel() + " missed its " + a.slot() + " check" + (a.cause() == null ? ""
                     : " (" + a.cause().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")");
             case CALL_NOT_PLACED -> a.channel() + ": our side never placed the " + a.slot() + " call";
+            case OUR_SIDE_SILENT -> "our side is SILENT: no heartbeat since " + a.since()
+                    + "; channels are unknown and unplaced calls are not paged one by one";
+            case OUR_SIDE_RESUMED -> "our side is heard again at " + a.at() + " after " + human(a.duration())
+                    + " of silence (since the heartbeat of " + a.since() + ")";
         };
     }
 
@@ -40,6 +44,8 @@ final class AlertText {
             case CHANNEL_RESTORED -> "channels are RESTORED";
             case SLOT_MISSED -> "channels missed their check";
             case CALL_NOT_PLACED -> "calls were never placed by our side";
+            case OUR_SIDE_SILENT -> "silences of our side began"; // one per episode; only a replayed topic has more
+            case OUR_SIDE_RESUMED -> "silences of our side ended";
         };
         return alerts.size() + " " + what + " at " + first.at() + ": " + channels;
     }

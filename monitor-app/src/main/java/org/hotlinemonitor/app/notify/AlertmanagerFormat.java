@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.AlertType;
-import org.hotlinemonitor.core.alert.Severity;
 
 /**
  * Prometheus Alertmanager, API v2: {@code POST <url>/api/v2/alerts} with a JSON array of alerts. Alertmanager
@@ -21,12 +20,16 @@ import org.hotlinemonitor.core.alert.Severity;
  *       lasts the alert carries {@code endsAt = startsAt + }{@link #DOWN_ACTIVE_FOR}: the monitor posts it once,
  *       not every evaluation as Prometheus does, so without it Alertmanager would resolve it by itself after its
  *       {@code resolve_timeout}.</li>
+ *   <li>{@code OUR_SIDE_SILENT} fires {@code HotlineOurSideSilent} (channel {@code our-side}, severity {@code error})
+ *       likewise, and the {@code OUR_SIDE_RESUMED} of the same silence resolves it; {@code startsAt} is the last heartbeat
+ *       heard before the silence.</li>
  *   <li>{@code SLOT_MISSED} ({@code HotlineSlotMissed}) and {@code CALL_NOT_PLACED} ({@code HotlineCallNotPlaced})
  *       are events, nothing resolves them: they fire with {@code endsAt = at + }{@link #EVENT_ACTIVE_FOR}.</li>
  *   <li>Labels: {@code alertname}, {@code channel}, {@code severity} (the firing alert's: a restore keeps
  *       {@code critical}), {@code type} (the firing alert's type), {@code monitor="hotline-monitor"}. Slots and
  *       instants go in annotations, not labels, so that each outage is one alert.</li>
- *   <li>{@code startsAt}: the outage's first missed slot for an outage, else the alert's instant.</li>
+ *   <li>{@code startsAt}: the outage's first missed slot for an outage, the last heartbeat for a silence, else the
+ *       alert's instant.</li>
  * </ul>
  *
  * <p>A group is simply several alerts in one array: one request.
@@ -57,21 +60,23 @@ public final class AlertmanagerFormat implements PageFormat {
 
     private static ObjectNode alert(Alert a) {
         boolean outage = a.type() == AlertType.CHANNEL_DOWN || a.type() == AlertType.CHANNEL_RESTORED;
-        AlertType firing = outage ? AlertType.CHANNEL_DOWN : a.type();
+        boolean silence = a.type().aboutOurSide();
+        AlertType firing = a.type().resolves() != null ? a.type().resolves() : a.type();
         ObjectNode node = JSON.createObjectNode();
         ObjectNode labels = node.putObject("labels");
         labels.put("alertname", alertname(firing));
         labels.put("channel", a.channel());
-        labels.put("severity", (outage ? Severity.CRITICAL : a.severity()).wireName());
+        labels.put("severity", firing.severity().wireName());
         labels.put("type", firing.name());
         labels.put("monitor", "hotline-monitor");
         ObjectNode annotations = node.putObject("annotations");
         annotations.put("summary", AlertText.summary(a));
         annotations.put("description", description(a));
-        Instant starts = outage ? a.since() : a.at();
+        // The firing and the resolving post of an outage or a silence carry the same start: what both alerts know.
+        Instant starts = outage || silence ? a.since() : a.at();
         Instant ends = switch (a.type()) {
-            case CHANNEL_DOWN -> a.at().plus(DOWN_ACTIVE_FOR);
-            case CHANNEL_RESTORED -> a.at();
+            case CHANNEL_DOWN, OUR_SIDE_SILENT -> a.at().plus(DOWN_ACTIVE_FOR);
+            case CHANNEL_RESTORED, OUR_SIDE_RESUMED -> a.at();
             case SLOT_MISSED, CALL_NOT_PLACED -> a.at().plus(EVENT_ACTIVE_FOR);
         };
         node.put("startsAt", starts.toString());
@@ -84,6 +89,7 @@ public final class AlertmanagerFormat implements PageFormat {
             case CHANNEL_DOWN, CHANNEL_RESTORED -> "HotlineChannelDown";
             case SLOT_MISSED -> "HotlineSlotMissed";
             case CALL_NOT_PLACED -> "HotlineCallNotPlaced";
+            case OUR_SIDE_SILENT, OUR_SIDE_RESUMED -> "HotlineOurSideSilent";
         };
     }
 
@@ -96,6 +102,11 @@ public final class AlertmanagerFormat implements PageFormat {
             case SLOT_MISSED -> "The routine call of " + a.slot() + " was placed but not answered by " + a.at() + ".";
             case CALL_NOT_PLACED -> "Our side did not place the routine call of " + a.slot()
                     + ": check our switchboard and operators, not the far side.";
+            case OUR_SIDE_SILENT -> "No heartbeat from our side's schedulers since " + a.since() + " (silent at " + a.at()
+                    + "): our schedulers or their path to the monitor are down. Every channel is unknown until they are"
+                    + " heard again; the calls they fail to place are not paged one by one.";
+            case OUR_SIDE_RESUMED -> "Our side's schedulers are heard again at " + a.at() + ", after silence since the"
+                    + " heartbeat of " + a.since() + ".";
         };
     }
 }

@@ -18,6 +18,8 @@ import org.hotlinemonitor.core.codec.AlertCodec;
  *   <li>{@code CHANNEL_DOWN} triggers, and the {@code CHANNEL_RESTORED} of the same outage resolves, the incident
  *       keyed {@code dedup_key = hotline/<channel>/outage/<since>}: PagerDuty resolves exactly the incident the
  *       trigger opened, and a trigger delivered twice opens one incident.</li>
+ *   <li>{@code OUR_SIDE_SILENT} ({@code error}) triggers, and its {@code OUR_SIDE_RESUMED} resolves, the incident
+ *       keyed {@code hotline/our-side/silence/<last heartbeat>}.</li>
  *   <li>{@code SLOT_MISSED} ({@code warning}) and {@code CALL_NOT_PLACED} ({@code error}) trigger, keyed by their
  *       alert id; nothing resolves them.</li>
  *   <li>Grouping: an outage must stay one incident per channel, or the channel's restore could not resolve it,
@@ -48,7 +50,7 @@ public final class PagerDutyFormat implements PageFormat {
         Alert first = alerts.get(0);
         ObjectNode event = PageFormat.JSON.createObjectNode();
         event.put("routing_key", routingKey.value());
-        if (first.type() == AlertType.CHANNEL_RESTORED) {
+        if (first.type().resolves() != null) { // CHANNEL_RESTORED, OUR_SIDE_RESUMED: the key is their page's
             event.put("event_action", "resolve");
             event.put("dedup_key", key);
             return new Page(endpoint, PageFormat.json(event), Map.of());

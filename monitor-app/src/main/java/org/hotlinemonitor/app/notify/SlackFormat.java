@@ -33,6 +33,8 @@ public final class SlackFormat implements PageFormat {
             case CHANNEL_RESTORED -> ":large_green_circle:";
             case SLOT_MISSED -> ":warning:";
             case CALL_NOT_PLACED -> ":telephone_receiver:";
+            case OUR_SIDE_SILENT -> ":mute:";
+            case OUR_SIDE_RESUMED -> ":loud_sound:";
         };
         if (alerts.size() == 1) {
             return icon + " " + AlertText.summary(first);

@@ -39,6 +39,7 @@ import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.ChannelStatus;
+import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -331,6 +332,55 @@ class DetectorServiceTest {
                 .isEqualTo("malformed");
         assertThat(new String(rejects.get(0).headers().lastHeader(DeadLetters.PARTITION).value(), StandardCharsets.UTF_8))
                 .isEqualTo(Integer.toString(ChannelPartitions.partitionOf(alpha, 2)));
+    }
+
+    @Test
+    void ourSideGoingSilentIsOneAlertFromAllPartitionsItsChannelsAreUnknownAndARestartKeepsIt() throws Exception {
+        Run run = new Run("silent");
+        List<String> ids = onBothPartitions("alpha", "bravo");
+        String alpha = ids.get(0);
+        String bravo = ids.get(1);
+        MonitorConfig config = Harness.config("silentAfter: PT20S\nchannels:\n" + run.channel(alpha, Duration.ZERO)
+                + run.channel(bravo, Duration.ZERO));
+        Instant s1 = run.slot(0);
+        Instant t0 = run.clock.instant();
+        Instant lastBeat = t0.plusSeconds(20);
+        Instant silentAt = lastBeat.plusSeconds(20);
+
+        try (DetectorService first = run.service(config, tmp.resolve("first"))) {
+            run.heartbeats();
+            run.moveClock(t0.plusSeconds(10));
+            run.heartbeats();
+            run.moveClock(lastBeat);
+            run.heartbeats(); // the last: then our scheduler dies
+            run.moveClock(silentAt.plus(LATENESS).plusSeconds(1));
+            run.awaitAlerts(1);
+            await("both channels unknown, on both partitions", () -> first.view().status(alpha).orElse(null) == ChannelStatus.UNKNOWN
+                    && first.view().silentSince(alpha) == silentAt.toEpochMilli()
+                    && first.view().silentSince(bravo) == silentAt.toEpochMilli());
+        }
+        // Restarted on an empty state directory while silent: the silence comes back from the changelog, not raised again.
+        Instant back = s1.plus(Duration.ofMinutes(2));
+        try (DetectorService second = run.service(config, tmp.resolve("second"))) {
+            // Both channels' first slots pass their deadline unplaced: covered by the silence, no CALL_NOT_PLACED.
+            run.moveClock(s1.plus(Duration.ofMinutes(1)).plus(LATENESS).plusSeconds(1));
+            await("both slots decided, not placed", () -> second.view().verdictCount(Verdict.NOT_PLACED) == 2);
+            assertThat(second.view().silentSince(alpha)).isEqualTo(silentAt.toEpochMilli());
+            assertThat(second.view().status(bravo)).contains(ChannelStatus.UNKNOWN);
+            run.moveClock(back);
+            run.heartbeats(); // the scheduler is back
+            run.moveClock(back.plus(LATENESS).plusSeconds(1));
+            run.awaitAlerts(2);
+            await("heard again on both partitions", () -> second.view().silentSince(alpha) == ChannelState.NONE
+                    && second.view().silentSince(bravo) == ChannelState.NONE);
+            assertThat(second.view().lastHeartbeat()).isEqualTo(back.toEpochMilli());
+        }
+        List<String> expected = List.of(AlertCodec.toJson(Alert.ourSideSilent(lastBeat, silentAt)),
+                AlertCodec.toJson(Alert.ourSideResumed(lastBeat, back)));
+        List<ConsumerRecord<byte[], byte[]>> alerts = readCommitted(run.topics.alerts());
+        assertThat(values(alerts)).as("one alert for the silence and one for its end, from two partitions' tasks")
+                .containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(alerts).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("our-side"));
     }
 
     @Test

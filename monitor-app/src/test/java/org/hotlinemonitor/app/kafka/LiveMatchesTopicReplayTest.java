@@ -62,10 +62,14 @@ class LiveMatchesTopicReplayTest {
         EventParser parser = new EventParser();
         List<String> lines = new ArrayList<>();
         List<CallEvent> events = new ArrayList<>();
+        Instant logStart = LocalDate.of(2023, 4, 3).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        Instant outage = logStart.plus(Duration.ofDays(2)).plus(Duration.ofHours(6)); // our scheduler down for 4 hours
         for (String line : out.toString().lines().toList()) {
             CallEvent e = parser.parse(line);
             // One heartbeat in ten minutes is plenty (they only move time) and keeps the test quick.
-            if (e.kind() != EventKind.HEARTBEAT || e.ts().toEpochMilli() % 600_000 == 0) {
+            boolean keep = e.kind() != EventKind.HEARTBEAT || (e.ts().toEpochMilli() % 600_000 == 0
+                    && (e.ts().isBefore(outage) || !e.ts().isBefore(outage.plus(Duration.ofHours(4)))));
+            if (keep) {
                 events.add(e);
                 lines.add(line);
             }
@@ -76,7 +80,10 @@ class LiveMatchesTopicReplayTest {
         Instant newest = events.stream().map(CallEvent::ts).max(Instant::compareTo).orElseThrow();
         Instant end = newest.plus(Duration.ofHours(3)); // past the log: quiet channels are decided by the clock alone
         Path channels = tmp.resolve("channels.yaml");
-        Files.writeString(channels, log.channelsYaml());
+        // With the our-side rule: the 4-hour gap in the heartbeats is a silence, and so is the quiet after the log.
+        Duration silentAfter = Duration.ofMinutes(25);
+        Files.writeString(channels, log.channelsYaml().replace("allowedLateness: PT5M\n",
+                "allowedLateness: PT5M\nsilentAfter: " + silentAfter + "\n"));
 
         KafkaClusterTestKit cluster = TestCluster.startForStreams(Map.of());
         try {
@@ -97,7 +104,7 @@ class LiveMatchesTopicReplayTest {
                     .withStreamsOverrides(Map.of("commit.interval.ms", "100"));
             List<String> live;
             List<String> replayed;
-            try (DetectorService service = new DetectorService(settings, log.config(), clock)) {
+            try (DetectorService service = new DetectorService(settings, log.config().withSilentAfter(silentAfter), clock)) {
                 service.start();
                 assertThat(service.awaitRunning(DetectorServiceTest.WAIT)).as("running").isTrue();
                 awaitConsumed(cluster, appId, topics.events());
@@ -124,7 +131,10 @@ class LiveMatchesTopicReplayTest {
             }
             assertThat(replayed).as("the log raises every kind of alert").hasSizeGreaterThan(40)
                     .anyMatch(a -> a.contains("CHANNEL_DOWN")).anyMatch(a -> a.contains("CHANNEL_RESTORED"))
-                    .anyMatch(a -> a.contains("CALL_NOT_PLACED")).anyMatch(a -> a.contains("SLOT_MISSED"));
+                    .anyMatch(a -> a.contains("CALL_NOT_PLACED")).anyMatch(a -> a.contains("SLOT_MISSED"))
+                    .anyMatch(a -> a.contains("OUR_SIDE_SILENT")).anyMatch(a -> a.contains("OUR_SIDE_RESUMED"));
+            assertThat(replayed.stream().filter(a -> a.contains("OUR_SIDE_")))
+                    .as("each silence once, though every partition's task sees it").hasSize(3);
             assertThat(live).as("same alerts, same ids, same bytes, each once").containsExactlyInAnyOrderElementsOf(replayed);
             assertThat(TestCluster.readCommittedValues(cluster.bootstrapServers(), topics.alerts())).as("and no more came").hasSameSizeAs(replayed);
         } finally {
