@@ -139,11 +139,15 @@ public final class MonitorMeters implements MeterBinder {
         counter("hotline.late.events", "events", "Events refused as late: older than the detector's watermark "
                 + "(also counted in hotline_rejected_records_total{reason=\"late\"})", rejects, x -> x.count(Rejection.LATE))
                 .register(r);
-        Gauge.builder("hotline.our.side.silent", v, x -> x.ourSideSilentSince() != ChannelState.NONE ? 1 : 0)
-                .description("1 while our own side is silent (no heartbeat from our schedulers for silentAfter: every "
-                        + "channel is reported unknown), else 0; always 0 when silentAfter is not configured")
-                .baseUnit("state")
-                .register(r);
+        for (String state : List.of("heard", "silent", "unknown")) {
+            Gauge.builder("hotline.our.side.state", v, x -> ourSideState(x).equals(state) ? 1 : 0)
+                    .description("Our own side's state by its schedulers' heartbeats, one series per state: 1 for the "
+                            + "state it is in, 0 for the others (silent: no heartbeat for silentAfter, every channel is "
+                            + "reported unknown; heard; unknown: no heartbeat applied yet)")
+                    .baseUnit("state")
+                    .tag("state", state)
+                    .register(r);
+        }
         TimeGauge.builder("hotline.last.heartbeat.timestamp", v, TimeUnit.MILLISECONDS, x -> {
                     long t = x.lastHeartbeat();
                     return t == ChannelState.NONE ? Double.NaN : t;
@@ -169,6 +173,10 @@ public final class MonitorMeters implements MeterBinder {
             }
         });
         refresh();
+    }
+
+    private static String ourSideState(DetectorView v) {
+        return v.ourSideSilentSince() != ChannelState.NONE ? "silent" : v.lastHeartbeat() != ChannelState.NONE ? "heard" : "unknown";
     }
 
     private void bindNotifier(MeterRegistry r) {

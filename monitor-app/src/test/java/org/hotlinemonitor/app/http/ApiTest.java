@@ -102,6 +102,10 @@ class ApiTest {
     }
 
     void start(ApiConfig access) throws Exception {
+        start(access, view);
+    }
+
+    void start(ApiConfig access, DetectorView view) throws Exception {
         silences = new SilenceStore(List.of(new Silence("from-file", List.of(), null, null,
                 Silence.Recurrence.daily(java.time.ZoneId.of("Asia/Seoul"), java.time.LocalTime.of(2, 0), java.time.LocalTime.of(3, 0)), null)));
         CallPublisher publisher = event -> {
@@ -213,6 +217,32 @@ class ApiTest {
         Reply unknown = get("/api/v1/channels/nope");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.json().get("message").asText()).contains("unknown channel 'nope'");
+    }
+
+    @Test
+    void whileOurSideIsSilentEveryOwnedChannelIsUnknownAndTheDetectorsOwnStateIsGiven() throws Exception {
+        // The same arrivals, with silentAfter: the one heartbeat (23:50Z) is the last, so our side is silent at 00:20Z.
+        DetectorView silent = DetectorViewFixture.after("silentAfter: PT30M\n" + DETECTED, START, List.of(
+                new Arrival(START, "scheduler", "{\"kind\":\"HEARTBEAT\",\"ts\":\"2023-04-06T23:50:00Z\",\"source\":\"s\"}"),
+                new Arrival(Instant.parse("2023-04-07T00:00:31Z"), "ship", event("ship", "ANSWERED", "2023-04-07T00:00:30Z"))),
+                Instant.parse("2023-04-07T08:00:10Z"), stateDir.resolve("silent"));
+        start(new ApiConfig(new Secret("HOTLINE_API_TOKEN", TOKEN), false), silent);
+        Reply all = get("/api/v1/channels");
+        assertThat(all.json().get("channels")).extracting(c -> c.get("id").asText() + "=" + c.get("state").asText())
+                .containsExactly("east-coast=unknown", "ship=unknown", "elsewhere=unknown");
+        assertThat(all.json().get("ourSide").get("lastHeartbeat").asText()).isEqualTo("2023-04-06T23:50:00Z");
+        assertThat(all.json().get("ourSide").get("silentSince").asText()).isEqualTo("2023-04-07T00:20:00Z");
+        JsonNode ship = get("/api/v1/channels/ship").json();
+        assertThat(ship.get("state").asText()).isEqualTo("unknown");
+        assertThat(ship.get("detectorState").asText()).as("it did answer at 09:00").isEqualTo("up");
+        assertThat(ship.get("ourSideSilentSince").asText()).isEqualTo("2023-04-07T00:20:00Z");
+
+        stop();
+        start(); // the view without the rule: heard, so the detector's state is shown
+        JsonNode shipHeard = get("/api/v1/channels/ship").json();
+        assertThat(shipHeard.get("state").asText()).isEqualTo("up");
+        assertThat(shipHeard.get("ourSideSilentSince").isNull()).isTrue();
+        assertThat(get("/api/v1/channels").json().get("ourSide").get("silentSince").isNull()).isTrue();
     }
 
     // ---- calls ----

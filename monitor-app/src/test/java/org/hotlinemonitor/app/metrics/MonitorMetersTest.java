@@ -135,6 +135,37 @@ class MonitorMetersTest {
     }
 
     @Test
+    void whileOurSideIsSilentTheChannelsAreUnknownAndTheSilenceIsAGauge() {
+        String yaml = "silentAfter: PT10M\n" + CHANNELS;
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (Harness h = new Harness(yaml, LATENESS, START, stateDir)) {
+            new MonitorMeters(h.clock()).detector(h.view, h.rejects, Harness.config(yaml)).bindTo(registry);
+            goesDown(h); // one heartbeat, at START: silent from START + 10 min
+            Scrape s = new Scrape(registry.scrape());
+            assertThat(s.value("hotline_our_side_state", "state", "silent")).isEqualTo(1.0);
+            assertThat(s.value("hotline_our_side_state", "state", "heard")).isEqualTo(0.0);
+            assertThat(s.value("hotline_last_heartbeat_timestamp_seconds")).isEqualTo(seconds(START));
+            assertThat(s.value("hotline_channel_state", "channel", "east-coast", "state", "unknown")).isEqualTo(1.0);
+            assertThat(s.value("hotline_channel_state", "channel", "east-coast", "state", "down"))
+                    .as("down by the detector's rules, but our side cannot tell now").isEqualTo(0.0);
+            assertThat(s.value("hotline_alerts_total", "type", "OUR_SIDE_SILENT")).isEqualTo(1.0);
+            assertThat(s.value("hotline_alerts_total", "type", "CALL_NOT_PLACED")).as("the ship's slots are covered").isEqualTo(0.0);
+            assertThat(s.value("hotline_alerts_total", "type", "CHANNEL_DOWN")).as("calls placed by hand still count").isEqualTo(1.0);
+            assertThat(s.value("hotline_slots_total", "verdict", "NOT_PLACED")).isEqualTo(1.0);
+
+            Instant back = SLOT3.minus(Duration.ofMinutes(5));
+            h.sendAt(back, "scheduler", heartbeat(back));
+            h.tick(back.plusSeconds(1));
+            s = new Scrape(registry.scrape());
+            assertThat(s.value("hotline_our_side_state", "state", "silent")).isEqualTo(0.0);
+            assertThat(s.value("hotline_our_side_state", "state", "heard")).isEqualTo(1.0);
+            assertThat(s.value("hotline_last_heartbeat_timestamp_seconds")).isEqualTo(seconds(back));
+            assertThat(s.value("hotline_channel_state", "channel", "east-coast", "state", "down")).isEqualTo(1.0);
+            assertThat(s.value("hotline_alerts_total", "type", "OUR_SIDE_RESUMED")).isEqualTo(1.0);
+        }
+    }
+
+    @Test
     void notifierMetersBySinkAndResultAndTheLatencyTimer() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         DeliveryCounter deliveries = new DeliveryCounter();

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The notifier against a real Alertmanager (Debian package {@code prometheus-alertmanager}), started on loopback
  * with a configuration that routes everything to a webhook receiver in this test: a line that goes down
- * (CHANNEL_DOWN) makes an Alertmanager alert that fires, and its restore (CHANNEL_RESTORED) resolves it.
+ * (CHANNEL_DOWN) makes an Alertmanager alert that fires, and its restore (CHANNEL_RESTORED) resolves it; likewise
+ * our own side's silence (OUR_SIDE_SILENT, then OUR_SIDE_RESUMED).
  *
  * <p>Skipped when the binary is missing, unless {@code CI=true}: then it fails (CI installs the package).
  */
@@ -91,16 +92,36 @@ class AlertmanagerTest {
                 assertThat(r.get("labels")).isEqualTo(alert.get("labels")); // the same alert
                 assertThat(Instant.parse(r.get("endsAt").asText())).isEqualTo(restored.at());
                 assertThat(notifier.deliveries().count("am", DeliveryCounter.DELIVERED)).isEqualTo(2);
+
+                // Our own side goes silent (one alert for every channel), then is heard again.
+                Instant lastBeat = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofMinutes(2));
+                publish(bootstrap, Alert.ourSideSilent(lastBeat, lastBeat.plus(Duration.ofMinutes(1))));
+                JsonNode silent = awaitNotification(webhook, "firing", "HotlineOurSideSilent").get("alerts").get(0);
+                assertThat(silent.get("labels").get("channel").asText()).isEqualTo("our-side");
+                assertThat(silent.get("labels").get("severity").asText()).isEqualTo("error");
+                assertThat(Instant.parse(silent.get("startsAt").asText())).isEqualTo(lastBeat);
+                assertThat(silent.get("annotations").get("summary").asText()).contains("our side is SILENT");
+                Alert resumed = Alert.ourSideResumed(lastBeat, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+                publish(bootstrap, resumed);
+                JsonNode heard = awaitNotification(webhook, "resolved", "HotlineOurSideSilent").get("alerts").get(0);
+                assertThat(heard.get("labels")).isEqualTo(silent.get("labels"));
+                assertThat(Instant.parse(heard.get("endsAt").asText())).isEqualTo(resumed.at());
+                assertThat(notifier.deliveries().count("am", DeliveryCounter.DELIVERED)).isEqualTo(4);
             }
         }
     }
 
     private static JsonNode awaitNotification(Receiver webhook, String status) throws Exception {
+        return awaitNotification(webhook, status, "HotlineChannelDown");
+    }
+
+    private static JsonNode awaitNotification(Receiver webhook, String status, String alertname) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             Receiver.Request request = webhook.take(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             JsonNode body = JSON.readTree(request.body());
-            if (status.equals(body.get("status").asText())) {
+            if (status.equals(body.get("status").asText())
+                    && alertname.equals(body.get("groupLabels").path("alertname").asText())) {
                 return body;
             }
         }

@@ -133,6 +133,28 @@ class SinksTest {
     }
 
     @Test
+    void pagerDutyTriggersAndResolvesOneIncidentForOurSidesSilence() throws Exception {
+        Instant lastBeat = Instant.parse("2023-04-09T23:50:00Z");
+        Alert silent = Alert.ourSideSilent(lastBeat, Instant.parse("2023-04-10T00:05:00Z"));
+        Alert resumed = Alert.ourSideResumed(lastBeat, Instant.parse("2023-04-10T00:40:00Z"));
+        HttpSink sink = sink(SinkType.PAGERDUTY, "", new Secret("PD", "k"));
+        assertThat(sink.groupable(silent)).isFalse();
+        assertThat(sink.send(List.of(silent))).isInstanceOf(DeliveryResult.Delivered.class);
+        assertThat(sink.send(List.of(resumed))).isInstanceOf(DeliveryResult.Delivered.class);
+        JsonNode t = JSON.readTree(receiver.take(WAIT).body());
+        assertThat(t.get("event_action").asText()).isEqualTo("trigger");
+        assertThat(t.get("dedup_key").asText()).isEqualTo("hotline/our-side/silence/2023-04-09T23:50:00Z");
+        assertThat(t.get("payload").get("severity").asText()).isEqualTo("error");
+        assertThat(t.get("payload").get("class").asText()).isEqualTo("OUR_SIDE_SILENT");
+        assertThat(t.get("payload").get("summary").asText()).startsWith("our side is SILENT: no heartbeat since 2023-04-09T23:50:00Z");
+        assertThat(JSON.readTree(receiver.take(WAIT).body())).isEqualTo(JSON.readTree("""
+                {"routing_key":"k","event_action":"resolve","dedup_key":"hotline/our-side/silence/2023-04-09T23:50:00Z"}"""));
+        assertThat(SlackFormat.text(List.of(resumed)))
+                .isEqualTo(":loud_sound: our side is heard again at 2023-04-10T00:40:00Z after 50m 0s of silence"
+                        + " (since the heartbeat of 2023-04-09T23:50:00Z)");
+    }
+
+    @Test
     void pagerDutyGroupsOnlyWhatNothingResolves() throws Exception {
         HttpSink sink = sink(SinkType.PAGERDUTY, "", new Secret("PD", "k"));
         assertThat(sink.groupable(DOWN)).isFalse();
