@@ -30,6 +30,7 @@ import org.hotlinemonitor.core.config.YamlTree.Node;
 import org.hotlinemonitor.core.config.YamlTree.Scalar;
 import org.hotlinemonitor.core.config.YamlTree.ScalarKind;
 import org.hotlinemonitor.core.config.YamlTree.Sequence;
+import org.hotlinemonitor.core.model.Channel;
 
 /**
  * Loads the {@code notify:} section of the monitor's YAML file (the file {@link ConfigLoader} reads the channels
@@ -363,7 +364,7 @@ public final class NotifyConfigLoader {
             List<String> channels = new ArrayList<>();
             for (Node c : strings(keys.get("channels"), path + ".channels")) {
                 String text = ((Scalar) c).text();
-                if (channelIds != null && !Route.isGlob(text) && !channelIds.contains(text)) {
+                if (channelIds != null && !Route.isGlob(text) && !channelIds.contains(text) && !text.equals(Channel.OUR_SIDE)) {
                     problems.add(c, path + ".channels", "unknown channel '" + text + "'"
                             + ConfigLoader.didYouMean(text, channelIds));
                 }

@@ -29,6 +29,7 @@ import org.hotlinemonitor.core.config.YamlTree.Node;
 import org.hotlinemonitor.core.config.YamlTree.Scalar;
 import org.hotlinemonitor.core.config.YamlTree.ScalarKind;
 import org.hotlinemonitor.core.config.YamlTree.Sequence;
+import org.hotlinemonitor.core.model.Channel;
 
 /**
  * Loads the operators' sections of the monitor's YAML file: {@code silences:} (maintenance windows, {@link Silence})
@@ -208,7 +209,7 @@ public final class OperatorConfigLoader {
                 if (text == null) {
                     continue;
                 }
-                if (channelIds != null && !Route.isGlob(text) && !channelIds.contains(text)) {
+                if (channelIds != null && !Route.isGlob(text) && !channelIds.contains(text) && !text.equals(Channel.OUR_SIDE)) {
                     problems.add(item, path + ".channels", "unknown channel '" + text + "'" + ConfigLoader.didYouMean(text, channelIds));
                 }
                 channels.add(text);

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.StringReader;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.Backoff;
 import org.hotlinemonitor.core.alert.NotifyConfig;
 import org.hotlinemonitor.core.alert.Route;
@@ -142,6 +144,23 @@ class NotifyConfigLoaderTest {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> load(yaml));
         assertThat(e.problems()).extracting(ConfigProblem::toString).contains(
                 "monitor.yaml:6:3: notify.sinkz: unknown key 'sinkz' (did you mean 'sinks'?)");
+    }
+
+    @Test
+    void aRouteMayNameOurSide() throws Exception {
+        String yaml = CHANNELS_YAML + """
+                notify:
+                  sinks:
+                    - name: ops
+                      type: alertmanager
+                      url: http://127.0.0.1:9093
+                  routes:
+                    - channels: [our-side]
+                      sinks: [ops]
+                """;
+        NotifyConfig config = load(yaml).orElseThrow();
+        Alert silent = Alert.ourSideSilent(Instant.parse("2023-04-09T23:50:00Z"), Instant.parse("2023-04-10T00:05:00Z"));
+        assertThat(config.sinksFor(silent)).containsExactly("ops");
     }
 
     @Test
