@@ -26,6 +26,7 @@ import org.hotlinemonitor.core.alert.ApiConfig;
 import org.hotlinemonitor.core.alert.Silence;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.codec.EventWriter;
+import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.slf4j.Logger;
@@ -200,8 +201,7 @@ public final class Api {
     }
 
     private static String instant(long epochMillis) {
-        return epochMillis == org.hotlinemonitor.core.detect.ChannelState.NONE ? null
-                : java.time.Instant.ofEpochMilli(epochMillis).toString();
+        return epochMillis == ChannelState.NONE ? null : Instant.ofEpochMilli(epochMillis).toString();
     }
 
     private Answer recordCall(byte[] body) throws ApiProblem, IOException {
