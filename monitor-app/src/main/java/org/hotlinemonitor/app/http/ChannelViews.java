@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.hotlinemonitor.app.kafka.DetectorView;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.Detector;
 import org.hotlinemonitor.core.model.Channel;
@@ -37,9 +38,8 @@ final class ChannelViews {
             m.put("owner", NOT_OWNED);
             return m;
         }
-        String detectorState = state.status().name().toLowerCase(Locale.ROOT);
-        m.put("state", silentSince == ChannelState.NONE ? detectorState : "unknown");
-        m.put("detectorState", detectorState);
+        m.put("state", DetectorView.shown(state, silentSince).name().toLowerCase(Locale.ROOT));
+        m.put("detectorState", state.status().name().toLowerCase(Locale.ROOT));
         m.put("ourSideSilentSince", instant(silentSince));
         m.put("owner", OWNED);
         m.put("lastAnswer", instant(state.lastAnswer()));

@@ -82,10 +82,15 @@ public final class DetectorView {
      */
     public Optional<ChannelStatus> status(String id) {
         ChannelState state = channels.get(id);
-        if (state == null) {
-            return Optional.empty();
-        }
-        return Optional.of(silentSince(id) != ChannelState.NONE ? ChannelStatus.UNKNOWN : state.status());
+        return state == null ? Optional.empty() : Optional.of(shown(state, silentSince(id)));
+    }
+
+    /**
+     * The one rule for what a channel shows: {@link ChannelStatus#UNKNOWN} while our side is silent
+     * ({@code silentSince} not {@link ChannelState#NONE}), else the detector's status.
+     */
+    public static ChannelStatus shown(ChannelState state, long silentSince) {
+        return silentSince != ChannelState.NONE ? ChannelStatus.UNKNOWN : state.status();
     }
 
     /** When our side went silent for the task that owns the channel (epoch ms), or {@link ChannelState#NONE}. */
