@@ -82,6 +82,8 @@ public final class Monitor {
     private long lastHeartbeat = NONE;
     private long silentSince = NONE;
     private long resumedAt = NONE;
+    /** When our side goes silent unless a heartbeat comes first; {@code Long.MAX_VALUE} when it cannot (now). */
+    private long silenceDue = Long.MAX_VALUE;
     /** The indexes of the lanes whose state changed since the last {@link #drainChanged}, each once. */
     private int[] changed = new int[16];
     private int changedCount;
@@ -165,6 +167,7 @@ public final class Monitor {
         this.lastHeartbeat = ourSide.lastHeartbeat();
         this.silentSince = ourSide.silentSince();
         this.resumedAt = ourSide.resumedAt();
+        this.silenceDue = silenceDue();
         for (Lane lane : lanes) {
             schedule(lane);
         }
@@ -364,11 +367,10 @@ public final class Monitor {
             return;
         }
         while (true) {
-            long deadline = due.isEmpty() ? Long.MAX_VALUE : due.first();
-            long silence = silenceDue();
-            if (silence < to && silence <= deadline) { // a silence first: the deadlines at its instant are covered
-                goSilent(silence);
-            } else if (deadline < to) {
+            // A silence first: the deadlines at its instant are covered. One comparison when none is near.
+            if (silenceDue < to && (due.isEmpty() || silenceDue <= due.first())) {
+                goSilent(silenceDue);
+            } else if (!due.isEmpty() && due.first() < to) {
                 due.pollFirst(decideNext);
             } else {
                 break;
@@ -377,7 +379,7 @@ public final class Monitor {
         watermark = to;
     }
 
-    /** When our side goes silent unless a heartbeat comes first; {@code Long.MAX_VALUE} when it cannot (now). */
+    /** {@link #silenceDue} from the state it depends on, after each change of that state. */
     private long silenceDue() {
         return silentAfter == NONE || lastHeartbeat == NONE || silentSince != NONE ? Long.MAX_VALUE
                 : lastHeartbeat + silentAfter;
@@ -385,6 +387,7 @@ public final class Monitor {
 
     private void goSilent(long at) {
         silentSince = at;
+        silenceDue = Long.MAX_VALUE;
         if (reportOurSide) {
             listener.onAlert(Alert.ourSideSilent(Instant.ofEpochMilli(lastHeartbeat), Instant.ofEpochMilli(at)));
         }
@@ -402,6 +405,7 @@ public final class Monitor {
         if (ts > lastHeartbeat) {
             lastHeartbeat = ts;
         }
+        silenceDue = silenceDue();
     }
 
     /** Whether a slot our side did not place, decided now, falls in a silence of our side (and raises no alert of its own). */
