@@ -339,12 +339,19 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
                             + setup.options.futureTolerance() + " ahead of the detector's clock (" + Instant.ofEpochMilli(now)
                             + "): it would move time for every channel of the partition; check its producer's clock");
                 } else if (w != NONE && ts < w) {
-                    why = late(Instant.ofEpochMilli(ts), w);
+                    // Behind the watermark: judged against its own channel's time, not by how long it travelled.
+                    advanceTo(w);
+                    why = applyBehind(channel, kind, ts, slot, value);
+                    if (why == null) {
+                        eventsByKind[kind.ordinal()]++;
+                    }
                 } else {
                     pending.add(ts, md.offset(), channel, kind.ordinal(), slot, record, false);
                     eventsByKind[kind.ordinal()]++;
-                    if (ts > newest) {
-                        newest = ts;
+                    // An event ahead of the clock (within futureTolerance) waits, and moves time no further than the clock.
+                    long t = Math.min(ts, now);
+                    if (t > newest) {
+                        newest = t;
                     }
                 }
             }
@@ -429,6 +436,19 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             byte[] value = (byte[]) r.value();
             reject((byte[]) r.key(), value, r.timestamp(), r.headers(), refusal(outcome, value, ts), topic, partition, offset);
         }
+    }
+
+    /**
+     * Applies at once an event older than the watermark, if its channel has seen nothing since its time (no deadline
+     * decided at or after it, no later event: {@link Monitor#acceptValidated(int, EventKind, long, long)}); else it is
+     * late. Returns the rejection, or {@code null}.
+     */
+    private Rejection applyBehind(int channel, EventKind kind, long ts, long slot, byte[] value) {
+        if (start == NONE) {
+            return late(Instant.ofEpochMilli(ts), watermark);
+        }
+        EventOutcome outcome = monitor.acceptValidated(channel, kind, ts, slot);
+        return outcome.rejected() ? refusal(outcome, value, ts) : null;
     }
 
     /** Applies a record restored from the reorder store: parsed and checked again, against today's configuration. */
@@ -536,7 +556,11 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             throw new IllegalStateException("a record parsed before no longer parses", e);
         }
         if (outcome == EventOutcome.LATE) {
-            return late(event.ts(), monitor.watermarkMillis());
+            return event.kind() == EventKind.HEARTBEAT ? late(event.ts(), monitor.watermarkMillis())
+                    : new Rejection(Rejection.LATE, "ts", "event at " + event.ts() + " came after channel '" + event.channel()
+                    + "' had moved past it (a deadline of the channel at or after it was decided, or a later event of the"
+                    + " channel was applied; the detector's time is " + Instant.ofEpochMilli(monitor.watermarkMillis())
+                    + ", allowed lateness " + setup.latenessDuration + "); verdicts before it are final");
         }
         Detector d = setup.detectors.get(event.channel());
         return switch (outcome) {

@@ -38,8 +38,11 @@ public final class DetectorTopology {
     public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofMillis(200);
     /** A record written longer ago than this means the task is reading a backlog (docs/kafka.md). */
     public static final Duration DEFAULT_BACKLOG_THRESHOLD = Duration.ofSeconds(2);
-    /** How far ahead of the clock an event's time may be: beyond, it is refused rather than move time (docs/kafka.md). */
-    public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofMinutes(1);
+    /**
+     * The maximum clock skew: how far ahead of the clock an event's time may be. Beyond, it is refused ({@code future});
+     * within, it waits until the clock reaches it and moves time no further than the clock (docs/time.md).
+     */
+    public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofSeconds(10);
 
     public static final String SOURCE = "events";
     public static final String PROCESSOR = "detector";

@@ -36,8 +36,11 @@ import org.hotlinemonitor.core.schedule.Schedule;
  */
 public final class OperatorRecord {
 
-    /** How far in the future {@code at} may be: clock skew between the operator's machine and ours. */
-    public static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(1);
+    /**
+     * How far in the future {@code at} may be: the clock skew between the operator's machine and ours. The same bound as
+     * the detector's ({@code DetectorTopology.DEFAULT_FUTURE_TOLERANCE}, docs/time.md), so that what is recorded is taken.
+     */
+    public static final Duration FUTURE_TOLERANCE = Duration.ofSeconds(10);
 
     public static final int MAX_NOTE = 1000;
 
@@ -96,7 +99,8 @@ public final class OperatorRecord {
         }
         Instant ts = Instant.ofEpochMilli(at.toEpochMilli());
         if (ts.isAfter(now.plus(FUTURE_TOLERANCE))) {
-            throw new InvalidRecord("at", format(ts) + " is in the future (now is " + format(now) + ")");
+            throw new InvalidRecord("at", format(ts) + " is in the future (now is " + format(now) + "; at most "
+                    + FUTURE_TOLERANCE.toSeconds() + " s of clock skew is allowed)");
         }
         Duration window = channel.answerWithin();
         List<String> warnings = new ArrayList<>();

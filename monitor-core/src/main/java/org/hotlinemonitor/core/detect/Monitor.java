@@ -209,7 +209,8 @@ public final class Monitor {
     }
 
     /**
-     * Applies one event. Events must come in event-time order: one older than the watermark is
+     * Applies one event. Events should come in event-time order: one older than the watermark is applied if
+     * its own channel has seen nothing since (no decided deadline, no later event), else it is
      * {@link EventOutcome#LATE} and changes nothing. Starts the monitor at the event's time if needed.
      */
     public EventOutcome accept(CallEvent event) {
@@ -240,7 +241,7 @@ public final class Monitor {
             start(Instant.ofEpochMilli(ts));
         }
         if (ts < watermark) {
-            return EventOutcome.LATE;
+            return acceptBehind(channel, kind, ts, slot);
         }
         advanceTo(ts);
         if (kind == EventKind.HEARTBEAT) {
@@ -256,6 +257,38 @@ public final class Monitor {
         }
         if (lane.cursor != cursor) {
             schedule(lane); // its old calendar entry is now stale
+        }
+        return outcome;
+    }
+
+    /**
+     * An event older than the monitor's time: judged by its own channel's time, not by how long it travelled. It is
+     * {@link EventOutcome#LATE} only when its channel has already decided a deadline at or after it, or applied a later
+     * event, or started after it (the lane's own watermark is past it): applying it then could not give what applying it
+     * in time order gives. Otherwise nothing of its channel happened since {@code ts}, so applying it now is the same
+     * as applying it in order (time is not moved: every deadline before the monitor's time stays decided). A heartbeat is
+     * late only when it would have prevented a silence already declared.
+     */
+    private EventOutcome acceptBehind(int channel, EventKind kind, long ts, long slot) {
+        if (kind == EventKind.HEARTBEAT) {
+            if (silentSince != NONE && ts < silentSince) {
+                return EventOutcome.LATE;
+            }
+            heard(ts);
+            return EventOutcome.TIME_ONLY;
+        }
+        Lane lane = lanes[channel];
+        if (ts < lane.watermark) {
+            return EventOutcome.LATE;
+        }
+        long cursor = lane.cursor;
+        sink.lane = lane;
+        EventOutcome outcome = lane.detector.apply(lane, kind, ts, slot, sink);
+        if (!outcome.rejected()) {
+            changed(lane);
+        }
+        if (lane.cursor != cursor) {
+            schedule(lane);
         }
         return outcome;
     }

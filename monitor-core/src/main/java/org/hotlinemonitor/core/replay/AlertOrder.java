@@ -9,7 +9,8 @@ import org.hotlinemonitor.core.alert.Alert;
 /**
  * Makes the order of alerts a function of the alerts alone. The monitor hands alerts on in
  * non-decreasing time; among alerts of the same instant, their order can follow the arrival order of
- * equal-time events. This holds back each instant's alerts and passes them on sorted by channel id,
+ * equal-time events. (An alert from an event applied behind the monitor's time, which is earlier than alerts
+ * already held, is passed on at once.) This holds back each instant's alerts and passes them on sorted by channel id,
  * keeping each channel's own order (which is causal: SLOT_MISSED before CHANNEL_DOWN).
  */
 public final class AlertOrder implements Consumer<Alert> {
@@ -27,8 +28,10 @@ public final class AlertOrder implements Consumer<Alert> {
     public void accept(Alert alert) {
         if (!held.isEmpty() && !held.get(0).at().equals(alert.at())) {
             if (alert.at().isBefore(held.get(0).at())) {
-                throw new IllegalStateException("alert " + alert.id() + " at " + alert.at()
-                        + " came after one at " + held.get(0).at());
+                // From an event applied behind the monitor's time (Monitor#accept): its channel saw nothing since,
+                // so its alert is true at its own instant; it leaves at once, after alerts of later instants.
+                downstream.accept(alert);
+                return;
             }
             flush();
         }

@@ -109,9 +109,19 @@ public final class ReplayDriver {
             throw new IllegalStateException("replay already finished");
         }
         if (!buffer.offer(ts, channel, kind.ordinal(), slot)) {
+            // Behind the buffer's watermark. Before the monitor's own time it is judged against its channel's time:
+            // taken when nothing of its channel happened since (the same rule as live); else late.
+            if (monitor.started() && ts < monitor.watermarkMillis()) {
+                EventOutcome outcome = monitor.acceptValidated(channel, kind, ts, slot);
+                if (!outcome.rejected()) {
+                    first = Math.min(first, ts);
+                    outcomes[outcome.ordinal()]++;
+                    return null;
+                }
+            }
             return new Rejection(Rejection.LATE, "ts", "event at " + Instant.ofEpochMilli(ts)
                     + " arrived after the watermark " + Instant.ofEpochMilli(buffer.watermark())
-                    + " (allowed lateness exceeded); verdicts before it are final");
+                    + " (allowed lateness exceeded) and after its channel's time; verdicts before it are final");
         }
         first = Math.min(first, ts);
         if (ts > newest) {

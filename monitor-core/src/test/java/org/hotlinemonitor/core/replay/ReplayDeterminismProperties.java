@@ -71,7 +71,11 @@ class ReplayDeterminismProperties {
         replayed.addAll(stale);
         var result = LogGen.replay(replayed, LATENESS, until);
         assertThat(result.alerts).isEqualTo(ordered.alerts);
-        assertThat(result.rejects).hasSize(stale.size()).allMatch(rj -> rj.reason().equals(Rejection.LATE));
+        // A stale heartbeat is taken when no silence was declared after it (it changes nothing then); every stale event
+        // of a channel is refused, since its channel moved past it.
+        long channelEvents = stale.stream().filter(e -> e.kind() != org.hotlinemonitor.core.model.EventKind.HEARTBEAT).count();
+        assertThat(result.rejects).hasSizeBetween((int) channelEvents, stale.size())
+                .allMatch(rj -> rj.reason().equals(Rejection.LATE));
     }
 
     @Property(tries = 30)
