@@ -10,6 +10,8 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** Bad input: invalid configuration, unreadable input file, or a bad line under {@code --strict}. */
     public static final int BAD_INPUT = 3;
+    /** A replay that finished, but refused some of its input (kept in the rejects, counted in the report). */
+    public static final int REFUSED = 4;
 
     private ExitCodes() {
     }

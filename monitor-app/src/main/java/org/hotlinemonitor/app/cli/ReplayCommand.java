@@ -185,7 +185,7 @@ final class ReplayCommand implements Callable<Integer> {
             System.err.println(report.rejects() + (kafka != null ? " record(s)" : " line(s)") + " refused "
                     + describe(report.rejectsByReason()) + "; kept in " + rejectsPath);
         }
-        return ExitCodes.OK;
+        return report.rejects() > 0 ? ExitCodes.REFUSED : ExitCodes.OK;
     }
 
     /**

@@ -148,7 +148,9 @@ class CliTest {
         Path rejects = tmp.resolve("rejects.jsonl");
         Result r = run("replay", "--channels", dir.resolve("channels.yaml").toString(), "--rejects-out", rejects.toString(),
                 "--report-out", tmp.resolve("report.md").toString(), input.toString());
-        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.code()).as("a replay that refused lines says so in its exit code: " + r.err()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(Files.readString(tmp.resolve("report.md"))).as("and at the top of its report")
+                .startsWith("# Replay report\n\n**6 input record(s) refused**");
         assertThat(r.out().lines()).hasSize(4);
         assertThat(r.err()).contains("6 line(s) refused", "late: 1", "unknown-channel: 1", rejects.toString());
         ObjectMapper json = new ObjectMapper();
@@ -213,7 +215,7 @@ class CliTest {
     void untilLeavesLaterDeadlinesPendingAndRefusesLaterEvents() throws Exception {
         Result r = run("replay", "--channels", CHANNELS.toString(), "--until", "2023-04-08T00:30:00Z",
                 "--rejects-out", tmp.resolve("rejects.jsonl").toString(), LOG.toString());
-        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.REFUSED);
         // The military lines' second miss (deadline 04-08 01:00Z) is after the end: pending, not missed.
         assertThat(r.out()).contains("east-coast-military/SLOT_MISSED/2023-04-07T07:00:00Z")
                 .doesNotContain("CHANNEL_DOWN/2023-04-07T07:00:00Z", "liaison-office/CHANNEL_DOWN");

@@ -276,6 +276,53 @@ class DetectorServiceTest {
     }
 
     @Test
+    void eventsDelayedInTransitCountWhileTheirSlotIsUndecidedOnARealBroker() throws Exception {
+        Run run = new Run("delayed");
+        List<String> ids = onBothPartitions("alpha", "bravo");
+        String alpha = ids.get(0);
+        String bravo = ids.get(1);
+        MonitorConfig config = Harness.config("channels:\n" + run.channel(alpha, Duration.ZERO) + run.channel(bravo, Duration.ZERO));
+        Instant s1 = run.slot(0);
+        Instant d1 = s1.plus(Duration.ofMinutes(1));
+        // The live default lateness (0.5 s): before, any event more than 0.5 s behind the clock was refused as late.
+        Map<String, String> streams = Map.of("commit.interval.ms", "100");
+        DetectorSettings settings = DetectorSettings.of(cluster.bootstrapServers()).withApplicationId(run.appId)
+                .withStateDir(tmp.resolve("state")).withTopics(run.topics).withStreamsOverrides(streams);
+        try (DetectorService service = new DetectorService(settings, config, run.clock)) {
+            service.start();
+            assertThat(service.awaitRunning(WAIT)).isTrue();
+            run.heartbeats();
+            run.awaitConsumed();
+            // alpha: a `record` run from a laptop, its answer arriving 3 s after its time.
+            run.moveClock(s1.plusSeconds(13));
+            producer.send(new ProducerRecord<>(run.topics.events(), null, s1.plusSeconds(13).toEpochMilli(), alpha,
+                    event(alpha, "ANSWERED", s1.plusSeconds(10)))).get();
+            // bravo: the scheduler's CALL_PLACED, held by its producer through a 40 s broker outage.
+            run.moveClock(s1.plusSeconds(45));
+            producer.send(new ProducerRecord<>(run.topics.events(), null, s1.plusSeconds(5).toEpochMilli(), bravo,
+                    event(bravo, "CALL_PLACED", s1.plusSeconds(5)))).get();
+            run.awaitConsumed();
+            run.moveClock(d1.plusSeconds(2));
+            List<String> alerts = run.awaitAlerts(1);
+            // bravo's answer, stamped before its deadline but arriving after the slot was decided: late, and kept.
+            producer.send(new ProducerRecord<>(run.topics.events(), null, d1.plusSeconds(3).toEpochMilli(), bravo,
+                    event(bravo, "ANSWERED", d1.minusSeconds(1)))).get();
+            run.awaitConsumed();
+            List<String> expected = List.of(AlertCodec.toJson(Alert.slotMissed(bravo, s1, d1, MissCause.NO_ANSWER)));
+            List<String> committed = values(readCommitted(run.topics.alerts()));
+            long falseAlerts = committed.stream().filter(a -> !expected.contains(a)).count();
+            long lost = expected.stream().filter(a -> !committed.contains(a)).count();
+            List<ConsumerRecord<byte[], byte[]>> rejects = readCommitted(run.topics.rejects());
+            System.out.printf("delayed events: 2 delayed (3 s, 40 s) taken, 1 after its slot's decision refused as late;"
+                    + " alerts expected %d, seen %d, false %d, lost %d%n", expected.size(), committed.size(), falseAlerts, lost);
+            assertThat(alerts).containsExactlyElementsOf(expected);
+            assertThat(committed).as("0 false, 0 lost").containsExactlyElementsOf(expected);
+            assertThat(rejects).hasSize(1);
+            assertThat(service.rejects().snapshot()).isEqualTo(Map.of("late", 1L));
+        }
+    }
+
+    @Test
     void aRestartWithAFreshStateDirectoryRestoresFromTheChangelogAndEveryAlertIsCommittedOnce() throws Exception {
         Run run = new Run("restart");
         List<String> ids = onBothPartitions("alpha", "bravo");

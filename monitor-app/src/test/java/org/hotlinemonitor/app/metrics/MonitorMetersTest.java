@@ -52,8 +52,8 @@ class MonitorMetersTest {
         h.tick(SLOT1.plus(Duration.ofHours(1)).plusSeconds(1));
         h.sendAt(SLOT2.plusMillis(1100), "east-coast", event("east-coast", "CALL_PLACED", SLOT2.plusSeconds(1), null));
         h.sendAt(SLOT2.plusMillis(30_100), "east-coast", event("east-coast", "LINE_FAULT", SLOT2.plusSeconds(30), null));
-        // a minute old when it arrives: late
-        h.sendAt(SLOT2.plusSeconds(120), "east-coast", event("east-coast", "NO_ANSWER", SLOT2.plusSeconds(60), null));
+        // for the first slot, decided an hour before it arrives: late
+        h.sendAt(SLOT2.plusSeconds(120), "east-coast", event("east-coast", "NO_ANSWER", SLOT1.plusSeconds(60), SLOT1));
         h.tick(SLOT2.plus(Duration.ofHours(1)).plusSeconds(1));
     }
 

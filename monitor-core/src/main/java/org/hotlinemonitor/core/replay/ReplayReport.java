@@ -256,6 +256,10 @@ public final class ReplayReport implements Monitor.Listener {
         requireClosed();
         StringBuilder b = new StringBuilder();
         b.append("# Replay report\n\n");
+        if (rejects() > 0) {
+            b.append("**").append(rejects()).append(" input record(s) refused**, kept in the rejects with their reasons; "
+                    + "the alerts leave them out (exit code 4).\n\n");
+        }
         b.append("- Inputs: ").append(inputs.isEmpty() ? "none" : String.join(", ", inputs)).append('\n');
         b.append("- Events: ").append(events).append(" taken from ").append(lines).append(" lines; ")
                 .append(rejects()).append(" rejected");
