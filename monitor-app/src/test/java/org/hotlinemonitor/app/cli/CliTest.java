@@ -137,7 +137,7 @@ class CliTest {
         Files.copy(dir.resolve("input.csv"), csvWithOtherName);
         Result r = run("replay", "--channels", dir.resolve("channels.yaml").toString(), "--format", "csv",
                 "--rejects-out", tmp.resolve("rejects.jsonl").toString(), csvWithOtherName.toString());
-        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.code()).as("one late line in the golden input: " + r.err()).isEqualTo(ExitCodes.REFUSED);
         assertThat(r.out().lines().toList()).isEqualTo(Files.readAllLines(dir.resolve("expected-alerts.jsonl")));
     }
 

@@ -268,7 +268,7 @@ class TopicReplayTest {
                 "--since", "2023-04-06T00:00:00Z", "--rejects-out", rejects.toString(), "--alerts-out", alerts.toString(),
                 "--report-out", tmp.resolve("report.md").toString());
         Result r = run(args);
-        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.code()).as("refused records: " + r.err()).isEqualTo(org.hotlinemonitor.app.cli.ExitCodes.REFUSED);
         assertThat(r.err()).contains("4 record(s) refused (", "malformed: 2", "unknown-channel: 1", "wrong-partition: 1");
         List<JsonNode> kept = new ArrayList<>();
         for (String line : Files.readAllLines(rejects)) {
