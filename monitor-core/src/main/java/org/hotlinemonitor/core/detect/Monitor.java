@@ -248,7 +248,11 @@ public final class Monitor {
             heard(ts);
             return EventOutcome.TIME_ONLY;
         }
-        Lane lane = lanes[channel];
+        return applyTo(lanes[channel], kind, ts, slot);
+    }
+
+    /** Applies a channel event to its lane (the detector refuses it as late if the lane's own time is past it). */
+    private EventOutcome applyTo(Lane lane, EventKind kind, long ts, long slot) {
         long cursor = lane.cursor;
         sink.lane = lane;
         EventOutcome outcome = lane.detector.apply(lane, kind, ts, slot, sink);
@@ -277,20 +281,7 @@ public final class Monitor {
             heard(ts);
             return EventOutcome.TIME_ONLY;
         }
-        Lane lane = lanes[channel];
-        if (ts < lane.watermark) {
-            return EventOutcome.LATE;
-        }
-        long cursor = lane.cursor;
-        sink.lane = lane;
-        EventOutcome outcome = lane.detector.apply(lane, kind, ts, slot, sink);
-        if (!outcome.rejected()) {
-            changed(lane);
-        }
-        if (lane.cursor != cursor) {
-            schedule(lane);
-        }
-        return outcome;
+        return applyTo(lanes[channel], kind, ts, slot);
     }
 
     /** The position of a channel in the configuration, or -1 when it is not configured. Thread-safe. */
