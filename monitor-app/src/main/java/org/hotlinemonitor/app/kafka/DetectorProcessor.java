@@ -339,7 +339,12 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
                             + setup.options.futureTolerance() + " ahead of the detector's clock (" + Instant.ofEpochMilli(now)
                             + "): it would move time for every channel of the partition; check its producer's clock");
                 } else if (w != NONE && ts < w) {
-                    // Behind the watermark: judged against its own channel's time, not by how long it travelled.
+                    // Behind the watermark: judged against its own channel's time, not by how long it travelled. A task
+                    // that has not started yet starts at its first event, if the event is within the maximum skew of the
+                    // clock (one from the distant past must not start it years ago).
+                    if (start == NONE && pending.isEmpty() && now - ts <= futureTolerance) {
+                        begin(ts);
+                    }
                     advanceTo(w);
                     why = applyBehind(channel, kind, ts, slot, value);
                     if (why == null) {

@@ -74,6 +74,8 @@ public final class Monitor {
     private final Listener listener;
     private final Sink sink = new Sink();
     private long watermark = NONE;
+    /** Where this monitor started or resumed: nothing before it is taken. */
+    private long floor = NONE;
     /** {@code silentAfter} in milliseconds, or NONE when the our-side silence rule is off. */
     private final long silentAfter;
     /** Whether the our-side alerts are handed to the listener (the rule applies either way). */
@@ -128,6 +130,7 @@ public final class Monitor {
             throw new IllegalStateException("already started at " + Instant.ofEpochMilli(watermark));
         }
         watermark = start.toEpochMilli();
+        floor = watermark;
         for (Lane lane : lanes) {
             lane.detector.start(lane, watermark);
             schedule(lane);
@@ -164,6 +167,7 @@ public final class Monitor {
             lane.load(s);
         }
         this.watermark = watermark;
+        this.floor = watermark;
         this.lastHeartbeat = ourSide.lastHeartbeat();
         this.silentSince = ourSide.silentSince();
         this.resumedAt = ourSide.resumedAt();
@@ -271,11 +275,13 @@ public final class Monitor {
      * event, or started after it (the lane's own watermark is past it): applying it then could not give what applying it
      * in time order gives. Otherwise nothing of its channel happened since {@code ts}, so applying it now is the same
      * as applying it in order (time is not moved: every deadline before the monitor's time stays decided). A heartbeat is
-     * late only when it would have prevented a silence already declared.
+     * late when it is older than the monitor's start, than a heartbeat already applied (it would change nothing), or
+     * than a silence already declared (it would have prevented it).
      */
     private EventOutcome acceptBehind(int channel, EventKind kind, long ts, long slot) {
         if (kind == EventKind.HEARTBEAT) {
-            if (silentSince != NONE && ts < silentSince) {
+            // Before this monitor's start, older than a heartbeat applied, or before a declared silence: late.
+            if (ts < floor || (lastHeartbeat != NONE && ts < lastHeartbeat) || (silentSince != NONE && ts < silentSince)) {
                 return EventOutcome.LATE;
             }
             heard(ts);
