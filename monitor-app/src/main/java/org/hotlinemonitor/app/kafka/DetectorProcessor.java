@@ -56,9 +56,11 @@ import org.slf4j.LoggerFactory;
  *       more than {@code backlogThreshold} behind the clock, and it came less than {@code backlogThreshold}
  *       ago), the clock does not count: only event time moves the watermark, as in replay, so a restart
  *       does not turn the records written meanwhile into late ones.</li>
- *   <li>An event further ahead of the clock than {@code futureTolerance} is refused ({@code beyond-until}):
- *       one producer with a wrong clock would otherwise decide every slot of the partition up to its time.</li>
- *   <li>An event older than the watermark is <b>late</b>: it goes to the dead letters. The others wait in
+ *   <li>An event further ahead of the clock than {@code futureTolerance} (the maximum clock skew) is refused
+ *       ({@code beyond-until}); an event within it waits, and counts toward the watermark only up to the clock, so
+ *       that one producer with a wrong clock cannot decide the slots of the partition early.</li>
+ *   <li>An event older than the watermark is judged against its own channel's time (docs/time.md): applied at once
+ *       when its channel has seen nothing since, else <b>late</b>, to the dead letters. The others wait in
  *       the reorder buffer, ordered by (event time, offset), and are applied in that order once the watermark
  *       reaches them: replay's order.</li>
  *   <li>Before an event is applied, and after each move of the watermark, every owned channel's slots whose
