@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.app.schedule.OperatorRecord;
 
 /**
  * The detector as a Kafka Streams topology: {@code hotline.events} → detector → {@code hotline.alerts} and
@@ -40,9 +41,10 @@ public final class DetectorTopology {
     public static final Duration DEFAULT_BACKLOG_THRESHOLD = Duration.ofSeconds(2);
     /**
      * The maximum clock skew: how far ahead of the clock an event's time may be. Beyond, it is refused ({@code future});
-     * within, it waits until the clock reaches it and moves time no further than the clock (docs/time.md).
+     * within, it waits until the clock reaches it and moves time no further than the clock (docs/time.md). One bound
+     * with what {@code record} and the API accept, so that what they take the detector takes.
      */
-    public static final Duration DEFAULT_FUTURE_TOLERANCE = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_FUTURE_TOLERANCE = OperatorRecord.FUTURE_TOLERANCE;
 
     public static final String SOURCE = "events";
     public static final String PROCESSOR = "detector";

@@ -37,8 +37,8 @@ import org.hotlinemonitor.core.schedule.Schedule;
 public final class OperatorRecord {
 
     /**
-     * How far in the future {@code at} may be: the clock skew between the operator's machine and ours. The same bound as
-     * the detector's ({@code DetectorTopology.DEFAULT_FUTURE_TOLERANCE}, docs/time.md), so that what is recorded is taken.
+     * How far in the future {@code at} may be: the maximum clock skew between the operator's machine and ours
+     * (docs/time.md). The detector's default bound is this one.
      */
     public static final Duration FUTURE_TOLERANCE = Duration.ofSeconds(10);
 

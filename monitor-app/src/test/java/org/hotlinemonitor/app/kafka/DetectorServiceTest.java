@@ -138,10 +138,15 @@ class DetectorServiceTest {
         }
 
         DetectorService service(MonitorConfig config, Path stateDir, Map<String, String> overrides) throws InterruptedException {
+            return service(config, stateDir, overrides, LATENESS);
+        }
+
+        DetectorService service(MonitorConfig config, Path stateDir, Map<String, String> overrides, Duration lateness)
+                throws InterruptedException {
             Map<String, String> streams = new HashMap<>(overrides);
             streams.put("commit.interval.ms", "100");
             DetectorSettings settings = DetectorSettings.of(cluster.bootstrapServers())
-                    .withApplicationId(appId).withStateDir(stateDir).withTopics(topics).withAllowedLateness(LATENESS)
+                    .withApplicationId(appId).withStateDir(stateDir).withTopics(topics).withAllowedLateness(lateness)
                     .withStreamsOverrides(streams);
             DetectorService s = new DetectorService(settings, config, clock);
             s.start();
@@ -285,12 +290,8 @@ class DetectorServiceTest {
         Instant s1 = run.slot(0);
         Instant d1 = s1.plus(Duration.ofMinutes(1));
         // The live default lateness (0.5 s): before, any event more than 0.5 s behind the clock was refused as late.
-        Map<String, String> streams = Map.of("commit.interval.ms", "100");
-        DetectorSettings settings = DetectorSettings.of(cluster.bootstrapServers()).withApplicationId(run.appId)
-                .withStateDir(tmp.resolve("state")).withTopics(run.topics).withStreamsOverrides(streams);
-        try (DetectorService service = new DetectorService(settings, config, run.clock)) {
-            service.start();
-            assertThat(service.awaitRunning(WAIT)).isTrue();
+        try (DetectorService service = run.service(config, tmp.resolve("state"), Map.of(),
+                DetectorTopology.DEFAULT_ALLOWED_LATENESS)) {
             run.heartbeats();
             run.awaitConsumed();
             // alpha: a `record` run from a laptop, its answer arriving 3 s after its time.
