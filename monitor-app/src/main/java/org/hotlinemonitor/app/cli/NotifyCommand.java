@@ -2,10 +2,12 @@ package org.hotlinemonitor.app.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.hotlinemonitor.app.kafka.KafkaSettings;
 import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.notify.Notifier;
+import org.hotlinemonitor.app.notify.SilenceTopic;
 import org.hotlinemonitor.core.alert.NotifyConfig;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.slf4j.Logger;
@@ -57,7 +59,10 @@ final class NotifyCommand implements Callable<Integer> {
         try (StopSignal stop = StopSignal.install();
              LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT)) {
             Live.ensureTopics(bootstrap, settings);
-            try (Notifier notifier = Live.notifier(bootstrap, settings.topics(), notify)) {
+            // API silences (added through a run instance's API): read before the first delivery, then followed.
+            try (SilenceTopic sharedSilences = SilenceTopic.start(bootstrap, Map.of(), settings.topics().silences(),
+                         operator.silences(), SilenceTopic.LOAD_LIMIT);
+                 Notifier notifier = Live.notifier(bootstrap, settings.topics(), notify)) {
                 notifier.silences(operator.silences());
                 web.bindNotifier(notifier);
                 notifier.start();
@@ -66,6 +71,7 @@ final class NotifyCommand implements Callable<Integer> {
                         notify.groupId(), settings.topics().rejects(), web.describe());
                 while (!stop.await(Duration.ofSeconds(1))) {
                     notifier.checkAlive();
+                    sharedSilences.checkAlive();
                 }
                 LOG.info("Stopping the notifier");
             }

@@ -14,6 +14,7 @@ import org.hotlinemonitor.app.kafka.KafkaSettings;
 import org.hotlinemonitor.app.kafka.Producer;
 import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.notify.Notifier;
+import org.hotlinemonitor.app.notify.SilenceTopic;
 import org.hotlinemonitor.app.schedule.AcceleratedClock;
 import org.hotlinemonitor.app.schedule.PlacerSettings;
 import org.hotlinemonitor.core.alert.NotifyConfig;
@@ -82,7 +83,10 @@ final class RunCommand implements Callable<Integer> {
              EmbeddedBroker broker = settings.embedded() ? EmbeddedBroker.start(settings.broker()) : null) {
             String bootstrap = broker != null ? broker.bootstrapServers() : settings.bootstrapServers().orElseThrow();
             Live.ensureTopics(bootstrap, settings);
-            try (AlertPrinter printer = quiet ? null : new AlertPrinter(bootstrap, settings.topics().alerts(),
+            // API silences: read from their topic before the notifier delivers anything, then followed.
+            try (SilenceTopic sharedSilences = SilenceTopic.start(bootstrap, Map.of(), settings.topics().silences(),
+                         operator.silences(), SilenceTopic.LOAD_LIMIT);
+                 AlertPrinter printer = quiet ? null : new AlertPrinter(bootstrap, settings.topics().alerts(),
                          detector.applicationId + "-console", false, AlertPrinter.Format.JSON, config, System.out);
                  Notifier notifier = notify.map(n -> Live.notifier(bootstrap, settings.topics(), n)).orElse(null);
                  DetectorService detect = new DetectorService(Live.detectorSettings(bootstrap, settings.topics(),
@@ -119,6 +123,7 @@ final class RunCommand implements Callable<Integer> {
                         web.describeWithApi());
                 while (!stop.await(Duration.ofSeconds(1))) {
                     Live.checkAlive(detect);
+                    sharedSilences.checkAlive();
                     if (notifier != null) {
                         notifier.checkAlive();
                     }

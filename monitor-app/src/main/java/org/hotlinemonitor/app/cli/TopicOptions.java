@@ -22,6 +22,11 @@ public final class TopicOptions {
             description = "Topic of refused records and their reasons. Env: HOTLINE_TOPIC_REJECTS. Default: hotline.rejects.")
     String rejects;
 
+    @Option(names = "--topic-silences", paramLabel = "TOPIC",
+            description = "Compacted topic of the silences added through the API, shared by every instance. "
+                    + "Env: HOTLINE_TOPIC_SILENCES. Default: hotline.silences.")
+    String silences;
+
     @Option(names = "--partitions", paramLabel = "N",
             description = "Partitions of each topic that is created; existing topics are left as they are. Env: HOTLINE_PARTITIONS. Default: 6.")
     String partitions;
@@ -35,6 +40,7 @@ public final class TopicOptions {
         options.put(Setting.TOPIC_EVENTS, events);
         options.put(Setting.TOPIC_ALERTS, alerts);
         options.put(Setting.TOPIC_REJECTS, rejects);
+        options.put(Setting.TOPIC_SILENCES, silences);
         options.put(Setting.PARTITIONS, partitions);
         options.put(Setting.REPLICATION_FACTOR, replicationFactor);
     }

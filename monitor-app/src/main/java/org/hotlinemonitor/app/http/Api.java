@@ -75,7 +75,8 @@ public final class Api {
      * @param broker          whether the Kafka cluster answers, for {@code /readyz} ({@link BrokerProbe#admin})
      * @param calls           writes recorded calls to the events topic ({@link CallPublisher#kafka})
      * @param alerts          recent alerts ({@link AlertLog}, filled by an {@link AlertTail})
-     * @param silences        the maintenance windows, shared with the notifier
+     * @param silences        the maintenance windows, shared with the notifier; API silences are written through its
+     *                        journal (the silences topic) before the answer
      * @param clock           now: the default {@code ts} of a recorded call, whether a silence is active
      */
     public Api(MonitorConfig config, ApiConfig access, DetectorView view, BooleanSupplier detectorRunning, BrokerProbe broker,
@@ -239,16 +240,38 @@ public final class Api {
 
     private Answer createSilence(byte[] body) throws ApiProblem {
         Instant now = clock.instant();
-        Silence s = SilenceRequest.parse(body, config, () -> "s-" + UUID.randomUUID().toString().substring(0, 13), now);
-        if (!silences.add(s)) {
+        SilenceRequest.Parsed request = SilenceRequest.parse(body, config,
+                () -> "s-" + UUID.randomUUID().toString().substring(0, 13), now);
+        Silence s = request.silence();
+        boolean added;
+        try {
+            added = silences.add(s, request.createdBy(), now);
+        } catch (SilenceStore.NotWritten e) {
+            LOG.warn("silence {}: {}", s.id(), e.getMessage());
+            return notWritten(e);
+        }
+        if (!added) {
             throw new ApiProblem(409, "id", "a silence with id '" + s.id() + "' exists");
         }
-        LOG.info("silence {} added through the API", s.id());
+        LOG.info("silence {} added through the API by {}", s.id(), request.createdBy());
         return new Answer(201, silenceJson(silences.get(s.id()).orElseThrow()), Map.of("Location", Router.PREFIX + "silences/" + s.id()));
     }
 
+    private static Answer notWritten(SilenceStore.NotWritten e) {
+        return new Answer(503, new ApiProblem(503, null, e.getMessage()
+                + "; retry the same request (a 409 then means the write landed after all)").body(),
+                Map.of("Retry-After", "5"));
+    }
+
     private Answer deleteSilence(String id) throws ApiProblem {
-        return switch (silences.remove(id)) {
+        SilenceStore.Removal removal;
+        try {
+            removal = silences.remove(id);
+        } catch (SilenceStore.NotWritten e) {
+            LOG.warn("silence {}: {}", id, e.getMessage());
+            return notWritten(e);
+        }
+        return switch (removal) {
             case REMOVED -> {
                 LOG.info("silence {} removed through the API", id);
                 yield new Answer(204, null, Map.of());
@@ -259,7 +282,7 @@ public final class Api {
     }
 
     private Map<String, Object> silenceJson(SilenceStore.Entry e) {
-        Map<String, Object> m = SilenceRequest.json(e.silence(), e.origin().name().toLowerCase(java.util.Locale.ROOT));
+        Map<String, Object> m = SilenceRequest.json(e);
         m.put("activeNow", e.silence().activeAt(clock.instant()));
         return m;
     }

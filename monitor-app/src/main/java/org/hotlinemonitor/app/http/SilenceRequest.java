@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.hotlinemonitor.app.notify.SilenceStore;
 import org.hotlinemonitor.core.alert.Route;
 import org.hotlinemonitor.core.alert.Silence;
 import org.hotlinemonitor.core.model.MonitorConfig;
@@ -30,14 +31,23 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  * YAML's {@code silences:} entries (docs/api.md): {@code id} (optional: one is made up), {@code channels} (ids or
  * globs; none: every channel), and either {@code start} and {@code end} (instants), or a recurring window
  * {@code zone}, {@code from}, {@code to} (local {@code HH:mm}), {@code days} (optional), with optional
- * {@code start}/{@code end} bounds; {@code comment}. Unknown fields are refused: a misspelt {@code ened} must not
- * make a silence that never ends.
+ * {@code start}/{@code end} bounds; {@code comment} (the reason); {@code createdBy} (who asks: a name or team, shown
+ * with the silence; {@value #ANONYMOUS} when not given, as the API's one token names no one). Unknown fields are
+ * refused: a misspelt {@code ened} must not make a silence that never ends.
  */
 final class SilenceRequest {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final Set<String> FIELDS = Set.of("id", "channels", "start", "end", "zone", "from", "to", "days", "comment");
+    private static final Set<String> FIELDS = Set.of("id", "channels", "start", "end", "zone", "from", "to", "days", "comment",
+            "createdBy");
     static final int MAX_COMMENT = 1000;
+    static final int MAX_CREATED_BY = 100;
+    /** The creator of a silence whose request names none: whoever holds the API's token. */
+    static final String ANONYMOUS = "api-token";
+
+    /** A checked request: the silence, and who asked for it. */
+    record Parsed(Silence silence, String createdBy) {
+    }
 
     private SilenceRequest() {
     }
@@ -46,7 +56,7 @@ final class SilenceRequest {
      * @param newId makes an id when the body gives none
      * @param now   a one-off silence must not have ended already
      */
-    static Silence parse(byte[] body, MonitorConfig config, Supplier<String> newId, Instant now) throws ApiProblem {
+    static Parsed parse(byte[] body, MonitorConfig config, Supplier<String> newId, Instant now) throws ApiProblem {
         JsonNode tree;
         try {
             tree = JSON.readTree(body);
@@ -61,7 +71,8 @@ final class SilenceRequest {
         for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!FIELDS.contains(f)) {
-                throw ApiProblem.badField(f, "field '" + f + "': unknown; expected id, channels, start, end, zone, from, to, days, comment");
+                throw ApiProblem.badField(f, "field '" + f + "': unknown; expected id, channels, start, end, zone, from, to, days, "
+                        + "comment, createdBy");
             }
         }
         String id = text(tree, "id");
@@ -123,11 +134,18 @@ final class SilenceRequest {
         if (comment != null && comment.length() > MAX_COMMENT) {
             throw ApiProblem.badField("comment", "field 'comment': at most " + MAX_COMMENT + " characters, was " + comment.length());
         }
-        return new Silence(id, channels, start, end, recurrence, comment);
+        String createdBy = text(tree, "createdBy");
+        if (createdBy != null && (createdBy.isBlank() || createdBy.length() > MAX_CREATED_BY)) {
+            throw ApiProblem.badField("createdBy", "field 'createdBy': 1 to " + MAX_CREATED_BY + " characters, not blank, was "
+                    + createdBy.length());
+        }
+        return new Parsed(new Silence(id, channels, start, end, recurrence, comment),
+                createdBy == null ? ANONYMOUS : createdBy.strip());
     }
 
-    /** A silence as the API shows it. */
-    static Map<String, Object> json(Silence s, String origin) {
+    /** A silence as the API shows it: its fields, {@code origin}, and for an API silence who added it and when. */
+    static Map<String, Object> json(SilenceStore.Entry e) {
+        Silence s = e.silence();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", s.id());
         m.put("channels", s.channels());
@@ -141,7 +159,9 @@ final class SilenceRequest {
             m.put("days", r.days().stream().sorted().map(d -> d.name().substring(0, 3)).toList());
         }
         m.put("comment", s.comment());
-        m.put("origin", origin);
+        m.put("origin", e.origin().name().toLowerCase(Locale.ROOT));
+        m.put("createdBy", e.createdBy());
+        m.put("createdAt", e.createdAt() == null ? null : e.createdAt().toString());
         return m;
     }
 

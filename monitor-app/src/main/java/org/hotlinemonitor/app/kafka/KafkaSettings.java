@@ -2,6 +2,7 @@ package org.hotlinemonitor.app.kafka;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,6 +49,7 @@ public record KafkaSettings(Optional<String> bootstrapServers, Topics topics, in
         TOPIC_EVENTS(Topics.DEFAULT.events()),
         TOPIC_ALERTS(Topics.DEFAULT.alerts()),
         TOPIC_REJECTS(Topics.DEFAULT.rejects()),
+        TOPIC_SILENCES(Topics.DEFAULT.silences()),
         PARTITIONS(String.valueOf(Topics.DEFAULT_PARTITIONS)),
         REPLICATION_FACTOR(null);
 
@@ -106,6 +108,7 @@ public record KafkaSettings(Optional<String> bootstrapServers, Topics topics, in
         String events = r.value(Setting.TOPIC_EVENTS, KafkaSettings::topicName).orElse(null);
         String alerts = r.value(Setting.TOPIC_ALERTS, KafkaSettings::topicName).orElse(null);
         String rejects = r.value(Setting.TOPIC_REJECTS, KafkaSettings::topicName).orElse(null);
+        String silences = r.value(Setting.TOPIC_SILENCES, KafkaSettings::topicName).orElse(null);
         Integer partitions = r.value(Setting.PARTITIONS, v -> positive(v, Integer.MAX_VALUE)).orElse(null);
         Optional<Short> replication = r.value(Setting.REPLICATION_FACTOR, v -> (short) positive(v, Short.MAX_VALUE));
         Path dataDir = r.value(Setting.DATA_DIR, Path::of).orElse(null);
@@ -115,10 +118,12 @@ public record KafkaSettings(Optional<String> bootstrapServers, Topics topics, in
         EmbeddedBroker.Config broker = null;
         if (r.problems.isEmpty()) { // then every value above is there: those without a default are Optional
             try {
-                topics = new Topics(events, alerts, rejects);
+                topics = new Topics(events, alerts, rejects, silences);
             } catch (IllegalArgumentException e) {
+                boolean dataTopicsClash = new HashSet<>(List.of(events, alerts, rejects)).size() < 3;
                 r.problems.add(Setting.TOPIC_EVENTS.option() + ", " + Setting.TOPIC_ALERTS.option() + ", "
-                        + Setting.TOPIC_REJECTS.option() + ": " + e.getMessage());
+                        + Setting.TOPIC_REJECTS.option() + (dataTopicsClash ? "" : ", " + Setting.TOPIC_SILENCES.option())
+                        + ": " + e.getMessage());
             }
             if (port != 0 && port.equals(controllerPort)) {
                 r.problems.add(Setting.BROKER_PORT.option() + ", " + Setting.CONTROLLER_PORT.option() + ": must differ, both were " + port);
@@ -137,10 +142,15 @@ public record KafkaSettings(Optional<String> bootstrapServers, Topics topics, in
         return bootstrapServers.isEmpty();
     }
 
-    /** The three topics as they are to be created: with the embedded broker the replication factor is 1 unless given. */
+    /**
+     * The topics as they are to be created: the three data topics with {@link #partitions()}, then the compacted
+     * silences topic ({@link Topics#silencesSpec}); with the embedded broker the replication factor is 1 unless given.
+     */
     public List<TopicSpec> topicSpecs() {
         Optional<Short> replication = embedded() && replicationFactor.isEmpty() ? Optional.of((short) 1) : replicationFactor;
-        return topics.specs(partitions, replication);
+        List<TopicSpec> specs = new ArrayList<>(topics.specs(partitions, replication));
+        specs.add(topics.silencesSpec(replication));
+        return List.copyOf(specs);
     }
 
     private static final class Resolver {

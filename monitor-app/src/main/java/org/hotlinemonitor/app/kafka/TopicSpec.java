@@ -1,5 +1,6 @@
 package org.hotlinemonitor.app.kafka;
 
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -9,8 +10,9 @@ import java.util.regex.Pattern;
  * @param name              a legal Kafka topic name: 1-249 ASCII letters, digits, '.', '_' or '-', not "." or ".."
  * @param partitions        partitions to create it with, at least 1; an existing topic is never changed
  * @param replicationFactor replicas per partition, at least 1; empty for the cluster's {@code default.replication.factor}
+ * @param configs           topic settings to create it with ({@code cleanup.policy}...); empty for the cluster's
  */
-public record TopicSpec(String name, int partitions, Optional<Short> replicationFactor) {
+public record TopicSpec(String name, int partitions, Optional<Short> replicationFactor, Map<String, String> configs) {
 
     private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -27,6 +29,12 @@ public record TopicSpec(String name, int partitions, Optional<Short> replication
                 throw new IllegalArgumentException("replicationFactor of topic " + name + " must be at least 1, was " + r);
             }
         });
+        configs = Map.copyOf(configs);
+    }
+
+    /** A topic with the cluster's default settings. */
+    public TopicSpec(String name, int partitions, Optional<Short> replicationFactor) {
+        this(name, partitions, replicationFactor, Map.of());
     }
 
     /** Throws {@link IllegalArgumentException} saying why, unless Kafka would accept {@code name} as a topic name. */

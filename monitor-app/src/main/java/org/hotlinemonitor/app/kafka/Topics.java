@@ -22,17 +22,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The monitor's three topics by name, and {@link #ensureTopics} that makes sure they exist.
+ * The monitor's topics by name, and {@link #ensureTopics} that makes sure they exist.
  *
- * @param events  call-check events in, keyed by channel id
- * @param alerts  alerts out, keyed by channel id
- * @param rejects records refused with their reason (the dead letters)
+ * @param events   call-check events in, keyed by channel id
+ * @param alerts   alerts out, keyed by channel id
+ * @param rejects  records refused with their reason (the dead letters)
+ * @param silences the maintenance windows added through the API, keyed by silence id, compacted: the latest record
+ *                 of an id is the silence, a tombstone removes it ({@code org.hotlinemonitor.app.notify.SilenceTopic})
  */
-public record Topics(String events, String alerts, String rejects) {
+public record Topics(String events, String alerts, String rejects, String silences) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
 
-    public static final Topics DEFAULT = new Topics("hotline.events", "hotline.alerts", "hotline.rejects");
+    public static final String DEFAULT_SILENCES = "hotline.silences";
+    public static final Topics DEFAULT = new Topics("hotline.events", "hotline.alerts", "hotline.rejects", DEFAULT_SILENCES);
     public static final int DEFAULT_PARTITIONS = 6;
     /** How long {@link #ensureTopics} may take by default. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -41,20 +44,39 @@ public record Topics(String events, String alerts, String rejects) {
         TopicSpec.checkName(events);
         TopicSpec.checkName(alerts);
         TopicSpec.checkName(rejects);
+        TopicSpec.checkName(silences);
         if (new HashSet<>(List.of(events, alerts, rejects)).size() < 3) {
             throw new IllegalArgumentException("events, alerts and rejects need three different topics, were "
                     + events + ", " + alerts + ", " + rejects);
         }
+        if (List.of(events, alerts, rejects).contains(silences)) {
+            throw new IllegalArgumentException("silences need a topic of their own, was " + silences
+                    + " (events, alerts, rejects: " + events + ", " + alerts + ", " + rejects + ")");
+        }
     }
 
-    /** Events, alerts, rejects. */
+    /** The given data topics and the default silences topic. */
+    public Topics(String events, String alerts, String rejects) {
+        this(events, alerts, rejects, DEFAULT_SILENCES);
+    }
+
+    /** Events, alerts, rejects: the topics of {@link #specs}. */
     public List<String> names() {
         return List.of(events, alerts, rejects);
     }
 
-    /** The three topics, each with these partitions and replication factor (empty: the cluster's default). */
+    /** The three data topics, each with these partitions and replication factor (empty: the cluster's default). */
     public List<TopicSpec> specs(int partitions, Optional<Short> replicationFactor) {
         return names().stream().map(name -> new TopicSpec(name, partitions, replicationFactor)).toList();
+    }
+
+    /**
+     * The silences topic: one partition (a few records; every instance reads all of it) and
+     * {@code cleanup.policy=compact}, so that it keeps the latest record of each silence id for good and a tombstone
+     * removes one. An existing topic is left as it is, like the others.
+     */
+    public TopicSpec silencesSpec(Optional<Short> replicationFactor) {
+        return new TopicSpec(silences, 1, replicationFactor, Map.of("cleanup.policy", "compact"));
     }
 
     /**
@@ -138,7 +160,7 @@ public record Topics(String events, String alerts, String rejects) {
     }
 
     private static NewTopic newTopic(TopicSpec spec) {
-        return new NewTopic(spec.name(), Optional.of(spec.partitions()), spec.replicationFactor());
+        return new NewTopic(spec.name(), Optional.of(spec.partitions()), spec.replicationFactor()).configs(spec.configs());
     }
 
     /**

@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *       {@link AlertGroups#plan} (one page per type and instant when grouping is on; a channel's alerts in log
  *       order);</li>
  *   <li>delivers page after page. Delivered: done. Retryable: waits (exponential backoff with full jitter, at
- *       least the receiver's {@code Retry-After}), polling meanwhile with its partitions paused so that it stays
+ *       least the receiver's {@code Retry-After}, never longer than the backoff's {@code max}: 15 s by default,
+ *       20 s at most, so a pager that recovers gets its backlog soon), polling meanwhile with its partitions paused so that it stays
  *       in its group, and tries the same page again, for as long as it takes: nothing later is delivered
  *       before it. Permanent: a page of several alerts is tried again one alert at a time, so that one bad alert
  *       does not sink its neighbours; an alert refused alone goes to the rejects topic, naming the sink and the

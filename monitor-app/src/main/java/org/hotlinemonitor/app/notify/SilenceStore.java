@@ -1,5 +1,6 @@
 package org.hotlinemonitor.app.notify;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,69 +12,192 @@ import java.util.function.Predicate;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.Silence;
 import org.hotlinemonitor.core.alert.Silences;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The maintenance windows of this instance: those of the configuration file ({@code silences:}, fixed) and those
- * operators add and remove through the HTTP API. Kept in memory only: API silences are lost when the process
- * stops, and are not shared with other instances (each instance's notifier consults its own store).
+ * The maintenance windows an instance applies: those of the configuration file ({@code silences:}, fixed) and those
+ * operators add and remove through the HTTP API.
+ *
+ * <p>API silences are kept in a {@link Journal} when one is attached ({@link SilenceTopic}: the compacted silences
+ * topic, which every instance reads), so that they survive restarts and are shared: {@link #add} and {@link #remove}
+ * write to the journal first and change this store only once the write is acknowledged; what other instances
+ * write arrives through {@link #apply}. Without a journal (tests, or a store nobody shares) API silences live in
+ * this store's memory only.
  *
  * <p>As a {@link Predicate} it tells the {@link Notifier} which alerts not to page: those a silence covers at the
- * alert's own instant ({@code at}, see {@link Silences}).
+ * alert's own instant ({@code at}, see {@link Silences}). A silence whose {@code end} has passed therefore no longer
+ * silences new alerts, but still covers the alerts stamped inside its window that arrive late (after a pager or
+ * notifier outage): it expires by its window, not by being removed.
  *
- * <p>Thread-safety: safe from any thread (the API's handlers add and remove, the notifier's workers test).
+ * <p>Thread-safety: safe from any thread (the API's handlers add and remove, the journal's reader applies, the
+ * notifier's workers test). Writes through the API are serialized; testing reads a snapshot and never waits.
  */
 public final class SilenceStore implements Predicate<Alert> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SilenceStore.class);
 
     /** Where a silence came from. */
     public enum Origin { CONFIG, API }
 
-    /** A silence and where it came from. */
-    public record Entry(Silence silence, Origin origin) {
+    /**
+     * A silence, where it came from, and for an API silence who added it and when.
+     *
+     * @param createdBy who added it (the request's {@code createdBy}), or {@code null} for the configuration's
+     * @param createdAt when it was added, or {@code null} for the configuration's
+     */
+    public record Entry(Silence silence, Origin origin, String createdBy, Instant createdAt) {
         public Entry {
             Objects.requireNonNull(silence, "silence");
             Objects.requireNonNull(origin, "origin");
+            if (origin == Origin.API && (createdBy == null || createdAt == null)) {
+                throw new IllegalArgumentException("an API silence needs createdBy and createdAt, silence " + silence.id());
+            }
+        }
+
+        /** A silence of the configuration file. */
+        public static Entry configured(Silence silence) {
+            return new Entry(silence, Origin.CONFIG, null, null);
+        }
+
+        /** A silence added through the API. */
+        public static Entry api(Silence silence, String createdBy, Instant createdAt) {
+            return new Entry(silence, Origin.API, createdBy, createdAt);
+        }
+    }
+
+    /**
+     * Where API silences are written so that they outlive the process and reach the other instances. Each method
+     * returns once the write is durable (acknowledged), or throws.
+     */
+    public interface Journal {
+        void put(Entry entry) throws Exception;
+
+        void delete(String id) throws Exception;
+    }
+
+    /** A write to the {@link Journal} failed: nothing changed. */
+    public static final class NotWritten extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotWritten(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
     /** Insertion order: the configuration's first, then the API's in the order added. Guarded by {@code this}. */
     private final Map<String, Entry> silences = new LinkedHashMap<>();
     private volatile List<Silence> snapshot = List.of();
+    /** Serializes the API's writes (held while the journal acknowledges; {@code this} is not). */
+    private final Object writes = new Object();
+    private volatile Journal journal;
 
     /** A store holding the configuration's silences. */
     public SilenceStore(List<Silence> configured) {
         for (Silence s : configured) {
-            if (silences.putIfAbsent(s.id(), new Entry(s, Origin.CONFIG)) != null) {
+            if (silences.putIfAbsent(s.id(), Entry.configured(s)) != null) {
                 throw new IllegalArgumentException("duplicate silence id '" + s.id() + "'");
             }
         }
         publish();
     }
 
-    /** Adds a silence; false (and nothing changes) when one with its id exists. */
-    public synchronized boolean add(Silence silence) {
-        if (silences.containsKey(silence.id())) {
-            return false;
+    /** Writes API silences to {@code journal} from now on; once, before the API serves. */
+    public void journal(Journal journal) {
+        Objects.requireNonNull(journal, "journal");
+        if (this.journal != null) {
+            throw new IllegalStateException("a journal is attached already");
         }
-        silences.put(silence.id(), new Entry(silence, Origin.API));
-        publish();
-        return true;
+        this.journal = journal;
+    }
+
+    /**
+     * Adds an API silence: written to the journal (if any) and, once acknowledged, applied here. False (and nothing
+     * is written) when a silence with its id exists.
+     *
+     * @throws NotWritten when the journal did not acknowledge the write; nothing changed here (the silence may still
+     *                    reach the journal later: retrying with the same id then answers that it exists)
+     */
+    public boolean add(Silence silence, String createdBy, Instant createdAt) throws NotWritten {
+        Entry entry = Entry.api(silence, createdBy, createdAt);
+        synchronized (writes) {
+            if (get(silence.id()).isPresent()) {
+                return false;
+            }
+            write(() -> journal.put(entry), "silence " + silence.id());
+            apply(silence.id(), entry);
+            return true;
+        }
     }
 
     /** The outcome of {@link #remove}. */
     public enum Removal { REMOVED, NOT_FOUND, FROM_CONFIG }
 
-    /** Removes an API silence; those of the configuration file stay (edit the file instead). */
-    public synchronized Removal remove(String id) {
-        Entry e = silences.get(id);
-        if (e == null) {
-            return Removal.NOT_FOUND;
+    /**
+     * Removes an API silence: a tombstone written to the journal (if any) and, once acknowledged, applied here. Those
+     * of the configuration file stay (edit the file instead).
+     *
+     * @throws NotWritten when the journal did not acknowledge the tombstone; nothing changed here
+     */
+    public Removal remove(String id) throws NotWritten {
+        synchronized (writes) {
+            Optional<Entry> e = get(id);
+            if (e.isEmpty()) {
+                return Removal.NOT_FOUND;
+            }
+            if (e.get().origin() == Origin.CONFIG) {
+                return Removal.FROM_CONFIG;
+            }
+            write(() -> journal.delete(id), "the removal of silence " + id);
+            apply(id, null);
+            return Removal.REMOVED;
         }
-        if (e.origin() == Origin.CONFIG) {
-            return Removal.FROM_CONFIG;
+    }
+
+    private interface Write {
+        void run() throws Exception;
+    }
+
+    private void write(Write write, String what) throws NotWritten {
+        if (journal == null) {
+            return;
         }
-        silences.remove(id);
-        publish();
-        return Removal.REMOVED;
+        try {
+            write.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotWritten(what + ": the write was not acknowledged: interrupted", e);
+        } catch (Exception e) {
+            throw new NotWritten(what + ": the write was not acknowledged (" + e + ")", e);
+        }
+    }
+
+    /**
+     * Applies what the journal holds for {@code id}: {@code entry} (added or replaced) or {@code null} (removed).
+     * An id of the configuration file is left as the file says. Called by the journal's reader, in journal order,
+     * and after this store's own acknowledged writes.
+     */
+    void apply(String id, Entry entry) {
+        synchronized (this) {
+            Entry current = silences.get(id);
+            if (current != null && current.origin() == Origin.CONFIG) {
+                if (entry != null) {
+                    LOG.warn("Silence {} from the silences topic ignored: the configuration file has a silence of that id", id);
+                }
+                return;
+            }
+            if (entry == null) {
+                if (silences.remove(id) == null) {
+                    return;
+                }
+            } else {
+                if (entry.equals(current)) {
+                    return;
+                }
+                silences.put(id, entry);
+            }
+            publish();
+        }
     }
 
     /** Every silence, in order. A copy. */
@@ -92,6 +216,7 @@ public final class SilenceStore implements Predicate<Alert> {
         return Silences.matches(snapshot, alert, alert.at());
     }
 
+    /** Guarded by {@code this}. */
     private void publish() {
         List<Silence> all = new ArrayList<>(silences.size());
         silences.values().forEach(e -> all.add(e.silence()));

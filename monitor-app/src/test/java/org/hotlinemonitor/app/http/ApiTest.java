@@ -345,10 +345,12 @@ class ApiTest {
     void silencesAreCreatedListedAndDeleted() throws Exception {
         start();
         Reply created = post("/api/v1/silences", """
-                {"id":"switch-upgrade","channels":["east-*"],"start":"2023-04-07T08:00:00Z","end":"2023-04-07T10:00:00Z","comment":"firmware"}""");
+                {"id":"switch-upgrade","channels":["east-*"],"start":"2023-04-07T08:00:00Z","end":"2023-04-07T10:00:00Z","comment":"firmware","createdBy":"ops-kim"}""");
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.raw().headers().firstValue("Location")).hasValue("/api/v1/silences/switch-upgrade");
         assertThat(created.json().get("origin").asText()).isEqualTo("api");
+        assertThat(created.json().get("createdBy").asText()).isEqualTo("ops-kim");
+        assertThat(created.json().get("createdAt").asText()).isEqualTo(NOW.toString());
         assertThat(created.json().get("activeNow").asBoolean()).isTrue();
         assertThat(silences.test(Alert.channelDown("east-coast", Instant.parse("2023-04-07T00:00:00Z"), NOW, 2)))
                 .as("the notifier sees it").isTrue();
@@ -363,6 +365,9 @@ class ApiTest {
         assertThat(get("/api/v1/silences").json().get("silences")).extracting(s -> s.get("id").asText() + "/" + s.get("origin").asText())
                 .containsExactly("from-file/config", "switch-upgrade/api", generated + "/api");
         assertThat(get("/api/v1/silences/switch-upgrade").json().get("comment").asText()).isEqualTo("firmware");
+        assertThat(get("/api/v1/silences").json().get("silences")).extracting(s -> s.get("createdBy").asText(null))
+                .as("the file's has no creator; a request without createdBy is the token holder's")
+                .containsExactly(null, "ops-kim", "api-token");
 
         assertThat(post("/api/v1/silences", "{\"id\":\"switch-upgrade\",\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T09:00:00Z\"}")
                 .status()).as("the id exists").isEqualTo(409);
@@ -392,6 +397,7 @@ class ApiTest {
             "{\"zone\":\"Asia/Seoul\",\"from\":\"02:00\"}                                           | to",
             "{\"zone\":\"Asia/Seoul\",\"from\":\"02:00\",\"to\":\"02:00\"}                          | to",
             "{\"zone\":\"Asia/Seoul\",\"from\":\"02:00\",\"to\":\"03:00\",\"days\":[\"MON-FRY\"]}   | days",
+            "{\"createdBy\":\"  \",\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T10:00:00Z\"} | createdBy",
             "[]                                                                                    | -",
     })
     void badSilencesAre400NamingTheField(String body, String field) throws Exception {
@@ -400,6 +406,46 @@ class ApiTest {
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().path("field").isMissingNode() ? null : r.json().get("field").asText()).isEqualTo(field);
         assertThat(silences.entries()).hasSize(1);
+    }
+
+    @Test
+    void aSilenceTheJournalDidNotAcknowledgeIs503AndChangesNothing() throws Exception {
+        start();
+        AtomicReference<Exception> failing = new AtomicReference<>(new java.util.concurrent.TimeoutException("no ack in 10 s"));
+        List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+        silences.journal(new SilenceStore.Journal() {
+            @Override
+            public void put(SilenceStore.Entry entry) throws Exception {
+                if (failing.get() != null) {
+                    throw failing.get();
+                }
+                written.add("put " + entry.silence().id() + " by " + entry.createdBy());
+            }
+
+            @Override
+            public void delete(String id) throws Exception {
+                if (failing.get() != null) {
+                    throw failing.get();
+                }
+                written.add("delete " + id);
+            }
+        });
+        String body = "{\"id\":\"maint\",\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T10:00:00Z\",\"createdBy\":\"ops\"}";
+        Reply refused = post("/api/v1/silences", body);
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.raw().headers().firstValue("Retry-After")).hasValue("5");
+        assertThat(refused.json().get("message").asText()).contains("silence maint: the write was not acknowledged", "no ack in 10 s");
+        assertThat(get("/api/v1/silences/maint").status()).isEqualTo(404);
+        assertThat(silences.test(Alert.channelDown("east-coast", Instant.parse("2023-04-07T00:00:00Z"), NOW, 2))).isFalse();
+
+        failing.set(null);
+        assertThat(post("/api/v1/silences", body).status()).isEqualTo(201);
+        failing.set(new java.util.concurrent.TimeoutException("no ack in 10 s"));
+        assertThat(send("DELETE", "/api/v1/silences/maint", null, TOKEN).status()).isEqualTo(503);
+        assertThat(get("/api/v1/silences/maint").status()).as("still there").isEqualTo(200);
+        failing.set(null);
+        assertThat(send("DELETE", "/api/v1/silences/maint", null, TOKEN).status()).isEqualTo(204);
+        assertThat(written).containsExactly("put maint by ops", "delete maint");
     }
 
     // ---- auth ----

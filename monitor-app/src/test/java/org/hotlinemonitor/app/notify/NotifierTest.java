@@ -104,6 +104,8 @@ class NotifierTest {
         final List<Alert> accepted = Collections.synchronizedList(new ArrayList<>());
         final List<Integer> pageSizes = Collections.synchronizedList(new ArrayList<>());
         final List<Long> arrivalsNanos = Collections.synchronizedList(new ArrayList<>());
+        /** When each accepted alert arrived, parallel to {@link #accepted}. */
+        final List<Long> acceptedNanos = Collections.synchronizedList(new ArrayList<>());
         volatile java.util.function.Function<Receiver.Request, Receiver.Answer> special = r -> null;
 
         Pager() throws Exception {
@@ -119,7 +121,13 @@ class NotifierTest {
                 }
                 JsonNode body = read(request.body());
                 pageSizes.add(body.get("alerts").size());
-                body.get("alerts").forEach(a -> accepted.add(AlertCodec.fromJson(a.toString())));
+                long now = System.nanoTime();
+                synchronized (accepted) {
+                    body.get("alerts").forEach(a -> {
+                        accepted.add(AlertCodec.fromJson(a.toString()));
+                        acceptedNanos.add(now);
+                    });
+                }
                 return Receiver.Answer.status(200);
             };
         }
@@ -233,6 +241,68 @@ class NotifierTest {
         TestCluster.await("the second notifier committed", WAIT,
                 () -> second.deliveries().count("hook", DeliveryCounter.DELIVERED) == 1);
         assertThat(pager.accepted.subList(sent.size(), pager.accepted.size())).containsExactly(later);
+    }
+
+    /**
+     * Issue 11's pager outage, on real time with the default backoff and real jitter: the pager answers 503 for 60 s
+     * while alerts keep coming; once it is back its whole backlog arrives within 30 s, each alert once, in order per
+     * channel, and no wait between two attempts was longer than the backoff's cap.
+     */
+    @Test
+    void aPagerDown60sGetsItsBacklogWithin30sOfRecoveryEachAlertOnceInOrder() throws Exception {
+        Pager pager = new Pager();
+        closing.add(pager);
+        pager.down.set(true);
+        NotifyConfig config = new NotifyConfig(group, true, NotifyConfig.DEFAULT_GROUP_WAIT, Backoff.DEFAULT,
+                List.of(pager.config("hook")), List.of(all("hook")));
+        Notifier notifier = Notifier.create(new Notifier.Settings(bootstrap, alerts, rejects, config), Clock.systemUTC());
+        closing.add(notifier);
+        notifier.start();
+
+        Duration outage = Duration.ofSeconds(60);
+        List<String> channels = List.of("liaison-office", "east-coast-military", "west-coast-military", "ship-to-ship");
+        List<Alert> sent = new ArrayList<>();
+        long downSince = System.nanoTime();
+        for (int round = 0; round < 12; round++) { // a round of alerts every 5 s of the outage
+            List<Alert> alertsOfRound = new ArrayList<>();
+            Instant slot = T0.plus(Duration.ofHours(round));
+            for (String channel : channels) {
+                alertsOfRound.add(Alert.slotMissed(channel, slot, slot.plusSeconds(600), MissCause.NO_ANSWER));
+            }
+            publish(alertsOfRound);
+            sent.addAll(alertsOfRound);
+            // The outage is the scenario: its length is real time, not a condition to wait for.
+            Thread.sleep(Math.max(0, Duration.ofNanos(downSince + outage.dividedBy(12).multipliedBy(round + 1).toNanos()
+                    - System.nanoTime()).toMillis()));
+        }
+        assertThat(pager.accepted).isEmpty();
+        long recoveredAt = System.nanoTime();
+        pager.down.set(false); // the pager is back
+        int refusedWhileDown = pager.refusedWhileDown.get();
+
+        TestCluster.await("the backlog delivered", WAIT, () -> pager.accepted.size() >= sent.size());
+        double firstAfter = (pager.acceptedNanos.get(0) - recoveredAt) / 1e9;
+        double allIn = (pager.acceptedNanos.get(pager.acceptedNanos.size() - 1) - recoveredAt) / 1e9;
+        int duplicates = pager.accepted.size() - new java.util.HashSet<>(pager.accepted).size();
+        long lost = sent.stream().filter(a -> !pager.accepted.contains(a)).count();
+        List<Long> attempts = List.copyOf(pager.arrivalsNanos);
+        double longestWait = 0;
+        for (int i = 1; i < attempts.size(); i++) {
+            longestWait = Math.max(longestWait, (attempts.get(i) - attempts.get(i - 1)) / 1e9);
+        }
+        System.out.printf(java.util.Locale.ROOT, "pager-down: %d s outage, %d alerts, %d attempts refused while down (longest"
+                        + " wait between attempts %.1f s), first delivery %.1f s after recovery, all in %.1f s, duplicates %d,"
+                        + " lost %d%n", outage.toSeconds(), sent.size(), refusedWhileDown, longestWait, firstAfter, allIn,
+                duplicates, lost);
+
+        assertThat(pager.accepted).hasSameSizeAs(sent).containsExactlyInAnyOrderElementsOf(sent); // once each
+        assertThat(byChannel(pager.accepted)).isEqualTo(byChannel(sent));                          // in order per channel
+        assertThat(firstAfter).as("first delivery after recovery, s").isLessThan(30);
+        assertThat(allIn).as("whole backlog after recovery, s").isLessThan(30);
+        assertThat(longestWait).as("no wait beyond the 15 s cap (plus the grouping wait and scheduling)")
+                .isLessThan(Backoff.DEFAULT.max().toSeconds() + 1.0);
+        assertThat(refusedWhileDown).as("the pager was tried all through the outage").isGreaterThanOrEqualTo(5);
+        assertThat(notifier.deliveries().count("hook", DeliveryCounter.DELIVERED)).isEqualTo(sent.size());
     }
 
     @Test

@@ -42,7 +42,7 @@ import org.hotlinemonitor.core.model.Channel;
  *   groupId: hotline-notify        # optional; each sink's consumer group is groupId.<sink name>
  *   grouping: true                 # optional, default true: one page per sink for alerts of one evaluation
  *   groupWait: PT0.25S             # optional, default PT0.25S, >= 0
- *   retry: {initial: PT0.5S, max: PT5M}   # optional: exponential backoff with full jitter
+ *   retry: {initial: PT0.5S, max: PT15S}  # optional: exponential backoff with full jitter; max at most PT20S
  *   sinks:
  *     - name: oncall               # [a-z0-9._-]{1,64}, unique
  *       type: pagerduty            # alertmanager | pagerduty | webhook | slack
@@ -174,8 +174,13 @@ public final class NotifyConfigLoader {
         Duration initial = keys.containsKey("initial")
                 ? duration(keys.get("initial").value(), "notify.retry.initial", "PT0.5S") : Backoff.DEFAULT.initial();
         Duration max = keys.containsKey("max")
-                ? duration(keys.get("max").value(), "notify.retry.max", "PT5M") : Backoff.DEFAULT.max();
+                ? duration(keys.get("max").value(), "notify.retry.max", "PT15S") : Backoff.DEFAULT.max();
         if (initial == null || max == null) {
+            return null;
+        }
+        if (max.compareTo(Backoff.LONGEST_MAX) > 0) {
+            problems.add(keys.get("max").value(), "notify.retry.max", "must be at most " + Backoff.LONGEST_MAX
+                    + " (a pager that recovers is tried again within max), was " + max);
             return null;
         }
         try {

@@ -42,11 +42,26 @@ class BackoffTest {
     }
 
     @Test
+    void theDefaultNeverWaitsLongerThan15sWhateverTheAttemptTheJitterOrTheRetryAfter() {
+        assertThat(Backoff.DEFAULT.max()).isEqualTo(Duration.ofSeconds(15)).isLessThanOrEqualTo(Backoff.LONGEST_MAX);
+        for (int attempt = 1; attempt <= 100; attempt++) {
+            for (double random : new double[] {0.0, 0.5, 0.999999}) {
+                for (Duration retryAfter : new Duration[] {null, Duration.ofSeconds(1), Duration.ofMinutes(3), Duration.ofDays(1)}) {
+                    assertThat(Backoff.DEFAULT.delay(attempt, retryAfter, random)).isLessThanOrEqualTo(Duration.ofSeconds(15));
+                }
+            }
+        }
+        assertThat(Backoff.DEFAULT.delay(6, null, 0.999999)).isGreaterThan(Duration.ofMillis(14_999)); // the cap is reached
+    }
+
+    @Test
     void rejectsNonsense() {
         assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1)))
                 .hasMessage("initial backoff must be positive, was PT0S");
         assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .hasMessage("max backoff must be at least the initial PT2S, was PT1S");
+        assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)))
+                .hasMessage("max backoff must be at most PT20S (so that a pager that recovers is tried again soon), was PT5M");
         assertThatThrownBy(() -> BACKOFF.delay(0, null, 0.5)).hasMessage("attempt counts from 1, was 0");
         assertThatThrownBy(() -> BACKOFF.delay(1, null, 1.0)).hasMessage("random must be in [0, 1), was 1.0");
     }

@@ -39,7 +39,7 @@ class NotifyConfigLoaderTest {
             notify:
               groupId: notify-test
               groupWait: PT0.5S
-              retry: {initial: PT1S, max: PT1M}
+              retry: {initial: PT1S, max: PT20S}
               sinks:
                 - name: oncall
                   type: pagerduty
@@ -73,7 +73,7 @@ class NotifyConfigLoaderTest {
         assertThat(config.groupId()).isEqualTo("notify-test");
         assertThat(config.grouping()).isTrue();
         assertThat(config.groupWait()).isEqualTo(Duration.ofMillis(500));
-        assertThat(config.backoff()).isEqualTo(new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1)));
+        assertThat(config.backoff()).isEqualTo(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(20)));
         assertThat(config.sinks()).extracting(s -> s.name() + "/" + s.type())
                 .containsExactly("oncall/PAGERDUTY", "am/ALERTMANAGER", "hook/WEBHOOK", "chat/SLACK");
         assertThat(config.sink("oncall").url()).isEqualTo(URI.create("https://events.pagerduty.com"));
@@ -144,6 +144,20 @@ class NotifyConfigLoaderTest {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> load(yaml));
         assertThat(e.problems()).extracting(ConfigProblem::toString).contains(
                 "monitor.yaml:6:3: notify.sinkz: unknown key 'sinkz' (did you mean 'sinks'?)");
+    }
+
+    @Test
+    void theLongestBackoffIsBoundedSoThatARecoveredPagerIsTriedSoon() throws Exception {
+        String yaml = CHANNELS_YAML + """
+                notify:
+                  retry: {initial: PT1S, max: PT5M}
+                  sinks: [{name: am, type: alertmanager, url: 'http://127.0.0.1:9093'}]
+                  routes: [{sinks: [am]}]
+                """;
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> load(yaml));
+        assertThat(e.problems()).extracting(ConfigProblem::toString).containsExactly(
+                "monitor.yaml:6:31: notify.retry.max: must be at most PT20S (a pager that recovers is tried again within max), was PT5M");
+        assertThat(load(yaml.replace("PT5M", "PT20S")).orElseThrow().backoff().max()).isEqualTo(Duration.ofSeconds(20));
     }
 
     @Test

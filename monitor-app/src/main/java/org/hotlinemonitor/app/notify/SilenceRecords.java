@@ -1,0 +1,131 @@
+package org.hotlinemonitor.app.notify;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.hotlinemonitor.core.alert.Silence;
+
+/**
+ * An API silence as the value of its record on the silences topic (key: the silence id, UTF-8), and back. Pure.
+ *
+ * <pre>{@code
+ * {"id":"maint-1","channels":["liaison-office"],"start":"2023-04-10T01:00:00Z","end":"2023-04-10T03:00:00Z",
+ *  "comment":"line maintenance","createdBy":"ops-kim","createdAt":"2023-04-10T00:55:12.345Z"}
+ * }</pre>
+ *
+ * A recurring window adds {@code zone}, {@code from}, {@code to} ({@code HH:mm}) and {@code days}
+ * ({@code ["MONDAY",...]}); {@code start}/{@code end} are then optional bounds. Absent and {@code null} fields mean
+ * the same. Unknown fields are ignored, so that a newer instance may add some.
+ */
+final class SilenceRecords {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SilenceRecords() {
+    }
+
+    static byte[] toJson(SilenceStore.Entry entry) {
+        Silence s = entry.silence();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("channels", s.channels());
+        m.put("start", s.start() == null ? null : s.start().toString());
+        m.put("end", s.end() == null ? null : s.end().toString());
+        if (s.recurrence() != null) {
+            Silence.Recurrence r = s.recurrence();
+            m.put("zone", r.zone().getId());
+            m.put("from", r.from().toString());
+            m.put("to", r.to().toString());
+            m.put("days", r.days().stream().sorted().map(DayOfWeek::name).toList());
+        }
+        m.put("comment", s.comment());
+        m.put("createdBy", entry.createdBy());
+        m.put("createdAt", entry.createdAt().toString());
+        try {
+            return JSON.writeValueAsBytes(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a silence did not serialize", e);
+        }
+    }
+
+    /**
+     * The API silence a record holds.
+     *
+     * @param key   the record's key: must be the silence's id
+     * @param value the record's value, not a tombstone
+     * @throws IllegalArgumentException saying what is wrong with it
+     */
+    static SilenceStore.Entry fromJson(String key, byte[] value) {
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new IllegalArgumentException("expected a JSON object, was " + new String(value, StandardCharsets.UTF_8));
+        }
+        String id = text(tree, "id");
+        if (id == null || !id.equals(key)) {
+            throw new IllegalArgumentException("the id '" + id + "' is not the record's key '" + key + "'");
+        }
+        List<String> channels = new ArrayList<>();
+        JsonNode c = tree.get("channels");
+        if (c != null && !c.isNull()) {
+            if (!c.isArray()) {
+                throw new IllegalArgumentException("channels: expected a list, was " + c);
+            }
+            c.forEach(item -> channels.add(item.asText()));
+        }
+        Silence.Recurrence recurrence = null;
+        String zone = text(tree, "zone");
+        try {
+            if (zone != null) {
+                Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+                JsonNode d = tree.get("days");
+                if (d != null && d.isArray()) {
+                    d.forEach(item -> days.add(DayOfWeek.valueOf(item.asText())));
+                }
+                recurrence = new Silence.Recurrence(ZoneId.of(zone), LocalTime.parse(required(tree, "from")),
+                        LocalTime.parse(required(tree, "to")), days);
+            }
+            Instant start = instant(tree, "start");
+            Instant end = instant(tree, "end");
+            Silence silence = new Silence(id, channels, start, end, recurrence, text(tree, "comment"));
+            return SilenceStore.Entry.api(silence, required(tree, "createdBy"), Instant.parse(required(tree, "createdAt")));
+        } catch (DateTimeException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static String text(JsonNode tree, String field) {
+        JsonNode n = tree.get(field);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+
+    private static String required(JsonNode tree, String field) {
+        String t = text(tree, field);
+        if (t == null) {
+            throw new IllegalArgumentException(field + ": missing");
+        }
+        return t;
+    }
+
+    private static Instant instant(JsonNode tree, String field) {
+        String t = text(tree, field);
+        return t == null ? null : Instant.parse(t);
+    }
+}
