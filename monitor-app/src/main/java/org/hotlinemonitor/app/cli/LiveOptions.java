@@ -31,13 +31,19 @@ final class LiveOptions {
         }
     }
 
-    /** The detector's identity and state: {@code --application-id}, {@code --state-dir}. */
+    /** The detector's identity, state and threads: {@code --application-id}, {@code --instance-id}, {@code --state-dir}, ... */
     static final class Detector {
         @Option(names = "--application-id", paramLabel = "ID",
                 defaultValue = "${env:HOTLINE_APPLICATION_ID:-" + DetectorSettings.DEFAULT_APPLICATION_ID + "}",
                 description = "Kafka Streams application id: detectors with the same id share the partitions. "
                         + "Env: HOTLINE_APPLICATION_ID. Default: " + DetectorSettings.DEFAULT_APPLICATION_ID + ".")
         String applicationId;
+
+        @Option(names = "--instance-id", paramLabel = "ID", defaultValue = "${env:HOTLINE_INSTANCE_ID}",
+                description = "This detector's name in its consumer group (Kafka's static membership, group.instance.id): "
+                        + "letters, digits, '.', '_', '-'. Unique among the running detectors of one --application-id, and the "
+                        + "same across restarts of this one. Env: HOTLINE_INSTANCE_ID. Default: none (dynamic membership).")
+        String instanceId;
 
         @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:HOTLINE_STATE_DIR}",
                 description = "The detector's local state directory (checkpoints and locks; its stores are in memory, rebuilt from the changelogs at start). "
@@ -59,6 +65,15 @@ final class LiveOptions {
                 throw new CommandLine.ParameterException(commandLine, "--stream-threads must be at least 1, was " + streamThreads);
             }
             return streamThreads;
+        }
+
+        /** The instance id asked for, or {@code null} for none; a usage error when Kafka would refuse it. */
+        String instanceId(CommandLine commandLine) {
+            if (instanceId != null && !instanceId.matches("[a-zA-Z0-9._-]{1,200}")) {
+                throw new CommandLine.ParameterException(commandLine, "--instance-id may hold only 1 to 200 letters, digits, "
+                        + "'.', '_' and '-', was '" + instanceId + "'");
+            }
+            return instanceId;
         }
 
         Path stateDir(Path dataDir) {

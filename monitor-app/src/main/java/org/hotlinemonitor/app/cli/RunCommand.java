@@ -75,6 +75,7 @@ final class RunCommand implements Callable<Integer> {
         Live.Operator operator = Live.loadOperator(channels.file, config);
         Clock clock = clockOptions.clock(cl);
         int streamThreads = detector.streamThreads(cl);
+        String instanceId = detector.instanceId(cl);
         Live.Timing timing = Live.Timing.forClock(clock);
 
         try (StopSignal stop = StopSignal.install();
@@ -86,7 +87,8 @@ final class RunCommand implements Callable<Integer> {
                          detector.applicationId + "-console", false, AlertPrinter.Format.JSON, config, System.out);
                  Notifier notifier = notify.map(n -> Live.notifier(bootstrap, settings.topics(), n)).orElse(null);
                  DetectorService detect = new DetectorService(Live.detectorSettings(bootstrap, settings.topics(),
-                         detector.applicationId, detector.stateDir(settings.broker().dataDir()), streamThreads, timing), config, clock);
+                         detector.applicationId, detector.stateDir(settings.broker().dataDir()), streamThreads, timing)
+                         .withInstanceId(instanceId), config, clock);
                  Producer produce = new Producer(Live.producerSettings(bootstrap, settings.topics(), config, producer.source,
                          placer, timing), clock);
                  ApiRuntime api = ApiRuntime.start(bootstrap, Map.of(), settings.topics().events(), settings.topics().alerts(),
