@@ -53,13 +53,14 @@ final class DetectCommand implements Callable<Integer> {
         MonitorConfig config = channels.load(cl);
         Clock clock = clockOptions.clock(cl);
         int streamThreads = detector.streamThreads(cl);
+        LiveOptions.Membership membership = detector.membership(cl);
         String bootstrap = settings.bootstrapServers().orElseThrow();
         Path stateDir = detector.stateDir(EmbeddedBroker.Config.DEFAULT_DATA_DIR);
         try (StopSignal stop = StopSignal.install();
              LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT)) {
             Live.ensureTopics(bootstrap, settings);
-            try (DetectorService detect = new DetectorService(Live.detectorSettings(bootstrap, settings.topics(),
-                    detector.applicationId, stateDir, streamThreads, Live.Timing.forClock(clock)), config, clock)) {
+            try (DetectorService detect = new DetectorService(membership.applyTo(Live.detectorSettings(bootstrap, settings.topics(),
+                    detector.applicationId, stateDir, streamThreads, Live.Timing.forClock(clock))), config, clock)) {
                 web.bindDetector(detect, config, clock);
                 Live.startDetector(detect);
                 web.bindDetectorClient(detect);

@@ -2,7 +2,11 @@ package org.hotlinemonitor.app.cli;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.hotlinemonitor.app.kafka.DetectorSettings;
 import org.hotlinemonitor.app.schedule.AcceleratedClock;
 import org.hotlinemonitor.app.schedule.PlacerSettings;
@@ -31,13 +35,22 @@ final class LiveOptions {
         }
     }
 
-    /** The detector's identity and state: {@code --application-id}, {@code --state-dir}. */
+    /**
+     * The detector's identity, group membership, state and threads: {@code --application-id}, {@code --instance-id},
+     * {@code --session-timeout}, {@code --state-dir}, {@code --stream-threads}.
+     */
     static final class Detector {
         @Option(names = "--application-id", paramLabel = "ID",
                 defaultValue = "${env:HOTLINE_APPLICATION_ID:-" + DetectorSettings.DEFAULT_APPLICATION_ID + "}",
                 description = "Kafka Streams application id: detectors with the same id share the partitions. "
                         + "Env: HOTLINE_APPLICATION_ID. Default: " + DetectorSettings.DEFAULT_APPLICATION_ID + ".")
         String applicationId;
+
+        @Option(names = "--instance-id", paramLabel = "ID", defaultValue = "${env:HOTLINE_INSTANCE_ID}",
+                description = "This detector's name in its consumer group (Kafka's static membership, group.instance.id): "
+                        + "letters, digits, '.', '_', '-'. Unique among the running detectors of one --application-id, and the "
+                        + "same across restarts of this one. Env: HOTLINE_INSTANCE_ID. Default: none (dynamic membership).")
+        String instanceId;
 
         @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:HOTLINE_STATE_DIR}",
                 description = "The detector's local state directory (checkpoints and locks; its stores are in memory, rebuilt from the changelogs at start). "
@@ -61,8 +74,46 @@ final class LiveOptions {
             return streamThreads;
         }
 
+        @Option(names = "--session-timeout", paramLabel = "DURATION", defaultValue = "${env:HOTLINE_SESSION_TIMEOUT}",
+                description = "How long the consumer group waits for a detector that stopped without leaving it (kill -9, a lost "
+                        + "host) before the others take its partitions over (ISO-8601), within the brokers' "
+                        + "group.min.session.timeout.ms and group.max.session.timeout.ms; at least PT3S. "
+                        + "Env: HOTLINE_SESSION_TIMEOUT. Default: PT6S.")
+        Duration sessionTimeout;
+
+        /** The detector's place in its consumer group, as asked; a usage error when Kafka would refuse it. */
+        Membership membership(CommandLine commandLine) {
+            if (instanceId != null && !instanceId.matches("[a-zA-Z0-9._-]{1,200}")) {
+                throw new CommandLine.ParameterException(commandLine, "--instance-id may hold only 1 to 200 letters, digits, "
+                        + "'.', '_' and '-', was '" + instanceId + "'");
+            }
+            if (sessionTimeout != null && sessionTimeout.compareTo(Membership.MIN_SESSION_TIMEOUT) < 0) {
+                throw new CommandLine.ParameterException(commandLine, "--session-timeout must be at least "
+                        + Membership.MIN_SESSION_TIMEOUT + " (three heartbeats), was " + sessionTimeout);
+            }
+            return new Membership(instanceId, sessionTimeout == null ? DetectorSettings.SESSION_TIMEOUT : sessionTimeout);
+        }
+
         Path stateDir(Path dataDir) {
             return stateDir != null ? stateDir : dataDir.resolve("streams");
+        }
+    }
+
+    /**
+     * {@code --instance-id} ({@code null}: dynamic membership) and {@code --session-timeout}.
+     *
+     * @param sessionTimeout at least {@link #MIN_SESSION_TIMEOUT}; the brokers refuse one outside their
+     *                       {@code group.min.session.timeout.ms} (6 s by default) and {@code group.max.session.timeout.ms}
+     */
+    record Membership(String instanceId, Duration sessionTimeout) {
+        /** Three of the detector's heartbeats: Kafka wants the interval well under the timeout. */
+        static final Duration MIN_SESSION_TIMEOUT = DetectorSettings.HEARTBEAT_INTERVAL.multipliedBy(3);
+
+        /** {@code settings} with this instance id and session timeout. */
+        DetectorSettings applyTo(DetectorSettings settings) {
+            Map<String, String> overrides = new HashMap<>(settings.streamsOverrides());
+            overrides.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, String.valueOf(sessionTimeout.toMillis()));
+            return settings.withInstanceId(instanceId).withStreamsOverrides(overrides);
         }
     }
 

@@ -76,6 +76,7 @@ final class RunCommand implements Callable<Integer> {
         Live.Operator operator = Live.loadOperator(channels.file, config);
         Clock clock = clockOptions.clock(cl);
         int streamThreads = detector.streamThreads(cl);
+        LiveOptions.Membership membership = detector.membership(cl);
         Live.Timing timing = Live.Timing.forClock(clock);
 
         try (StopSignal stop = StopSignal.install();
@@ -89,8 +90,8 @@ final class RunCommand implements Callable<Integer> {
                  AlertPrinter printer = quiet ? null : new AlertPrinter(bootstrap, settings.topics().alerts(),
                          detector.applicationId + "-console", false, AlertPrinter.Format.JSON, config, System.out);
                  Notifier notifier = notify.map(n -> Live.notifier(bootstrap, settings.topics(), n)).orElse(null);
-                 DetectorService detect = new DetectorService(Live.detectorSettings(bootstrap, settings.topics(),
-                         detector.applicationId, detector.stateDir(settings.broker().dataDir()), streamThreads, timing), config, clock);
+                 DetectorService detect = new DetectorService(membership.applyTo(Live.detectorSettings(bootstrap, settings.topics(),
+                         detector.applicationId, detector.stateDir(settings.broker().dataDir()), streamThreads, timing)), config, clock);
                  Producer produce = new Producer(Live.producerSettings(bootstrap, settings.topics(), config, producer.source,
                          placer, timing), clock);
                  ApiRuntime api = ApiRuntime.start(bootstrap, Map.of(), settings.topics().events(), settings.topics().alerts(),

@@ -141,7 +141,9 @@ public final class DetectorService implements AutoCloseable {
     /**
      * Stops processing (committing what is done), leaves the consumer group and releases the state directory.
      * Idempotent. Leaving the group lets another instance (or this one restarted) take the tasks over at once
-     * rather than after the session timeout (45 s by default), during which those channels would raise nothing.
+     * rather than after the session timeout ({@link DetectorSettings#SESSION_TIMEOUT}), during which those channels
+     * would raise nothing. A static member ({@link DetectorSettings#instanceId()}) leaves too: without
+     * {@code LEAVE_GROUP} its close would keep its tasks waiting for it until the session times out.
      */
     @Override
     public synchronized void close() {

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -15,6 +17,12 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param applicationId     the Kafka Streams application id: consumer group, prefix of the internal topics
  *                          and of the state directory; default {@value #DEFAULT_APPLICATION_ID}. Instances
  *                          with the same id share the work and the state.
+ * @param instanceId        this instance's name in the group (static membership, {@code group.instance.id}; Kafka
+ *                          Streams appends {@code -<thread number>}), or {@code null} (the default) for dynamic
+ *                          membership. Unique among the running instances of one application id (a second instance
+ *                          with the same name fences the first) and the same across restarts of this one: one
+ *                          that comes back within the session timeout gets its tasks again without a rebalance.
+ *                          It does not make failover faster (docs/kafka.md#failover).
  * @param stateDir          where the stores live on disk, or {@code null} for Kafka Streams' default
  *                          ({@code java.io.tmpdir/kafka-streams})
  * @param numThreads        stream threads, at least 1; default {@link #DEFAULT_STREAM_THREADS}, one per core (a task's
@@ -28,11 +36,23 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param streamsOverrides  further Kafka Streams and client settings (security, timeouts), applied last; they
  *                          cannot change the processing guarantee
  */
-public record DetectorSettings(String bootstrapServers, String applicationId, Path stateDir, int numThreads,
+public record DetectorSettings(String bootstrapServers, String applicationId, String instanceId, Path stateDir, int numThreads,
                                DetectorTopics topics, Duration allowedLateness, Duration punctuateInterval,
                                Duration backlogThreshold, Duration futureTolerance, Map<String, String> streamsOverrides) {
 
     public static final String DEFAULT_APPLICATION_ID = "hotline-monitor-detector";
+    /**
+     * How long the group waits for a silent instance before its tasks move to the others: 6 s, the brokers' default
+     * minimum ({@code group.min.session.timeout.ms}), instead of Kafka's 45 s. A cluster with a higher minimum refuses
+     * it: set {@code session.timeout.ms} in {@link #streamsOverrides()}.
+     */
+    public static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
+    /** How often an instance tells the group it lives, and so how soon it hears of a rebalance. */
+    public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+    /** How long a transaction may stay open before the broker aborts it ({@code transaction.timeout.ms}). */
+    public static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(5);
+    /** Standby replicas of each task's stores ({@code num.standby.replicas}). */
+    public static final int STANDBY_REPLICAS = 1;
     /** One stream thread per core the JVM sees: the detector's work per record is CPU, not waiting. */
     public static final int DEFAULT_STREAM_THREADS = Runtime.getRuntime().availableProcessors();
 
@@ -45,6 +65,10 @@ public record DetectorSettings(String bootstrapServers, String applicationId, Pa
         if (!applicationId.matches("[a-zA-Z0-9._-]+")) {
             throw new IllegalArgumentException("applicationId may hold only letters, digits, '.', '_' and '-', was '"
                     + applicationId + "'");
+        }
+        if (instanceId != null && !instanceId.matches("[a-zA-Z0-9._-]{1,200}")) {
+            throw new IllegalArgumentException("instanceId may hold only 1 to 200 letters, digits, '.', '_' and '-', was '"
+                    + instanceId + "'");
         }
         if (numThreads < 1) {
             throw new IllegalArgumentException("numThreads must be at least 1, was " + numThreads);
@@ -64,53 +88,59 @@ public record DetectorSettings(String bootstrapServers, String applicationId, Pa
 
     /** The defaults, for a cluster at {@code bootstrapServers}. */
     public static DetectorSettings of(String bootstrapServers) {
-        return new DetectorSettings(bootstrapServers, DEFAULT_APPLICATION_ID, null, DEFAULT_STREAM_THREADS, DetectorTopics.DEFAULT,
+        return new DetectorSettings(bootstrapServers, DEFAULT_APPLICATION_ID, null, null, DEFAULT_STREAM_THREADS, DetectorTopics.DEFAULT,
                 DetectorTopology.DEFAULT_ALLOWED_LATENESS, DetectorTopology.DEFAULT_PUNCTUATE_INTERVAL,
                 DetectorTopology.DEFAULT_BACKLOG_THRESHOLD, DetectorTopology.DEFAULT_FUTURE_TOLERANCE, Map.of());
     }
 
     public DetectorSettings withApplicationId(String id) {
-        return new DetectorSettings(bootstrapServers, id, stateDir, numThreads, topics, allowedLateness,
+        return new DetectorSettings(bootstrapServers, id, instanceId, stateDir, numThreads, topics, allowedLateness,
+                punctuateInterval, backlogThreshold, futureTolerance, streamsOverrides);
+    }
+
+    /** Static membership under {@code id} ({@code null}: none); see {@link #instanceId()}. */
+    public DetectorSettings withInstanceId(String id) {
+        return new DetectorSettings(bootstrapServers, applicationId, id, stateDir, numThreads, topics, allowedLateness,
                 punctuateInterval, backlogThreshold, futureTolerance, streamsOverrides);
     }
 
     public DetectorSettings withStateDir(Path dir) {
-        return new DetectorSettings(bootstrapServers, applicationId, dir, numThreads, topics, allowedLateness,
+        return new DetectorSettings(bootstrapServers, applicationId, instanceId, dir, numThreads, topics, allowedLateness,
                 punctuateInterval, backlogThreshold, futureTolerance, streamsOverrides);
     }
 
     public DetectorSettings withNumThreads(int n) {
-        return new DetectorSettings(bootstrapServers, applicationId, stateDir, n, topics, allowedLateness,
+        return new DetectorSettings(bootstrapServers, applicationId, instanceId, stateDir, n, topics, allowedLateness,
                 punctuateInterval, backlogThreshold, futureTolerance, streamsOverrides);
     }
 
     public DetectorSettings withTopics(DetectorTopics t) {
-        return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, t, allowedLateness,
+        return new DetectorSettings(bootstrapServers, applicationId, instanceId, stateDir, numThreads, t, allowedLateness,
                 punctuateInterval, backlogThreshold, futureTolerance, streamsOverrides);
     }
 
     public DetectorSettings withAllowedLateness(Duration lateness) {
-        return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, topics, lateness,
+        return new DetectorSettings(bootstrapServers, applicationId, instanceId, stateDir, numThreads, topics, lateness,
                 punctuateInterval, backlogThreshold, futureTolerance, streamsOverrides);
     }
 
     public DetectorSettings withPunctuateInterval(Duration interval) {
-        return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, topics, allowedLateness,
+        return new DetectorSettings(bootstrapServers, applicationId, instanceId, stateDir, numThreads, topics, allowedLateness,
                 interval, backlogThreshold, futureTolerance, streamsOverrides);
     }
 
     public DetectorSettings withBacklogThreshold(Duration threshold) {
-        return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, topics, allowedLateness,
+        return new DetectorSettings(bootstrapServers, applicationId, instanceId, stateDir, numThreads, topics, allowedLateness,
                 punctuateInterval, threshold, futureTolerance, streamsOverrides);
     }
 
     public DetectorSettings withFutureTolerance(Duration tolerance) {
-        return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, topics, allowedLateness,
+        return new DetectorSettings(bootstrapServers, applicationId, instanceId, stateDir, numThreads, topics, allowedLateness,
                 punctuateInterval, backlogThreshold, tolerance, streamsOverrides);
     }
 
     public DetectorSettings withStreamsOverrides(Map<String, String> overrides) {
-        return new DetectorSettings(bootstrapServers, applicationId, stateDir, numThreads, topics, allowedLateness,
+        return new DetectorSettings(bootstrapServers, applicationId, instanceId, stateDir, numThreads, topics, allowedLateness,
                 punctuateInterval, backlogThreshold, futureTolerance, overrides);
     }
 
@@ -128,6 +158,21 @@ public record DetectorSettings(String bootstrapServers, String applicationId, Pa
         // A detector task reads one partition, so there is nothing to wait for to pick the next record in time
         // order; with idling on (the default, 0), Kafka Streams checks and builds log text for it on every record.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, String.valueOf(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
+        if (instanceId != null) {
+            p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId); // Kafka Streams appends "-<thread number>"
+        }
+        // Failover (docs/kafka.md#failover). An instance that dies without leaving the group (kill -9, a lost host)
+        // keeps its tasks until its session times out: with Kafka's default, 45 s without alerts for its channels.
+        // The others hear of the rebalance at their next heartbeat.
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis());
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) HEARTBEAT_INTERVAL.toMillis());
+        // Each task's stores kept warm on one more instance (when there is one), which takes the task over without
+        // reading its changelogs from the start.
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, STANDBY_REPLICAS);
+        // The transaction a dead instance left open holds back, until the broker aborts it, read_committed readers of
+        // what it wrote (alerts, changelogs) and the offsets of its partitions: Kafka Streams' 10 s is 10 s more.
+        // A detector commits every 100 ms, so 5 s is still far more than a commit takes.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), (int) TRANSACTION_TIMEOUT.toMillis());
         p.putAll(streamsOverrides);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         return p;

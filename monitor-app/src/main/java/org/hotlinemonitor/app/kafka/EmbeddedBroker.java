@@ -193,6 +193,11 @@ public final class EmbeddedBroker implements AutoCloseable {
                 Map.entry("transaction.state.log.num.partitions", "5"),
                 // No wait for more members: a group of one starts at once.
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // A transaction whose producer died (a detector killed) is aborted once it times out, at the
+                // coordinator's next scan for such transactions; until then read_committed readers of the partitions it
+                // wrote, and the detector that takes the dead one's tasks over, wait for it. Scan every second rather
+                // than every 10 s (docs/kafka.md#failover).
+                Map.entry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000"),
                 // The cleaner allocates this buffer up front (default 128 MiB). Kafka wants more than 1 MiB per
                 // cleaner thread; 2 MiB hold about 80,000 keys per cleaning pass, plenty for one monitor.
                 Map.entry("log.cleaner.threads", "1"),

@@ -77,6 +77,8 @@ class CliTest {
             bad --format              | replay --channels CHANNELS --format xml LOG
             bad --until               | replay --channels CHANNELS --until yesterday LOG
             unknown command           | frobnicate
+            bad --instance-id         | detect --bootstrap-servers 127.0.0.1:1 --channels CHANNELS --instance-id a/b
+            too short --session-timeout | detect --bootstrap-servers 127.0.0.1:1 --channels CHANNELS --session-timeout PT2S
             """)
     void usageErrorsExitWith2(String name, String args) {
         String[] argv = args.isBlank() ? new String[0]

@@ -29,6 +29,22 @@ class DetectorSettingsTest {
     }
 
     @Test
+    void failsOverFastByDefaultAndJoinsAsAStaticMemberOnlyWithAnInstanceId() {
+        DetectorSettings s = DetectorSettings.of("broker:9092");
+        assertThat(s.instanceId()).isNull();
+        assertThat(s.streamsProperties()).containsEntry("session.timeout.ms", 6000)
+                .containsEntry("heartbeat.interval.ms", 1000)
+                .containsEntry("num.standby.replicas", DetectorSettings.STANDBY_REPLICAS)
+                .doesNotContainKey("group.instance.id");
+        assertThat(s.withInstanceId("detector-a.example.org").streamsProperties())
+                .containsEntry("group.instance.id", "detector-a.example.org");
+        assertThat(s.withStreamsOverrides(Map.of("session.timeout.ms", "20000")).streamsProperties())
+                .as("an override wins").containsEntry("session.timeout.ms", "20000");
+        assertThatThrownBy(() -> s.withInstanceId("host a")).hasMessageContaining("'host a'");
+        assertThatThrownBy(() -> s.withInstanceId("")).hasMessageContaining("''");
+    }
+
+    @Test
     void refusesNonsenseNamingTheValue() {
         DetectorSettings s = DetectorSettings.of("broker:9092");
         assertThatThrownBy(() -> s.withNumThreads(0)).hasMessage("numThreads must be at least 1, was 0");
