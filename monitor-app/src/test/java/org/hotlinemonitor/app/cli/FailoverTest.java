@@ -37,7 +37,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.TaskId;
 import org.hotlinemonitor.app.kafka.ChannelPartitions;
-import org.hotlinemonitor.app.kafka.DeadLetters;
 import org.hotlinemonitor.app.kafka.DetectorService;
 import org.hotlinemonitor.app.kafka.DetectorTopology;
 import org.hotlinemonitor.app.kafka.EmbeddedBroker;
@@ -62,7 +61,7 @@ import org.junit.jupiter.api.io.TempDir;
  * channels within {@link #TAKEOVER_LIMIT} of the kill. The child is started again, and stopped with SIGTERM a second
  * before a later deadline: a clean stop hands its channels over faster. Then the alerts topic, read
  * {@code read_committed}, must hold exactly the alerts core's replay computes from the same events, each once (no
- * false alert, none lost), and nothing after the warm-up may have been refused.
+ * false alert, none lost), and nothing may have been refused.
  *
  * <p>The clock is the real one (the child's cannot be moved from here): slots are 20 s apart from the test's start,
  * each with a 10 s answer window. Each partition carries four channels: the first answers, the second misses in the
@@ -134,23 +133,16 @@ class FailoverTest {
                 List<String> seen = alerts.values().stream().filter(v -> AlertCodec.fromJson(v).at().isBefore(cutoff)).toList();
                 List<String> expected = replay(config, feed.sent, cutoff);
                 int duplicates = seen.size() - (int) seen.stream().distinct().count();
-                // The warm-up heartbeats are the first record of each partition: a detector in a JVM that has just
-                // started may read one more than the allowed lateness (0.5 s) after it was stamped and refuse it as
-                // late (issue 11, "Events that arrive a little late are thrown away", fixed apart from failover).
-                // Nothing after them may be refused.
-                List<ConsumerRecord<String, String>> refused = TestCluster.readAll(bootstrap, TOPICS.rejects());
-                List<String> refusedAfterWarmUp = refused.stream()
-                        .filter(r -> !"0".equals(new String(r.headers().lastHeader(DeadLetters.OFFSET).value(), StandardCharsets.UTF_8)))
+                List<String> refused = TestCluster.readAll(bootstrap, TOPICS.rejects()).stream()
                         .map(FailoverTest::describe).toList();
-                System.out.printf("failover: %s; %s; alerts expected %d, seen %d, duplicates %d; refused %d (%d after the warm-up)%n",
-                        kill.takeover, stop.takeover, expected.size(), seen.size(), duplicates, refused.size(),
-                        refusedAfterWarmUp.size());
+                System.out.printf("failover: %s; %s; alerts expected %d, seen %d, duplicates %d; refused %d%n",
+                        kill.takeover, stop.takeover, expected.size(), seen.size(), duplicates, refused.size());
 
                 assertThat(expected).as("the events raise misses, downs, restorations and unplaced slots")
                         .anyMatch(s -> s.contains("SLOT_MISSED")).anyMatch(s -> s.contains("CHANNEL_DOWN"))
                         .anyMatch(s -> s.contains("CHANNEL_RESTORED")).anyMatch(s -> s.contains("CALL_NOT_PLACED"));
                 assertThat(seen).as("every expected alert, each exactly once").containsExactlyInAnyOrderElementsOf(expected);
-                assertThat(refusedAfterWarmUp).as("nothing refused after the warm-up").isEmpty();
+                assertThat(refused).as("nothing refused").isEmpty();
                 assertThat(kill.takeover.seconds).as("takeover after kill -9").isLessThan(TAKEOVER_LIMIT.toMillis() / 1000.0);
                 assertThat(stop.takeover.seconds).as("a clean stop hands over faster than a kill")
                         .isLessThan(kill.takeover.seconds);
