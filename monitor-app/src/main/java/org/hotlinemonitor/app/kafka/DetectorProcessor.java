@@ -112,14 +112,16 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         final long lateness;
         final Duration latenessDuration;
         final Clock clock;
+        /** How far the clock may be trusted: not past a broker outage (docs/time.md). */
+        final BrokerContact contact;
         final RejectCounter rejects;
         final DetectorView view;
         final DetectorTopology.Options options;
         /** The our-side silence rule's {@code silentAfter}, or null when off. */
         final Duration silentAfter;
 
-        Setup(MonitorConfig config, Duration allowedLateness, Clock clock, RejectCounter rejects, DetectorView view,
-              DetectorTopology.Options options) {
+        Setup(MonitorConfig config, Duration allowedLateness, Clock clock, BrokerContact contact, RejectCounter rejects,
+              DetectorView view, DetectorTopology.Options options) {
             Map<String, Detector> d = new LinkedHashMap<>();
             Map<String, Long> f = new HashMap<>();
             for (Channel c : config.channels()) {
@@ -131,6 +133,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             this.latenessDuration = Objects.requireNonNull(allowedLateness, "allowedLateness");
             this.lateness = allowedLateness.toMillis();
             this.clock = Objects.requireNonNull(clock, "clock");
+            this.contact = Objects.requireNonNull(contact, "contact");
             this.rejects = Objects.requireNonNull(rejects, "rejects");
             this.view = Objects.requireNonNull(view, "view");
             this.options = Objects.requireNonNull(options, "options");
@@ -355,8 +358,9 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
                 } else {
                     pending.add(ts, md.offset(), channel, kind.ordinal(), slot, record, false);
                     eventsByKind[kind.ordinal()]++;
-                    // An event ahead of the clock (within futureTolerance) waits, and moves time no further than the clock.
-                    long t = Math.min(ts, now);
+                    // An event ahead of the clock (within futureTolerance) waits, and moves time no further than the clock;
+                    // nor, during a broker outage and shortly after, further than the time the outage began.
+                    long t = Math.min(ts, setup.contact.trustedUntil(now));
                     if (t > newest) {
                         newest = t;
                     }
@@ -373,10 +377,13 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         advanceTo(Math.max(watermark, candidate(setup.clock.millis())));
     }
 
-    /** {@code max(newest event, clock unless reading a backlog) - lateness}, or NONE. */
+    /**
+     * {@code max(newest event, clock unless reading a backlog) - lateness}, or NONE. The clock counts only up to
+     * where the broker contact trusts it: during a broker outage the producers keep the events stamped meanwhile.
+     */
     private long candidate(long now) {
         boolean caughtUp = !backlog || now - lastRecordAt >= backlogThreshold;
-        long t = Math.max(newest, caughtUp ? now : NONE);
+        long t = Math.max(newest, caughtUp ? setup.contact.trustedUntil(now) : NONE);
         return t == NONE ? NONE : t - setup.lateness;
     }
 

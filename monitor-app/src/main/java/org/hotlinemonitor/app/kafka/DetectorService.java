@@ -47,6 +47,8 @@ public final class DetectorService implements AutoCloseable {
     private final CountDownLatch running = new CountDownLatch(1);
     private volatile Throwable failure;
     private KafkaStreams streams;
+    /** Probes the broker so that the clock decides no deadline of a broker outage; from {@link #start()}. */
+    private BrokerWatch watch;
     private int eventPartitions;
     private boolean closed;
 
@@ -73,9 +75,10 @@ public final class DetectorService implements AutoCloseable {
             throw new IllegalStateException(closed ? "closed" : "already started");
         }
         eventPartitions = lookUpPartitions(settings.topics().events());
-        Topology topology = DetectorTopology.build(config, settings.topics(), settings.allowedLateness(), clock, rejects, view,
-                new DetectorTopology.Options(eventPartitions, settings.punctuateInterval(), settings.backlogThreshold(),
-                        settings.futureTolerance()));
+        watch = new BrokerWatch(adminConfig(), clock, BrokerWatch.DEFAULT_GRACE, settings.applicationId());
+        Topology topology = DetectorTopology.build(new Topology(), config, settings.topics(), settings.allowedLateness(), clock,
+                watch, rejects, view, new DetectorTopology.Options(eventPartitions, settings.punctuateInterval(),
+                        settings.backlogThreshold(), settings.futureTolerance()));
         KafkaStreams s = new KafkaStreams(topology, settings.streamsProperties());
         s.setStateListener((now, before) -> {
             LOG.info("detector {}: {} -> {}", settings.applicationId(), before, now);
@@ -154,9 +157,13 @@ public final class DetectorService implements AutoCloseable {
                 LOG.warn("detector {}: streams did not close within {}", settings.applicationId(), CLOSE_TIMEOUT);
             }
         }
+        if (watch != null) {
+            watch.close();
+        }
     }
 
-    private int lookUpPartitions(String topic) {
+    /** The admin client settings of this detector's streams overrides (security settings among them). */
+    private Map<String, Object> adminConfig() {
         Map<String, Object> admin = new HashMap<>();
         settings.streamsOverrides().forEach((k, v) -> {
             if (AdminClientConfig.configNames().contains(k)) {
@@ -164,7 +171,11 @@ public final class DetectorService implements AutoCloseable {
             }
         });
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        try (Admin a = Admin.create(admin)) {
+        return admin;
+    }
+
+    private int lookUpPartitions(String topic) {
+        try (Admin a = Admin.create(adminConfig())) {
             TopicDescription d = a.describeTopics(java.util.List.of(topic)).allTopicNames()
                     .get(LOOKUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
             return d.partitions().size();

@@ -102,16 +102,17 @@ public final class DetectorTopology {
     private DetectorTopology() {
     }
 
-    /** {@link #build(Topology, MonitorConfig, DetectorTopics, Duration, Clock, RejectCounter, DetectorView, Options)} on a new topology. */
+    /** {@link #build(Topology, MonitorConfig, DetectorTopics, Duration, Clock, BrokerContact, RejectCounter, DetectorView, Options)} on a new topology. */
     public static Topology build(MonitorConfig config, DetectorTopics topics, Duration allowedLateness, Clock clock,
                                  RejectCounter rejects, Options options) {
-        return build(new Topology(), config, topics, allowedLateness, clock, rejects, new DetectorView(), options);
+        return build(new Topology(), config, topics, allowedLateness, clock, BrokerContact.ALWAYS, rejects, new DetectorView(),
+                options);
     }
 
-    /** {@link #build(Topology, MonitorConfig, DetectorTopics, Duration, Clock, RejectCounter, DetectorView, Options)} on a new topology. */
+    /** {@link #build(Topology, MonitorConfig, DetectorTopics, Duration, Clock, BrokerContact, RejectCounter, DetectorView, Options)} on a new topology. */
     public static Topology build(MonitorConfig config, DetectorTopics topics, Duration allowedLateness, Clock clock,
                                  RejectCounter rejects, DetectorView view, Options options) {
-        return build(new Topology(), config, topics, allowedLateness, clock, rejects, view, options);
+        return build(new Topology(), config, topics, allowedLateness, clock, BrokerContact.ALWAYS, rejects, view, options);
     }
 
     /**
@@ -122,18 +123,20 @@ public final class DetectorTopology {
      * @param allowedLateness how far behind the task's newest event or clock an event may be and still count
      * @param clock           the wall clock the punctuator and the watermark read (never System time directly);
      *                        alerts are stamped with it as their Kafka timestamp
+     * @param contact         how far the clock may be trusted ({@link BrokerWatch}: not past a broker outage)
      * @param rejects         counts refused records; shared by all tasks
      * @param view            where the tasks publish their committed state and counts; shared by all tasks
      */
     public static Topology build(Topology topology, MonitorConfig config, DetectorTopics topics,
-                                 Duration allowedLateness, Clock clock, RejectCounter rejects, DetectorView view,
-                                 Options options) {
+                                 Duration allowedLateness, Clock clock, BrokerContact contact, RejectCounter rejects,
+                                 DetectorView view, Options options) {
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(topics, "topics");
         if (allowedLateness.isNegative()) {
             throw new IllegalArgumentException("allowed lateness must not be negative, was " + allowedLateness);
         }
-        DetectorProcessor.Setup setup = new DetectorProcessor.Setup(config, allowedLateness, clock, rejects, view, options);
+        DetectorProcessor.Setup setup = new DetectorProcessor.Setup(config, allowedLateness, clock, contact, rejects, view,
+                options);
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
         topology.addProcessor(PROCESSOR, () -> new DetectorProcessor(setup), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CHANNEL_STORE),

@@ -106,6 +106,30 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void duringABrokerOutageTheClockDecidesNothingAndTheEventsKeptMeanwhileCount() {
+        try (Harness h = new Harness(CHANNELS, LATENESS, START, stateDir)) {
+            sendAt(h, START, "scheduler", heartbeat("2023-04-06T23:50:00Z"));
+            sendAt(h, SLOT1.plusSeconds(60), "east-coast", event("east-coast", "CALL_PLACED", "2023-04-07T00:01:00Z", null));
+            sendAt(h, SLOT1.plusSeconds(61), "ship", event("ship", "CALL_PLACED", "2023-04-07T00:01:01Z", null));
+            // The broker stops answering at 00:59:30; the answer given at 00:59:40 waits in its producer.
+            h.outageFrom.set(SLOT1.plusSeconds(3570).toEpochMilli());
+            h.tick(SLOT1.plusSeconds(3700));
+            assertThat(h.alerts()).as("the clock passed the deadline (01:00) during the outage: nothing decided").isEmpty();
+            // A fresh heartbeat from a producer that reconnected first moves time no further than the outage's start.
+            sendAt(h, SLOT1.plusSeconds(3702), "scheduler", heartbeat("2023-04-07T01:01:42Z"));
+            assertThat(h.alerts()).isEmpty();
+            // The kept answer arrives at 01:01:45, 105 s after its time: its slot is undecided, so it counts.
+            sendAt(h, SLOT1.plusSeconds(3705), "east-coast", event("east-coast", "ANSWERED", "2023-04-07T00:59:40Z", null));
+            assertThat(h.rejects()).isEmpty();
+            h.outageFrom.set(Long.MAX_VALUE); // the grace after the outage is over
+            h.tick(SLOT1.plusSeconds(3710));
+            Instant deadline1 = SLOT1.plus(Duration.ofHours(1));
+            assertThat(h.alerts()).as("the deadline decided after the outage, with the answer in, stamped at the deadline")
+                    .containsExactly(json(Alert.slotMissed("ship", SLOT1, deadline1, MissCause.NO_ANSWER)));
+        }
+    }
+
+    @Test
     void anEventDelayedInTransitIsJudgedByItsSlotsWindowNotByHowLongItTravelled() {
         try (Harness h = new Harness(CHANNELS, LATENESS, START, stateDir)) {
             sendAt(h, START, "scheduler", heartbeat("2023-04-06T23:50:00Z"));

@@ -39,11 +39,14 @@ public final class Harness implements AutoCloseable {
     private final TestOutputTopic<String, String> alerts;
     private final TestOutputTopic<byte[], byte[]> rejected;
     private final Duration interval;
+    /** Where a broker outage stopped the clock ({@link BrokerContact}); {@code Long.MAX_VALUE}: no outage. */
+    final java.util.concurrent.atomic.AtomicLong outageFrom = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
 
     Harness(MonitorConfig config, Duration lateness, DetectorTopology.Options options, Instant start, Path stateDir) {
         this.clock = new MutableClock(start);
         this.interval = options.punctuateInterval();
-        Topology topology = DetectorTopology.build(config, TOPICS, lateness, clock, rejects, view, options);
+        Topology topology = DetectorTopology.build(new Topology(), config, TOPICS, lateness, clock,
+                now -> Math.min(now, outageFrom.get()), rejects, view, options);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "detector-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

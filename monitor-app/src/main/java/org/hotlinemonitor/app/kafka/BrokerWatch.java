@@ -1,0 +1,139 @@
+package org.hotlinemonitor.app.kafka;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link BrokerContact} that asks the cluster for its id every {@link #PROBE_EVERY} (a metadata request, answered by
+ * any broker) on a daemon thread of its own.
+ *
+ * <ul>
+ *   <li>While the probes succeed, the clock counts: {@code trustedUntil(now) = now}.</li>
+ *   <li>From the first failed probe (or a success older than {@link #STALE}), the clock stops at the last success:
+ *       an event stamped during the outage may be waiting in its producer.</li>
+ *   <li>When the probes succeed again, the clock stays stopped for {@code grace} more: producers reconnect with a
+ *       backoff of up to a second (Kafka's {@code reconnect.backoff.max.ms}) before they send what they kept, and the
+ *       detector must read those events before it decides the deadlines of the outage.</li>
+ * </ul>
+ * Events keep moving time by their own event time meanwhile, as they always do. Thread-safe.
+ */
+public final class BrokerWatch implements BrokerContact, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerWatch.class);
+
+    /** How often the broker is asked. */
+    public static final Duration PROBE_EVERY = Duration.ofMillis(500);
+    /** How long a probe may take. */
+    public static final Duration PROBE_TIMEOUT = Duration.ofMillis(1500);
+    /** A last success older than this counts as an outage even before a probe has failed (a probe still waiting). */
+    public static final Duration STALE = Duration.ofSeconds(2);
+    /** How long the clock stays stopped after the broker is back: the producers' reconnect backoff, with margin. */
+    public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
+
+    private final Admin admin;
+    private final Clock clock;
+    private final long grace;
+    private final String name;
+    private final Thread thread;
+    private volatile boolean closed;
+
+    /** Clock time of the last successful probe. */
+    private volatile long lastOk;
+    /** The last success before the current (or last) outage: where the clock stops. */
+    private volatile long stoppedAt;
+    /** When the probes first succeeded again after the last outage; {@code Long.MIN_VALUE} if there was none. */
+    private volatile long backSince = Long.MIN_VALUE;
+    private volatile boolean down;
+
+    /**
+     * Starts probing with an admin client of {@code adminConfig}; the first probe counts as a success at start, so
+     * that a detector starting with its broker is not held up.
+     */
+    public BrokerWatch(Map<String, Object> adminConfig, Clock clock, Duration grace, String name) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.grace = grace.toMillis();
+        this.name = Objects.requireNonNull(name, "name");
+        this.admin = Admin.create(adminConfig);
+        this.lastOk = clock.millis();
+        this.thread = new Thread(this::run, "broker-watch-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public long trustedUntil(long now) {
+        long ok = lastOk;
+        if (down) {
+            return Math.min(now, stoppedAt);
+        }
+        if (now - ok > STALE.toMillis()) {
+            return Math.min(now, ok);
+        }
+        if (backSince != Long.MIN_VALUE && now - backSince < grace) {
+            return Math.min(now, stoppedAt);
+        }
+        return now;
+    }
+
+    /** True while the last probe failed or is overdue. */
+    public boolean down() {
+        return down || clock.millis() - lastOk > STALE.toMillis();
+    }
+
+    private void run() {
+        while (!closed) {
+            long started = clock.millis();
+            boolean ok;
+            try {
+                admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) PROBE_TIMEOUT.toMillis()))
+                        .clusterId().get(PROBE_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+                ok = true;
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                ok = false;
+            }
+            if (closed) {
+                return;
+            }
+            if (ok) {
+                if (down) {
+                    backSince = started;
+                    down = false;
+                    LOG.info("detector {}: the broker answers again; the clock counts again from {} (after {})", name,
+                            java.time.Instant.ofEpochMilli(started + grace), Duration.ofMillis(grace));
+                }
+                lastOk = started;
+            } else if (!down) {
+                stoppedAt = lastOk;
+                down = true;
+                LOG.warn("detector {}: the broker does not answer; no deadline after {} is decided until it is back",
+                        name, java.time.Instant.ofEpochMilli(stoppedAt));
+            }
+            try {
+                Thread.sleep(Math.max(0, PROBE_EVERY.toMillis() - (clock.millis() - started)));
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(PROBE_TIMEOUT.toMillis() + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        admin.close(Duration.ofSeconds(2));
+    }
+}
