@@ -39,8 +39,9 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  * they move; the rest stay held. A held event that time has come within {@code maxJump} of is taken. A
  * held event not confirmed within {@value #WINDOW} events read after it, or by {@link #finish}, is
  * refused as {@link Rejection#OUTLIER outlier}. At the end, when no event was ever taken, the densest
- * group of held events within {@code maxJump} is taken in place of a confirmed one, and an input of fewer
- * than {@value #CONFIRM} events is taken whole: a tiny input replays as it is.
+ * group of held events within {@code maxJump} (the earliest of equals) stands in for a confirmed one; an
+ * input of fewer than {@value #CONFIRM} events, or one where no two events lie within {@code maxJump}, is
+ * taken whole: a tiny or sparse input replays as it is.
  *
  * <p>The decision about a held event comes later, through the {@link HeldListener}, with the token the
  * event got when it was held ({@link #heldToken()}). An event within {@code maxJump} of the clock costs
@@ -382,7 +383,14 @@ public final class ReplayDriver {
                         best = i;
                     }
                 }
-                confirm(sorted, sorted.get(best).ts);
+                if (bestCount > 1) {
+                    confirm(sorted, sorted.get(best).ts);
+                } else {
+                    // No two events within maxJump of each other: nothing tells an outlier from the rest.
+                    for (Held h : sorted) {
+                        decide(h, admit(h.channel, h.kind, h.ts, h.slot));
+                    }
+                }
             }
         }
         while (!held.isEmpty()) {

@@ -154,6 +154,29 @@ class OutlierReplayTest {
     }
 
     @Test
+    void fewEventsNoneNearAnotherReplayAsBeforeAndADenseGroupWinsOverAStrayLine() throws Exception {
+        List<String> sparse = new ArrayList<>();
+        for (int day = 0; day < 5; day++) {
+            sparse.add(EventWriter.toJson(CallEvent.heartbeat(
+                    Instant.parse("2023-04-05T00:00:00Z").plus(Duration.ofDays(3L * day)), "test")));
+        }
+        Result r = replay(sparse, ReplayDriver.DEFAULT_MAX_JUMP);
+        assertThat(r.rejects).as("no two events within maxJump: nothing to tell an outlier by").isEmpty();
+        assertThat(r.input.get("end")).isEqualTo("2023-04-17T00:00:00Z");
+
+        List<String> strayAndThree = new ArrayList<>();
+        strayAndThree.add(EventWriter.toJson(CallEvent.heartbeat(Instant.parse("2019-01-01T00:00:00Z"), "test")));
+        for (int i = 0; i < 3; i++) {
+            strayAndThree.add(EventWriter.toJson(CallEvent.heartbeat(
+                    Instant.parse("2023-04-05T00:00:00Z").plusSeconds(60L * i), "test")));
+        }
+        Result s = replay(strayAndThree, ReplayDriver.DEFAULT_MAX_JUMP);
+        assertThat(s.rejects).extracting(RejectRecord::line).containsExactly(1L);
+        assertThat(s.rejects.get(0).reason()).isEqualTo(Rejection.OUTLIER);
+        assertThat(s.input.get("firstEvent")).isEqualTo("2023-04-05T00:00:00Z");
+    }
+
+    @Test
     void strictModeThrowsWhenTheOutlierIsRefusedAThousandEventsLater() {
         List<CallEvent> log = LogGen.log(5, 40);
         assertThat(log.size()).isGreaterThan(1200);
