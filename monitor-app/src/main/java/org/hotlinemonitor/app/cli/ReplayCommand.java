@@ -33,6 +33,7 @@ import org.hotlinemonitor.core.replay.RecordReplay;
 import org.hotlinemonitor.core.replay.RejectRecord;
 import org.hotlinemonitor.core.replay.Rejects;
 import org.hotlinemonitor.core.replay.Replay;
+import org.hotlinemonitor.core.replay.ReplayDriver;
 import org.hotlinemonitor.core.replay.ReplayReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -89,6 +90,12 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--allowed-lateness", paramLabel = "DURATION",
             description = "How far out of order events may arrive (ISO-8601). Default: allowedLateness from the channel file, else PT5M.")
     Duration allowedLateness;
+
+    @Option(names = "--max-jump", paramLabel = "DURATION",
+            description = "How far ahead of the replay's time (the newest event time taken) an event may be without "
+                    + ReplayDriver.CONFIRM + " events within it to confirm the jump; an event not confirmed is refused "
+                    + "as an outlier (ISO-8601). Default: maxJump from the channel file, else P1D.")
+    Duration maxJump;
 
     @Option(names = "--strict", description = "Stop at the first bad line, with exit code 3.")
     boolean strict;
@@ -152,8 +159,14 @@ final class ReplayCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--allowed-lateness must not be negative, was " + lateness);
         }
+        Duration jump = maxJump != null ? maxJump
+                : config.maxJump() != null ? config.maxJump() : ReplayDriver.DEFAULT_MAX_JUMP;
+        if (jump.isNegative() || jump.isZero()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--max-jump must be positive, was " + jump);
+        }
         if (kafka != null) {
-            kafka = kafka.withAllowedLateness(lateness);
+            kafka = kafka.withAllowedLateness(lateness).withMaxJump(jump);
         }
 
         boolean showProgress = progress != null ? progress : Terminal.stderrIsTerminal();
@@ -162,7 +175,7 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayReport report;
         try (Writer alerts = open(alertsOut);
              LazyFile rejects = new LazyFile(rejectsPath)) {
-            Replay.Options options = new Replay.Options(config, lateness, until, strict);
+            Replay.Options options = new Replay.Options(config, lateness, jump, until, strict);
             Consumer<Alert> alertSink = alert -> write(alerts, AlertCodec.toJson(alert));
             Consumer<RejectRecord> rejectSink = reject -> rejects.line(Rejects.toJson(reject));
             Replay.Progress shown = bar != null ? bar : Replay.Progress.NONE;
@@ -228,7 +241,8 @@ final class ReplayCommand implements Callable<Integer> {
         String events = topic != null ? topic : Producer.DEFAULT_TOPIC;
         try {
             TopicSpec.checkName(events);
-            return new TopicReplay.Source(bootstrapServers.strip(), events, since, until, Duration.ZERO, wait, Map.of());
+            return new TopicReplay.Source(bootstrapServers.strip(), events, since, until, Duration.ZERO,
+                    ReplayDriver.DEFAULT_MAX_JUMP, wait, Map.of());
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     (e.getMessage().startsWith("until") ? "--until: " : "--topic: ") + e.getMessage());

@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * ({@code offsetsForTimes}) to the end offset found when the read starts (the last stable offset:
  * {@code read_committed}, so aborted records are never seen). With {@code until}, events after it are
  * skipped (not replayed, not refused), and a partition is left at its first event after
- * {@code until + allowedLateness}: any event behind it at or before {@code until} would be late. No
+ * {@code until + allowedLateness} that is within {@code maxJump} of the partition's time (its newest such event
+ * read, at first {@code since}): any event behind it at or before {@code until} would be late. An event further
+ * ahead may be an outlier, which moves no time, so the partition is read on past it. No
  * consumer group: partitions are assigned, nothing is committed, nothing is left behind on the cluster.
  *
  * <h2>Order</h2>
@@ -50,6 +52,13 @@ import org.slf4j.LoggerFactory;
  * that is not finished has a head, so the order depends on the topic's contents alone, never on how fetches
  * arrive. Because within a partition the order is offset order, an event is late in this merged replay exactly
  * when it is late by its own partition's event time, as the live task judged it (see docs/kafka.md).
+ *
+ * <p>A head more than {@code maxJump} ahead of its partition's time (the newest event time handed on from it, at
+ * first {@code since}) is merged by its own time only when {@value ReplayDriver#CONFIRM} records of the partition,
+ * itself included, within {@code maxJump} of it follow among its next {@value ReplayDriver#WINDOW} (a jump in the
+ * partition's log; the head waits until enough of them are fetched, or the partition ends). Otherwise it is an
+ * outlier and merged at its partition's time, so that it does not hold back the records behind it; the replay
+ * then holds it and refuses it ({@link ReplayDriver}).
  *
  * <h2>Checks</h2>
  * As the live detector, in its order: a record without a value or that does not parse is {@code malformed} or
@@ -74,17 +83,20 @@ public final class TopicReplay {
      * @param since            the first record read in each partition is the first whose timestamp is at or after it
      * @param until            events after it are not replayed; {@code null}: read to the end
      * @param allowedLateness  the replay's (a partition is left at its first event after {@code until} plus this)
+     * @param maxJump          the replay's (see {@link ReplayDriver}); an event further ahead of its partition's time
+     *                         does not end the partition's read
      * @param timeout          how long to wait for the cluster: for metadata and offsets, and for any fetch
      *                         while records are still expected
      * @param overrides        extra consumer settings (security); may be empty
      */
     public record Source(String bootstrapServers, String topic, Instant since, Instant until, Duration allowedLateness,
-                         Duration timeout, Map<String, Object> overrides) {
+                         Duration maxJump, Duration timeout, Map<String, Object> overrides) {
         public Source {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             Objects.requireNonNull(topic, "topic");
             Objects.requireNonNull(since, "since");
             Objects.requireNonNull(allowedLateness, "allowedLateness");
+            Objects.requireNonNull(maxJump, "maxJump");
             Objects.requireNonNull(timeout, "timeout");
             overrides = Map.copyOf(overrides);
             if (until != null && until.isBefore(since)) {
@@ -93,7 +105,11 @@ public final class TopicReplay {
         }
 
         public Source withAllowedLateness(Duration lateness) {
-            return new Source(bootstrapServers, topic, since, until, lateness, timeout, overrides);
+            return new Source(bootstrapServers, topic, since, until, lateness, maxJump, timeout, overrides);
+        }
+
+        public Source withMaxJump(Duration jump) {
+            return new Source(bootstrapServers, topic, since, until, allowedLateness, jump, timeout, overrides);
         }
     }
 
@@ -119,11 +135,11 @@ public final class TopicReplay {
         int channel;
         long ts;
         long slot;
-
-        /** The merge key: event time, or earliest for a record that did not parse. */
-        long key() {
-            return kind == null ? Long.MIN_VALUE : ts;
-        }
+        /** The merge key once it is the head (see {@link #place}): event time, earliest for a record that did not parse. */
+        long key;
+        boolean placed;
+        /** Placed at its partition's time: more than maxJump ahead of it, and not confirmed by the records after it. */
+        boolean outlier;
     }
 
     /** A partition being read: its queue, where it ends, and whether it is done. */
@@ -133,10 +149,18 @@ public final class TopicReplay {
         final ArrayDeque<Parsed> queue = new ArrayDeque<>();
         boolean finished;
         boolean paused;
+        /** In the merge's heads: its head is {@link #place placed}. */
+        boolean inHeads;
+        /** Its newest event read that was within maxJump of the one before (for where to stop after until). */
+        long newest;
+        /** Its newest event time handed on, outliers aside (for the merge). */
+        long time;
 
-        Part(TopicPartition tp, long end) {
+        Part(TopicPartition tp, long end, long since) {
             this.tp = tp;
             this.end = end;
+            this.newest = since;
+            this.time = since;
         }
 
         int partition() {
@@ -186,6 +210,7 @@ public final class TopicReplay {
         EventParser parser = new EventParser(check::indexOf);
         long untilMs = source.until() == null ? Long.MAX_VALUE : source.until().toEpochMilli();
         long stopAfter = source.until() == null ? Long.MAX_VALUE : untilMs + source.allowedLateness().toMillis();
+        long maxJump = source.maxJump().toMillis();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, source.timeout());
@@ -208,7 +233,7 @@ public final class TopicReplay {
                 OffsetAndTimestamp start = starts.get(tp);
                 long from = start == null ? end : Math.min(start.offset(), end);
                 consumer.seek(tp, from);
-                Part p = new Part(tp, end);
+                Part p = new Part(tp, end, source.since().toEpochMilli());
                 p.finished = from >= end;
                 parts.put(tp.partition(), p);
                 total += end - from;
@@ -216,15 +241,21 @@ public final class TopicReplay {
             LOG.info("replaying {} from {} ({} partitions, up to {} records{})", topic, source.since(), partitions, total,
                     source.until() == null ? "" : ", events until " + source.until());
 
-            // Invariant: a partition is in heads exactly when its queue is not empty.
+            // Invariant: a partition is in heads exactly when inHeads is set, and then its head is placed.
             PriorityQueue<Part> heads = new PriorityQueue<>((a, b) -> {
-                int c = Long.compare(a.queue.peekFirst().key(), b.queue.peekFirst().key());
+                int c = Long.compare(a.queue.peekFirst().key, b.queue.peekFirst().key);
                 return c != 0 ? c : Integer.compare(a.partition(), b.partition());
             });
             long handedOn = 0;
             long skipped = 0;
             long lastFetch = System.nanoTime();
             while (true) {
+                for (Part p : parts.values()) {
+                    if (!p.inHeads && place(p, maxJump)) {
+                        heads.add(p);
+                        p.inHeads = true;
+                    }
+                }
                 // Hand on records while every unfinished partition has a head: the merge cannot go wrong then.
                 if (parts.values().stream().noneMatch(TopicReplay::starving)) {
                     if (heads.isEmpty()) {
@@ -232,7 +263,11 @@ public final class TopicReplay {
                     }
                     while (!heads.isEmpty()) {
                         Part p = heads.poll();
+                        p.inHeads = false;
                         Parsed r = p.queue.pollFirst();
+                        if (r.kind != null && !r.outlier) {
+                            p.time = Math.max(p.time, r.ts);
+                        }
                         RejectRecord.Origin where = new RejectRecord.Offset(topic, p.partition(), r.offset);
                         if (r.rejection != null) {
                             replay.refuse(r.rejection, where, r.raw);
@@ -242,10 +277,11 @@ public final class TopicReplay {
                         if (++handedOn % PROGRESS_EVERY == 0) {
                             progress.update(name, handedOn, total, handedOn);
                         }
-                        if (!p.queue.isEmpty()) {
+                        if (place(p, maxJump)) {
                             heads.add(p);
+                            p.inHeads = true;
                         } else if (!p.finished) {
-                            break; // its next record is not here yet
+                            break; // its next record, or those that place it, are not here yet
                         }
                     }
                     continue;
@@ -267,24 +303,24 @@ public final class TopicReplay {
                 }
                 for (TopicPartition tp : batch.partitions()) {
                     Part p = parts.get(tp.partition());
-                    boolean wasEmpty = p.queue.isEmpty();
                     for (ConsumerRecord<byte[], byte[]> record : batch.records(tp)) {
                         if (p.finished || record.offset() >= p.end) {
                             p.finished = true;
                             break;
                         }
                         Parsed r = parse(record, parser, check, owner, partitions);
+                        boolean jump = r.kind != null && r.ts - p.newest > maxJump;
+                        if (r.kind != null && !jump && r.ts > p.newest) {
+                            p.newest = r.ts;
+                        }
                         if (r.kind != null && r.ts > untilMs) {
                             skipped++;
-                            if (r.ts > stopAfter) {
+                            if (r.ts > stopAfter && !jump) {
                                 p.finished = true; // any event behind it at or before until would be late
                             }
                             continue;
                         }
                         p.queue.addLast(r);
-                    }
-                    if (wasEmpty && !p.queue.isEmpty()) {
-                        heads.add(p);
                     }
                 }
                 for (Part p : parts.values()) {
@@ -305,9 +341,47 @@ public final class TopicReplay {
         }
     }
 
-    /** A partition whose next record is still to be fetched. */
+    /** A partition whose next record, or records that place it, are still to be fetched. */
     private static boolean starving(Part p) {
-        return !p.finished && p.queue.isEmpty();
+        return !p.finished && !p.inHeads;
+    }
+
+    /**
+     * Decides the merge key of the partition's head (see the class comment). Returns false when there is no head,
+     * or when it is more than maxJump ahead of the partition's time and the records that decide whether it is an
+     * outlier are not all fetched yet.
+     */
+    private static boolean place(Part p, long maxJump) {
+        Parsed head = p.queue.peekFirst();
+        if (head == null) {
+            return false;
+        }
+        if (head.placed) {
+            return true;
+        }
+        if (head.kind == null || head.ts - p.time <= maxJump) {
+            head.key = head.kind == null ? Long.MIN_VALUE : head.ts;
+            head.placed = true;
+            return true;
+        }
+        int near = 1;
+        int seen = 0;
+        java.util.Iterator<Parsed> next = p.queue.iterator();
+        next.next();
+        while (near < ReplayDriver.CONFIRM && seen < ReplayDriver.WINDOW && next.hasNext()) {
+            Parsed r = next.next();
+            seen++;
+            if (r.kind != null && Math.abs(r.ts - head.ts) <= maxJump) {
+                near++;
+            }
+        }
+        if (near < ReplayDriver.CONFIRM && seen < ReplayDriver.WINDOW && !p.finished) {
+            return false;
+        }
+        head.outlier = near < ReplayDriver.CONFIRM;
+        head.key = head.outlier ? p.time : head.ts;
+        head.placed = true;
+        return true;
     }
 
     /** For each channel index, the partition that owns it: the default partitioner on its id. */

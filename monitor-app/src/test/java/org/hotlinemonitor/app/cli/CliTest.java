@@ -99,6 +99,47 @@ class CliTest {
     }
 
     @Test
+    void oneLineStampedAYearAheadIsRefusedAsAnOutlierAndTheAlertsStayTheSame() throws Exception {
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(LOG));
+        String original = lines.get(499);
+        assertThat(original).contains("\"channel\":\"moscow-washington\"", "\"ts\":\"2023-04-07T06:00:45Z\"");
+        // A valid-looking line: an hourly slot of its channel, answered 45 s after it, a year on.
+        String ahead = original.replace("2023-04-07", "2024-04-07");
+        lines.add(500, ahead);
+        Path log = tmp.resolve("april-with-outlier.jsonl");
+        Files.write(log, lines);
+        Path rejects = tmp.resolve("rejects.jsonl");
+        Path report = tmp.resolve("report.md");
+
+        Result r = run("replay", "--channels", CHANNELS.toString(), "--rejects-out", rejects.toString(),
+                "--report-out", report.toString(), log.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(r.out().lines().toList()).isEqualTo(Files.readAllLines(EXPECTED)).hasSize(15);
+        assertThat(Files.readString(report)).startsWith("# Replay report\n\n**1 input record(s) refused**")
+                .contains("- Time: 2023-04-03T00:00:00Z to 2023-04-12T00:00:00Z");
+        assertThat(r.err()).contains("1 line(s) refused (outlier: 1)");
+        List<String> kept = Files.readAllLines(rejects);
+        assertThat(kept).singleElement().satisfies(k -> {
+            JsonNode j = new ObjectMapper().readTree(k);
+            assertThat(j.get("line").asInt()).isEqualTo(501);
+            assertThat(j.get("reason").asText()).isEqualTo("outlier");
+            assertThat(j.get("field").asText()).isEqualTo("ts");
+            assertThat(j.get("message").asText()).contains("2024-04-07T06:00:45Z", "P1D", "2023-04-12T00:00:00Z");
+            assertThat(j.get("raw").asText()).isEqualTo(ahead);
+        });
+
+        Result unbounded = run("replay", "--channels", CHANNELS.toString(), "--max-jump", "P3650D",
+                "--rejects-out", tmp.resolve("none.jsonl").toString(), "--report-out", tmp.resolve("r.md").toString(),
+                log.toString());
+        assertThat(unbounded.out().lines().toList()).as("without the bound the line ends the replay a year later")
+                .isNotEqualTo(Files.readAllLines(EXPECTED));
+
+        Result bad = run("replay", "--channels", CHANNELS.toString(), "--max-jump", "PT0S", log.toString());
+        assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.err()).contains("--max-jump must be positive");
+    }
+
+    @Test
     void outputsGoToFilesAndTheJsonReportParses() throws Exception {
         Path alerts = tmp.resolve("alerts.jsonl");
         Path report = tmp.resolve("report.json");

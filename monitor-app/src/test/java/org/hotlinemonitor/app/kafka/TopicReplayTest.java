@@ -245,6 +245,56 @@ class TopicReplayTest {
     }
 
     @Test
+    void oneEventAYearAheadIsRefusedAsAnOutlierAndNeitherEndsTheReplayNorItsPartition() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        List<String> lines = new ArrayList<>(Files.readAllLines(root.resolve("examples/april-2023.jsonl")));
+        List<String> golden = Files.readAllLines(
+                root.resolve("monitor-core/src/test/resources/golden/april-2023/expected-alerts.jsonl"));
+        String ahead = lines.get(499).replace("2023-04-07", "2024-04-07");
+        assertThat(ahead).contains("\"channel\":\"moscow-washington\"", "\"ts\":\"2024-04-07T06:00:45Z\"");
+        lines.add(500, ahead);
+        String topic = "outlier.events";
+        createTopic(topic, 3);
+        EventParser parser = new EventParser();
+        RecordMetadata outlier = null;
+        for (String line : lines) {
+            CallEvent e = parser.parse(line);
+            RecordMetadata m = producer.send(new ProducerRecord<>(topic, null, e.ts().toEpochMilli(),
+                    e.channel() == null ? "scheduler" : e.channel(), line)).get();
+            if (line.equals(ahead)) {
+                outlier = m;
+            }
+        }
+
+        Path alerts = tmp.resolve("alerts.jsonl");
+        Path rejects = tmp.resolve("rejects.jsonl");
+        Path report = tmp.resolve("report.md");
+        Result r = run(replay(EXAMPLE_CHANNELS, "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topic,
+                "--since", "2023-04-03T00:00:00Z", "--alerts-out", alerts.toString(), "--rejects-out", rejects.toString(),
+                "--report-out", report.toString()));
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(Files.readAllLines(alerts)).as("the alerts of the example without the line").isEqualTo(golden);
+        assertThat(Files.readString(report)).startsWith("# Replay report\n\n**1 input record(s) refused**")
+                .contains("to 2023-04-12T00:00:00Z");
+        JsonNode kept = new ObjectMapper().readTree(Files.readAllLines(rejects).get(0));
+        assertThat(Files.readAllLines(rejects)).hasSize(1);
+        assertThat(kept.get("reason").asText()).isEqualTo("outlier");
+        assertThat(kept.get("partition").asInt()).isEqualTo(outlier.partition());
+        assertThat(kept.get("offset").asLong()).isEqualTo(outlier.offset());
+        assertThat(kept.get("raw").asText()).isEqualTo(ahead);
+
+        // With --until the line is after it: skipped, and its partition read on past it (it moved no time).
+        Path untilAlerts = tmp.resolve("until-alerts.jsonl");
+        Result until = run(replay(EXAMPLE_CHANNELS, "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topic,
+                "--since", "2023-04-03T00:00:00Z", "--until", "2023-04-12T00:00:00Z", "--alerts-out",
+                untilAlerts.toString(), "--rejects-out", tmp.resolve("until-rejects.jsonl").toString(),
+                "--report-out", tmp.resolve("until-report.md").toString()));
+        assertThat(until.code()).as(until.err()).isZero();
+        assertThat(until.err()).contains("read " + (lines.size() - 1) + " record(s)", "1 event(s) after --until not replayed");
+        assertThat(Files.readAllLines(untilAlerts)).isEqualTo(golden);
+    }
+
+    @Test
     void badRecordsAreRejectedWithTopicPartitionAndOffset() throws Exception {
         String topic = "bad.events";
         createTopic(topic, 2);

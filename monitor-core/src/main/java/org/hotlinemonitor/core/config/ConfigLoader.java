@@ -51,6 +51,7 @@ import org.hotlinemonitor.core.schedule.Schedule;
  *   downAfter: 2                    # whole number >= 1; built-in default 2
  *   zone: Asia/Seoul                # optional; without it every channel needs a zone
  * allowedLateness: PT5M             # optional ISO-8601 duration >= 0
+ * maxJump: P1D                      # optional ISO-8601 duration > 0: replay's bound on a jump of time
  * silentAfter: PT1M                 # optional ISO-8601 duration > 0: no heartbeat for this long = our side silent
  * channels:
  *   - id: liaison-office            # [a-z0-9._-]{1,64}, unique
@@ -81,7 +82,7 @@ public final class ConfigLoader {
     public static final int DEFAULT_DOWN_AFTER = 2;
 
     /** {@code notify} is the notifier's section ({@link NotifyConfigLoader}); {@code api} and {@code silences} the operators' ({@link OperatorConfigLoader}). */
-    private static final List<String> TOP_KEYS = List.of("defaults", "allowedLateness", "silentAfter", "channels", "notify", "api", "silences");
+    private static final List<String> TOP_KEYS = List.of("defaults", "allowedLateness", "silentAfter", "maxJump", "channels", "notify", "api", "silences");
     private static final List<String> DEFAULTS_KEYS = List.of("answerWithin", "downAfter", "zone");
     private static final List<String> CHANNEL_KEYS =
             List.of("id", "name", "zone", "checks", "days", "cron", "answerWithin", "downAfter");
@@ -92,7 +93,8 @@ public final class ConfigLoader {
     private static final Map<String, String> NOT_IN_DEFAULTS = hints(
             "cannot have a default; set it on each channel", "id", "name", "checks", "days", "cron");
     private static final Map<String, String> NOT_IN_CHANNEL = hints(
-            "is a top-level setting, not a channel setting", "allowedLateness", "silentAfter", "defaults", "channels");
+            "is a top-level setting, not a channel setting", "allowedLateness", "silentAfter", "maxJump", "defaults",
+            "channels");
 
     private static final Pattern CHECK_TIME = Pattern.compile("([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?");
 
@@ -188,11 +190,12 @@ public final class ConfigLoader {
         Defaults defaults = defaults(keys.get("defaults"));
         Duration allowedLateness = allowedLateness(keys.get("allowedLateness"));
         Duration silentAfter = silentAfter(keys.get("silentAfter"));
+        Duration maxJump = maxJump(keys.get("maxJump"));
         List<Channel> channels = channels(top, keys.get("channels"), defaults);
         if (!problems.isEmpty()) {
             throw failure();
         }
-        return new MonitorConfig(channels, allowedLateness, silentAfter);
+        return new MonitorConfig(channels, allowedLateness, silentAfter, maxJump);
     }
 
     private ConfigException failure() {
@@ -238,6 +241,18 @@ public final class ConfigLoader {
             return null;
         }
         return lateness;
+    }
+
+    private Duration maxJump(Entry entry) {
+        if (entry == null) {
+            return null;
+        }
+        Duration jump = duration(entry, "maxJump", "P1D");
+        if (jump != null && (jump.isNegative() || jump.isZero())) {
+            problem(entry.value(), "maxJump", "maxJump must be positive, was " + jump);
+            return null;
+        }
+        return jump;
     }
 
     private List<Channel> channels(Mapping top, Entry entry, Defaults defaults) {

@@ -1,6 +1,7 @@
 package org.hotlinemonitor.core.replay;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -30,14 +31,23 @@ public final class RecordReplay {
     private final Consumer<RejectRecord> rejects;
     private final ReplayReport report;
     private final ReplayDriver driver;
+    /** Where each held event was read, by its token, until the driver decides about it. */
+    private final Map<Long, HeldRecord> held = new HashMap<>();
+    /** The token of the event the last {@link #take} held, until it is {@link #keep kept}; -1 for none. */
+    private long holding = -1;
+    /** Under strict mode, the refusal of a held event, thrown when the call that refused it returns. */
+    private BadInputException failed;
     private boolean finished;
+
+    private record HeldRecord(RejectRecord.Origin where, String raw) {
+    }
 
     public RecordReplay(Replay.Options options, Consumer<Alert> alerts, Consumer<RejectRecord> rejects) {
         this.options = Objects.requireNonNull(options, "options");
         Objects.requireNonNull(alerts, "alerts");
         this.rejects = Objects.requireNonNull(rejects, "rejects");
         this.report = new ReplayReport(options.config());
-        this.driver = new ReplayDriver(options.config(), options.allowedLateness(), options.until(),
+        this.driver = new ReplayDriver(options.config(), options.allowedLateness(), options.maxJump(), options.until(),
                 new Monitor.Listener() {
                     @Override
                     public void onAlert(Alert alert) {
@@ -54,6 +64,22 @@ public final class RecordReplay {
                     public void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict,
                                           MissCause cause, long firstAnswer) {
                         report.onVerdict(channel, channelId, slot, deadline, verdict, cause, firstAnswer);
+                    }
+                },
+                new ReplayDriver.HeldListener() {
+                    @Override
+                    public void taken(long token) {
+                        held.remove(token);
+                        report.event();
+                    }
+
+                    @Override
+                    public void refused(long token, Rejection why) {
+                        HeldRecord h = held.remove(token);
+                        RejectRecord record = write(why, h.where(), h.raw());
+                        if (options.strict() && failed == null) {
+                            failed = new BadInputException(record);
+                        }
                     }
                 });
     }
@@ -74,7 +100,8 @@ public final class RecordReplay {
 
     /**
      * Takes the next record: an event that passed the {@link #checker()}'s checks, in parts (see
-     * {@link ReplayDriver#offerChecked(int, EventKind, long, long)}). It may still be refused as late.
+     * {@link ReplayDriver#offerChecked(int, EventKind, long, long)}). It may still be refused as late, or
+     * held and refused later as an outlier.
      *
      * @param where where it was read, for the rejects
      * @param raw   the record's bytes (UTF-8), kept if it is refused; {@code null} for none
@@ -89,15 +116,23 @@ public final class RecordReplay {
     }
 
     /**
-     * {@link #offer} without saying where the record came from until it is refused (no per-record
+     * {@link #offer} without saying where the record came from until it is refused or held (no per-record
      * allocation): returns {@code null} when it was taken, else the rejection, which the caller must
-     * {@link #keep}.
+     * {@link #keep}. {@link ReplayDriver#HELD} is one: the record waits, with where it was read, until the
+     * replay takes it (then it counts as an event) or refuses it (then it is kept as any refused record).
+     *
+     * @throws BadInputException under strict mode, when an event held earlier was refused
      */
-    public Rejection take(int channel, EventKind kind, long ts, long slot) {
+    public Rejection take(int channel, EventKind kind, long ts, long slot) throws BadInputException {
         report.line();
         Rejection refused = driver.offerChecked(channel, kind, ts, slot);
         if (refused == null) {
             report.event();
+        } else if (refused == ReplayDriver.HELD) {
+            holding = driver.heldToken();
+        }
+        if (failed != null) {
+            throw failed;
         }
         return refused;
     }
@@ -123,14 +158,28 @@ public final class RecordReplay {
      * @throws BadInputException under strict mode
      */
     public void keep(Rejection r, RejectRecord.Origin where, String raw) throws BadInputException {
+        if (r == ReplayDriver.HELD) {
+            if (holding < 0) {
+                throw new IllegalStateException("no held record to keep: take did not return HELD");
+            }
+            held.put(holding, new HeldRecord(where, raw));
+            holding = -1;
+            return;
+        }
+        RejectRecord record = write(r, where, raw);
+        if (options.strict()) {
+            throw new BadInputException(record);
+        }
+    }
+
+    /** Writes a refused record to the rejects and counts it. */
+    private RejectRecord write(Rejection r, RejectRecord.Origin where, String raw) {
         String message = r.field() != null && !r.message().startsWith("field '")
                 ? "field '" + r.field() + "': " + r.message() : r.message();
         RejectRecord record = new RejectRecord(where, r.reason(), r.field(), message, raw);
         report.rejected(r);
         rejects.accept(record);
-        if (options.strict()) {
-            throw new BadInputException(record);
-        }
+        return record;
     }
 
     /** The report (closed once {@link #finish} has run). */
@@ -142,12 +191,19 @@ public final class RecordReplay {
         return raw == null ? "" : new String(raw, StandardCharsets.UTF_8);
     }
 
-    /** Ends the input, advances time to the end, and returns the closed report. */
-    public ReplayReport finish() {
+    /**
+     * Ends the input, decides about held records, advances time to the end, and returns the closed report.
+     *
+     * @throws BadInputException under strict mode, when a held record was refused at the end
+     */
+    public ReplayReport finish() throws BadInputException {
         if (!finished) {
             finished = true;
             driver.finish();
             report.close(driver.firstEvent(), driver.end(), options.allowedLateness(), driver.states(), driver.outcomes());
+            if (failed != null) {
+                throw failed;
+            }
         }
         return report;
     }

@@ -6,7 +6,8 @@ import java.util.Objects;
  * Why an input record was refused.
  *
  * @param reason  a stable code: {@code malformed}, {@code invalid-field}, {@code unknown-channel},
- *                {@code not-a-slot}, {@code too-early}, {@code late}, {@code beyond-until}
+ *                {@code not-a-slot}, {@code too-early}, {@code late}, {@code beyond-until},
+ *                {@code outlier}
  * @param field   the field at fault, or {@code null} when the record as a whole is
  * @param message a sentence for people
  */
@@ -19,6 +20,8 @@ public record Rejection(String reason, String field, String message) {
     public static final String TOO_EARLY = "too-early";
     public static final String LATE = "late";
     public static final String BEYOND_UNTIL = "beyond-until";
+    /** More than maxJump away from the replay's time, and no other event confirmed the jump ({@link ReplayDriver}). */
+    public static final String OUTLIER = "outlier";
 
     public Rejection {
         Objects.requireNonNull(reason, "reason");

@@ -26,13 +26,24 @@ public final class Replay {
     /**
      * @param config          the channels
      * @param allowedLateness how far out of order events may arrive
+     * @param maxJump         how far ahead of the replay's time an event may be taken without others to confirm
+     *                        the jump (see {@link ReplayDriver}); positive
      * @param until           where time ends, and past which events are refused; {@code null}: the newest event
      * @param strict          stop at the first refused line with a {@link BadInputException}
      */
-    public record Options(MonitorConfig config, Duration allowedLateness, Instant until, boolean strict) {
+    public record Options(MonitorConfig config, Duration allowedLateness, Duration maxJump, Instant until, boolean strict) {
         public Options {
             Objects.requireNonNull(config, "config");
             Objects.requireNonNull(allowedLateness, "allowedLateness");
+            Objects.requireNonNull(maxJump, "maxJump");
+            if (maxJump.isNegative() || maxJump.isZero()) {
+                throw new IllegalArgumentException("maxJump must be positive, was " + maxJump);
+            }
+        }
+
+        /** With the default maxJump ({@link ReplayDriver#DEFAULT_MAX_JUMP}). */
+        public Options(MonitorConfig config, Duration allowedLateness, Instant until, boolean strict) {
+            this(config, allowedLateness, ReplayDriver.DEFAULT_MAX_JUMP, until, strict);
         }
     }
 

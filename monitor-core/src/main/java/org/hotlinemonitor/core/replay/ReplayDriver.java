@@ -2,7 +2,10 @@ package org.hotlinemonitor.core.replay;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.hotlinemonitor.core.alert.Alert;
@@ -20,12 +23,32 @@ import org.hotlinemonitor.core.model.MonitorConfig;
 
 /**
  * Replays parsed events through the {@link Monitor}: events are checked, put back into event-time
- * order within the allowed lateness, applied, and time advances with the newest event seen. Alerts
+ * order within the allowed lateness, applied, and time advances with the newest event taken. Alerts
  * leave in a deterministic order ({@link AlertOrder}). No I/O and no clock: the caller reads the input
  * and writes the outputs.
  *
- * <p>Use: {@link #offer} every event in input order (a non-null result is a rejection the caller must
- * keep), then {@link #finish} once. Not thread-safe.
+ * <h2>Jumps of time</h2>
+ * The replay's clock is the newest event time taken. An event more than {@code maxJump} ahead of it is
+ * <em>held</em>: not applied, moving no time, so that one event stamped far in the future cannot end the
+ * replay there. Before the first event is taken there is no clock, and every event is held, so that one
+ * stray line at the top cannot set the start. Held events are <em>confirmed</em> when {@value #CONFIRM}
+ * of them lie within {@code maxJump} of one another (a real gap in the log, or the start of the input):
+ * with {@code e} the earliest held time that has {@value #CONFIRM} held events in {@code [e, e + maxJump]},
+ * held events before {@code e - maxJump} are refused (isolated in the gap), and the others are taken in
+ * time order (input order for equal times) for as long as each is within {@code maxJump} of the clock
+ * they move; the rest stay held. A held event that time has come within {@code maxJump} of is taken. A
+ * held event not confirmed within {@value #WINDOW} events read after it, or by {@link #finish}, is
+ * refused as {@link Rejection#OUTLIER outlier}. At the end, when no event was ever taken, the densest
+ * group of held events within {@code maxJump} (the earliest of equals) stands in for a confirmed one; an
+ * input of fewer than {@value #CONFIRM} events, or one where no two events lie within {@code maxJump}, is
+ * taken whole: a tiny or sparse input replays as it is.
+ *
+ * <p>The decision about a held event comes later, through the {@link HeldListener}, with the token the
+ * event got when it was held ({@link #heldToken()}). An event within {@code maxJump} of the clock costs
+ * one comparison more than it would without the bound; held events are rare and may allocate.
+ *
+ * <p>Use: {@link #offer} every event in input order (a non-null result other than {@link #HELD} is a
+ * rejection the caller must keep), then {@link #finish} once. Not thread-safe.
  */
 public final class ReplayDriver {
 
@@ -37,6 +60,66 @@ public final class ReplayDriver {
     private final Checker checker;
     private static final EventKind[] KINDS = EventKind.values();
 
+    /** Default bound on a jump of the replay's time. */
+    public static final Duration DEFAULT_MAX_JUMP = Duration.ofDays(1);
+    /** Held events within {@code maxJump} of one another that confirm a jump. */
+    public static final int CONFIRM = 4;
+    /** Events read after a held event within which it must be confirmed, else it is refused. */
+    public static final int WINDOW = 1000;
+
+    /**
+     * What {@link #offerChecked} returns for an event it holds (reason {@code held}): neither taken nor
+     * refused yet. The decision comes later through the {@link HeldListener}. Never a reject of its own.
+     */
+    public static final Rejection HELD = new Rejection("held", "ts",
+            "held: more than maxJump ahead of the replay's time, until another event confirms the jump");
+
+    /** Told what became of each held event, on the thread that calls {@link #offer} or {@link #finish}. */
+    public interface HeldListener {
+        /** The event held with {@code token} was taken. */
+        void taken(long token);
+
+        /** The event held with {@code token} was refused (an {@link Rejection#OUTLIER outlier}, or late). */
+        void refused(long token, Rejection why);
+    }
+
+    /** A held event, in parts. */
+    private static final class Held {
+        final int channel;
+        final EventKind kind;
+        final long ts;
+        final long slot;
+        /** Its position among the events read: input order, and when it must be confirmed by. */
+        final long read;
+        /** Its {@link #heldToken}; -1 while the call that holds it runs. */
+        long token = -1;
+
+        Held(int channel, EventKind kind, long ts, long slot, long read) {
+            this.channel = channel;
+            this.kind = kind;
+            this.ts = ts;
+            this.slot = slot;
+            this.read = read;
+        }
+    }
+
+    private static final Comparator<Held> TIME_ORDER = Comparator.<Held>comparingLong(h -> h.ts).thenComparingLong(h -> h.read);
+
+    private final long maxJump;
+    private final HeldListener heldListener;
+    /** Held events in the order read. */
+    private final List<Held> held = new ArrayList<>();
+    /** Events are held when after this: {@code newest + maxJump}; before any event is taken, all are. */
+    private long limit = Long.MIN_VALUE;
+    /** Events read by {@link #offerChecked}. */
+    private long read;
+    /** While {@link #held} is not empty: its earliest time, and when its first event must be confirmed by. */
+    private long heldMin = Long.MAX_VALUE;
+    private long heldExpiry = Long.MAX_VALUE;
+    private long nextToken;
+    /** The decision about the event held by the running call: still held ({@link #HELD}), taken ({@code null}) or refused. */
+    private Rejection current;
+
     private final long[] outcomes = new long[EventOutcome.values().length];
     private long newest = Long.MIN_VALUE;
     private long first = Long.MAX_VALUE;
@@ -44,11 +127,20 @@ public final class ReplayDriver {
     private boolean finished;
 
     /**
-     * @param until time to advance to at the end, and past which events are refused; {@code null}: the
-     *              newest event's time
+     * @param maxJump how far ahead of the replay's clock an event may be taken without others to confirm the
+     *                jump; positive
+     * @param until   time to advance to at the end, and past which events are refused; {@code null}: the
+     *                newest event's time
+     * @param held    told what became of held events
      */
-    public ReplayDriver(MonitorConfig config, Duration allowedLateness, Instant until, Monitor.Listener listener) {
+    public ReplayDriver(MonitorConfig config, Duration allowedLateness, Duration maxJump, Instant until,
+                        Monitor.Listener listener, HeldListener held) {
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.heldListener = Objects.requireNonNull(held, "held");
+        if (maxJump.isNegative() || maxJump.isZero()) {
+            throw new IllegalArgumentException("maxJump must be positive, was " + maxJump);
+        }
+        this.maxJump = maxJump.toMillis();
         this.alertOrder = new AlertOrder(listener::onAlert);
         this.monitor = new Monitor(config, new Monitor.Listener() {
             @Override
@@ -72,7 +164,10 @@ public final class ReplayDriver {
         this.checker = new Checker(monitor.validator(), until);
     }
 
-    /** Takes the next input event. Returns {@code null} when it was taken, else why it was refused. */
+    /**
+     * Takes the next input event. Returns {@code null} when it was taken, {@link #HELD} when it is held, else
+     * why it was refused.
+     */
     public Rejection offer(CallEvent event) {
         Rejection invalid = check(event);
         return invalid != null ? invalid : offerChecked(event);
@@ -108,6 +203,28 @@ public final class ReplayDriver {
         if (finished) {
             throw new IllegalStateException("replay already finished");
         }
+        read++;
+        Rejection result = ts > limit ? hold(channel, kind, ts, slot) : admit(channel, kind, ts, slot);
+        if (!held.isEmpty() && (heldMin <= limit || read >= heldExpiry)) {
+            settle();
+        }
+        if (result == HELD) {
+            // Decided within this call (taken by a confirmation, or when settled): say so now, not later.
+            result = current;
+            if (result == HELD) {
+                held.get(held.size() - 1).token = nextToken++;
+            }
+        }
+        return result;
+    }
+
+    /** The token of the event last {@link #HELD held}, as the {@link HeldListener} will name it. */
+    public long heldToken() {
+        return nextToken - 1;
+    }
+
+    /** Gives an event to the buffer, or to the monitor when behind the buffer; moves the clock. */
+    private Rejection admit(int channel, EventKind kind, long ts, long slot) {
         if (!buffer.offer(ts, channel, kind.ordinal(), slot)) {
             // Behind the buffer's watermark. Before the monitor's own time it is judged against its channel's time:
             // taken when nothing of its channel happened since (the same rule as live); else late.
@@ -126,6 +243,7 @@ public final class ReplayDriver {
         first = Math.min(first, ts);
         if (ts > newest) {
             newest = ts;
+            limit = ts > Long.MAX_VALUE - maxJump ? Long.MAX_VALUE : ts + maxJump;
             buffer.release(apply);
             long released = buffer.releasedUntil();
             if (monitor.started() && released > monitor.watermarkMillis()) {
@@ -135,17 +253,150 @@ public final class ReplayDriver {
         return null;
     }
 
+    /** Holds an event too far ahead of the clock (or read before there is one), and confirms a jump if it completes one. */
+    private Rejection hold(int channel, EventKind kind, long ts, long slot) {
+        Held h = new Held(channel, kind, ts, slot, read);
+        held.add(h);
+        current = HELD;
+        if (held.size() == 1) {
+            heldMin = ts;
+            heldExpiry = read + WINDOW;
+        } else {
+            heldMin = Math.min(heldMin, ts);
+        }
+        // Only a group that holds the new event can be new: count its neighbours before sorting anything.
+        int near = 0;
+        for (Held o : held) {
+            if (Math.abs(o.ts - ts) <= maxJump) {
+                near++;
+            }
+        }
+        if (near >= CONFIRM) {
+            List<Held> sorted = new ArrayList<>(held);
+            sorted.sort(TIME_ORDER);
+            for (int i = 0; i + CONFIRM - 1 < sorted.size(); i++) {
+                if (sorted.get(i + CONFIRM - 1).ts - sorted.get(i).ts <= maxJump) {
+                    confirm(sorted, sorted.get(i).ts);
+                    break;
+                }
+            }
+        }
+        return HELD;
+    }
+
+    /**
+     * Makes the jump to a group of held events starting at {@code start}: refuses held events more than
+     * maxJump before it, takes the first of the others wherever it is (the jump), then the rest in time order
+     * while each is within maxJump of the clock.
+     */
+    private void confirm(List<Held> sorted, long start) {
+        long from = start - maxJump;
+        boolean jumped = false;
+        for (Held h : sorted) {
+            if (h.ts < from) {
+                decide(h, new Rejection(Rejection.OUTLIER, "ts", "event at " + Instant.ofEpochMilli(h.ts)
+                        + " is more than " + jump() + " before the events read after it (from "
+                        + Instant.ofEpochMilli(start) + ") that moved the replay's time"
+                        + (newest == Long.MIN_VALUE ? "" : " on from " + Instant.ofEpochMilli(newest))
+                        + ", and no other event confirms it; an outlier moves time for no one"));
+            } else if (!jumped || h.ts <= limit) {
+                jumped = true;
+                decide(h, admit(h.channel, h.kind, h.ts, h.slot));
+            }
+        }
+    }
+
+    /** Takes held events that the clock has come within maxJump of, and refuses those held too long. */
+    private void settle() {
+        List<Held> sorted = new ArrayList<>(held);
+        sorted.sort(TIME_ORDER);
+        for (Held h : sorted) {
+            if (h.ts <= limit) {
+                decide(h, admit(h.channel, h.kind, h.ts, h.slot));
+            } else if (read - h.read >= WINDOW) {
+                decide(h, outlier(h));
+            }
+        }
+    }
+
+    private Rejection outlier(Held h) {
+        return new Rejection(Rejection.OUTLIER, "ts", "event at " + Instant.ofEpochMilli(h.ts) + " is more than "
+                + jump() + " ahead of the replay's time "
+                + (newest == Long.MIN_VALUE ? "(no event taken)" : Instant.ofEpochMilli(newest) + " (newest event time taken)")
+                + " and no other event confirms a jump; an outlier moves time for no one");
+    }
+
+    /** maxJump as written: {@code P1D} rather than {@code PT24H}. */
+    private String jump() {
+        long day = Duration.ofDays(1).toMillis();
+        return maxJump % day == 0 ? "P" + maxJump / day + "D" : Duration.ofMillis(maxJump).toString();
+    }
+
+    /** Ends holding {@code h}: taken ({@code refused} null) or refused; tells the listener, or the running call. */
+    private void decide(Held h, Rejection refused) {
+        held.remove(h);
+        heldMin = Long.MAX_VALUE;
+        for (Held o : held) {
+            heldMin = Math.min(heldMin, o.ts);
+        }
+        heldExpiry = held.isEmpty() ? Long.MAX_VALUE : held.get(0).read + WINDOW;
+        if (h.token < 0) {
+            current = refused;
+        } else if (refused == null) {
+            heldListener.taken(h.token);
+        } else {
+            heldListener.refused(h.token, refused);
+        }
+    }
+
     /** The position of a configured channel (what {@link #offerChecked(int, EventKind, long, long)} takes), or -1. Thread-safe. */
     public int indexOf(String channel) {
         return monitor.indexOf(channel);
     }
 
-    /** Ends the input: applies what is held and advances to {@code until} (default: the newest event's time). */
+    /**
+     * Ends the input: decides about every held event (see the class comment), applies what the buffer holds
+     * and advances to {@code until} (default: the newest event time taken).
+     */
     public void finish() {
         if (finished) {
             return;
         }
         finished = true;
+        if (!held.isEmpty() && newest == Long.MIN_VALUE) {
+            List<Held> sorted = new ArrayList<>(held);
+            sorted.sort(TIME_ORDER);
+            if (read < CONFIRM) {
+                for (Held h : sorted) {
+                    decide(h, admit(h.channel, h.kind, h.ts, h.slot));
+                }
+            } else {
+                // No jump was ever confirmed: the densest group within maxJump stands in for one (earliest first).
+                int best = 0;
+                int bestCount = 0;
+                for (int i = 0, j = 0; i < sorted.size(); i++) {
+                    while (j < sorted.size() && sorted.get(j).ts - sorted.get(i).ts <= maxJump) {
+                        j++;
+                    }
+                    if (j - i > bestCount) {
+                        bestCount = j - i;
+                        best = i;
+                    }
+                }
+                if (bestCount > 1) {
+                    confirm(sorted, sorted.get(best).ts);
+                } else {
+                    // No two events within maxJump of each other: nothing tells an outlier from the rest.
+                    for (Held h : sorted) {
+                        decide(h, admit(h.channel, h.kind, h.ts, h.slot));
+                    }
+                }
+            }
+        }
+        while (!held.isEmpty()) {
+            Held h = held.get(0);
+            decide(h, h.ts <= limit ? admit(h.channel, h.kind, h.ts, h.slot) : outlier(h));
+        }
         buffer.flush(apply);
         Instant end = end();
         if (end != null) {
@@ -154,7 +405,10 @@ public final class ReplayDriver {
         alertOrder.flush();
     }
 
-    /** Where the replay ends: {@code until}, or the newest event's time; {@code null} if there was no event and no until. */
+    /**
+     * Where the replay ends: {@code until}, or the newest event time taken (never a refused event's); {@code null}
+     * if no event was taken and there is no until.
+     */
     public Instant end() {
         if (until != null) {
             return until;

@@ -37,6 +37,7 @@ class ConfigLoaderTest {
               downAfter: 2
             allowedLateness: PT5M
             silentAfter: PT2M
+            maxJump: P2D
             channels:
               - id: liaison-office
                 name: Inter-Korean liaison office line
@@ -87,6 +88,7 @@ class ConfigLoaderTest {
 
         assertThat(config.allowedLateness()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.silentAfter()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.maxJump()).isEqualTo(Duration.ofDays(2));
         assertThat(config.channels()).extracting(Channel::id).containsExactly(
                 "liaison-office", "east-coast-military", "west-coast-military", "ship-to-ship", "unc-pink-phone",
                 "hourly-test");
@@ -158,6 +160,7 @@ class ConfigLoaderTest {
         assertThat(b.answerWithin()).isEqualTo(Duration.ofHours(2));
         assertThat(config.allowedLateness()).isNull();
         assertThat(config.silentAfter()).as("the our-side silence rule is off unless set").isNull();
+        assertThat(config.maxJump()).isNull();
     }
 
     @Test
@@ -511,6 +514,11 @@ class ConfigLoaderTest {
                         channels:
                           - {id: a, zone: UTC, checks: ['09:00']}
                         """, 1, 14, "silentAfter", "silentAfter must be positive, was PT0S"),
+                bad("zero maxJump", """
+                        maxJump: PT0S
+                        channels:
+                          - {id: a, zone: UTC, checks: ['09:00']}
+                        """, 1, 10, "maxJump", "maxJump must be positive, was PT0S"),
                 bad("silentAfter on a channel", """
                         channels:
                           - {id: a, zone: UTC, checks: ['09:00'], silentAfter: PT1M}

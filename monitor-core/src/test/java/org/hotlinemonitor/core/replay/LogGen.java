@@ -99,15 +99,25 @@ final class LogGen {
     /** Replays and returns the alerts as their JSON-free identity: the records themselves. */
     static Result replay(List<CallEvent> input, Duration lateness, Instant until) {
         Result result = new Result();
-        ReplayDriver driver = new ReplayDriver(config(), lateness, until, new org.hotlinemonitor.core.detect.Monitor.Listener() {
-            @Override
-            public void onAlert(org.hotlinemonitor.core.alert.Alert alert) {
-                result.alerts.add(alert);
-            }
-        });
+        ReplayDriver driver = new ReplayDriver(config(), lateness, ReplayDriver.DEFAULT_MAX_JUMP, until,
+                new org.hotlinemonitor.core.detect.Monitor.Listener() {
+                    @Override
+                    public void onAlert(org.hotlinemonitor.core.alert.Alert alert) {
+                        result.alerts.add(alert);
+                    }
+                }, new ReplayDriver.HeldListener() {
+                    @Override
+                    public void taken(long token) {
+                    }
+
+                    @Override
+                    public void refused(long token, Rejection why) {
+                        result.rejects.add(why);
+                    }
+                });
         for (CallEvent e : input) {
             Rejection rej = driver.offer(e);
-            if (rej != null) {
+            if (rej != null && rej != ReplayDriver.HELD) {
                 result.rejects.add(rej);
             }
         }
