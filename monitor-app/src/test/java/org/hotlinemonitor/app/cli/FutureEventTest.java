@@ -174,8 +174,9 @@ class FutureEventTest {
             assertThat(detector.rejects().snapshot()).isEqualTo(Map.of(Rejection.BEYOND_UNTIL, 1L));
             assertThat(afterIt).as("the partition's stream went on after it").isGreaterThanOrEqualTo(SLOTS * 2L);
             assertThat(expected).as("the replay raises misses and unplaced slots, on the partition of the +60 s event too")
-                    .anyMatch(a -> AlertCodec.fromJson(a).type() == AlertType.SLOT_MISSED && AlertCodec.fromJson(a).channel().equals(fast))
-                    .anyMatch(a -> AlertCodec.fromJson(a).type() == AlertType.CALL_NOT_PLACED);
+                    .map(AlertCodec::fromJson)
+                    .anyMatch(a -> a.type() == AlertType.SLOT_MISSED && a.channel().equals(fast))
+                    .anyMatch(a -> a.type() == AlertType.CALL_NOT_PLACED);
 
             assertThat(record.code()).as(record.err()).isEqualTo(ExitCodes.BAD_INPUT);
             assertThat(record.err()).contains("--at: " + tooLate, "is in the future", "at most 10 s of clock skew");

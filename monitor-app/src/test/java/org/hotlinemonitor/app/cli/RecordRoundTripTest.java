@@ -112,10 +112,11 @@ class RecordRoundTripTest {
                     Instant slot = slots.get(k);
                     FailoverTest.waitUntil(slot.plusMillis(300));
                     for (var p : PLAN.entrySet()) {
+                        String id = p.getKey();
                         switch (p.getValue().get(k)) {
-                            case ANSWERED -> printed.add(record(run, runMillis, p.getKey(), "--answered"));
-                            case NO_ANSWER -> printed.add(record(run, runMillis, p.getKey(), "--no-answer", "--slot", slot.toString()));
-                            case ANSWERED_FOR_SLOT -> printed.add(record(run, runMillis, p.getKey(), "--answered", "--slot", slot.toString()));
+                            case ANSWERED -> printed.add(record(run, runMillis, id, "--answered"));
+                            case NO_ANSWER -> printed.add(record(run, runMillis, id, "--no-answer", "--slot", slot.toString()));
+                            case ANSWERED_FOR_SLOT -> printed.add(record(run, runMillis, id, "--answered", "--slot", slot.toString()));
                             default -> {
                             }
                         }
