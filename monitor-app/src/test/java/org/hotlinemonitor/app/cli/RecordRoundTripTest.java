@@ -2,6 +2,7 @@ package org.hotlinemonitor.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.hotlinemonitor.app.cli.CliTest.Result;
 import org.hotlinemonitor.app.kafka.Producer;
 import org.hotlinemonitor.app.schedule.PlacerSettings;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * scheduler of {@code run --placer operator} (heartbeats only: it claims no call) and a detector on the real clock
  * with the settings of {@code detect} (allowed lateness 0.5 s). Four channels, three slots {@link #PERIOD} apart, each
  * with a {@link #ANSWER_WITHIN} answer window. For each slot the test runs the real {@code record} command, the way an
- * operator does ({@link CliTest#run}: the command's main path, its own producer and connection each time), following
+ * operator does ({@link CliTest#run}: the command's main path, its own producer and connection each time; once in a JVM
+ * of its own, as an operator starts it), following
  * {@link #PLAN}: answered with the default {@code --at} (now), no answer or answered with the slot named
  * ({@code --slot}), answered but reported {@link #AFTER_THE_FACT} after the call ({@code --at} in the past), or not at
  * all.
@@ -37,10 +40,11 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>the alerts topic, read {@code read_committed}, holds exactly what core's replay computes from the events on the
  *       events topic, each once (0 false, 0 lost): a {@code record} event that reaches the detector after its watermark
- *       passed the event's time must still count. The after-the-fact reports reach it seconds after their time (and an
- *       operator's {@code record}, a JVM of its own, takes seconds too; here, in this JVM, a run takes about 100 ms).
- *       Without the detector judging such an event against its own channel's time (acceptBehind), they are refused as
- *       late and each of their slots raises a {@code CALL_NOT_PLACED} that replay does not;</li>
+ *       passed the event's time must still count. The after-the-fact reports reach it seconds after their time, and the
+ *       run in a JVM of its own over a second after (its cold producer connects after {@code --at} is read); a run
+ *       inside this JVM takes about 100 ms, within the lateness. Without the detector judging such an event against its
+ *       own channel's time (acceptBehind), those three are refused as late and each of their slots raises a
+ *       {@code CALL_NOT_PLACED} that replay does not (3 false alerts, 3 refused);</li>
  *   <li>{@code CALL_NOT_PLACED} only for the slots nobody recorded, {@code SLOT_MISSED} (no answer) only for the
  *       {@code --no-answer} ones: the replay itself says what the plan means, not only that live and replay agree;</li>
  *   <li>nothing in the dead letters: no recorded call is refused;</li>
@@ -49,8 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RecordRoundTripTest {
 
-    static final Duration ANSWER_WITHIN = Duration.ofSeconds(6);
-    static final Duration PERIOD = Duration.ofSeconds(7);
+    static final Duration ANSWER_WITHIN = Duration.ofSeconds(7);
+    static final Duration PERIOD = Duration.ofSeconds(8);
     static final int SLOTS = 3;
     /** From now to the first slot: broker up, topics created, detector running. */
     static final Duration START_MARGIN = Duration.ofSeconds(6);
@@ -65,6 +69,12 @@ class RecordRoundTripTest {
         NO_ANSWER,
         /** {@code --answered --slot S}. */
         ANSWERED_FOR_SLOT,
+        /**
+         * {@code --answered}, {@code --at} now, in a JVM of its own as an operator runs it: {@code --at} is read once the
+         * JVM has started, and the cold producer then takes long enough to connect that the event reaches the detector
+         * after its watermark passed the event's time.
+         */
+        ANSWERED_OWN_JVM,
         /** {@code --answered --at T}, run {@link #AFTER_THE_FACT} after {@code T}. */
         ANSWERED_AFTER,
         /** Nothing: the call was not placed. */
@@ -78,7 +88,7 @@ class RecordRoundTripTest {
 
     private static Map<String, List<Report>> plan() {
         Map<String, List<Report>> plan = new LinkedHashMap<>();
-        plan.put("desk-a", List.of(Report.ANSWERED, Report.ANSWERED, Report.ANSWERED));
+        plan.put("desk-a", List.of(Report.ANSWERED_OWN_JVM, Report.ANSWERED, Report.ANSWERED));
         plan.put("desk-b", List.of(Report.NO_ANSWER, Report.NO_ANSWER, Report.ANSWERED_FOR_SLOT)); // down, then restored
         plan.put("desk-c", List.of(Report.NONE, Report.NONE, Report.NONE));
         plan.put("desk-d", List.of(Report.ANSWERED_AFTER, Report.NONE, Report.ANSWERED_AFTER));
@@ -102,6 +112,7 @@ class RecordRoundTripTest {
             MonitorConfig config = Live.loadChannels(channels);
 
             List<Long> runMillis = new ArrayList<>();
+            List<Long> ownJvmMillis = new ArrayList<>();
             List<String> printed = new ArrayList<>();
             try (Producer scheduler = new Producer(Live.producerSettings(run.bootstrap, LiveRun.TOPICS, config, "scheduler",
                     new PlacerSettings.Operator(), Live.Timing.forSpeed(1)))) {
@@ -117,6 +128,7 @@ class RecordRoundTripTest {
                             case ANSWERED -> printed.add(record(run, runMillis, id, "--answered"));
                             case NO_ANSWER -> printed.add(record(run, runMillis, id, "--no-answer", "--slot", slot.toString()));
                             case ANSWERED_FOR_SLOT -> printed.add(record(run, runMillis, id, "--answered", "--slot", slot.toString()));
+                            case ANSWERED_OWN_JVM -> printed.add(recordInOwnJvm(run, ownJvmMillis, id, "--answered"));
                             default -> {
                             }
                         }
@@ -146,9 +158,10 @@ class RecordRoundTripTest {
             List<String> lost = minus(expected, seen);
             List<Long> sorted = new ArrayList<>(runMillis);
             Collections.sort(sorted);
-            System.out.printf("record round trip: %d record runs (median %d ms each), alerts expected %d, seen %d, false %d,"
-                            + " lost %d, refused %d (%.1f s)%n", runMillis.size(), sorted.get(sorted.size() / 2), expected.size(),
-                    seen.size(), falseAlerts.size(), lost.size(), refused.size(), (System.nanoTime() - started) / 1e9);
+            System.out.printf("record round trip: %d record runs (median %d ms each, in this JVM; %d in a JVM of its own, %s ms),"
+                            + " alerts expected %d, seen %d, false %d, lost %d, refused %d (%.1f s)%n", runMillis.size(),
+                    sorted.get(sorted.size() / 2), ownJvmMillis.size(), ownJvmMillis, expected.size(), seen.size(),
+                    falseAlerts.size(), lost.size(), refused.size(), (System.nanoTime() - started) / 1e9);
 
             assertThat(events.stream().filter(e -> e.channel() != null).map(EventWriter::toJson))
                     .as("the events on the topic are the events record printed").containsExactlyInAnyOrderElementsOf(printed);
@@ -178,6 +191,23 @@ class RecordRoundTripTest {
         assertThat(r.code()).as("record %s: %s", args, r.err()).isZero();
         assertThat(r.err()).as("record %s", args).doesNotContain("warning");
         return r.out().strip();
+    }
+
+    /** Runs {@code record} for {@code channel} in a JVM of its own; the event it printed. */
+    private String recordInOwnJvm(LiveRun run, List<Long> runMillis, String channel, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "record", "--bootstrap-servers", run.bootstrap,
+                "--channels", run.channelFile().toString(), "--channel", channel));
+        args.addAll(List.of(options));
+        Path out = tmp.resolve("record-" + runMillis.size() + ".out");
+        Path err = tmp.resolve("record-" + runMillis.size() + ".err");
+        long t = System.nanoTime();
+        Process p = new ProcessBuilder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("record in its own JVM ended").isTrue();
+        runMillis.add((System.nanoTime() - t) / 1_000_000);
+        assertThat(p.exitValue()).as("record %s: %s", args, Files.readString(err)).isZero();
+        assertThat(Files.readString(err)).as("record %s", args).doesNotContain("warning:");
+        return Files.readString(out).strip();
     }
 
     /** "channel slot" of each alert of {@code type}. */
