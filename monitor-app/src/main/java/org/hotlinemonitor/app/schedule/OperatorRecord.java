@@ -22,7 +22,8 @@ import org.hotlinemonitor.core.schedule.Schedule;
  * <p>Rules:
  * <ul>
  *   <li>{@code channel} must be configured;</li>
- *   <li>{@code at} (when the outcome happened) may not be in the future, beyond a minute of clock skew;</li>
+ *   <li>{@code at} (when the outcome happened) may not be more than {@link #FUTURE_TOLERANCE} (the maximum clock
+ *       skew, 10 s) in the future;</li>
  *   <li>{@code slot}, when given, must be one of the channel's slots, and {@code at} may not be more than
  *       the answer window before it (the detector would refuse the event as {@code too-early}); an
  *       {@code at} after the slot's deadline is allowed with a warning (the event cannot change the

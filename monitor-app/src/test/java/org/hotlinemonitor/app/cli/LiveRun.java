@@ -1,0 +1,144 @@
+package org.hotlinemonitor.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.hotlinemonitor.app.kafka.DeadLetters;
+import org.hotlinemonitor.app.kafka.DetectorService;
+import org.hotlinemonitor.app.kafka.TestCluster;
+import org.hotlinemonitor.app.kafka.Topics;
+import org.hotlinemonitor.core.codec.EventFormatException;
+import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.model.CallEvent;
+import org.hotlinemonitor.core.model.MonitorConfig;
+
+/**
+ * A real broker (one combined KRaft node) with the default topics, and a detector in this JVM on the real clock
+ * with the settings {@code detect} runs with ({@link Live#detectorSettings}, speed 1: lateness 0.5 s). For tests
+ * whose slots are a few seconds ahead of the wall clock. Closes the detector, then the broker.
+ */
+final class LiveRun implements AutoCloseable {
+
+    static final Topics TOPICS = Topics.DEFAULT;
+    static final String APP_ID = "live-run-detector";
+
+    final KafkaClusterTestKit cluster;
+    final String bootstrap;
+    private final Path tmp;
+    private DetectorService detector;
+    private Path channels;
+
+    /** Starts the broker and creates the events topic with {@code eventPartitions}, alerts and rejects. */
+    LiveRun(Path tmp, int eventPartitions) throws Exception {
+        this.tmp = tmp;
+        cluster = TestCluster.startForStreams(Map.of());
+        bootstrap = cluster.bootstrapServers();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(TOPICS.events(), eventPartitions, (short) 1),
+                    new NewTopic(TOPICS.alerts(), 3, (short) 1), new NewTopic(TOPICS.rejects(), 1, (short) 1))).all().get();
+        }
+    }
+
+    /** Writes {@code yaml} to a channel file, as an operator's {@code --channels}. */
+    Path channelFile(String yaml) throws Exception {
+        channels = Files.writeString(tmp.resolve("channels.yaml"), yaml);
+        return channels;
+    }
+
+    /** The channel file written last. */
+    Path channelFile() {
+        return channels;
+    }
+
+    /** Starts the detector on {@code channels} and waits until it runs. */
+    DetectorService startDetector(Path channels) throws Exception {
+        MonitorConfig config = Live.loadChannels(channels);
+        detector = new DetectorService(Live.detectorSettings(bootstrap, TOPICS, APP_ID, tmp.resolve("state"), 1,
+                Live.Timing.forSpeed(1)), config);
+        Live.startDetector(detector);
+        return detector;
+    }
+
+    /** Every event on the events topic, parsed, each once (heartbeats go to every partition), in event-time order. */
+    List<CallEvent> events() {
+        EventParser parser = new EventParser();
+        List<CallEvent> events = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : TestCluster.readAll(bootstrap, TOPICS.events())) {
+            try {
+                CallEvent e = parser.parse(r.value());
+                if (!events.contains(e)) {
+                    events.add(e);
+                }
+            } catch (EventFormatException e) {
+                throw new AssertionError("the events topic holds what no producer of the test wrote: " + r.value(), e);
+            }
+        }
+        events.sort(Comparator.comparing(CallEvent::ts));
+        return events;
+    }
+
+    /** The alerts topic, read_committed: what a pager or the notifier sees. */
+    List<String> alerts() {
+        return TestCluster.readCommittedValues(bootstrap, TOPICS.alerts());
+    }
+
+    /** The dead letters, each as its value and reason. */
+    List<String> refused() {
+        return TestCluster.readAll(bootstrap, TOPICS.rejects()).stream().map(r -> r.value() + " reason="
+                + new String(r.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8)).toList();
+    }
+
+    /**
+     * Polls the alerts topic until it holds every alert of {@code expected} (or a minute passed), and once more
+     * after the detector's next commits, so that an extra alert raised with the last of them is seen too.
+     */
+    List<String> awaitAlerts(List<String> expected) throws InterruptedException {
+        List<String> seen;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        do {
+            seen = alerts();
+        } while (!seen.containsAll(expected) && System.nanoTime() < deadline);
+        Thread.sleep(500); // a few commit intervals (100 ms): anything raised with the expected alerts is committed by now
+        return alerts();
+    }
+
+    /** Check times (whole seconds, UTC) for a channel file. */
+    static String checks(List<Instant> slots) {
+        List<String> times = new ArrayList<>();
+        for (Instant s : slots) {
+            assertThat(s.getNano()).as("slots on whole seconds").isZero();
+            times.add("'" + s.atZone(ZoneOffset.UTC).toLocalTime() + "'");
+        }
+        return "[" + String.join(", ", times) + "]";
+    }
+
+    /** Whole seconds, at least {@code ahead} from now. */
+    static Instant secondsFromNow(Duration ahead) {
+        return Instant.now().plus(ahead).plusSeconds(1).truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (detector != null) {
+                detector.close();
+            }
+        } finally {
+            cluster.close();
+        }
+    }
+}
