@@ -1,7 +1,7 @@
 package org.hotlinemonitor.app.kafka;
 
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  *       backoff of up to a second (Kafka's {@code reconnect.backoff.max.ms}) before they send what they kept, and the
  *       detector must read those events before it decides the deadlines of the outage.</li>
  * </ul>
- * Events keep moving time by their own event time meanwhile, as they always do. Thread-safe.
+ * Events keep moving time by their own event time meanwhile, as they always do. The watch measures with
+ * {@link System#nanoTime()} and answers in the caller's clock ({@code now} minus the time since the outage began), so
+ * it never reads the detector's clock. Thread-safe.
  */
 public final class BrokerWatch implements BrokerContact, AutoCloseable {
 
@@ -38,30 +40,29 @@ public final class BrokerWatch implements BrokerContact, AutoCloseable {
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
     private final Admin admin;
-    private final Clock clock;
     private final long grace;
     private final String name;
     private final Thread thread;
     private volatile boolean closed;
 
-    /** Clock time of the last successful probe. */
+    /** {@link System#nanoTime()} of the last successful probe's start. */
     private volatile long lastOk;
     /** The last success before the current (or last) outage: where the clock stops. */
     private volatile long stoppedAt;
-    /** When the probes first succeeded again after the last outage; {@code Long.MIN_VALUE} if there was none. */
-    private volatile long backSince = Long.MIN_VALUE;
+    /** When the probes first succeeded again after the last outage; meaningful only if {@link #wasDown}. */
+    private volatile long backSince;
+    private volatile boolean wasDown;
     private volatile boolean down;
 
     /**
      * Starts probing with an admin client of {@code adminConfig}; the first probe counts as a success at start, so
      * that a detector starting with its broker is not held up.
      */
-    public BrokerWatch(Map<String, Object> adminConfig, Clock clock, Duration grace, String name) {
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.grace = grace.toMillis();
+    public BrokerWatch(Map<String, Object> adminConfig, Duration grace, String name) {
+        this.grace = grace.toNanos();
         this.name = Objects.requireNonNull(name, "name");
         this.admin = Admin.create(adminConfig);
-        this.lastOk = clock.millis();
+        this.lastOk = System.nanoTime();
         this.thread = new Thread(this::run, "broker-watch-" + name);
         thread.setDaemon(true);
         thread.start();
@@ -69,27 +70,32 @@ public final class BrokerWatch implements BrokerContact, AutoCloseable {
 
     @Override
     public long trustedUntil(long now) {
-        long ok = lastOk;
+        long t = System.nanoTime();
         if (down) {
-            return Math.min(now, stoppedAt);
+            return now - millis(t - stoppedAt);
         }
-        if (now - ok > STALE.toMillis()) {
-            return Math.min(now, ok);
+        long ok = lastOk;
+        if (t - ok > STALE.toNanos()) {
+            return now - millis(t - ok);
         }
-        if (backSince != Long.MIN_VALUE && now - backSince < grace) {
-            return Math.min(now, stoppedAt);
+        if (wasDown && t - backSince < grace) {
+            return now - millis(t - stoppedAt);
         }
         return now;
     }
 
     /** True while the last probe failed or is overdue. */
     public boolean down() {
-        return down || clock.millis() - lastOk > STALE.toMillis();
+        return down || System.nanoTime() - lastOk > STALE.toNanos();
+    }
+
+    private static long millis(long nanos) {
+        return Math.max(0, nanos / 1_000_000);
     }
 
     private void run() {
         while (!closed) {
-            long started = clock.millis();
+            long started = System.nanoTime();
             boolean ok;
             try {
                 admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) PROBE_TIMEOUT.toMillis()))
@@ -106,19 +112,20 @@ public final class BrokerWatch implements BrokerContact, AutoCloseable {
             if (ok) {
                 if (down) {
                     backSince = started;
+                    wasDown = true;
                     down = false;
                     LOG.info("detector {}: the broker answers again; the clock counts again from {} (after {})", name,
-                            java.time.Instant.ofEpochMilli(started + grace), Duration.ofMillis(grace));
+                            Instant.now().plusNanos(grace), Duration.ofNanos(grace));
                 }
                 lastOk = started;
             } else if (!down) {
                 stoppedAt = lastOk;
                 down = true;
                 LOG.warn("detector {}: the broker does not answer; no deadline after {} is decided until it is back",
-                        name, java.time.Instant.ofEpochMilli(stoppedAt));
+                        name, Instant.now().minusNanos(System.nanoTime() - stoppedAt));
             }
             try {
-                Thread.sleep(Math.max(0, PROBE_EVERY.toMillis() - (clock.millis() - started)));
+                Thread.sleep(Math.max(0, PROBE_EVERY.toMillis() - millis(System.nanoTime() - started)));
             } catch (InterruptedException e) {
                 return;
             }
