@@ -227,6 +227,9 @@ class NotifierTest {
         assertThat(pager.accepted).hasSameSizeAs(sent).containsExactlyInAnyOrderElementsOf(sent); // nothing lost, nothing doubled
         assertThat(byChannel(pager.accepted)).isEqualTo(byChannel(sent));                     // in order per channel
         assertThat(pager.pageSizes).as("alerts of one evaluation share a page").anyMatch(size -> size > 1);
+        // The pager has the last page before the notifier has its answer and counts it.
+        TestCluster.await("every delivery counted", WAIT,
+                () -> first.deliveries().count("hook", DeliveryCounter.DELIVERED) >= sent.size());
         assertThat(first.deliveries().count("hook", DeliveryCounter.DELIVERED)).isEqualTo(sent.size());
         assertThat(first.deliveries().count("hook", DeliveryCounter.RETRIED)).isGreaterThanOrEqualTo(10);
 
@@ -302,6 +305,8 @@ class NotifierTest {
         assertThat(longestWait).as("no wait beyond the 15 s cap (plus the grouping wait and scheduling)")
                 .isLessThan(Backoff.DEFAULT.max().toSeconds() + 1.0);
         assertThat(refusedWhileDown).as("the pager was tried all through the outage").isGreaterThanOrEqualTo(5);
+        TestCluster.await("every delivery counted", WAIT,
+                () -> notifier.deliveries().count("hook", DeliveryCounter.DELIVERED) >= sent.size());
         assertThat(notifier.deliveries().count("hook", DeliveryCounter.DELIVERED)).isEqualTo(sent.size());
     }
 
@@ -427,6 +432,7 @@ class NotifierTest {
 
         TestCluster.await("the unsilenced alerts delivered", WAIT, () -> pager.accepted.size() == 2);
         assertThat(pager.accepted).containsExactlyInAnyOrder(other, down);
+        TestCluster.await("the deliveries counted", WAIT, () -> notifier.deliveries().count("hook", DeliveryCounter.DELIVERED) >= 2);
         assertThat(notifier.deliveries().count("hook", DeliveryCounter.SILENCED)).isEqualTo(1);
         assertThat(notifier.deliveries().count("hook", DeliveryCounter.DELIVERED)).isEqualTo(2);
         // Offsets move past the silenced alert: the group's committed offsets cover all three records.
