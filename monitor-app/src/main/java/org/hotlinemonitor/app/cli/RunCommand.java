@@ -80,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
         LiveOptions.Membership membership = detector.membership(cl);
         Live.Timing timing = Live.Timing.forClock(clock);
 
-        try (ApiAccess access = Live.apiAccess(operator).orElse(null);
+        try (ApiAccess access = Live.apiAccess(operator, producer.source).orElse(null);
              StopSignal stop = StopSignal.install();
              LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT);
              EmbeddedBroker broker = settings.embedded() ? EmbeddedBroker.start(settings.broker()) : null) {

@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,7 @@ public final class ApiAccess implements AutoCloseable {
 
     private final boolean protectReads;
     private final Path file;
+    private final Set<String> reserved;
     private final ScheduledExecutorService poller;
     private volatile List<ApiToken> tokens;
     /** The file's content last read, good or bad (null: unreadable); only the poller's thread touches it. */
@@ -51,9 +53,10 @@ public final class ApiAccess implements AutoCloseable {
     private boolean lastUnreadable;
     private final AtomicLong checks = new AtomicLong();
 
-    private ApiAccess(boolean protectReads, Path file, List<ApiToken> tokens, byte[] content) {
+    private ApiAccess(boolean protectReads, Path file, Set<String> reserved, List<ApiToken> tokens, byte[] content) {
         this.protectReads = protectReads;
         this.file = file;
+        this.reserved = Set.copyOf(reserved);
         this.tokens = tokens;
         this.lastSeen = content;
         this.poller = file == null ? null : Executors.newSingleThreadScheduledExecutor(r -> {
@@ -65,30 +68,40 @@ public final class ApiAccess implements AutoCloseable {
 
     /** The simple mode: one token, every scope. */
     public static ApiAccess single(Secret token, boolean protectReads) {
-        return new ApiAccess(protectReads, null,
+        return new ApiAccess(protectReads, null, Set.of(),
                 List.of(TokenFile.token(SINGLE_TOKEN_NAME, token.value(), EnumSet.allOf(Scope.class))), null);
     }
 
     /**
      * The tokens of {@code file}, read again every {@code pollEvery} from now on.
      *
+     * @param reserved names no token may have ({@link TokenFile#parse(String, String, Set)}): the scheduler's source
      * @throws TokenFile.Invalid when the file cannot be read or parsed (the message names file, line and field)
      */
-    public static ApiAccess watching(Path file, boolean protectReads, Duration pollEvery) throws TokenFile.Invalid {
+    public static ApiAccess watching(Path file, boolean protectReads, Duration pollEvery, Set<String> reserved) throws TokenFile.Invalid {
         Objects.requireNonNull(file, "file");
         if (pollEvery.isNegative() || pollEvery.isZero()) {
             throw new IllegalArgumentException("pollEvery must be positive, was " + pollEvery);
         }
         byte[] content = read(file);
-        ApiAccess access = new ApiAccess(protectReads, file, TokenFile.parse(file.toString(), text(content)), content);
+        ApiAccess access = new ApiAccess(protectReads, file, reserved, TokenFile.parse(file.toString(), text(content), reserved), content);
         LOG.info("API tokens from {}: {}", file, access.describe());
         access.poller.scheduleWithFixedDelay(access::check, pollEvery.toMillis(), pollEvery.toMillis(), TimeUnit.MILLISECONDS);
         return access;
     }
 
-    /** From the {@code api:} settings: {@link #single} or {@link #watching} every {@link #POLL_EVERY}. */
-    public static ApiAccess of(ApiConfig config) throws TokenFile.Invalid {
-        return config.tokens() != null ? watching(config.tokens(), config.protectReads(), POLL_EVERY)
+    /** As {@link #watching(Path, boolean, Duration, Set)}, no name reserved. */
+    public static ApiAccess watching(Path file, boolean protectReads, Duration pollEvery) throws TokenFile.Invalid {
+        return watching(file, protectReads, pollEvery, Set.of());
+    }
+
+    /**
+     * From the {@code api:} settings: {@link #single} or {@link #watching} every {@link #POLL_EVERY}.
+     *
+     * @param reserved names no token may have: the sources of the monitor's own events
+     */
+    public static ApiAccess of(ApiConfig config, Set<String> reserved) throws TokenFile.Invalid {
+        return config.tokens() != null ? watching(config.tokens(), config.protectReads(), POLL_EVERY, reserved)
                 : single(config.token(), config.protectReads());
     }
 
@@ -134,7 +147,7 @@ public final class ApiAccess implements AutoCloseable {
             lastUnreadable = false;
             lastSeen = content;
             try {
-                tokens = TokenFile.parse(file.toString(), text(content));
+                tokens = TokenFile.parse(file.toString(), text(content), reserved);
                 LOG.info("API tokens reloaded from {}: {}", file, describe());
             } catch (TokenFile.Invalid e) {
                 LOG.error("API tokens not reloaded, keeping the {} loaded before: {}", tokens.size(), e.getMessage());

@@ -55,6 +55,14 @@ public final class TokenFile {
      *                 or when the file holds no token
      */
     public static List<ApiToken> parse(String source, String text) throws Invalid {
+        return parse(source, text, Set.of());
+    }
+
+    /**
+     * As {@link #parse(String, String)}, refusing the names in {@code reserved}: the sources of the monitor's own
+     * placers, for which a token must not pass, as the events it records carry its name.
+     */
+    public static List<ApiToken> parse(String source, String text, Set<String> reserved) throws Invalid {
         List<ApiToken> tokens = new ArrayList<>();
         Map<String, Integer> names = new HashMap<>();
         Map<String, Integer> hashes = new HashMap<>();
@@ -77,6 +85,10 @@ public final class TokenFile {
             String name = fields[0];
             if (!ApiToken.NAME.matcher(name).matches()) {
                 throw new Invalid(where + "name: '" + name + "' is not a name; use 1 to 64 of a-z, 0-9, '.', '_' and '-'");
+            }
+            if (reserved.contains(name)) {
+                throw new Invalid(where + "name: '" + name + "' is the source of the monitor's own events (run --source); "
+                        + "a token must not record calls that pass for them");
             }
             if (names.containsKey(name)) {
                 throw new Invalid(where + "name: '" + name + "' is already on line " + names.get(name));

@@ -50,6 +50,14 @@ class TokenFileTest {
     }
 
     @Test
+    void aTokenMayNotBeNamedLikeTheSchedulersSource() throws Exception {
+        TokenFile.Invalid e = catchThrowableOfType(TokenFile.Invalid.class,
+                () -> TokenFile.parse("t.txt", "ops " + HASH + " record\nscheduler " + OTHER + " record", Set.of("scheduler")));
+        assertThat(e.getMessage()).startsWith("t.txt:2: name: 'scheduler' is the source of the monitor's own events (run --source)");
+        assertThat(TokenFile.parse("t.txt", "ops " + HASH + " record", Set.of("scheduler"))).hasSize(1);
+    }
+
+    @Test
     void secretsAreLongRandomAndOnlyTheirHashIsKept() throws Exception {
         SecureRandom random = new SecureRandom();
         Set<String> seen = new HashSet<>();
