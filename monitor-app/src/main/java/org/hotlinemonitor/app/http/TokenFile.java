@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * <p>Only the SHA-256 of a secret is kept. Secrets are 32 random bytes ({@link #newSecret}), so the hash cannot be
  * reversed by guessing: a slow password hash (bcrypt, argon2) would add nothing but latency on every request.
  *
- * <p>Pure: {@link #parse} reads text, and reports the first problem with file, line and field.
+ * <p>Pure: {@link #parse} reads text, and reports every bad line together, each with file, line and field.
  */
 public final class TokenFile {
 
@@ -38,7 +38,7 @@ public final class TokenFile {
     private TokenFile() {
     }
 
-    /** A tokens file that cannot be used: the message is {@code FILE:LINE: FIELD: what is wrong}. */
+    /** A tokens file that cannot be used: the message is {@code FILE:LINE: FIELD: what is wrong}, one line per problem. */
     public static final class Invalid extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -51,8 +51,8 @@ public final class TokenFile {
      * The tokens in {@code text}; at least one.
      *
      * @param source the file's name, for messages
-     * @throws Invalid on the first bad line (a missing field, a bad name, hash or scope, a name or hash given twice),
-     *                 or when the file holds no token
+     * @throws Invalid listing every bad line, one a line (a missing field, a bad name, hash or scope, a name or hash
+     *                 given twice), or when the file holds no token
      */
     public static List<ApiToken> parse(String source, String text) throws Invalid {
         return parse(source, text, Set.of());
@@ -64,61 +64,73 @@ public final class TokenFile {
      */
     public static List<ApiToken> parse(String source, String text, Set<String> reserved) throws Invalid {
         List<ApiToken> tokens = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         Map<String, Integer> names = new HashMap<>();
         Map<String, Integer> hashes = new HashMap<>();
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
-            int number = i + 1;
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            String[] fields = line.split("[ \t]+");
-            String where = source + ":" + number + ": ";
-            if (fields.length < 3) {
-                String missing = fields.length == 1 ? "hash" : "scopes";
-                throw new Invalid(where + missing + ": missing; expected NAME sha256:HEX SCOPE[,SCOPE...]");
+            try {
+                tokens.add(parseLine(line, i + 1, source + ":" + (i + 1) + ": ", reserved, names, hashes));
+            } catch (Invalid e) {
+                problems.add(e.getMessage());
             }
-            if (fields.length > 3) {
-                throw new Invalid(where + "scopes: unexpected '" + fields[3] + "' after the scopes; separate scopes with commas, no spaces");
-            }
-            String name = fields[0];
-            if (!ApiToken.NAME.matcher(name).matches()) {
-                throw new Invalid(where + "name: '" + name + "' is not a name; use 1 to 64 of a-z, 0-9, '.', '_' and '-'");
-            }
-            if (reserved.contains(name)) {
-                throw new Invalid(where + "name: '" + name + "' is the source of the monitor's own events (run --source); "
-                        + "a token must not record calls that pass for them");
-            }
-            if (names.containsKey(name)) {
-                throw new Invalid(where + "name: '" + name + "' is already on line " + names.get(name));
-            }
-            String hash = fields[1];
-            if (!hash.startsWith(HASH_PREFIX) || !hash.substring(HASH_PREFIX.length()).matches("[0-9a-f]{64}")) {
-                throw new Invalid(where + "hash: expected sha256: and 64 lowercase hex digits (the token command prints it), was '"
-                        + (hash.length() > 80 ? hash.substring(0, 80) + "..." : hash) + "'");
-            }
-            String hex = hash.substring(HASH_PREFIX.length());
-            if (hashes.containsKey(hex)) {
-                throw new Invalid(where + "hash: the same secret as line " + hashes.get(hex) + "; give each holder a token of their own");
-            }
-            EnumSet<Scope> scopes = EnumSet.noneOf(Scope.class);
-            for (String s : fields[2].split(",", -1)) {
-                Scope scope = Scope.of(s);
-                if (scope == null) {
-                    throw new Invalid(where + "scopes: unknown scope '" + s + "'; expected record, silence or read, separated by commas");
-                }
-                scopes.add(scope);
-            }
-            names.put(name, number);
-            hashes.put(hex, number);
-            tokens.add(new ApiToken(name, HEX.parseHex(hex), scopes));
+        }
+        if (!problems.isEmpty()) {
+            throw new Invalid(String.join("\n", problems));
         }
         if (tokens.isEmpty()) {
             throw new Invalid(source + ":1: name: no token in the file; every request would be refused (to refuse them all on "
                     + "purpose, remove the api: section)");
         }
         return List.copyOf(tokens);
+    }
+
+    /** One line's token; a good one's name and hash are added to {@code names} and {@code hashes} (value: its line). */
+    private static ApiToken parseLine(String line, int number, String where, Set<String> reserved, Map<String, Integer> names,
+                                      Map<String, Integer> hashes) throws Invalid {
+        String[] fields = line.split("[ \t]+");
+        if (fields.length < 3) {
+            String missing = fields.length == 1 ? "hash" : "scopes";
+            throw new Invalid(where + missing + ": missing; expected NAME sha256:HEX SCOPE[,SCOPE...]");
+        }
+        if (fields.length > 3) {
+            throw new Invalid(where + "scopes: unexpected '" + fields[3] + "' after the scopes; separate scopes with commas, no spaces");
+        }
+        String name = fields[0];
+        if (!ApiToken.NAME.matcher(name).matches()) {
+            throw new Invalid(where + "name: '" + name + "' is not a name; use 1 to 64 of a-z, 0-9, '.', '_' and '-'");
+        }
+        if (reserved.contains(name)) {
+            throw new Invalid(where + "name: '" + name + "' is the source of the monitor's own events (run --source); "
+                    + "a token must not record calls that pass for them");
+        }
+        if (names.containsKey(name)) {
+            throw new Invalid(where + "name: '" + name + "' is already on line " + names.get(name));
+        }
+        String hash = fields[1];
+        if (!hash.startsWith(HASH_PREFIX) || !hash.substring(HASH_PREFIX.length()).matches("[0-9a-f]{64}")) {
+            throw new Invalid(where + "hash: expected sha256: and 64 lowercase hex digits (the token command prints it), was '"
+                    + (hash.length() > 80 ? hash.substring(0, 80) + "..." : hash) + "'");
+        }
+        String hex = hash.substring(HASH_PREFIX.length());
+        if (hashes.containsKey(hex)) {
+            throw new Invalid(where + "hash: the same secret as line " + hashes.get(hex) + "; give each holder a token of their own");
+        }
+        EnumSet<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String s : fields[2].split(",", -1)) {
+            Scope scope = Scope.of(s);
+            if (scope == null) {
+                throw new Invalid(where + "scopes: unknown scope '" + s + "'; expected record, silence or read, separated by commas");
+            }
+            scopes.add(scope);
+        }
+        names.put(name, number);
+        hashes.put(hex, number);
+        return new ApiToken(name, HEX.parseHex(hex), scopes);
     }
 
     /** The line for {@code token} in the file: {@code NAME sha256:HEX SCOPE,...}. */

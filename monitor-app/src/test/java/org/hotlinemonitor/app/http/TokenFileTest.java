@@ -43,10 +43,18 @@ class TokenFileTest {
             "'a {H} record\nb {H} read'           | t.txt:2: hash: the same secret as line 1",
             "'# only a comment\n'                 | t.txt:1: name: no token in the file",
     })
-    void refusesTheFirstBadLineNamingLineAndField(String text, String expected) {
+    void refusesABadLineNamingLineAndField(String text, String expected) {
         TokenFile.Invalid e = catchThrowableOfType(TokenFile.Invalid.class, () -> TokenFile.parse("t.txt", text.replace("{H}", HASH).replace("{O}", OTHER)));
         assertThat(e).as("refused").isNotNull();
         assertThat(e.getMessage()).startsWith(expected);
+    }
+
+    @Test
+    void everyBadLineIsReportedTogether() {
+        TokenFile.Invalid e = catchThrowableOfType(TokenFile.Invalid.class, () -> TokenFile.parse("t.txt",
+                "ops " + HASH + " record,wirte\ndesk " + OTHER + " record\nops-2 sha256:00 read\n"));
+        assertThat(e.getMessage()).isEqualTo("t.txt:1: scopes: unknown scope 'wirte'; expected record, silence or read, separated by commas\n"
+                + "t.txt:3: hash: expected sha256: and 64 lowercase hex digits (the token command prints it), was 'sha256:00'");
     }
 
     @Test
