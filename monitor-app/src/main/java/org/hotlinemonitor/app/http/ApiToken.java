@@ -16,8 +16,11 @@ import java.util.regex.Pattern;
  */
 public record ApiToken(String name, byte[] sha256, Set<Scope> scopes) {
 
-    /** A token's name: 1 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit. */
-    public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    /**
+     * A token's name: 1 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit, and not with
+     * {@value TokenFile#SECRET_PREFIX}, the secrets' prefix (a name that looks like a secret would be one in the logs).
+     */
+    public static final Pattern NAME = Pattern.compile("(?!" + TokenFile.SECRET_PREFIX + ")[a-z0-9][a-z0-9._-]{0,63}");
 
     public ApiToken {
         Objects.requireNonNull(name, "name");

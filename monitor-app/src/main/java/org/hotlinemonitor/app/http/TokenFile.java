@@ -97,12 +97,14 @@ public final class TokenFile {
             String missing = fields.length == 1 ? "hash" : "scopes";
             throw new Invalid(where + missing + ": missing; expected NAME sha256:HEX SCOPE[,SCOPE...]");
         }
-        if (fields.length > 3) {
-            throw new Invalid(where + "scopes: unexpected '" + fields[3] + "' after the scopes; separate scopes with commas, no spaces");
+        if (fields.length > 3) { // the extra field is not shown: it might be a secret pasted in by mistake
+            throw new Invalid(where + "scopes: a field after the scopes; separate scopes with commas, no spaces, and put "
+                    + "comments on lines of their own");
         }
         String name = fields[0];
         if (!ApiToken.NAME.matcher(name).matches()) {
-            throw new Invalid(where + "name: '" + name + "' is not a name; use 1 to 64 of a-z, 0-9, '.', '_' and '-'");
+            throw new Invalid(where + "name: " + (name.startsWith(SECRET_PREFIX) ? "a secret (not shown), not a name: never put "
+                    + "secrets in this file" : "'" + name + "' is not a name") + "; use 1 to 64 of a-z, 0-9, '.', '_' and '-'");
         }
         if (reserved.contains(name)) {
             throw new Invalid(where + "name: '" + name + "' is the source of the monitor's own events (run --source); "
@@ -113,8 +115,10 @@ public final class TokenFile {
         }
         String hash = fields[1];
         if (!hash.startsWith(HASH_PREFIX) || !hash.substring(HASH_PREFIX.length()).matches("[0-9a-f]{64}")) {
-            throw new Invalid(where + "hash: expected sha256: and 64 lowercase hex digits (the token command prints it), was '"
-                    + (hash.length() > 80 ? hash.substring(0, 80) + "..." : hash) + "'");
+            // not shown: a secret pasted here instead of its hash must not reach the log
+            throw new Invalid(where + "hash: expected sha256: and 64 lowercase hex digits (the token command prints the line), "
+                    + (hash.startsWith(SECRET_PREFIX) ? "found a secret (not shown): never put secrets in this file, and make a new "
+                    + "token, as this one may have leaked" : "found " + hash.length() + " characters of something else"));
         }
         String hex = hash.substring(HASH_PREFIX.length());
         if (hashes.containsKey(hex)) {

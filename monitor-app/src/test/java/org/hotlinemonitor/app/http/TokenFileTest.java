@@ -33,7 +33,9 @@ class TokenFileTest {
     @CsvSource(delimiter = '|', value = {
             "'ops-kim'                            | t.txt:1: hash: missing",
             "'ops-kim {H}'                        | t.txt:1: scopes: missing",
-            "'\n# c\nops-kim {H} record, read'    | t.txt:3: scopes: unexpected 'read' after the scopes",
+            "'\n# c\nops-kim {H} record, read'    | t.txt:3: scopes: a field after the scopes",
+            "'hm_x {H} record'                    | t.txt:1: name: a secret (not shown), not a name",
+            "'ops-kim hm_x record'                | t.txt:1: hash: expected sha256: and 64 lowercase hex digits (the token command prints the line), found a secret (not shown)",
             "'Ops-Kim {H} record'                 | t.txt:1: name: 'Ops-Kim' is not a name",
             "'ops-kim sha256:ABab record'         | t.txt:1: hash: expected sha256: and 64 lowercase hex digits",
             "'ops-kim md5:abc record'             | t.txt:1: hash: expected sha256:",
@@ -50,11 +52,21 @@ class TokenFileTest {
     }
 
     @Test
+    void aSecretInTheWrongColumnIsNeverInTheMessage() throws Exception {
+        String secret = TokenFile.newSecret(new SecureRandom());
+        for (String line : List.of("ops " + secret + " record", secret + " " + HASH + " record", "ops " + HASH + " record " + secret,
+                "ops " + secret.substring(3) + " record")) {
+            TokenFile.Invalid e = catchThrowableOfType(TokenFile.Invalid.class, () -> TokenFile.parse("t.txt", line));
+            assertThat(e.getMessage()).as(line).doesNotContain(secret.substring(3));
+        }
+    }
+
+    @Test
     void everyBadLineIsReportedTogether() {
         TokenFile.Invalid e = catchThrowableOfType(TokenFile.Invalid.class, () -> TokenFile.parse("t.txt",
                 "ops " + HASH + " record,wirte\ndesk " + OTHER + " record\nops-2 sha256:00 read\n"));
         assertThat(e.getMessage()).isEqualTo("t.txt:1: scopes: unknown scope 'wirte'; expected record, silence or read, separated by commas\n"
-                + "t.txt:3: hash: expected sha256: and 64 lowercase hex digits (the token command prints it), was 'sha256:00'");
+                + "t.txt:3: hash: expected sha256: and 64 lowercase hex digits (the token command prints the line), found 9 characters of something else");
     }
 
     @Test
