@@ -143,6 +143,23 @@ final class Live {
         }
     }
 
+    /**
+     * The HTTP API's tokens, from the {@code api:} section (empty: none, writes disabled); a tokens file is watched from
+     * now on. A tokens file that cannot be read or parsed is a bad-input error naming file, line and field; so is a
+     * token named like the scheduler ({@code schedulerSource}), whose recorded calls would pass for its own. The
+     * caller closes it.
+     */
+    static java.util.Optional<org.hotlinemonitor.app.http.ApiAccess> apiAccess(Operator operator, String schedulerSource) {
+        if (operator.api().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(org.hotlinemonitor.app.http.ApiAccess.of(operator.api().get(), java.util.Set.of(schedulerSource)));
+        } catch (org.hotlinemonitor.app.http.TokenFile.Invalid e) {
+            throw new Main.BadInput("invalid API tokens file: " + e.getMessage(), e);
+        }
+    }
+
     /** The notifier for {@code config} on the live topics, over HTTP; not started. */
     static org.hotlinemonitor.app.notify.Notifier notifier(String bootstrapServers, Topics topics,
                                                            org.hotlinemonitor.core.alert.NotifyConfig config) {

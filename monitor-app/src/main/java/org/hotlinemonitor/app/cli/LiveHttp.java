@@ -28,9 +28,10 @@ final class LiveHttp implements AutoCloseable {
     /** Starts the server on the options' port ({@code defaultPort} if none given). */
     static LiveHttp start(HttpOptions options, picocli.CommandLine commandLine, int defaultPort) {
         int port = options.port(commandLine, defaultPort);
+        javax.net.ssl.SSLContext tls = options.tls(commandLine);
         Metrics metrics = new Metrics();
         try {
-            MetricsServer server = MetricsServer.start(options.host(), port, metrics.registry());
+            MetricsServer server = MetricsServer.start(options.host(), port, metrics.registry(), tls);
             // The HTTP API joins this server once its Kafka clients exist: registerApi.
             return new LiveHttp(metrics, server);
         } catch (RuntimeException e) {
@@ -70,7 +71,7 @@ final class LiveHttp implements AutoCloseable {
         return server;
     }
 
-    /** For the ready line: {@code metrics at http://HOST:PORT/metrics}. */
+    /** For the ready line: {@code metrics at http://HOST:PORT/metrics} ({@code https} with TLS). */
     String describe() {
         return "metrics at " + server.metricsUri();
     }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.hotlinemonitor.app.http.ApiAccess;
 import org.hotlinemonitor.app.http.ApiRuntime;
 import org.hotlinemonitor.app.kafka.DetectorService;
 import org.hotlinemonitor.app.kafka.EmbeddedBroker;
@@ -79,7 +80,8 @@ final class RunCommand implements Callable<Integer> {
         LiveOptions.Membership membership = detector.membership(cl);
         Live.Timing timing = Live.Timing.forClock(clock);
 
-        try (StopSignal stop = StopSignal.install();
+        try (ApiAccess access = Live.apiAccess(operator, producer.source).orElse(null);
+             StopSignal stop = StopSignal.install();
              LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT);
              EmbeddedBroker broker = settings.embedded() ? EmbeddedBroker.start(settings.broker()) : null) {
             String bootstrap = broker != null ? broker.bootstrapServers() : settings.bootstrapServers().orElseThrow();
@@ -95,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
                  Producer produce = new Producer(Live.producerSettings(bootstrap, settings.topics(), config, producer.source,
                          placer, timing), clock);
                  ApiRuntime api = ApiRuntime.start(bootstrap, Map.of(), settings.topics().events(), settings.topics().alerts(),
-                         config, operator.api().orElse(null), operator.silences(), detect.view(), detect::isRunning, clock)) {
+                         config, access, operator.silences(), detect.view(), detect::isRunning, clock)) {
                 web.registerApi(api.api()); // /healthz at once; /readyz says ready once the detector runs
                 if (printer != null) {
                     printer.start(); // before the detector: every alert it commits from now on is printed

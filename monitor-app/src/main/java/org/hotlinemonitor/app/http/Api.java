@@ -22,7 +22,6 @@ import org.hotlinemonitor.app.kafka.DetectorView;
 import org.hotlinemonitor.app.notify.SilenceStore;
 import org.hotlinemonitor.app.schedule.OperatorRecord;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.alert.ApiConfig;
 import org.hotlinemonitor.core.alert.Silence;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.codec.EventWriter;
@@ -58,7 +57,7 @@ public final class Api {
     static final int DRAIN_LIMIT = 1024 * 1024;
 
     private final MonitorConfig config;
-    private final ApiConfig access;
+    private final ApiAccess access;
     private final DetectorView view;
     private final BooleanSupplier detectorRunning;
     private final BrokerProbe broker;
@@ -69,7 +68,8 @@ public final class Api {
 
     /**
      * @param config          the channels
-     * @param access          the {@code api:} settings (token, protectReads), or {@code null}: reads open, writes refused (403)
+     * @param access          the API's tokens and whether reads need one ({@link ApiAccess}), or {@code null}: reads open,
+     *                        writes refused (403); not closed here
      * @param view            the detector's committed channel states ({@code DetectorService#view()})
      * @param detectorRunning whether the detector runs ({@code DetectorService::isRunning}), for {@code /readyz}
      * @param broker          whether the Kafka cluster answers, for {@code /readyz} ({@link BrokerProbe#admin})
@@ -79,7 +79,7 @@ public final class Api {
      *                        journal (the silences topic) before the answer
      * @param clock           now: the default {@code ts} of a recorded call, whether a silence is active
      */
-    public Api(MonitorConfig config, ApiConfig access, DetectorView view, BooleanSupplier detectorRunning, BrokerProbe broker,
+    public Api(MonitorConfig config, ApiAccess access, DetectorView view, BooleanSupplier detectorRunning, BrokerProbe broker,
                CallPublisher calls, AlertLog alerts, SilenceStore silences, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.access = access;
@@ -142,24 +142,26 @@ public final class Api {
                     Map.of("Allow", String.join(", ", m.allowed())));
         }
         Router.Match match = (Router.Match) route;
-        Auth.Decision decision = Auth.decide(match.endpoint().write(), match.endpoint().probe(),
-                exchange.getRequestHeaders().getFirst("Authorization"), access);
+        Auth.Decision decision = Auth.decide(match.endpoint().scope(), exchange.getRequestHeaders().getFirst("Authorization"), access);
         if (decision instanceof Auth.Unauthorized u) {
             return new Answer(401, new ApiProblem(401, null, u.message()).body(), Map.of("WWW-Authenticate",
                     "Bearer realm=\"hotline-monitor\"" + (u.error() == null ? "" : ", error=\"" + u.error() + "\"")));
         }
         if (decision instanceof Auth.Forbidden f) {
-            throw new ApiProblem(403, null, f.message());
+            return new Answer(403, new ApiProblem(403, null, f.message()).body(), f.scope() == null ? Map.of()
+                    : Map.of("WWW-Authenticate", "Bearer realm=\"hotline-monitor\", error=\"insufficient_scope\", scope=\""
+                            + f.scope().id() + "\""));
         }
+        ApiToken token = ((Auth.Allowed) decision).token(); // null on open endpoints; never for writes
         return switch (match.endpoint()) {
             case HEALTH -> Answer.json(200, Map.of("status", "alive"));
             case READY -> ready();
             case CHANNELS -> channels();
             case CHANNEL -> channel(match.id());
-            case RECORD_CALL -> recordCall(body(exchange));
+            case RECORD_CALL -> recordCall(body(exchange), token.name());
             case ALERTS -> alerts(query(exchange));
             case SILENCES -> Answer.json(200, Map.of("silences", silences.entries().stream().map(this::silenceJson).toList()));
-            case CREATE_SILENCE -> createSilence(body(exchange));
+            case CREATE_SILENCE -> createSilence(body(exchange), token.name());
             case SILENCE -> Answer.json(200, silenceJson(silences.get(match.id())
                     .orElseThrow(() -> new ApiProblem(404, null, "no silence '" + match.id() + "'"))));
             case DELETE_SILENCE -> deleteSilence(match.id());
@@ -205,8 +207,9 @@ public final class Api {
         return epochMillis == ChannelState.NONE ? null : Instant.ofEpochMilli(epochMillis).toString();
     }
 
-    private Answer recordCall(byte[] body) throws ApiProblem, IOException {
-        OperatorRecord.Result result = CallRequest.parse(body, config, clock.instant());
+    /** @param source the token's name, the event's {@code source} */
+    private Answer recordCall(byte[] body, String source) throws ApiProblem, IOException {
+        OperatorRecord.Result result = CallRequest.parse(body, config, source, clock.instant());
         CallPublisher.Written written;
         try {
             written = calls.publish(result.event());
@@ -238,9 +241,10 @@ public final class Api {
         return Answer.json(200, out);
     }
 
-    private Answer createSilence(byte[] body) throws ApiProblem {
+    /** @param createdBy the token's name */
+    private Answer createSilence(byte[] body, String createdBy) throws ApiProblem {
         Instant now = clock.instant();
-        SilenceRequest.Parsed request = SilenceRequest.parse(body, config,
+        SilenceRequest.Parsed request = SilenceRequest.parse(body, config, createdBy,
                 () -> "s-" + UUID.randomUUID().toString().substring(0, 13), now);
         Silence s = request.silence();
         boolean added;

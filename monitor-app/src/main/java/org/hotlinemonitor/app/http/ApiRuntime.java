@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import org.hotlinemonitor.app.kafka.DetectorView;
 import org.hotlinemonitor.app.notify.SilenceStore;
-import org.hotlinemonitor.core.alert.ApiConfig;
 import org.hotlinemonitor.core.model.MonitorConfig;
 
 /**
@@ -16,7 +15,7 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  * ({@link AlertLog} of {@value AlertLog#DEFAULT_CAPACITY}, filled by an {@link AlertTail} from the last 24 h).
  *
  * <pre>{@code
- * ApiRuntime api = ApiRuntime.start(bootstrap, kafkaOverrides, eventsTopic, alertsTopic, config, apiConfig, silences,
+ * ApiRuntime api = ApiRuntime.start(bootstrap, kafkaOverrides, eventsTopic, alertsTopic, config, access, silences,
  *         detector.view(), detector::isRunning, Clock.systemUTC());
  * api.api().register(server);   // the HttpServer of /metrics
  * ...
@@ -47,11 +46,11 @@ public final class ApiRuntime implements AutoCloseable {
      * Creates the adapters and starts reading alerts (in the background; returns at once).
      *
      * @param kafka     extra Kafka client settings (security...), for every client
-     * @param apiConfig the {@code api:} section, or {@code null} (reads open, writes disabled)
+     * @param access    the API's tokens ({@link ApiAccess#of}), or {@code null} (reads open, writes disabled); not closed here
      * @param silences  shared with the notifier, so that silences added here keep its pages quiet
      */
     public static ApiRuntime start(String bootstrapServers, Map<String, ?> kafka, String eventsTopic, String alertsTopic,
-                                   MonitorConfig config, ApiConfig apiConfig, SilenceStore silences, DetectorView view,
+                                   MonitorConfig config, ApiAccess access, SilenceStore silences, DetectorView view,
                                    BooleanSupplier detectorRunning, Clock clock) {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         BrokerProbe.Closeable probe = BrokerProbe.admin(bootstrapServers, kafka, READY_TIMEOUT, READY_CACHE, clock);
@@ -61,7 +60,7 @@ public final class ApiRuntime implements AutoCloseable {
             calls = CallPublisher.kafka(bootstrapServers, kafka, eventsTopic, PUBLISH_TIMEOUT);
             AlertLog log = new AlertLog(AlertLog.DEFAULT_CAPACITY);
             tail = new AlertTail(bootstrapServers, kafka, alertsTopic, AlertTail.DEFAULT_LOOKBACK, log, clock);
-            Api api = new Api(config, apiConfig, view, detectorRunning, probe, calls, log, silences, clock);
+            Api api = new Api(config, access, view, detectorRunning, probe, calls, log, silences, clock);
             tail.start();
             return new ApiRuntime(probe, calls, tail, api);
         } catch (RuntimeException e) {

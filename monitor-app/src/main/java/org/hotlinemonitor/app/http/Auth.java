@@ -1,25 +1,23 @@
 package org.hotlinemonitor.app.http;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import org.hotlinemonitor.core.alert.ApiConfig;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
- * Who may do what: a pure decision from the endpoint, the request's {@code Authorization} header and the API's
- * settings. Tested from a table.
+ * Who may do what: a pure decision from the scope an endpoint needs, the request's {@code Authorization} header and
+ * the API's tokens. Tested from a table.
  *
  * <ul>
- *   <li>Probes ({@code /healthz}, {@code /readyz}) are always open.</li>
- *   <li>Reads are open, unless {@code protectReads}: then they need the token as writes do.</li>
- *   <li>Writes need {@code Authorization: Bearer TOKEN}.</li>
- *   <li>401 (with {@code WWW-Authenticate: Bearer}): no usable credentials, or a wrong token (RFC 6750's
- *       {@code invalid_token}); the client should authenticate (again).</li>
- *   <li>403: the API does not allow the request whatever the credentials: a write when no token is configured
- *       (writes are disabled).</li>
+ *   <li>Probes ({@code /healthz}, {@code /readyz}) need no scope: always open.</li>
+ *   <li>Reads need {@link Scope#READ}, but only when {@code protectReads}: else they are open.</li>
+ *   <li>Recording a call needs {@link Scope#RECORD}; adding or removing a silence {@link Scope#SILENCE}.</li>
+ *   <li>401 (with {@code WWW-Authenticate: Bearer}): no usable credentials, or a token the API does not know
+ *       (RFC 6750's {@code invalid_token}); the client should authenticate (again).</li>
+ *   <li>403: a known token without the scope (RFC 6750's {@code insufficient_scope}); or a write when no token is
+ *       configured at all (writes are disabled).</li>
  * </ul>
  *
- * The token is compared in constant time ({@link MessageDigest#isEqual}) over its UTF-8 bytes, so the time taken
- * does not tell how much of a guess was right.
+ * Secrets are compared by {@link ApiAccess#authenticate}, in constant time.
  */
 final class Auth {
 
@@ -29,42 +27,48 @@ final class Auth {
     sealed interface Decision permits Allowed, Unauthorized, Forbidden {
     }
 
-    record Allowed() implements Decision {
+    /** @param token who asks, or {@code null} for an open endpoint */
+    record Allowed(ApiToken token) implements Decision {
     }
 
-    /** @param error {@code null} for missing credentials, {@code invalid_token} for a wrong one (RFC 6750) */
+    /** @param error {@code null} for missing credentials, {@code invalid_token} for an unknown token (RFC 6750) */
     record Unauthorized(String error, String message) implements Decision {
     }
 
-    record Forbidden(String message) implements Decision {
+    /** @param scope the scope the token lacks (RFC 6750's {@code insufficient_scope}), or {@code null}: writes disabled */
+    record Forbidden(Scope scope, String message) implements Decision {
     }
 
     private static final String BEARER = "Bearer ";
 
     /**
-     * @param write         whether the request changes anything
-     * @param probe         whether it is a health or readiness probe
+     * @param needed        the scope the endpoint needs, or {@code null} for a probe
      * @param authorization the {@code Authorization} header, or {@code null}
-     * @param config        the API's settings, or {@code null} when none are configured (reads open, writes disabled)
+     * @param access        the API's tokens, or {@code null} when none are configured (reads open, writes disabled)
      */
-    static Decision decide(boolean write, boolean probe, String authorization, ApiConfig config) {
-        if (probe) {
-            return new Allowed();
+    static Decision decide(Scope needed, String authorization, ApiAccess access) {
+        if (needed == null) {
+            return new Allowed(null);
         }
-        if (config == null) {
-            return write ? new Forbidden("writes are disabled: no api.token is configured") : new Allowed();
+        if (access == null) {
+            return needed == Scope.READ ? new Allowed(null)
+                    : new Forbidden(null, "writes are disabled: no api.token or api.tokens is configured");
         }
-        if (!write && !config.protectReads()) {
-            return new Allowed();
+        if (needed == Scope.READ && !access.protectReads()) {
+            return new Allowed(null);
         }
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return new Unauthorized(null, "this request needs Authorization: Bearer <token>");
         }
-        byte[] given = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
-        byte[] expected = config.token().value().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, expected)) {
-            return new Unauthorized("invalid_token", "the bearer token is not valid");
+        Optional<ApiToken> token = access.authenticate(authorization.substring(BEARER.length()).trim());
+        if (token.isEmpty()) {
+            return new Unauthorized("invalid_token", "the bearer token is not valid (unknown, or revoked)");
         }
-        return new Allowed();
+        ApiToken t = token.get();
+        if (!t.may(needed)) {
+            return new Forbidden(needed, "the token '" + t.name() + "' may not do this: it needs the '" + needed.id()
+                    + "' scope, and has only " + t.scopes().stream().map(Scope::id).collect(Collectors.joining(", ")));
+        }
+        return new Allowed(t);
     }
 }

@@ -22,7 +22,8 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  *
  * <p>The body is one call-check event in the event format (docs/formats.md): {@code channel}, {@code kind}
  * ({@code CALL_PLACED}, {@code ANSWERED}, {@code NO_ANSWER} or {@code LINE_FAULT}), optional {@code ts} (default:
- * now), {@code slot}, {@code note}, {@code source} (default {@value #DEFAULT_SOURCE}) and {@code id}. It is read by
+ * now), {@code slot}, {@code note} and {@code id}. The event's {@code source} is the token's name, set here: a body
+ * that gives one is refused (400), so that whoever reads the events knows which token recorded it. It is read by
  * the core {@link EventParser}, the parser of every event the detector reads, so that what the API accepts is
  * what the detector accepts; then the operator's rules of the {@code record} command ({@link OperatorRecord}: the
  * channel is configured, {@code ts} not in the future, the slot one of the channel's and not too early); then the
@@ -33,15 +34,17 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  */
 final class CallRequest {
 
-    static final String DEFAULT_SOURCE = "api";
-
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private CallRequest() {
     }
 
-    /** The event to write, with warnings for the operator. */
-    static OperatorRecord.Result parse(byte[] body, MonitorConfig config, Instant now) throws ApiProblem {
+    /**
+     * The event to write, with warnings for the operator.
+     *
+     * @param source the name of the token that asks, the event's {@code source}
+     */
+    static OperatorRecord.Result parse(byte[] body, MonitorConfig config, String source, Instant now) throws ApiProblem {
         JsonNode tree;
         try {
             tree = JSON.readTree(body);
@@ -52,6 +55,10 @@ final class CallRequest {
         }
         if (!(tree instanceof ObjectNode object)) {
             throw ApiProblem.badField(null, "expected a JSON object (one call-check event), was " + (tree == null ? "nothing" : tree.getNodeType()));
+        }
+        if (object.has("source")) {
+            throw ApiProblem.badField("source", "field 'source': set by the server to the name of the token that records the call "
+                    + "('" + source + "'); leave it out");
         }
         if (!object.has("ts") || object.get("ts").isNull()) {
             object.put("ts", Timestamps.format(now.toEpochMilli()));
@@ -68,7 +75,6 @@ final class CallRequest {
             throw ApiProblem.badField("kind", "field 'kind': an operator records CALL_PLACED, ANSWERED, NO_ANSWER or LINE_FAULT, "
                     + "not HEARTBEAT");
         }
-        String source = parsed.source() == null ? DEFAULT_SOURCE : parsed.source();
         OperatorRecord.Result result;
         try {
             result = OperatorRecord.build(config, parsed.channel(), parsed.kind(), parsed.ts(), parsed.slot(), parsed.note(), source, now);

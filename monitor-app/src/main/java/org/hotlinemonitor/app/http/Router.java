@@ -14,26 +14,24 @@ final class Router {
     }
 
     enum Endpoint {
-        HEALTH(false), READY(false),
-        CHANNELS(false), CHANNEL(false),
-        RECORD_CALL(true),
-        ALERTS(false),
-        SILENCES(false), CREATE_SILENCE(true), SILENCE(false), DELETE_SILENCE(true);
+        HEALTH(null), READY(null),
+        CHANNELS(Scope.READ), CHANNEL(Scope.READ),
+        RECORD_CALL(Scope.RECORD),
+        ALERTS(Scope.READ),
+        SILENCES(Scope.READ), CREATE_SILENCE(Scope.SILENCE), SILENCE(Scope.READ), DELETE_SILENCE(Scope.SILENCE);
 
-        private final boolean write;
+        private final Scope scope;
 
-        Endpoint(boolean write) {
-            this.write = write;
+        Endpoint(Scope scope) {
+            this.scope = scope;
         }
 
-        /** Whether it changes anything (needs the token). */
-        boolean write() {
-            return write;
-        }
-
-        /** Whether it is a probe, open whatever the API's settings ({@code /healthz}, {@code /readyz}). */
-        boolean probe() {
-            return this == HEALTH || this == READY;
+        /**
+         * The scope a token needs here ({@link Auth}), or {@code null} for a probe ({@code /healthz}, {@code /readyz}),
+         * open whatever the API's settings.
+         */
+        Scope scope() {
+            return scope;
         }
     }
 

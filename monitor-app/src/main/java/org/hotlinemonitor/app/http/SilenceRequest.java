@@ -31,19 +31,15 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  * YAML's {@code silences:} entries (docs/api.md): {@code id} (optional: one is made up), {@code channels} (ids or
  * globs; none: every channel), and either {@code start} and {@code end} (instants), or a recurring window
  * {@code zone}, {@code from}, {@code to} (local {@code HH:mm}), {@code days} (optional), with optional
- * {@code start}/{@code end} bounds; {@code comment} (the reason); {@code createdBy} (who asks: a name or team, shown
- * with the silence; {@value #ANONYMOUS} when not given, as the API's one token names no one). Unknown fields are
- * refused: a misspelt {@code ened} must not make a silence that never ends.
+ * {@code start}/{@code end} bounds; {@code comment} (the reason). Who created it ({@code createdBy}) is the name of
+ * the token that asks, set by the server: a body that gives {@code createdBy} is refused. Unknown fields are refused
+ * too: a misspelt {@code ened} must not make a silence that never ends.
  */
 final class SilenceRequest {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final Set<String> FIELDS = Set.of("id", "channels", "start", "end", "zone", "from", "to", "days", "comment",
-            "createdBy");
+    private static final Set<String> FIELDS = Set.of("id", "channels", "start", "end", "zone", "from", "to", "days", "comment");
     static final int MAX_COMMENT = 1000;
-    static final int MAX_CREATED_BY = 100;
-    /** The creator of a silence whose request names none: whoever holds the API's token. */
-    static final String ANONYMOUS = "api-token";
 
     /** A checked request: the silence, and who asked for it. */
     record Parsed(Silence silence, String createdBy) {
@@ -53,10 +49,11 @@ final class SilenceRequest {
     }
 
     /**
-     * @param newId makes an id when the body gives none
+     * @param createdBy the name of the token that asks
+     * @param newId     makes an id when the body gives none
      * @param now   a one-off silence must not have ended already
      */
-    static Parsed parse(byte[] body, MonitorConfig config, Supplier<String> newId, Instant now) throws ApiProblem {
+    static Parsed parse(byte[] body, MonitorConfig config, String createdBy, Supplier<String> newId, Instant now) throws ApiProblem {
         JsonNode tree;
         try {
             tree = JSON.readTree(body);
@@ -70,9 +67,13 @@ final class SilenceRequest {
         }
         for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
             String f = it.next();
+            if (f.equals("createdBy")) {
+                throw ApiProblem.badField(f, "field 'createdBy': set by the server to the name of the token that adds the silence "
+                        + "('" + createdBy + "'); leave it out");
+            }
             if (!FIELDS.contains(f)) {
                 throw ApiProblem.badField(f, "field '" + f + "': unknown; expected id, channels, start, end, zone, from, to, days, "
-                        + "comment, createdBy");
+                        + "comment");
             }
         }
         String id = text(tree, "id");
@@ -134,13 +135,7 @@ final class SilenceRequest {
         if (comment != null && comment.length() > MAX_COMMENT) {
             throw ApiProblem.badField("comment", "field 'comment': at most " + MAX_COMMENT + " characters, was " + comment.length());
         }
-        String createdBy = text(tree, "createdBy");
-        if (createdBy != null && (createdBy.isBlank() || createdBy.length() > MAX_CREATED_BY)) {
-            throw ApiProblem.badField("createdBy", "field 'createdBy': 1 to " + MAX_CREATED_BY + " characters, not blank, was "
-                    + createdBy.length());
-        }
-        return new Parsed(new Silence(id, channels, start, end, recurrence, comment),
-                createdBy == null ? ANONYMOUS : createdBy.strip());
+        return new Parsed(new Silence(id, channels, start, end, recurrence, comment), createdBy);
     }
 
     /** A silence as the API shows it: its fields, {@code origin}, and for an API silence who added it and when. */

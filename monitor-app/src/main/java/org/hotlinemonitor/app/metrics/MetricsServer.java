@@ -1,6 +1,8 @@
 package org.hotlinemonitor.app.metrics;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.exporter.HTTPServer;
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * {@code /metrics} (also {@code /} and {@code /-/healthy}, as simpleclient does) from a Micrometer registry. Other
  * handlers (the HTTP API) add their contexts on the same server through {@link #httpServer()}: more specific paths
  * win over simpleclient's {@code /}.
+ *
+ * <p>With an {@link SSLContext} it is an {@link HttpsServer}: every path, {@code /metrics} included, is then HTTPS only
+ * (a plain HTTP request to the port fails its handshake and is dropped).
  *
  * <p>Requests are served by simpleclient's pool of five daemon threads. Whoever starts it closes it; closing stops
  * the server at once (requests in flight are dropped), not the registry.
@@ -33,18 +39,27 @@ public final class MetricsServer implements AutoCloseable {
     private final HTTPServer prometheus;
     private boolean closed;
 
-    private MetricsServer(HttpServer server, HTTPServer prometheus) {
+    private final boolean tls;
+
+    private MetricsServer(HttpServer server, HTTPServer prometheus, boolean tls) {
         this.server = server;
         this.prometheus = prometheus;
+        this.tls = tls;
+    }
+
+    /** As {@link #start(String, int, PrometheusMeterRegistry, SSLContext)}, plain HTTP. */
+    public static MetricsServer start(String host, int port, PrometheusMeterRegistry registry) {
+        return start(host, port, registry, null);
     }
 
     /**
      * Starts serving on {@code host} (null or empty: every interface) and {@code port} (0: any free port).
      *
+     * @param tls the server's TLS identity ({@code TlsFiles#serverContext}): HTTPS only; or {@code null}: plain HTTP
      * @throws MetricsServerException when the port is taken or the address cannot be bound; one line, naming
      *                                {@code --http-port}
      */
-    public static MetricsServer start(String host, int port, PrometheusMeterRegistry registry) {
+    public static MetricsServer start(String host, int port, PrometheusMeterRegistry registry, SSLContext tls) {
         Objects.requireNonNull(registry, "registry");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 to 65535, was " + port);
@@ -52,7 +67,13 @@ public final class MetricsServer implements AutoCloseable {
         InetSocketAddress address = host == null || host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
         HttpServer server;
         try {
-            server = HttpServer.create(address, 0);
+            if (tls == null) {
+                server = HttpServer.create(address, 0);
+            } else {
+                HttpsServer https = HttpsServer.create(address, 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                server = https;
+            }
         } catch (BindException e) {
             throw new MetricsServerException("port " + port + " is already in use (HTTP server for /metrics and the API"
                     + (host == null || host.isEmpty() ? "" : ", on " + host) + "); choose another with --http-port", e);
@@ -65,7 +86,7 @@ public final class MetricsServer implements AutoCloseable {
                     .withRegistry(registry.getPrometheusRegistry())
                     .withDaemonThreads(true)
                     .build();
-            MetricsServer s = new MetricsServer(server, prometheus);
+            MetricsServer s = new MetricsServer(server, prometheus, tls != null);
             LOG.debug("HTTP server on {}: metrics at {}", server.getAddress(), s.metricsUri());
             return s;
         } catch (IOException | RuntimeException e) {
@@ -84,7 +105,10 @@ public final class MetricsServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Where to scrape: {@code http://HOST:PORT/metrics}, HOST the bound address, or this host's name if wildcard. */
+    /**
+     * Where to scrape: {@code http://HOST:PORT/metrics} ({@code https} with TLS), HOST the bound address, or
+     * {@code localhost} if wildcard.
+     */
     public URI metricsUri() {
         InetAddress a = server.getAddress().getAddress();
         String host;
@@ -96,7 +120,7 @@ public final class MetricsServer implements AutoCloseable {
                 host = "[" + host + "]";
             }
         }
-        return URI.create("http://" + host + ":" + port() + "/metrics");
+        return URI.create((tls ? "https" : "http") + "://" + host + ":" + port() + "/metrics");
     }
 
     /** Stops the server (its contexts with it) and its threads. Idempotent. */

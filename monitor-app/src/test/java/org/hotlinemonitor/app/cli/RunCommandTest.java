@@ -148,6 +148,31 @@ class RunCommandTest {
         assertThat(bad.err()).contains("--http-port (or HOTLINE_HTTP_PORT) must be a port, 0 to 65535, was '94000'");
     }
 
+    @Test
+    void unusableTlsOrTokensFilesStopRunBeforeKafkaStarts() throws Exception {
+        Path channels = Files.writeString(tmp.resolve("channels.yaml"), CHANNELS);
+        Path data = tmp.resolve("data");
+        Path notPem = Files.writeString(tmp.resolve("cert.pem"), "not a certificate\n");
+        Result half = CliTest.run("run", "--channels", channels.toString(), "--data-dir", data.toString(), "--broker-port", "0",
+                "--controller-port", "0", "--http-port", "0", "--http-tls-cert", notPem.toString());
+        assertThat(half.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(half.err()).contains("--http-tls-cert and --http-tls-key go together; --http-tls-key is missing");
+        Result bad = CliTest.run("run", "--channels", channels.toString(), "--data-dir", data.toString(), "--broker-port", "0",
+                "--controller-port", "0", "--http-port", "0", "--http-tls-cert", notPem.toString(), "--http-tls-key", notPem.toString());
+        assertThat(bad.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(bad.err()).isEqualTo("error: cannot serve HTTPS: " + notPem + ": no -----BEGIN CERTIFICATE----- block"
+                + System.lineSeparator());
+
+        Path tokens = Files.writeString(tmp.resolve("api-tokens.txt"), "scheduler sha256:" + "ab".repeat(32) + " record\n");
+        Path withTokens = Files.writeString(tmp.resolve("with-tokens.yaml"), CHANNELS + "api:\n  tokens: api-tokens.txt\n");
+        Result reserved = CliTest.run("run", "--channels", withTokens.toString(), "--data-dir", data.toString(), "--broker-port", "0",
+                "--controller-port", "0", "--http-port", "0");
+        assertThat(reserved.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(reserved.err()).startsWith("error: invalid API tokens file: " + tokens.toAbsolutePath()
+                + ":1: name: 'scheduler' is the source of the monitor's own events (run --source)");
+        assertThat(data).doesNotExist();
+    }
+
     static String get(String url) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString());

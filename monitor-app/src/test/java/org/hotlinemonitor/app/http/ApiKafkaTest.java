@@ -29,7 +29,6 @@ import org.hotlinemonitor.app.kafka.DetectorView;
 import org.hotlinemonitor.app.kafka.TestCluster;
 import org.hotlinemonitor.app.notify.SilenceStore;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.alert.ApiConfig;
 import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.alert.Secret;
 import org.hotlinemonitor.core.codec.AlertCodec;
@@ -82,7 +81,7 @@ class ApiKafkaTest {
     }
 
     private static Api api(BrokerProbe probe, CallPublisher calls, AlertLog log, Clock clock) {
-        return new Api(ApiTest.CONFIG, new ApiConfig(new Secret("HOTLINE_API_TOKEN", TOKEN), false), new DetectorView(), () -> true,
+        return new Api(ApiTest.CONFIG, ApiAccess.single(new Secret("HOTLINE_API_TOKEN", TOKEN), false), new DetectorView(), () -> true,
                 probe, calls, log, new SilenceStore(List.of()), clock);
     }
 
@@ -101,7 +100,7 @@ class ApiKafkaTest {
             String event = body.get("event").toString();
             assertThat(event).isEqualTo("{\"channel\":\"east-coast\",\"kind\":\"NO_ANSWER\",\"ts\":\"2023-04-07T07:00:40Z\","
                     + "\"slot\":\"2023-04-07T07:00:00Z\",\"id\":\"east-coast/2023-04-07T07:00:00Z/NO_ANSWER/@2023-04-07T07:00:40Z\","
-                    + "\"source\":\"api\",\"note\":\"rang out\"}");
+                    + "\"source\":\"api-token\",\"note\":\"rang out\"}");
 
             // Read at once, no waiting: the 202 came after the cluster acknowledged (acks=all).
             List<ConsumerRecord<String, String>> records = TestCluster.readAll(bootstrap, EVENTS);

@@ -26,7 +26,6 @@ import org.hotlinemonitor.app.kafka.DetectorViewFixture;
 import org.hotlinemonitor.app.kafka.DetectorViewFixture.Arrival;
 import org.hotlinemonitor.app.notify.SilenceStore;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.alert.ApiConfig;
 import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.alert.Secret;
 import org.hotlinemonitor.core.alert.Silence;
@@ -80,6 +79,7 @@ class ApiTest {
     final AtomicBoolean detectorRunning = new AtomicBoolean(true);
     final AlertLog alerts = new AlertLog(100);
     SilenceStore silences;
+    ApiAccess access;
     HttpServer server;
     ExecutorService executor;
     String base;
@@ -101,11 +101,12 @@ class ApiTest {
                 Instant.parse("2023-04-07T08:00:10Z"), stateDir);
     }
 
-    void start(ApiConfig access) throws Exception {
+    void start(ApiAccess access) throws Exception {
         start(access, view);
     }
 
-    void start(ApiConfig access, DetectorView view) throws Exception {
+    void start(ApiAccess access, DetectorView view) throws Exception {
+        this.access = access;
         silences = new SilenceStore(List.of(new Silence("from-file", List.of(), null, null,
                 Silence.Recurrence.daily(java.time.ZoneId.of("Asia/Seoul"), java.time.LocalTime.of(2, 0), java.time.LocalTime.of(3, 0)), null)));
         CallPublisher publisher = event -> {
@@ -127,11 +128,14 @@ class ApiTest {
     }
 
     void start() throws Exception {
-        start(new ApiConfig(new Secret("HOTLINE_API_TOKEN", TOKEN), false));
+        start(ApiAccess.single(new Secret("HOTLINE_API_TOKEN", TOKEN), false));
     }
 
     @AfterEach
     void stop() {
+        if (access != null) {
+            access.close();
+        }
         if (server != null) {
             server.stop(0);
             executor.shutdownNow();
@@ -226,7 +230,7 @@ class ApiTest {
                 new Arrival(START, "scheduler", "{\"kind\":\"HEARTBEAT\",\"ts\":\"2023-04-06T23:50:00Z\",\"source\":\"s\"}"),
                 new Arrival(Instant.parse("2023-04-07T00:00:31Z"), "ship", event("ship", "ANSWERED", "2023-04-07T00:00:30Z"))),
                 Instant.parse("2023-04-07T08:00:10Z"), stateDir.resolve("silent"));
-        start(new ApiConfig(new Secret("HOTLINE_API_TOKEN", TOKEN), false), silent);
+        start(ApiAccess.single(new Secret("HOTLINE_API_TOKEN", TOKEN), false), silent);
         Reply all = get("/api/v1/channels");
         assertThat(all.json().get("channels")).extracting(c -> c.get("id").asText() + "=" + c.get("state").asText())
                 .containsExactly("east-coast=unknown", "ship=unknown", "elsewhere=unknown");
@@ -253,7 +257,7 @@ class ApiTest {
         Reply r = post("/api/v1/calls", "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"note\":\"by hand\"}");
         assertThat(r.status()).isEqualTo(202);
         CallEvent expected = new CallEvent("ship", EventKind.ANSWERED, NOW, null,
-                "ship/unscheduled/ANSWERED/@2023-04-07T08:30:00Z", "api", "by hand");
+                "ship/unscheduled/ANSWERED/@2023-04-07T08:30:00Z", "api-token", "by hand");
         assertThat(published).containsExactly(expected);
         assertThat(r.json().get("event").get("id").asText()).isEqualTo(expected.id());
         assertThat(r.json().get("topic").asText()).isEqualTo("hotline.events");
@@ -345,11 +349,11 @@ class ApiTest {
     void silencesAreCreatedListedAndDeleted() throws Exception {
         start();
         Reply created = post("/api/v1/silences", """
-                {"id":"switch-upgrade","channels":["east-*"],"start":"2023-04-07T08:00:00Z","end":"2023-04-07T10:00:00Z","comment":"firmware","createdBy":"ops-kim"}""");
+                {"id":"switch-upgrade","channels":["east-*"],"start":"2023-04-07T08:00:00Z","end":"2023-04-07T10:00:00Z","comment":"firmware"}""");
         assertThat(created.status()).isEqualTo(201);
         assertThat(created.raw().headers().firstValue("Location")).hasValue("/api/v1/silences/switch-upgrade");
         assertThat(created.json().get("origin").asText()).isEqualTo("api");
-        assertThat(created.json().get("createdBy").asText()).isEqualTo("ops-kim");
+        assertThat(created.json().get("createdBy").asText()).as("the simple mode's token's name").isEqualTo("api-token");
         assertThat(created.json().get("createdAt").asText()).isEqualTo(NOW.toString());
         assertThat(created.json().get("activeNow").asBoolean()).isTrue();
         assertThat(silences.test(Alert.channelDown("east-coast", Instant.parse("2023-04-07T00:00:00Z"), NOW, 2)))
@@ -366,8 +370,8 @@ class ApiTest {
                 .containsExactly("from-file/config", "switch-upgrade/api", generated + "/api");
         assertThat(get("/api/v1/silences/switch-upgrade").json().get("comment").asText()).isEqualTo("firmware");
         assertThat(get("/api/v1/silences").json().get("silences")).extracting(s -> s.get("createdBy").asText(null))
-                .as("the file's has no creator; a request without createdBy is the token holder's")
-                .containsExactly(null, "ops-kim", "api-token");
+                .as("the file's has no creator; the API's are the token's")
+                .containsExactly(null, "api-token", "api-token");
 
         assertThat(post("/api/v1/silences", "{\"id\":\"switch-upgrade\",\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T09:00:00Z\"}")
                 .status()).as("the id exists").isEqualTo(409);
@@ -397,7 +401,7 @@ class ApiTest {
             "{\"zone\":\"Asia/Seoul\",\"from\":\"02:00\"}                                           | to",
             "{\"zone\":\"Asia/Seoul\",\"from\":\"02:00\",\"to\":\"02:00\"}                          | to",
             "{\"zone\":\"Asia/Seoul\",\"from\":\"02:00\",\"to\":\"03:00\",\"days\":[\"MON-FRY\"]}   | days",
-            "{\"createdBy\":\"  \",\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T10:00:00Z\"} | createdBy",
+            "{\"createdBy\":\"ops\",\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T10:00:00Z\"} | createdBy",
             "[]                                                                                    | -",
     })
     void badSilencesAre400NamingTheField(String body, String field) throws Exception {
@@ -430,7 +434,7 @@ class ApiTest {
                 written.add("delete " + id);
             }
         });
-        String body = "{\"id\":\"maint\",\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T10:00:00Z\",\"createdBy\":\"ops\"}";
+        String body = "{\"id\":\"maint\",\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T10:00:00Z\"}";
         Reply refused = post("/api/v1/silences", body);
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.raw().headers().firstValue("Retry-After")).hasValue("5");
@@ -445,7 +449,7 @@ class ApiTest {
         assertThat(get("/api/v1/silences/maint").status()).as("still there").isEqualTo(200);
         failing.set(null);
         assertThat(send("DELETE", "/api/v1/silences/maint", null, TOKEN).status()).isEqualTo(204);
-        assertThat(written).containsExactly("put maint by ops", "delete maint");
+        assertThat(written).containsExactly("put maint by api-token", "delete maint");
     }
 
     // ---- auth ----
@@ -497,7 +501,7 @@ class ApiTest {
 
     @Test
     void protectedReadsNeedTheTokenButProbesDoNot() throws Exception {
-        start(new ApiConfig(new Secret("HOTLINE_API_TOKEN", TOKEN), true));
+        start(ApiAccess.single(new Secret("HOTLINE_API_TOKEN", TOKEN), true));
         for (String path : List.of("/api/v1/channels", "/api/v1/channels/ship", "/api/v1/alerts?since=2023-04-07T00:00:00Z",
                 "/api/v1/silences", "/api/v1/silences/from-file")) {
             assertThat(get(path).status()).as(path).isEqualTo(401);
@@ -516,6 +520,151 @@ class ApiTest {
         assertThat(r.json().get("message").asText()).contains("no api.token");
         assertThat(get("/api/v1/channels").status()).isEqualTo(200);
         assertThat(published).isEmpty();
+    }
+
+    // ---- named tokens (docs/security.md) ----
+
+    @TempDir
+    Path tokenDir;
+
+    /** A tokens file with one line per token, named as in {@link #NAMED}; each secret is the name and "-secret". */
+    Path tokens(String... names) throws Exception {
+        Path file = tokenDir.resolve("api-tokens.txt");
+        StringBuilder text = new StringBuilder("# name  hash  scopes\n");
+        for (String name : names) {
+            text.append(TokenFile.line(TokenFile.token(name, name + "-secret", NAMED.get(name)))).append('\n');
+        }
+        return replace(file, text.toString());
+    }
+
+    /** Writes {@code file} as an operator should: a new file renamed over the old, so that no reader sees half of it. */
+    static Path replace(Path file, String text) throws Exception {
+        Path next = file.resolveSibling(file.getFileName() + ".new");
+        java.nio.file.Files.writeString(next, text);
+        return java.nio.file.Files.move(next, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static final java.util.Map<String, java.util.Set<Scope>> NAMED = java.util.Map.of(
+            "recorder", java.util.EnumSet.of(Scope.RECORD),
+            "silencer", java.util.EnumSet.of(Scope.SILENCE),
+            "reader", java.util.EnumSet.of(Scope.READ),
+            "ops", java.util.EnumSet.allOf(Scope.class),
+            "newcomer", java.util.EnumSet.of(Scope.RECORD));
+
+    /** Every kind of endpoint with each token, reads protected: 401 without a known token, 403 without the scope. */
+    @ParameterizedTest(name = "[{index}] {0}: read {1}, record {2}, silence {3}, unsilence {4}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            // token   | GET channels | POST calls | POST silences | DELETE silence (an unknown one: 404 once allowed)
+            "-         | 401 | 401 | 401 | 401",
+            "stranger  | 401 | 401 | 401 | 401",
+            "recorder  | 403 | 202 | 403 | 403",
+            "silencer  | 403 | 403 | 201 | 404",
+            "reader    | 200 | 403 | 403 | 403",
+            "ops       | 200 | 202 | 201 | 404",
+    })
+    void eachScopeOpensItsEndpointsAndNoOther(String token, int read, int record, int silence, int unsilence) throws Exception {
+        start(ApiAccess.watching(tokens("recorder", "silencer", "reader", "ops"), true, java.time.Duration.ofHours(1)));
+        String secret = token == null ? null : token + "-secret";
+        assertThat(send("GET", "/api/v1/channels", null, secret).status()).as("read").isEqualTo(read);
+        assertThat(send("GET", "/api/v1/silences/from-file", null, secret).status()).as("read").isEqualTo(read);
+        Reply recorded = send("POST", "/api/v1/calls", "{\"channel\":\"ship\",\"kind\":\"ANSWERED\"}", secret);
+        assertThat(recorded.status()).as("record").isEqualTo(record);
+        assertThat(send("POST", "/api/v1/silences", "{\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T09:00:00Z\"}", secret)
+                .status()).as("silence").isEqualTo(silence);
+        assertThat(send("DELETE", "/api/v1/silences/nope", null, secret).status()).as("unsilence").isEqualTo(unsilence);
+        assertThat(send("GET", "/healthz", null, secret).status()).as("probe").isEqualTo(200);
+        assertThat(published).hasSize(record == 202 ? 1 : 0);
+        if (record == 403) {
+            assertThat(recorded.json().get("message").asText()).isEqualTo("the token '" + token
+                    + "' may not do this: it needs the 'record' scope, and has only "
+                    + NAMED.get(token).stream().map(Scope::id).collect(java.util.stream.Collectors.joining(", ")));
+            assertThat(recorded.raw().headers().firstValue("WWW-Authenticate"))
+                    .hasValue("Bearer realm=\"hotline-monitor\", error=\"insufficient_scope\", scope=\"record\"");
+        }
+    }
+
+    @Test
+    void whatATokenWritesCarriesItsNameNotWhatTheBodySays() throws Exception {
+        start(ApiAccess.watching(tokens("recorder", "silencer"), false, java.time.Duration.ofHours(1)));
+        assertThat(send("POST", "/api/v1/calls", "{\"channel\":\"ship\",\"kind\":\"ANSWERED\"}", "recorder-secret").status())
+                .isEqualTo(202);
+        assertThat(published).singleElement().extracting(CallEvent::source).isEqualTo("recorder");
+
+        Reply forged = send("POST", "/api/v1/calls", "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"source\":\"scheduler\"}",
+                "recorder-secret");
+        assertThat(forged.status()).isEqualTo(400);
+        assertThat(forged.json().get("field").asText()).isEqualTo("source");
+        assertThat(published).hasSize(1);
+
+        Reply silence = send("POST", "/api/v1/silences", "{\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T09:00:00Z\"}",
+                "silencer-secret");
+        assertThat(silence.json().get("createdBy").asText()).isEqualTo("silencer");
+        Reply claimed = send("POST", "/api/v1/silences",
+                "{\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T09:00:00Z\",\"createdBy\":\"ops-kim\"}", "silencer-secret");
+        assertThat(claimed.status()).isEqualTo(400);
+        assertThat(claimed.json().get("field").asText()).isEqualTo("createdBy");
+        assertThat(silences.entries()).extracting(SilenceStore.Entry::createdBy).containsExactly(null, "silencer");
+    }
+
+    @Test
+    void anEditedTokensFileTakesEffectWithinSecondsAndABrokenOneChangesNothing() throws Exception {
+        ch.qos.logback.classic.Logger accessLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ApiAccess.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        accessLog.addAppender(logs);
+        try {
+            Path file = tokens("recorder");
+            start(ApiAccess.watching(file, false, ApiAccess.POLL_EVERY));
+            String call = "{\"channel\":\"ship\",\"kind\":\"ANSWERED\"}";
+            assertThat(send("POST", "/api/v1/calls", call, "recorder-secret").status()).isEqualTo(202);
+            assertThat(send("POST", "/api/v1/calls", call, "newcomer-secret").status()).isEqualTo(401);
+
+            // recorder revoked, newcomer added
+            tokens("newcomer");
+            java.time.Duration revoked = within(java.time.Duration.ofSeconds(3),
+                    () -> send("POST", "/api/v1/calls", call, "recorder-secret").status() == 401);
+            assertThat(send("POST", "/api/v1/calls", call, "newcomer-secret").status()).isEqualTo(202);
+            System.out.printf("token-revoked: refused %d ms after the file was edited (poll every %s)%n", revoked.toMillis(),
+                    ApiAccess.POLL_EVERY);
+
+            // a broken edit: newcomer stays, one error names file, line and field
+            int mark = logs.list.size();
+            replace(file, TokenFile.line(TokenFile.token("newcomer", "newcomer-secret", NAMED.get("newcomer")))
+                    + "\nops-kim sha256:00 record\n");
+            within(java.time.Duration.ofSeconds(3), () -> logs.list.stream().skip(mark).anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR));
+            assertThat(send("POST", "/api/v1/calls", call, "newcomer-secret").status()).isEqualTo(202);
+            assertThat(send("POST", "/api/v1/calls", call, "recorder-secret").status()).isEqualTo(401);
+            // two more reads of the file: still one error for one broken edit
+            long checks = access.checks();
+            within(java.time.Duration.ofSeconds(5), () -> access.checks() >= checks + 2);
+            assertThat(logs.list.subList(mark, logs.list.size())).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR).singleElement()
+                    .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).asString()
+                    .contains("keeping the 1 loaded before", file + ":2: hash: expected sha256: and 64 lowercase hex digits")
+                    .doesNotContain("newcomer-secret");
+            java.util.HexFormat hex = java.util.HexFormat.of();
+            assertThat(logs.list).as("the reloads are logged").isNotEmpty().allSatisfy(e -> assertThat(e.getFormattedMessage())
+                    .doesNotContain("recorder-secret", "newcomer-secret",
+                            hex.formatHex(TokenFile.hash("recorder-secret")), hex.formatHex(TokenFile.hash("newcomer-secret"))));
+        } finally {
+            accessLog.detachAppender(logs);
+        }
+    }
+
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** How long {@code condition} took to hold, checked every 20 ms; fails the test when it does not within {@code limit}. */
+    static java.time.Duration within(java.time.Duration limit, Condition condition) throws Exception {
+        long start = System.nanoTime();
+        while (!condition.holds()) {
+            if (System.nanoTime() - start > limit.toNanos()) {
+                throw new AssertionError("not within " + limit);
+            }
+            Thread.sleep(20);
+        }
+        return java.time.Duration.ofNanos(System.nanoTime() - start);
     }
 
     // ---- routes ----

@@ -36,20 +36,20 @@ class CallRequestTest {
     }
 
     private static OperatorRecord.Result parse(String json) throws ApiProblem {
-        return CallRequest.parse(json.getBytes(StandardCharsets.UTF_8), CONFIG, NOW);
+        return CallRequest.parse(json.getBytes(StandardCharsets.UTF_8), CONFIG, "desk-2", NOW);
     }
 
     @Test
     void defaultsTsToNowAndTheSlotToTheOneWhoseWindowHoldsItWithRecordsId() throws ApiProblem {
         CallEvent e = parse("{\"channel\":\"liaison-office\",\"kind\":\"NO_ANSWER\",\"note\":\"rang out\"}").event();
         assertThat(e).isEqualTo(new CallEvent("liaison-office", EventKind.NO_ANSWER, NOW, Instant.parse("2023-04-07T08:00:00Z"),
-                "liaison-office/2023-04-07T08:00:00Z/NO_ANSWER/@2023-04-07T08:30:00Z", "api", "rang out"));
+                "liaison-office/2023-04-07T08:00:00Z/NO_ANSWER/@2023-04-07T08:30:00Z", "desk-2", "rang out"));
     }
 
     @Test
-    void keepsGivenTsSlotSourceIdAndAcceptsCallPlaced() throws ApiProblem {
+    void keepsGivenTsSlotIdAndAcceptsCallPlacedWithTheTokensNameAsSource() throws ApiProblem {
         CallEvent e = parse("{\"channel\":\"liaison-office\",\"kind\":\"CALL_PLACED\",\"ts\":\"2023-04-07T17:00:05+09:00\","
-                + "\"slot\":\"2023-04-07T08:00:00Z\",\"source\":\"desk-2\",\"id\":\"my-id-1\",\"extra\":1}").event();
+                + "\"slot\":\"2023-04-07T08:00:00Z\",\"id\":\"my-id-1\",\"extra\":1}").event();
         assertThat(e).isEqualTo(new CallEvent("liaison-office", EventKind.CALL_PLACED, Instant.parse("2023-04-07T08:00:05Z"),
                 Instant.parse("2023-04-07T08:00:00Z"), "my-id-1", "desk-2", null));
     }
@@ -78,6 +78,9 @@ class CallRequestTest {
             "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"ts\":\"2023-04-06T20:00:00Z\",\"slot\":\"2023-04-07T08:00:00Z\"} | slot | too early",
             "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"channel\":\"x\"}   | channel | Duplicate field 'channel'",
             "{\"channel\":7,\"kind\":\"ANSWERED\"}                                      | channel | channel",
+            "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"source\":\"scheduler\"} | source | set by the server to the name of the token",
+            "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"source\":\"desk-2\"} | source | leave it out",
+            "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"source\":null}  | source | leave it out",
     })
     void refusesNamingTheField(String body, String field, String message) {
         ApiProblem p = catchThrowableOfType(ApiProblem.class, () -> parse(body));

@@ -1,18 +1,26 @@
 package org.hotlinemonitor.core.alert;
 
-import java.util.Objects;
+import java.nio.file.Path;
 
 /**
  * The HTTP API's access settings, from the {@code api:} section of the monitor's YAML file
- * ({@link org.hotlinemonitor.core.config.OperatorConfigLoader}).
+ * ({@link org.hotlinemonitor.core.config.OperatorConfigLoader}): either one token that may do everything (the simple
+ * mode) or a file of named tokens with scopes (docs/security.md), exactly one of the two.
  *
- * @param token        the bearer token writes need (and reads, when {@code protectReads}); from an
- *                     environment variable, never shown
- * @param protectReads whether reads ({@code GET}) need the token too
+ * @param token        the simple mode's bearer token, from an environment variable, never shown; or {@code null}
+ * @param tokens       the tokens file (read and watched by the app), or {@code null}
+ * @param protectReads whether reads ({@code GET}) need a token too (with the {@code read} scope)
  */
-public record ApiConfig(Secret token, boolean protectReads) {
+public record ApiConfig(Secret token, Path tokens, boolean protectReads) {
 
     public ApiConfig {
-        Objects.requireNonNull(token, "token");
+        if ((token == null) == (tokens == null)) {
+            throw new IllegalArgumentException("give either a token or a tokens file, not " + (token == null ? "neither" : "both"));
+        }
+    }
+
+    /** The simple mode: one token, every scope. */
+    public ApiConfig(Secret token, boolean protectReads) {
+        this(token, null, protectReads);
     }
 }

@@ -33,14 +33,15 @@ import org.hotlinemonitor.core.model.Channel;
 
 /**
  * Loads the operators' sections of the monitor's YAML file: {@code silences:} (maintenance windows, {@link Silence})
- * and {@code api:} (the HTTP API's token, {@link ApiConfig}). {@link ConfigLoader} accepts both keys and leaves them
+ * and {@code api:} (the HTTP API's tokens, {@link ApiConfig}). {@link ConfigLoader} accepts both keys and leaves them
  * to this class, which is as strict: unknown keys and bad values are problems with file, line, column and setting
  * path, all reported together in one {@link ConfigException}.
  *
  * <pre>{@code
  * api:
- *   token: ${HOTLINE_API_TOKEN}     # required: an environment variable holding the bearer token
- *   protectReads: false             # optional, default false: GETs need the token too when true
+ *   tokens: api-tokens.txt          # named tokens with scopes (docs/security.md); relative to this file's directory
+ *   # token: ${HOTLINE_API_TOKEN}   # or, the simple mode: one token that may do everything, from an environment variable
+ *   protectReads: false             # optional, default false: GETs need a token (scope read) when true
  * silences:
  *   - id: switch-upgrade            # [a-z0-9._-]{1,64}, unique
  *     channels: ['liaison-*']       # optional: ids or globs; default every channel
@@ -58,7 +59,7 @@ import org.hotlinemonitor.core.model.Channel;
  */
 public final class OperatorConfigLoader {
 
-    private static final List<String> API_KEYS = List.of("token", "protectReads");
+    private static final List<String> API_KEYS = List.of("token", "tokens", "protectReads");
     private static final List<String> SILENCE_KEYS = List.of("id", "channels", "start", "end", "zone", "from", "to", "days", "comment");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern LOCAL_TIME = Pattern.compile("([01][0-9]|2[0-3]):([0-5][0-9])");
@@ -98,39 +99,56 @@ public final class OperatorConfigLoader {
 
     /** The {@code api:} section of a UTF-8 file, checked; empty when there is none. */
     public static Optional<ApiConfig> api(Path file, Function<String, String> env) throws ConfigException {
-        return api(file.toString(), ConfigLoader.section(ConfigLoader.readTree(file), "api"), env);
+        Path dir = file.toAbsolutePath().getParent();
+        return api(file.toString(), ConfigLoader.section(ConfigLoader.readTree(file), "api"), env, dir);
     }
 
     /**
-     * As {@link #api(Path, Function)}, from a reader it does not close; problems name {@code sourceName}.
+     * As {@link #api(Path, Function)}, from a reader it does not close; problems name {@code sourceName}. A relative
+     * {@code tokens} path is taken as it is (relative to the working directory).
      *
      * @param env the process environment, usually {@code System::getenv}
      */
     public static Optional<ApiConfig> api(String sourceName, Reader yaml, Function<String, String> env) throws ConfigException {
-        return api(sourceName, ConfigLoader.section(ConfigLoader.readTree(sourceName, yaml), "api"), env);
+        return api(sourceName, ConfigLoader.section(ConfigLoader.readTree(sourceName, yaml), "api"), env, null);
     }
 
-    private static Optional<ApiConfig> api(String sourceName, Entry entry, Function<String, String> env) throws ConfigException {
+    private static Optional<ApiConfig> api(String sourceName, Entry entry, Function<String, String> env, Path dir) throws ConfigException {
         if (entry == null) {
             return Optional.empty();
         }
         OperatorConfigLoader loader = new OperatorConfigLoader(sourceName);
-        ApiConfig config = loader.apiConfig(entry, env);
+        ApiConfig config = loader.apiConfig(entry, env, dir);
         if (!loader.problems.isEmpty()) {
             throw loader.problems.failure();
         }
         return Optional.of(config);
     }
 
-    private ApiConfig apiConfig(Entry entry, Function<String, String> env) {
+    private ApiConfig apiConfig(Entry entry, Function<String, String> env, Path dir) {
         if (!(entry.value() instanceof Mapping mapping)) {
-            problems.add(entry.value(), "api", "expected a mapping with token, was " + ConfigLoader.describe(entry.value()));
+            problems.add(entry.value(), "api", "expected a mapping with tokens or token, was " + ConfigLoader.describe(entry.value()));
             return null;
         }
         Map<String, Entry> keys = problems.keys(mapping, "api", API_KEYS);
         Secret token = null;
-        if (keys.get("token") == null) {
-            problems.add(mapping, "api.token", "missing; the bearer token writes need, as ${VARIABLE}");
+        Path tokens = null;
+        if (keys.get("token") == null && keys.get("tokens") == null) {
+            problems.add(mapping, "api.tokens", "missing; a tokens file (docs/security.md), or token: ${VARIABLE} for one token "
+                    + "that may do everything");
+        } else if (keys.get("token") != null && keys.get("tokens") != null) {
+            problems.add(keys.get("token").value(), "api.token", "give tokens (a file of named tokens) or token (one token), not both");
+        } else if (keys.get("tokens") != null) {
+            Node node = keys.get("tokens").value();
+            String text = problems.string(node, "api.tokens", "the path of the tokens file");
+            if (text != null) {
+                try {
+                    Path p = Path.of(text);
+                    tokens = dir == null ? p : dir.resolve(p);
+                } catch (java.nio.file.InvalidPathException e) {
+                    problems.add(node, "api.tokens", "not a path: " + e.getMessage());
+                }
+            }
         } else {
             Node node = keys.get("token").value();
             String text = problems.string(node, "api.token", "${VARIABLE}");
@@ -158,7 +176,7 @@ public final class OperatorConfigLoader {
                 problems.add(value, "api.protectReads", "expected true or false, was " + ConfigLoader.describe(value));
             }
         }
-        return token == null ? null : new ApiConfig(token, protectReads);
+        return token == null && tokens == null ? null : new ApiConfig(token, tokens, protectReads);
     }
 
     private List<Silence> silenceList(Entry entry, Set<String> channelIds) {

@@ -78,11 +78,23 @@ class OperatorConfigLoaderTest {
         assertThat(api.toString()).doesNotContain("s3cret-token").contains("HOTLINE_API_TOKEN");
     }
 
+    @Test
+    void aRelativeTokensFileIsNextToTheConfigurationFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("monitor.yaml");
+        java.nio.file.Files.writeString(file, CHANNELS_YAML + "api:\n  tokens: secrets/api-tokens.txt\n");
+        ApiConfig api = OperatorConfigLoader.api(file, v -> null).orElseThrow();
+        assertThat(api.tokens()).isEqualTo(dir.toAbsolutePath().resolve("secrets/api-tokens.txt"));
+        assertThat(api.token()).isNull();
+        assertThat(api.protectReads()).isFalse();
+    }
+
     @ParameterizedTest(name = "[{index}] {1}")
     @CsvSource(delimiter = '|', value = {
             "'api:\n  token: literal-token\n'                 | monitor.yaml:6:10: api.token: write the token as ${VARIABLE}",
             "'api:\n  token: ${UNSET_VAR}\n'                  | monitor.yaml:6:10: api.token: the environment variable UNSET_VAR is not set",
-            "'api:\n  protectReads: yes please\n'             | monitor.yaml:6:3: api.token: missing",
+            "'api:\n  protectReads: yes please\n'             | monitor.yaml:6:3: api.tokens: missing",
+            "'api:\n  token: ${T}\n  tokens: t.txt\n'        | monitor.yaml:6:10: api.token: give tokens (a file of named tokens) or token (one token), not both",
+            "'api:\n  tokens: [a, b]\n'                       | monitor.yaml:6:11: api.tokens: expected the path of the tokens file",
             "'api:\n  token: ${T}\n  protectRead: true\n'     | monitor.yaml:7:3: api.protectRead: unknown key 'protectRead'",
     })
     void apiProblems(String section, String expected) {
