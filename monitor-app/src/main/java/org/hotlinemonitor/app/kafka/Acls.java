@@ -85,7 +85,7 @@ public final class Acls {
         Topics t = names.topics();
         List<AclBinding> out = new ArrayList<>();
         Allow allow = new Allow(principal, out);
-        for (String topic : t.names()) {
+        for (String topic : List.of(t.events(), t.alerts(), t.rejects(), t.silences())) {
             allow.literal(ResourceType.TOPIC, topic, AclOperation.DESCRIBE);
         }
         switch (role) {

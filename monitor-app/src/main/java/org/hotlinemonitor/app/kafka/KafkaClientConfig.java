@@ -56,8 +56,27 @@ public record KafkaClientConfig(Map<String, String> values) {
     /** Keys, with values only for {@link #SHOWN} keys; the rest are {@code [hidden]}, as Kafka logs passwords. */
     @Override
     public String toString() {
-        return values.entrySet().stream()
-                .map(e -> e.getKey() + "=" + (SHOWN.contains(e.getKey()) ? e.getValue() : "[hidden]"))
-                .collect(Collectors.joining(", ", "KafkaClientConfig[", "]"));
+        return "KafkaClientConfig" + redacted(values);
+    }
+
+    /**
+     * {@code settings} as text for a {@code toString()}: values only for {@link #SHOWN} keys and for keys that hold
+     * no secret by their name (no {@code password}, {@code jaas}, {@code secret}, {@code key}, {@code token},
+     * {@code credential}); the rest {@code [hidden]}.
+     */
+    public static String redacted(Map<String, ?> settings) {
+        return settings.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "=" + (harmless(e.getKey()) ? e.getValue() : "[hidden]"))
+                .collect(Collectors.joining(", ", "{", "}"));
+    }
+
+    private static boolean harmless(String key) {
+        if (SHOWN.contains(key)) {
+            return true;
+        }
+        String k = key.toLowerCase(Locale.ROOT);
+        return !(k.startsWith("ssl.") || k.startsWith("sasl.") || k.startsWith("config.providers.") || k.contains("password")
+                || k.contains("secret") || k.contains("key") || k.contains("token") || k.contains("credential"));
     }
 }

@@ -95,6 +95,13 @@ public final class TopicReplay {
         public Source withAllowedLateness(Duration lateness) {
             return new Source(bootstrapServers, topic, since, until, lateness, timeout, overrides);
         }
+
+        /** Without secrets: {@code overrides} may hold passwords. */
+        @Override
+        public String toString() {
+            return "Source[" + bootstrapServers + ", " + topic + ", since " + since + ", until " + until + ", lateness "
+                    + allowedLateness + ", timeout " + timeout + ", overrides " + KafkaClientConfig.redacted(overrides) + "]";
+        }
     }
 
     /** The events topic does not exist. */

@@ -115,7 +115,7 @@ public final class Notifier implements AutoCloseable {
         @Override
         public String toString() {
             return "Settings[" + bootstrapServers + ", alerts " + alertsTopic + ", rejects " + rejectsTopic + ", groups "
-                    + config.groupId() + ", kafka keys " + kafka.keySet() + "]";
+                    + config.groupId() + ", kafka " + org.hotlinemonitor.app.kafka.KafkaClientConfig.redacted(kafka) + "]";
         }
     }
 
