@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Monitors liaison hotlines checked with routine calls at fixed times.",
         subcommands = {RunCommand.class, DemoCommand.class, ProduceCommand.class, DetectCommand.class, ReplayCommand.class,
-            GenerateCommand.class, BrokerCommand.class, RecordCommand.class, NotifyCommand.class,
+            GenerateCommand.class, BrokerCommand.class, RecordCommand.class, NotifyCommand.class, AclsCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
