@@ -11,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.hotlinemonitor.app.kafka.KafkaClientConfig;
-import org.hotlinemonitor.core.config.ConfigException;
-import org.hotlinemonitor.core.config.KafkaConfigLoader;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,7 +34,7 @@ final class KafkaClientOptions {
      * @throws Main.BadInput naming the file (and line) of a bad section, or a file that cannot be read
      */
     KafkaClientConfig load(Path configFile) {
-        KafkaClientConfig fromYaml = new KafkaClientConfig(Live.loadKafka(configFile).client());
+        KafkaClientConfig fromYaml = new KafkaClientConfig(Live.loadKafkaClient(configFile).client());
         return file == null ? fromYaml : fromYaml.overriddenBy(read(file));
     }
 
@@ -61,8 +59,5 @@ final class KafkaClientOptions {
         return new KafkaClientConfig(values);
     }
 
-    /** Kept for symmetry with the other loaders; see {@link Live#loadKafka}. */
-    static KafkaConfigLoader.KafkaSection section(Path configFile) throws ConfigException {
-        return configFile == null ? KafkaConfigLoader.KafkaSection.NONE : KafkaConfigLoader.load(configFile, System::getenv);
-    }
+
 }

@@ -84,12 +84,21 @@ final class Live {
     }
 
     /**
-     * The {@code kafka:} section of the configuration file (none when {@code file} is null); a bad section is a
-     * bad-input error naming file, line and field.
+     * The {@code kafka:} section of the configuration file, its {@code broker:} users included (none when
+     * {@code file} is null); a bad section is a bad-input error naming file, line and field.
      */
     static KafkaConfigLoader.KafkaSection loadKafka(Path file) {
         try {
-            return KafkaClientOptions.section(file);
+            return file == null ? KafkaConfigLoader.KafkaSection.NONE : KafkaConfigLoader.load(file, System::getenv);
+        } catch (ConfigException e) {
+            throw new Main.BadInput("invalid kafka configuration:\n" + e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #loadKafka}, the client settings only: a client needs none of the broker users' variables. */
+    static KafkaConfigLoader.KafkaSection loadKafkaClient(Path file) {
+        try {
+            return file == null ? KafkaConfigLoader.KafkaSection.NONE : KafkaConfigLoader.loadClient(file, System::getenv);
         } catch (ConfigException e) {
             throw new Main.BadInput("invalid kafka configuration:\n" + e.getMessage(), e);
         }

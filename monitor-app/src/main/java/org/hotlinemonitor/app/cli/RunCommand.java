@@ -18,7 +18,6 @@ import org.hotlinemonitor.app.notify.SilenceTopic;
 import org.hotlinemonitor.app.schedule.AcceleratedClock;
 import org.hotlinemonitor.app.schedule.PlacerSettings;
 import org.hotlinemonitor.core.alert.NotifyConfig;
-import org.hotlinemonitor.core.config.KafkaConfigLoader;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,10 +78,10 @@ final class RunCommand implements Callable<Integer> {
         int streamThreads = detector.streamThreads(cl);
         LiveOptions.Membership membership = detector.membership(cl);
         Live.Timing timing = Live.Timing.forClock(clock);
-        KafkaConfigLoader.KafkaSection kafkaSection = Live.loadKafka(channels.file);
         KafkaClientConfig given = kafka.client.load(channels.file);
+        // The broker: users matter only to the embedded broker; with a cluster, their variables are not needed.
         EmbeddedBroker.Security brokerSecurity = settings.embedded()
-                ? Live.brokerSecurity(kafkaSection, settings.topics(), detector.applicationId,
+                ? Live.brokerSecurity(Live.loadKafka(channels.file), settings.topics(), detector.applicationId,
                         notify.map(NotifyConfig::groupId).orElse(NotifyConfig.DEFAULT_GROUP_ID)).orElse(null)
                 : null;
 

@@ -107,27 +107,43 @@ public final class KafkaConfigLoader {
 
     private final SectionProblems problems;
     private final Function<String, String> env;
+    private final boolean withBroker;
 
-    private KafkaConfigLoader(String sourceName, Function<String, String> env) {
+    private KafkaConfigLoader(String sourceName, Function<String, String> env, boolean withBroker) {
         this.problems = new SectionProblems(sourceName);
         this.env = env;
+        this.withBroker = withBroker;
     }
 
-    /** The {@code kafka:} section of a UTF-8 file; {@link KafkaSection#NONE} when there is none. */
+    /** The {@code kafka:} section of a UTF-8 file, {@code broker:} included; {@link KafkaSection#NONE} when there is none. */
     public static KafkaSection load(Path file, Function<String, String> env) throws ConfigException {
-        return load(file.toString(), ConfigLoader.section(ConfigLoader.readTree(file), "kafka"), env);
+        return load(file.toString(), ConfigLoader.section(ConfigLoader.readTree(file), "kafka"), env, true);
+    }
+
+    /**
+     * The client settings of the {@code kafka:} section only: its {@code broker:} entry is left unread, so that a
+     * client (which logs in as one user) needs none of the broker users' password variables.
+     */
+    public static KafkaSection loadClient(Path file, Function<String, String> env) throws ConfigException {
+        return load(file.toString(), ConfigLoader.section(ConfigLoader.readTree(file), "kafka"), env, false);
     }
 
     /** As {@link #load(Path, Function)}, from a reader it does not close; problems name {@code sourceName}. */
     public static KafkaSection load(String sourceName, Reader yaml, Function<String, String> env) throws ConfigException {
-        return load(sourceName, ConfigLoader.section(ConfigLoader.readTree(sourceName, yaml), "kafka"), env);
+        return load(sourceName, ConfigLoader.section(ConfigLoader.readTree(sourceName, yaml), "kafka"), env, true);
     }
 
-    private static KafkaSection load(String sourceName, Entry entry, Function<String, String> env) throws ConfigException {
+    /** As {@link #loadClient(Path, Function)}, from a reader it does not close; problems name {@code sourceName}. */
+    public static KafkaSection loadClient(String sourceName, Reader yaml, Function<String, String> env) throws ConfigException {
+        return load(sourceName, ConfigLoader.section(ConfigLoader.readTree(sourceName, yaml), "kafka"), env, false);
+    }
+
+    private static KafkaSection load(String sourceName, Entry entry, Function<String, String> env, boolean withBroker)
+            throws ConfigException {
         if (entry == null || ConfigLoader.isNull(entry.value())) {
             return KafkaSection.NONE;
         }
-        KafkaConfigLoader loader = new KafkaConfigLoader(sourceName, env);
+        KafkaConfigLoader loader = new KafkaConfigLoader(sourceName, env, withBroker);
         KafkaSection section = loader.section(entry);
         if (!loader.problems.isEmpty()) {
             throw loader.problems.failure();
@@ -151,7 +167,7 @@ public final class KafkaConfigLoader {
             }
             lines.put(e.key(), e.line());
             if (e.key().equals("broker")) {
-                broker = broker(e);
+                broker = withBroker ? broker(e) : null;
             } else if (e.key().equals("bootstrap.servers")) {
                 problems.add(e, field, "give the cluster with --bootstrap-servers (or HOTLINE_BOOTSTRAP_SERVERS), not here");
             } else {

@@ -67,6 +67,24 @@ class KafkaConfigLoaderTest {
         assertThat(broker.toString()).doesNotContain("s3cr", "admin-pw");
     }
 
+    @Test
+    void aClientDoesNotNeedTheBrokerUsersVariables() throws ConfigException {
+        String yaml = """
+                kafka:
+                  security.protocol: SASL_PLAINTEXT
+                  broker:
+                    superUser: admin
+                    users:
+                      admin: { password: '${UNSET_ADMIN_PW}' }
+                """;
+        KafkaSection client = KafkaConfigLoader.loadClient(FILE, new StringReader(yaml), ENV::get);
+        assertThat(client.client()).containsExactly(Map.entry("security.protocol", "SASL_PLAINTEXT"));
+        assertThat(client.broker()).isEmpty();
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> load(yaml));
+        assertThat(e.getMessage()).contains("monitor.yaml:6:26: kafka.broker.users.admin.password: the environment variable "
+                + "UNSET_ADMIN_PW is not set");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             a mapping value         | '  ssl.keystore.location: {a: 1}'            | monitor.yaml:2:26: kafka.ssl.keystore.location: expected a value (text, number or true/false), was a mapping
