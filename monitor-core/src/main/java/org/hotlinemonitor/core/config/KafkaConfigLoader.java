@@ -3,11 +3,13 @@ package org.hotlinemonitor.core.config;
 import java.io.Reader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -50,7 +52,6 @@ public final class KafkaConfigLoader {
     public static final List<String> ROLES = List.of("scheduler", "api", "detector", "notifier", "replay");
 
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-    private static final Pattern ONLY_VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final List<String> BROKER_KEYS = List.of("superUser", "users");
     private static final List<String> USER_KEYS = List.of("password", "roles");
@@ -61,11 +62,11 @@ public final class KafkaConfigLoader {
      * @param client the client settings, in file order, variables replaced; values may hold secrets: do not log them
      * @param broker the embedded broker's users, empty when the section has no {@code broker:}
      */
-    public record KafkaSection(Map<String, String> client, java.util.Optional<BrokerUsers> broker) {
-        public static final KafkaSection NONE = new KafkaSection(Map.of(), java.util.Optional.empty());
+    public record KafkaSection(Map<String, String> client, Optional<BrokerUsers> broker) {
+        public static final KafkaSection NONE = new KafkaSection(Map.of(), Optional.empty());
 
         public KafkaSection {
-            client = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(client));
+            client = Collections.unmodifiableMap(new LinkedHashMap<>(client));
             Objects.requireNonNull(broker, "broker");
         }
 
@@ -84,7 +85,7 @@ public final class KafkaConfigLoader {
      */
     public record BrokerUsers(String superUser, Map<String, User> users) {
         public BrokerUsers {
-            users = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(users));
+            users = Collections.unmodifiableMap(new LinkedHashMap<>(users));
             if (!users.containsKey(superUser)) {
                 throw new IllegalArgumentException("superUser '" + superUser + "' must be one of the users " + users.keySet());
             }
@@ -101,7 +102,7 @@ public final class KafkaConfigLoader {
         public User {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(password, "password");
-            roles = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(roles));
+            roles = Collections.unmodifiableSet(new LinkedHashSet<>(roles));
         }
     }
 
@@ -177,7 +178,7 @@ public final class KafkaConfigLoader {
                 }
             }
         }
-        return new KafkaSection(client, java.util.Optional.ofNullable(broker));
+        return new KafkaSection(client, Optional.ofNullable(broker));
     }
 
     /** A setting's text with its {@code ${VARIABLE}}s replaced, or null after noting a problem. */
@@ -256,7 +257,7 @@ public final class KafkaConfigLoader {
             Node node = keys.get("password").value();
             String text = problems.string(node, field + ".password", "${VARIABLE}");
             if (text != null) {
-                Matcher m = ONLY_VARIABLE.matcher(text);
+                Matcher m = VARIABLE.matcher(text);
                 if (!m.matches()) {
                     problems.add(node, field + ".password", "write the password as ${VARIABLE}, the name of an environment "
                             + "variable that holds it, not the password itself");
