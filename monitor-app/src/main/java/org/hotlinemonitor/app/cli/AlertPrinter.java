@@ -66,7 +66,13 @@ final class AlertPrinter implements AutoCloseable {
      */
     AlertPrinter(String bootstrapServers, String topic, String groupId, boolean fromBeginning, Format format,
                  MonitorConfig config, PrintStream out) {
-        Map<String, Object> c = new HashMap<>();
+        this(bootstrapServers, Map.of(), topic, groupId, fromBeginning, format, config, out);
+    }
+
+    /** As above, with Kafka client settings (security...) for its consumer. */
+    AlertPrinter(String bootstrapServers, Map<String, String> kafka, String topic, String groupId, boolean fromBeginning,
+                 Format format, MonitorConfig config, PrintStream out) {
+        Map<String, Object> c = new HashMap<>(kafka);
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId);

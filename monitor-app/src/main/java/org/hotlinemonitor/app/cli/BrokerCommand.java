@@ -4,11 +4,11 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.hotlinemonitor.app.kafka.EmbeddedBroker;
 import org.hotlinemonitor.app.kafka.KafkaSettings;
 import org.hotlinemonitor.app.kafka.KafkaSettings.Setting;
 import org.hotlinemonitor.app.kafka.Topics;
+import org.hotlinemonitor.core.alert.NotifyConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -33,15 +33,36 @@ final class BrokerCommand implements Callable<Integer> {
     @Mixin
     TopicOptions topics;
 
+    @picocli.CommandLine.Option(names = "--config", paramLabel = "FILE", defaultValue = "${env:HOTLINE_CONFIG}",
+            description = "The monitor's configuration (YAML): its kafka: section's broker: users switch the broker to "
+                    + "SASL/SCRAM with ACLs (docs/security.md). Env: HOTLINE_CONFIG. Default: none, PLAINTEXT without authentication.")
+    java.nio.file.Path config;
+
+    @picocli.CommandLine.Option(names = "--application-id", paramLabel = "ID",
+            defaultValue = "${env:HOTLINE_APPLICATION_ID:-" + org.hotlinemonitor.app.kafka.DetectorSettings.DEFAULT_APPLICATION_ID + "}",
+            description = "The detector's application id, in the detector role's ACLs. Env: HOTLINE_APPLICATION_ID. "
+                    + "Default: " + org.hotlinemonitor.app.kafka.DetectorSettings.DEFAULT_APPLICATION_ID + ".")
+    String applicationId;
+
+    @picocli.CommandLine.Option(names = "--notify-group-id", paramLabel = "ID",
+            defaultValue = "${env:HOTLINE_NOTIFY_GROUP_ID:-" + NotifyConfig.DEFAULT_GROUP_ID + "}",
+            description = "The notify: section's groupId, in the notifier role's ACLs. Env: HOTLINE_NOTIFY_GROUP_ID. "
+                    + "Default: " + NotifyConfig.DEFAULT_GROUP_ID + ".")
+    String notifyGroupId;
+
     @Override
     public Integer call() throws InterruptedException {
         Map<Setting, String> options = new EnumMap<>(Setting.class);
         broker.putInto(options);
         topics.putInto(options);
         KafkaSettings settings = KafkaOptions.resolve(spec.commandLine(), options, System::getenv);
+        EmbeddedBroker.Security security = null;
+        if (config != null) {
+            security = Live.brokerSecurity(Live.loadKafka(config), settings.topics(), applicationId, notifyGroupId).orElse(null);
+        }
         try (StopSignal stop = StopSignal.install();
-             EmbeddedBroker running = EmbeddedBroker.start(settings.broker())) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, running.bootstrapServers()))) {
+             EmbeddedBroker running = EmbeddedBroker.start(settings.broker(), security)) {
+            try (Admin admin = Admin.create(running.internalClientConfig().withBootstrap(running.bootstrapServers()))) {
                 Topics.ensureTopics(admin, settings.topicSpecs(), Topics.DEFAULT_TIMEOUT);
             }
             System.out.println(running.bootstrapServers());

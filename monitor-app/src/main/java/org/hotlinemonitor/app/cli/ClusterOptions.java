@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /**
  * The options of a command that needs an existing cluster ({@code produce}, {@code detect}): {@code --bootstrap-servers},
- * required (or {@code HOTLINE_BOOTSTRAP_SERVERS}), and the topic options. No embedded broker here: two halves that each
+ * required (or {@code HOTLINE_BOOTSTRAP_SERVERS}), the topic options and {@code --kafka-config}. No embedded broker here: two halves that each
  * ran their own would not meet.
  */
 final class ClusterOptions {
@@ -21,6 +21,9 @@ final class ClusterOptions {
 
     @Mixin
     TopicOptions topics;
+
+    @Mixin
+    KafkaClientOptions client;
 
     /** The settings; a usage error when no bootstrap servers are given or a value is bad. */
     KafkaSettings settings(CommandLine commandLine) {

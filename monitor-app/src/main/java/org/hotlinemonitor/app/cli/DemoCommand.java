@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.hotlinemonitor.app.kafka.DetectorService;
 import org.hotlinemonitor.app.kafka.EmbeddedBroker;
+import org.hotlinemonitor.app.kafka.KafkaClientConfig;
 import org.hotlinemonitor.app.kafka.KafkaSettings;
 import org.hotlinemonitor.app.kafka.Producer;
 import org.hotlinemonitor.app.kafka.Topics;
@@ -103,7 +104,9 @@ final class DemoCommand implements Callable<Integer> {
              EmbeddedBroker broker = EmbeddedBroker.start(settings.broker())) {
             String bootstrap = broker.bootstrapServers();
             Topics topics = settings.topics();
-            Live.ensureTopics(bootstrap, settings);
+            // Its own PLAINTEXT broker on loopback, for this process alone: no Kafka security options here.
+            KafkaClientConfig client = KafkaClientConfig.NONE;
+            Live.ensureTopics(bootstrap, client, settings);
             AlertPrinter.Format format = json ? AlertPrinter.Format.JSON : AlertPrinter.Format.TEXT;
             // Paused until the detector runs: the scenario then plays from its beginning, and no event is hours old
             // (by the clock) when the detector first reads it.
@@ -111,9 +114,9 @@ final class DemoCommand implements Callable<Integer> {
             Live.Timing timing = Live.Timing.forSpeed(speed);
             try (AlertPrinter printer = new AlertPrinter(bootstrap, topics.alerts(), "hotline-demo-console", true, format,
                          config, System.out);
-                 DetectorService detect = new DetectorService(Live.detectorSettings(bootstrap, topics, "hotline-demo",
+                 DetectorService detect = new DetectorService(Live.detectorSettings(bootstrap, client, topics, "hotline-demo",
                          dataDir.resolve("streams"), timing), config, clock);
-                 Producer produce = new Producer(Live.producerSettings(bootstrap, topics, config, "demo-scheduler",
+                 Producer produce = new Producer(Live.producerSettings(bootstrap, client, topics, config, "demo-scheduler",
                          new PlacerSettings.Simulated(script), timing), clock)) {
                 printer.start();
                 web.bindDetector(detect, config, clock);

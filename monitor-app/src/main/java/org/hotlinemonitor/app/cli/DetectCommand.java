@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.hotlinemonitor.app.kafka.DetectorService;
 import org.hotlinemonitor.app.kafka.EmbeddedBroker;
+import org.hotlinemonitor.app.kafka.KafkaClientConfig;
 import org.hotlinemonitor.app.kafka.KafkaSettings;
 import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.schedule.AcceleratedClock;
@@ -55,11 +56,12 @@ final class DetectCommand implements Callable<Integer> {
         int streamThreads = detector.streamThreads(cl);
         LiveOptions.Membership membership = detector.membership(cl);
         String bootstrap = settings.bootstrapServers().orElseThrow();
+        KafkaClientConfig client = cluster.client.load(channels.file);
         Path stateDir = detector.stateDir(EmbeddedBroker.Config.DEFAULT_DATA_DIR);
         try (StopSignal stop = StopSignal.install();
              LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT)) {
-            Live.ensureTopics(bootstrap, settings);
-            try (DetectorService detect = new DetectorService(membership.applyTo(Live.detectorSettings(bootstrap, settings.topics(),
+            Live.ensureTopics(bootstrap, client, settings);
+            try (DetectorService detect = new DetectorService(membership.applyTo(Live.detectorSettings(bootstrap, client, settings.topics(),
                     detector.applicationId, stateDir, streamThreads, Live.Timing.forClock(clock))), config, clock)) {
                 web.bindDetector(detect, config, clock);
                 Live.startDetector(detect);

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /**
  * Every Kafka option, a picocli mixin for the commands that talk to Kafka ({@code run}, {@code detect},
  * {@code produce}, {@code record}, {@code demo}): {@code --bootstrap-servers} for an existing cluster (without it,
- * the embedded broker), the topic options and the embedded broker's options. Each option has an environment
+ * the embedded broker), the topic options, {@code --kafka-config} and the embedded broker's options. Each option has an environment
  * variable, {@code HOTLINE_} and its name ({@code --data-dir}: {@code HOTLINE_DATA_DIR}); the option wins.
  *
  * <pre>{@code
@@ -29,6 +29,9 @@ public final class KafkaOptions {
 
     @Mixin
     TopicOptions topics;
+
+    @Mixin
+    KafkaClientOptions client;
 
     @Mixin
     EmbeddedBrokerOptions broker;

@@ -12,11 +12,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.hotlinemonitor.app.kafka.Acls;
 import org.hotlinemonitor.app.kafka.DetectorService;
+import org.hotlinemonitor.app.kafka.EmbeddedBroker;
 import org.hotlinemonitor.app.kafka.DetectorSettings;
 import org.hotlinemonitor.app.kafka.DetectorTopics;
 import org.hotlinemonitor.app.kafka.DetectorTopology;
+import org.hotlinemonitor.app.kafka.KafkaClientConfig;
 import org.hotlinemonitor.app.kafka.KafkaSettings;
 import org.hotlinemonitor.app.kafka.Producer;
 import org.hotlinemonitor.app.kafka.Topics;
@@ -27,6 +29,7 @@ import org.hotlinemonitor.app.schedule.SimulationScript;
 import org.hotlinemonitor.app.schedule.SimulationScriptLoader;
 import org.hotlinemonitor.core.config.ConfigException;
 import org.hotlinemonitor.core.config.ConfigLoader;
+import org.hotlinemonitor.core.config.KafkaConfigLoader;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.MonitorConfig;
 
@@ -74,20 +77,59 @@ final class Live {
     }
 
     /** Creates the missing topics (idempotent, safe when several instances start at once). */
-    static void ensureTopics(String bootstrapServers, KafkaSettings settings) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    static void ensureTopics(String bootstrapServers, KafkaClientConfig client, KafkaSettings settings) {
+        try (Admin admin = Admin.create(client.withBootstrap(bootstrapServers))) {
             Topics.ensureTopics(admin, settings.topicSpecs(), Topics.DEFAULT_TIMEOUT);
         }
     }
 
-    static DetectorSettings detectorSettings(String bootstrapServers, Topics topics, String applicationId, Path stateDir,
-                                             Timing timing) {
-        return detectorSettings(bootstrapServers, topics, applicationId, stateDir, DetectorSettings.DEFAULT_STREAM_THREADS, timing);
+    /**
+     * The {@code kafka:} section of the configuration file, its {@code broker:} users included (none when
+     * {@code file} is null); a bad section is a bad-input error naming file, line and field.
+     */
+    static KafkaConfigLoader.KafkaSection loadKafka(Path file) {
+        try {
+            return file == null ? KafkaConfigLoader.KafkaSection.NONE : KafkaConfigLoader.load(file, System::getenv);
+        } catch (ConfigException e) {
+            throw new Main.BadInput("invalid kafka configuration:\n" + e.getMessage(), e);
+        }
     }
 
-    static DetectorSettings detectorSettings(String bootstrapServers, Topics topics, String applicationId, Path stateDir,
-                                             int streamThreads, Timing timing) {
-        Map<String, String> overrides = new HashMap<>();
+    /** As {@link #loadKafka}, the client settings only: a client needs none of the broker users' variables. */
+    static KafkaConfigLoader.KafkaSection loadKafkaClient(Path file) {
+        try {
+            return file == null ? KafkaConfigLoader.KafkaSection.NONE : KafkaConfigLoader.loadClient(file, System::getenv);
+        } catch (ConfigException e) {
+            throw new Main.BadInput("invalid kafka configuration:\n" + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The embedded broker's SASL/SCRAM users and their roles' ACLs, from the {@code kafka:} section's {@code broker:};
+     * empty when there is none (the broker stays PLAINTEXT).
+     */
+    static java.util.Optional<EmbeddedBroker.Security> brokerSecurity(KafkaConfigLoader.KafkaSection section, Topics topics,
+                                                                      String detectorApplicationId, String notifyGroupId) {
+        return section.broker().map(users -> {
+            Map<String, String> passwords = new java.util.LinkedHashMap<>();
+            java.util.List<Acls.Grant> grants = new java.util.ArrayList<>();
+            users.users().values().forEach(user -> {
+                passwords.put(user.name(), user.password().value());
+                user.roles().forEach(role -> grants.add(new Acls.Grant(Acls.Role.of(role), "User:" + user.name())));
+            });
+            return new EmbeddedBroker.Security(users.superUser(), passwords,
+                    Acls.forRoles(grants, new Acls.Names(topics, detectorApplicationId, notifyGroupId)));
+        });
+    }
+
+    static DetectorSettings detectorSettings(String bootstrapServers, KafkaClientConfig client, Topics topics, String applicationId,
+                                             Path stateDir, Timing timing) {
+        return detectorSettings(bootstrapServers, client, topics, applicationId, stateDir, DetectorSettings.DEFAULT_STREAM_THREADS, timing);
+    }
+
+    static DetectorSettings detectorSettings(String bootstrapServers, KafkaClientConfig client, Topics topics, String applicationId,
+                                             Path stateDir, int streamThreads, Timing timing) {
+        Map<String, String> overrides = new HashMap<>(client.values());
         // Alerts are visible to read_committed readers at each commit: keep it short (exactly-once's default, explicit).
         overrides.put("commit.interval.ms", "100");
         return DetectorSettings.of(bootstrapServers)
@@ -100,9 +142,10 @@ final class Live {
                 .withStreamsOverrides(overrides);
     }
 
-    static Producer.Settings producerSettings(String bootstrapServers, Topics topics, MonitorConfig config, String source,
-                                              PlacerSettings placer, Timing timing) {
+    static Producer.Settings producerSettings(String bootstrapServers, KafkaClientConfig client, Topics topics, MonitorConfig config,
+                                              String source, PlacerSettings placer, Timing timing) {
         return Producer.Settings.of(bootstrapServers, config, source, placer)
+                .withKafka(client.values())
                 .withTopic(topics.events())
                 .withHeartbeatEvery(timing.heartbeatEvery())
                 .withLateAfter(timing.lateAfter());
@@ -161,10 +204,10 @@ final class Live {
     }
 
     /** The notifier for {@code config} on the live topics, over HTTP; not started. */
-    static org.hotlinemonitor.app.notify.Notifier notifier(String bootstrapServers, Topics topics,
+    static org.hotlinemonitor.app.notify.Notifier notifier(String bootstrapServers, KafkaClientConfig client, Topics topics,
                                                            org.hotlinemonitor.core.alert.NotifyConfig config) {
         return org.hotlinemonitor.app.notify.Notifier.create(new org.hotlinemonitor.app.notify.Notifier.Settings(
-                bootstrapServers, topics.alerts(), topics.rejects(), config), Clock.systemUTC());
+                bootstrapServers, topics.alerts(), topics.rejects(), config, Map.of(), client.values()), Clock.systemUTC());
     }
 
     /** A channel configuration bundled in the jar (the demo's). */

@@ -2,8 +2,8 @@ package org.hotlinemonitor.app.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import org.hotlinemonitor.app.kafka.KafkaClientConfig;
 import org.hotlinemonitor.app.kafka.KafkaSettings;
 import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.notify.Notifier;
@@ -56,13 +56,14 @@ final class NotifyCommand implements Callable<Integer> {
         NotifyConfig notify = Live.loadNotify(config, channels).orElseThrow(() -> new Main.BadInput(
                 config + ": no notify: section; see docs/notify.md for its format"));
         String bootstrap = settings.bootstrapServers().orElseThrow();
+        KafkaClientConfig client = cluster.client.load(config);
         try (StopSignal stop = StopSignal.install();
              LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT)) {
-            Live.ensureTopics(bootstrap, settings);
+            Live.ensureTopics(bootstrap, client, settings);
             // API silences (added through a run instance's API): read before the first delivery, then followed.
-            try (SilenceTopic sharedSilences = SilenceTopic.start(bootstrap, Map.of(), settings.topics().silences(),
+            try (SilenceTopic sharedSilences = SilenceTopic.start(bootstrap, client.values(), settings.topics().silences(),
                          operator.silences(), SilenceTopic.LOAD_LIMIT);
-                 Notifier notifier = Live.notifier(bootstrap, settings.topics(), notify)) {
+                 Notifier notifier = Live.notifier(bootstrap, client, settings.topics(), notify)) {
                 notifier.silences(operator.silences());
                 web.bindNotifier(notifier);
                 notifier.start();

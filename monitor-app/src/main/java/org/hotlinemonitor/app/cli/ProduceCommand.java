@@ -3,6 +3,7 @@ package org.hotlinemonitor.app.cli;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.hotlinemonitor.app.kafka.KafkaClientConfig;
 import org.hotlinemonitor.app.kafka.KafkaSettings;
 import org.hotlinemonitor.app.schedule.AcceleratedClock;
 import org.hotlinemonitor.app.kafka.Producer;
@@ -47,9 +48,10 @@ final class ProduceCommand implements Callable<Integer> {
         PlacerSettings placer = producer.placer(cl, config);
         Clock clock = clockOptions.clock(cl);
         String bootstrap = settings.bootstrapServers().orElseThrow();
+        KafkaClientConfig client = cluster.client.load(channels.file);
         try (StopSignal stop = StopSignal.install()) {
-            Live.ensureTopics(bootstrap, settings);
-            try (Producer produce = new Producer(Live.producerSettings(bootstrap, settings.topics(), config, producer.source,
+            Live.ensureTopics(bootstrap, client, settings);
+            try (Producer produce = new Producer(Live.producerSettings(bootstrap, client, settings.topics(), config, producer.source,
                     placer, Live.Timing.forClock(clock)), clock)) {
                 if (clock instanceof AcceleratedClock accelerated) {
                     accelerated.start();

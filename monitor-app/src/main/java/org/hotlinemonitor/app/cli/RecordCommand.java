@@ -41,6 +41,9 @@ final class RecordCommand implements Callable<Integer> {
             description = "Kafka bootstrap servers. Default: the environment variable HOTLINE_BOOTSTRAP_SERVERS.")
     String bootstrapServers;
 
+    @picocli.CommandLine.Mixin
+    KafkaClientOptions kafkaClient;
+
     @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = Producer.DEFAULT_TOPIC,
             description = "The events topic. Default: ${DEFAULT-VALUE}.")
     String topic;
@@ -108,9 +111,10 @@ final class RecordCommand implements Callable<Integer> {
         result.warnings().forEach(w -> System.err.println("warning: " + w));
 
         long ms = timeout.toMillis();
-        Map<String, Object> producerConfig = KafkaEventSink.producerConfig(bootstrapServers, source, timeout, Map.of(
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, ms,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(15_000, ms / 2)));
+        Map<String, Object> overrides = new java.util.HashMap<>(kafkaClient.load(channels).values());
+        overrides.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ms);
+        overrides.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(15_000, ms / 2));
+        Map<String, Object> producerConfig = KafkaEventSink.producerConfig(bootstrapServers, source, timeout, overrides);
         RecordMetadata written;
         try (KafkaEventSink sink = new KafkaEventSink(producerConfig, topic, timeout)) {
             written = sink.sendNow(result.event()).get(ms + 1_000, TimeUnit.MILLISECONDS);

@@ -113,6 +113,9 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Kafka source: the events topic. Default: " + Producer.DEFAULT_TOPIC + ".")
     String topic;
 
+    @picocli.CommandLine.Mixin
+    KafkaClientOptions kafkaClient;
+
     @Option(names = "--since", paramLabel = "INSTANT",
             description = "Kafka source: read each partition from its first record stamped at or after this instant "
                     + "(ISO-8601). Required to read Kafka.")
@@ -208,7 +211,7 @@ final class ReplayCommand implements Callable<Integer> {
     private TopicReplay.Source kafkaSource() {
         picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
         List<String> kafkaOptions = new ArrayList<>();
-        for (String option : List.of("--bootstrap-servers", "--topic", "--since", "--timeout")) {
+        for (String option : List.of("--bootstrap-servers", "--topic", "--since", "--timeout", "--kafka-config")) {
             if (given.hasMatchedOption(option)) {
                 kafkaOptions.add(option);
             }
@@ -242,7 +245,7 @@ final class ReplayCommand implements Callable<Integer> {
         try {
             TopicSpec.checkName(events);
             return new TopicReplay.Source(bootstrapServers.strip(), events, since, until, Duration.ZERO,
-                    ReplayDriver.DEFAULT_MAX_JUMP, wait, Map.of());
+                    ReplayDriver.DEFAULT_MAX_JUMP, wait, new java.util.HashMap<>(kafkaClient.load(channels).values()));
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     (e.getMessage().startsWith("until") ? "--until: " : "--topic: ") + e.getMessage());

@@ -4,13 +4,13 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hotlinemonitor.app.http.ApiAccess;
 import org.hotlinemonitor.app.http.ApiRuntime;
 import org.hotlinemonitor.app.kafka.DetectorService;
 import org.hotlinemonitor.app.kafka.EmbeddedBroker;
+import org.hotlinemonitor.app.kafka.KafkaClientConfig;
 import org.hotlinemonitor.app.kafka.KafkaSettings;
 import org.hotlinemonitor.app.kafka.Producer;
 import org.hotlinemonitor.app.metrics.MetricsServer;
@@ -79,24 +79,34 @@ final class RunCommand implements Callable<Integer> {
         int streamThreads = detector.streamThreads(cl);
         LiveOptions.Membership membership = detector.membership(cl);
         Live.Timing timing = Live.Timing.forClock(clock);
+        KafkaClientConfig given = kafka.client.load(channels.file);
+        // The broker: users matter only to the embedded broker; with a cluster, their variables are not needed.
+        EmbeddedBroker.Security brokerSecurity = settings.embedded()
+                ? Live.brokerSecurity(Live.loadKafka(channels.file), settings.topics(), detector.applicationId,
+                        notify.map(NotifyConfig::groupId).orElse(NotifyConfig.DEFAULT_GROUP_ID)).orElse(null)
+                : null;
 
         try (ApiAccess access = Live.apiAccess(operator, producer.source).orElse(null);
              StopSignal stop = StopSignal.install();
              LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT);
-             EmbeddedBroker broker = settings.embedded() ? EmbeddedBroker.start(settings.broker()) : null) {
+             EmbeddedBroker broker = settings.embedded() ? EmbeddedBroker.start(settings.broker(), brokerSecurity) : null) {
             String bootstrap = broker != null ? broker.bootstrapServers() : settings.bootstrapServers().orElseThrow();
-            Live.ensureTopics(bootstrap, settings);
+            // With the embedded broker in SASL mode and no client settings given, the broker's own user: one process.
+            KafkaClientConfig client = broker != null && broker.secured() && !given.secured()
+                    ? given.overriddenBy(broker.internalClientConfig()) : given;
+            Live.ensureTopics(bootstrap, client, settings);
             // API silences: read from their topic before the notifier delivers anything, then followed.
-            try (SilenceTopic sharedSilences = SilenceTopic.start(bootstrap, Map.of(), settings.topics().silences(),
+            try (SilenceTopic sharedSilences = SilenceTopic.start(bootstrap, client.values(), settings.topics().silences(),
                          operator.silences(), SilenceTopic.LOAD_LIMIT);
-                 AlertPrinter printer = quiet ? null : new AlertPrinter(bootstrap, settings.topics().alerts(),
+                 AlertPrinter printer = quiet ? null : new AlertPrinter(bootstrap, client.values(), settings.topics().alerts(),
                          detector.applicationId + "-console", false, AlertPrinter.Format.JSON, config, System.out);
-                 Notifier notifier = notify.map(n -> Live.notifier(bootstrap, settings.topics(), n)).orElse(null);
-                 DetectorService detect = new DetectorService(membership.applyTo(Live.detectorSettings(bootstrap, settings.topics(),
-                         detector.applicationId, detector.stateDir(settings.broker().dataDir()), streamThreads, timing)), config, clock);
-                 Producer produce = new Producer(Live.producerSettings(bootstrap, settings.topics(), config, producer.source,
+                 Notifier notifier = notify.map(n -> Live.notifier(bootstrap, client, settings.topics(), n)).orElse(null);
+                 DetectorService detect = new DetectorService(membership.applyTo(Live.detectorSettings(bootstrap, client,
+                         settings.topics(), detector.applicationId, detector.stateDir(settings.broker().dataDir()), streamThreads,
+                         timing)), config, clock);
+                 Producer produce = new Producer(Live.producerSettings(bootstrap, client, settings.topics(), config, producer.source,
                          placer, timing), clock);
-                 ApiRuntime api = ApiRuntime.start(bootstrap, Map.of(), settings.topics().events(), settings.topics().alerts(),
+                 ApiRuntime api = ApiRuntime.start(bootstrap, client.values(), settings.topics().events(), settings.topics().alerts(),
                          config, access, operator.silences(), detect.view(), detect::isRunning, clock)) {
                 web.registerApi(api.api()); // /healthz at once; /readyz says ready once the detector runs
                 if (printer != null) {
@@ -119,7 +129,8 @@ final class RunCommand implements Callable<Integer> {
                 web.bindProducer(produce);
                 LOG.info("ready in {} s: broker {}, detector {}, producer placing {} channel(s) ({} placer){}{}; {}",
                         String.format(Locale.ROOT, "%.1f", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0),
-                        broker != null ? bootstrap + " (embedded, data in " + broker.dataDir() + ")" : bootstrap,
+                        broker != null ? bootstrap + " (embedded" + (broker.secured() ? ", SASL/SCRAM and ACLs" : "")
+                                + ", data in " + broker.dataDir() + ")" : bootstrap + (client.secured() ? " (" + client.values().get("security.protocol") + ")" : ""),
                         detect.state(), config.channels().size(), producer.placer,
                         quiet ? "" : "; alerts on stdout",
                         notifier == null ? "" : "; notifier delivering to " + String.join(", ", notifier.sinkNames()),

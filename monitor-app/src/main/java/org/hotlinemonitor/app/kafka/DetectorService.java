@@ -166,7 +166,9 @@ public final class DetectorService implements AutoCloseable {
     private Map<String, Object> adminConfig() {
         Map<String, Object> admin = new HashMap<>();
         settings.streamsOverrides().forEach((k, v) -> {
-            if (AdminClientConfig.configNames().contains(k)) {
+            // config.providers.<name>.class and .param.* are prefixes, not names: without them a ${file:...} or
+            // ${env:...} in a security setting would reach the broker unresolved.
+            if (AdminClientConfig.configNames().contains(k) || k.startsWith("config.providers.")) {
                 admin.put(k, v);
             }
         });

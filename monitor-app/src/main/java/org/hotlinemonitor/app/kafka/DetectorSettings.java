@@ -144,6 +144,14 @@ public record DetectorSettings(String bootstrapServers, String applicationId, St
                 punctuateInterval, backlogThreshold, futureTolerance, overrides);
     }
 
+    /** Without secrets: {@code streamsOverrides} may hold passwords. */
+    @Override
+    public String toString() {
+        return "DetectorSettings[" + bootstrapServers + ", application " + applicationId + ", instance " + instanceId
+                + ", state " + stateDir + ", threads " + numThreads + ", " + topics + ", lateness " + allowedLateness
+                + ", overrides " + KafkaClientConfig.redacted(streamsOverrides) + "]";
+    }
+
     /** The Kafka Streams configuration these settings make. */
     public Properties streamsProperties() {
         Properties p = new Properties();

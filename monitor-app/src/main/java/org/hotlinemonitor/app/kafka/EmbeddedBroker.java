@@ -17,8 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -28,9 +33,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
@@ -52,6 +62,12 @@ import org.slf4j.LoggerFactory;
  * are hard to read: a problem ends {@link #start} with a {@link KafkaSetupException} whose one-line message
  * names it.
  *
+ * <p>By default the client listener is PLAINTEXT without authentication, for this machine only. Started with a
+ * {@link Security}, it speaks SASL/SCRAM-SHA-512 (listener {@code SASL_PLAINTEXT}, still loopback only) and
+ * authorizes every request with Kafka's {@code StandardAuthorizer}: the users are created or updated (new password)
+ * with the Admin API at each start, the ACLs added. The broker itself uses a user {@value #INTERNAL_USER} with a
+ * password made up at each start (SASL/PLAIN, between its own listeners), a super user that no configuration names.
+ *
  * <p>The caller owns the broker and closes it; {@link #close()} shuts Kafka down cleanly (logs flushed,
  * clean-shutdown markers written, so that the next start recovers nothing). To stop on SIGTERM, a command closes
  * the broker when its shutdown hook asks. {@link #close()} may be called from any thread, more than once.
@@ -68,7 +84,68 @@ public final class EmbeddedBroker implements AutoCloseable {
     static final String KAFKA_SUBDIR = "kafka";
     static final int NODE_ID = 1;
     private static final String CLIENT_LISTENER = "PLAINTEXT";
+    private static final String SASL_LISTENER = "SASL_PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** The broker's own principal in SASL mode (inter-broker and controller traffic, its own admin client). */
+    public static final String INTERNAL_USER = "embedded-broker";
+    /** The SCRAM mechanism of the users in SASL mode. */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+    private static final int SCRAM_ITERATIONS = 8192;
+
+    /**
+     * SASL/SCRAM and ACLs for the embedded broker.
+     *
+     * @param superUser a user that may do anything (administration: {@code kafka-acls.sh}, more users), one of
+     *                  {@code passwords}' keys
+     * @param passwords the SCRAM users by name, created or updated at each start; a user left out is not deleted
+     * @param acls      added at each start (an ACL that exists is left as it is; one left out is not removed)
+     */
+    public record Security(String superUser, Map<String, String> passwords, List<AclBinding> acls) {
+        public Security {
+            passwords = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(passwords));
+            acls = List.copyOf(acls);
+            if (!passwords.containsKey(superUser)) {
+                throw new IllegalArgumentException("superUser '" + superUser + "' must be one of the users " + passwords.keySet());
+            }
+            if (passwords.containsKey(INTERNAL_USER)) {
+                throw new IllegalArgumentException("the user name " + INTERNAL_USER + " is the broker's own");
+            }
+            passwords.forEach((user, password) -> {
+                if (password == null || password.isEmpty()) {
+                    throw new IllegalArgumentException("user " + user + " has no password");
+                }
+            });
+        }
+
+        /** Users and ACL count; never the passwords. */
+        @Override
+        public String toString() {
+            return "Security[superUser=" + superUser + ", users=" + passwords.keySet() + ", " + acls.size() + " ACLs]";
+        }
+
+        /** A client's settings to log in as {@code user} over SASL/SCRAM (its password is in them). */
+        public KafkaClientConfig clientConfig(String user) {
+            String password = passwords.get(user);
+            if (password == null) {
+                throw new IllegalArgumentException("no user " + user + " among " + passwords.keySet());
+            }
+            return scramClient(user, password);
+        }
+    }
+
+    /** A client's settings to log in to a SASL_PLAINTEXT listener as {@code user} with SCRAM-SHA-512. */
+    public static KafkaClientConfig scramClient(String user, String password) {
+        return new KafkaClientConfig(Map.of(
+                "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", SCRAM_MECHANISM,
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + jaasEscape(user) + "\" password=\"" + jaasEscape(password) + "\";"));
+    }
+
+    /** A JAAS option value between double quotes: backslash and quote escaped. */
+    static String jaasEscape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
 
     /**
      * Where the broker keeps its data and which ports it listens on.
@@ -106,16 +183,21 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final boolean formatted;
+    private final Security security;
+    private final KafkaClientConfig internalClient;
     private final AtomicBoolean closed = new AtomicBoolean();
     private String clusterId;
     private Duration timeToReady;
 
-    private EmbeddedBroker(KafkaRaftServer server, Path dataDir, int port, int controllerPort, boolean formatted) {
+    private EmbeddedBroker(KafkaRaftServer server, Path dataDir, int port, int controllerPort, boolean formatted,
+                           Security security, KafkaClientConfig internalClient) {
         this.server = server;
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.formatted = formatted;
+        this.security = security;
+        this.internalClient = internalClient;
     }
 
     /**
@@ -126,6 +208,14 @@ public final class EmbeddedBroker implements AutoCloseable {
      *                             fails to start or to become ready within {@link #READY_TIMEOUT}
      */
     public static EmbeddedBroker start(Config config) {
+        return start(config, null);
+    }
+
+    /**
+     * As {@link #start(Config)}; with {@code security} not null, in SASL/SCRAM mode with ACLs: its users and ACLs are
+     * in place when this returns.
+     */
+    public static EmbeddedBroker start(Config config, Security security) {
         long startNanos = System.nanoTime();
         Path dataDir = config.dataDir().toAbsolutePath().normalize();
         Path logDir = dataDir.resolve(KAFKA_SUBDIR);
@@ -139,9 +229,18 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (format) {
             format(logDir);
         }
+        String internalPassword = security == null ? null : randomPassword();
+        KafkaClientConfig internalClient = security == null ? KafkaClientConfig.NONE : new KafkaClientConfig(Map.of(
+                "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", plainJaas(internalPassword, false)));
         KafkaRaftServer server = null;
         try {
-            server = new KafkaRaftServer(KafkaConfig.fromProps(kafkaProperties(logDir, port, controllerPort)), Time.SYSTEM);
+            Properties props = kafkaProperties(logDir, port, controllerPort);
+            if (security != null) {
+                props.putAll(saslProperties(port, controllerPort, security.superUser(), internalPassword));
+            }
+            server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
             server.startup();
         } catch (Exception e) { // Scala code throws checked exceptions undeclared
             if (server != null) {
@@ -149,15 +248,20 @@ public final class EmbeddedBroker implements AutoCloseable {
             }
             throw startFailure(e, port, controllerPort);
         }
-        EmbeddedBroker broker = new EmbeddedBroker(server, dataDir, port, controllerPort, format);
+        EmbeddedBroker broker = new EmbeddedBroker(server, dataDir, port, controllerPort, format, security, internalClient);
         try {
             broker.awaitReady(startNanos);
+            if (security != null) {
+                broker.applySecurity();
+            }
         } catch (RuntimeException e) {
             broker.close();
             throw e;
         }
-        LOG.info("Embedded Kafka broker ready at {} in {} ms ({} {}, cluster {})", broker.bootstrapServers(),
-                broker.timeToReady.toMillis(), format ? "formatted" : "data in", logDir, broker.clusterId);
+        LOG.info("Embedded Kafka broker ready at {} in {} ms ({} {}, cluster {}{})", broker.bootstrapServers(),
+                broker.timeToReady.toMillis(), format ? "formatted" : "data in", logDir, broker.clusterId,
+                security == null ? "; PLAINTEXT, no authentication"
+                        : "; SASL/SCRAM users " + security.passwords().keySet() + ", " + security.acls().size() + " ACLs");
         return broker;
     }
 
@@ -204,6 +308,85 @@ public final class EmbeddedBroker implements AutoCloseable {
                 Map.entry("log.cleaner.dedupe.buffer.size", String.valueOf(2 << 20)),
                 Map.entry("log.segment.bytes", String.valueOf(16 << 20))));
         return p;
+    }
+
+    /**
+     * The settings that switch a node of {@link #kafkaProperties} to SASL and ACLs: clients on {@value #SASL_LISTENER}
+     * with SCRAM-SHA-512; the broker's own traffic (inter-broker, to its controller) with SASL/PLAIN as
+     * {@value #INTERNAL_USER}, whose only password is {@code internalPassword}, in memory.
+     */
+    static Map<String, String> saslProperties(int port, int controllerPort, String superUser, String internalPassword) {
+        String saslListener = SASL_LISTENER.toLowerCase(java.util.Locale.ROOT);
+        String controller = CONTROLLER_LISTENER.toLowerCase(java.util.Locale.ROOT);
+        Map<String, String> p = new HashMap<>();
+        p.put("listeners", SASL_LISTENER + "://" + HOST + ":" + port + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", SASL_LISTENER + "://" + HOST + ":" + port);
+        p.put("listener.security.protocol.map", SASL_LISTENER + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER + ":SASL_PLAINTEXT");
+        p.put("inter.broker.listener.name", SASL_LISTENER);
+        p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        p.put("sasl.mechanism.controller.protocol", "PLAIN");
+        p.put("listener.name." + saslListener + ".sasl.enabled.mechanisms", SCRAM_MECHANISM + ",PLAIN");
+        p.put("listener.name." + saslListener + ".plain.sasl.jaas.config", plainJaas(internalPassword, true));
+        p.put("listener.name." + saslListener + ".scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        p.put("listener.name." + controller + ".sasl.enabled.mechanisms", "PLAIN");
+        p.put("listener.name." + controller + ".plain.sasl.jaas.config", plainJaas(internalPassword, true));
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("super.users", "User:" + INTERNAL_USER + ";User:" + superUser);
+        p.put("allow.everyone.if.no.acl.found", "false");
+        return p;
+    }
+
+    /** The PLAIN login of {@value #INTERNAL_USER}; with {@code server}, also the only user the listener accepts. */
+    private static String plainJaas(String password, boolean server) {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + INTERNAL_USER
+                + "\" password=\"" + password + "\"" + (server ? " user_" + INTERNAL_USER + "=\"" + password + "\"" : "") + ";";
+    }
+
+    /** 32 random bytes in hex: nothing to escape in a JAAS option. */
+    private static String randomPassword() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /**
+     * Creates or updates the SCRAM users and adds the ACLs, as {@value #INTERNAL_USER}, and waits until this broker
+     * knows them: a client that logs in once {@link #start} returned is not refused for a user not yet there.
+     */
+    private void applySecurity() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        try (Admin admin = Admin.create(internalClient.withBootstrap(bootstrapServers()))) {
+            List<UserScramCredentialAlteration> upserts = security.passwords().entrySet().stream()
+                    .<UserScramCredentialAlteration>map(e -> new UserScramCredentialUpsertion(e.getKey(),
+                            new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), e.getValue()))
+                    .toList();
+            admin.alterUserScramCredentials(upserts).all().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (!security.acls().isEmpty()) {
+                admin.createAcls(security.acls()).all().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            while (true) {
+                int users = admin.describeUserScramCredentials(List.copyOf(security.passwords().keySet())).all()
+                        .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).size();
+                long acls = security.acls().isEmpty() ? 0 : admin.describeAcls(AclBindingFilter.ANY).values()
+                        .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).stream().filter(security.acls()::contains).count();
+                if (users == security.passwords().size() && acls == security.acls().size()) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new KafkaSetupException("the embedded broker did not show its users and ACLs within "
+                            + READY_TIMEOUT.toSeconds() + " s");
+                }
+                Thread.sleep(50);
+            }
+        } catch (ExecutionException e) {
+            throw new KafkaSetupException("cannot set up the embedded broker's users and ACLs: " + oneLine(e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaSetupException("the embedded broker's users and ACLs were not set up within " + READY_TIMEOUT.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaSetupException("interrupted while setting up the embedded broker's users and ACLs", e);
+        }
     }
 
     private static void format(Path logDir) {
@@ -299,7 +482,7 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private void awaitReady(long startNanos) {
         long deadline = startNanos + READY_TIMEOUT.toNanos();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        try (Admin admin = Admin.create(internalClient.withBootstrap(bootstrapServers()))) {
             while (true) {
                 long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (remainingMs <= 0) {
@@ -328,6 +511,20 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** {@code 127.0.0.1:port}, for clients' {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return HOST + ":" + port;
+    }
+
+    /** Whether it runs with SASL/SCRAM and ACLs. */
+    public boolean secured() {
+        return security != null;
+    }
+
+    /**
+     * The settings the monitor's own clients use when they were given none: in SASL mode the broker's own user
+     * ({@value #INTERNAL_USER}, a super user), so that {@code run} with no {@code kafka:} client settings still works;
+     * {@link KafkaClientConfig#NONE} otherwise. Holds a password: never log it.
+     */
+    public KafkaClientConfig internalClientConfig() {
+        return internalClient;
     }
 
     /** The client listener's port (the actual one when 0 was asked). */

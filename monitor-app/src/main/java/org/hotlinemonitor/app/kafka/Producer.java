@@ -125,6 +125,13 @@ public final class Producer implements AutoCloseable {
                     d, startTimeout, kafka);
         }
 
+        /** Without secrets: {@code kafka} may hold passwords. */
+        @Override
+        public String toString() {
+            return "Settings[" + bootstrapServers + ", " + topic + ", source " + source + ", " + placer + ", kafka "
+                    + KafkaClientConfig.redacted(kafka) + "]";
+        }
+
         public Settings withKafka(Map<String, String> k) {
             return new Settings(bootstrapServers, topic, config, source, placer, retry, lateAfter, heartbeatEvery, restartLookback,
                     deliveryTimeout, startTimeout, k);

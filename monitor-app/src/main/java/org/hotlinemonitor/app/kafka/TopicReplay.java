@@ -111,6 +111,13 @@ public final class TopicReplay {
         public Source withMaxJump(Duration jump) {
             return new Source(bootstrapServers, topic, since, until, allowedLateness, jump, timeout, overrides);
         }
+
+        /** Without secrets: {@code overrides} may hold passwords. */
+        @Override
+        public String toString() {
+            return "Source[" + bootstrapServers + ", " + topic + ", since " + since + ", until " + until + ", lateness "
+                    + allowedLateness + ", timeout " + timeout + ", overrides " + KafkaClientConfig.redacted(overrides) + "]";
+        }
     }
 
     /** The events topic does not exist. */

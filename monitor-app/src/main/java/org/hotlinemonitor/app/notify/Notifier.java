@@ -89,19 +89,33 @@ public final class Notifier implements AutoCloseable {
      * @param rejectsTopic      written: records that are not alerts, and alerts a sink refused
      * @param config            the sinks, routes, grouping and retry settings
      * @param consumerOverrides extra consumer settings (tests shorten session time-outs)
+     * @param kafka             client settings for its consumers and its producer (security...), applied first
      */
     public record Settings(String bootstrapServers, String alertsTopic, String rejectsTopic, NotifyConfig config,
-                           Map<String, Object> consumerOverrides) {
+                           Map<String, Object> consumerOverrides, Map<String, String> kafka) {
         public Settings {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             Objects.requireNonNull(alertsTopic, "alertsTopic");
             Objects.requireNonNull(rejectsTopic, "rejectsTopic");
             Objects.requireNonNull(config, "config");
             consumerOverrides = Map.copyOf(consumerOverrides);
+            kafka = Map.copyOf(kafka);
+        }
+
+        public Settings(String bootstrapServers, String alertsTopic, String rejectsTopic, NotifyConfig config,
+                        Map<String, Object> consumerOverrides) {
+            this(bootstrapServers, alertsTopic, rejectsTopic, config, consumerOverrides, Map.of());
         }
 
         public Settings(String bootstrapServers, String alertsTopic, String rejectsTopic, NotifyConfig config) {
-            this(bootstrapServers, alertsTopic, rejectsTopic, config, Map.of());
+            this(bootstrapServers, alertsTopic, rejectsTopic, config, Map.of(), Map.of());
+        }
+
+        /** Keys only: {@code kafka} may hold passwords. */
+        @Override
+        public String toString() {
+            return "Settings[" + bootstrapServers + ", alerts " + alertsTopic + ", rejects " + rejectsTopic + ", groups "
+                    + config.groupId() + ", kafka " + org.hotlinemonitor.app.kafka.KafkaClientConfig.redacted(kafka) + "]";
         }
     }
 
@@ -169,7 +183,7 @@ public final class Notifier implements AutoCloseable {
         if (producer != null) {
             throw new IllegalStateException("already started");
         }
-        Map<String, Object> p = new HashMap<>();
+        Map<String, Object> p = new HashMap<>(settings.kafka());
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -309,7 +323,7 @@ public final class Notifier implements AutoCloseable {
         }
 
         private Map<String, Object> consumerConfig() {
-            Map<String, Object> c = new HashMap<>();
+            Map<String, Object> c = new HashMap<>(settings.kafka());
             c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
             c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.config().groupIdOf(sink.name()));
             c.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.config().groupIdOf(sink.name()));

@@ -20,6 +20,7 @@ import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.hotlinemonitor.app.kafka.KafkaClientConfig;
 import org.hotlinemonitor.app.kafka.DetectorService;
 import org.hotlinemonitor.app.kafka.KafkaEventSink;
 import org.hotlinemonitor.app.kafka.TestCluster;
@@ -73,7 +74,7 @@ class BrokerOutageTest {
             List<CallEvent> sent = new ArrayList<>();
             try (KafkaEventSink producer = new KafkaEventSink(KafkaEventSink.producerConfig(bootstrap, "outage-test",
                     KafkaEventSink.DEFAULT_DELIVERY_TIMEOUT, SLOW_RECONNECT), TOPICS.events(), KafkaEventSink.DEFAULT_DELIVERY_TIMEOUT);
-                 DetectorService detector = new DetectorService(Live.detectorSettings(bootstrap, TOPICS, APP_ID,
+                 DetectorService detector = new DetectorService(Live.detectorSettings(bootstrap, KafkaClientConfig.NONE, TOPICS, APP_ID,
                          tmp.resolve("detector"), 1, Live.Timing.forSpeed(1)), config);
                  FailoverTest.AlertWatch alerts = new FailoverTest.AlertWatch(bootstrap)) {
                 detector.start();

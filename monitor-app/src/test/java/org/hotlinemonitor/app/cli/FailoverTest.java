@@ -36,6 +36,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.TaskId;
+import org.hotlinemonitor.app.kafka.KafkaClientConfig;
 import org.hotlinemonitor.app.kafka.ChannelPartitions;
 import org.hotlinemonitor.app.kafka.DetectorService;
 import org.hotlinemonitor.app.kafka.DetectorTopology;
@@ -114,7 +115,7 @@ class FailoverTest {
             Feed feed = new Feed(admin, producer);
             List<String> childCommand = childCommand(bootstrap, channelFile);
             Process child = startChild(childCommand, "child-1");
-            try (DetectorService survivor = new DetectorService(Live.detectorSettings(bootstrap, TOPICS, APP_ID,
+            try (DetectorService survivor = new DetectorService(Live.detectorSettings(bootstrap, KafkaClientConfig.NONE, TOPICS, APP_ID,
                     tmp.resolve("survivor"), 1, Live.Timing.forSpeed(1)), config)) {
                 survivor.start();
                 Set<Integer> ofChild = awaitShared(survivor, child);

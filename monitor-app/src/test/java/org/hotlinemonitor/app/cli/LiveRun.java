@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.hotlinemonitor.app.kafka.KafkaClientConfig;
 import org.hotlinemonitor.app.kafka.DeadLetters;
 import org.hotlinemonitor.app.kafka.DetectorService;
 import org.hotlinemonitor.app.kafka.TestCluster;
@@ -67,7 +68,7 @@ final class LiveRun implements AutoCloseable {
     /** Starts the detector on {@code channels} and waits until it runs. */
     DetectorService startDetector(Path channels) throws Exception {
         MonitorConfig config = Live.loadChannels(channels);
-        detector = new DetectorService(Live.detectorSettings(bootstrap, TOPICS, APP_ID, tmp.resolve("state"), 1,
+        detector = new DetectorService(Live.detectorSettings(bootstrap, KafkaClientConfig.NONE, TOPICS, APP_ID, tmp.resolve("state"), 1,
                 Live.Timing.forSpeed(1)), config);
         Live.startDetector(detector);
         return detector;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.hotlinemonitor.app.cli.CliTest.Result;
+import org.hotlinemonitor.app.kafka.KafkaClientConfig;
 import org.hotlinemonitor.app.kafka.Producer;
 import org.hotlinemonitor.app.schedule.PlacerSettings;
 import org.hotlinemonitor.core.alert.Alert;
@@ -114,7 +115,7 @@ class RecordRoundTripTest {
             List<Long> runMillis = new ArrayList<>();
             List<Long> ownJvmMillis = new ArrayList<>();
             List<String> printed = new ArrayList<>();
-            try (Producer scheduler = new Producer(Live.producerSettings(run.bootstrap, LiveRun.TOPICS, config, "scheduler",
+            try (Producer scheduler = new Producer(Live.producerSettings(run.bootstrap, KafkaClientConfig.NONE, LiveRun.TOPICS, config, "scheduler",
                     new PlacerSettings.Operator(), Live.Timing.forSpeed(1)))) {
                 scheduler.start();
                 run.startDetector(channels);

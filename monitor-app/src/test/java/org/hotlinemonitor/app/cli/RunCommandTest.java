@@ -116,6 +116,81 @@ class RunCommandTest {
         }
     }
 
+    /**
+     * {@code run} on the embedded broker in SASL/SCRAM mode, from the channel file's {@code kafka: broker:} section with
+     * passwords from the environment: the monitor works as before (it logs in as the broker's own user), a user of the
+     * replay role may read events but not write them, and no password reaches the log.
+     */
+    @Test
+    void runsOnTheEmbeddedBrokerWithSaslScramAndAcls() throws Exception {
+        Path channels = Files.writeString(tmp.resolve("channels.yaml"), CHANNELS + """
+                kafka:
+                  broker:
+                    superUser: admin
+                    users:
+                      admin: { password: '${TEST_ADMIN_PW}' }
+                      watcher: { password: '${TEST_WATCHER_PW}', roles: [replay] }
+                """);
+        Path script = Files.writeString(tmp.resolve("simulation.yaml"), SILENT_FAR_SIDE);
+        Path stderr = tmp.resolve("stderr.txt");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "run", "--channels", channels.toString(), "--placer", "simulated", "--simulation", script.toString(),
+                "--data-dir", tmp.resolve("data").toString(), "--broker-port", "0", "--controller-port", "0", "--http-port", "0",
+                "--clock-start", "2023-04-06T00:00:00Z", "--clock-speed", "600")
+                .redirectError(stderr.toFile());
+        builder.environment().put("TEST_ADMIN_PW", "admin-pw-4c1d");
+        builder.environment().put("TEST_WATCHER_PW", "watcher-pw-77e2");
+        Process run = builder.start();
+        try {
+            BufferedReader stdout = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+            Alert down = CompletableFuture.supplyAsync(() -> {
+                try {
+                    for (String line; (line = stdout.readLine()) != null; ) {
+                        Alert a = AlertCodec.fromJson(line);
+                        if (a.type() == AlertType.CHANNEL_DOWN) {
+                            return a;
+                        }
+                    }
+                    return null;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).get(120, TimeUnit.SECONDS);
+            assertThat(down).as(() -> read(stderr)).isNotNull();
+            String log = read(stderr);
+            Matcher ready = Pattern.compile("broker 127\\.0\\.0\\.1:(\\d+) \\(embedded, SASL/SCRAM and ACLs, data in ").matcher(log);
+            assertThat(ready.find()).as(log).isTrue();
+            assertThat(log).contains("SASL/SCRAM users [admin, watcher], ");
+            String bootstrap = "127.0.0.1:" + ready.group(1);
+
+            Path watcher = Files.writeString(tmp.resolve("watcher.properties"), """
+                    security.protocol=SASL_PLAINTEXT
+                    sasl.mechanism=SCRAM-SHA-512
+                    sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="watcher" password="watcher-pw-77e2";
+                    """);
+            Result replay = CliTest.run("replay", "--channels", channels.toString(), "--no-progress", "--bootstrap-servers", bootstrap,
+                    "--kafka-config", watcher.toString(), "--since", "2023-04-06T00:00:00Z", "--until", down.at().toString(),
+                    "--alerts-out", tmp.resolve("alerts.jsonl").toString(), "--report-out", tmp.resolve("report.md").toString(),
+                    "--rejects-out", tmp.resolve("rejects.jsonl").toString());
+            assertThat(replay.code()).as(replay.err()).isIn(ExitCodes.OK, ExitCodes.REFUSED);
+            assertThat(Files.readString(tmp.resolve("alerts.jsonl"))).as("the watcher reads the events")
+                    .contains("test-line/SLOT_MISSED/2023-04-06T00:00:00Z");
+            Result record = CliTest.run("record", "--bootstrap-servers", bootstrap, "--kafka-config", watcher.toString(),
+                    "--channels", channels.toString(), "--channel", "test-line", "--answered", "--at", "2023-04-06T00:01:00Z",
+                    "--timeout", "PT5S");
+            assertThat(record.code()).as("the watcher may not write events").isEqualTo(ExitCodes.FAILURE);
+            assertThat(record.err()).contains("AuthorizationException");
+
+            run.toHandle().destroy();
+            assertThat(run.waitFor(90, TimeUnit.SECONDS)).as("stopped within 90 s").isTrue();
+            assertThat(run.exitValue()).as(() -> read(stderr)).isZero();
+            assertThat(read(stderr)).doesNotContain("admin-pw-4c1d", "watcher-pw-77e2");
+        } finally {
+            run.destroyForcibly();
+        }
+    }
+
     @Test
     void aTakenPortIsOneLineOnStderrAndExitCode1() throws Exception {
         Path channels = Files.writeString(tmp.resolve("channels.yaml"), CHANNELS);

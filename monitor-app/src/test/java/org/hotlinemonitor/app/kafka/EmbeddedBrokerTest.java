@@ -31,6 +31,39 @@ class EmbeddedBrokerTest {
     @TempDir
     Path tmp;
 
+    /**
+     * SASL mode across a restart, as docs/security.md describes rotation: the users are updated at each start, so a
+     * new password works and the old one no longer does; without credentials nothing gets in.
+     */
+    @Test
+    void saslModeUpdatesPasswordsAtEachStart() throws Exception {
+        Path dataDir = tmp.resolve("data");
+        EmbeddedBroker.Security first = new EmbeddedBroker.Security("admin", Map.of("admin", "first-pw"), List.of());
+        try (EmbeddedBroker broker = EmbeddedBroker.start(new EmbeddedBroker.Config(dataDir, 0, 0), first)) {
+            assertThat(broker.secured()).isTrue();
+            assertThat(describes(broker, first.clientConfig("admin"))).isTrue();
+            assertThat(describes(broker, KafkaClientConfig.NONE)).as("PLAINTEXT, no user").isFalse();
+        }
+        EmbeddedBroker.Security second = new EmbeddedBroker.Security("admin", Map.of("admin", "second-pw"), List.of());
+        try (EmbeddedBroker broker = EmbeddedBroker.start(new EmbeddedBroker.Config(dataDir, 0, 0), second)) {
+            assertThat(broker.formatted()).isFalse();
+            assertThat(describes(broker, second.clientConfig("admin"))).as("the new password").isTrue();
+            assertThat(describes(broker, first.clientConfig("admin"))).as("the old password").isFalse();
+        }
+    }
+
+    /** Whether a client with these settings gets an answer to describeCluster within 5 s. */
+    private static boolean describes(EmbeddedBroker broker, KafkaClientConfig client) {
+        Map<String, Object> c = client.withBootstrap(broker.bootstrapServers());
+        c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
+        try (Admin admin = Admin.create(c)) {
+            return !admin.describeCluster().nodes().get(10, java.util.concurrent.TimeUnit.SECONDS).isEmpty();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     @Test
     void keepsItsDataAcrossARestartAndFormatsOnlyOnce() throws Exception {
         Path dataDir = tmp.resolve("data");

@@ -92,9 +92,17 @@ public final class TestCluster {
         return read(bootstrapServers, topic, "read_uncommitted");
     }
 
+    /** As {@link #readCommittedValues(String, String)}, with a client configuration (security...) of its own. */
+    public static List<String> readCommittedValues(Map<String, Object> clientConfig, String topic) {
+        return read(clientConfig, topic, "read_committed").stream().map(ConsumerRecord::value).toList();
+    }
+
     private static List<ConsumerRecord<String, String>> read(String bootstrapServers, String topic, String isolation) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return read(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, isolation);
+    }
+
+    private static List<ConsumerRecord<String, String>> read(Map<String, Object> clientConfig, String topic, String isolation) {
+        Map<String, Object> c = new HashMap<>(clientConfig);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<String, String>> out = new ArrayList<>();

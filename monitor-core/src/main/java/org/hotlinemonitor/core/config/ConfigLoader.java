@@ -81,8 +81,12 @@ public final class ConfigLoader {
     /** Consecutive missed slots that make a channel DOWN when neither the channel nor {@code defaults} says. */
     public static final int DEFAULT_DOWN_AFTER = 2;
 
-    /** {@code notify} is the notifier's section ({@link NotifyConfigLoader}); {@code api} and {@code silences} the operators' ({@link OperatorConfigLoader}). */
-    private static final List<String> TOP_KEYS = List.of("defaults", "allowedLateness", "silentAfter", "maxJump", "channels", "notify", "api", "silences");
+    /**
+     * {@code notify} is the notifier's section ({@link NotifyConfigLoader}); {@code api} and {@code silences} the
+     * operators' ({@link OperatorConfigLoader}); {@code kafka} the Kafka clients' ({@link KafkaConfigLoader}).
+     */
+    private static final List<String> TOP_KEYS = List.of("defaults", "allowedLateness", "silentAfter", "maxJump", "channels",
+            "notify", "api", "silences", "kafka");
     private static final List<String> DEFAULTS_KEYS = List.of("answerWithin", "downAfter", "zone");
     private static final List<String> CHANNEL_KEYS =
             List.of("id", "name", "zone", "checks", "days", "cron", "answerWithin", "downAfter");
