@@ -82,7 +82,7 @@ final class RunCommand implements Callable<Integer> {
 
         try (ApiAccess access = Live.apiAccess(operator, producer.source).orElse(null);
              StopSignal stop = StopSignal.install();
-             LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT);
+             LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT, true);
              EmbeddedBroker broker = settings.embedded() ? EmbeddedBroker.start(settings.broker()) : null) {
             String bootstrap = broker != null ? broker.bootstrapServers() : settings.bootstrapServers().orElseThrow();
             Live.ensureTopics(bootstrap, settings);
@@ -98,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
                          placer, timing), clock);
                  ApiRuntime api = ApiRuntime.start(bootstrap, Map.of(), settings.topics().events(), settings.topics().alerts(),
                          config, access, operator.silences(), detect.view(), detect::isRunning, clock)) {
-                web.registerApi(api.api()); // /healthz at once; /readyz says ready once the detector runs
+                web.registerApi(api.api()); // until now /readyz said starting; from now, ready once the detector runs
                 if (printer != null) {
                     printer.start(); // before the detector: every alert it commits from now on is printed
                 }
