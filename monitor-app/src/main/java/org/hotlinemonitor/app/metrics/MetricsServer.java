@@ -28,6 +28,7 @@ import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -38,7 +39,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
-import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -55,8 +55,8 @@ import org.slf4j.LoggerFactory;
  * <p>With an {@link SSLContext} every path, {@code /metrics} included, is HTTPS only.
  *
  * <p>Against slow and hostile clients ({@link Limits}): connections are read by a selector, so an idle or half-sent
- * request holds no thread; a connection that sends nothing for {@link Limits#idleTimeout} is closed, and so is one
- * whose body arrives slower than {@link Limits#minBodyBytesPerSecond}; requests run on a pool of at most
+ * request holds no thread; a connection that sends nothing for {@link Limits#idleTimeout} is closed, and a body not
+ * received within {@link Limits#bodyTimeout} of the request's headers is refused (408); requests run on a pool of at most
  * {@link Limits#maxThreads}; at most {@link Limits#maxConnections} connections are open at once (beyond that the
  * server stops accepting until one closes, and the idle time-out drops to {@link Limits#idleTimeoutAtLimit}). The
  * pool's queue is bounded by the connection limit: HTTP/1.1 has one request in flight per connection. Sockets have
@@ -86,17 +86,18 @@ public final class MetricsServer implements AutoCloseable {
      * @param idleTimeout            a connection that sends nothing (no byte of a request line, header or body) for this
      *                               long is closed; also the longest a handler waits for the next bytes of a body
      * @param idleTimeoutAtLimit     the idle time-out while {@code maxConnections} are open
-     * @param minBodyBytesPerSecond  a body slower than this on average (after its first second) is refused 408 and its
-     *                               connection closed; 0 for none
+     * @param bodyTimeout            a request body must be received within this long of the request's headers; a slower
+     *                               one is refused 408 (at the next bytes it sends, or at the idle time-out) and its
+     *                               connection closed
      * @param maxConnections         connections open at once; beyond, new ones wait in the listen backlog
      * @param maxThreads             threads that run requests (and Jetty's selector and acceptor)
      * @param maxHeaderBytes         the request line and headers, at most; beyond, 431
      */
-    public record Limits(Duration idleTimeout, Duration idleTimeoutAtLimit, long minBodyBytesPerSecond, int maxConnections,
+    public record Limits(Duration idleTimeout, Duration idleTimeoutAtLimit, Duration bodyTimeout, int maxConnections,
                          int maxThreads, int maxHeaderBytes) {
 
-        /** 10 s idle, 2 s at the limit, bodies at least 256 bytes/s, 2,000 connections, 64 threads, 8 KiB headers. */
-        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(10), Duration.ofSeconds(2), 256, 2000, 64, 8192);
+        /** 10 s idle, 2 s at the limit, bodies within 10 s, 2,000 connections, 64 threads, 8 KiB headers. */
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(10), 2000, 64, 8192);
 
         public Limits {
             Objects.requireNonNull(idleTimeout, "idleTimeout");
@@ -107,8 +108,9 @@ public final class MetricsServer implements AutoCloseable {
             if (idleTimeoutAtLimit.isNegative() || idleTimeoutAtLimit.isZero() || idleTimeoutAtLimit.compareTo(idleTimeout) > 0) {
                 throw new IllegalArgumentException("idleTimeoutAtLimit must be positive and at most idleTimeout, was " + idleTimeoutAtLimit);
             }
-            if (minBodyBytesPerSecond < 0) {
-                throw new IllegalArgumentException("minBodyBytesPerSecond must be 0 or more, was " + minBodyBytesPerSecond);
+            Objects.requireNonNull(bodyTimeout, "bodyTimeout");
+            if (bodyTimeout.isNegative() || bodyTimeout.isZero()) {
+                throw new IllegalArgumentException("bodyTimeout must be positive, was " + bodyTimeout);
             }
             if (maxConnections < 1 || maxThreads < 8 || maxHeaderBytes < 1024) {
                 throw new IllegalArgumentException("maxConnections >= 1, maxThreads >= 8, maxHeaderBytes >= 1024; was "
@@ -182,6 +184,7 @@ public final class MetricsServer implements AutoCloseable {
         connector.setPort(port);
         connector.setIdleTimeout(limits.idleTimeout().toMillis());
         connector.setAcceptedTcpNoDelay(true);
+        connector.setAcceptQueueSize(512); // the listen backlog: a burst of connections waits there instead of SYN retries
         server.addConnector(connector);
         NetworkConnectionLimit limit = new NetworkConnectionLimit(limits.maxConnections(), server);
         limit.setEndPointIdleTimeout(limits.idleTimeoutAtLimit().toMillis());
@@ -189,8 +192,7 @@ public final class MetricsServer implements AutoCloseable {
         server.setErrorHandler(new JsonErrors());
 
         MetricsServer s = new MetricsServer(server, connector, registry.getPrometheusRegistry(), tls != null, apiExpected);
-        Handler root = s.new Root();
-        server.setHandler(limits.minBodyBytesPerSecond() == 0 ? root : new MinimumDataRateHandler(root, limits.minBodyBytesPerSecond(), 0));
+        server.setHandler(s.new Root(limits.bodyTimeout()));
         try {
             server.start();
         } catch (Exception e) {
@@ -270,8 +272,15 @@ public final class MetricsServer implements AutoCloseable {
 
     /** Routes a request: the API first, then {@code /metrics}, then "starting" or 404. */
     private final class Root extends Handler.Abstract {
+        private final Duration bodyTimeout;
+
+        Root(Duration bodyTimeout) {
+            this.bodyTimeout = bodyTimeout;
+        }
+
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            request = new BodyDeadline(request, bodyTimeout);
             Handler a = api;
             if (a != null && a.handle(request, response, callback)) {
                 return true;
@@ -294,6 +303,30 @@ public final class MetricsServer implements AutoCloseable {
             }
             writeJson(response, callback, 404, problem(404, "no such resource: " + path), Map.of());
             return true;
+        }
+    }
+
+    /**
+     * A request whose body must be read by a deadline: past it, a read gives a failure (an {@link IOException} from
+     * the request's input stream). Checked at every read, so a body dribbled in a byte at a time is cut off at the
+     * deadline, and one that stops coming at the idle time-out.
+     */
+    private static final class BodyDeadline extends Request.Wrapper {
+        private final long deadline;
+        private final Duration timeout;
+
+        BodyDeadline(Request request, Duration timeout) {
+            super(request);
+            this.timeout = timeout;
+            this.deadline = request.getHeadersNanoTime() + timeout.toNanos();
+        }
+
+        @Override
+        public Content.Chunk read() {
+            if (System.nanoTime() - deadline > 0) {
+                return Content.Chunk.from(new java.util.concurrent.TimeoutException("request body not received within " + timeout));
+            }
+            return super.read();
         }
     }
 
