@@ -467,11 +467,5 @@ public final class MetricsServer implements AutoCloseable {
             return true;
         }
 
-        @Override
-        public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-            fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-            fields.put(HttpHeader.CACHE_CONTROL, "no-store");
-            return ByteBuffer.wrap(json(problem(status, message(status))));
-        }
     }
 }
