@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * request holds no thread; a connection that sends nothing for {@link Limits#idleTimeout} is closed, and a body not
  * received within {@link Limits#bodyTimeout} of the request's headers is refused (408); requests run on a pool of at most
  * {@link Limits#maxThreads}; at most {@link Limits#maxConnections} connections are open at once (beyond that the
- * server stops accepting until one closes, and the idle time-out drops to {@link Limits#idleTimeoutAtLimit}). The
+ * server stops accepting until one closes: an idle one after its time-out, one with a half-sent request after
+ * twice that, as Jetty answers it 408 first). The
  * pool's queue is bounded by the connection limit: HTTP/1.1 has one request in flight per connection. Sockets have
  * TCP_NODELAY.
  *
@@ -85,7 +86,6 @@ public final class MetricsServer implements AutoCloseable {
      *
      * @param idleTimeout            a connection that sends nothing (no byte of a request line, header or body) for this
      *                               long is closed; also the longest a handler waits for the next bytes of a body
-     * @param idleTimeoutAtLimit     the idle time-out while {@code maxConnections} are open
      * @param bodyTimeout            a request body must be received within this long of the request's headers; a slower
      *                               one is refused 408 (at the next bytes it sends, or at the idle time-out) and its
      *                               connection closed
@@ -93,20 +93,15 @@ public final class MetricsServer implements AutoCloseable {
      * @param maxThreads             threads that run requests (and Jetty's selector and acceptor)
      * @param maxHeaderBytes         the request line and headers, at most; beyond, 431
      */
-    public record Limits(Duration idleTimeout, Duration idleTimeoutAtLimit, Duration bodyTimeout, int maxConnections,
-                         int maxThreads, int maxHeaderBytes) {
+    public record Limits(Duration idleTimeout, Duration bodyTimeout, int maxConnections, int maxThreads, int maxHeaderBytes) {
 
-        /** 10 s idle, 2 s at the limit, bodies within 10 s, 2,000 connections, 64 threads, 8 KiB headers. */
-        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(10), 2000, 64, 8192);
+        /** 10 s idle, bodies within 10 s, 2,000 connections, 64 threads, 8 KiB headers. */
+        public static final Limits DEFAULT = new Limits(Duration.ofSeconds(10), Duration.ofSeconds(10), 2000, 64, 8192);
 
         public Limits {
             Objects.requireNonNull(idleTimeout, "idleTimeout");
-            Objects.requireNonNull(idleTimeoutAtLimit, "idleTimeoutAtLimit");
             if (idleTimeout.isNegative() || idleTimeout.isZero()) {
                 throw new IllegalArgumentException("idleTimeout must be positive, was " + idleTimeout);
-            }
-            if (idleTimeoutAtLimit.isNegative() || idleTimeoutAtLimit.isZero() || idleTimeoutAtLimit.compareTo(idleTimeout) > 0) {
-                throw new IllegalArgumentException("idleTimeoutAtLimit must be positive and at most idleTimeout, was " + idleTimeoutAtLimit);
             }
             Objects.requireNonNull(bodyTimeout, "bodyTimeout");
             if (bodyTimeout.isNegative() || bodyTimeout.isZero()) {
@@ -186,9 +181,7 @@ public final class MetricsServer implements AutoCloseable {
         connector.setAcceptedTcpNoDelay(true);
         connector.setAcceptQueueSize(512); // the listen backlog: a burst of connections waits there instead of SYN retries
         server.addConnector(connector);
-        NetworkConnectionLimit limit = new NetworkConnectionLimit(limits.maxConnections(), server);
-        limit.setEndPointIdleTimeout(limits.idleTimeoutAtLimit().toMillis());
-        server.addBean(limit);
+        server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
         server.setErrorHandler(new JsonErrors());
 
         MetricsServer s = new MetricsServer(server, connector, registry.getPrometheusRegistry(), tls != null, apiExpected);
