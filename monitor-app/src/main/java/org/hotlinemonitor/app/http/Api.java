@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: requests run on the server's threads, any number at once. {@code POST /api/v1/calls} blocks its
  * thread until Kafka acknowledges (at most the publisher's time-out), and a body is read blocking (bounded by the
- * server's idle time-out and minimum body rate). The API closes nothing it is given.
+ * server's idle and body time-outs). The API closes nothing it is given.
  */
 public final class Api {
 

@@ -1,5 +1,7 @@
 package org.hotlinemonitor.app.metrics;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Predicate;
@@ -14,6 +16,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpFields;
@@ -317,7 +321,7 @@ public final class MetricsServer implements AutoCloseable {
         @Override
         public Content.Chunk read() {
             if (System.nanoTime() - deadline > 0) {
-                return Content.Chunk.from(new java.util.concurrent.TimeoutException("request body not received within " + timeout));
+                return Content.Chunk.from(new TimeoutException("request body not received within " + timeout));
             }
             return super.read();
         }
@@ -391,8 +395,8 @@ public final class MetricsServer implements AutoCloseable {
                 continue;
             }
             try {
-                if (java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals("name[]")) {
-                    names.add(java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                if (URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals("name[]")) {
+                    names.add(URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                 }
             } catch (IllegalArgumentException e) {
                 // not a name we could have
@@ -408,12 +412,12 @@ public final class MetricsServer implements AutoCloseable {
         return m;
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     static byte[] json(Object body) {
         try {
             return JSON.writeValueAsBytes(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("maps of strings and numbers always serialize", e);
         }
     }
