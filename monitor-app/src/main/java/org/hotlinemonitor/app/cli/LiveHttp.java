@@ -12,8 +12,9 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  * A live command's HTTP side: the metrics registry and the HTTP server that serves it at {@code /metrics}. Started
  * first, so that a taken port fails the command before Kafka starts; the command then binds what it runs.
  *
- * <p>The HTTP API goes on the same server: register its contexts in {@link #start} (see the comment there). Closed by
- * the command, after what it binds has stopped.
+ * <p>The HTTP API goes on the same server ({@link #registerApi}): a command that serves one says so at the start, so that
+ * until then {@code /readyz} answers 503 and the API 503 "starting" (not 404). Closed by the command, after what it
+ * binds has stopped.
  */
 final class LiveHttp implements AutoCloseable {
 
@@ -25,13 +26,22 @@ final class LiveHttp implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts the server on the options' port ({@code defaultPort} if none given). */
+    /** Starts the server on the options' port ({@code defaultPort} if none given), for a command without API. */
     static LiveHttp start(HttpOptions options, picocli.CommandLine commandLine, int defaultPort) {
+        return start(options, commandLine, defaultPort, false);
+    }
+
+    /**
+     * Starts the server on the options' port ({@code defaultPort} if none given).
+     *
+     * @param api whether the command will {@link #registerApi register} the HTTP API
+     */
+    static LiveHttp start(HttpOptions options, picocli.CommandLine commandLine, int defaultPort, boolean api) {
         int port = options.port(commandLine, defaultPort);
         javax.net.ssl.SSLContext tls = options.tls(commandLine);
         Metrics metrics = new Metrics();
         try {
-            MetricsServer server = MetricsServer.start(options.host(), port, metrics.registry(), tls);
+            MetricsServer server = MetricsServer.start(options.host(), port, metrics.registry(), tls, api);
             // The HTTP API joins this server once its Kafka clients exist: registerApi.
             return new LiveHttp(metrics, server);
         } catch (RuntimeException e) {
@@ -62,9 +72,9 @@ final class LiveHttp implements AutoCloseable {
         metrics.bind(new MonitorMeters(Clock.systemUTC()).notifier(notifier.deliveries(), notifier.rejects(), notifier.sinkNames()));
     }
 
-    /** Adds the HTTP API's contexts ({@code /healthz}, {@code /readyz}, {@code /api/v1/}) to the server. */
+    /** Serves the HTTP API ({@code /healthz}, {@code /readyz}, {@code /api/v1/}) on the server from now on. */
     void registerApi(org.hotlinemonitor.app.http.Api api) {
-        api.register(server.httpServer());
+        server.api(api.handler());
     }
 
     MetricsServer server() {

@@ -88,7 +88,7 @@ final class RunCommand implements Callable<Integer> {
 
         try (ApiAccess access = Live.apiAccess(operator, producer.source).orElse(null);
              StopSignal stop = StopSignal.install();
-             LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT);
+             LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT, true);
              EmbeddedBroker broker = settings.embedded() ? EmbeddedBroker.start(settings.broker(), brokerSecurity) : null) {
             String bootstrap = broker != null ? broker.bootstrapServers() : settings.bootstrapServers().orElseThrow();
             // With the embedded broker in SASL mode and no client settings given, the broker's own user: one process.
@@ -108,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
                          placer, timing), clock);
                  ApiRuntime api = ApiRuntime.start(bootstrap, client.values(), settings.topics().events(), settings.topics().alerts(),
                          config, access, operator.silences(), detect.view(), detect::isRunning, clock)) {
-                web.registerApi(api.api()); // /healthz at once; /readyz says ready once the detector runs
+                web.registerApi(api.api()); // until now /readyz said starting; from now, ready once the detector runs
                 if (printer != null) {
                     printer.start(); // before the detector: every alert it commits from now on is printed
                 }

@@ -2,12 +2,9 @@ package org.hotlinemonitor.app.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +15,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.hotlinemonitor.app.kafka.DetectorView;
 import org.hotlinemonitor.app.notify.SilenceStore;
 import org.hotlinemonitor.app.schedule.OperatorRecord;
@@ -32,18 +35,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operators' HTTP API (docs/api.md), on the JDK's {@link HttpServer}: probes ({@code /healthz}, {@code /readyz}),
- * channels, recording a call, recent alerts, silences. {@link #register} adds its contexts to a server someone else
- * owns (the one that serves {@code /metrics}).
+ * The operators' HTTP API (docs/api.md): probes ({@code /healthz}, {@code /readyz}), channels, recording a call, recent
+ * alerts, silences. {@link #handler} is its Jetty handler, for the server someone else owns
+ * ({@code MetricsServer#api}, the one that serves {@code /metrics}); it also guards {@code /metrics} with the
+ * {@code read} scope when reads are protected.
  *
  * <p>The decisions are pure and tested apart: routes ({@link Router}), access ({@link Auth}), request bodies
  * ({@link CallRequest}, {@link SilenceRequest}), queries ({@link AlertQuery}), channel JSON ({@link ChannelViews}).
  * This class reads requests (bodies at most {@link #MAX_BODY} bytes, else 413) and writes answers. It never logs a
  * request's headers or body (the {@code Authorization} header holds the token).
  *
- * <p>Thread-safety: handlers run on the server's executor, any number at once. {@code POST /api/v1/calls} blocks its
- * thread until Kafka acknowledges (at most the publisher's time-out): give the server an executor with a few
- * threads, or a slow broker holds up {@code /metrics} too. The API closes nothing it is given.
+ * <p>Thread-safety: requests run on the server's threads, any number at once. {@code POST /api/v1/calls} blocks its
+ * thread until Kafka acknowledges (at most the publisher's time-out), and a body is read blocking (bounded by the
+ * server's idle and body time-outs). The API closes nothing it is given.
  */
 public final class Api {
 
@@ -92,11 +96,21 @@ public final class Api {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Adds the API's contexts ({@code /healthz}, {@code /readyz}, {@code /api/v1/}) to {@code server}. */
-    public void register(HttpServer server) {
-        server.createContext("/healthz", this::handle);
-        server.createContext("/readyz", this::handle);
-        server.createContext(Router.PREFIX, this::handle);
+    /** The path of the metrics, which the API guards when reads are protected (and otherwise leaves to the server). */
+    public static final String METRICS_PATH = "/metrics";
+
+    /**
+     * The API as a Jetty handler: it answers {@code /healthz}, {@code /readyz} and {@code /api/v1/...} (with a 404 of
+     * its own under {@code /api/v1/}), refuses {@code /metrics} without a token of the {@code read} scope when reads are
+     * protected, and returns {@code false} for every other request (the server's to answer).
+     */
+    public Handler handler() {
+        return new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                return Api.this.handle(request, response, callback);
+            }
+        };
     }
 
     private record Answer(int status, Object body, Map<String, String> headers) {
@@ -105,52 +119,87 @@ public final class Api {
         }
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        String method = exchange.getRequestMethod();
-        String path = exchange.getRequestURI().getRawPath();
+    private boolean handle(Request request, Response response, Callback callback) {
+        String method = request.getMethod();
+        String path = request.getHttpURI().getPath();
         Answer answer;
         try {
-            answer = answer(exchange, method, path);
+            if (path.equals(METRICS_PATH)) {
+                answer = metricsAccess(request);
+                if (answer == null) {
+                    return false;
+                }
+            } else if (!path.equals("/healthz") && !path.equals("/readyz") && !path.startsWith(Router.PREFIX)) {
+                return false;
+            } else {
+                answer = answer(request, method, path);
+            }
         } catch (ApiProblem p) {
             answer = Answer.json(p.status(), p.body());
+        } catch (IOException e) {
+            // the body could not be read: too slow (the server's time-outs) or the client went away
+            LOG.debug("{} {}: body not read: {}", method, path, e.toString());
+            answer = Answer.json(408, new ApiProblem(408, null, "the request body did not arrive in time").body());
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", method, path, e);
             answer = Answer.json(500, new ApiProblem(500, null, "internal error").body());
         }
-        try (exchange) {
-            byte[] bytes = answer.body() == null ? new byte[0] : JSON.writeValueAsBytes(answer.body());
-            exchange.getResponseHeaders().set("Cache-Control", "no-store");
-            answer.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-            if (answer.body() != null) {
-                exchange.getResponseHeaders().set("Content-Type", "application/json");
-            }
-            exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
-            if (bytes.length > 0) {
-                exchange.getResponseBody().write(bytes);
-            }
+        byte[] bytes;
+        try {
+            bytes = answer.body() == null ? new byte[0] : JSON.writeValueAsBytes(answer.body());
+        } catch (JsonProcessingException e) {
+            LOG.error("{} {}: answer not serializable", method, path, e);
+            answer = Answer.json(500, null);
+            bytes = new byte[0];
         }
+        response.setStatus(answer.status());
+        HttpFields.Mutable headers = response.getHeaders();
+        headers.put(HttpHeader.CACHE_CONTROL, "no-store");
+        answer.headers().forEach(headers::put);
+        if (answer.body() != null) {
+            headers.put(HttpHeader.CONTENT_TYPE, "application/json");
+        }
+        if (answer.status() != 204) {
+            headers.put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        }
+        response.write(true, ByteBuffer.wrap(bytes), callback); // for HEAD, the headers only
         LOG.debug("{} {} -> {}", method, path, answer.status());
+        return true;
     }
 
-    private Answer answer(HttpExchange exchange, String method, String path) throws ApiProblem, IOException {
+    /** {@code null} when {@code /metrics} may be served; else the 401 or 403 (only when reads are protected). */
+    private Answer metricsAccess(Request request) {
+        Auth.Decision decision = Auth.decide(Scope.READ, request.getHeaders().get(HttpHeader.AUTHORIZATION), access);
+        return decision instanceof Auth.Allowed ? null : refusal(decision);
+    }
+
+    private static Answer refusal(Auth.Decision decision) {
+        if (decision instanceof Auth.Unauthorized u) {
+            return new Answer(401, new ApiProblem(401, null, u.message()).body(), Map.of("WWW-Authenticate",
+                    "Bearer realm=\"hotline-monitor\"" + (u.error() == null ? "" : ", error=\"" + u.error() + "\"")));
+        }
+        Auth.Forbidden f = (Auth.Forbidden) decision;
+        return new Answer(403, new ApiProblem(403, null, f.message()).body(), f.scope() == null ? Map.of()
+                : Map.of("WWW-Authenticate", "Bearer realm=\"hotline-monitor\", error=\"insufficient_scope\", scope=\""
+                        + f.scope().id() + "\""));
+    }
+
+    private Answer answer(Request request, String method, String path) throws ApiProblem, IOException {
         Router.Route route = Router.route(method, path);
         if (route instanceof Router.NotFound) {
             throw new ApiProblem(404, null, "no such resource: " + path);
+        }
+        if (route instanceof Router.BadPath b) {
+            throw new ApiProblem(400, null, b.message());
         }
         if (route instanceof Router.MethodNotAllowed m) {
             return new Answer(405, new ApiProblem(405, null, method + " is not allowed here; allowed: " + String.join(", ", m.allowed())).body(),
                     Map.of("Allow", String.join(", ", m.allowed())));
         }
         Router.Match match = (Router.Match) route;
-        Auth.Decision decision = Auth.decide(match.endpoint().scope(), exchange.getRequestHeaders().getFirst("Authorization"), access);
-        if (decision instanceof Auth.Unauthorized u) {
-            return new Answer(401, new ApiProblem(401, null, u.message()).body(), Map.of("WWW-Authenticate",
-                    "Bearer realm=\"hotline-monitor\"" + (u.error() == null ? "" : ", error=\"" + u.error() + "\"")));
-        }
-        if (decision instanceof Auth.Forbidden f) {
-            return new Answer(403, new ApiProblem(403, null, f.message()).body(), f.scope() == null ? Map.of()
-                    : Map.of("WWW-Authenticate", "Bearer realm=\"hotline-monitor\", error=\"insufficient_scope\", scope=\""
-                            + f.scope().id() + "\""));
+        Auth.Decision decision = Auth.decide(match.endpoint().scope(), request.getHeaders().get(HttpHeader.AUTHORIZATION), access);
+        if (!(decision instanceof Auth.Allowed)) {
+            return refusal(decision);
         }
         ApiToken token = ((Auth.Allowed) decision).token(); // null on open endpoints; never for writes
         return switch (match.endpoint()) {
@@ -158,10 +207,10 @@ public final class Api {
             case READY -> ready();
             case CHANNELS -> channels();
             case CHANNEL -> channel(match.id());
-            case RECORD_CALL -> recordCall(body(exchange), token.name());
-            case ALERTS -> alerts(query(exchange));
+            case RECORD_CALL -> recordCall(body(request), token.name());
+            case ALERTS -> alerts(query(request));
             case SILENCES -> Answer.json(200, Map.of("silences", silences.entries().stream().map(this::silenceJson).toList()));
-            case CREATE_SILENCE -> createSilence(body(exchange), token.name());
+            case CREATE_SILENCE -> createSilence(body(request), token.name());
             case SILENCE -> Answer.json(200, silenceJson(silences.get(match.id())
                     .orElseThrow(() -> new ApiProblem(404, null, "no silence '" + match.id() + "'"))));
             case DELETE_SILENCE -> deleteSilence(match.id());
@@ -296,20 +345,12 @@ public final class Api {
      * drained up to {@link #DRAIN_LIMIT} before the answer, so that the client, still sending, reads the 413 instead of
      * a broken connection; a larger announced one is answered at once.
      */
-    private static byte[] body(HttpExchange exchange) throws ApiProblem, IOException {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            long announced;
-            try {
-                announced = Long.parseLong(length.trim());
-            } catch (NumberFormatException e) {
-                throw new ApiProblem(400, null, "bad Content-Length");
-            }
-            if (announced > DRAIN_LIMIT) {
-                throw tooLarge();
-            }
+    private static byte[] body(Request request) throws ApiProblem, IOException {
+        // A malformed Content-Length never gets here: the server answers 400 (MetricsServer.JsonErrors).
+        if (request.getLength() > DRAIN_LIMIT) {
+            throw tooLarge();
         }
-        try (InputStream in = exchange.getRequestBody()) {
+        try (InputStream in = Request.asInputStream(request)) {
             byte[] bytes = in.readNBytes(MAX_BODY + 1);
             if (bytes.length > MAX_BODY) {
                 byte[] discard = new byte[8192];
@@ -327,9 +368,13 @@ public final class Api {
         return new ApiProblem(413, null, "request body larger than " + MAX_BODY + " bytes");
     }
 
-    private static Map<String, String> query(HttpExchange exchange) throws ApiProblem {
+    /**
+     * The query's parameters, decoded: {@code %XX} escapes (UTF-8); a {@code +} stays a {@code +}, so that
+     * {@code since=2023-04-07T17:00:00+09:00} need not be escaped. A malformed escape is a 400 naming the parameter.
+     */
+    private static Map<String, String> query(Request request) throws ApiProblem {
         Map<String, String> params = new LinkedHashMap<>();
-        String raw = exchange.getRequestURI().getRawQuery();
+        String raw = request.getHttpURI().getQuery();
         if (raw == null || raw.isEmpty()) {
             return params;
         }
@@ -338,8 +383,19 @@ public final class Api {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String rawKey = eq < 0 ? pair : pair.substring(0, eq);
+            String key;
+            try {
+                key = Router.decode(rawKey, false);
+            } catch (IllegalArgumentException e) {
+                throw ApiProblem.badField(rawKey, "parameter name: " + e.getMessage());
+            }
+            String value;
+            try {
+                value = eq < 0 ? "" : Router.decode(pair.substring(eq + 1), false);
+            } catch (IllegalArgumentException e) {
+                throw ApiProblem.badField(key, "parameter '" + key + "': " + e.getMessage());
+            }
             if (params.put(key, value) != null) {
                 throw ApiProblem.badField(key, "parameter '" + key + "' given twice");
             }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,8 +15,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -63,21 +59,21 @@ class ApiKafkaTest {
         }
     }
 
-    private record Running(HttpServer server, ExecutorService executor, String base) implements AutoCloseable {
+    private record Running(org.hotlinemonitor.app.metrics.Metrics metrics, org.hotlinemonitor.app.metrics.MetricsServer server,
+                           String base) implements AutoCloseable {
         @Override
         public void close() {
-            server.stop(0);
-            executor.shutdownNow();
+            server.close();
+            metrics.close();
         }
     }
 
-    private static Running serve(Api api) throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        ExecutorService executor = Executors.newFixedThreadPool(2);
-        server.setExecutor(executor);
-        api.register(server);
-        server.start();
-        return new Running(server, executor, "http://127.0.0.1:" + server.getAddress().getPort());
+    private static Running serve(Api api) {
+        org.hotlinemonitor.app.metrics.Metrics metrics = new org.hotlinemonitor.app.metrics.Metrics();
+        org.hotlinemonitor.app.metrics.MetricsServer server = org.hotlinemonitor.app.metrics.MetricsServer.start("127.0.0.1", 0,
+                metrics.registry(), null, true);
+        server.api(api.handler());
+        return new Running(metrics, server, "http://127.0.0.1:" + server.port());
     }
 
     private static Api api(BrokerProbe probe, CallPublisher calls, AlertLog log, Clock clock) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,13 +15,13 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.hotlinemonitor.app.kafka.DetectorView;
 import org.hotlinemonitor.app.kafka.DetectorViewFixture;
 import org.hotlinemonitor.app.kafka.DetectorViewFixture.Arrival;
+import org.hotlinemonitor.app.metrics.Metrics;
+import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.notify.SilenceStore;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.MissCause;
@@ -80,8 +78,8 @@ class ApiTest {
     final AlertLog alerts = new AlertLog(100);
     SilenceStore silences;
     ApiAccess access;
-    HttpServer server;
-    ExecutorService executor;
+    Metrics metrics;
+    MetricsServer server;
     String base;
 
     static String event(String channel, String kind, String ts) {
@@ -119,12 +117,10 @@ class ApiTest {
         };
         Api api = new Api(CONFIG, access, view, detectorRunning::get, brokerProblem::get, publisher, alerts, silences,
                 Clock.fixed(NOW, ZoneOffset.UTC));
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        executor = Executors.newFixedThreadPool(2);
-        server.setExecutor(executor);
-        api.register(server);
-        server.start();
-        base = "http://127.0.0.1:" + server.getAddress().getPort();
+        metrics = new Metrics();
+        server = MetricsServer.start("127.0.0.1", 0, metrics.registry(), null, true);
+        server.api(api.handler());
+        base = "http://127.0.0.1:" + server.port();
     }
 
     void start() throws Exception {
@@ -137,8 +133,9 @@ class ApiTest {
             access.close();
         }
         if (server != null) {
-            server.stop(0);
-            executor.shutdownNow();
+            server.close();
+            metrics.close();
+            server = null;
         }
     }
 
@@ -677,10 +674,10 @@ class ApiTest {
         assertThat(get("/healthzz").status()).isEqualTo(404);
         Reply wrong = send("DELETE", "/api/v1/channels", null, TOKEN);
         assertThat(wrong.status()).isEqualTo(405);
-        assertThat(wrong.raw().headers().firstValue("Allow")).hasValue("GET");
+        assertThat(wrong.raw().headers().firstValue("Allow")).hasValue("GET, HEAD");
         Reply put = send("PUT", "/api/v1/silences", "{}", TOKEN);
         assertThat(put.status()).isEqualTo(405);
-        assertThat(put.raw().headers().firstValue("Allow")).hasValue("GET, POST");
+        assertThat(put.raw().headers().firstValue("Allow")).hasValue("GET, HEAD, POST");
         assertThat(get("/api/v1/calls").status()).isEqualTo(405);
         assertThat(send("POST", "/readyz", "", null).status()).isEqualTo(405);
     }

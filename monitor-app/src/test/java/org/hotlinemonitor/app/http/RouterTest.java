@@ -30,17 +30,29 @@ class RouterTest {
             "POST   | /api/v1/calls/x               | 404             | -",
             "GET    | /api/v2/channels              | 404             | -",
             // method not allowed, with what is
-            "POST   | /healthz                      | 405 GET         | -",
-            "DELETE | /api/v1/channels              | 405 GET         | -",
+            "POST   | /healthz                      | 405 GET,HEAD    | -",
+            "DELETE | /api/v1/channels              | 405 GET,HEAD    | -",
             "GET    | /api/v1/calls                 | 405 POST        | -",
-            "PUT    | /api/v1/silences              | 405 GET,POST    | -",
-            "POST   | /api/v1/silences/nightly      | 405 GET,DELETE  | -",
-            "HEAD   | /api/v1/alerts                | 405 GET         | -",
+            "HEAD   | /api/v1/calls                 | 405 POST        | -",
+            "PUT    | /api/v1/silences              | 405 GET,HEAD,POST | -",
+            "POST   | /api/v1/silences/nightly      | 405 GET,HEAD,DELETE | -",
+            // HEAD wherever GET
+            "HEAD   | /healthz                      | HEALTH          | -",
+            "HEAD   | /readyz                       | READY           | -",
+            "HEAD   | /api/v1/alerts                | ALERTS          | -",
+            "HEAD   | /api/v1/channels/ship         | CHANNEL         | ship",
+            "HEAD   | /api/v1/silences/nightly      | SILENCE         | nightly",
+            // a malformed escape in a path parameter; + is not a space
+            "GET    | /api/v1/channels/a%zz         | 400             | -",
+            "GET    | /api/v1/channels/a%2           | 400             | -",
+            "GET    | /api/v1/channels/%C3%28       | 400             | -",
+            "GET    | /api/v1/channels/a+b          | CHANNEL         | a+b",
     })
     void routes(String method, String path, String expected, String id) {
         Router.Route r = Router.route(method, path);
         String got = r instanceof Router.Match m ? m.endpoint().name()
                 : r instanceof Router.MethodNotAllowed m ? "405 " + String.join(",", m.allowed())
+                : r instanceof Router.BadPath ? "400"
                 : "404";
         assertThat(got).isEqualTo(expected);
         if (r instanceof Router.Match m) {

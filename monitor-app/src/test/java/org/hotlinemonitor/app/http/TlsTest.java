@@ -103,8 +103,8 @@ class TlsTest {
                     return new CallPublisher.Written("hotline.events", 0, 0);
                 }, new AlertLog(10), new SilenceStore(List.of()), Clock.fixed(Instant.parse("2023-04-07T08:30:00Z"), ZoneOffset.UTC));
         try (Metrics metrics = new Metrics();
-             MetricsServer server = MetricsServer.start("127.0.0.1", 0, metrics.registry(), TlsFiles.serverContext(cert, key))) {
-            api.register(server.httpServer());
+             MetricsServer server = MetricsServer.start("127.0.0.1", 0, metrics.registry(), TlsFiles.serverContext(cert, key), true)) {
+            server.api(api.handler());
             String base = "https://127.0.0.1:" + server.port();
             assertThat(server.metricsUri()).hasToString(base + "/metrics");
             HttpClient client = trustingClient();

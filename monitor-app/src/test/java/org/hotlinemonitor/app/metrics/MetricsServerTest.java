@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP server: /metrics over HTTP, other contexts on the same server, a taken port, close. */
@@ -41,17 +40,23 @@ class MetricsServerTest {
                     "# TYPE hotline_test_things_total counter", "hotline_test_things_total 3.0",
                     "jvm_memory_used_bytes{", "jvm_threads_live_threads ", "process_uptime_seconds ");
 
-            // the HTTP API's way in: more contexts on the same server
-            server.httpServer().createContext("/healthz", exchange -> {
-                byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
+            // the HTTP API's way in: a handler asked first, which answers its paths and leaves the others
+            server.api(new org.eclipse.jetty.server.Handler.Abstract() {
+                @Override
+                public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response,
+                                      org.eclipse.jetty.util.Callback callback) {
+                    if (!request.getHttpURI().getPath().equals("/healthz")) {
+                        return false;
+                    }
+                    org.eclipse.jetty.io.Content.Sink.write(response, true, "ok", callback);
+                    return true;
+                }
             });
             HttpResponse<String> health = get(metricsUri.resolve("/healthz"));
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).isEqualTo("ok");
             assertThat(get(metricsUri).body()).as("/metrics still served").contains("hotline_test_things_total 3.0");
+            assertThat(get(metricsUri.resolve("/")).statusCode()).as("metrics on /metrics only").isEqualTo(404);
         }
         assertThatThrownBy(() -> get(metricsUri)).as("closed").isInstanceOf(ConnectException.class);
     }
