@@ -55,7 +55,10 @@ class RunCommandTest {
         Path script = Files.writeString(tmp.resolve("simulation.yaml"), SILENT_FAR_SIDE);
         Path stderr = tmp.resolve("stderr.txt");
         long t0 = System.nanoTime();
+        // The shipped logging configuration, not the tests' (logback-test.xml comes first on the test class path).
+        String logback = Path.of(RunCommandTest.class.getResource("/logback.xml").toURI()).toString();
         Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlogback.configurationFile=" + logback,
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "run", "--channels", channels.toString(), "--placer", "simulated", "--simulation", script.toString(),
                 "--data-dir", tmp.resolve("data").toString(), "--broker-port", "0", "--controller-port", "0", "--http-port", "0",
@@ -108,6 +111,8 @@ class RunCommandTest {
             assertThat(run.waitFor(90, TimeUnit.SECONDS)).as("stopped within 90 s").isTrue();
             assertThat(run.exitValue()).as(() -> read(stderr)).isZero();
             assertThat(read(stderr)).contains("Stopping", "Embedded Kafka broker stopped").doesNotContain("Exception");
+            assertThat(read(stderr).lines().filter(l -> l.matches("^\\S+ (WARN|ERROR) .*")))
+                    .as("a normal run and stop log no warning and no error").isEmpty();
             // The broker's data is kept; the detector's stores are in memory, rebuilt from their changelogs (on the
             // broker) at start, so Kafka Streams needs no state of its own on disk.
             assertThat(tmp.resolve("data/kafka/meta.properties")).exists();
