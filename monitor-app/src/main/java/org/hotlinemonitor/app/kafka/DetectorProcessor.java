@@ -99,11 +99,19 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     static final String META_LAST_HEARTBEAT = "last-heartbeat";
     static final String META_SILENT_SINCE = "silent-since";
     static final String META_RESUMED_AT = "resumed-at";
+    /**
+     * The last heartbeat's source, as the key's suffix (the store holds longs; the value is the heartbeat's time);
+     * at most one such key, none while the last heartbeat named no source.
+     */
+    static final String META_LAST_HEARTBEAT_SOURCE = "last-heartbeat-source:";
 
     /** Channel tags for ids that are not this task's: configured for another partition, or not at all. */
     private static final int OTHER_PARTITION = -2;
     private static final int UNKNOWN = -3;
     private static final EventKind[] KINDS = EventKind.values();
+    /** Bits of a waiting record's kind that hold the kind's ordinal; the source's {@link Monitor#sourceId} is above. */
+    private static final int KIND_BITS = 4;
+    private static final int KIND_MASK = (1 << KIND_BITS) - 1;
 
     /** What every task of one topology shares: immutable, apart from the thread-safe counter and clock. */
     static final class Setup {
@@ -229,7 +237,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         this.savedWatermark = watermark;
         this.savedStart = start;
         this.savedOurSide = new Monitor.OurSide(orNone(task.get(META_LAST_HEARTBEAT)), orNone(task.get(META_SILENT_SINCE)),
-                orNone(task.get(META_RESUMED_AT)));
+                orNone(task.get(META_RESUMED_AT)), savedHeartbeatSource());
         this.newest = NONE;
         pending.clear(); // Kafka Streams makes a processor per task; this keeps init safe to repeat anyway
         java.util.Arrays.fill(eventsByKind, 0);
@@ -351,12 +359,13 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
                         begin(ts);
                     }
                     advanceTo(w);
-                    why = applyBehind(channel, kind, ts, slot, value);
+                    why = applyBehind(channel, kind, ts, slot, monitor.sourceId(parser.source()), value);
                     if (why == null) {
                         eventsByKind[kind.ordinal()]++;
                     }
                 } else {
-                    pending.add(ts, md.offset(), channel, kind.ordinal(), slot, record, false);
+                    pending.add(ts, md.offset(), channel, kind.ordinal() | monitor.sourceId(parser.source()) << KIND_BITS,
+                            slot, record, false);
                     eventsByKind[kind.ordinal()]++;
                     // An event ahead of the clock (within futureTolerance) waits, and moves time no further than the clock;
                     // nor, during a broker outage and shortly after, further than the time the outage began.
@@ -415,8 +424,9 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             if (r instanceof BufferedRecord saved) {
                 applySaved(ts, saved);
             } else {
-                apply(pending.firstChannel(), KINDS[pending.firstKind()], ts, pending.firstSlot(), pending.firstOffset(),
-                        (Record<?, ?>) r);
+                int kindAndSource = pending.firstKind();
+                apply(pending.firstChannel(), KINDS[kindAndSource & KIND_MASK], ts, pending.firstSlot(),
+                        kindAndSource >>> KIND_BITS, pending.firstOffset(), (Record<?, ?>) r);
             }
             pending.removeFirst();
         }
@@ -444,8 +454,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     }
 
     /** Applies a record checked on arrival to its channel. */
-    private void apply(int channel, EventKind kind, long ts, long slot, long offset, Record<?, ?> r) {
-        EventOutcome outcome = monitor.acceptValidated(channel, kind, ts, slot);
+    private void apply(int channel, EventKind kind, long ts, long slot, int source, long offset, Record<?, ?> r) {
+        EventOutcome outcome = monitor.acceptValidated(channel, kind, ts, slot, source);
         if (outcome.rejected()) { // cannot happen for a checked record at or after the watermark; kept honest
             byte[] value = (byte[]) r.value();
             reject((byte[]) r.key(), value, r.timestamp(), r.headers(), refusal(outcome, value, ts), topic, partition, offset);
@@ -454,14 +464,14 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
 
     /**
      * Applies at once an event older than the watermark, if its channel has seen nothing since its time (no deadline
-     * decided at or after it, no later event: {@link Monitor#acceptValidated(int, EventKind, long, long)}); else it is
+     * decided at or after it, no later event: {@link Monitor#acceptValidated(int, EventKind, long, long, int)}); else it is
      * late. Returns the rejection, or {@code null}.
      */
-    private Rejection applyBehind(int channel, EventKind kind, long ts, long slot, byte[] value) {
+    private Rejection applyBehind(int channel, EventKind kind, long ts, long slot, int source, byte[] value) {
         if (start == NONE) {
             return late(Instant.ofEpochMilli(ts), watermark);
         }
-        EventOutcome outcome = monitor.acceptValidated(channel, kind, ts, slot);
+        EventOutcome outcome = monitor.acceptValidated(channel, kind, ts, slot, source);
         return outcome.rejected() ? refusal(outcome, value, ts) : null;
     }
 
@@ -474,7 +484,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             int channel = kind == EventKind.HEARTBEAT ? -1 : channel();
             why = check(kind, channel, parser.tsMillis(), parser.slotMillis(), r.partition(), r.value());
             if (why == null) {
-                EventOutcome outcome = monitor.acceptValidated(channel, kind, parser.tsMillis(), parser.slotMillis());
+                EventOutcome outcome = monitor.acceptValidated(channel, kind, parser.tsMillis(), parser.slotMillis(),
+                        monitor.sourceId(parser.source()));
                 why = outcome.rejected() ? refusal(outcome, r.value(), ts) : null;
             }
         } catch (EventFormatException e) { // parsed on arrival; the parser has not changed since
@@ -513,6 +524,14 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             putOrDelete(META_LAST_HEARTBEAT, ourSide.lastHeartbeat());
             putOrDelete(META_SILENT_SINCE, ourSide.silentSince());
             putOrDelete(META_RESUMED_AT, ourSide.resumedAt());
+            if (!Objects.equals(ourSide.lastHeartbeatSource(), savedOurSide.lastHeartbeatSource())) {
+                if (savedOurSide.lastHeartbeatSource() != null) {
+                    task.delete(META_LAST_HEARTBEAT_SOURCE + savedOurSide.lastHeartbeatSource());
+                }
+                if (ourSide.lastHeartbeatSource() != null) {
+                    task.put(META_LAST_HEARTBEAT_SOURCE + ourSide.lastHeartbeatSource(), ourSide.lastHeartbeat());
+                }
+            }
             savedOurSide = ourSide;
         }
         if (watermark != NONE) {
@@ -523,6 +542,18 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         setup.view.addVerdicts(verdictsByKind);
         setup.view.answered(answerLatencies, answerLatencyCount);
         answerLatencyCount = 0;
+    }
+
+    /** The source of the last heartbeat as {@link #save} stored it, or {@code null}. */
+    private String savedHeartbeatSource() {
+        String found = null;
+        try (KeyValueIterator<String, Long> it = task.prefixScan(META_LAST_HEARTBEAT_SOURCE,
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            while (it.hasNext()) {
+                found = it.next().key.substring(META_LAST_HEARTBEAT_SOURCE.length());
+            }
+        }
+        return found;
     }
 
     /** The task leaves this instance (or stops): its channels are no longer this instance's to show. */

@@ -21,7 +21,8 @@ import org.hotlinemonitor.app.schedule.OperatorRecord;
  *                                        │ stores:            └─► sink "rejects" (original key and value, reject headers)
  *                                        │  detector-channels  channel id → fingerprint + ChannelState
  *                                        │  detector-reorder   (event time, offset) → buffered record
- *                                        │  detector-task      "watermark", "start" → epoch ms
+ *                                        │  detector-task      "watermark", "start", our side's heartbeat state → epoch ms
+ *                                        │                     ("last-heartbeat-source:NAME": the last heartbeat's source)
  *                                        │  detector-commit-hook (no data: saves the processor's state before each commit)
  * </pre>
  *

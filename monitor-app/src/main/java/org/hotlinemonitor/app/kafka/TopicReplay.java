@@ -135,6 +135,8 @@ public final class TopicReplay {
         int channel;
         long ts;
         long slot;
+        /** Its source, or {@code null}. */
+        String source;
         /** The merge key once it is the head (see {@link #place}): event time, earliest for a record that did not parse. */
         long key;
         boolean placed;
@@ -272,7 +274,7 @@ public final class TopicReplay {
                         if (r.rejection != null) {
                             replay.refuse(r.rejection, where, r.raw);
                         } else {
-                            replay.offer(r.channel, r.kind, r.ts, r.slot, where, r.raw);
+                            replay.offer(r.channel, r.kind, r.ts, r.slot, r.source, where, r.raw);
                         }
                         if (++handedOn % PROGRESS_EVERY == 0) {
                             progress.update(name, handedOn, total, handedOn);
@@ -439,6 +441,7 @@ public final class TopicReplay {
         }
         r.channel = channel;
         r.slot = slot;
+        r.source = parser.source();
         return r;
     }
 }

@@ -171,6 +171,11 @@ public final class EventReader implements AutoCloseable {
     }
 
     /** The current event's time, epoch milliseconds; only when {@link #hasEvent()}. */
+    public String source() {
+        return inParts ? json.source() : event.source();
+    }
+
+    /** The time of the event last read, epoch milliseconds. */
     public long tsMillis() {
         return inParts ? json.tsMillis() : event.ts().toEpochMilli();
     }

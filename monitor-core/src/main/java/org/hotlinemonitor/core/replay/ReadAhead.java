@@ -41,6 +41,8 @@ final class ReadAhead implements AutoCloseable {
         final EventKind[] kinds = new EventKind[BATCH];
         final long[] times = new long[BATCH];
         final long[] slots = new long[BATCH];
+        /** Per record: its source, or {@code null} (the parser's cached strings: no copy per record). */
+        final String[] sources = new String[BATCH];
         final Rejection[] rejections = new Rejection[BATCH];
         final long[] lines = new long[BATCH];
         /** Per record: where in {@link #raw} its unresolved channel id starts, or -1. */
@@ -60,6 +62,7 @@ final class ReadAhead implements AutoCloseable {
 
         void clear() {
             Arrays.fill(rejections, 0, size, null);
+            Arrays.fill(sources, 0, size, null);
             size = 0;
             rawUsed = 0;
             last = false;
@@ -103,6 +106,7 @@ final class ReadAhead implements AutoCloseable {
                     b.kinds[i] = kind;
                     b.times[i] = reader.tsMillis();
                     b.slots[i] = reader.slotMillis(); // EventParser.NO_SLOT is ChannelState.NONE
+                    b.sources[i] = reader.source();
                     if (kind == EventKind.HEARTBEAT) {
                         b.channels[i] = -1;
                         r = check.check(kind, -1, null, b.times[i], b.slots[i]);

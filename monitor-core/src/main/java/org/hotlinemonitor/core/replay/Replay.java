@@ -93,7 +93,8 @@ public final class Replay {
                     if (refused != null) {
                         replay.refuse(refused, new RejectRecord.Line(input.name(), batch.lines[i]), batch.text(i));
                     } else {
-                        refused = replay.take(batch.channels[i], batch.kinds[i], batch.times[i], batch.slots[i]);
+                        refused = replay.take(batch.channels[i], batch.kinds[i], batch.times[i], batch.slots[i],
+                                batch.sources[i]);
                         if (refused != null) {
                             replay.keep(refused, new RejectRecord.Line(input.name(), batch.lines[i]), batch.text(i));
                         }
