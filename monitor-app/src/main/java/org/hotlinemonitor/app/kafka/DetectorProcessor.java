@@ -40,6 +40,7 @@ import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.replay.Rejection;
+import org.hotlinemonitor.core.replay.Signing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,6 +154,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private final long backlogThreshold;
     private final long futureTolerance;
     private final PendingRecords pending = new PendingRecords();
+    /** Checks the events of sources that must sign; this task's own (it holds a Mac per source). */
+    private final Signing signing;
     /** Parses a refused record again for its message (the main parser's parts must not change meanwhile). */
     private final EventParser messages = new EventParser();
     /** Events accepted on arrival since the last commit, by kind ordinal: published to the view at commit. */
@@ -188,6 +191,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
 
     DetectorProcessor(Setup setup) {
         this.setup = setup;
+        this.signing = new Signing(setup.options.signing());
         this.backlogThreshold = setup.options.backlogThreshold().toMillis();
         this.futureTolerance = setup.options.futureTolerance().toMillis();
     }
@@ -345,7 +349,10 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             int channel = kind == EventKind.HEARTBEAT ? -1 : channel();
             long ts = parser.tsMillis();
             long slot = parser.slotMillis();
-            why = check(kind, channel, ts, slot, md.partition(), value);
+            why = signing.signs(parser.source()) ? checkSignature(value) : null;
+            if (why == null) {
+                why = check(kind, channel, ts, slot, md.partition(), value);
+            }
             if (why == null) {
                 if (ts > now + futureTolerance) {
                     why = new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + Instant.ofEpochMilli(ts) + " is more than "
@@ -482,7 +489,10 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             parser.parseParts(r.value(), 0, r.value().length);
             EventKind kind = parser.kind();
             int channel = kind == EventKind.HEARTBEAT ? -1 : channel();
-            why = check(kind, channel, parser.tsMillis(), parser.slotMillis(), r.partition(), r.value());
+            why = signing.signs(parser.source()) ? checkSignature(r.value()) : null;
+            if (why == null) {
+                why = check(kind, channel, parser.tsMillis(), parser.slotMillis(), r.partition(), r.value());
+            }
             if (why == null) {
                 EventOutcome outcome = monitor.acceptValidated(channel, kind, parser.tsMillis(), parser.slotMillis(),
                         monitor.sourceId(parser.source()));
@@ -571,6 +581,18 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         setup.view.alertSent(a.type());
         context.forward(new Record<>(utf8(a.channel()), utf8(AlertCodec.toJson(a)), setup.clock.millis(), new RecordHeaders()),
                 DetectorTopology.ALERTS_SINK);
+    }
+
+    /**
+     * The {@code bad-signature} rejection of the record just parsed, whose source must sign, or {@code null}. Parsed
+     * again whole (by the parser for messages, so that the main parser's parts stay), for the signed form.
+     */
+    private Rejection checkSignature(byte[] value) {
+        try {
+            return signing.check(messages.parse(value, 0, value.length));
+        } catch (EventFormatException e) { // parsed a moment ago by the same rules
+            throw new IllegalStateException("parsed once, refused the second time: " + e.getMessage(), e);
+        }
     }
 
     /** What can be checked of an event without state; {@code null} when it passes. {@code value}: for messages. */

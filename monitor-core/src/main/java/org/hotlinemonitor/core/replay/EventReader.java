@@ -155,7 +155,7 @@ public final class EventReader implements AutoCloseable {
         if (event == null && inParts) {
             event = new CallEvent(json.channel(), json.kind(), Instant.ofEpochMilli(json.tsMillis()),
                     json.slotMillis() == EventParser.NO_SLOT ? null : Instant.ofEpochMilli(json.slotMillis()),
-                    json.id(), json.source(), json.note());
+                    json.id(), json.source(), json.note(), json.sig());
         }
         return event;
     }
@@ -170,12 +170,12 @@ public final class EventReader implements AutoCloseable {
         return inParts ? json.kind() : event.kind();
     }
 
-    /** The current event's time, epoch milliseconds; only when {@link #hasEvent()}. */
+    /** The current event's source, or {@code null}; only when {@link #hasEvent()}. */
     public String source() {
         return inParts ? json.source() : event.source();
     }
 
-    /** The time of the event last read, epoch milliseconds. */
+    /** The current event's time, epoch milliseconds; only when {@link #hasEvent()}. */
     public long tsMillis() {
         return inParts ? json.tsMillis() : event.ts().toEpochMilli();
     }

@@ -84,6 +84,14 @@ public final class RecordReplay {
                 });
     }
 
+    /**
+     * The check of signed events this replay's options ask for ({@link Signing}), new for the calling thread: the
+     * caller refuses, with {@link #refuse}, the events it finds unsigned or badly signed before {@link #offer}.
+     */
+    public Signing signing() {
+        return new Signing(options.signing());
+    }
+
     /** Names an input in the report (for example the topic). */
     public void input(String name) {
         report.input(name);
