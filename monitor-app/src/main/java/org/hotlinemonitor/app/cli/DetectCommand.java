@@ -10,6 +10,7 @@ import org.hotlinemonitor.app.kafka.KafkaSettings;
 import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.schedule.AcceleratedClock;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.model.SigningConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -51,6 +52,7 @@ final class DetectCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         KafkaSettings settings = cluster.settings(cl);
         MonitorConfig config = channels.load(cl);
+        SigningConfig signing = Live.loadSigning(channels.file);
         Clock clock = clockOptions.clock(cl);
         int streamThreads = detector.streamThreads(cl);
         LiveOptions.Membership membership = detector.membership(cl);
@@ -60,7 +62,7 @@ final class DetectCommand implements Callable<Integer> {
              LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT)) {
             Live.ensureTopics(bootstrap, settings);
             try (DetectorService detect = new DetectorService(membership.applyTo(Live.detectorSettings(bootstrap, settings.topics(),
-                    detector.applicationId, stateDir, streamThreads, Live.Timing.forClock(clock))), config, clock)) {
+                    detector.applicationId, stateDir, streamThreads, Live.Timing.forClock(clock))), config, signing, clock)) {
                 web.bindDetector(detect, config, clock);
                 Live.startDetector(detect);
                 web.bindDetectorClient(detect);

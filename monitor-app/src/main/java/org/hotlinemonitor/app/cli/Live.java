@@ -29,6 +29,7 @@ import org.hotlinemonitor.core.config.ConfigException;
 import org.hotlinemonitor.core.config.ConfigLoader;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.model.SigningConfig;
 
 /**
  * The wiring the live commands ({@code run}, {@code demo}, {@code produce}, {@code detect}) share: topics, the
@@ -122,6 +123,19 @@ final class Live {
             return org.hotlinemonitor.core.config.NotifyConfigLoader.load(file, channelIds(config), System::getenv);
         } catch (ConfigException e) {
             throw new Main.BadInput("invalid notify configuration:\n" + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The {@code signing:} section of the monitor's configuration file: the sources that must sign their events, with
+     * their keys (key files relative to the file's directory, or environment variables); {@link SigningConfig#NONE}
+     * when there is none. A bad section is a bad-input error naming file, line and source, never a key.
+     */
+    static SigningConfig loadSigning(Path file) {
+        try {
+            return org.hotlinemonitor.core.config.OperatorConfigLoader.signing(file, System::getenv);
+        } catch (ConfigException e) {
+            throw new Main.BadInput("invalid signing configuration:\n" + e.getMessage(), e);
         }
     }
 

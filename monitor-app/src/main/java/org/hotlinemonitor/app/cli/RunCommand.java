@@ -20,6 +20,7 @@ import org.hotlinemonitor.app.schedule.AcceleratedClock;
 import org.hotlinemonitor.app.schedule.PlacerSettings;
 import org.hotlinemonitor.core.alert.NotifyConfig;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.model.SigningConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -75,6 +76,7 @@ final class RunCommand implements Callable<Integer> {
         PlacerSettings placer = producer.placer(cl, config);
         Optional<NotifyConfig> notify = Live.loadNotify(channels.file, config);
         Live.Operator operator = Live.loadOperator(channels.file, config);
+        SigningConfig signing = Live.loadSigning(channels.file);
         Clock clock = clockOptions.clock(cl);
         int streamThreads = detector.streamThreads(cl);
         LiveOptions.Membership membership = detector.membership(cl);
@@ -93,7 +95,8 @@ final class RunCommand implements Callable<Integer> {
                          detector.applicationId + "-console", false, AlertPrinter.Format.JSON, config, System.out);
                  Notifier notifier = notify.map(n -> Live.notifier(bootstrap, settings.topics(), n)).orElse(null);
                  DetectorService detect = new DetectorService(membership.applyTo(Live.detectorSettings(bootstrap, settings.topics(),
-                         detector.applicationId, detector.stateDir(settings.broker().dataDir()), streamThreads, timing)), config, clock);
+                         detector.applicationId, detector.stateDir(settings.broker().dataDir()), streamThreads, timing)), config,
+                         signing, clock);
                  Producer produce = new Producer(Live.producerSettings(bootstrap, settings.topics(), config, producer.source,
                          placer, timing), clock);
                  ApiRuntime api = ApiRuntime.start(bootstrap, Map.of(), settings.topics().events(), settings.topics().alerts(),
