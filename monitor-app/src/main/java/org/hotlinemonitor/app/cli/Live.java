@@ -140,6 +140,30 @@ final class Live {
     }
 
     /**
+     * The signer of {@code source}'s events with the key in {@code file}: the file's text, UTF-8, without its trailing
+     * line breaks, at least 32 bytes (docs/security-provenance.md). A file that cannot be read or holds too short a key
+     * is a bad-input error, which never shows the key.
+     */
+    static org.hotlinemonitor.core.codec.EventSignature signingKey(Path file, String source) {
+        String text;
+        try {
+            text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new Main.BadInput("cannot read the signing key file " + file + ": " + e.getClass().getSimpleName(), e);
+        }
+        int end = text.length();
+        while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        try {
+            return new org.hotlinemonitor.core.codec.EventSignature(source,
+                    text.substring(0, end).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new Main.BadInput("bad signing key file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * What the channel file says for operators: the HTTP API's access ({@code api:}, empty: reads open, writes
      * refused) and the maintenance windows ({@code silences:}), in the store the API and the notifier share.
      */

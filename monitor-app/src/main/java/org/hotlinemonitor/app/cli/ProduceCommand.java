@@ -45,12 +45,13 @@ final class ProduceCommand implements Callable<Integer> {
         KafkaSettings settings = cluster.settings(cl);
         MonitorConfig config = channels.load(cl);
         PlacerSettings placer = producer.placer(cl, config);
+        org.hotlinemonitor.core.codec.EventSignature signer = producer.signer(); // a bad key file fails before anything starts
         Clock clock = clockOptions.clock(cl);
         String bootstrap = settings.bootstrapServers().orElseThrow();
         try (StopSignal stop = StopSignal.install()) {
             Live.ensureTopics(bootstrap, settings);
             try (Producer produce = new Producer(Live.producerSettings(bootstrap, settings.topics(), config, producer.source,
-                    placer, Live.Timing.forClock(clock)), clock)) {
+                    placer, Live.Timing.forClock(clock)), clock, signer)) {
                 if (clock instanceof AcceleratedClock accelerated) {
                     accelerated.start();
                 }

@@ -77,6 +77,7 @@ final class RunCommand implements Callable<Integer> {
         Optional<NotifyConfig> notify = Live.loadNotify(channels.file, config);
         Live.Operator operator = Live.loadOperator(channels.file, config);
         SigningConfig signing = Live.loadSigning(channels.file);
+        org.hotlinemonitor.core.codec.EventSignature signer = producer.signer(); // a bad key file fails before anything starts
         Clock clock = clockOptions.clock(cl);
         int streamThreads = detector.streamThreads(cl);
         LiveOptions.Membership membership = detector.membership(cl);
@@ -98,7 +99,7 @@ final class RunCommand implements Callable<Integer> {
                          detector.applicationId, detector.stateDir(settings.broker().dataDir()), streamThreads, timing)), config,
                          signing, clock);
                  Producer produce = new Producer(Live.producerSettings(bootstrap, settings.topics(), config, producer.source,
-                         placer, timing), clock);
+                         placer, timing), clock, signer);
                  ApiRuntime api = ApiRuntime.start(bootstrap, Map.of(), settings.topics().events(), settings.topics().alerts(),
                          config, access, operator.silences(), detect.view(), detect::isRunning, clock)) {
                 web.registerApi(api.api()); // /healthz at once; /readyz says ready once the detector runs
