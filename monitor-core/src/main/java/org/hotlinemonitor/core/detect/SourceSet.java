@@ -19,7 +19,8 @@ public final class SourceSet {
 
     /**
      * {@code set} with {@code source} added: {@code set} itself when nothing changes (the source is in it, or is
-     * {@code null}: an event without a source contributes nothing), else a new list.
+     * {@code null}: an event without a source contributes nothing), else a new list. {@link Alert#MORE_SOURCES} as a
+     * source only marks the set as having more.
      */
     public static List<String> add(List<String> set, String source) {
         if (source == null || set.contains(source)) {
@@ -27,6 +28,9 @@ public final class SourceSet {
         }
         boolean more = !set.isEmpty() && set.get(set.size() - 1).equals(Alert.MORE_SOURCES);
         int names = more ? set.size() - 1 : set.size();
+        if (source.equals(Alert.MORE_SOURCES)) { // a name the monitor's full table stands for: counts as more
+            return withMore(set.subList(0, names));
+        }
         int at = 0;
         while (at < names && set.get(at).compareTo(source) < 0) {
             at++;

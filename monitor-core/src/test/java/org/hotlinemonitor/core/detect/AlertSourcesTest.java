@@ -146,4 +146,13 @@ class AlertSourcesTest {
         second.advanceTo(at("04-06T12:00"));
         assertThat(alerts).singleElement().satisfies(a -> assertThat(a.sources()).containsExactly("op-kim", "scheduler"));
     }
+
+    @Test
+    void theMoreMarkerStaysLastWhateverComesAfterIt() {
+        List<String> set = SourceSet.add(SourceSet.add(List.of(), "scheduler"), Alert.MORE_SOURCES);
+        assertThat(set).containsExactly("scheduler", Alert.MORE_SOURCES);
+        assertThat(SourceSet.add(set, "op-kim")).containsExactly("op-kim", "scheduler", Alert.MORE_SOURCES);
+        assertThat(SourceSet.add(set, Alert.MORE_SOURCES)).isSameAs(set);
+        assertThat(SourceSet.add(set, null)).isSameAs(set);
+    }
 }
