@@ -101,8 +101,9 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     static final String META_SILENT_SINCE = "silent-since";
     static final String META_RESUMED_AT = "resumed-at";
     /**
-     * The last heartbeat's source, as the key's suffix (the store holds longs; the value is the heartbeat's time);
-     * at most one such key, none while the last heartbeat named no source.
+     * The last heartbeat's source, as the key's suffix (the store holds longs: the value, the time of the heartbeat
+     * that made it the last one's source, is not read back); at most one such key, none while the last heartbeat
+     * named no source. Written only when the source changes, not on every heartbeat.
      */
     static final String META_LAST_HEARTBEAT_SOURCE = "last-heartbeat-source:";
 
