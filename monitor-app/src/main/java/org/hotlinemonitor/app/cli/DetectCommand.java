@@ -11,6 +11,7 @@ import org.hotlinemonitor.app.kafka.KafkaSettings;
 import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.schedule.AcceleratedClock;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.model.SigningConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -52,6 +53,7 @@ final class DetectCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         KafkaSettings settings = cluster.settings(cl);
         MonitorConfig config = channels.load(cl);
+        SigningConfig signing = Live.loadSigning(channels.file);
         Clock clock = clockOptions.clock(cl);
         int streamThreads = detector.streamThreads(cl);
         LiveOptions.Membership membership = detector.membership(cl);
@@ -62,7 +64,7 @@ final class DetectCommand implements Callable<Integer> {
              LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT)) {
             Live.ensureTopics(bootstrap, client, settings);
             try (DetectorService detect = new DetectorService(membership.applyTo(Live.detectorSettings(bootstrap, client, settings.topics(),
-                    detector.applicationId, stateDir, streamThreads, Live.Timing.forClock(clock))), config, clock)) {
+                    detector.applicationId, stateDir, streamThreads, Live.Timing.forClock(clock))), config, signing, clock)) {
                 web.bindDetector(detect, config, clock);
                 Live.startDetector(detect);
                 web.bindDetectorClient(detect);

@@ -32,6 +32,7 @@ import org.hotlinemonitor.core.config.ConfigLoader;
 import org.hotlinemonitor.core.config.KafkaConfigLoader;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.model.SigningConfig;
 
 /**
  * The wiring the live commands ({@code run}, {@code demo}, {@code produce}, {@code detect}) share: topics, the
@@ -165,6 +166,43 @@ final class Live {
             return org.hotlinemonitor.core.config.NotifyConfigLoader.load(file, channelIds(config), System::getenv);
         } catch (ConfigException e) {
             throw new Main.BadInput("invalid notify configuration:\n" + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The {@code signing:} section of the monitor's configuration file: the sources that must sign their events, with
+     * their keys (key files relative to the file's directory, or environment variables); {@link SigningConfig#NONE}
+     * when there is none. A bad section is a bad-input error naming file, line and source, never a key.
+     */
+    static SigningConfig loadSigning(Path file) {
+        try {
+            return org.hotlinemonitor.core.config.OperatorConfigLoader.signing(file, System::getenv);
+        } catch (ConfigException e) {
+            throw new Main.BadInput("invalid signing configuration:\n" + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The signer of {@code source}'s events with the key in {@code file}: the file's text, UTF-8, without its trailing
+     * line breaks, at least 32 bytes (docs/security.md). A file that cannot be read or holds too short a key
+     * is a bad-input error, which never shows the key.
+     */
+    static org.hotlinemonitor.core.codec.EventSignature signingKey(Path file, String source) {
+        String text;
+        try {
+            text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new Main.BadInput("cannot read the signing key file " + file + ": " + e.getClass().getSimpleName(), e);
+        }
+        int end = text.length();
+        while (end > 0 && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        try {
+            return new org.hotlinemonitor.core.codec.EventSignature(source,
+                    text.substring(0, end).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new Main.BadInput("bad signing key file " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -135,6 +135,17 @@ final class LiveOptions {
                         + "across instances. Env: HOTLINE_SOURCE. Default: scheduler.")
         String source;
 
+        @Option(names = "--signing-key", paramLabel = "FILE", defaultValue = "${env:HOTLINE_SIGNING_KEY}",
+                description = "Sign every event with this key file (the scheduler's --source must be configured to sign in "
+                        + "the detector's signing: section; docs/security.md). Env: HOTLINE_SIGNING_KEY. "
+                        + "Default: unsigned.")
+        Path signingKey;
+
+        /** The signer of this scheduler's events, or {@code null} without {@code --signing-key}. */
+        org.hotlinemonitor.core.codec.EventSignature signer() {
+            return signingKey == null ? null : Live.signingKey(signingKey, source);
+        }
+
         PlacerSettings placer(CommandLine commandLine, MonitorConfig config) {
             if (!placer.equals("operator") && !placer.equals("simulated")) {
                 throw new CommandLine.ParameterException(commandLine, "--placer must be simulated or operator, was '" + placer + "'");

@@ -46,13 +46,14 @@ final class ProduceCommand implements Callable<Integer> {
         KafkaSettings settings = cluster.settings(cl);
         MonitorConfig config = channels.load(cl);
         PlacerSettings placer = producer.placer(cl, config);
+        org.hotlinemonitor.core.codec.EventSignature signer = producer.signer(); // a bad key file fails before anything starts
         Clock clock = clockOptions.clock(cl);
         String bootstrap = settings.bootstrapServers().orElseThrow();
         KafkaClientConfig client = cluster.client.load(channels.file);
         try (StopSignal stop = StopSignal.install()) {
             Live.ensureTopics(bootstrap, client, settings);
             try (Producer produce = new Producer(Live.producerSettings(bootstrap, client, settings.topics(), config, producer.source,
-                    placer, Live.Timing.forClock(clock)), clock)) {
+                    placer, Live.Timing.forClock(clock)), clock, signer)) {
                 if (clock instanceof AcceleratedClock accelerated) {
                     accelerated.start();
                 }

@@ -15,7 +15,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.hotlinemonitor.app.kafka.KafkaEventSink;
 import org.hotlinemonitor.app.kafka.Producer;
 import org.hotlinemonitor.app.schedule.OperatorRecord;
+import org.hotlinemonitor.core.codec.EventSignature;
 import org.hotlinemonitor.core.codec.EventWriter;
+import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import picocli.CommandLine;
@@ -87,6 +89,11 @@ final class RecordCommand implements Callable<Integer> {
             description = "Who records it, in the event's source. Default: ${DEFAULT-VALUE}.")
     String source;
 
+    @Option(names = "--signing-key", paramLabel = "FILE", defaultValue = "${env:HOTLINE_SIGNING_KEY}",
+            description = "Sign the event with this key file, for a --source the detector requires to sign "
+                    + "(docs/security.md). Env: HOTLINE_SIGNING_KEY. Default: unsigned.")
+    Path signingKey;
+
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT30S",
             description = "How long to wait for the cluster. Default: ${DEFAULT-VALUE}.")
     Duration timeout;
@@ -101,6 +108,7 @@ final class RecordCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be at least PT2S, was " + timeout);
         }
         MonitorConfig config = ReplayCommand.loadConfig(channels);
+        EventSignature signer = signingKey == null ? null : Live.signingKey(signingKey, source);
         Instant now = clock.instant();
         OperatorRecord.Result result;
         try {
@@ -109,6 +117,7 @@ final class RecordCommand implements Callable<Integer> {
             throw new Main.BadInput("--" + e.field() + ": " + e.getMessage());
         }
         result.warnings().forEach(w -> System.err.println("warning: " + w));
+        CallEvent event = signer == null ? result.event() : signer.signed(result.event());
 
         long ms = timeout.toMillis();
         Map<String, Object> overrides = new java.util.HashMap<>(kafkaClient.load(channels).values());
@@ -117,13 +126,13 @@ final class RecordCommand implements Callable<Integer> {
         Map<String, Object> producerConfig = KafkaEventSink.producerConfig(bootstrapServers, source, timeout, overrides);
         RecordMetadata written;
         try (KafkaEventSink sink = new KafkaEventSink(producerConfig, topic, timeout)) {
-            written = sink.sendNow(result.event()).get(ms + 1_000, TimeUnit.MILLISECONDS);
+            written = sink.sendNow(event).get(ms + 1_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IOException("could not produce to " + topic + " at " + bootstrapServers + ": " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
             throw new IOException("could not produce to " + topic + " at " + bootstrapServers + " within " + timeout, e);
         }
-        System.out.println(EventWriter.toJson(result.event()));
+        System.out.println(EventWriter.toJson(event));
         System.out.flush();
         System.err.println("produced to " + topic + " partition " + written.partition() + " at offset " + written.offset());
         return ExitCodes.OK;

@@ -178,7 +178,8 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayReport report;
         try (Writer alerts = open(alertsOut);
              LazyFile rejects = new LazyFile(rejectsPath)) {
-            Replay.Options options = new Replay.Options(config, lateness, jump, until, strict);
+            Replay.Options options = new Replay.Options(config, lateness, jump, until, strict)
+                    .withSigning(Live.loadSigning(channels));
             Consumer<Alert> alertSink = alert -> write(alerts, AlertCodec.toJson(alert));
             Consumer<RejectRecord> rejectSink = reject -> rejects.line(Rejects.toJson(reject));
             Replay.Progress shown = bar != null ? bar : Replay.Progress.NONE;

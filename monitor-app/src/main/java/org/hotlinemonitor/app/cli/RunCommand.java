@@ -20,6 +20,7 @@ import org.hotlinemonitor.app.schedule.AcceleratedClock;
 import org.hotlinemonitor.app.schedule.PlacerSettings;
 import org.hotlinemonitor.core.alert.NotifyConfig;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.model.SigningConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -75,6 +76,8 @@ final class RunCommand implements Callable<Integer> {
         PlacerSettings placer = producer.placer(cl, config);
         Optional<NotifyConfig> notify = Live.loadNotify(channels.file, config);
         Live.Operator operator = Live.loadOperator(channels.file, config);
+        SigningConfig signing = Live.loadSigning(channels.file);
+        org.hotlinemonitor.core.codec.EventSignature signer = producer.signer(); // a bad key file fails before anything starts
         Clock clock = clockOptions.clock(cl);
         int streamThreads = detector.streamThreads(cl);
         LiveOptions.Membership membership = detector.membership(cl);
@@ -103,9 +106,9 @@ final class RunCommand implements Callable<Integer> {
                  Notifier notifier = notify.map(n -> Live.notifier(bootstrap, client, settings.topics(), n)).orElse(null);
                  DetectorService detect = new DetectorService(membership.applyTo(Live.detectorSettings(bootstrap, client,
                          settings.topics(), detector.applicationId, detector.stateDir(settings.broker().dataDir()), streamThreads,
-                         timing)), config, clock);
+                         timing)), config, signing, clock);
                  Producer produce = new Producer(Live.producerSettings(bootstrap, client, settings.topics(), config, producer.source,
-                         placer, timing), clock);
+                         placer, timing), clock, signer);
                  ApiRuntime api = ApiRuntime.start(bootstrap, client.values(), settings.topics().events(), settings.topics().alerts(),
                          config, access, operator.silences(), detect.view(), detect::isRunning, clock)) {
                 web.registerApi(api.api()); // until now /readyz said starting; from now, ready once the detector runs

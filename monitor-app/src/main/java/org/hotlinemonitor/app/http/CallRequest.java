@@ -23,7 +23,8 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  * <p>The body is one call-check event in the event format (docs/formats.md): {@code channel}, {@code kind}
  * ({@code CALL_PLACED}, {@code ANSWERED}, {@code NO_ANSWER} or {@code LINE_FAULT}), optional {@code ts} (default:
  * now), {@code slot}, {@code note} and {@code id}. The event's {@code source} is the token's name, set here: a body
- * that gives one is refused (400), so that whoever reads the events knows which token recorded it. It is read by
+ * that gives one is refused (400), so that whoever reads the events knows which token recorded it; so is a {@code sig}
+ * (the token authenticates the call; docs/security.md). It is read by
  * the core {@link EventParser}, the parser of every event the detector reads, so that what the API accepts is
  * what the detector accepts; then the operator's rules of the {@code record} command ({@link OperatorRecord}: the
  * channel is configured, {@code ts} not in the future, the slot one of the channel's and not too early); then the
@@ -59,6 +60,10 @@ final class CallRequest {
         if (object.has("source")) {
             throw ApiProblem.badField("source", "field 'source': set by the server to the name of the token that records the call "
                     + "('" + source + "'); leave it out");
+        }
+        if (object.has("sig")) { // the API would have to drop it: the event it writes has its own source and id
+            throw ApiProblem.badField("sig", "field 'sig': the API does not take signed events (the token authenticates "
+                    + "the call, and the server sets the event's source); leave it out");
         }
         if (!object.has("ts") || object.get("ts").isNull()) {
             object.put("ts", Timestamps.format(now.toEpochMilli()));

@@ -45,6 +45,7 @@ final class ChannelRestart {
         }
         OpenSlot first = kept.get(0);
         return new ChannelState(fresh.watermark(), cursor, old.status(), old.streak(), old.streakSince(),
-                old.lastAnswer(), first.slot(), first.flags(), first.firstAnswer(), kept.subList(1, kept.size()));
+                old.lastAnswer(), first.slot(), first.flags(), first.firstAnswer(), kept.subList(1, kept.size()),
+                first.sources());
     }
 }

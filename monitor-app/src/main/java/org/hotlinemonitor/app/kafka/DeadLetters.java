@@ -10,8 +10,8 @@ import org.hotlinemonitor.core.replay.Rejection;
  * headers, its original timestamp, plus these headers (UTF-8 text):
  * <ul>
  *   <li>{@value #REASON}: the reason code, one of replay's ({@link Rejection}: {@code malformed},
- *       {@code invalid-field}, {@code unknown-channel}, {@code not-a-slot}, {@code too-early},
- *       {@code late}) or {@value #WRONG_PARTITION}, which only Kafka has;</li>
+ *       {@code invalid-field}, {@code bad-signature}, {@code unknown-channel}, {@code not-a-slot}, {@code too-early},
+ *       {@code late}, {@code beyond-until}) or {@value #WRONG_PARTITION}, which only Kafka has;</li>
  *   <li>{@value #FIELD}: the field at fault, when there is one;</li>
  *   <li>{@value #MESSAGE}: a sentence for people;</li>
  *   <li>{@value #TOPIC}, {@value #PARTITION}, {@value #OFFSET}: where the record was read.</li>

@@ -40,6 +40,7 @@ import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.replay.Rejection;
+import org.hotlinemonitor.core.replay.Signing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,11 +100,20 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     static final String META_LAST_HEARTBEAT = "last-heartbeat";
     static final String META_SILENT_SINCE = "silent-since";
     static final String META_RESUMED_AT = "resumed-at";
+    /**
+     * The last heartbeat's source, as the key's suffix (the store holds longs: the value, the time of the heartbeat
+     * that made it the last one's source, is not read back); at most one such key, none while the last heartbeat
+     * named no source. Written only when the source changes, not on every heartbeat.
+     */
+    static final String META_LAST_HEARTBEAT_SOURCE = "last-heartbeat-source:";
 
     /** Channel tags for ids that are not this task's: configured for another partition, or not at all. */
     private static final int OTHER_PARTITION = -2;
     private static final int UNKNOWN = -3;
     private static final EventKind[] KINDS = EventKind.values();
+    /** Bits of a waiting record's kind that hold the kind's ordinal; the source's {@link Monitor#sourceId} is above. */
+    private static final int KIND_BITS = 4;
+    private static final int KIND_MASK = (1 << KIND_BITS) - 1;
 
     /** What every task of one topology shares: immutable, apart from the thread-safe counter and clock. */
     static final class Setup {
@@ -145,6 +155,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private final long backlogThreshold;
     private final long futureTolerance;
     private final PendingRecords pending = new PendingRecords();
+    /** Checks the events of sources that must sign; this task's own (it holds a Mac per source). */
+    private final Signing signing;
     /** Parses a refused record again for its message (the main parser's parts must not change meanwhile). */
     private final EventParser messages = new EventParser();
     /** Events accepted on arrival since the last commit, by kind ordinal: published to the view at commit. */
@@ -180,6 +192,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
 
     DetectorProcessor(Setup setup) {
         this.setup = setup;
+        this.signing = new Signing(setup.options.signing());
         this.backlogThreshold = setup.options.backlogThreshold().toMillis();
         this.futureTolerance = setup.options.futureTolerance().toMillis();
     }
@@ -229,7 +242,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         this.savedWatermark = watermark;
         this.savedStart = start;
         this.savedOurSide = new Monitor.OurSide(orNone(task.get(META_LAST_HEARTBEAT)), orNone(task.get(META_SILENT_SINCE)),
-                orNone(task.get(META_RESUMED_AT)));
+                orNone(task.get(META_RESUMED_AT)), savedHeartbeatSource());
         this.newest = NONE;
         pending.clear(); // Kafka Streams makes a processor per task; this keeps init safe to repeat anyway
         java.util.Arrays.fill(eventsByKind, 0);
@@ -337,7 +350,10 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             int channel = kind == EventKind.HEARTBEAT ? -1 : channel();
             long ts = parser.tsMillis();
             long slot = parser.slotMillis();
-            why = check(kind, channel, ts, slot, md.partition(), value);
+            why = signing.signs(parser.source()) ? checkSignature(value) : null;
+            if (why == null) {
+                why = check(kind, channel, ts, slot, md.partition(), value);
+            }
             if (why == null) {
                 if (ts > now + futureTolerance) {
                     why = new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + Instant.ofEpochMilli(ts) + " is more than "
@@ -351,12 +367,13 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
                         begin(ts);
                     }
                     advanceTo(w);
-                    why = applyBehind(channel, kind, ts, slot, value);
+                    why = applyBehind(channel, kind, ts, slot, monitor.sourceId(parser.source()), value);
                     if (why == null) {
                         eventsByKind[kind.ordinal()]++;
                     }
                 } else {
-                    pending.add(ts, md.offset(), channel, kind.ordinal(), slot, record, false);
+                    pending.add(ts, md.offset(), channel, kind.ordinal() | monitor.sourceId(parser.source()) << KIND_BITS,
+                            slot, record, false);
                     eventsByKind[kind.ordinal()]++;
                     // An event ahead of the clock (within futureTolerance) waits, and moves time no further than the clock;
                     // nor, during a broker outage and shortly after, further than the time the outage began.
@@ -415,8 +432,9 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             if (r instanceof BufferedRecord saved) {
                 applySaved(ts, saved);
             } else {
-                apply(pending.firstChannel(), KINDS[pending.firstKind()], ts, pending.firstSlot(), pending.firstOffset(),
-                        (Record<?, ?>) r);
+                int kindAndSource = pending.firstKind();
+                apply(pending.firstChannel(), KINDS[kindAndSource & KIND_MASK], ts, pending.firstSlot(),
+                        kindAndSource >>> KIND_BITS, pending.firstOffset(), (Record<?, ?>) r);
             }
             pending.removeFirst();
         }
@@ -444,8 +462,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     }
 
     /** Applies a record checked on arrival to its channel. */
-    private void apply(int channel, EventKind kind, long ts, long slot, long offset, Record<?, ?> r) {
-        EventOutcome outcome = monitor.acceptValidated(channel, kind, ts, slot);
+    private void apply(int channel, EventKind kind, long ts, long slot, int source, long offset, Record<?, ?> r) {
+        EventOutcome outcome = monitor.acceptValidated(channel, kind, ts, slot, source);
         if (outcome.rejected()) { // cannot happen for a checked record at or after the watermark; kept honest
             byte[] value = (byte[]) r.value();
             reject((byte[]) r.key(), value, r.timestamp(), r.headers(), refusal(outcome, value, ts), topic, partition, offset);
@@ -454,14 +472,14 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
 
     /**
      * Applies at once an event older than the watermark, if its channel has seen nothing since its time (no deadline
-     * decided at or after it, no later event: {@link Monitor#acceptValidated(int, EventKind, long, long)}); else it is
+     * decided at or after it, no later event: {@link Monitor#acceptValidated(int, EventKind, long, long, int)}); else it is
      * late. Returns the rejection, or {@code null}.
      */
-    private Rejection applyBehind(int channel, EventKind kind, long ts, long slot, byte[] value) {
+    private Rejection applyBehind(int channel, EventKind kind, long ts, long slot, int source, byte[] value) {
         if (start == NONE) {
             return late(Instant.ofEpochMilli(ts), watermark);
         }
-        EventOutcome outcome = monitor.acceptValidated(channel, kind, ts, slot);
+        EventOutcome outcome = monitor.acceptValidated(channel, kind, ts, slot, source);
         return outcome.rejected() ? refusal(outcome, value, ts) : null;
     }
 
@@ -472,9 +490,13 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             parser.parseParts(r.value(), 0, r.value().length);
             EventKind kind = parser.kind();
             int channel = kind == EventKind.HEARTBEAT ? -1 : channel();
-            why = check(kind, channel, parser.tsMillis(), parser.slotMillis(), r.partition(), r.value());
+            why = signing.signs(parser.source()) ? checkSignature(r.value()) : null;
             if (why == null) {
-                EventOutcome outcome = monitor.acceptValidated(channel, kind, parser.tsMillis(), parser.slotMillis());
+                why = check(kind, channel, parser.tsMillis(), parser.slotMillis(), r.partition(), r.value());
+            }
+            if (why == null) {
+                EventOutcome outcome = monitor.acceptValidated(channel, kind, parser.tsMillis(), parser.slotMillis(),
+                        monitor.sourceId(parser.source()));
                 why = outcome.rejected() ? refusal(outcome, r.value(), ts) : null;
             }
         } catch (EventFormatException e) { // parsed on arrival; the parser has not changed since
@@ -513,6 +535,14 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             putOrDelete(META_LAST_HEARTBEAT, ourSide.lastHeartbeat());
             putOrDelete(META_SILENT_SINCE, ourSide.silentSince());
             putOrDelete(META_RESUMED_AT, ourSide.resumedAt());
+            if (!Objects.equals(ourSide.lastHeartbeatSource(), savedOurSide.lastHeartbeatSource())) {
+                if (savedOurSide.lastHeartbeatSource() != null) {
+                    task.delete(META_LAST_HEARTBEAT_SOURCE + savedOurSide.lastHeartbeatSource());
+                }
+                if (ourSide.lastHeartbeatSource() != null) {
+                    task.put(META_LAST_HEARTBEAT_SOURCE + ourSide.lastHeartbeatSource(), ourSide.lastHeartbeat());
+                }
+            }
             savedOurSide = ourSide;
         }
         if (watermark != NONE) {
@@ -523,6 +553,18 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         setup.view.addVerdicts(verdictsByKind);
         setup.view.answered(answerLatencies, answerLatencyCount);
         answerLatencyCount = 0;
+    }
+
+    /** The source of the last heartbeat as {@link #save} stored it, or {@code null}. */
+    private String savedHeartbeatSource() {
+        String found = null;
+        try (KeyValueIterator<String, Long> it = task.prefixScan(META_LAST_HEARTBEAT_SOURCE,
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            while (it.hasNext()) {
+                found = it.next().key.substring(META_LAST_HEARTBEAT_SOURCE.length());
+            }
+        }
+        return found;
     }
 
     /** The task leaves this instance (or stops): its channels are no longer this instance's to show. */
@@ -540,6 +582,18 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         setup.view.alertSent(a.type());
         context.forward(new Record<>(utf8(a.channel()), utf8(AlertCodec.toJson(a)), setup.clock.millis(), new RecordHeaders()),
                 DetectorTopology.ALERTS_SINK);
+    }
+
+    /**
+     * The {@code bad-signature} rejection of the record just parsed, whose source must sign, or {@code null}. Parsed
+     * again whole (by the parser for messages, so that the main parser's parts stay), for the signed form.
+     */
+    private Rejection checkSignature(byte[] value) {
+        try {
+            return signing.check(messages.parse(value, 0, value.length));
+        } catch (EventFormatException e) { // parsed a moment ago by the same rules
+            throw new IllegalStateException("parsed once, refused the second time: " + e.getMessage(), e);
+        }
     }
 
     /** What can be checked of an event without state; {@code null} when it passes. {@code value}: for messages. */

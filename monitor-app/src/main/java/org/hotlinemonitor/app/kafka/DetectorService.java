@@ -19,6 +19,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.model.SigningConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ public final class DetectorService implements AutoCloseable {
 
     private final DetectorSettings settings;
     private final MonitorConfig config;
+    private final SigningConfig signing;
     private final Clock clock;
     private final RejectCounter rejects = new RejectCounter();
     private final DetectorView view = new DetectorView();
@@ -59,8 +61,17 @@ public final class DetectorService implements AutoCloseable {
 
     /** A service whose watermark and punctuator read {@code clock} (tests move it by hand). */
     public DetectorService(DetectorSettings settings, MonitorConfig config, Clock clock) {
+        this(settings, config, SigningConfig.NONE, clock);
+    }
+
+    /**
+     * A service that refuses the events of {@code signing}'s sources that are unsigned or badly signed, as
+     * {@code bad-signature} dead letters.
+     */
+    public DetectorService(DetectorSettings settings, MonitorConfig config, SigningConfig signing, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.config = Objects.requireNonNull(config, "config");
+        this.signing = Objects.requireNonNull(signing, "signing");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -78,7 +89,7 @@ public final class DetectorService implements AutoCloseable {
         watch = new BrokerWatch(adminConfig(), BrokerWatch.DEFAULT_GRACE, settings.applicationId());
         Topology topology = DetectorTopology.build(new Topology(), config, settings.topics(), settings.allowedLateness(), clock,
                 watch, rejects, view, new DetectorTopology.Options(eventPartitions, settings.punctuateInterval(),
-                        settings.backlogThreshold(), settings.futureTolerance()));
+                        settings.backlogThreshold(), settings.futureTolerance(), signing));
         KafkaStreams s = new KafkaStreams(topology, settings.streamsProperties());
         s.setStateListener((now, before) -> {
             LOG.info("detector {}: {} -> {}", settings.applicationId(), before, now);

@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.model.SigningConfig;
 import org.hotlinemonitor.app.schedule.OperatorRecord;
 
 /**
@@ -21,7 +22,8 @@ import org.hotlinemonitor.app.schedule.OperatorRecord;
  *                                        │ stores:            └─► sink "rejects" (original key and value, reject headers)
  *                                        │  detector-channels  channel id → fingerprint + ChannelState
  *                                        │  detector-reorder   (event time, offset) → buffered record
- *                                        │  detector-task      "watermark", "start" → epoch ms
+ *                                        │  detector-task      "watermark", "start", our side's heartbeat state → epoch ms
+ *                                        │                     ("last-heartbeat-source:NAME": the last heartbeat's source)
  *                                        │  detector-commit-hook (no data: saves the processor's state before each commit)
  * </pre>
  *
@@ -69,7 +71,7 @@ public final class DetectorTopology {
      *                          partition; positive
      */
     public record Options(int eventPartitions, Duration punctuateInterval, Duration backlogThreshold,
-                          Duration futureTolerance) {
+                          Duration futureTolerance, SigningConfig signing) {
 
         public Options {
             if (eventPartitions < 1) {
@@ -78,6 +80,17 @@ public final class DetectorTopology {
             positive(punctuateInterval, "punctuateInterval");
             positive(backlogThreshold, "backlogThreshold");
             positive(futureTolerance, "futureTolerance");
+            Objects.requireNonNull(signing, "signing");
+        }
+
+        /** Without sources that must sign. */
+        public Options(int eventPartitions, Duration punctuateInterval, Duration backlogThreshold, Duration futureTolerance) {
+            this(eventPartitions, punctuateInterval, backlogThreshold, futureTolerance, SigningConfig.NONE);
+        }
+
+        /** This with {@code signing}'s sources required to sign: their other events are refused as {@code bad-signature}. */
+        public Options withSigning(SigningConfig signing) {
+            return new Options(eventPartitions, punctuateInterval, backlogThreshold, futureTolerance, signing);
         }
 
         /** The defaults for a events topic of {@code eventPartitions} partitions. */
@@ -87,15 +100,15 @@ public final class DetectorTopology {
         }
 
         public Options withPunctuateInterval(Duration interval) {
-            return new Options(eventPartitions, interval, backlogThreshold, futureTolerance);
+            return new Options(eventPartitions, interval, backlogThreshold, futureTolerance, signing);
         }
 
         public Options withBacklogThreshold(Duration threshold) {
-            return new Options(eventPartitions, punctuateInterval, threshold, futureTolerance);
+            return new Options(eventPartitions, punctuateInterval, threshold, futureTolerance, signing);
         }
 
         public Options withFutureTolerance(Duration tolerance) {
-            return new Options(eventPartitions, punctuateInterval, backlogThreshold, tolerance);
+            return new Options(eventPartitions, punctuateInterval, backlogThreshold, tolerance, signing);
         }
     }
 

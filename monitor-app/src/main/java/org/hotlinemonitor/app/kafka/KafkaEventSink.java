@@ -22,6 +22,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.hotlinemonitor.app.schedule.EventSink;
+import org.hotlinemonitor.core.codec.EventSignature;
 import org.hotlinemonitor.core.codec.EventWriter;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.slf4j.Logger;
@@ -65,6 +66,8 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
 
     private final KafkaProducer<String, String> producer;
     private final String topic;
+    /** Signs each event before it is queued, or {@code null}; guarded by itself (it holds a Mac). */
+    private final EventSignature signer;
     private final long deliveryTimeoutNanos;
     private final LinkedBlockingDeque<Item> outbox = new LinkedBlockingDeque<>(OUTBOX_CAPACITY);
     private final Thread sender;
@@ -85,6 +88,15 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
      * @param deliveryTimeout how long an event may wait in all, in the outbox and in the producer
      */
     public KafkaEventSink(Map<String, Object> config, String topic, Duration deliveryTimeout) {
+        this(config, topic, deliveryTimeout, null);
+    }
+
+    /**
+     * A sink that signs every event it sends with {@code signer} ({@code null}: none), for a source the detector
+     * requires to sign (docs/security.md).
+     */
+    public KafkaEventSink(Map<String, Object> config, String topic, Duration deliveryTimeout, EventSignature signer) {
+        this.signer = signer;
         this.topic = Objects.requireNonNull(topic, "topic");
         this.deliveryTimeoutNanos = deliveryTimeout.toNanos();
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
@@ -124,12 +136,12 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
 
     @Override
     public void publish(CallEvent event) {
-        enqueue(new Item(Objects.requireNonNull(event, "event"), false, System.nanoTime(), null, null));
+        enqueue(new Item(signed(Objects.requireNonNull(event, "event")), false, System.nanoTime(), null, null));
     }
 
     @Override
     public void publishHeartbeat(CallEvent heartbeat) {
-        enqueue(new Item(Objects.requireNonNull(heartbeat, "heartbeat"), true, System.nanoTime(), null, new HashSet<>()));
+        enqueue(new Item(signed(Objects.requireNonNull(heartbeat, "heartbeat")), true, System.nanoTime(), null, new HashSet<>()));
     }
 
     /**
@@ -137,7 +149,17 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
      * the future completes when the broker has it, or with the reason it was not delivered.
      */
     public Future<RecordMetadata> sendNow(CallEvent event) {
-        return producer.send(record(event, null), (m, e) -> count(e));
+        return producer.send(record(signed(event), null), (m, e) -> count(e));
+    }
+
+    /** {@code event} signed by {@link #signer}, or as it is without one. */
+    private CallEvent signed(CallEvent event) {
+        if (signer == null) {
+            return event;
+        }
+        synchronized (signer) {
+            return signer.signed(event);
+        }
     }
 
     /** The Kafka producer, for its metrics (Micrometer's {@code KafkaClientMetrics}); this sink closes it. */

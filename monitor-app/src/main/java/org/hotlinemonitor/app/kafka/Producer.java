@@ -13,6 +13,7 @@ import org.hotlinemonitor.app.schedule.PlacementHistory;
 import org.hotlinemonitor.app.schedule.Placements;
 import org.hotlinemonitor.app.schedule.PlacerSettings;
 import org.hotlinemonitor.app.schedule.RetryPolicy;
+import org.hotlinemonitor.core.codec.EventSignature;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.MonitorConfig;
@@ -156,7 +157,15 @@ public final class Producer implements AutoCloseable {
 
     /** A producer on {@code clock}: any clock, an accelerated one for demos included. */
     public Producer(Settings settings, Clock clock) {
-        this(settings, new ClockTimer(clock), true);
+        this(settings, clock, null);
+    }
+
+    /**
+     * A producer on {@code clock} that signs its events, heartbeats included, with {@code signer} ({@code null}:
+     * unsigned), for a scheduler the detector requires to sign (docs/security.md).
+     */
+    public Producer(Settings settings, Clock clock, EventSignature signer) {
+        this(settings, new ClockTimer(clock), true, signer);
     }
 
     /**
@@ -164,11 +173,19 @@ public final class Producer implements AutoCloseable {
      *                  drives it by hand ({@link ClockTimer#runDue()})
      */
     Producer(Settings settings, ClockTimer timer, boolean ownThread) {
+        this(settings, timer, ownThread, null);
+    }
+
+    Producer(Settings settings, ClockTimer timer, boolean ownThread, EventSignature signer) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.timer = timer;
         this.ownThread = ownThread;
+        if (signer != null && !signer.source().equals(settings.source())) {
+            throw new IllegalArgumentException("the signing key is for source '" + signer.source() + "', this scheduler is '"
+                    + settings.source() + "'");
+        }
         this.sink = new KafkaEventSink(KafkaEventSink.producerConfig(settings.bootstrapServers(), settings.source(),
-                settings.deliveryTimeout(), settings.kafka()), settings.topic(), settings.deliveryTimeout());
+                settings.deliveryTimeout(), settings.kafka()), settings.topic(), settings.deliveryTimeout(), signer);
         this.placer = settings.placer().create(timer);
     }
 

@@ -28,6 +28,7 @@ import org.hotlinemonitor.core.replay.RejectRecord;
 import org.hotlinemonitor.core.replay.Rejection;
 import org.hotlinemonitor.core.replay.Replay;
 import org.hotlinemonitor.core.replay.ReplayDriver;
+import org.hotlinemonitor.core.replay.Signing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,6 +143,8 @@ public final class TopicReplay {
         int channel;
         long ts;
         long slot;
+        /** Its source, or {@code null}. */
+        String source;
         /** The merge key once it is the head (see {@link #place}): event time, earliest for a record that did not parse. */
         long key;
         boolean placed;
@@ -214,6 +217,7 @@ public final class TopicReplay {
         String name = "kafka:" + topic;
         replay.input(name);
         ReplayDriver.Checker check = replay.checker().copy();
+        Signing signing = replay.signing();
         EventParser parser = new EventParser(check::indexOf);
         long untilMs = source.until() == null ? Long.MAX_VALUE : source.until().toEpochMilli();
         long stopAfter = source.until() == null ? Long.MAX_VALUE : untilMs + source.allowedLateness().toMillis();
@@ -279,7 +283,7 @@ public final class TopicReplay {
                         if (r.rejection != null) {
                             replay.refuse(r.rejection, where, r.raw);
                         } else {
-                            replay.offer(r.channel, r.kind, r.ts, r.slot, where, r.raw);
+                            replay.offer(r.channel, r.kind, r.ts, r.slot, r.source, where, r.raw);
                         }
                         if (++handedOn % PROGRESS_EVERY == 0) {
                             progress.update(name, handedOn, total, handedOn);
@@ -315,7 +319,7 @@ public final class TopicReplay {
                             p.finished = true;
                             break;
                         }
-                        Parsed r = parse(record, parser, check, owner, partitions);
+                        Parsed r = parse(record, parser, check, signing, owner, partitions);
                         boolean jump = r.kind != null && r.ts - p.newest > maxJump;
                         if (r.kind != null && !jump && r.ts > p.newest) {
                             p.newest = r.ts;
@@ -401,7 +405,7 @@ public final class TopicReplay {
     }
 
     private static Parsed parse(ConsumerRecord<byte[], byte[]> record, EventParser parser, ReplayDriver.Checker check,
-                                int[] owner, int partitions) {
+                                Signing signing, int[] owner, int partitions) {
         Parsed r = new Parsed();
         r.offset = record.offset();
         byte[] value = record.value();
@@ -420,6 +424,20 @@ public final class TopicReplay {
         EventKind kind = parser.kind();
         long ts = parser.tsMillis();
         long slot = parser.slotMillis(); // EventParser.NO_SLOT is ChannelState.NONE
+        if (signing.signs(parser.source())) { // checked first, as the live detector does
+            Rejection bad;
+            try {
+                bad = signing.check(parser.parse(value, 0, value.length)); // whole, for the signed form
+            } catch (EventFormatException e) {
+                throw new IllegalStateException("parsed once, refused the second time: " + e.getMessage(), e);
+            }
+            if (bad != null) {
+                r.kind = kind;
+                r.ts = ts;
+                r.rejection = bad;
+                return r;
+            }
+        }
         int channel = -1;
         if (kind != EventKind.HEARTBEAT) {
             channel = parser.channelTag();
@@ -446,6 +464,7 @@ public final class TopicReplay {
         }
         r.channel = channel;
         r.slot = slot;
+        r.source = parser.source();
         return r;
     }
 }

@@ -58,7 +58,7 @@ public final class MonitorMeters implements MeterBinder {
     /** The detector's reasons for refusing a record (dead letters): each counter exists from the start, at 0. */
     static final List<String> DETECTOR_REJECT_REASONS = List.of(Rejection.MALFORMED, Rejection.INVALID_FIELD,
             Rejection.UNKNOWN_CHANNEL, Rejection.NOT_A_SLOT, Rejection.TOO_EARLY, Rejection.LATE, Rejection.BEYOND_UNTIL,
-            DeadLetters.WRONG_PARTITION);
+            DeadLetters.WRONG_PARTITION, Rejection.BAD_SIGNATURE);
     /** The notifier's reasons. */
     static final List<String> NOTIFIER_REJECT_REASONS = List.of(Rejection.MALFORMED, "sink-rejected");
     static final List<String> DELIVERY_RESULTS = List.of(DeliveryCounter.DELIVERED, DeliveryCounter.RETRIED,

@@ -67,4 +67,26 @@ class RecordCommandKafkaTest {
         assertThat(records).filteredOn(r -> r.value().equals(expected))
                 .extracting(ConsumerRecord::timestamp).containsExactly(Instant.parse("2023-04-07T00:01:10Z").toEpochMilli());
     }
+
+    @Test
+    void signsTheEventWithTheKeyFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String key = "k7Qm2vX9pL4sT8wZ1nB6cR3yH5jD0fGa";
+        java.nio.file.Path keyFile = dir.resolve("field-1.key");
+        java.nio.file.Files.writeString(keyFile, key + "\n");
+        String topic = "record.signed"; // its own: the other test reads back all of TOPIC
+        TestCluster.createTopic(cluster, topic, 1);
+        Result signed = CliTest.run("record", "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topic,
+                "--channels", CliTest.CHANNELS.toString(), "--channel", "liaison-office", "--answered",
+                "--at", "2023-04-08T00:01:10Z", "--source", "field-1", "--signing-key", keyFile.toString());
+        assertThat(signed.code()).as(signed.err()).isZero();
+        assertThat(signed.err()).doesNotContain(key);
+
+        org.hotlinemonitor.core.model.CallEvent printed = new org.hotlinemonitor.core.codec.EventParser().parse(signed.out().strip());
+        org.hotlinemonitor.core.codec.EventSignature check = new org.hotlinemonitor.core.codec.EventSignature("field-1",
+                key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(printed.sig()).isNotNull();
+        assertThat(check.verify(printed)).isTrue();
+        assertThat(TestCluster.readAll(cluster.bootstrapServers(), topic)).extracting(ConsumerRecord::value)
+                .containsExactly(signed.out().strip());
+    }
 }

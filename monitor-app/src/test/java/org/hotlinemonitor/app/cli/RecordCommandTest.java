@@ -51,6 +51,17 @@ class RecordCommandTest {
     }
 
     @Test
+    void aSigningKeyTooShortIsBadInputAndNotShown() throws Exception {
+        Path key = tmp.resolve("short.key");
+        Files.writeString(key, "only-twenty-bytes-xx\n");
+        Result r = CliTest.run(args("--channel liaison-office --answered --at 2023-04-07T00:01:00Z --source field-1 --signing-key " + key));
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains("bad signing key file " + key + ": the signing key of source 'field-1' has 20 bytes; at least 32")
+                .doesNotContain("only-twenty");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
     void aBadChannelFileIsBadInput() throws Exception {
         Path bad = tmp.resolve("channels.yaml");
         Files.writeString(bad, "channels:\n  - id: x\n    zone: Asia/Seol\n    checks: ['09:00']\n");

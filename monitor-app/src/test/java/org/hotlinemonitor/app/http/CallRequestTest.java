@@ -81,6 +81,7 @@ class CallRequestTest {
             "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"source\":\"scheduler\"} | source | set by the server to the name of the token",
             "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"source\":\"desk-2\"} | source | leave it out",
             "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"source\":null}  | source | leave it out",
+            "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"sig\":\"abc\"}  | sig | the API does not take signed events",
     })
     void refusesNamingTheField(String body, String field, String message) {
         ApiProblem p = catchThrowableOfType(ApiProblem.class, () -> parse(body));

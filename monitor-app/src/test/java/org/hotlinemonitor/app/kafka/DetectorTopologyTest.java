@@ -288,4 +288,21 @@ class DetectorTopologyTest {
                     json(Alert.callNotPlaced(mine, Instant.parse("2023-04-07T09:00:00Z"), Instant.parse("2023-04-07T10:00:00Z"))));
         }
     }
+
+    @Test
+    void theLastHeartbeatsSourceIsSavedWithOurSidesStateForARestart() {
+        try (Harness h = new Harness(CHANNELS, LATENESS, START, stateDir)) {
+            KeyValueStore<String, Long> task = h.driver.getKeyValueStore(DetectorTopology.TASK_STORE);
+            sendAt(h, START, "scheduler", heartbeat(START));
+            h.tick(START.plusSeconds(1));
+            assertThat(task.get(DetectorProcessor.META_LAST_HEARTBEAT_SOURCE + "scheduler")).isEqualTo(START.toEpochMilli());
+
+            Instant next = START.plusSeconds(10);
+            sendAt(h, next, "backup", "{\"kind\":\"HEARTBEAT\",\"ts\":\"" + next + "\",\"source\":\"backup\"}");
+            h.tick(next.plusSeconds(1));
+            assertThat(task.get(DetectorProcessor.META_LAST_HEARTBEAT_SOURCE + "backup")).isEqualTo(next.toEpochMilli());
+            assertThat(task.get(DetectorProcessor.META_LAST_HEARTBEAT_SOURCE + "scheduler")).as("one such key at most").isNull();
+            assertThat(task.get(DetectorProcessor.META_LAST_HEARTBEAT)).isEqualTo(next.toEpochMilli());
+        }
+    }
 }

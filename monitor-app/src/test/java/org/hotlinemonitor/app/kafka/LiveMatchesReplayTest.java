@@ -36,6 +36,8 @@ class LiveMatchesReplayTest {
     /** The clock runs this far ahead of the newest event: it, not event time, drives the watermark. */
     static final Duration CLOCK_AHEAD = Duration.ofSeconds(30);
 
+    private static final String[] SOURCES = {"scheduler", "scheduler", "scheduler", "op-kim", "op-lee", null};
+
     @TempDir
     Path stateDir;
 
@@ -49,10 +51,17 @@ class LiveMatchesReplayTest {
         EventParser parser = new EventParser();
         List<CallEvent> events = new ArrayList<>();
         List<String> kept = new ArrayList<>();
+        java.util.Random random = new java.util.Random(12);
         for (String line : lines) {
             CallEvent e = parser.parse(line);
             // One heartbeat in ten is plenty (they only move time) and keeps the test quick.
             if (e.kind() != EventKind.HEARTBEAT || e.ts().toEpochMilli() % 600_000 == 0) {
+                if (e.kind() != EventKind.HEARTBEAT) {
+                    // Sources as a site has them: mostly the scheduler, some operators, some old events without one.
+                    String source = SOURCES[random.nextInt(SOURCES.length)];
+                    e = new CallEvent(e.channel(), e.kind(), e.ts(), e.slot(), e.id(), source, e.note());
+                    line = org.hotlinemonitor.core.codec.EventWriter.toJson(e);
+                }
                 events.add(e);
                 kept.add(line);
             }
@@ -109,7 +118,9 @@ class LiveMatchesReplayTest {
 
         assertThat(replayed).as("the log raises every kind of alert").hasSizeGreaterThan(50)
                 .anyMatch(a -> a.contains("CHANNEL_DOWN")).anyMatch(a -> a.contains("CHANNEL_RESTORED"))
-                .anyMatch(a -> a.contains("CALL_NOT_PLACED")).anyMatch(a -> a.contains("SLOT_MISSED"));
+                .anyMatch(a -> a.contains("CALL_NOT_PLACED")).anyMatch(a -> a.contains("SLOT_MISSED"))
+                .anyMatch(a -> a.contains("\"sources\":[\"op-kim\",\"op-lee\",\"scheduler\"]"))
+                .anyMatch(a -> a.contains("\"type\":\"CHANNEL_RESTORED\"") && a.contains("\"sources\":[\"op-"));
         assertThat(live).as("same alerts, same ids, same bytes, each once").containsExactlyInAnyOrderElementsOf(replayed);
         assertThat(live).as("live alerts leave in time order").isSortedAccordingTo(
                 (a, b) -> AlertCodec.fromJson(a).at().compareTo(AlertCodec.fromJson(b).at()));

@@ -31,14 +31,30 @@ class StoredChannelSerdeTest {
                                 new OpenSlot(T + 3_600_000, OpenSlot.SEEN_ANSWER | OpenSlot.SEEN_NO_ANSWER, T + 3_000_000)))),
                 new StoredChannel(0L, new ChannelState(-86_400_000L, -90_000_000L, ChannelStatus.MISSED, 1,
                         -90_000_000L, -100_000_000L, -90_000_000L, OpenSlot.SEEN_NO_ANSWER, NONE,
-                        List.of(new OpenSlot(-80_000_000L, 0, -80_000_001L)))));
+                        List.of(new OpenSlot(-80_000_000L, 0, -80_000_001L)))),
+                new StoredChannel(9L, new ChannelState(T + 1, T, ChannelStatus.MISSED, 1, T - 86_400_000L, NONE, T,
+                        OpenSlot.SEEN_PLACED | OpenSlot.SEEN_FAULT, NONE, List.of(
+                                new OpenSlot(T + 1_800_000, OpenSlot.SEEN_PLACED, NONE, List.of("scheduler")),
+                                new OpenSlot(T + 3_600_000, OpenSlot.SEEN_ANSWER, T + 3_000_000, List.of())),
+                        List.of("op-\uc11c\uc6b8", "scheduler"))));
+    }
+
+    /** Version 1, as written before sources were kept: state 3 of {@link #states()}. */
+    private static final String VERSION_1 = "0100000000000000070317ac020000018759034801000001875903480000000184548960000"
+            + "000018759034800040200000187591ebf40010000000187593a36800a010000018759310ec0";
+
+    @Test
+    void readsVersion1AsStatesWithoutSources() {
+        StoredChannel expected = states().toList().get(3);
+        byte[] v1 = java.util.HexFormat.of().parseHex(VERSION_1);
+        assertThat(StoredChannelSerde.fromBytes(v1)).isEqualTo(expected);
     }
 
     @ParameterizedTest
     @MethodSource("states")
     void roundTrips(StoredChannel s) {
         byte[] bytes = StoredChannelSerde.toBytes(s);
-        assertThat(bytes[0]).as("version first").isEqualTo((byte) 1);
+        assertThat(bytes[0]).as("version first").isEqualTo((byte) 2);
         assertThat(StoredChannelSerde.fromBytes(bytes)).isEqualTo(s);
         StoredChannelSerde serde = new StoredChannelSerde();
         assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", s))).isEqualTo(s);
@@ -47,7 +63,7 @@ class StoredChannelSerdeTest {
     @Test
     void isCompact() {
         assertThat(StoredChannelSerde.toBytes(new StoredChannel(42L, ChannelState.initial(T, T + 3_600_000))))
-                .hasSize(1 + 8 + 1 + 1 + 1 + 8 + 8 + 1 + 1);
+                .hasSize(1 + 8 + 1 + 1 + 1 + 8 + 8 + 1 + 1 + 1);
     }
 
     @Test
@@ -60,10 +76,10 @@ class StoredChannelSerdeTest {
     @Test
     void refusesAnUnknownVersionTruncationAndTrailingBytes() {
         byte[] bytes = StoredChannelSerde.toBytes(states().toList().get(3));
-        byte[] v2 = bytes.clone();
-        v2[0] = 2;
-        assertThatThrownBy(() -> StoredChannelSerde.fromBytes(v2))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("version 2");
+        byte[] v3 = bytes.clone();
+        v3[0] = 3;
+        assertThatThrownBy(() -> StoredChannelSerde.fromBytes(v3))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("version 3");
         for (int n = 0; n < bytes.length; n++) {
             byte[] cut = Arrays.copyOf(bytes, n);
             assertThatThrownBy(() -> StoredChannelSerde.fromBytes(cut)).isInstanceOf(SerializationException.class);

@@ -2,6 +2,7 @@ package org.hotlinemonitor.core.alert;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import org.hotlinemonitor.core.model.Channel;
 
@@ -25,15 +26,41 @@ import org.hotlinemonitor.core.model.Channel;
  * @param missedSlots missed slots in the outage so far (CHANNEL_DOWN, CHANNEL_RESTORED), else {@code null}
  * @param duration    the outage's or the silence's length, from {@code since} to {@code at} (CHANNEL_RESTORED,
  *                    OUR_SIDE_RESUMED), else {@code null}
+ * @param sources     the sources of the events the decision used, ascending, at most {@value #MAX_SOURCES} names
+ *                    then {@value #MORE_SOURCES} when there were more: for SLOT_MISSED and CHANNEL_DOWN the events
+ *                    applied to the slot decided at {@code at}; for CHANNEL_RESTORED the answer; for OUR_SIDE_SILENT
+ *                    the last heartbeat, for OUR_SIDE_RESUMED the heartbeat that ended the silence. Empty for
+ *                    CALL_NOT_PLACED (no event) and when the events named no source (old logs); never {@code null}
  */
 public record Alert(String id, AlertType type, String channel, Instant at, Instant slot, MissCause cause,
-                    Instant since, Integer missedSlots, Duration duration) {
+                    Instant since, Integer missedSlots, Duration duration, List<String> sources) {
+
+    /** At most this many source names on an alert (and per open slot in the detector's state). */
+    public static final int MAX_SOURCES = 8;
+    /** The last entry of {@link #sources()} when more than {@link #MAX_SOURCES} sources took part. */
+    public static final String MORE_SOURCES = "+more";
 
     public Alert {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(at, "at");
+        sources = sources == null ? List.of() : List.copyOf(sources);
+        if (sources.size() > MAX_SOURCES + 1) {
+            throw new IllegalArgumentException("sources: at most " + MAX_SOURCES + " names and " + MORE_SOURCES
+                    + ", was " + sources.size() + " entries");
+        }
+    }
+
+    /** An alert without sources. */
+    public Alert(String id, AlertType type, String channel, Instant at, Instant slot, MissCause cause,
+                 Instant since, Integer missedSlots, Duration duration) {
+        this(id, type, channel, at, slot, cause, since, missedSlots, duration, List.of());
+    }
+
+    /** This alert with {@code sources} instead of its own. */
+    public Alert withSources(List<String> sources) {
+        return new Alert(id, type, channel, at, slot, cause, since, missedSlots, duration, sources);
     }
 
     public Severity severity() {

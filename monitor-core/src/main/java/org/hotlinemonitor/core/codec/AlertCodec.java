@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.alert.MissCause;
@@ -17,7 +19,8 @@ import org.hotlinemonitor.core.alert.MissCause;
  * Alerts as canonical JSON lines, for the alert log, pagers and golden replay files.
  *
  * <p>Canonical means deterministic bytes: fields in the order id, type, channel, severity, at, then,
- * only when not null, slot, cause, since, missedSlots, duration; no whitespace; severity in lower case
+ * only when not null, slot, cause, since, missedSlots, duration, then, only when not empty, sources (an array of
+ * strings, ascending, as {@link Alert#sources()} holds them); no whitespace; severity in lower case
  * ({@link org.hotlinemonitor.core.alert.Severity#wireName()}); instants as {@link Timestamps#format(long)}
  * text with millisecond precision (as integers of epoch milliseconds outside the years 0000 to 9999);
  * the duration as {@link Duration#toString()}. For example:
@@ -76,6 +79,17 @@ public final class AlertCodec {
         if (alert.duration() != null) {
             sb.append(",\"duration\":\"").append(alert.duration()).append('"');
         }
+        List<String> sources = alert.sources();
+        if (!sources.isEmpty()) {
+            sb.append(",\"sources\":[");
+            for (int i = 0; i < sources.size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                JsonStrings.appendQuoted(sb, sources.get(i));
+            }
+            sb.append(']');
+        }
         sb.append('}');
     }
 
@@ -109,7 +123,8 @@ public final class AlertCodec {
         Instant since = instant(root, "since", false);
         Integer missedSlots = integer(root, "missedSlots");
         Duration duration = duration(root, "duration");
-        return new Alert(id, type, channel, at, slot, cause, since, missedSlots, duration);
+        List<String> sources = strings(root, "sources");
+        return new Alert(id, type, channel, at, slot, cause, since, missedSlots, duration, sources);
     }
 
     /** The field's node, or null when it is absent or JSON null; a required field must be there. */
@@ -134,6 +149,29 @@ public final class AlertCodec {
             throw wrongType(name, "a string", node);
         }
         return node.textValue();
+    }
+
+    /** An optional array of strings; absent or null reads as empty. */
+    private static List<String> strings(JsonNode root, String name) {
+        JsonNode node = field(root, name, false);
+        if (node == null) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw wrongType(name, "an array of strings", node);
+        }
+        List<String> out = new ArrayList<>(node.size());
+        for (JsonNode item : node) {
+            if (!item.isTextual()) {
+                throw wrongType(name, "an array of strings", node);
+            }
+            out.add(item.textValue());
+        }
+        if (out.size() > Alert.MAX_SOURCES + 1) {
+            throw new IllegalArgumentException("field '" + name + "': at most " + Alert.MAX_SOURCES + " names and "
+                    + Alert.MORE_SOURCES + ", found " + out.size() + " entries");
+        }
+        return out;
     }
 
     private static <E extends Enum<E>> E enumValue(JsonNode root, String name, E[] values, boolean required) {

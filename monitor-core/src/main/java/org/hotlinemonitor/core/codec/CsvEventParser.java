@@ -12,8 +12,8 @@ import org.hotlinemonitor.core.model.EventKind;
  * Parses call-check events from CSV lines, for logs exported from spreadsheets and older tools.
  *
  * <p>The first line is a header naming the columns, in any order and any case: {@code ts},
- * {@code channel} and {@code kind} are required, {@code slot}, {@code id}, {@code source} and
- * {@code note} optional; any other name is an error, so that a misspelt column is not silently
+ * {@code channel} and {@code kind} are required, {@code slot}, {@code id}, {@code source},
+ * {@code note} and {@code sig} optional; any other name is an error, so that a misspelt column is not silently
  * ignored. Cells follow RFC 4180: a cell may be quoted, and then holds commas and doubled quotes
  * ({@code "say ""hi"", twice"}); a quote inside an unquoted cell is an error. A line holds one record:
  * quoted cells cannot span lines. A trailing carriage return is ignored, as is a byte-order mark
@@ -37,8 +37,9 @@ public final class CsvEventParser {
     private static final int ID = 4;
     private static final int SOURCE = 5;
     private static final int NOTE = 6;
+    private static final int SIG = 7;
     private static final List<String> NAMES = List.of(EventFields.TS, EventFields.CHANNEL, EventFields.KIND,
-            EventFields.SLOT, EventFields.ID, EventFields.SOURCE, EventFields.NOTE);
+            EventFields.SLOT, EventFields.ID, EventFields.SOURCE, EventFields.NOTE, EventFields.SIG);
     private static final int REQUIRED = 3; // the first three names
 
     /** For each field, the index of its column, or -1. */
@@ -134,7 +135,7 @@ public final class CsvEventParser {
             throw new EventFormatException(EventFields.missingChannel(kind), EventFields.CHANNEL, channelCell.column());
         }
         return new CallEvent(channel, kind, ts, slot, optional(cells, ID), optional(cells, SOURCE),
-                optional(cells, NOTE));
+                optional(cells, NOTE), optional(cells, SIG));
     }
 
     private Cell cell(List<Cell> cells, int field) {

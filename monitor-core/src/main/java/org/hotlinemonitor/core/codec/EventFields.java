@@ -15,6 +15,7 @@ final class EventFields {
     static final String ID = "id";
     static final String SOURCE = "source";
     static final String NOTE = "note";
+    static final String SIG = "sig";
 
     /** The kinds, and their names as bytes for matching without decoding. */
     static final EventKind[] KINDS = EventKind.values();

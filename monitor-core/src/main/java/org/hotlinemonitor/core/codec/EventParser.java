@@ -5,6 +5,7 @@ import static org.hotlinemonitor.core.codec.EventFields.ID;
 import static org.hotlinemonitor.core.codec.EventFields.KIND;
 import static org.hotlinemonitor.core.codec.EventFields.NOTE;
 import static org.hotlinemonitor.core.codec.EventFields.SLOT;
+import static org.hotlinemonitor.core.codec.EventFields.SIG;
 import static org.hotlinemonitor.core.codec.EventFields.SOURCE;
 import static org.hotlinemonitor.core.codec.EventFields.TS;
 
@@ -31,7 +32,7 @@ import org.hotlinemonitor.core.model.EventKind;
  *   <li>{@code channel}: a non-empty string; required unless the kind is HEARTBEAT, for which it may
  *       be absent or null;</li>
  *   <li>{@code slot}: like {@code ts}, or null; optional;</li>
- *   <li>{@code id}, {@code source}, {@code note}: strings or null; optional.</li>
+ *   <li>{@code id}, {@code source}, {@code note}, {@code sig}: strings or null; optional.</li>
  * </ul>
  * Any other field is skipped whatever its value, so that producers can add fields before this code
  * knows them; the skipped value must still be valid JSON. A known field may appear only once.
@@ -64,7 +65,8 @@ public final class EventParser {
     private static final int F_ID = 4;
     private static final int F_SOURCE = 5;
     private static final int F_NOTE = 6;
-    private static final String[] FIELD_NAMES = {CHANNEL, KIND, TS, SLOT, ID, SOURCE, NOTE};
+    private static final int F_SIG = 7;
+    private static final String[] FIELD_NAMES = {CHANNEL, KIND, TS, SLOT, ID, SOURCE, NOTE, SIG};
 
     /** String flags set by {@link #scanString()}. */
     private static final int ESCAPED = 1;
@@ -85,7 +87,9 @@ public final class EventParser {
     private static final long ID_KEY = word("id\"");
     private static final long SOURCE_KEY = word("source\"");
     private static final long NOTE_KEY = word("note\"");
+    private static final long SIG_KEY = word("sig\"");
     private static final long MASK_3 = 0xFF_FFFFL;
+    private static final long MASK_4 = 0xFFFF_FFFFL;
     private static final long MASK_5 = 0xFF_FFFF_FFFFL;
     private static final long MASK_7 = 0xFF_FFFF_FFFF_FFFFL;
 
@@ -148,6 +152,7 @@ public final class EventParser {
     private String id;
     private String source;
     private String note;
+    private String sig;
 
     // The hour of the last canonical timestamp: its text "YYYY-MM-DDTHH" as read by LONGS (the second
     // word masked to five bytes) and its first epoch millisecond. The initial words match no digits.
@@ -190,7 +195,7 @@ public final class EventParser {
     public CallEvent parse(byte[] line, int off, int len) throws EventFormatException {
         parseParts(line, off, len);
         return new CallEvent(channel, kind, Instant.ofEpochMilli(tsMillis),
-                slotMillis == NO_SLOT ? null : Instant.ofEpochMilli(slotMillis), id, source, note);
+                slotMillis == NO_SLOT ? null : Instant.ofEpochMilli(slotMillis), id, source, note, sig);
     }
 
     /**
@@ -290,6 +295,11 @@ public final class EventParser {
         return note;
     }
 
+    /** The optional {@code sig} of the event last parsed, or {@code null}. */
+    public String sig() {
+        return sig;
+    }
+
     /** The slot the event last parsed names, epoch milliseconds, or {@link #NO_SLOT}. */
     public long slotMillis() {
         return slotMillis;
@@ -324,6 +334,7 @@ public final class EventParser {
         String id = null;
         String source = null;
         String note = null;
+        String sig = null;
         int seen = 0;
         int channelColumn = 0;
 
@@ -370,8 +381,11 @@ public final class EventParser {
                         case F_SOURCE:
                             source = readOptionalString(F_SOURCE, sources);
                             break;
-                        default:
+                        case F_NOTE:
                             note = readOptionalString(F_NOTE, null);
+                            break;
+                        default:
+                            sig = readOptionalString(F_SIG, null);
                     }
                 }
                 skipWhitespace();
@@ -413,6 +427,7 @@ public final class EventParser {
         this.id = id;
         this.source = source;
         this.note = note;
+        this.sig = sig;
     }
 
     /** Reads a quoted field name and the index of the field it names, or -1 for a field we skip. */
@@ -430,6 +445,7 @@ public final class EventParser {
                     : (w & MASK_3) == ID_KEY ? F_ID
                     : (w & MASK_7) == SOURCE_KEY ? F_SOURCE
                     : (w & MASK_5) == NOTE_KEY ? F_NOTE
+                    : (w & MASK_4) == SIG_KEY ? F_SIG
                     : -1;
             if (field >= 0) {
                 pos += FIELD_NAMES[field].length() + 2;
@@ -450,6 +466,8 @@ public final class EventParser {
                     return F_ID;
                 }
                 return -1;
+            case 3:
+                return matches(s, SIG) ? F_SIG : -1;
             case 4:
                 if (matches(s, KIND)) {
                     return F_KIND;

@@ -6,7 +6,7 @@ import org.hotlinemonitor.core.model.CallEvent;
 /**
  * Writes call-check events as canonical JSON lines, the format {@link EventParser} reads.
  *
- * <p>Canonical means: fields in the order channel, kind, ts, slot, id, source, note; null fields
+ * <p>Canonical means: fields in the order channel, kind, ts, slot, id, source, note, sig; null fields
  * left out; no whitespace; instants as {@link Timestamps#format(long)} text in UTC, with millisecond
  * precision (finer digits are truncated toward the past, as the parser would); strings escaped by
  * {@link JsonStrings}. Equal events give equal bytes.
@@ -50,6 +50,7 @@ public final class EventWriter {
         appendOptional(sb, EventFields.ID, event.id());
         appendOptional(sb, EventFields.SOURCE, event.source());
         appendOptional(sb, EventFields.NOTE, event.note());
+        appendOptional(sb, EventFields.SIG, event.sig());
         sb.append('}');
     }
 

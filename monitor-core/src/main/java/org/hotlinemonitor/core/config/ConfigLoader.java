@@ -66,6 +66,7 @@ import org.hotlinemonitor.core.schedule.Schedule;
  * notify: ...                       # optional: alert delivery, read and checked by NotifyConfigLoader
  * api: ...                          # optional: the HTTP API's token, read and checked by OperatorConfigLoader
  * silences: ...                     # optional: maintenance windows, read and checked by OperatorConfigLoader
+ * signing: ...                      # optional: sources that must sign their events, read by OperatorConfigLoader
  * }</pre>
  *
  * <p>Keys are strict: an unknown key is a problem, so a misspelt setting never silently falls back to its
@@ -83,10 +84,11 @@ public final class ConfigLoader {
 
     /**
      * {@code notify} is the notifier's section ({@link NotifyConfigLoader}); {@code api} and {@code silences} the
-     * operators' ({@link OperatorConfigLoader}); {@code kafka} the Kafka clients' ({@link KafkaConfigLoader}).
+     * operators' ({@link OperatorConfigLoader}); {@code kafka} the Kafka clients' ({@link KafkaConfigLoader}); {@code signing}
+     * the sources that sign their events ({@link OperatorConfigLoader}).
      */
     private static final List<String> TOP_KEYS = List.of("defaults", "allowedLateness", "silentAfter", "maxJump", "channels",
-            "notify", "api", "silences", "kafka");
+            "notify", "api", "silences", "kafka", "signing");
     private static final List<String> DEFAULTS_KEYS = List.of("answerWithin", "downAfter", "zone");
     private static final List<String> CHANNEL_KEYS =
             List.of("id", "name", "zone", "checks", "days", "cron", "answerWithin", "downAfter");

@@ -30,10 +30,12 @@ import org.hotlinemonitor.core.config.YamlTree.Scalar;
 import org.hotlinemonitor.core.config.YamlTree.ScalarKind;
 import org.hotlinemonitor.core.config.YamlTree.Sequence;
 import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.SigningConfig;
 
 /**
- * Loads the operators' sections of the monitor's YAML file: {@code silences:} (maintenance windows, {@link Silence})
- * and {@code api:} (the HTTP API's tokens, {@link ApiConfig}). {@link ConfigLoader} accepts both keys and leaves them
+ * Loads the operators' sections of the monitor's YAML file: {@code silences:} (maintenance windows, {@link Silence}),
+ * {@code api:} (the HTTP API's tokens, {@link ApiConfig}) and {@code signing:} (the sources that must sign their
+ * events, {@link SigningConfig}). {@link ConfigLoader} accepts these keys and leaves them
  * to this class, which is as strict: unknown keys and bad values are problems with file, line, column and setting
  * path, all reported together in one {@link ConfigException}.
  *
@@ -53,6 +55,10 @@ import org.hotlinemonitor.core.model.Channel;
  *     from: '02:00'
  *     to: '03:00'
  *     days: [MON-FRI]               # optional, default every day
+ * signing:
+ *   sources:                        # source name: its key, a key file (relative to this file's directory)
+ *     field-placer-1: keys/field-placer-1.key
+ *     op-console: ${OP_CONSOLE_KEY} # or an environment variable; at least 32 bytes either way
  * }</pre>
  *
  * <p>Thread-safety: the static methods are safe to call from any thread.
@@ -177,6 +183,119 @@ public final class OperatorConfigLoader {
             }
         }
         return token == null && tokens == null ? null : new ApiConfig(token, tokens, protectReads);
+    }
+
+    /** The {@code signing:} section of a UTF-8 file, checked, its key files read; {@link SigningConfig#NONE} when there is none. */
+    public static SigningConfig signing(Path file, Function<String, String> env) throws ConfigException {
+        Path dir = file.toAbsolutePath().getParent();
+        return signing(file.toString(), ConfigLoader.section(ConfigLoader.readTree(file), "signing"), env, dir);
+    }
+
+    /**
+     * As {@link #signing(Path, Function)}, from a reader it does not close; problems name {@code sourceName}; a
+     * relative key file path is taken relative to {@code dir} ({@code null}: the working directory).
+     */
+    public static SigningConfig signing(String sourceName, Reader yaml, Function<String, String> env, Path dir)
+            throws ConfigException {
+        return signing(sourceName, ConfigLoader.section(ConfigLoader.readTree(sourceName, yaml), "signing"), env, dir);
+    }
+
+    private static SigningConfig signing(String sourceName, Entry entry, Function<String, String> env, Path dir)
+            throws ConfigException {
+        if (entry == null) {
+            return SigningConfig.NONE;
+        }
+        OperatorConfigLoader loader = new OperatorConfigLoader(sourceName);
+        Map<String, Secret> keys = loader.signingKeys(entry, env, dir);
+        if (!loader.problems.isEmpty()) {
+            throw loader.problems.failure();
+        }
+        return new SigningConfig(keys);
+    }
+
+    private Map<String, Secret> signingKeys(Entry entry, Function<String, String> env, Path dir) {
+        Map<String, Secret> out = new LinkedHashMap<>();
+        if (!(entry.value() instanceof Mapping mapping)) {
+            problems.add(entry.value(), "signing", "expected a mapping with sources, was " + ConfigLoader.describe(entry.value()));
+            return out;
+        }
+        Map<String, Entry> keys = problems.keys(mapping, "signing", List.of("sources"));
+        Entry sources = keys.get("sources");
+        if (sources == null) {
+            problems.add(mapping, "signing.sources", "missing; a mapping of source name to its key file or ${VARIABLE}");
+            return out;
+        }
+        if (!(sources.value() instanceof Mapping list)) {
+            problems.add(sources.value(), "signing.sources", "expected a mapping of source name to its key file or ${VARIABLE}, was "
+                    + ConfigLoader.describe(sources.value()));
+            return out;
+        }
+        for (Entry e : list.entries()) {
+            String path = "signing.sources." + e.key();
+            if (e.key().isBlank()) {
+                problems.add(e, path, "a source name must not be blank");
+                continue;
+            }
+            String text = problems.string(e.value(), path, "a key file or ${VARIABLE}");
+            if (text == null) {
+                continue;
+            }
+            Secret key = null;
+            Matcher m = VARIABLE.matcher(text);
+            if (m.matches()) {
+                String value = env.apply(m.group(1));
+                if (value == null || value.isEmpty()) {
+                    problems.add(e.value(), path, "the environment variable " + m.group(1) + " is not set");
+                } else {
+                    key = new Secret(m.group(1), value);
+                }
+            } else {
+                key = keyFile(e.value(), path, text, dir);
+            }
+            if (key != null) {
+                int n = key.value().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                if (n < org.hotlinemonitor.core.codec.EventSignature.MIN_KEY_BYTES) {
+                    // The length only: never the key.
+                    problems.add(e.value(), path, "the key has " + n + " bytes; at least "
+                            + org.hotlinemonitor.core.codec.EventSignature.MIN_KEY_BYTES
+                            + " are needed (for example: openssl rand -base64 32 > the key file)");
+                } else {
+                    out.put(e.key(), key);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A key file's text without its trailing line breaks, or {@code null} with a problem. Never shows the key. */
+    private Secret keyFile(Node node, String path, String text, Path dir) {
+        Path file;
+        try {
+            Path p = Path.of(text);
+            file = dir == null ? p : dir.resolve(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            problems.add(node, path, "not a path: " + e.getMessage());
+            return null;
+        }
+        String content;
+        try {
+            content = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.nio.charset.MalformedInputException e) {
+            problems.add(node, path, "the key file " + file + " is not UTF-8 text (write the key as text, e.g. base64)");
+            return null;
+        } catch (java.io.IOException e) {
+            problems.add(node, path, "cannot read the key file " + file + ": " + e.getClass().getSimpleName());
+            return null;
+        }
+        int end = content.length();
+        while (end > 0 && (content.charAt(end - 1) == '\n' || content.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        if (end == 0) {
+            problems.add(node, path, "the key file " + file + " is empty");
+            return null;
+        }
+        return new Secret(null, content.substring(0, end));
     }
 
     private List<Silence> silenceList(Entry entry, Set<String> channelIds) {

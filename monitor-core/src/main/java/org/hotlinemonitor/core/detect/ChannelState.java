@@ -25,18 +25,27 @@ import java.util.Objects;
  * @param openFirstAnswer its earliest answer, or {@link #NONE}
  * @param moreOpen    later undecided slots that have seen events (overlapping windows, early calls),
  *                    ascending; usually empty
+ * @param openSources the sources of the events of {@code openSlot}, as a {@link SourceSet}; empty when there is
+ *                    no open slot or its events named none
  */
 public record ChannelState(long watermark, long cursor, ChannelStatus status, int streak, long streakSince,
                            long lastAnswer, long openSlot, int openFlags, long openFirstAnswer,
-                           List<OpenSlot> moreOpen) {
+                           List<OpenSlot> moreOpen, List<String> openSources) {
 
     public static final long NONE = Long.MIN_VALUE;
 
     public ChannelState {
         Objects.requireNonNull(status, "status");
         moreOpen = List.copyOf(moreOpen);
+        openSources = List.copyOf(openSources);
         if (openSlot == NONE && !moreOpen.isEmpty()) {
             throw new IllegalArgumentException("moreOpen without openSlot");
+        }
+        if (openSlot == NONE && !openSources.isEmpty()) {
+            throw new IllegalArgumentException("openSources without openSlot");
+        }
+        if (!SourceSet.valid(openSources)) {
+            throw new IllegalArgumentException("openSources must be ascending, distinct and capped, was " + openSources);
         }
         if (streak < 0) {
             throw new IllegalArgumentException("streak must not be negative, was " + streak);
@@ -44,6 +53,13 @@ public record ChannelState(long watermark, long cursor, ChannelStatus status, in
         if ((streak == 0) != (streakSince == NONE)) {
             throw new IllegalArgumentException("streakSince must be set exactly when streak > 0");
         }
+    }
+
+    /** A state whose open slot's events named no source. */
+    public ChannelState(long watermark, long cursor, ChannelStatus status, int streak, long streakSince,
+                        long lastAnswer, long openSlot, int openFlags, long openFirstAnswer, List<OpenSlot> moreOpen) {
+        this(watermark, cursor, status, streak, streakSince, lastAnswer, openSlot, openFlags, openFirstAnswer, moreOpen,
+                List.of());
     }
 
     /** The state of a channel first seen at {@code start}, whose first undecided slot is {@code cursor}. */
@@ -75,7 +91,7 @@ public record ChannelState(long watermark, long cursor, ChannelStatus status, in
         if (openSlot == NONE) {
             return List.of();
         }
-        OpenSlot first = new OpenSlot(openSlot, openFlags, openFirstAnswer);
+        OpenSlot first = new OpenSlot(openSlot, openFlags, openFirstAnswer, openSources);
         if (moreOpen.isEmpty()) {
             return List.of(first);
         }
@@ -87,6 +103,6 @@ public record ChannelState(long watermark, long cursor, ChannelStatus status, in
 
     ChannelState withWatermark(long t) {
         return new ChannelState(t, cursor, status, streak, streakSince, lastAnswer, openSlot, openFlags,
-                openFirstAnswer, moreOpen);
+                openFirstAnswer, moreOpen, openSources);
     }
 }

@@ -41,6 +41,9 @@ import org.hotlinemonitor.core.schedule.Schedule;
  *       applies. An event before the watermark is {@link EventOutcome#LATE}: it changes nothing.
  *       Duplicates change nothing: a slot's record is a set of flags, and a second answer finds the
  *       channel already up.</li>
+ *   <li><b>Sources.</b> An alert names the sources of the events its decision used ({@link Alert#sources()}):
+ *       {@code SLOT_MISSED} and {@code CHANNEL_DOWN} those of the events applied to the slot decided,
+ *       {@code CHANNEL_RESTORED} that of the answer; {@code CALL_NOT_PLACED} none. Sources change no decision.</li>
  * </ol>
  *
  * <h2>Two forms, one set of rules</h2>
@@ -149,15 +152,16 @@ public final class Detector {
         Cursor c = new Cursor(state);
         Collector out = new Collector();
         EventOutcome outcome = apply(c, event.kind(), event.ts().toEpochMilli(),
-                event.slot() == null ? NONE : event.slot().toEpochMilli(), out);
+                event.slot() == null ? NONE : event.slot().toEpochMilli(), event.source(), out);
         return out.step(c, outcome);
     }
 
     /**
      * {@link #applyValidated} in place, on the event's parts: {@code named} is the slot the event names,
-     * or {@link ChannelState#NONE}. A {@link EventOutcome#LATE} event changes nothing.
+     * or {@link ChannelState#NONE}; {@code source} is the event's source or {@code null}. A
+     * {@link EventOutcome#LATE} event changes nothing.
      */
-    EventOutcome apply(Cursor c, EventKind kind, long ts, long named, Decisions out) {
+    EventOutcome apply(Cursor c, EventKind kind, long ts, long named, String source, Decisions out) {
         if (ts < c.watermark) {
             return EventOutcome.LATE;
         }
@@ -176,14 +180,14 @@ public final class Detector {
 
         advance(c, ts, out);
         if (target != NONE && target >= c.cursor) {
-            c.record(target, flag(kind), kind == EventKind.ANSWERED ? ts : OpenSlot.NONE);
+            c.record(target, flag(kind), kind == EventKind.ANSWERED ? ts : OpenSlot.NONE, source);
         } else if (target != NONE) {
             // Cannot happen: a slot whose window holds ts has a deadline >= ts > every decided deadline.
             throw new IllegalStateException("slot " + Instant.ofEpochMilli(target) + " of " + id
                     + " is already decided at " + Instant.ofEpochMilli(ts));
         }
         if (kind == EventKind.ANSWERED) {
-            answered(c, ts, out);
+            answered(c, ts, source, out);
         }
         return outcome;
     }
@@ -232,6 +236,7 @@ public final class Detector {
         }
         int seen = c.openFlags;
         long firstAnswer = c.openFirstAnswer;
+        List<String> sources = c.openSources;
         c.dropOpen();
         if ((seen & OpenSlot.SEEN_ANSWER) != 0) {
             out.verdict(slot, deadline, Verdict.ANSWERED, null, firstAnswer);
@@ -246,21 +251,22 @@ public final class Detector {
         }
         if (c.status != ChannelStatus.DOWN) {
             Instant deadlineAt = Instant.ofEpochMilli(deadline);
-            out.alert(Alert.slotMissed(id, Instant.ofEpochMilli(slot), deadlineAt, cause));
+            out.alert(Alert.slotMissed(id, Instant.ofEpochMilli(slot), deadlineAt, cause).withSources(sources));
             if (c.streak >= downAfter) {
                 c.status = ChannelStatus.DOWN;
-                out.alert(Alert.channelDown(id, Instant.ofEpochMilli(c.streakSince), deadlineAt, c.streak));
+                out.alert(Alert.channelDown(id, Instant.ofEpochMilli(c.streakSince), deadlineAt, c.streak)
+                        .withSources(sources));
             } else {
                 c.status = ChannelStatus.MISSED;
             }
         }
     }
 
-    private void answered(Cursor c, long ts, Decisions out) {
+    private void answered(Cursor c, long ts, String source, Decisions out) {
         c.lastAnswer = Math.max(c.lastAnswer, ts);
         if (c.status == ChannelStatus.DOWN) {
             out.alert(Alert.channelRestored(id, Instant.ofEpochMilli(c.streakSince), Instant.ofEpochMilli(ts),
-                    c.streak));
+                    c.streak).withSources(source == null ? List.of() : List.of(source)));
         }
         c.endStreak();
     }
@@ -328,6 +334,8 @@ public final class Detector {
         int openFlags;
         long openFirstAnswer;
         List<OpenSlot> moreOpen;
+        /** The open slot's sources: a {@link SourceSet}, shared between lanes where the {@link Monitor} interns it. */
+        List<String> openSources;
 
         Cursor() {
             load(ChannelState.initial(NONE, NONE));
@@ -348,11 +356,12 @@ public final class Detector {
             openFlags = s.openFlags();
             openFirstAnswer = s.openFirstAnswer();
             moreOpen = s.moreOpen();
+            openSources = s.openSources();
         }
 
         final ChannelState freeze() {
             return new ChannelState(watermark, cursor, status, streak, streakSince, lastAnswer, openSlot, openFlags,
-                    openFirstAnswer, moreOpen);
+                    openFirstAnswer, moreOpen, openSources);
         }
 
         final void endStreak() {
@@ -367,24 +376,27 @@ public final class Detector {
                 openSlot = NONE;
                 openFlags = 0;
                 openFirstAnswer = NONE;
+                openSources = List.of();
             } else {
                 OpenSlot next = moreOpen.get(0);
                 openSlot = next.slot();
                 openFlags = next.flags();
                 openFirstAnswer = next.firstAnswer();
+                openSources = next.sources();
                 moreOpen = List.copyOf(moreOpen.subList(1, moreOpen.size()));
             }
         }
 
-        final void record(long slot, int flag, long answerAt) {
+        final void record(long slot, int flag, long answerAt, String source) {
             if (openSlot == NONE || openSlot == slot) { // the common case: one slot in its window
                 openSlot = slot;
                 openFlags |= flag;
                 openFirstAnswer = earlier(openFirstAnswer, answerAt);
+                openSources = withSource(openSources, source);
                 return;
             }
             List<OpenSlot> all = new ArrayList<>(moreOpen.size() + 2);
-            all.add(new OpenSlot(openSlot, openFlags, openFirstAnswer));
+            all.add(new OpenSlot(openSlot, openFlags, openFirstAnswer, openSources));
             all.addAll(moreOpen);
             int i = 0;
             while (i < all.size() && all.get(i).slot() < slot) {
@@ -392,15 +404,22 @@ public final class Detector {
             }
             if (i < all.size() && all.get(i).slot() == slot) {
                 OpenSlot old = all.get(i);
-                all.set(i, new OpenSlot(slot, old.flags() | flag, earlier(old.firstAnswer(), answerAt)));
+                all.set(i, new OpenSlot(slot, old.flags() | flag, earlier(old.firstAnswer(), answerAt),
+                        withSource(old.sources(), source)));
             } else {
-                all.add(i, new OpenSlot(slot, flag, answerAt));
+                all.add(i, new OpenSlot(slot, flag, answerAt, withSource(List.of(), source)));
             }
             OpenSlot first = all.get(0);
             openSlot = first.slot();
             openFlags = first.flags();
             openFirstAnswer = first.firstAnswer();
+            openSources = first.sources();
             moreOpen = List.copyOf(all.subList(1, all.size()));
+        }
+
+        /** {@link SourceSet#add}; the {@link Monitor}'s lanes share equal sets instead of allocating one per slot. */
+        List<String> withSource(List<String> set, String source) {
+            return SourceSet.add(set, source);
         }
 
         private static long earlier(long a, long b) {

@@ -40,6 +40,14 @@ import org.hotlinemonitor.core.schedule.Schedule;
  * them all (the verdict is still {@link Verdict#NOT_PLACED}). The silence is a deadline like a slot's, decided in
  * time order with them, so replay and live agree.
  *
+ * <p><b>Sources.</b> Alerts name the sources of the events their decision used ({@link Alert#sources()}, and
+ * {@link Detector} for the rules); {@code OUR_SIDE_SILENT} names the source of the last heartbeat,
+ * {@code OUR_SIDE_RESUMED} that of the heartbeat that ended the silence. The monitor interns source names to small
+ * ints ({@link #sourceId}), which the fast paths pass instead of strings, and shares equal per-slot source sets
+ * between channels: a channel holds one reference for its open slot's sources. At most {@value #MAX_SOURCE_NAMES}
+ * distinct names are interned; later new names all count as {@link Alert#MORE_SOURCES}, so a flood of made-up
+ * names cannot grow the table.
+ *
  * <p>No clock and no I/O: time comes from the events and from {@link #advanceTo}. Not thread-safe,
  * except {@link #indexOf} and {@link #validate}, which only read the configuration.
  */
@@ -66,8 +74,14 @@ public final class Monitor {
         }
     }
 
+    /** The most source names {@link #sourceId} interns. */
+    public static final int MAX_SOURCE_NAMES = 1 << 16;
+
     private final ChannelIndex index;
     private final Lane[] lanes;
+    private final Sources sources = new Sources();
+    /** The source of {@link #lastHeartbeat}, or {@code null}. */
+    private String lastHeartbeatSource;
     private final Validator validator;
     private final Calendar due;
     private final java.util.function.Consumer<Lane> decideNext = this::decideNext;
@@ -114,7 +128,7 @@ public final class Monitor {
         // detectors are read by the validating thread; sharing cache lines would make them bounce.
         this.lanes = new Lane[detectors.length];
         for (int i = 0; i < lanes.length; i++) {
-            lanes[i] = new Lane(detectors[i], i, Collections.binarySearch(byId, detectors[i].channel().id()));
+            lanes[i] = new Lane(detectors[i], i, Collections.binarySearch(byId, detectors[i].channel().id()), sources);
         }
         this.due = new Calendar(lanes);
     }
@@ -169,6 +183,8 @@ public final class Monitor {
         this.watermark = watermark;
         this.floor = watermark;
         this.lastHeartbeat = ourSide.lastHeartbeat();
+        this.lastHeartbeatSource = ourSide.lastHeartbeatSource() == null ? null
+                : sources.name(sources.id(ourSide.lastHeartbeatSource()));
         this.silentSince = ourSide.silentSince();
         this.resumedAt = ourSide.resumedAt();
         this.silenceDue = silenceDue();
@@ -229,37 +245,52 @@ public final class Monitor {
     public EventOutcome acceptValidated(CallEvent event) {
         int channel = event.kind() == EventKind.HEARTBEAT ? -1 : index.indexOf(event.channel());
         return acceptValidated(channel, event.kind(), event.ts().toEpochMilli(),
-                event.slot() == null ? NONE : event.slot().toEpochMilli());
+                event.slot() == null ? NONE : event.slot().toEpochMilli(), sourceId(event.source()));
+    }
+
+    /** {@link #acceptValidated(int, EventKind, long, long, int)} for an event without a source. */
+    public EventOutcome acceptValidated(int channel, EventKind kind, long ts, long slot) {
+        return acceptValidated(channel, kind, ts, slot, 0);
+    }
+
+    /**
+     * The small int that stands for a source name in {@link #acceptValidated(int, EventKind, long, long, int)}:
+     * 0 for {@code null} (no source), else a positive id below {@link #MAX_SOURCE_NAMES}, the same for equal names
+     * for the life of this monitor. Not thread-safe: called on the thread that applies events.
+     */
+    public int sourceId(String source) {
+        return source == null ? 0 : sources.id(source);
     }
 
     /**
      * {@link #acceptValidated(CallEvent)} on the event's parts: {@code channel} is the channel's
      * {@link #indexOf index} ({@code -1} for a heartbeat), times are epoch milliseconds, {@code slot}
-     * is the slot the event names or {@link ChannelState#NONE}.
+     * is the slot the event names or {@link ChannelState#NONE}, {@code source} the {@link #sourceId} of its source.
      */
-    public EventOutcome acceptValidated(int channel, EventKind kind, long ts, long slot) {
+    public EventOutcome acceptValidated(int channel, EventKind kind, long ts, long slot, int source) {
         if (kind != EventKind.HEARTBEAT && (channel < 0 || channel >= lanes.length)) {
             throw new IllegalArgumentException("no channel at index " + channel + " (unknown channel?)");
         }
         if (!started()) {
             start(Instant.ofEpochMilli(ts));
         }
+        String name = sources.name(source);
         if (ts < watermark) {
-            return acceptBehind(channel, kind, ts, slot);
+            return acceptBehind(channel, kind, ts, slot, name);
         }
         advanceTo(ts);
         if (kind == EventKind.HEARTBEAT) {
-            heard(ts);
+            heard(ts, name);
             return EventOutcome.TIME_ONLY;
         }
-        return applyTo(lanes[channel], kind, ts, slot);
+        return applyTo(lanes[channel], kind, ts, slot, name);
     }
 
     /** Applies a channel event to its lane (the detector refuses it as late if the lane's own time is past it). */
-    private EventOutcome applyTo(Lane lane, EventKind kind, long ts, long slot) {
+    private EventOutcome applyTo(Lane lane, EventKind kind, long ts, long slot, String source) {
         long cursor = lane.cursor;
         sink.lane = lane;
-        EventOutcome outcome = lane.detector.apply(lane, kind, ts, slot, sink);
+        EventOutcome outcome = lane.detector.apply(lane, kind, ts, slot, source, sink);
         if (!outcome.rejected()) {
             changed(lane);
         }
@@ -278,16 +309,16 @@ public final class Monitor {
      * late when it is older than the monitor's start, than a heartbeat already applied (it would change nothing), or
      * than a silence already declared (it would have prevented it).
      */
-    private EventOutcome acceptBehind(int channel, EventKind kind, long ts, long slot) {
+    private EventOutcome acceptBehind(int channel, EventKind kind, long ts, long slot, String source) {
         if (kind == EventKind.HEARTBEAT) {
             // Before this monitor's start, older than a heartbeat applied, or before a declared silence: late.
             if (ts < floor || (lastHeartbeat != NONE && ts < lastHeartbeat) || (silentSince != NONE && ts < silentSince)) {
                 return EventOutcome.LATE;
             }
-            heard(ts);
+            heard(ts, source);
             return EventOutcome.TIME_ONLY;
         }
-        return applyTo(lanes[channel], kind, ts, slot);
+        return applyTo(lanes[channel], kind, ts, slot, source);
     }
 
     /** The position of a channel in the configuration, or -1 when it is not configured. Thread-safe. */
@@ -419,21 +450,27 @@ public final class Monitor {
         silentSince = at;
         silenceDue = Long.MAX_VALUE;
         if (reportOurSide) {
-            listener.onAlert(Alert.ourSideSilent(Instant.ofEpochMilli(lastHeartbeat), Instant.ofEpochMilli(at)));
+            listener.onAlert(Alert.ourSideSilent(Instant.ofEpochMilli(lastHeartbeat), Instant.ofEpochMilli(at))
+                    .withSources(lastHeartbeatSource == null ? List.of() : List.of(lastHeartbeatSource)));
         }
     }
 
-    /** A heartbeat at {@code ts} (time already advanced to it): our side is heard. */
-    private void heard(long ts) {
+    /** A heartbeat at {@code ts} from {@code source} (time already advanced to it): our side is heard. */
+    private void heard(long ts, String source) {
         if (silentSince != NONE) {
             silentSince = NONE;
             resumedAt = ts;
             if (reportOurSide) {
-                listener.onAlert(Alert.ourSideResumed(Instant.ofEpochMilli(lastHeartbeat), Instant.ofEpochMilli(ts)));
+                listener.onAlert(Alert.ourSideResumed(Instant.ofEpochMilli(lastHeartbeat), Instant.ofEpochMilli(ts))
+                        .withSources(source == null ? List.of() : List.of(source)));
             }
         }
         if (ts > lastHeartbeat) {
             lastHeartbeat = ts;
+            lastHeartbeatSource = source;
+        } else if (ts == lastHeartbeat && source != null
+                && (lastHeartbeatSource == null || source.compareTo(lastHeartbeatSource) < 0)) {
+            lastHeartbeatSource = source; // equal times: the smallest name, whichever came first
         }
         silenceDue = silenceDue();
     }
@@ -448,7 +485,7 @@ public final class Monitor {
      * on heartbeats and silences.
      */
     public OurSide ourSide() {
-        return new OurSide(lastHeartbeat, silentSince, resumedAt);
+        return new OurSide(lastHeartbeat, silentSince, resumedAt, lastHeartbeatSource);
     }
 
     /** When our side went silent (epoch milliseconds), or {@link ChannelState#NONE} while it is heard (or the rule is off). */
@@ -462,10 +499,16 @@ public final class Monitor {
      * @param lastHeartbeat the newest heartbeat applied
      * @param silentSince   when the current silence began ({@code lastHeartbeat + silentAfter}), NONE when heard
      * @param resumedAt     the heartbeat that ended the last silence
+     * @param lastHeartbeatSource the source of {@code lastHeartbeat} (of equal times the smallest), or {@code null}
      */
-    public record OurSide(long lastHeartbeat, long silentSince, long resumedAt) {
+    public record OurSide(long lastHeartbeat, long silentSince, long resumedAt, String lastHeartbeatSource) {
         /** Before any heartbeat. */
-        public static final OurSide NEVER_HEARD = new OurSide(NONE, NONE, NONE);
+        public static final OurSide NEVER_HEARD = new OurSide(NONE, NONE, NONE, null);
+
+        /** Our side's state without the last heartbeat's source. */
+        public OurSide(long lastHeartbeat, long silentSince, long resumedAt) {
+            this(lastHeartbeat, silentSince, resumedAt, null);
+        }
     }
 
     /** Decides the lane's earliest undecided slot alone, so that deadlines of other channels interleave in time order. */
@@ -547,12 +590,96 @@ public final class Monitor {
         long nextDeadline = NONE;
         /** Listed in {@code changed}. */
         boolean changed;
+        private final Sources sources;
 
-        Lane(Detector detector, int index, int rank) {
+        Lane(Detector detector, int index, int rank, Sources sources) {
             this.detector = detector;
             this.id = detector.channel().id();
             this.index = index;
             this.rank = rank;
+            this.sources = sources;
+        }
+
+        @Override
+        List<String> withSource(List<String> set, String source) {
+            return sources.withSource(set, source);
+        }
+    }
+
+    /**
+     * The monitor's source names, interned to small ints, and its per-slot source sets, interned so that channels
+     * share them: the common set of one scheduler's name is one list for all channels, found without allocating.
+     */
+    private static final class Sources {
+        /** Interned sets beyond this many are not kept (made-up names cannot grow the table without bound). */
+        private static final int MAX_SETS = 1 << 14;
+
+        private String[] names = new String[16];
+        private final Map<String, Integer> ids = new HashMap<>();
+        private final Map<String, List<String>> singles = new HashMap<>();
+        private final Map<List<String>, List<String>> sets = new HashMap<>();
+        /** The last name looked up and its id: events come in runs of one source. */
+        private String lastName;
+        private int lastId;
+
+        Sources() {
+            ids.put(Alert.MORE_SOURCES, 1);
+            names[1] = Alert.MORE_SOURCES;
+        }
+
+        int id(String name) {
+            if (name == lastName) {
+                return lastId;
+            }
+            Integer known = ids.get(name);
+            int id;
+            if (known != null) {
+                id = known;
+            } else if (ids.size() + 1 >= MAX_SOURCE_NAMES) {
+                id = 1; // the table is full: a new name counts as "more"
+            } else {
+                id = ids.size() + 1;
+                if (id == names.length) {
+                    names = Arrays.copyOf(names, id * 2);
+                }
+                names[id] = name;
+                ids.put(name, id);
+            }
+            lastName = name;
+            lastId = id;
+            return id;
+        }
+
+        String name(int id) {
+            if (id < 0 || id > ids.size()) {
+                throw new IllegalArgumentException("no source with id " + id);
+            }
+            return names[id];
+        }
+
+        List<String> withSource(List<String> set, String source) {
+            if (source == null || set.contains(source)) {
+                return set;
+            }
+            if (set.isEmpty()) {
+                List<String> one = singles.get(source);
+                if (one == null) {
+                    one = List.of(source);
+                    if (singles.size() < MAX_SETS) {
+                        singles.put(source, one);
+                    }
+                }
+                return one;
+            }
+            List<String> next = SourceSet.add(set, source);
+            List<String> known = sets.get(next);
+            if (known != null) {
+                return known;
+            }
+            if (sets.size() < MAX_SETS) {
+                sets.put(next, next);
+            }
+            return next;
         }
     }
 

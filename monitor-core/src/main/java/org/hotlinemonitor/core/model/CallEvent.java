@@ -16,8 +16,12 @@ import java.util.Objects;
  * @param id      optional producer-assigned id (deterministic ids make redelivery harmless)
  * @param source  optional name of the producer or operator
  * @param note    optional free text, for example an operator's annotation
+ * @param sig     optional signature of the event by its source (base64url HMAC-SHA256 of the event's canonical
+ *                form without {@code sig}: {@link org.hotlinemonitor.core.codec.EventSignature}); {@code null} when
+ *                unsigned
  */
-public record CallEvent(String channel, EventKind kind, Instant ts, Instant slot, String id, String source, String note) {
+public record CallEvent(String channel, EventKind kind, Instant ts, Instant slot, String id, String source, String note,
+                        String sig) {
 
     public CallEvent {
         Objects.requireNonNull(kind, "kind");
@@ -25,6 +29,16 @@ public record CallEvent(String channel, EventKind kind, Instant ts, Instant slot
         if (channel == null && kind != EventKind.HEARTBEAT) {
             throw new IllegalArgumentException("channel is required for " + kind);
         }
+    }
+
+    /** An unsigned event. */
+    public CallEvent(String channel, EventKind kind, Instant ts, Instant slot, String id, String source, String note) {
+        this(channel, kind, ts, slot, id, source, note, null);
+    }
+
+    /** This event with {@code sig} as its signature ({@code null}: unsigned). */
+    public CallEvent withSig(String sig) {
+        return new CallEvent(channel, kind, ts, slot, id, source, note, sig);
     }
 
     /** A plain event without the optional fields. */

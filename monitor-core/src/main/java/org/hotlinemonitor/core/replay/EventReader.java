@@ -155,7 +155,7 @@ public final class EventReader implements AutoCloseable {
         if (event == null && inParts) {
             event = new CallEvent(json.channel(), json.kind(), Instant.ofEpochMilli(json.tsMillis()),
                     json.slotMillis() == EventParser.NO_SLOT ? null : Instant.ofEpochMilli(json.slotMillis()),
-                    json.id(), json.source(), json.note());
+                    json.id(), json.source(), json.note(), json.sig());
         }
         return event;
     }
@@ -168,6 +168,11 @@ public final class EventReader implements AutoCloseable {
     /** The current event's kind; only when {@link #hasEvent()}. */
     public EventKind kind() {
         return inParts ? json.kind() : event.kind();
+    }
+
+    /** The current event's source, or {@code null}; only when {@link #hasEvent()}. */
+    public String source() {
+        return inParts ? json.source() : event.source();
     }
 
     /** The current event's time, epoch milliseconds; only when {@link #hasEvent()}. */

@@ -41,6 +41,8 @@ final class ReadAhead implements AutoCloseable {
         final EventKind[] kinds = new EventKind[BATCH];
         final long[] times = new long[BATCH];
         final long[] slots = new long[BATCH];
+        /** Per record: its source, or {@code null} (the parser's cached strings: no copy per record). */
+        final String[] sources = new String[BATCH];
         final Rejection[] rejections = new Rejection[BATCH];
         final long[] lines = new long[BATCH];
         /** Per record: where in {@link #raw} its unresolved channel id starts, or -1. */
@@ -60,6 +62,7 @@ final class ReadAhead implements AutoCloseable {
 
         void clear() {
             Arrays.fill(rejections, 0, size, null);
+            Arrays.fill(sources, 0, size, null);
             size = 0;
             rawUsed = 0;
             last = false;
@@ -70,18 +73,20 @@ final class ReadAhead implements AutoCloseable {
     /**
      * Starts reading {@code input}; {@link ReplayDriver.Checker#check} is applied to each parsed event on the
      * reading thread and its non-null result refuses the event; the channel is resolved to its index there too.
+     * Events of sources that sign are checked first ({@link Signing#check}), on the reading thread too.
      */
-    ReadAhead(LogInput input, InputStream stdin, ReplayDriver.Checker check) {
+    ReadAhead(LogInput input, InputStream stdin, ReplayDriver.Checker check, Signing signing) {
         for (int i = 0; i < IN_FLIGHT + 2; i++) {
             free.add(new Batch());
         }
-        thread = new Thread(() -> produce(input, stdin, check), "replay-reader");
+        thread = new Thread(() -> produce(input, stdin, check, signing), "replay-reader");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void produce(LogInput input, InputStream stdin, ReplayDriver.Checker shared) {
+    private void produce(LogInput input, InputStream stdin, ReplayDriver.Checker shared, Signing sharedSigning) {
         ReplayDriver.Checker check = shared.copy();
+        Signing signing = sharedSigning.copy();
         Batch b = null;
         try (EventReader reader = new EventReader(input, stdin, check::indexOf)) {
             b = take(free);
@@ -103,7 +108,11 @@ final class ReadAhead implements AutoCloseable {
                     b.kinds[i] = kind;
                     b.times[i] = reader.tsMillis();
                     b.slots[i] = reader.slotMillis(); // EventParser.NO_SLOT is ChannelState.NONE
-                    if (kind == EventKind.HEARTBEAT) {
+                    b.sources[i] = reader.source();
+                    Rejection badSignature = signing.signs(b.sources[i]) ? checkSignature(b, i, reader, signing) : null;
+                    if (badSignature != null) {
+                        r = badSignature;
+                    } else if (kind == EventKind.HEARTBEAT) {
                         b.channels[i] = -1;
                         r = check.check(kind, -1, null, b.times[i], b.slots[i]);
                     } else if (reader.channelOffset() >= 0) {
@@ -133,6 +142,17 @@ final class ReadAhead implements AutoCloseable {
             failed.last = true;
             put(failed);
         }
+    }
+
+    /**
+     * The {@code bad-signature} rejection of event {@code i}, whose source signs, or {@code null}. Rare (only events
+     * of signing sources), so it may allocate: the signed form needs the event whole, its channel id resolved now.
+     */
+    private static Rejection checkSignature(Batch b, int i, EventReader reader, Signing signing) {
+        if (reader.channelOffset() >= 0) {
+            reader.resolveChannel(b.raw, b.rawStart[i] + reader.channelOffset(), reader.channelLength());
+        }
+        return signing.check(reader.event());
     }
 
     /**

@@ -84,6 +84,14 @@ public final class RecordReplay {
                 });
     }
 
+    /**
+     * The check of signed events this replay's options ask for ({@link Signing}), new for the calling thread: the
+     * caller refuses, with {@link #refuse}, the events it finds unsigned or badly signed before {@link #offer}.
+     */
+    public Signing signing() {
+        return new Signing(options.signing());
+    }
+
     /** Names an input in the report (for example the topic). */
     public void input(String name) {
         report.input(name);
@@ -100,16 +108,16 @@ public final class RecordReplay {
 
     /**
      * Takes the next record: an event that passed the {@link #checker()}'s checks, in parts (see
-     * {@link ReplayDriver#offerChecked(int, EventKind, long, long)}). It may still be refused as late, or
+     * {@link ReplayDriver#offerChecked(int, EventKind, long, long, String)}). It may still be refused as late, or
      * held and refused later as an outlier.
      *
      * @param where where it was read, for the rejects
      * @param raw   the record's bytes (UTF-8), kept if it is refused; {@code null} for none
      * @throws BadInputException under strict mode, when it was refused
      */
-    public void offer(int channel, EventKind kind, long ts, long slot, RejectRecord.Origin where, byte[] raw)
-            throws BadInputException {
-        Rejection refused = take(channel, kind, ts, slot);
+    public void offer(int channel, EventKind kind, long ts, long slot, String source, RejectRecord.Origin where,
+                      byte[] raw) throws BadInputException {
+        Rejection refused = take(channel, kind, ts, slot, source);
         if (refused != null) {
             keep(refused, where, text(raw));
         }
@@ -123,9 +131,9 @@ public final class RecordReplay {
      *
      * @throws BadInputException under strict mode, when an event held earlier was refused
      */
-    public Rejection take(int channel, EventKind kind, long ts, long slot) throws BadInputException {
+    public Rejection take(int channel, EventKind kind, long ts, long slot, String source) throws BadInputException {
         report.line();
-        Rejection refused = driver.offerChecked(channel, kind, ts, slot);
+        Rejection refused = driver.offerChecked(channel, kind, ts, slot, source);
         if (refused == null) {
             report.event();
         } else if (refused == ReplayDriver.HELD) {

@@ -7,7 +7,7 @@ import java.util.Objects;
  *
  * @param reason  a stable code: {@code malformed}, {@code invalid-field}, {@code unknown-channel},
  *                {@code not-a-slot}, {@code too-early}, {@code late}, {@code beyond-until},
- *                {@code outlier}
+ *                {@code outlier}, {@code bad-signature}
  * @param field   the field at fault, or {@code null} when the record as a whole is
  * @param message a sentence for people
  */
@@ -22,6 +22,8 @@ public record Rejection(String reason, String field, String message) {
     public static final String BEYOND_UNTIL = "beyond-until";
     /** More than maxJump away from the replay's time, and no other event confirmed the jump ({@link ReplayDriver}). */
     public static final String OUTLIER = "outlier";
+    /** From a source configured to sign, unsigned or not signed with its key ({@link Signing}). */
+    public static final String BAD_SIGNATURE = "bad-signature";
 
     public Rejection {
         Objects.requireNonNull(reason, "reason");

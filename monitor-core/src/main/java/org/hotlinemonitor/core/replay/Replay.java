@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.model.SigningConfig;
 
 /**
  * Replays call logs through the detector: reads each input line by line, parses it, keeps every
@@ -30,15 +31,29 @@ public final class Replay {
      *                        the jump (see {@link ReplayDriver}); positive
      * @param until           where time ends, and past which events are refused; {@code null}: the newest event
      * @param strict          stop at the first refused line with a {@link BadInputException}
+     * @param signing         the sources that must sign: their events without a valid {@code sig} are refused with
+     *                        reason {@code bad-signature} ({@link Signing})
      */
-    public record Options(MonitorConfig config, Duration allowedLateness, Duration maxJump, Instant until, boolean strict) {
+    public record Options(MonitorConfig config, Duration allowedLateness, Duration maxJump, Instant until, boolean strict,
+                          SigningConfig signing) {
         public Options {
             Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(signing, "signing");
             Objects.requireNonNull(allowedLateness, "allowedLateness");
             Objects.requireNonNull(maxJump, "maxJump");
             if (maxJump.isNegative() || maxJump.isZero()) {
                 throw new IllegalArgumentException("maxJump must be positive, was " + maxJump);
             }
+        }
+
+        /** Without sources that must sign. */
+        public Options(MonitorConfig config, Duration allowedLateness, Duration maxJump, Instant until, boolean strict) {
+            this(config, allowedLateness, maxJump, until, strict, SigningConfig.NONE);
+        }
+
+        /** This with {@code signing}'s sources required to sign. */
+        public Options withSigning(SigningConfig signing) {
+            return new Options(config, allowedLateness, maxJump, until, strict, signing);
         }
 
         /** With the default maxJump ({@link ReplayDriver#DEFAULT_MAX_JUMP}). */
@@ -57,11 +72,13 @@ public final class Replay {
 
     private final Progress progress;
     private final RecordReplay replay;
+    private final Signing signing;
     private long records;
 
     public Replay(Options options, Consumer<Alert> alerts, Consumer<RejectRecord> rejects, Progress progress) {
         this.progress = Objects.requireNonNull(progress, "progress");
         this.replay = new RecordReplay(options, alerts, rejects);
+        this.signing = new Signing(options.signing());
     }
 
     /** Replays the inputs in order and returns the closed report. {@code stdin} serves the input named {@code -}. */
@@ -85,7 +102,7 @@ public final class Replay {
     private void read(LogInput input, InputStream stdin) throws IOException, BadInputException {
         replay.input(input.name());
         long total = input.size();
-        try (ReadAhead ahead = new ReadAhead(input, stdin, replay.checker())) {
+        try (ReadAhead ahead = new ReadAhead(input, stdin, replay.checker(), signing)) {
             ReadAhead.Batch batch;
             while ((batch = ahead.next()) != null) {
                 for (int i = 0; i < batch.size; i++) {
@@ -93,7 +110,8 @@ public final class Replay {
                     if (refused != null) {
                         replay.refuse(refused, new RejectRecord.Line(input.name(), batch.lines[i]), batch.text(i));
                     } else {
-                        refused = replay.take(batch.channels[i], batch.kinds[i], batch.times[i], batch.slots[i]);
+                        refused = replay.take(batch.channels[i], batch.kinds[i], batch.times[i], batch.slots[i],
+                                batch.sources[i]);
                         if (refused != null) {
                             replay.keep(refused, new RejectRecord.Line(input.name(), batch.lines[i]), batch.text(i));
                         }

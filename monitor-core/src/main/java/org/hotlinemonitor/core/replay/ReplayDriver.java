@@ -59,6 +59,9 @@ public final class ReplayDriver {
     private final Instant until;
     private final Checker checker;
     private static final EventKind[] KINDS = EventKind.values();
+    /** Bits of the reorder buffer's kind column that hold the kind; the source id is above them. */
+    private static final int KIND_BITS = 4;
+    private static final int KIND_MASK = (1 << KIND_BITS) - 1;
 
     /** Default bound on a jump of the replay's time. */
     public static final Duration DEFAULT_MAX_JUMP = Duration.ofDays(1);
@@ -89,16 +92,19 @@ public final class ReplayDriver {
         final EventKind kind;
         final long ts;
         final long slot;
+        /** Its source's {@link Monitor#sourceId}. */
+        final int source;
         /** Its position among the events read: input order, and when it must be confirmed by. */
         final long read;
         /** Its {@link #heldToken}; -1 while the call that holds it runs. */
         long token = -1;
 
-        Held(int channel, EventKind kind, long ts, long slot, long read) {
+        Held(int channel, EventKind kind, long ts, long slot, int source, long read) {
             this.channel = channel;
             this.kind = kind;
             this.ts = ts;
             this.slot = slot;
+            this.source = source;
             this.read = read;
         }
     }
@@ -191,20 +197,27 @@ public final class ReplayDriver {
     public Rejection offerChecked(CallEvent event) {
         int channel = event.kind() == EventKind.HEARTBEAT ? -1 : monitor.indexOf(event.channel());
         return offerChecked(channel, event.kind(), event.ts().toEpochMilli(),
-                event.slot() == null ? ChannelState.NONE : event.slot().toEpochMilli());
+                event.slot() == null ? ChannelState.NONE : event.slot().toEpochMilli(), event.source());
+    }
+
+    /** {@link #offerChecked(int, EventKind, long, long, String)} for an event without a source. */
+    public Rejection offerChecked(int channel, EventKind kind, long ts, long slot) {
+        return offerChecked(channel, kind, ts, slot, null);
     }
 
     /**
      * {@link #offerChecked(CallEvent)} on the event's parts, as the reading thread hands them over:
      * {@code channel} is the channel's {@link #indexOf index} ({@code -1} for a heartbeat), times are epoch
-     * milliseconds, {@code slot} is the named slot or {@link ChannelState#NONE}.
+     * milliseconds, {@code slot} is the named slot or {@link ChannelState#NONE}, {@code source} the event's source
+     * or {@code null}.
      */
-    public Rejection offerChecked(int channel, EventKind kind, long ts, long slot) {
+    public Rejection offerChecked(int channel, EventKind kind, long ts, long slot, String source) {
         if (finished) {
             throw new IllegalStateException("replay already finished");
         }
         read++;
-        Rejection result = ts > limit ? hold(channel, kind, ts, slot) : admit(channel, kind, ts, slot);
+        int sourceId = monitor.sourceId(source);
+        Rejection result = ts > limit ? hold(channel, kind, ts, slot, sourceId) : admit(channel, kind, ts, slot, sourceId);
         if (!held.isEmpty() && (heldMin <= limit || read >= heldExpiry)) {
             settle();
         }
@@ -223,13 +236,16 @@ public final class ReplayDriver {
         return nextToken - 1;
     }
 
-    /** Gives an event to the buffer, or to the monitor when behind the buffer; moves the clock. */
-    private Rejection admit(int channel, EventKind kind, long ts, long slot) {
-        if (!buffer.offer(ts, channel, kind.ordinal(), slot)) {
+    /**
+     * Gives an event to the buffer, or to the monitor when behind the buffer; moves the clock. The buffer's kind
+     * column carries the kind's ordinal in its low {@value #KIND_BITS} bits and the source id above them.
+     */
+    private Rejection admit(int channel, EventKind kind, long ts, long slot, int source) {
+        if (!buffer.offer(ts, channel, kind.ordinal() | source << KIND_BITS, slot)) {
             // Behind the buffer's watermark. Before the monitor's own time it is judged against its channel's time:
             // taken when nothing of its channel happened since (the same rule as live); else late.
             if (monitor.started() && ts < monitor.watermarkMillis()) {
-                EventOutcome outcome = monitor.acceptValidated(channel, kind, ts, slot);
+                EventOutcome outcome = monitor.acceptValidated(channel, kind, ts, slot, source);
                 if (!outcome.rejected()) {
                     first = Math.min(first, ts);
                     outcomes[outcome.ordinal()]++;
@@ -254,8 +270,8 @@ public final class ReplayDriver {
     }
 
     /** Holds an event too far ahead of the clock (or read before there is one), and confirms a jump if it completes one. */
-    private Rejection hold(int channel, EventKind kind, long ts, long slot) {
-        Held h = new Held(channel, kind, ts, slot, read);
+    private Rejection hold(int channel, EventKind kind, long ts, long slot, int source) {
+        Held h = new Held(channel, kind, ts, slot, source, read);
         held.add(h);
         current = HELD;
         if (held.size() == 1) {
@@ -301,7 +317,7 @@ public final class ReplayDriver {
                         + ", and no other event confirms it; an outlier moves time for no one"));
             } else if (!jumped || h.ts <= limit) {
                 jumped = true;
-                decide(h, admit(h.channel, h.kind, h.ts, h.slot));
+                decide(h, admit(h.channel, h.kind, h.ts, h.slot, h.source));
             }
         }
     }
@@ -312,7 +328,7 @@ public final class ReplayDriver {
         sorted.sort(TIME_ORDER);
         for (Held h : sorted) {
             if (h.ts <= limit) {
-                decide(h, admit(h.channel, h.kind, h.ts, h.slot));
+                decide(h, admit(h.channel, h.kind, h.ts, h.slot, h.source));
             } else if (read - h.read >= WINDOW) {
                 decide(h, outlier(h));
             }
@@ -368,7 +384,7 @@ public final class ReplayDriver {
             sorted.sort(TIME_ORDER);
             if (read < CONFIRM) {
                 for (Held h : sorted) {
-                    decide(h, admit(h.channel, h.kind, h.ts, h.slot));
+                    decide(h, admit(h.channel, h.kind, h.ts, h.slot, h.source));
                 }
             } else {
                 // No jump was ever confirmed: the densest group within maxJump stands in for one (earliest first).
@@ -388,14 +404,14 @@ public final class ReplayDriver {
                 } else {
                     // No two events within maxJump of each other: nothing tells an outlier from the rest.
                     for (Held h : sorted) {
-                        decide(h, admit(h.channel, h.kind, h.ts, h.slot));
+                        decide(h, admit(h.channel, h.kind, h.ts, h.slot, h.source));
                     }
                 }
             }
         }
         while (!held.isEmpty()) {
             Held h = held.get(0);
-            decide(h, h.ts <= limit ? admit(h.channel, h.kind, h.ts, h.slot) : outlier(h));
+            decide(h, h.ts <= limit ? admit(h.channel, h.kind, h.ts, h.slot, h.source) : outlier(h));
         }
         buffer.flush(apply);
         Instant end = end();
@@ -441,8 +457,9 @@ public final class ReplayDriver {
         return monitor;
     }
 
-    private void apply(long ts, int channel, int kind, long slot) {
-        EventOutcome outcome = monitor.acceptValidated(channel, KINDS[kind], ts, slot);
+    private void apply(long ts, int channel, int kindAndSource, long slot) {
+        EventOutcome outcome = monitor.acceptValidated(channel, KINDS[kindAndSource & KIND_MASK], ts, slot,
+                kindAndSource >>> KIND_BITS);
         if (outcome.rejected()) {
             // Validated and ordered before; a rejection here is a bug, not bad input.
             throw new IllegalStateException("event at " + Instant.ofEpochMilli(ts) + " of channel #" + channel

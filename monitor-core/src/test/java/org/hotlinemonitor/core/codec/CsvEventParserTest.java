@@ -67,7 +67,7 @@ class CsvEventParserTest {
                 Arguments.of("ts,channel", "missing column 'kind' in header", "kind", 11),
                 Arguments.of("channel,kind,slot", "missing column 'ts' in header", "ts", 18),
                 Arguments.of("ts,channel,kind,foo", "unknown column 'foo' in header (expected ts, channel, kind, slot, "
-                        + "id, source, note)", null, 17),
+                        + "id, source, note, sig)", null, 17),
                 Arguments.of("ts,channel,kind,", "unknown column '' in header", null, 17),
                 Arguments.of("ts,channel,kind,TS", "duplicate column 'ts' in header", "ts", 17),
                 Arguments.of("ts,channel,\"kind", "unterminated quoted cell", null, 12));

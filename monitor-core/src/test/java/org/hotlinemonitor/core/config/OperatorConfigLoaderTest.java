@@ -122,4 +122,46 @@ class OperatorConfigLoaderTest {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> silences(CHANNELS_YAML + "silences:\n" + list));
         assertThat(e.getMessage()).contains(expected);
     }
+
+    private static final String KEY = "k7Qm2vX9pL4sT8wZ1nB6cR3yH5jD0fGa"; // 32 bytes
+
+    @Test
+    void signingKeysFromAKeyFileRelativeToTheConfigAndFromTheEnvironment(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Files.createDirectory(dir.resolve("keys"));
+        java.nio.file.Files.writeString(dir.resolve("keys/field-1.key"), KEY + "\r\n");
+        java.nio.file.Path file = dir.resolve("monitor.yaml");
+        java.nio.file.Files.writeString(file, CHANNELS_YAML + """
+                signing:
+                  sources:
+                    field-1: keys/field-1.key
+                    op-console: ${OP_KEY}
+                """);
+        org.hotlinemonitor.core.model.SigningConfig signing = OperatorConfigLoader.signing(file,
+                Map.of("OP_KEY", KEY.toUpperCase(java.util.Locale.ROOT))::get);
+        assertThat(signing.sources()).containsExactly("field-1", "op-console");
+        assertThat(signing.keys().get("field-1").value()).as("without the line break").isEqualTo(KEY);
+        assertThat(signing.keys().get("op-console").value()).isEqualTo(KEY.toUpperCase(java.util.Locale.ROOT));
+        assertThat(signing.toString()).doesNotContain(KEY).doesNotContain(KEY.toUpperCase(java.util.Locale.ROOT));
+        assertThat(ConfigLoader.load(file).channels()).hasSize(1); // the channels' loader accepts the section
+    }
+
+    @Test
+    void noSigningSectionNoSigners() throws ConfigException {
+        assertThat(OperatorConfigLoader.signing(FILE, new StringReader(CHANNELS_YAML), v -> null, null).isEmpty()).isTrue();
+    }
+
+    @ParameterizedTest(name = "[{index}] {1}")
+    @CsvSource(delimiter = '|', value = {
+            "'signing:\n  sources:\n    p: ${SHORT}\n'   | monitor.yaml:7:8: signing.sources.p: the key has 9 bytes; at least 32 are needed",
+            "'signing:\n  sources:\n    p: ${UNSET}\n'   | monitor.yaml:7:8: signing.sources.p: the environment variable UNSET is not set",
+            "'signing:\n  sources:\n    p: no/such.key\n' | monitor.yaml:7:8: signing.sources.p: cannot read the key file no/such.key: NoSuchFileException",
+            "'signing:\n  keys: {}\n'                     | monitor.yaml:6:3: signing.keys: unknown key 'keys'",
+            "'signing:\n  sources: [a, b]\n'              | monitor.yaml:6:12: signing.sources: expected a mapping of source name",
+    })
+    void signingProblems(String section, String expected) {
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> OperatorConfigLoader.signing(FILE,
+                new StringReader(CHANNELS_YAML + section), Map.of("SHORT", "too-short")::get, null));
+        assertThat(e.getMessage()).contains(expected).doesNotContain("too-short");
+    }
 }

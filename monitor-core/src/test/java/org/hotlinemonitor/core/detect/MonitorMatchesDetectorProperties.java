@@ -49,7 +49,13 @@ class MonitorMatchesDetectorProperties {
         return new Channel(id, null, Schedule.of(ZoneId.of(zone), times, DayRule.everyDay(), "test"), within, downAfter);
     }
 
-    /** A time-ordered log: per slot a random mix of kinds at random times around it, some naming it. */
+    /** Sources of the generated channel events; {@code null}: none, as in old logs. */
+    private static final String[] SOURCES = {null, "scheduler", "scheduler", "scheduler", "op-kim", "op-lee"};
+
+    /**
+     * A time-ordered log: per slot a random mix of kinds at random times around it, some naming it, from a few
+     * sources (mostly the scheduler; some events name none).
+     */
     static List<CallEvent> log(MonitorConfig config, long seed, int days) {
         Random r = new Random(seed);
         Instant start = r.nextBoolean() ? Instant.parse("2024-03-08T00:00:00Z") : Instant.parse("2024-10-31T00:00:00Z");
@@ -64,7 +70,8 @@ class MonitorMatchesDetectorProperties {
                     EventKind kind = KINDS[r.nextInt(KINDS.length)];
                     boolean named = r.nextBoolean();
                     long offset = named ? r.nextLong(within + 1) : r.nextLong(-within / 2, within * 3 / 2);
-                    out.add(CallEvent.of(c.id(), kind, slot.plusMillis(offset), named ? slot : null));
+                    String source = SOURCES[r.nextInt(SOURCES.length)];
+                    out.add(new CallEvent(c.id(), kind, slot.plusMillis(offset), named ? slot : null, null, source, null));
                 }
             }
         }

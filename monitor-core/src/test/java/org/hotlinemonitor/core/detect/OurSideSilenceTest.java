@@ -119,8 +119,9 @@ class OurSideSilenceTest {
         assertThat(run.alerts).extracting(Alert::id).containsExactly(
                 "our-side/OUR_SIDE_SILENT/2023-04-06T08:30:00Z", "our-side/OUR_SIDE_RESUMED/2023-04-06T08:30:00Z");
         assertThat(run.alerts).allMatch(a -> a.channel().equals(Channel.OUR_SIDE));
+        assertThat(run.alerts).as("each names the heartbeats' source").allMatch(a -> a.sources().equals(List.of("scheduler")));
         assertThat(run.monitor.ourSide()).isEqualTo(new Monitor.OurSide(at("04-06T12:00").toEpochMilli(), ChannelState.NONE,
-                at("04-06T09:30").toEpochMilli()));
+                at("04-06T09:30").toEpochMilli(), "scheduler"));
     }
 
     /**
@@ -155,11 +156,11 @@ class OurSideSilenceTest {
             Long next = i + 1 < beats.size() ? beats.get(i + 1) : null;
             if (next != null && next > s) {
                 silences.add(new long[] {h, s, next});
-                ourSide.add(Alert.ourSideSilent(Instant.ofEpochMilli(h), Instant.ofEpochMilli(s)));
-                ourSide.add(Alert.ourSideResumed(Instant.ofEpochMilli(h), Instant.ofEpochMilli(next)));
+                ourSide.add(Alert.ourSideSilent(Instant.ofEpochMilli(h), Instant.ofEpochMilli(s)).withSources(List.of("gen")));
+                ourSide.add(Alert.ourSideResumed(Instant.ofEpochMilli(h), Instant.ofEpochMilli(next)).withSources(List.of("gen")));
             } else if (next == null && s < end.toEpochMilli()) {
                 silences.add(new long[] {h, s, Long.MAX_VALUE});
-                ourSide.add(Alert.ourSideSilent(Instant.ofEpochMilli(h), Instant.ofEpochMilli(s)));
+                ourSide.add(Alert.ourSideSilent(Instant.ofEpochMilli(h), Instant.ofEpochMilli(s)).withSources(List.of("gen")));
             }
         }
         List<Alert> expected = new ArrayList<>(without.stream().filter(a -> !(a.type() == AlertType.CALL_NOT_PLACED

@@ -194,7 +194,7 @@ class OutlierReplayTest {
                 offered[0]++;
                 replay.offer(channel, e.kind(), e.ts().toEpochMilli(),
                         e.slot() == null ? org.hotlinemonitor.core.detect.ChannelState.NONE : e.slot().toEpochMilli(),
-                        new RejectRecord.Line("log", offered[0]), EventWriter.toJson(e).getBytes(StandardCharsets.UTF_8));
+                        e.source(), new RejectRecord.Line("log", offered[0]), EventWriter.toJson(e).getBytes(StandardCharsets.UTF_8));
             }
         }).isInstanceOf(BadInputException.class).hasMessageContaining("log:101:", "outlier moves time for no one");
         assertThat(offered[0]).as("refused when the %dth event after it was read", ReplayDriver.WINDOW)
@@ -214,7 +214,7 @@ class OutlierReplayTest {
         for (CallEvent e : input) {
             int channel = e.kind() == EventKind.HEARTBEAT ? -1 : replay.checker().indexOf(e.channel());
             replay.offer(channel, e.kind(), e.ts().toEpochMilli(), e.slot() == null ? org.hotlinemonitor.core.detect.ChannelState.NONE : e.slot().toEpochMilli(),
-                    new RejectRecord.Line("log", ++n), null);
+                    e.source(), new RejectRecord.Line("log", ++n), null);
         }
         assertThatThrownBy(replay::finish).isInstanceOf(BadInputException.class)
                 .hasMessageContaining("log:" + (input.size() - 5) + ":", "outlier");
