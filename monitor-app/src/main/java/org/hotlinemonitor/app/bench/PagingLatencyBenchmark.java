@@ -160,7 +160,7 @@ public final class PagingLatencyBenchmark {
             long start;
             long end;
             try (DetectorService detector = new DetectorService(settings, config);
-                 Notifier notifier = Notifier.create(new Notifier.Settings(bootstrap, topics.alerts(), topics.rejects(), notify),
+                 Notifier notifier = Notifier.create(new Notifier.Settings(bootstrap, topics.alerts(), org.hotlinemonitor.app.kafka.Topics.DEFAULT.notifyRejects(), notify),
                          Clock.systemUTC());
                  KafkaEventSink sink = new KafkaEventSink(KafkaEventSink.producerConfig(bootstrap, "paging-bench",
                          Duration.ofMinutes(1), Map.of()), topics.events(), Duration.ofMinutes(1))) {

@@ -245,7 +245,7 @@ final class Live {
     static org.hotlinemonitor.app.notify.Notifier notifier(String bootstrapServers, KafkaClientConfig client, Topics topics,
                                                            org.hotlinemonitor.core.alert.NotifyConfig config) {
         return org.hotlinemonitor.app.notify.Notifier.create(new org.hotlinemonitor.app.notify.Notifier.Settings(
-                bootstrapServers, topics.alerts(), topics.rejects(), config, Map.of(), client.values()), Clock.systemUTC());
+                bootstrapServers, topics.alerts(), topics.notifyRejects(), config, Map.of(), client.values()), Clock.systemUTC());
     }
 
     /** A channel configuration bundled in the jar (the demo's). */

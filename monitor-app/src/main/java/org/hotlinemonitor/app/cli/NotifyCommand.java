@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         description = {
             "Delivers the alerts on the alerts topic to the pagers of the configuration's notify: section (Alertmanager, "
                 + "PagerDuty, a signed webhook, Slack) until stopped (Ctrl-C or SIGTERM, exit code 0): at least once, in "
-                + "order per channel, retrying while a pager is down; refused alerts go to the rejects topic.",
+                + "order per channel, retrying while a pager is down; refused alerts go to the notifier's rejects topic.",
             "Each sink keeps its place in its own consumer group (GROUP_ID.SINK), so a restart resumes where it stopped. "
                 + "See docs/notify.md."},
         sortOptions = false)
@@ -69,7 +69,7 @@ final class NotifyCommand implements Callable<Integer> {
                 notifier.start();
                 LOG.info("ready: notifier delivering {} to {} ({} route(s)), groups {}.<sink>, rejects to {}; {}",
                         settings.topics().alerts(), String.join(", ", notifier.sinkNames()), notify.routes().size(),
-                        notify.groupId(), settings.topics().rejects(), web.describe());
+                        notify.groupId(), settings.topics().notifyRejects(), web.describe());
                 while (!stop.await(Duration.ofSeconds(1))) {
                     notifier.checkAlive();
                     sharedSilences.checkAlive();

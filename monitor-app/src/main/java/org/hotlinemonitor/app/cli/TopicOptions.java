@@ -22,6 +22,11 @@ public final class TopicOptions {
             description = "Topic of refused records and their reasons. Env: HOTLINE_TOPIC_REJECTS. Default: hotline.rejects.")
     String rejects;
 
+    @Option(names = "--topic-notify-rejects", paramLabel = "TOPIC",
+            description = "Topic of the notifier's refused alerts (a pager refused them for good, or not an alert) and their "
+                    + "reasons. Env: HOTLINE_TOPIC_NOTIFY_REJECTS. Default: hotline.notify-rejects.")
+    String notifyRejects;
+
     @Option(names = "--topic-silences", paramLabel = "TOPIC",
             description = "Compacted topic of the silences added through the API, shared by every instance. "
                     + "Env: HOTLINE_TOPIC_SILENCES. Default: hotline.silences.")
@@ -40,6 +45,7 @@ public final class TopicOptions {
         options.put(Setting.TOPIC_EVENTS, events);
         options.put(Setting.TOPIC_ALERTS, alerts);
         options.put(Setting.TOPIC_REJECTS, rejects);
+        options.put(Setting.TOPIC_NOTIFY_REJECTS, notifyRejects);
         options.put(Setting.TOPIC_SILENCES, silences);
         options.put(Setting.PARTITIONS, partitions);
         options.put(Setting.REPLICATION_FACTOR, replicationFactor);

@@ -85,7 +85,7 @@ public final class Acls {
         Topics t = names.topics();
         List<AclBinding> out = new ArrayList<>();
         Allow allow = new Allow(principal, out);
-        for (String topic : List.of(t.events(), t.alerts(), t.rejects(), t.silences())) {
+        for (String topic : List.of(t.events(), t.alerts(), t.rejects(), t.notifyRejects(), t.silences())) {
             allow.literal(ResourceType.TOPIC, topic, AclOperation.DESCRIBE);
         }
         switch (role) {
@@ -116,7 +116,7 @@ public final class Acls {
                 allow.literal(ResourceType.TOPIC, t.alerts(), AclOperation.READ);
                 // One group per sink: <groupId>.<sink>.
                 allow.prefixed(ResourceType.GROUP, names.notifyGroupId(), AclOperation.READ);
-                allow.literal(ResourceType.TOPIC, t.rejects(), AclOperation.WRITE);
+                allow.literal(ResourceType.TOPIC, t.notifyRejects(), AclOperation.WRITE);
                 allow.literal(ResourceType.TOPIC, t.silences(), AclOperation.READ);
             }
             case REPLAY -> allow.literal(ResourceType.TOPIC, t.events(), AclOperation.READ);

@@ -49,6 +49,7 @@ public record KafkaSettings(Optional<String> bootstrapServers, Topics topics, in
         TOPIC_EVENTS(Topics.DEFAULT.events()),
         TOPIC_ALERTS(Topics.DEFAULT.alerts()),
         TOPIC_REJECTS(Topics.DEFAULT.rejects()),
+        TOPIC_NOTIFY_REJECTS(Topics.DEFAULT.notifyRejects()),
         TOPIC_SILENCES(Topics.DEFAULT.silences()),
         PARTITIONS(String.valueOf(Topics.DEFAULT_PARTITIONS)),
         REPLICATION_FACTOR(null);
@@ -108,6 +109,7 @@ public record KafkaSettings(Optional<String> bootstrapServers, Topics topics, in
         String events = r.value(Setting.TOPIC_EVENTS, KafkaSettings::topicName).orElse(null);
         String alerts = r.value(Setting.TOPIC_ALERTS, KafkaSettings::topicName).orElse(null);
         String rejects = r.value(Setting.TOPIC_REJECTS, KafkaSettings::topicName).orElse(null);
+        String notifyRejects = r.value(Setting.TOPIC_NOTIFY_REJECTS, KafkaSettings::topicName).orElse(null);
         String silences = r.value(Setting.TOPIC_SILENCES, KafkaSettings::topicName).orElse(null);
         Integer partitions = r.value(Setting.PARTITIONS, v -> positive(v, Integer.MAX_VALUE)).orElse(null);
         Optional<Short> replication = r.value(Setting.REPLICATION_FACTOR, v -> (short) positive(v, Short.MAX_VALUE));
@@ -118,11 +120,12 @@ public record KafkaSettings(Optional<String> bootstrapServers, Topics topics, in
         EmbeddedBroker.Config broker = null;
         if (r.problems.isEmpty()) { // then every value above is there: those without a default are Optional
             try {
-                topics = new Topics(events, alerts, rejects, silences);
+                topics = new Topics(events, alerts, rejects, notifyRejects, silences);
             } catch (IllegalArgumentException e) {
-                boolean dataTopicsClash = new HashSet<>(List.of(events, alerts, rejects)).size() < 3;
+                boolean dataTopicsClash = new HashSet<>(List.of(events, alerts, rejects, notifyRejects)).size() < 4;
                 r.problems.add(Setting.TOPIC_EVENTS.option() + ", " + Setting.TOPIC_ALERTS.option() + ", "
-                        + Setting.TOPIC_REJECTS.option() + (dataTopicsClash ? "" : ", " + Setting.TOPIC_SILENCES.option())
+                        + Setting.TOPIC_REJECTS.option() + ", " + Setting.TOPIC_NOTIFY_REJECTS.option()
+                        + (dataTopicsClash ? "" : ", " + Setting.TOPIC_SILENCES.option())
                         + ": " + e.getMessage());
             }
             if (port != 0 && port.equals(controllerPort)) {

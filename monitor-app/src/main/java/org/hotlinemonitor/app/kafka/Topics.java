@@ -26,16 +26,21 @@ import org.slf4j.LoggerFactory;
  *
  * @param events   call-check events in, keyed by channel id
  * @param alerts   alerts out, keyed by channel id
- * @param rejects  records refused with their reason (the dead letters)
+ * @param rejects  records the detector refused, with their reason (the dead letters)
+ * @param notifyRejects alerts the notifier could not deliver for good and records of the alerts topic that are not
+ *                 alerts, with their reason: the notifier's dead letters, on a topic of their own so that the notifier
+ *                 writes nothing the detector writes (docs/security.md, the ACLs)
  * @param silences the maintenance windows added through the API, keyed by silence id, compacted: the latest record
  *                 of an id is the silence, a tombstone removes it ({@code org.hotlinemonitor.app.notify.SilenceTopic})
  */
-public record Topics(String events, String alerts, String rejects, String silences) {
+public record Topics(String events, String alerts, String rejects, String notifyRejects, String silences) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
 
     public static final String DEFAULT_SILENCES = "hotline.silences";
-    public static final Topics DEFAULT = new Topics("hotline.events", "hotline.alerts", "hotline.rejects", DEFAULT_SILENCES);
+    public static final String DEFAULT_NOTIFY_REJECTS = "hotline.notify-rejects";
+    public static final Topics DEFAULT = new Topics("hotline.events", "hotline.alerts", "hotline.rejects", DEFAULT_NOTIFY_REJECTS,
+            DEFAULT_SILENCES);
     public static final int DEFAULT_PARTITIONS = 6;
     /** How long {@link #ensureTopics} may take by default. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -44,28 +49,30 @@ public record Topics(String events, String alerts, String rejects, String silenc
         TopicSpec.checkName(events);
         TopicSpec.checkName(alerts);
         TopicSpec.checkName(rejects);
+        TopicSpec.checkName(notifyRejects);
         TopicSpec.checkName(silences);
-        if (new HashSet<>(List.of(events, alerts, rejects)).size() < 3) {
-            throw new IllegalArgumentException("events, alerts and rejects need three different topics, were "
-                    + events + ", " + alerts + ", " + rejects);
+        if (new HashSet<>(List.of(events, alerts, rejects, notifyRejects)).size() < 4) {
+            throw new IllegalArgumentException("events, alerts, rejects and the notifier's rejects need four different topics, were "
+                    + events + ", " + alerts + ", " + rejects + ", " + notifyRejects);
         }
-        if (List.of(events, alerts, rejects).contains(silences)) {
+        if (List.of(events, alerts, rejects, notifyRejects).contains(silences)) {
             throw new IllegalArgumentException("silences need a topic of their own, was " + silences
-                    + " (events, alerts, rejects: " + events + ", " + alerts + ", " + rejects + ")");
+                    + " (events, alerts, rejects, notifier's rejects: " + events + ", " + alerts + ", " + rejects + ", "
+                    + notifyRejects + ")");
         }
     }
 
-    /** The given data topics and the default silences topic. */
+    /** The given data topics, the notifier's rejects and the silences topic of their defaults. */
     public Topics(String events, String alerts, String rejects) {
-        this(events, alerts, rejects, DEFAULT_SILENCES);
+        this(events, alerts, rejects, DEFAULT_NOTIFY_REJECTS, DEFAULT_SILENCES);
     }
 
-    /** Events, alerts, rejects: the topics of {@link #specs}. */
+    /** Events, alerts, the detector's and the notifier's rejects: the topics of {@link #specs}. */
     public List<String> names() {
-        return List.of(events, alerts, rejects);
+        return List.of(events, alerts, rejects, notifyRejects);
     }
 
-    /** The three data topics, each with these partitions and replication factor (empty: the cluster's default). */
+    /** The four data topics, each with these partitions and replication factor (empty: the cluster's default). */
     public List<TopicSpec> specs(int partitions, Optional<Short> replicationFactor) {
         return names().stream().map(name -> new TopicSpec(name, partitions, replicationFactor)).toList();
     }

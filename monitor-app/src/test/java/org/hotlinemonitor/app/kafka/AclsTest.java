@@ -35,14 +35,28 @@ class AclsTest {
             SCHEDULER | Write topic:hotline.events, Read topic:hotline.events
             API       | Write topic:hotline.events, Read topic:hotline.alerts, Read topic:hotline.silences, Write topic:hotline.silences
             DETECTOR  | Read topic:hotline.events, Write topic:hotline.alerts, Write topic:hotline.rejects, All topic:hotline-monitor-detector*, Read group:hotline-monitor-detector*, Write transactional_id:hotline-monitor-detector*, Describe transactional_id:hotline-monitor-detector*
-            NOTIFIER  | Read topic:hotline.alerts, Read group:hotline-notify*, Write topic:hotline.rejects, Read topic:hotline.silences
+            NOTIFIER  | Read topic:hotline.alerts, Read group:hotline-notify*, Write topic:hotline.notify-rejects, Read topic:hotline.silences
             REPLAY    | Read topic:hotline.events
             """)
     void eachRoleGetsWhatItsClientsDo(Acls.Role role, String expected) {
         assertThat(grants(role)).isEqualTo(expected);
-        assertThat(Acls.forRole(role, "User:x", NAMES)).as("every role describes the four topics")
+        assertThat(Acls.forRole(role, "User:x", NAMES)).as("every role describes the five topics")
                 .filteredOn(b -> b.entry().operation() == AclOperation.DESCRIBE && b.pattern().resourceType() == ResourceType.TOPIC)
-                .hasSize(4);
+                .hasSize(5);
+    }
+
+    @Test
+    void noTopicIsWrittenByTwoRolesButTheEventsWhichSchedulerAndApiShare() {
+        java.util.Map<String, List<Acls.Role>> writers = new java.util.TreeMap<>();
+        for (Acls.Role role : Acls.Role.values()) {
+            Acls.forRole(role, "User:x", NAMES).stream()
+                    .filter(b -> b.entry().operation() == AclOperation.WRITE || b.entry().operation() == AclOperation.ALL)
+                    .filter(b -> b.pattern().resourceType() == ResourceType.TOPIC)
+                    .forEach(b -> writers.computeIfAbsent(b.pattern().name(), k -> new java.util.ArrayList<>()).add(role));
+        }
+        assertThat(writers).containsEntry("hotline.events", List.of(Acls.Role.SCHEDULER, Acls.Role.API));
+        writers.remove("hotline.events");
+        assertThat(writers.values()).as("every other topic has one writer: %s", writers).allSatisfy(w -> assertThat(w).hasSize(1));
     }
 
     @Test

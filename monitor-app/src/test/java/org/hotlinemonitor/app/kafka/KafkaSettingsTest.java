@@ -31,12 +31,13 @@ class KafkaSettingsTest {
         assertThat(settings).isEqualTo(KafkaSettings.DEFAULT);
         assertThat(settings.embedded()).isTrue();
         assertThat(settings.broker()).isEqualTo(new EmbeddedBroker.Config(Path.of("data"), 9092, 9093));
-        assertThat(settings.topics().names()).containsExactly("hotline.events", "hotline.alerts", "hotline.rejects");
+        assertThat(settings.topics().names()).containsExactly("hotline.events", "hotline.alerts", "hotline.rejects",
+                "hotline.notify-rejects");
         assertThat(settings.topicSpecs()).extracting(TopicSpec::name)
-                .containsExactly("hotline.events", "hotline.alerts", "hotline.rejects", "hotline.silences");
-        assertThat(settings.topicSpecs().subList(0, 3))
+                .containsExactly("hotline.events", "hotline.alerts", "hotline.rejects", "hotline.notify-rejects", "hotline.silences");
+        assertThat(settings.topicSpecs().subList(0, 4))
                 .allMatch(s -> s.partitions() == 6 && s.replicationFactor().equals(Optional.of((short) 1)) && s.configs().isEmpty());
-        assertThat(settings.topicSpecs().get(3)).as("the silences: one partition, compacted")
+        assertThat(settings.topicSpecs().get(4)).as("the silences: one partition, compacted")
                 .isEqualTo(new TopicSpec("hotline.silences", 1, Optional.of((short) 1), Map.of("cleanup.policy", "compact")));
     }
 
@@ -109,8 +110,8 @@ class KafkaSettingsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             same ports          | BROKER_PORT=9000;CONTROLLER_PORT=9000 | --broker-port, --controller-port: must differ, both were 9000
-            same topics         | TOPIC_EVENTS=x;TOPIC_ALERTS=x         | --topic-events, --topic-alerts, --topic-rejects: events, alerts and rejects need three different topics, were x, x, hotline.rejects
-            silences not apart  | TOPIC_SILENCES=hotline.alerts         | --topic-events, --topic-alerts, --topic-rejects, --topic-silences: silences need a topic of their own, was hotline.alerts (events, alerts, rejects: hotline.events, hotline.alerts, hotline.rejects)
+            same topics         | TOPIC_EVENTS=x;TOPIC_ALERTS=x         | --topic-events, --topic-alerts, --topic-rejects, --topic-notify-rejects: events, alerts, rejects and the notifier's rejects need four different topics, were x, x, hotline.rejects, hotline.notify-rejects
+            silences not apart  | TOPIC_SILENCES=hotline.alerts         | --topic-events, --topic-alerts, --topic-rejects, --topic-notify-rejects, --topic-silences: silences need a topic of their own, was hotline.alerts (events, alerts, rejects, notifier's rejects: hotline.events, hotline.alerts, hotline.rejects, hotline.notify-rejects)
             port too high       | CONTROLLER_PORT=65536                 | --controller-port: expected a port number 0-65535 (0: any free port), was '65536'
             replication 0       | REPLICATION_FACTOR=0                  | --replication-factor: expected a whole number from 1 to 32767, was '0'
             bootstrap with gap  | BOOTSTRAP_SERVERS=a:1,,b:2            | --bootstrap-servers: expected host:port[,host:port...], was 'a:1,,b:2'

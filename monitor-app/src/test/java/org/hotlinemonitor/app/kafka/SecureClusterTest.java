@@ -113,6 +113,7 @@ class SecureClusterTest {
                 created.add(new NewTopic(topics.events(), PARTITIONS, (short) 1).configs(TopicReplayTest.OLD_RECORDS));
                 created.add(new NewTopic(topics.alerts(), 2, (short) 1).configs(TopicReplayTest.OLD_RECORDS));
                 created.add(new NewTopic(topics.rejects(), 1, (short) 1).configs(TopicReplayTest.OLD_RECORDS));
+                created.add(new NewTopic(topics.notifyRejects(), 1, (short) 1));
                 created.add(new NewTopic(topics.silences(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
                 a.createTopics(created).all().get(30, TimeUnit.SECONDS);
             }
@@ -207,7 +208,7 @@ class SecureClusterTest {
                 // Its silences reader, as notify starts it (it reads the topic to its end first).
                 try (org.hotlinemonitor.app.notify.SilenceTopic silences = org.hotlinemonitor.app.notify.SilenceTopic.start(bootstrap,
                         notifier.values(), topics.silences(), new org.hotlinemonitor.app.notify.SilenceStore(List.of()), Duration.ofSeconds(30));
-                     Notifier n = new Notifier(new Notifier.Settings(bootstrap, topics.alerts(), topics.rejects(), notifyConfig,
+                     Notifier n = new Notifier(new Notifier.Settings(bootstrap, topics.alerts(), topics.notifyRejects(), notifyConfig,
                         Map.of(), notifier.values()), Map.of("pager", sink), () -> 0.5)) {
                     n.start();
                     DetectorServiceTest.await(replayed.size() + " alerts paged", () -> paged.size() >= replayed.size());

@@ -47,11 +47,11 @@ class TopicsTest {
 
     @Test
     void createsWhatIsMissingOnceAndThenLeavesItAlone() throws Exception {
-        Topics topics = new Topics("once.events", "once.alerts", "once.rejects");
+        Topics topics = new Topics("once.events", "once.alerts", "once.rejects", "once.notify-rejects", "once.silences");
         List<TopicSpec> specs = topics.specs(6, Optional.of((short) 1));
 
         List<Topics.Ensured> first = Topics.ensureTopics(admin, specs, Topics.DEFAULT_TIMEOUT);
-        assertThat(first).extracting(e -> e.spec().name()).containsExactly("once.events", "once.alerts", "once.rejects");
+        assertThat(first).extracting(e -> e.spec().name()).containsExactly("once.events", "once.alerts", "once.rejects", "once.notify-rejects");
         assertThat(first).allMatch(Topics.Ensured::created).allMatch(e -> e.partitions() == 6);
         for (TopicDescription d : describe(topics.names())) {
             assertThat(d.partitions()).hasSize(6).allMatch(p -> p.replicas().size() == 1);
@@ -64,7 +64,7 @@ class TopicsTest {
 
     @Test
     void clientsRacingToCreateTheSameTopicsAllSucceedAndEachTopicIsCreatedOnce() throws Exception {
-        List<TopicSpec> specs = new Topics("race.events", "race.alerts", "race.rejects").specs(3, Optional.of((short) 1));
+        List<TopicSpec> specs = new Topics("race.events", "race.alerts", "race.rejects", "race.notify-rejects", "race.silences").specs(3, Optional.of((short) 1));
         int clients = 4;
         CyclicBarrier start = new CyclicBarrier(clients);
         List<CompletableFuture<List<Topics.Ensured>>> results = Stream.generate(() -> CompletableFuture.supplyAsync(() -> {
@@ -77,7 +77,7 @@ class TopicsTest {
         })).limit(clients).toList();
 
         List<Topics.Ensured> all = results.stream().flatMap(f -> f.join().stream()).toList();
-        assertThat(all).hasSize(clients * 3).allMatch(e -> e.partitions() == 3);
+        assertThat(all).hasSize(clients * 4).allMatch(e -> e.partitions() == 3);
         for (TopicSpec spec : specs) {
             assertThat(all).filteredOn(e -> e.spec().equals(spec)).filteredOn(Topics.Ensured::created).hasSize(1);
         }
@@ -86,13 +86,13 @@ class TopicsTest {
     @Test
     void anExistingTopicWithFewerPartitionsIsKeptAsItIsAndReported() throws Exception {
         admin.createTopics(List.of(new NewTopic("narrow.events", 2, (short) 1))).all().get();
-        List<TopicSpec> specs = new Topics("narrow.events", "narrow.alerts", "narrow.rejects").specs(6, Optional.of((short) 1));
+        List<TopicSpec> specs = new Topics("narrow.events", "narrow.alerts", "narrow.rejects", "narrow.notify-rejects", "narrow.silences").specs(6, Optional.of((short) 1));
 
         List<Topics.Ensured> ensured = Topics.ensureTopics(admin, specs, Topics.DEFAULT_TIMEOUT);
 
         assertThat(ensured.get(0)).isEqualTo(new Topics.Ensured(specs.get(0), false, 2));
         assertThat(ensured.get(0).hasFewerPartitionsThanAsked()).isTrue();
-        assertThat(ensured.subList(1, 3)).allMatch(Topics.Ensured::created).noneMatch(Topics.Ensured::hasFewerPartitionsThanAsked);
+        assertThat(ensured.subList(1, 4)).allMatch(Topics.Ensured::created).noneMatch(Topics.Ensured::hasFewerPartitionsThanAsked);
         assertThat(describe(List.of("narrow.events")).get(0).partitions()).hasSize(2);
     }
 
@@ -121,9 +121,12 @@ class TopicsTest {
     }
 
     @Test
-    void topicsMustBeThreeDifferentOnes() {
+    void topicsMustBeDifferentOnes() {
         assertThatThrownBy(() -> new Topics("a", "a", "b"))
-                .hasMessage("events, alerts and rejects need three different topics, were a, a, b");
+                .hasMessage("events, alerts, rejects and the notifier's rejects need four different topics, were a, a, b, hotline.notify-rejects");
+        assertThatThrownBy(() -> new Topics("e", "a", "r", "r", "s"))
+                .as("the notifier's rejects apart from the detector's: one writer a topic")
+                .hasMessage("events, alerts, rejects and the notifier's rejects need four different topics, were e, a, r, r");
         assertThat(new TopicSpec("x".repeat(249), 1, Optional.empty()).name()).hasSize(249);
         assertThatThrownBy(() -> new TopicSpec("x".repeat(250), 1, Optional.empty())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new TopicSpec("ok", 0, Optional.empty())).hasMessage("partitions of topic ok must be at least 1, was 0");

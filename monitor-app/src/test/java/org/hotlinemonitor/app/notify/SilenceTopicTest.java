@@ -80,7 +80,7 @@ class SilenceTopicTest {
 
     /** Creates {@code name} as run does ({@link Topics#silencesSpec}) and checks it is compacted. */
     private static void createSilencesTopic(String name) throws Exception {
-        Topics topics = new Topics("e-" + name, "a-" + name, "r-" + name, name);
+        Topics topics = new Topics("e-" + name, "a-" + name, "r-" + name, "n-" + name, name);
         try (Admin admin = cluster.admin()) {
             assertThat(Topics.ensureTopics(admin, List.of(topics.silencesSpec(Optional.of((short) 1))), Topics.DEFAULT_TIMEOUT))
                     .singleElement().satisfies(e -> assertThat(e.created()).isTrue());
