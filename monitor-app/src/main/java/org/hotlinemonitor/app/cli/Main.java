@@ -37,6 +37,7 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExitCodeExceptionMapper(Main::exitCode);
+        cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             int code = exitCode(ex);
             String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
@@ -49,6 +50,22 @@ public final class Main implements Runnable {
             return code;
         });
         return cl;
+    }
+
+    /**
+     * A usage error in one line (a message of several lines, such as every bad Kafka setting, keeps its lines): the
+     * mistake, the closest valid option or command when there is one, and where to find the rest. Not the whole usage,
+     * which buries the one line that matters.
+     */
+    static int usageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine c = ex.getCommandLine();
+        StringBuilder line = new StringBuilder("error: ").append(ex.getMessage());
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            line.append("; did you mean ").append(u.getSuggestions().get(0)).append('?');
+        }
+        line.append(" (").append(c.getCommandSpec().qualifiedName()).append(" --help for the options)");
+        c.getErr().println(c.getColorScheme().errorText(line.toString()));
+        return ExitCodes.USAGE;
     }
 
     private static int exitCode(Throwable ex) {

@@ -85,7 +85,18 @@ class CliTest {
                 : args.replace("CHANNELS", CHANNELS.toString()).replace("LOG", LOG.toString()).split(" ");
         Result r = run(argv);
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err()).isNotBlank();
+        assertThat(r.err()).startsWith("error: ").contains("--help").hasLineCount(1).doesNotContain("Usage:");
+    }
+
+    @Test
+    void aMistypedOptionOrCommandIsOneLineWithTheClosestValidOne() {
+        Result option = run("replay", "--channels", CHANNELS.toString(), "--untill", "2023-04-10T00:00:00Z", LOG.toString());
+        assertThat(option.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(option.err()).isEqualTo("error: Unknown option: '--untill'; did you mean --until? "
+                + "(hotline-monitor replay --help for the options)" + System.lineSeparator());
+        Result command = run("replya", "--channels", CHANNELS.toString());
+        assertThat(command.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(command.err()).hasLineCount(1).contains("did you mean replay?", "hotline-monitor --help");
     }
 
     @Test
