@@ -289,6 +289,69 @@ class ApiTest {
         assertThat(published).isEmpty();
     }
 
+    /**
+     * Instants at the edges of what can be written: an event's {@code ts} is its Kafka record's timestamp, which cannot
+     * be negative, so a {@code ts} before 1970 is the client's error (400 naming ts), not a 503 to retry.
+     */
+    @ParameterizedTest(name = "[{index}] {0} -> {1} {2}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"ts\":\"1969-12-31T23:59:59.999Z\"} | 400 | ts",
+            "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"ts\":-1}                          | 400 | ts",
+            "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"ts\":\"0000-01-01T00:00:00Z\"}   | 400 | ts",
+            "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"ts\":-9223372036854775808}        | 400 | ts",
+            "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"ts\":9223372036854775807}         | 400 | ts",
+            "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"ts\":99999999999999999999}        | 400 | ts",
+            "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"ts\":\"9999-12-31T23:59:59Z\"}   | 400 | ts",
+            "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"ts\":\"1970-01-01T00:00:00Z\"}   | 202 | -",
+            "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"ts\":0}                           | 202 | -",
+            // 09:00 in Seoul on the last day before the epoch: a slot of ship's; the event is late, not unwritable
+            "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"slot\":\"1969-12-31T00:00:00Z\"} | 202 | -",
+    })
+    void aTsBefore1970IsTheClientsErrorNamingTs(String body, int status, String field) throws Exception {
+        start();
+        Reply r = post("/api/v1/calls", body);
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(status);
+        assertThat(r.raw().headers().firstValue("Retry-After")).isEmpty();
+        if (status == 400) {
+            assertThat(r.json().get("field").asText()).isEqualTo(field);
+            assertThat(r.json().get("message").asText()).contains("ts").doesNotContain("--at").doesNotContain("Exception");
+            assertThat(published).isEmpty();
+        } else {
+            assertThat(published).hasSize(1);
+            // what was published is what the event codec writes and reads back
+            CallEvent written = published.get(0);
+            assertThat(new org.hotlinemonitor.core.codec.EventParser().parse(
+                    org.hotlinemonitor.core.codec.EventWriter.toJson(written))).isEqualTo(written);
+        }
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource({
+            "/api/v1/alerts?since=%2B999999999-12-31T23:59:59Z",
+            "/api/v1/alerts?since=-999999999-01-01T00:00:00Z",
+            "/api/v1/alerts?since=0000-01-01T00:00:00Z",
+    })
+    void sinceAtTheEdgesOfTimeIsAnswered(String path) throws Exception {
+        start();
+        Reply r = get(path);
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(200);
+        assertThat(r.json().get("alerts")).isEmpty();
+    }
+
+    @Test
+    void silencesAtTheEdgesOfTimeAreKeptAndShown() throws Exception {
+        start();
+        Reply r = post("/api/v1/silences", "{\"id\":\"forever\",\"start\":\"-999999999-01-01T00:00:00Z\","
+                + "\"end\":\"+999999999-12-31T23:59:59Z\"}");
+        assertThat(r.status()).as(r.raw().body()).isEqualTo(201);
+        assertThat(get("/api/v1/silences/forever").json().get("end").asText()).isEqualTo("+999999999-12-31T23:59:59Z");
+        Reply weekly = post("/api/v1/silences", "{\"id\":\"weekly\",\"zone\":\"Asia/Seoul\",\"from\":\"02:00\",\"to\":\"03:00\","
+                + "\"end\":\"+999999999-12-31T23:59:59Z\"}");
+        assertThat(weekly.status()).as(weekly.raw().body()).isEqualTo(201);
+        assertThat(get("/api/v1/silences").status()).isEqualTo(200);
+        assertThat(silences.test(Alert.channelDown("east-coast", Instant.parse("2023-04-07T00:00:00Z"), NOW, 2))).isTrue();
+    }
+
     @Test
     void oversizedBodiesAre413() throws Exception {
         start();
