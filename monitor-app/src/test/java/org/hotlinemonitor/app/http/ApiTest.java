@@ -373,6 +373,99 @@ class ApiTest {
         assertThat(published).isEmpty();
     }
 
+    Reply sendBytes(String path, byte[] body, String contentType) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Authorization", "Bearer " + TOKEN);
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), r.body().isEmpty() ? null : JSON.readTree(r.body()), r);
+    }
+
+    /** One JSON object per body, only known fields (with a did-you-mean), every string bounded: calls and silences alike. */
+    @ParameterizedTest(name = "[{index}] {0} {1} -> 400 {2}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "calls    | {\"channel\":\"ship\",\"kind\":\"ANSWERED\"} x                                  | -       | more than one JSON value",
+            "calls    | {\"channel\":\"ship\",\"kind\":\"ANSWERED\"}{\"channel\":\"ship\",\"kind\":\"NO_ANSWER\"} | - | more than one JSON value",
+            "calls    | {\"channel\":\"ship\",\"kind\":\"ANSWERED\"} 5                                  | -       | more than one JSON value",
+            "calls    | {\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"tss\":\"2023-04-07T08:00:00Z\"} | tss     | unknown field 'tss'; did you mean 'ts'?",
+            "calls    | {\"chanel\":\"ship\",\"kind\":\"ANSWERED\"}                                     | chanel  | did you mean 'channel'?",
+            "calls    | {\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"Note\":\"x\"}                   | Note    | did you mean 'note'?",
+            "calls    | {\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"priority\":1}                     | priority | unknown field 'priority' (expected channel, kind, ts, slot, note, id)",
+            "calls    | {\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"kind\":\"NO_ANSWER\"}           | kind    | given twice",
+            "silences | {\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T10:00:00Z\"} []        | -       | more than one JSON value",
+            "silences | {\"start\":\"2023-04-07T08:00:00Z\",\"ened\":\"2023-04-07T10:00:00Z\"}          | ened    | unknown field 'ened'; did you mean 'end'?",
+            "silences | {\"start\":\"2023-04-07T08:00:00Z\",\"end\":\"2023-04-07T10:00:00Z\",\"coment\":\"x\"} | coment | did you mean 'comment'?",
+    })
+    void bodiesAreOneJsonObjectOfKnownFields(String endpoint, String body, String field, String message) throws Exception {
+        start();
+        Reply r = post("/api/v1/" + endpoint, body);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().path("field").isMissingNode() ? null : r.json().get("field").asText()).isEqualTo(field);
+        assertThat(r.json().get("message").asText()).contains(message);
+        assertThat(published).isEmpty();
+        assertThat(silences.entries()).hasSize(1);
+    }
+
+    @Test
+    void stringsAreBoundedAndErrorsDoNotEchoLargeValues() throws Exception {
+        start();
+        String base = "{\"channel\":\"ship\",\"kind\":\"ANSWERED\"";
+        Reply longId = post("/api/v1/calls", base + ",\"id\":\"" + "i".repeat(CallRequest.MAX_ID + 1) + "\"}");
+        assertThat(longId.status()).isEqualTo(400);
+        assertThat(longId.json().get("field").asText()).isEqualTo("id");
+        assertThat(longId.json().get("message").asText()).contains("at most 200 characters, was 201");
+        assertThat(post("/api/v1/calls", base + ",\"id\":\"" + "i".repeat(CallRequest.MAX_ID) + "\"}").status()).isEqualTo(202);
+        Reply longNote = post("/api/v1/calls", base + ",\"note\":\"" + "n".repeat(1001) + "\"}");
+        assertThat(longNote.json().get("field").asText()).isEqualTo("note");
+        // an unknown field of 60 KB is named, not repeated
+        Reply bigName = post("/api/v1/calls", base + ",\"" + "f".repeat(60_000) + "\":1}");
+        assertThat(bigName.status()).isEqualTo(400);
+        assertThat(bigName.raw().body().length()).isLessThan(60_000 / 100);
+        Reply bigZone = post("/api/v1/silences", "{\"zone\":\"" + "z".repeat(60_000) + "\",\"from\":\"02:00\",\"to\":\"03:00\"}");
+        assertThat(bigZone.json().get("field").asText()).isEqualTo("zone");
+        assertThat(bigZone.raw().body().length()).isLessThan(60_000 / 100);
+        assertThat(published).hasSize(1);
+    }
+
+    /** UTF-8 only: a body in another encoding, with a byte order mark or with broken sequences is refused, naming the charset. */
+    @Test
+    void bodiesAreUtf8Only() throws Exception {
+        start();
+        String call = "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"note\":\"통화 연결됨\"}";
+        Reply utf16 = sendBytes("/api/v1/calls", call.getBytes(java.nio.charset.StandardCharsets.UTF_16LE), "application/json");
+        assertThat(utf16.status()).isEqualTo(400);
+        assertThat(utf16.json().get("message").asText()).contains("not UTF-8").contains("UTF-16");
+        Reply utf16Bom = sendBytes("/api/v1/calls", call.getBytes(java.nio.charset.StandardCharsets.UTF_16), "application/json");
+        assertThat(utf16Bom.status()).isEqualTo(400);
+        assertThat(utf16Bom.json().get("message").asText()).contains("byte order mark");
+        byte[] utf8 = call.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] withBom = new byte[utf8.length + 3];
+        withBom[0] = (byte) 0xEF;
+        withBom[1] = (byte) 0xBB;
+        withBom[2] = (byte) 0xBF;
+        System.arraycopy(utf8, 0, withBom, 3, utf8.length);
+        assertThat(sendBytes("/api/v1/calls", withBom, "application/json").json().get("message").asText())
+                .contains("byte order mark (EF BB BF)");
+        byte[] broken = utf8.clone();
+        broken[broken.length - 4] = (byte) 0xC3; // a lead byte followed by an ASCII '"'... : malformed
+        Reply malformed = sendBytes("/api/v1/calls", broken, "application/json");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json().get("message").asText()).contains("not UTF-8: a malformed byte sequence");
+        Reply declared = sendBytes("/api/v1/calls", call.getBytes(java.nio.charset.StandardCharsets.UTF_16LE),
+                "application/json; charset=UTF-16LE");
+        assertThat(declared.status()).isEqualTo(415);
+        assertThat(declared.json().get("message").asText()).contains("charset 'UTF-16LE'").contains("UTF-8 only");
+        assertThat(sendBytes("/api/v1/silences", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json;charset=iso-8859-1")
+                .status()).isEqualTo(415);
+        assertThat(published).isEmpty();
+
+        Reply ok = sendBytes("/api/v1/calls", utf8, "application/json; charset=utf-8");
+        assertThat(ok.status()).isEqualTo(202);
+        assertThat(published).singleElement().extracting(CallEvent::note).isEqualTo("통화 연결됨");
+    }
+
     // ---- alerts ----
 
     @Test
@@ -442,6 +535,140 @@ class ApiTest {
         assertThat(send("DELETE", "/api/v1/silences/switch-upgrade", null, TOKEN).status()).isEqualTo(404);
         assertThat(get("/api/v1/silences/switch-upgrade").status()).isEqualTo(404);
         assertThat(silences.test(Alert.channelDown("east-coast", Instant.parse("2023-04-07T00:00:00Z"), NOW, 2))).isFalse();
+    }
+
+    /** The largest silence the API takes: every field at its limit. */
+    static String largestSilence(String id) {
+        List<String> globs = new java.util.ArrayList<>();
+        for (int i = 0; i < SilenceStore.MAX_CHANNELS; i++) {
+            String glob = i + "*";
+            globs.add("\"" + glob + "x".repeat(SilenceStore.MAX_CHANNEL_LENGTH - glob.length()) + "\"");
+        }
+        return "{\"id\":\"" + id + "\",\"channels\":[" + String.join(",", globs) + "],\"start\":\"2023-04-07T08:00:00Z\","
+                + "\"end\":\"2023-04-07T10:00:00Z\",\"comment\":\"" + "c".repeat(SilenceStore.MAX_COMMENT) + "\"}";
+    }
+
+    static long heapAfterGc() throws InterruptedException {
+        Runtime rt = Runtime.getRuntime();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) { // the least of three: a concurrent allocation may land between gc and reading
+            System.gc();
+            Thread.sleep(50);
+            used = Math.min(used, rt.totalMemory() - rt.freeMemory());
+        }
+        return used;
+    }
+
+    /**
+     * The silences are bounded in number and size, and listed a page at a time: the most silences of the largest size
+     * cost a few MB of heap, and the largest list answer is bounded. The issue measured 2,000 silences of 60 KB taking
+     * the heap from 65 to 567 MB, and 105 MB per unauthenticated list request.
+     */
+    @Test
+    void silencesAreBoundedInNumberAndSizeAndListedInPages() throws Exception {
+        start();
+        String id64 = "x".repeat(60);
+        long before = heapAfterGc();
+        for (int i = 0; i < SilenceStore.MAX_API_SILENCES; i++) {
+            Reply r = post("/api/v1/silences", largestSilence(id64 + String.format("%04d", i)));
+            assertThat(r.status()).as(r.raw().body()).isEqualTo(201);
+        }
+        long after = heapAfterGc();
+        Reply full = post("/api/v1/silences", largestSilence("one-more"));
+        assertThat(full.status()).isEqualTo(409);
+        assertThat(full.json().get("message").asText()).contains("too many silences: at most 1000");
+        assertThat(silences.entries()).hasSize(SilenceStore.MAX_API_SILENCES + 1);
+
+        Reply firstPage = get("/api/v1/silences");
+        assertThat(firstPage.json().get("silences")).hasSize(Paging.DEFAULT_LIMIT);
+        assertThat(firstPage.json().get("total").asInt()).isEqualTo(SilenceStore.MAX_API_SILENCES + 1);
+        assertThat(firstPage.json().get("next").asText()).isEqualTo("/api/v1/silences?offset=100&limit=100");
+        Reply largest = get("/api/v1/silences?limit=" + Paging.MAX_LIMIT);
+        assertThat(largest.json().get("silences")).hasSize(Paging.MAX_LIMIT);
+        int largestBytes = largest.raw().body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        // every silence once, following next
+        List<String> ids = new java.util.ArrayList<>();
+        String next = "/api/v1/silences?limit=300";
+        int pages = 0;
+        while (next != null) {
+            Reply page = get(next);
+            assertThat(page.status()).isEqualTo(200);
+            page.json().get("silences").forEach(x -> ids.add(x.get("id").asText()));
+            next = page.json().get("next").isNull() ? null : page.json().get("next").asText();
+            pages++;
+        }
+        assertThat(pages).isEqualTo(4);
+        assertThat(ids).doesNotHaveDuplicates().hasSize(SilenceStore.MAX_API_SILENCES + 1).startsWith("from-file");
+        assertThat(get("/api/v1/silences?offset=5000").json().get("silences")).isEmpty();
+
+        assertThat(send("DELETE", "/api/v1/silences/" + id64 + "0000", null, TOKEN).status()).isEqualTo(204);
+        assertThat(post("/api/v1/silences", largestSilence("one-more")).status()).as("a removal makes room").isEqualTo(201);
+        System.out.printf("silences: %d of the largest size (%d bytes of JSON each) took the heap after GC from %.1f to %.1f MB "
+                        + "(%+.1f MB); the largest list answer (limit=%d) is %d bytes, the default page %d bytes%n",
+                SilenceStore.MAX_API_SILENCES, largestSilence(id64 + "0000").length(), before / 1e6, after / 1e6,
+                (after - before) / 1e6, Paging.MAX_LIMIT, largestBytes, firstPage.raw().body().length());
+        assertThat(largestBytes).isLessThan(Paging.MAX_LIMIT * 5_000);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} -> 400 {1}")
+    @CsvSource(delimiter = '|', value = {
+            "/api/v1/silences?limit=0       | limit",
+            "/api/v1/silences?limit=1001    | limit",
+            "/api/v1/silences?limit=ten     | limit",
+            "/api/v1/silences?offset=-1     | offset",
+            "/api/v1/silences?offset=99999999999 | offset",
+            "/api/v1/silences?page=2        | page",
+            "/api/v1/channels?limit=0       | limit",
+            "/api/v1/channels?cursor=x      | cursor",
+            "/api/v1/alerts?since=2023-04-07T00:00:00Z&after= | after",
+    })
+    void badPagingIs400NamingTheParameter(String path, String field) throws Exception {
+        start();
+        Reply r = get(path);
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("field").asText()).isEqualTo(field);
+    }
+
+    @Test
+    void channelsAreListedInPages() throws Exception {
+        start();
+        Reply all = get("/api/v1/channels");
+        assertThat(all.json().get("channels")).extracting(c -> c.get("id").asText()).containsExactly("east-coast", "ship", "elsewhere");
+        assertThat(all.json().get("total").asInt()).isEqualTo(3);
+        assertThat(all.json().get("next").isNull()).isTrue();
+        List<String> ids = new java.util.ArrayList<>();
+        String next = "/api/v1/channels?limit=2";
+        while (next != null) {
+            Reply page = get(next);
+            assertThat(page.json().get("ourSide")).as("each page has our side").isNotNull();
+            page.json().get("channels").forEach(c -> ids.add(c.get("id").asText()));
+            next = page.json().get("next").isNull() ? null : page.json().get("next").asText();
+        }
+        assertThat(ids).containsExactly("east-coast", "ship", "elsewhere");
+    }
+
+    @Test
+    void alertsAreListedInPagesEvenWhenManyShareAnInstant() throws Exception {
+        start();
+        Instant slot = Instant.parse("2023-04-07T00:00:00Z");
+        Instant at = slot.plusSeconds(3600);
+        List<String> expected = new java.util.ArrayList<>();
+        for (String channel : List.of("east-coast", "ship", "elsewhere", "a+b c")) {
+            Alert a = Alert.slotMissed(channel, slot, at, MissCause.NO_ANSWER);
+            alerts.add(a);
+            expected.add(a.id());
+        }
+        expected.sort(null);
+        List<String> ids = new java.util.ArrayList<>();
+        String next = "/api/v1/alerts?since=2023-04-07T00:00:00Z&limit=1";
+        int pages = 0;
+        while (next != null && pages++ < 10) {
+            Reply page = get(next);
+            assertThat(page.status()).as(next).isEqualTo(200);
+            page.json().get("alerts").forEach(a -> ids.add(a.get("id").asText()));
+            next = page.json().get("next").isNull() ? null : page.json().get("next").asText();
+        }
+        assertThat(ids).as("each once, though all have the same at").containsExactlyElementsOf(expected);
     }
 
     @ParameterizedTest(name = "[{index}] {0} -> 400 {1}")
