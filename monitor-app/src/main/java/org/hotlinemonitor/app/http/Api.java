@@ -261,7 +261,12 @@ public final class Api {
 
     /** @param source the token's name, the event's {@code source} */
     private Answer recordCall(byte[] body, String source) throws ApiProblem, IOException {
-        OperatorRecord.Result result = CallRequest.parse(body, config, source, clock.instant());
+        Instant now = clock.instant();
+        OperatorRecord.Result result = CallRequest.parse(body, config, source, now);
+        ApiProblem late = CallRequest.late(result.event(), view.channel(result.event().channel()).orElse(null), now);
+        if (late != null) {
+            throw late;
+        }
         CallPublisher.Written written;
         try {
             written = calls.publish(result.event());

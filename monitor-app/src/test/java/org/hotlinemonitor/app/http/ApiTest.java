@@ -265,7 +265,7 @@ class ApiTest {
     void aCallNotWrittenIs503AndNot202() throws Exception {
         start();
         publishFails.set(new java.util.concurrent.TimeoutException("not acknowledged by the cluster within PT10S"));
-        Reply r = post("/api/v1/calls", "{\"channel\":\"ship\",\"kind\":\"NO_ANSWER\",\"ts\":\"2023-04-07T00:10:00Z\"}");
+        Reply r = post("/api/v1/calls", "{\"channel\":\"ship\",\"kind\":\"NO_ANSWER\",\"ts\":\"2023-04-07T08:10:00Z\"}");
         assertThat(r.status()).isEqualTo(503);
         assertThat(r.raw().headers().firstValue("Retry-After")).hasValue("5");
         assertThat(r.json().get("message").asText()).contains("not acknowledged");
@@ -290,6 +290,45 @@ class ApiTest {
     }
 
     /**
+     * An event the detector would drop as late is refused at once (409 naming ts and the range it takes), judged by its
+     * channel's committed state; the boundary is the detector's own: each event's fate is checked against
+     * {@code Detector.onEvent} on the same state. A channel this instance does not run is not judged.
+     */
+    @Test
+    void anEventTheDetectorWouldDropAsLateIsRefusedAtOnce() throws Exception {
+        start();
+        for (String channel : List.of("east-coast", "ship")) {
+            org.hotlinemonitor.core.detect.ChannelState state = view.channel(channel).orElseThrow();
+            Instant w = Instant.ofEpochMilli(state.watermark());
+            // east-coast decided its 07:00Z slot at 08:00Z; ship's own time stays at its last deadline (01:00Z), as
+            // nothing of ship happened since: an event of ship after that is still taken (docs/time.md)
+            assertThat(w).isAfter(Instant.parse(channel.equals("ship") ? "2023-04-07T01:00:00Z" : "2023-04-07T08:00:00Z"));
+            org.hotlinemonitor.core.detect.Detector detector = new org.hotlinemonitor.core.detect.Detector(CONFIG.channel(channel));
+            for (Instant ts : List.of(Instant.parse("2023-04-07T00:10:00Z"), Instant.parse("2023-04-06T08:30:00Z"),
+                    w.minusMillis(1), w, w.plusMillis(1), NOW)) {
+                published.clear();
+                Reply r = post("/api/v1/calls", event(channel, "ANSWERED", ts.toString()));
+                CallEvent sent = new CallEvent(channel, EventKind.ANSWERED, ts, null, null, "api-token", null);
+                boolean lateForTheDetector = detector.onEvent(state, sent).outcome() == org.hotlinemonitor.core.detect.EventOutcome.LATE;
+                if (ts.isBefore(w)) {
+                    assertThat(r.status()).as(channel + " " + ts).isEqualTo(409);
+                    assertThat(r.json().get("field").asText()).isEqualTo("ts");
+                    assertThat(r.json().get("message").asText()).contains("takes events of " + channel + " from "
+                            + org.hotlinemonitor.core.codec.Timestamps.format(w.toEpochMilli()))
+                            .contains("to 2023-04-07T08:30:10Z");
+                    assertThat(published).isEmpty();
+                } else {
+                    assertThat(r.status()).as(channel + " " + ts + ": " + r.raw().body()).isEqualTo(202);
+                }
+                assertThat(r.status() == 409).as("refused exactly when the detector would drop it: " + channel + " " + ts)
+                        .isEqualTo(lateForTheDetector);
+            }
+        }
+        // not run here: taken, whatever its age (its own instance judges it)
+        assertThat(post("/api/v1/calls", event("elsewhere", "ANSWERED", "2023-04-06T09:00:00Z")).status()).isEqualTo(202);
+    }
+
+    /**
      * Instants at the edges of what can be written: an event's {@code ts} is its Kafka record's timestamp, which cannot
      * be negative, so a {@code ts} before 1970 is the client's error (400 naming ts), not a 503 to retry.
      */
@@ -302,8 +341,9 @@ class ApiTest {
             "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"ts\":9223372036854775807}         | 400 | ts",
             "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"ts\":99999999999999999999}        | 400 | ts",
             "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"ts\":\"9999-12-31T23:59:59Z\"}   | 400 | ts",
-            "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"ts\":\"1970-01-01T00:00:00Z\"}   | 202 | -",
-            "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"ts\":0}                           | 202 | -",
+            // a channel this instance does not run: not judged late here
+            "{\"channel\":\"elsewhere\",\"kind\":\"ANSWERED\",\"ts\":\"1970-01-01T00:00:00Z\"} | 202 | -",
+            "{\"channel\":\"elsewhere\",\"kind\":\"ANSWERED\",\"ts\":0}                       | 202 | -",
             // 09:00 in Seoul on the last day before the epoch: a slot of ship's; the event is late, not unwritable
             "{\"channel\":\"ship\",\"kind\":\"ANSWERED\",\"slot\":\"1969-12-31T00:00:00Z\"} | 202 | -",
     })
