@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * {@code read} scope when reads are protected.
  *
  * <p>The decisions are pure and tested apart: routes ({@link Router}), access ({@link Auth}), request bodies
- * ({@link CallRequest}, {@link SilenceRequest}), queries ({@link AlertQuery}), channel JSON ({@link ChannelViews}).
+ * ({@link JsonBody}, {@link CallRequest}, {@link SilenceRequest}), queries and pages ({@link AlertQuery}, {@link Paging}),
+ * channel JSON ({@link ChannelViews}).
  * This class reads requests (bodies at most {@link #MAX_BODY} bytes, else 413) and writes answers. It never logs a
  * request's headers or body (the {@code Authorization} header holds the token).
  *
