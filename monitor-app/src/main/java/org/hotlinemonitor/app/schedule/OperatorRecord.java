@@ -95,7 +95,8 @@ public final class OperatorRecord {
         }
         Channel channel = config.channel(channelId);
         if (channel == null) {
-            throw new InvalidRecord("channel", "unknown channel '" + channelId + "' (configured: "
+            String shown = channelId.length() <= 64 ? channelId : channelId.substring(0, 64) + "... (" + channelId.length() + " characters)";
+            throw new InvalidRecord("channel", "unknown channel '" + shown + "' (configured: "
                     + config.channels().stream().map(Channel::id).limit(20).collect(Collectors.joining(", "))
                     + (config.channels().size() > 20 ? ", ..." : "") + ")");
         }

@@ -463,6 +463,9 @@ class ApiTest {
         Reply bigName = post("/api/v1/calls", base + ",\"" + "f".repeat(60_000) + "\":1}");
         assertThat(bigName.status()).isEqualTo(400);
         assertThat(bigName.raw().body().length()).isLessThan(60_000 / 100);
+        Reply bigChannel = post("/api/v1/calls", "{\"channel\":\"" + "c".repeat(60_000) + "\",\"kind\":\"ANSWERED\"}");
+        assertThat(bigChannel.json().get("field").asText()).isEqualTo("channel");
+        assertThat(bigChannel.raw().body().length()).isLessThan(60_000 / 100);
         Reply bigZone = post("/api/v1/silences", "{\"zone\":\"" + "z".repeat(60_000) + "\",\"from\":\"02:00\",\"to\":\"03:00\"}");
         assertThat(bigZone.json().get("field").asText()).isEqualTo("zone");
         assertThat(bigZone.raw().body().length()).isLessThan(60_000 / 100);
