@@ -41,10 +41,22 @@ public final class AlertLog {
     }
 
     /** Alerts with {@code at >= since}, by {@code at} then id, the first {@code limit}; and whether more matched. */
-    public synchronized Page since(Instant since, int limit) {
+    public Page since(Instant since, int limit) {
+        return since(since, null, limit);
+    }
+
+    /**
+     * Alerts after a cursor, by {@code at} then id, the first {@code limit}; and whether more matched.
+     *
+     * @param after {@code null}: every alert with {@code at >= since}; else only those after the alert
+     *              {@code (since, after)} in that order (the same {@code at} and a greater id, or a later {@code at}),
+     *              which is how the next page starts after the last alert of a page
+     */
+    public synchronized Page since(Instant since, String after, int limit) {
         List<Alert> matching = new ArrayList<>();
         for (Alert a : ring) {
-            if (!a.at().isBefore(since)) {
+            int c = a.at().compareTo(since);
+            if (c > 0 || c == 0 && (after == null || a.id().compareTo(after) > 0)) {
                 matching.add(a);
             }
         }
@@ -55,7 +67,8 @@ public final class AlertLog {
     }
 
     /**
-     * @param more     more alerts matched than the limit: ask again with {@code since} = the last one's {@code at}
+     * @param more     more alerts matched than the limit: ask again with {@code since} = the last one's {@code at} and
+     *                 {@code after} = its id
      * @param complete false when alerts at or after {@code since} may have been evicted from the ring
      */
     public record Page(List<Alert> alerts, boolean more, boolean complete) {

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * {@code read} scope when reads are protected.
  *
  * <p>The decisions are pure and tested apart: routes ({@link Router}), access ({@link Auth}), request bodies
- * ({@link CallRequest}, {@link SilenceRequest}), queries ({@link AlertQuery}), channel JSON ({@link ChannelViews}).
+ * ({@link JsonBody}, {@link CallRequest}, {@link SilenceRequest}), queries and pages ({@link AlertQuery}, {@link Paging}),
+ * channel JSON ({@link ChannelViews}).
  * This class reads requests (bodies at most {@link #MAX_BODY} bytes, else 413) and writes answers. It never logs a
  * request's headers or body (the {@code Authorization} header holds the token).
  *
@@ -205,11 +206,11 @@ public final class Api {
         return switch (match.endpoint()) {
             case HEALTH -> Answer.json(200, Map.of("status", "alive"));
             case READY -> ready();
-            case CHANNELS -> channels();
+            case CHANNELS -> channels(Paging.parse(query(request)));
             case CHANNEL -> channel(match.id());
             case RECORD_CALL -> recordCall(body(request), token.name());
             case ALERTS -> alerts(query(request));
-            case SILENCES -> Answer.json(200, Map.of("silences", silences.entries().stream().map(this::silenceJson).toList()));
+            case SILENCES -> silences(Paging.parse(query(request)));
             case CREATE_SILENCE -> createSilence(body(request), token.name());
             case SILENCE -> Answer.json(200, silenceJson(silences.get(match.id())
                     .orElseThrow(() -> new ApiProblem(404, null, "no silence '" + match.id() + "'"))));
@@ -241,10 +242,13 @@ public final class Api {
         return Answer.json(200, ChannelViews.json(c, view.channel(id).orElse(null), view.silentSince(id)));
     }
 
-    private Answer channels() {
+    /** A page of the configured channels, in the file's order. */
+    private Answer channels(Paging paging) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("channels", config.channels().stream()
+        body.put("channels", paging.of(config.channels()).stream()
                 .map(c -> ChannelViews.json(c, view.channel(c.id()).orElse(null), view.silentSince(c.id()))).toList());
+        body.put("total", config.channels().size());
+        body.put("next", paging.next(Router.PREFIX + "channels", config.channels().size()));
         Map<String, Object> ourSide = new LinkedHashMap<>();
         ourSide.put("lastHeartbeat", instant(view.lastHeartbeat()));
         ourSide.put("silentSince", instant(view.ourSideSilentSince()));
@@ -258,7 +262,12 @@ public final class Api {
 
     /** @param source the token's name, the event's {@code source} */
     private Answer recordCall(byte[] body, String source) throws ApiProblem, IOException {
-        OperatorRecord.Result result = CallRequest.parse(body, config, source, clock.instant());
+        Instant now = clock.instant();
+        OperatorRecord.Result result = CallRequest.parse(body, config, source, now);
+        ApiProblem late = CallRequest.late(result.event(), view.channel(result.event().channel()).orElse(null), now);
+        if (late != null) {
+            throw late;
+        }
         CallPublisher.Written written;
         try {
             written = calls.publish(result.event());
@@ -276,9 +285,22 @@ public final class Api {
         return Answer.json(202, out);
     }
 
+    /**
+     * A page of silences, in the store's order (the configuration's, then the API's as added). An offset into a list
+     * that changes between requests can show a silence twice or skip one; docs/api.md says so.
+     */
+    private Answer silences(Paging paging) {
+        List<SilenceStore.Entry> all = silences.entries();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("silences", paging.of(all).stream().map(this::silenceJson).toList());
+        body.put("total", all.size());
+        body.put("next", paging.next(Router.PREFIX + "silences", all.size()));
+        return Answer.json(200, body);
+    }
+
     private Answer alerts(Map<String, String> params) throws ApiProblem, JsonProcessingException {
         AlertQuery q = AlertQuery.parse(params);
-        AlertLog.Page page = alerts.since(q.since(), q.limit());
+        AlertLog.Page page = alerts.since(q.since(), q.after(), q.limit());
         List<Object> list = new ArrayList<>(page.alerts().size());
         for (Alert a : page.alerts()) {
             list.add(JSON.readTree(AlertCodec.toJson(a)));
@@ -287,6 +309,9 @@ public final class Api {
         out.put("alerts", list);
         out.put("more", page.more());
         out.put("complete", page.complete());
+        Alert last = page.alerts().isEmpty() ? null : page.alerts().get(page.alerts().size() - 1);
+        out.put("next", !page.more() ? null : Router.PREFIX + "alerts?since=" + Paging.encode(last.at().toString())
+                + "&after=" + Paging.encode(last.id()) + "&limit=" + q.limit());
         return Answer.json(200, out);
     }
 
@@ -296,15 +321,23 @@ public final class Api {
         SilenceRequest.Parsed request = SilenceRequest.parse(body, config, createdBy,
                 () -> "s-" + UUID.randomUUID().toString().substring(0, 13), now);
         Silence s = request.silence();
-        boolean added;
+        SilenceStore.Addition added;
         try {
             added = silences.add(s, request.createdBy(), now);
         } catch (SilenceStore.NotWritten e) {
             LOG.warn("silence {}: {}", s.id(), e.getMessage());
             return notWritten(e);
         }
-        if (!added) {
+        if (added == SilenceStore.Addition.EXISTS) {
             throw new ApiProblem(409, "id", "a silence with id '" + s.id() + "' exists");
+        }
+        if (added == SilenceStore.Addition.FULL) {
+            long ended = silences.entries().stream()
+                    .filter(e -> e.origin() == SilenceStore.Origin.API && e.silence().end() != null && !e.silence().end().isAfter(now))
+                    .count();
+            throw new ApiProblem(409, null, "too many silences: at most " + SilenceStore.MAX_API_SILENCES
+                    + " added through the API, ended ones included (" + ended + " have ended); remove some "
+                    + "(DELETE /api/v1/silences/{id}) first");
         }
         LOG.info("silence {} added through the API by {}", s.id(), request.createdBy());
         return new Answer(201, silenceJson(silences.get(s.id()).orElseThrow()), Map.of("Location", Router.PREFIX + "silences/" + s.id()));
@@ -341,11 +374,12 @@ public final class Api {
     }
 
     /**
-     * The body, at most {@link #MAX_BODY} bytes; 413 beyond. A body announced (Content-Length) or found larger is
+     * The body, at most {@link #MAX_BODY} bytes; 413 beyond; 415 when its declared charset is not UTF-8. A body announced (Content-Length) or found larger is
      * drained up to {@link #DRAIN_LIMIT} before the answer, so that the client, still sending, reads the 413 instead of
      * a broken connection; a larger announced one is answered at once.
      */
     private static byte[] body(Request request) throws ApiProblem, IOException {
+        JsonBody.checkContentType(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
         // A malformed Content-Length never gets here: the server answers 400 (MetricsServer.JsonErrors).
         if (request.getLength() > DRAIN_LIMIT) {
             throw tooLarge();

@@ -1,15 +1,16 @@
 package org.hotlinemonitor.app.http;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.List;
 import org.hotlinemonitor.app.schedule.OperatorRecord;
 import org.hotlinemonitor.core.codec.EventFormatException;
 import org.hotlinemonitor.core.codec.EventParser;
 import org.hotlinemonitor.core.codec.Timestamps;
+import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.Detector;
 import org.hotlinemonitor.core.detect.EventOutcome;
 import org.hotlinemonitor.core.model.CallEvent;
@@ -31,11 +32,46 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  * detector's own {@link Detector#validate}. The event id is {@code record}'s deterministic one unless the body gives
  * one, so that a client retrying after a time-out writes the same event again, which the detector ignores.
  *
+ * <p>The body is read strictly ({@link JsonBody}): UTF-8, one JSON object, only the fields above (an unknown one
+ * answered with the nearest known name), {@code id} at most {@value #MAX_ID} characters and {@code note} at most
+ * {@value OperatorRecord#MAX_NOTE}.
+ *
  * <p>Each refusal names the field at fault, as the body spells it.
  */
 final class CallRequest {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The fields of a body, in the order of docs/api.md; {@code source} and {@code sig} are refused with reasons first. */
+    static final List<String> FIELDS = List.of("channel", "kind", "ts", "slot", "note", "id");
+    /** The longest {@code id}, in characters. */
+    static final int MAX_ID = 200;
+
+    /**
+     * Whether the detector would drop {@code event} as late, judged from its channel's committed state: a 409 naming
+     * {@code ts} and the range the detector still takes, or {@code null}.
+     *
+     * <p>Exact in one direction, the one that matters: an event is late exactly when its {@code ts} is before its
+     * channel's own watermark at the moment the detector applies it (docs/time.md: a deadline at or after it decided, a
+     * later event applied, or the channel started after it); a channel's watermark never goes back (a restart or a
+     * configuration change resumes at or after it), and the committed state trails the running detector. So an event
+     * before the committed watermark is certainly dropped, and nothing the detector would take is refused. An event
+     * at or after it may still turn out late, if the detector moves on before the event reaches it (0.5 s live).
+     *
+     * @param state the channel's committed state ({@code DetectorView}), or {@code null} when this instance does not
+     *              run the channel's detector: then nothing can be said, and nothing is refused
+     * @param now   for the upper end of the range
+     */
+    static ApiProblem late(CallEvent event, ChannelState state, Instant now) {
+        if (state == null || state.watermark() == ChannelState.NONE || event.ts().toEpochMilli() >= state.watermark()) {
+            return null;
+        }
+        String from = Timestamps.format(state.watermark());
+        return new ApiProblem(409, "ts", "field 'ts': " + Timestamps.format(event.ts().toEpochMilli()) + " is before "
+                + from + ", up to which the detector has decided " + event.channel() + " (a deadline at or after ts "
+                + "decided, or a later event applied): it would drop the event as late, changing nothing. It takes events "
+                + "of " + event.channel() + " from " + from + " (later as time goes on) to "
+                + Timestamps.format(now.plus(OperatorRecord.FUTURE_TOLERANCE).toEpochMilli()));
+    }
 
     private CallRequest() {
     }
@@ -46,17 +82,7 @@ final class CallRequest {
      * @param source the name of the token that asks, the event's {@code source}
      */
     static OperatorRecord.Result parse(byte[] body, MonitorConfig config, String source, Instant now) throws ApiProblem {
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiProblem.badField(duplicateField(e), "not a JSON object: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            throw ApiProblem.badField(null, "unreadable body: " + e.getMessage());
-        }
-        if (!(tree instanceof ObjectNode object)) {
-            throw ApiProblem.badField(null, "expected a JSON object (one call-check event), was " + (tree == null ? "nothing" : tree.getNodeType()));
-        }
+        ObjectNode object = JsonBody.object(body, "one call-check event");
         if (object.has("source")) {
             throw ApiProblem.badField("source", "field 'source': set by the server to the name of the token that records the call "
                     + "('" + source + "'); leave it out");
@@ -64,6 +90,11 @@ final class CallRequest {
         if (object.has("sig")) { // the API would have to drop it: the event it writes has its own source and id
             throw ApiProblem.badField("sig", "field 'sig': the API does not take signed events (the token authenticates "
                     + "the call, and the server sets the event's source); leave it out");
+        }
+        JsonBody.onlyKnownFields(object, FIELDS);
+        JsonNode id = object.get("id");
+        if (id != null && id.isTextual() && id.asText().length() > MAX_ID) {
+            throw ApiProblem.badField("id", "field 'id': at most " + MAX_ID + " characters, was " + id.asText().length());
         }
         if (!object.has("ts") || object.get("ts").isNull()) {
             object.put("ts", Timestamps.format(now.toEpochMilli()));
@@ -97,15 +128,5 @@ final class CallRequest {
             throw ApiProblem.badField("slot", "field 'slot': the detector would refuse the event: " + refused);
         }
         return new OperatorRecord.Result(event, result.warnings());
-    }
-
-    /** Jackson's duplicate-key error names the key; anything else is a syntax error without a field. */
-    private static String duplicateField(JsonProcessingException e) {
-        String m = e.getOriginalMessage();
-        if (m != null && m.startsWith("Duplicate field '")) {
-            int end = m.indexOf('\'', "Duplicate field '".length());
-            return end > 0 ? m.substring("Duplicate field '".length(), end) : null;
-        }
-        return null;
     }
 }

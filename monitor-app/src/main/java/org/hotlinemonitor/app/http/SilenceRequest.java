@@ -1,10 +1,7 @@
 package org.hotlinemonitor.app.http;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -14,7 +11,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,13 +29,12 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  * {@code zone}, {@code from}, {@code to} (local {@code HH:mm}), {@code days} (optional), with optional
  * {@code start}/{@code end} bounds; {@code comment} (the reason). Who created it ({@code createdBy}) is the name of
  * the token that asks, set by the server: a body that gives {@code createdBy} is refused. Unknown fields are refused
- * too: a misspelt {@code ened} must not make a silence that never ends.
+ * too, with the nearest known name: a misspelt {@code ened} must not make a silence that never ends. The body is read
+ * strictly ({@link JsonBody}), and each field is bounded ({@link SilenceStore#sizeProblem}'s limits).
  */
 final class SilenceRequest {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final Set<String> FIELDS = Set.of("id", "channels", "start", "end", "zone", "from", "to", "days", "comment");
-    static final int MAX_COMMENT = 1000;
+    private static final List<String> FIELDS = List.of("id", "channels", "start", "end", "zone", "from", "to", "days", "comment");
 
     /** A checked request: the silence, and who asked for it. */
     record Parsed(Silence silence, String createdBy) {
@@ -54,33 +49,17 @@ final class SilenceRequest {
      * @param now   a one-off silence must not have ended already
      */
     static Parsed parse(byte[] body, MonitorConfig config, String createdBy, Supplier<String> newId, Instant now) throws ApiProblem {
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiProblem.badField(null, "not a JSON object: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw ApiProblem.badField(null, "unreadable body: " + e.getMessage());
+        ObjectNode tree = JsonBody.object(body, "a silence");
+        if (tree.has("createdBy")) {
+            throw ApiProblem.badField("createdBy", "field 'createdBy': set by the server to the name of the token that adds the "
+                    + "silence ('" + createdBy + "'); leave it out");
         }
-        if (tree == null || !tree.isObject()) {
-            throw ApiProblem.badField(null, "expected a JSON object (a silence)");
-        }
-        for (Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (f.equals("createdBy")) {
-                throw ApiProblem.badField(f, "field 'createdBy': set by the server to the name of the token that adds the silence "
-                        + "('" + createdBy + "'); leave it out");
-            }
-            if (!FIELDS.contains(f)) {
-                throw ApiProblem.badField(f, "field '" + f + "': unknown; expected id, channels, start, end, zone, from, to, days, "
-                        + "comment");
-            }
-        }
+        JsonBody.onlyKnownFields(tree, FIELDS);
         String id = text(tree, "id");
         if (id == null) {
             id = newId.get();
         } else if (!Silence.ID.matcher(id).matches()) {
-            throw ApiProblem.badField("id", "field 'id': use 1 to 64 of a-z, 0-9, '.', '_' and '-', was '" + id + "'");
+            throw ApiProblem.badField("id", "field 'id': use 1 to 64 of a-z, 0-9, '.', '_' and '-', was '" + JsonBody.shorten(id) + "'");
         }
         List<String> channels = new ArrayList<>();
         JsonNode c = tree.get("channels");
@@ -88,13 +67,21 @@ final class SilenceRequest {
             if (!c.isArray()) {
                 throw ApiProblem.badField("channels", "field 'channels': expected a list of channel ids or globs");
             }
+            if (c.size() > SilenceStore.MAX_CHANNELS) {
+                throw ApiProblem.badField("channels", "field 'channels': at most " + SilenceStore.MAX_CHANNELS
+                        + " entries, was " + c.size() + " (a glob like east-* names many channels in one)");
+            }
             for (JsonNode item : c) {
                 if (!item.isTextual()) {
-                    throw ApiProblem.badField("channels", "field 'channels': expected strings, found " + item);
+                    throw ApiProblem.badField("channels", "field 'channels': expected strings, found " + JsonBody.shorten(item.toString()));
                 }
                 String name = item.asText();
+                if (name.length() > SilenceStore.MAX_CHANNEL_LENGTH) {
+                    throw ApiProblem.badField("channels", "field 'channels': each entry at most " + SilenceStore.MAX_CHANNEL_LENGTH
+                            + " characters, was " + name.length());
+                }
                 if (!Route.isGlob(name) && config.channel(name) == null) {
-                    throw ApiProblem.badField("channels", "field 'channels': unknown channel '" + name + "'");
+                    throw ApiProblem.badField("channels", "field 'channels': unknown channel '" + JsonBody.shorten(name) + "'");
                 }
                 channels.add(name);
             }
@@ -109,7 +96,7 @@ final class SilenceRequest {
             try {
                 zone = ZoneId.of(zoneText);
             } catch (DateTimeException e) {
-                throw ApiProblem.badField("zone", "field 'zone': unknown time zone '" + zoneText + "'");
+                throw ApiProblem.badField("zone", "field 'zone': unknown time zone '" + JsonBody.shorten(zoneText) + "'");
             }
             LocalTime from = localTime(tree, "from");
             LocalTime to = localTime(tree, "to");
@@ -132,8 +119,9 @@ final class SilenceRequest {
             throw ApiProblem.badField("end", "field 'end': " + end + " has passed (now is " + now + ")");
         }
         String comment = text(tree, "comment");
-        if (comment != null && comment.length() > MAX_COMMENT) {
-            throw ApiProblem.badField("comment", "field 'comment': at most " + MAX_COMMENT + " characters, was " + comment.length());
+        if (comment != null && comment.length() > SilenceStore.MAX_COMMENT) {
+            throw ApiProblem.badField("comment", "field 'comment': at most " + SilenceStore.MAX_COMMENT + " characters, was "
+                    + comment.length());
         }
         return new Parsed(new Silence(id, channels, start, end, recurrence, comment), createdBy);
     }
@@ -166,7 +154,7 @@ final class SilenceRequest {
             return null;
         }
         if (!n.isTextual()) {
-            throw ApiProblem.badField(field, "field '" + field + "': expected a string, was " + n);
+            throw ApiProblem.badField(field, "field '" + field + "': expected a string, was " + JsonBody.shorten(n.toString()));
         }
         return n.asText();
     }
@@ -187,14 +175,14 @@ final class SilenceRequest {
         try {
             return OffsetDateTime.parse(t).toInstant();
         } catch (DateTimeParseException e) {
-            throw ApiProblem.badField(field, "field '" + field + "': bad instant '" + t + "', expected ISO-8601 with Z or an offset");
+            throw ApiProblem.badField(field, "field '" + field + "': bad instant '" + JsonBody.shorten(t) + "', expected ISO-8601 with Z or an offset");
         }
     }
 
     private static LocalTime localTime(JsonNode tree, String field) throws ApiProblem {
         String t = required(tree, field, "a local time HH:mm");
         if (!t.matches("([01][0-9]|2[0-3]):[0-5][0-9]")) {
-            throw ApiProblem.badField(field, "field '" + field + "': bad time '" + t + "', expected HH:mm like 02:00");
+            throw ApiProblem.badField(field, "field '" + field + "': bad time '" + JsonBody.shorten(t) + "', expected HH:mm like 02:00");
         }
         return LocalTime.parse(t);
     }
@@ -207,13 +195,16 @@ final class SilenceRequest {
         if (!n.isArray() || n.isEmpty()) {
             throw ApiProblem.badField("days", "field 'days': expected a non-empty list like [\"MON-FRI\"]");
         }
+        if (n.size() > 7) {
+            throw ApiProblem.badField("days", "field 'days': at most 7 entries, was " + n.size());
+        }
         EnumSet<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
         for (JsonNode item : n) {
             String[] ends = item.asText().split("-", -1);
             DayOfWeek first = day(ends[0]);
             DayOfWeek last = ends.length == 2 ? day(ends[1]) : first;
             if (!item.isTextual() || ends.length > 2 || first == null || last == null) {
-                throw ApiProblem.badField("days", "field 'days': bad day " + item + "; expected MON..SUN or a range like MON-FRI");
+                throw ApiProblem.badField("days", "field 'days': bad day " + JsonBody.shorten(item.toString()) + "; expected MON..SUN or a range like MON-FRI");
             }
             for (DayOfWeek d = first; ; d = d.plus(1)) {
                 days.add(d);

@@ -28,11 +28,18 @@ import org.hotlinemonitor.core.alert.Silence;
  *
  * A recurring window adds {@code zone}, {@code from}, {@code to} ({@code HH:mm}) and {@code days}
  * ({@code ["MONDAY",...]}); {@code start}/{@code end} are then optional bounds. Absent and {@code null} fields mean
- * the same. Unknown fields are ignored, so that a newer instance may add some.
+ * the same. Unknown fields are ignored, so that a newer instance may add some. A record over the limits of
+ * {@link SilenceStore} (or of {@link #MAX_VALUE} bytes) is refused like a malformed one.
  */
 final class SilenceRecords {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The largest record value read (64 KiB): a silence within the limits of {@link SilenceStore} (20 channels of 128
+     * characters, 1,000 of comment) takes under 12 KiB as {@link #toJson} writes it (UTF-8, at most 3 bytes a
+     * character).
+     */
+    static final int MAX_VALUE = 64 * 1024;
 
     private SilenceRecords() {
     }
@@ -69,6 +76,10 @@ final class SilenceRecords {
      * @throws IllegalArgumentException saying what is wrong with it
      */
     static SilenceStore.Entry fromJson(String key, byte[] value) {
+        if (value.length > MAX_VALUE) {
+            throw new IllegalArgumentException(value.length + " bytes, more than a silence within the limits can take ("
+                    + MAX_VALUE + ")");
+        }
         JsonNode tree;
         try {
             tree = JSON.readTree(value);
@@ -105,7 +116,16 @@ final class SilenceRecords {
             Instant start = instant(tree, "start");
             Instant end = instant(tree, "end");
             Silence silence = new Silence(id, channels, start, end, recurrence, text(tree, "comment"));
-            return SilenceStore.Entry.api(silence, required(tree, "createdBy"), Instant.parse(required(tree, "createdAt")));
+            String problem = SilenceStore.sizeProblem(silence);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            String createdBy = required(tree, "createdBy");
+            if (createdBy.length() > SilenceStore.MAX_CREATED_BY) {
+                throw new IllegalArgumentException("createdBy: at most " + SilenceStore.MAX_CREATED_BY + " characters, was "
+                        + createdBy.length());
+            }
+            return SilenceStore.Entry.api(silence, createdBy, Instant.parse(required(tree, "createdAt")));
         } catch (DateTimeException | IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.Silence;
@@ -30,12 +31,47 @@ import org.slf4j.LoggerFactory;
  * silences new alerts, but still covers the alerts stamped inside its window that arrive late (after a pager or
  * notifier outage): it expires by its window, not by being removed.
  *
+ * <p>Bounded: at most {@link #MAX_API_SILENCES} API silences (the configuration's are not counted: the file bounds
+ * them), each within the field limits below, so that the store, and every list of silences the API answers, has a
+ * size known in advance. {@link #add} refuses the silence beyond ({@link Addition#FULL}); {@link #apply} skips one
+ * arriving from the journal beyond, logs it and counts it ({@link #overLimit()}).
+ *
  * <p>Thread-safety: safe from any thread (the API's handlers add and remove, the journal's reader applies, the
  * notifier's workers test). Writes through the API are serialized; testing reads a snapshot and never waits.
  */
 public final class SilenceStore implements Predicate<Alert> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SilenceStore.class);
+
+    /** The most API silences a store holds, ended ones included (they still cover late alerts until removed). */
+    public static final int MAX_API_SILENCES = 1000;
+    /** The most entries in a silence's {@code channels} (a glob names many channels in one). */
+    public static final int MAX_CHANNELS = 20;
+    /** The longest entry of {@code channels} (a channel id, at most 64, or a glob), in characters. */
+    public static final int MAX_CHANNEL_LENGTH = 128;
+    /** The longest {@code comment}, in characters. */
+    public static final int MAX_COMMENT = 1000;
+    /** The longest {@code createdBy} (a token's name, at most 64), in characters. */
+    public static final int MAX_CREATED_BY = 64;
+
+    /**
+     * What is wrong with {@code silence}'s sizes, naming the field and the limit, or {@code null} if nothing is. The id
+     * is bounded by {@link Silence#ID} already; the zone, times and days by their syntax.
+     */
+    public static String sizeProblem(Silence silence) {
+        if (silence.channels().size() > MAX_CHANNELS) {
+            return "channels: at most " + MAX_CHANNELS + " entries, was " + silence.channels().size();
+        }
+        for (String c : silence.channels()) {
+            if (c.length() > MAX_CHANNEL_LENGTH) {
+                return "channels: each entry at most " + MAX_CHANNEL_LENGTH + " characters, was " + c.length();
+            }
+        }
+        if (silence.comment() != null && silence.comment().length() > MAX_COMMENT) {
+            return "comment: at most " + MAX_COMMENT + " characters, was " + silence.comment().length();
+        }
+        return null;
+    }
 
     /** Where a silence came from. */
     public enum Origin { CONFIG, API }
@@ -88,6 +124,9 @@ public final class SilenceStore implements Predicate<Alert> {
     /** Insertion order: the configuration's first, then the API's in the order added. Guarded by {@code this}. */
     private final Map<String, Entry> silences = new LinkedHashMap<>();
     private volatile List<Silence> snapshot = List.of();
+    /** The API silences in {@code silences}. Guarded by {@code this}. */
+    private int apiCount;
+    private final AtomicLong overLimit = new AtomicLong();
     /** Serializes the API's writes (held while the journal acknowledges; {@code this} is not). */
     private final Object writes = new Object();
     private volatile Journal journal;
@@ -111,23 +150,50 @@ public final class SilenceStore implements Predicate<Alert> {
         this.journal = journal;
     }
 
+    /** The outcome of {@link #add}. */
+    public enum Addition {
+        ADDED,
+        /** A silence with its id exists. */
+        EXISTS,
+        /** {@link #MAX_API_SILENCES} API silences exist. */
+        FULL
+    }
+
     /**
-     * Adds an API silence: written to the journal (if any) and, once acknowledged, applied here. False (and nothing
-     * is written) when a silence with its id exists.
+     * Adds an API silence: written to the journal (if any) and, once acknowledged, applied here. Nothing is written
+     * when a silence with its id exists, or when the store holds {@link #MAX_API_SILENCES} API silences.
      *
+     * @throws IllegalArgumentException when a field is over its limit ({@link #sizeProblem})
      * @throws NotWritten when the journal did not acknowledge the write; nothing changed here (the silence may still
      *                    reach the journal later: retrying with the same id then answers that it exists)
      */
-    public boolean add(Silence silence, String createdBy, Instant createdAt) throws NotWritten {
+    public Addition add(Silence silence, String createdBy, Instant createdAt) throws NotWritten {
+        String problem = sizeProblem(silence);
+        if (problem != null) {
+            throw new IllegalArgumentException("silence " + silence.id() + ": " + problem);
+        }
         Entry entry = Entry.api(silence, createdBy, createdAt);
         synchronized (writes) {
             if (get(silence.id()).isPresent()) {
-                return false;
+                return Addition.EXISTS;
+            }
+            if (apiCount() >= MAX_API_SILENCES) {
+                return Addition.FULL;
             }
             write(() -> journal.put(entry), "silence " + silence.id());
             apply(silence.id(), entry);
-            return true;
+            return Addition.ADDED;
         }
+    }
+
+    /** How many API silences the store holds, ended ones included. */
+    public synchronized int apiCount() {
+        return apiCount;
+    }
+
+    /** How many API silences of the journal were skipped because the store was full or a field over its limit. */
+    public long overLimit() {
+        return overLimit.get();
     }
 
     /** The outcome of {@link #remove}. */
@@ -190,11 +256,23 @@ public final class SilenceStore implements Predicate<Alert> {
                 if (silences.remove(id) == null) {
                     return;
                 }
+                apiCount--;
             } else {
                 if (entry.equals(current)) {
                     return;
                 }
-                silences.put(id, entry);
+                String problem = sizeProblem(entry.silence());
+                if (problem == null && current == null && apiCount >= MAX_API_SILENCES) {
+                    problem = "the store holds " + MAX_API_SILENCES + " API silences already, its limit";
+                }
+                if (problem != null) {
+                    overLimit.incrementAndGet();
+                    LOG.warn("Silence {} from the silences topic skipped: {}", id, problem);
+                    return;
+                }
+                if (silences.put(id, entry) == null) {
+                    apiCount++;
+                }
             }
             publish();
         }

@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Writes ({@link #put}, {@link #delete}) return once the broker acknowledged them ({@code acks=all},
  *       idempotent), at most {@link #WRITE_TIMEOUT}. Other instances' readers see a write within a poll, well under
  *       a second on a healthy cluster.</li>
- *   <li>A record that is not a silence is logged with its offset and counted ({@link #malformed()}), and skipped:
- *       it holds no silence to apply.</li>
+ *   <li>A record that is not a silence, or one over the limits of {@link SilenceStore} (field sizes:
+ *       {@link SilenceRecords}), is logged with its offset and counted ({@link #malformed()}), and skipped: it holds
+ *       no silence to apply. One beyond the store's {@link SilenceStore#MAX_API_SILENCES} is skipped and counted by
+ *       the store ({@link SilenceStore#overLimit()}).</li>
  * </ul>
  *
  * <p>Thread-safety: writes from any thread; {@link #close()} once, by whoever started it. It creates and closes its
@@ -189,8 +191,9 @@ public final class SilenceTopic implements SilenceStore.Journal, AutoCloseable {
             applied.incrementAndGet();
         } catch (IllegalArgumentException e) {
             malformed.incrementAndGet();
-            LOG.warn("Not a silence at {}: {}; skipped: {}", where, e.getMessage(),
-                    new String(record.value(), StandardCharsets.UTF_8));
+            String text = new String(record.value(), 0, Math.min(record.value().length, 200), StandardCharsets.UTF_8);
+            LOG.warn("Not a silence at {}: {}; skipped: {}{}", where, e.getMessage(), text,
+                    record.value().length > 200 ? "... (" + record.value().length + " bytes)" : "");
         }
     }
 

@@ -23,7 +23,8 @@ import org.hotlinemonitor.core.schedule.Schedule;
  * <ul>
  *   <li>{@code channel} must be configured;</li>
  *   <li>{@code at} (when the outcome happened) may not be more than {@link #FUTURE_TOLERANCE} (the maximum clock
- *       skew, 10 s) in the future;</li>
+ *       skew, 10 s) in the future, nor before 1970-01-01T00:00:00Z ({@link #EARLIEST}: the event's instant is its
+ *       Kafka record's timestamp, which cannot be negative);</li>
  *   <li>{@code slot}, when given, must be one of the channel's slots, and {@code at} may not be more than
  *       the answer window before it (the detector would refuse the event as {@code too-early}); an
  *       {@code at} after the slot's deadline is allowed with a warning (the event cannot change the
@@ -44,6 +45,12 @@ public final class OperatorRecord {
     public static final Duration FUTURE_TOLERANCE = Duration.ofSeconds(10);
 
     public static final int MAX_NOTE = 1000;
+
+    /**
+     * The earliest {@code at}: the epoch. An event's instant is its Kafka record's timestamp (epoch milliseconds),
+     * which Kafka refuses when negative; an earlier {@code at} could never be written.
+     */
+    public static final Instant EARLIEST = Instant.EPOCH;
 
     private OperatorRecord() {
     }
@@ -88,7 +95,8 @@ public final class OperatorRecord {
         }
         Channel channel = config.channel(channelId);
         if (channel == null) {
-            throw new InvalidRecord("channel", "unknown channel '" + channelId + "' (configured: "
+            String shown = channelId.length() <= 64 ? channelId : channelId.substring(0, 64) + "... (" + channelId.length() + " characters)";
+            throw new InvalidRecord("channel", "unknown channel '" + shown + "' (configured: "
                     + config.channels().stream().map(Channel::id).limit(20).collect(Collectors.joining(", "))
                     + (config.channels().size() > 20 ? ", ..." : "") + ")");
         }
@@ -97,6 +105,10 @@ public final class OperatorRecord {
         }
         if (note != null && note.length() > MAX_NOTE) {
             throw new InvalidRecord("note", "at most " + MAX_NOTE + " characters, was " + note.length());
+        }
+        if (at.isBefore(EARLIEST)) {
+            throw new InvalidRecord("at", format(at) + " is before " + format(EARLIEST) + ", the earliest instant an event "
+                    + "can have (its Kafka record's timestamp)");
         }
         Instant ts = Instant.ofEpochMilli(at.toEpochMilli());
         if (ts.isAfter(now.plus(FUTURE_TOLERANCE))) {

@@ -49,7 +49,7 @@ class CallRequestTest {
     @Test
     void keepsGivenTsSlotIdAndAcceptsCallPlacedWithTheTokensNameAsSource() throws ApiProblem {
         CallEvent e = parse("{\"channel\":\"liaison-office\",\"kind\":\"CALL_PLACED\",\"ts\":\"2023-04-07T17:00:05+09:00\","
-                + "\"slot\":\"2023-04-07T08:00:00Z\",\"id\":\"my-id-1\",\"extra\":1}").event();
+                + "\"slot\":\"2023-04-07T08:00:00Z\",\"id\":\"my-id-1\"}").event();
         assertThat(e).isEqualTo(new CallEvent("liaison-office", EventKind.CALL_PLACED, Instant.parse("2023-04-07T08:00:05Z"),
                 Instant.parse("2023-04-07T08:00:00Z"), "my-id-1", "desk-2", null));
     }
@@ -70,13 +70,13 @@ class CallRequestTest {
             "{\"channel\":\"liaison-office\"}                                           | kind    | kind",
             "{\"channel\":\"liaison-office\",\"kind\":\"ANSWER\"}                       | kind    | unknown kind 'ANSWER'",
             "{\"channel\":\"liaison-office\",\"kind\":\"HEARTBEAT\"}                    | kind    | not HEARTBEAT",
-            "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"kind\":\"ANSWERED\"} | kind  | Duplicate field 'kind'",
+            "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"kind\":\"ANSWERED\"} | kind  | field 'kind' given twice",
             "{\"channel\":\"liason-office\",\"kind\":\"ANSWERED\"}                      | channel | unknown channel 'liason-office'",
             "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"ts\":\"yesterday\"} | ts     | ts",
             "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"ts\":\"2023-04-07T09:00:00Z\"} | ts | in the future",
             "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"slot\":\"2023-04-07T08:30:00Z\"} | slot | not a slot of liaison-office",
             "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"ts\":\"2023-04-06T20:00:00Z\",\"slot\":\"2023-04-07T08:00:00Z\"} | slot | too early",
-            "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"channel\":\"x\"}   | channel | Duplicate field 'channel'",
+            "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"channel\":\"x\"}   | channel | field 'channel' given twice",
             "{\"channel\":7,\"kind\":\"ANSWERED\"}                                      | channel | channel",
             "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"source\":\"scheduler\"} | source | set by the server to the name of the token",
             "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"source\":\"desk-2\"} | source | leave it out",

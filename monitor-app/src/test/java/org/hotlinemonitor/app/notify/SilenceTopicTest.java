@@ -110,8 +110,8 @@ class SilenceTopicTest {
         // Instance 1: silences through the store's Kafka-backed writer (what the API calls), then it stops.
         SilenceStore firstStore = new SilenceStore(List.of());
         try (SilenceTopic first = SilenceTopic.start(bootstrap, Map.of(), topic, firstStore, SilenceTopic.LOAD_LIMIT)) {
-            assertThat(firstStore.add(maint, "ops-kim", CREATED)).isTrue();
-            assertThat(firstStore.add(removed, "ops-lee", CREATED)).isTrue();
+            assertThat(firstStore.add(maint, "ops-kim", CREATED)).isEqualTo(SilenceStore.Addition.ADDED);
+            assertThat(firstStore.add(removed, "ops-lee", CREATED)).isEqualTo(SilenceStore.Addition.ADDED);
             assertThat(firstStore.remove("removed")).isEqualTo(SilenceStore.Removal.REMOVED);
             assertThat(first.malformed()).isZero();
         }
@@ -187,7 +187,7 @@ class SilenceTopicTest {
         assertThat(b.test(inWindow)).isFalse();
 
         long writing = System.nanoTime();
-        assertThat(a.add(maintenance("shared", T0, T0.plus(Duration.ofHours(1))), "ops-kim", CREATED)).isTrue();
+        assertThat(a.add(maintenance("shared", T0, T0.plus(Duration.ofHours(1))), "ops-kim", CREATED)).isEqualTo(SilenceStore.Addition.ADDED);
         long acknowledged = System.nanoTime();
         TestCluster.await("B sees A's silence", WAIT, () -> b.get("shared").isPresent());
         long seen = System.nanoTime();
