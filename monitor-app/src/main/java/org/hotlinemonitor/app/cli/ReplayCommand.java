@@ -28,6 +28,7 @@ import org.hotlinemonitor.core.config.ConfigException;
 import org.hotlinemonitor.core.config.ConfigLoader;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.replay.BadInputException;
+import org.hotlinemonitor.core.replay.InputDamage;
 import org.hotlinemonitor.core.replay.LogInput;
 import org.hotlinemonitor.core.replay.RecordReplay;
 import org.hotlinemonitor.core.replay.RejectRecord;
@@ -151,6 +152,9 @@ final class ReplayCommand implements Callable<Integer> {
         List<LogInput> inputs = new ArrayList<>();
         for (String log : kafka != null ? List.<String>of() : logs) {
             LogInput in = LogInput.of(log, forced);
+            if (in.path() != null && Files.isDirectory(in.path())) {
+                throw new Main.BadInput("cannot read " + log + ": is a directory (give the log files in it)");
+            }
             if (in.path() != null && !Files.isReadable(in.path())) {
                 throw new Main.BadInput("cannot read " + log + ": " + (Files.exists(in.path()) ? "permission denied" : "no such file"));
             }
@@ -202,7 +206,10 @@ final class ReplayCommand implements Callable<Integer> {
             System.err.println(report.rejects() + (kafka != null ? " record(s)" : " line(s)") + " refused "
                     + describe(report.rejectsByReason()) + "; kept in " + rejectsPath);
         }
-        return report.rejects() > 0 ? ExitCodes.REFUSED : ExitCodes.OK;
+        for (InputDamage d : report.damage()) {
+            System.err.println("error: " + d.describe());
+        }
+        return !report.damage().isEmpty() ? ExitCodes.DAMAGED : report.rejects() > 0 ? ExitCodes.REFUSED : ExitCodes.OK;
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.hotlinemonitor.core.replay;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -65,16 +66,57 @@ public record LogInput(String name, Path path, Format format) {
     }
 
     /** Wraps a raw stream of this input in a gzip decoder when it is compressed. */
-    public static InputStream decoded(InputStream raw) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+    static Decoded decoded(InputStream raw) throws IOException {
+        Buffered in = new Buffered(raw);
         in.mark(2);
         int b1 = in.read();
         int b2 = in.read();
         in.reset();
-        if (b1 == 0x1f && b2 == 0x8b) {
-            return new GZIPInputStream(in, 1 << 16);
+        return new Decoded(in, b1 == 0x1f && b2 == 0x8b ? new Gzip(in) : null);
+    }
+
+    /**
+     * An input's bytes, decoded when gzip-compressed, that knows how many of the raw bytes read so far the decoder
+     * has not used yet: so that a damaged input can be named by where its decoder stopped.
+     */
+    static final class Decoded extends FilterInputStream {
+        private final Buffered buffered;
+        private final Gzip gzip;
+
+        private Decoded(Buffered buffered, Gzip gzip) {
+            super(gzip != null ? gzip : buffered);
+            this.buffered = buffered;
+            this.gzip = gzip;
         }
-        return in;
+
+        boolean compressed() {
+            return gzip != null;
+        }
+
+        /** Raw bytes read from the source but not yet used by the decoder (buffered, or waiting in the inflater). */
+        long unused() {
+            return buffered.unread() + (gzip == null ? 0 : gzip.unread());
+        }
+    }
+
+    private static final class Buffered extends BufferedInputStream {
+        Buffered(InputStream in) {
+            super(in, 1 << 16);
+        }
+
+        int unread() {
+            return Math.max(0, count - pos);
+        }
+    }
+
+    private static final class Gzip extends GZIPInputStream {
+        Gzip(InputStream in) throws IOException {
+            super(in, 1 << 16);
+        }
+
+        int unread() {
+            return inf.getRemaining();
+        }
     }
 
     static UncheckedIOException unreadable(String name, IOException e) {

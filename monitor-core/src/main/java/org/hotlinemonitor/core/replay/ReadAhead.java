@@ -55,6 +55,8 @@ final class ReadAhead implements AutoCloseable {
         long bytesRead;
         boolean last;
         Throwable failure;
+        /** On the last batch: why the input ended early, or {@code null} when it was read to its end. */
+        InputDamage damage;
 
         String text(int i) {
             return new String(raw, rawStart[i], rawLength[i], StandardCharsets.UTF_8);
@@ -67,6 +69,7 @@ final class ReadAhead implements AutoCloseable {
             rawUsed = 0;
             last = false;
             failure = null;
+            damage = null;
         }
     }
 
@@ -134,6 +137,7 @@ final class ReadAhead implements AutoCloseable {
                 resolveChannels(b, reader, check);
                 b.bytesRead = reader.bytesRead();
                 b.last = true;
+                b.damage = reader.damage();
                 put(b);
             }
         } catch (Throwable t) {

@@ -190,6 +190,11 @@ public final class RecordReplay {
         return record;
     }
 
+    /** Notes an input that ended early, damaged: the report names it. */
+    public void damaged(InputDamage damage) {
+        report.damaged(damage);
+    }
+
     /** The report (closed once {@link #finish} has run). */
     public ReplayReport report() {
         return report;
