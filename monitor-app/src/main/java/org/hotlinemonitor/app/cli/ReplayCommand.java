@@ -79,7 +79,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--rejects-out", paramLabel = "FILE",
             description = "Where to keep refused lines as JSON lines. Default: " + DEFAULT_REJECTS
-                    + " in the current directory, created only if a line is refused.")
+                    + " in the current directory. Created only if a line is refused; a file of that name left by an "
+                    + "earlier run is removed at the start.")
     Path rejectsOut;
 
     @Option(names = "--until", paramLabel = "INSTANT",
@@ -179,6 +180,11 @@ final class ReplayCommand implements Callable<Integer> {
         boolean showProgress = progress != null ? progress : Terminal.stderrIsTerminal();
         Terminal.ProgressBar bar = showProgress ? new Terminal.ProgressBar(System.err) : null;
         Path rejectsPath = rejectsOut != null ? rejectsOut : Path.of(DEFAULT_REJECTS);
+        // The rejects file holds this run's refused records only: one left by an earlier run would be taken for
+        // this run's. Only a regular file is removed (never /dev/null or a pipe given as --rejects-out).
+        if (Files.isRegularFile(rejectsPath)) {
+            Files.delete(rejectsPath);
+        }
         ReplayReport report;
         try (Writer alerts = open(alertsOut);
              LazyFile rejects = new LazyFile(rejectsPath)) {

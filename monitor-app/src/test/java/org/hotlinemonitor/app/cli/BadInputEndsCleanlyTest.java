@@ -73,4 +73,31 @@ class BadInputEndsCleanlyTest {
         assertThat(r.err().lines().toList()).containsExactly("error: cannot read " + dir + ": is a directory (give the log files in it)");
         assertThat(alerts).doesNotExist();
     }
+
+    @Test
+    void aStaleRejectsFileIsRemovedByACleanRunAndReplacedByARunWithRejects() throws Exception {
+        Path rejects = tmp.resolve("rejects.jsonl");
+        Files.writeString(rejects, "{\"file\":\"old.jsonl\",\"line\":1,\"reason\":\"late\",\"message\":\"from an earlier run\",\"raw\":\"\"}\n");
+        Result clean = run("replay", "--channels", CHANNELS.toString(), "--rejects-out", rejects.toString(), LOG.toString());
+        assertThat(clean.code()).as(clean.err()).isZero();
+        assertThat(rejects).as("a clean run leaves no rejects file, not an earlier run's").doesNotExist();
+
+        Files.writeString(rejects, "stale\nstale\nstale\nstale\nstale\n");
+        Path log = tmp.resolve("one-bad.jsonl");
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(LOG));
+        lines.add(3, "not json");
+        Files.write(log, lines);
+        Result dirty = run("replay", "--channels", CHANNELS.toString(), "--rejects-out", rejects.toString(), log.toString());
+        assertThat(dirty.code()).as(dirty.err()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(Files.readAllLines(rejects)).singleElement().asString().contains("\"line\":4", "not json");
+    }
+
+    @Test
+    void aRejectsFileThatIsNotARegularFileIsLeftAlone() throws Exception {
+        Path devNull = Path.of("/dev/null");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(devNull));
+        Result r = run("replay", "--channels", CHANNELS.toString(), "--rejects-out", devNull.toString(), LOG.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(devNull).exists();
+    }
 }
