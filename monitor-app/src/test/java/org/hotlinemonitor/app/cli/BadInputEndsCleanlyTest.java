@@ -100,4 +100,44 @@ class BadInputEndsCleanlyTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(devNull).exists();
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
+            too many channels   | --channels 100001 --days 1    | --channels must be from 1 to 100000, was 100001
+            no channels         | --channels 0 --days 1         | --channels must be from 1 to 100000, was 0
+            too many days       | --channels 1 --days 3661      | --days must be from 1 to 3660 (ten years), was 3661
+            too large a product | --channels 100000 --days 51   | --channels times days must be at most 5000000 (about 2 GB of log), was 100000 x 51 = 5100000
+            start too late      | --channels 1 --days 1 --start +999999999-01-01 | --start must be from 1970-01-01 to 9000-01-01, was +999999999-01-01
+            """)
+    void generateRefusesSizesOutOfBoundsWithTheAllowedRangeBeforeWritingAnything(String name, String options, String message) {
+        Path out = tmp.resolve("log.jsonl");
+        Path config = tmp.resolve("channels.yaml");
+        List<String> args = new java.util.ArrayList<>(List.of("generate", "--out", out.toString(), "--config-out", config.toString()));
+        args.addAll(List.of(options.split(" ")));
+        Result r = run(args.toArray(String[]::new));
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err().lines().findFirst()).hasValueSatisfying(first -> assertThat(first).endsWith(message));
+        assertThat(out).doesNotExist();
+        assertThat(config).doesNotExist();
+    }
+
+    @Test
+    void generateAtTheBoundsWorks() {
+        Path out = tmp.resolve("log.jsonl.gz");
+        Result r = run("generate", "--channels", "1", "--days", "1", "--start", "9000-01-01", "--out", out.toString(),
+                "--config-out", tmp.resolve("c.yaml").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(out).isNotEmptyFile();
+    }
+
+    @Test
+    void anAnswerWindowOverADayIsRefusedNamingFileLineColumnAndTheRange() throws Exception {
+        Path channels = tmp.resolve("channels.yaml");
+        Files.writeString(channels, "channels:\n  - id: a\n    zone: UTC\n    checks: ['09:00']\n    answerWithin: PT100000000000H\n");
+        Result r = run("replay", "--channels", channels.toString(), LOG.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(r.err()).contains(channels + ":5:19: channels[0].answerWithin: answerWithin must be more than zero and at most P1D",
+                "was PT100000000000H");
+        assertThat(r.out()).isEmpty();
+    }
 }
