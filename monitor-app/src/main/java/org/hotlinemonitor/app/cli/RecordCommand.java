@@ -10,9 +10,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.hotlinemonitor.app.kafka.KafkaEventSink;
+import org.hotlinemonitor.app.kafka.KafkaSetupException;
 import org.hotlinemonitor.app.kafka.Producer;
 import org.hotlinemonitor.app.schedule.OperatorRecord;
 import org.hotlinemonitor.core.codec.EventSignature;
@@ -125,16 +128,83 @@ final class RecordCommand implements Callable<Integer> {
         overrides.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(15_000, ms / 2));
         Map<String, Object> producerConfig = KafkaEventSink.producerConfig(bootstrapServers, source, timeout, overrides);
         RecordMetadata written;
-        try (KafkaEventSink sink = new KafkaEventSink(producerConfig, topic, timeout)) {
+        // Kafka's client warns on every attempt to reach a cluster that is not there (two lines every 0.1 to 1 s), and
+        // the sink logs an undelivered event: this command says what happened in one line of its own instead.
+        try (Quiet quiet = Quiet.kafkaClients(); KafkaEventSink sink = new KafkaEventSink(producerConfig, topic, timeout)) {
             written = sink.sendNow(event).get(ms + 1_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new IOException("could not produce to " + topic + " at " + bootstrapServers + ": " + e.getCause(), e.getCause());
+            throw notRecorded(e.getCause(), overrides);
         } catch (TimeoutException e) {
-            throw new IOException("could not produce to " + topic + " at " + bootstrapServers + " within " + timeout, e);
+            throw notRecorded(new org.apache.kafka.common.errors.TimeoutException("no answer within " + timeout), overrides);
         }
         System.out.println(EventWriter.toJson(event));
         System.out.flush();
         System.err.println("produced to " + topic + " partition " + written.partition() + " at offset " + written.offset());
         return ExitCodes.OK;
+    }
+
+    /** How long {@link #notRecorded} waits for the cluster to tell a cluster that is not there from a missing topic. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+
+    /**
+     * The one line that says why the event was not produced. Kafka's producer gives up on a cluster it cannot reach
+     * and on a topic that does not exist with the same "not present in metadata": a short look at the cluster tells
+     * the two apart.
+     */
+    private KafkaSetupException notRecorded(Throwable cause, Map<String, Object> clientSettings) {
+        if (!(cause instanceof org.apache.kafka.common.errors.TimeoutException)) {
+            return new KafkaSetupException("could not produce to " + topic + " at " + bootstrapServers + ": "
+                    + cause.getMessage() + "; the call was not recorded", cause);
+        }
+        Map<String, Object> admin = new java.util.HashMap<>(clientSettings);
+        admin.remove(ProducerConfig.MAX_BLOCK_MS_CONFIG);
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        admin.put(AdminClientConfig.CLIENT_ID_CONFIG, source + "-probe");
+        int probe = (int) PROBE_TIMEOUT.toMillis();
+        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, probe);
+        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, probe);
+        boolean answers;
+        try (Quiet quiet = Quiet.kafkaClients(); Admin a = Admin.create(admin)) {
+            a.describeCluster().clusterId().get(probe, TimeUnit.MILLISECONDS);
+            answers = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answers = false;
+        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
+            answers = false;
+        }
+        return new KafkaSetupException(answers
+                ? "the Kafka cluster at " + bootstrapServers + " answers, but topic " + topic + " was not found there within "
+                        + timeout + " (create it, or start the monitor once: it creates its topics); the call was not recorded"
+                : "no answer from the Kafka cluster at " + bootstrapServers + " within " + timeout
+                        + " (is it running, is the address right?); the call was not recorded", cause);
+    }
+
+    /**
+     * Kafka's client loggers turned down to ERROR, and the event sink's off, until closed (then as they were). For a
+     * command that reports its own outcome in one line. Does nothing when logging is not Logback.
+     */
+    static final class Quiet implements AutoCloseable {
+        private final java.util.List<Runnable> restore = new java.util.ArrayList<>();
+
+        static Quiet kafkaClients() {
+            Quiet q = new Quiet();
+            q.set("org.apache.kafka", ch.qos.logback.classic.Level.ERROR);
+            q.set(KafkaEventSink.class.getName(), ch.qos.logback.classic.Level.OFF);
+            return q;
+        }
+
+        private void set(String name, ch.qos.logback.classic.Level level) {
+            if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
+                ch.qos.logback.classic.Level before = logger.getLevel();
+                logger.setLevel(level);
+                restore.add(() -> logger.setLevel(before));
+            }
+        }
+
+        @Override
+        public void close() {
+            restore.forEach(Runnable::run);
+        }
     }
 }
