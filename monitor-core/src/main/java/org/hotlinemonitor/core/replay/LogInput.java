@@ -72,7 +72,15 @@ public record LogInput(String name, Path path, Format format) {
         int b1 = in.read();
         int b2 = in.read();
         in.reset();
-        return new Decoded(in, b1 == 0x1f && b2 == 0x8b ? new Gzip(in) : null);
+        if (b1 != 0x1f || b2 != 0x8b) {
+            return new Decoded(in, null);
+        }
+        try {
+            return new Decoded(in, new Gzip(in));
+        } catch (IOException e) {
+            // A gzip header cut short or corrupt: damage at the start, reported as any later damage is.
+            return new Decoded(in, null, e);
+        }
     }
 
     /**
@@ -82,15 +90,37 @@ public record LogInput(String name, Path path, Format format) {
     static final class Decoded extends FilterInputStream {
         private final Buffered buffered;
         private final Gzip gzip;
+        private final IOException badHeader;
 
         private Decoded(Buffered buffered, Gzip gzip) {
+            this(buffered, gzip, null);
+        }
+
+        private Decoded(Buffered buffered, Gzip gzip, IOException badHeader) {
             super(gzip != null ? gzip : buffered);
             this.buffered = buffered;
             this.gzip = gzip;
+            this.badHeader = badHeader;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (badHeader != null) {
+                throw badHeader;
+            }
+            return super.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (badHeader != null) {
+                throw badHeader;
+            }
+            return super.read(b, off, len);
         }
 
         boolean compressed() {
-            return gzip != null;
+            return gzip != null || badHeader != null;
         }
 
         /** Raw bytes read from the source but not yet used by the decoder (buffered, or waiting in the inflater). */

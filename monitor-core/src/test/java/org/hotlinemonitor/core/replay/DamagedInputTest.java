@@ -108,6 +108,21 @@ class DamagedInputTest {
     }
 
     @Test
+    void aGzipCutInsideItsHeaderIsDamageAtTheStart() throws Exception {
+        Path file = tmp.resolve("header.jsonl.gz");
+        Files.write(file, Arrays.copyOf(gzip(Files.readAllBytes(LOG)), 5));
+        Run run = replay(file);
+        assertThat(run.report().damage()).singleElement().satisfies(d -> {
+            assertThat(d.lines()).isZero();
+            assertThat(d.compressed()).isTrue();
+            assertThat(d.offset()).isEqualTo(5);
+            assertThat(d.problem()).contains("truncated");
+        });
+        assertThat(run.alerts()).isEmpty();
+        assertThat(run.rejects()).isEmpty();
+    }
+
+    @Test
     void aSoundFileHasNoDamage() throws Exception {
         Path file = tmp.resolve("whole.jsonl.gz");
         Files.write(file, gzip(Files.readAllBytes(LOG)));
