@@ -180,6 +180,9 @@ final class ReplayCommand implements Callable<Integer> {
         boolean showProgress = progress != null ? progress : Terminal.stderrIsTerminal();
         Terminal.ProgressBar bar = showProgress ? new Terminal.ProgressBar(System.err) : null;
         Path rejectsPath = rejectsOut != null ? rejectsOut : Path.of(DEFAULT_REJECTS);
+        refuseOutputOverInput("--rejects-out", rejectsPath, inputs);
+        refuseOutputOverInput("--alerts-out", alertsOut, inputs);
+        refuseOutputOverInput("--report-out", reportOut, inputs);
         // The rejects file holds this run's refused records only: one left by an earlier run would be taken for
         // this run's. Only a regular file is removed (never /dev/null or a pipe given as --rejects-out).
         if (Files.isRegularFile(rejectsPath)) {
@@ -284,6 +287,19 @@ final class ReplayCommand implements Callable<Integer> {
                 + source.topic() + (read.skippedAfterUntil() > 0
                         ? "; " + read.skippedAfterUntil() + " event(s) after --until not replayed" : ""));
         return report;
+    }
+
+    /** An output that is one of the inputs would destroy it before it is read: a usage error. */
+    private void refuseOutputOverInput(String option, Path output, List<LogInput> inputs) throws IOException {
+        if (output == null || !Files.exists(output)) {
+            return;
+        }
+        for (LogInput in : inputs) {
+            if (in.path() != null && Files.isSameFile(output, in.path())) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + " " + output
+                        + " is also an input (" + in.name() + "): it would be overwritten before it is read; choose another file");
+            }
+        }
     }
 
     static MonitorConfig loadConfig(Path file) {

@@ -140,4 +140,16 @@ class BadInputEndsCleanlyTest {
                 "was PT100000000000H");
         assertThat(r.out()).isEmpty();
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"--rejects-out", "--alerts-out", "--report-out"})
+    void anOutputThatIsAlsoAnInputIsRefusedAndTheInputKept(String option) throws Exception {
+        Path log = tmp.resolve("calls.jsonl");
+        Files.copy(LOG, log);
+        Result r = run("replay", "--channels", CHANNELS.toString(), option, log.toString(), log.toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err().lines().findFirst()).hasValueSatisfying(first -> assertThat(first).contains(
+                option + " " + log + " is also an input (" + log + "): it would be overwritten before it is read"));
+        assertThat(Files.readAllLines(log)).isEqualTo(Files.readAllLines(LOG));
+    }
 }
