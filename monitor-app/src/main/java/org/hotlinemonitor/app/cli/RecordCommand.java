@@ -10,8 +10,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.hotlinemonitor.app.kafka.KafkaEventSink;
@@ -131,11 +129,14 @@ final class RecordCommand implements Callable<Integer> {
         // Kafka's client warns on every attempt to reach a cluster that is not there (two lines every 0.1 to 1 s), and
         // the sink logs an undelivered event: this command says what happened in one line of its own instead.
         try (Quiet quiet = Quiet.kafkaClients(); KafkaEventSink sink = new KafkaEventSink(producerConfig, topic, timeout)) {
-            written = sink.sendNow(event).get(ms + 1_000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw notRecorded(e.getCause(), overrides);
-        } catch (TimeoutException e) {
-            throw notRecorded(new org.apache.kafka.common.errors.TimeoutException("no answer within " + timeout), overrides);
+            try {
+                written = sink.sendNow(event).get(ms + 1_000, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw notRecorded(e.getCause(), connected(sink));
+            } catch (TimeoutException e) {
+                throw notRecorded(new org.apache.kafka.common.errors.TimeoutException("no answer within " + timeout),
+                        connected(sink));
+            }
         }
         System.out.println(EventWriter.toJson(event));
         System.out.flush();
@@ -143,41 +144,32 @@ final class RecordCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** How long {@link #notRecorded} waits for the cluster to tell a cluster that is not there from a missing topic. */
-    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
-
     /**
      * The one line that says why the event was not produced. Kafka's producer gives up on a cluster it cannot reach
-     * and on a topic that does not exist with the same "not present in metadata": a short look at the cluster tells
-     * the two apart.
+     * and on a topic that does not exist with the same "not present in metadata": whether it ever connected tells the
+     * two apart.
      */
-    private KafkaSetupException notRecorded(Throwable cause, Map<String, Object> clientSettings) {
+    private KafkaSetupException notRecorded(Throwable cause, boolean connected) {
         if (!(cause instanceof org.apache.kafka.common.errors.TimeoutException)) {
             return new KafkaSetupException("could not produce to " + topic + " at " + bootstrapServers + ": "
                     + cause.getMessage() + "; the call was not recorded", cause);
         }
-        Map<String, Object> admin = new java.util.HashMap<>(clientSettings);
-        admin.remove(ProducerConfig.MAX_BLOCK_MS_CONFIG);
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        admin.put(AdminClientConfig.CLIENT_ID_CONFIG, source + "-probe");
-        int probe = (int) PROBE_TIMEOUT.toMillis();
-        admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, probe);
-        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, probe);
-        boolean answers;
-        try (Quiet quiet = Quiet.kafkaClients(); Admin a = Admin.create(admin)) {
-            a.describeCluster().clusterId().get(probe, TimeUnit.MILLISECONDS);
-            answers = true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            answers = false;
-        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
-            answers = false;
-        }
-        return new KafkaSetupException(answers
+        return new KafkaSetupException(connected
                 ? "the Kafka cluster at " + bootstrapServers + " answers, but topic " + topic + " was not found there within "
                         + timeout + " (create it, or start the monitor once: it creates its topics); the call was not recorded"
                 : "no answer from the Kafka cluster at " + bootstrapServers + " within " + timeout
                         + " (is it running, is the address right?); the call was not recorded", cause);
+    }
+
+    /** Whether the sink's producer ever opened a connection to the cluster (its {@code connection-creation-total}). */
+    private static boolean connected(KafkaEventSink sink) {
+        for (var m : sink.kafkaProducer().metrics().entrySet()) {
+            if (m.getKey().name().equals("connection-creation-total") && m.getKey().group().equals("producer-metrics")
+                    && m.getValue().metricValue() instanceof Number n && n.doubleValue() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
