@@ -12,6 +12,11 @@ public final class ExitCodes {
     public static final int BAD_INPUT = 3;
     /** A replay that finished, but refused some of its input (kept in the rejects, counted in the report). */
     public static final int REFUSED = 4;
+    /**
+     * A replay whose input was damaged part way (a truncated or corrupt gzip file): every line before the damage
+     * replayed, the alerts and the report written, nothing after the damage read. Takes precedence over {@link #REFUSED}.
+     */
+    public static final int DAMAGED = 5;
 
     private ExitCodes() {
     }

@@ -25,10 +25,11 @@ final class GenerateCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--channels", required = true, paramLabel = "N", description = "How many channels.")
+    @Option(names = "--channels", required = true, paramLabel = "N", description = "How many channels, 1 to " + SyntheticLog.MAX_CHANNELS + "; channels times days at most "
+                    + SyntheticLog.MAX_CHANNEL_DAYS + ".")
     int channels;
 
-    @Option(names = "--days", required = true, paramLabel = "D", description = "How many days.")
+    @Option(names = "--days", required = true, paramLabel = "D", description = "How many days, 1 to " + SyntheticLog.MAX_DAYS + ".")
     int days;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Random seed. Default: ${DEFAULT-VALUE}.")
@@ -47,9 +48,9 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (channels < 1 || days < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--channels and --days must be at least 1");
+        String problem = SyntheticLog.problem(channels, days, start);
+        if (problem != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--" + problem);
         }
         SyntheticLog log = new SyntheticLog(channels, days, seed, start);
         Files.writeString(configOut, log.channelsYaml(), StandardCharsets.UTF_8);

@@ -19,7 +19,9 @@ import picocli.CommandLine.Command;
             "0:success",
             "1:other failure (I/O error, Kafka could not be set up, bug)",
             "2:usage error (unknown option, missing argument)",
-            "3:bad input (invalid configuration, unreadable input, a bad line under --strict, a record that does not fit the configuration)"})
+            "3:bad input (invalid configuration, unreadable input, a bad line under --strict, a record that does not fit the configuration)",
+            "4:replay finished but refused some input (kept in the rejects file)",
+            "5:replay input damaged (a truncated or corrupt .gz): read up to the damage, alerts and report written"})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.hotlinemonitor.app.kafka.KafkaEventSink;
+import org.hotlinemonitor.app.kafka.KafkaSetupException;
 import org.hotlinemonitor.app.kafka.Producer;
 import org.hotlinemonitor.app.schedule.OperatorRecord;
 import org.hotlinemonitor.core.codec.EventSignature;
@@ -125,16 +126,77 @@ final class RecordCommand implements Callable<Integer> {
         overrides.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(15_000, ms / 2));
         Map<String, Object> producerConfig = KafkaEventSink.producerConfig(bootstrapServers, source, timeout, overrides);
         RecordMetadata written;
-        try (KafkaEventSink sink = new KafkaEventSink(producerConfig, topic, timeout)) {
-            written = sink.sendNow(event).get(ms + 1_000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IOException("could not produce to " + topic + " at " + bootstrapServers + ": " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("could not produce to " + topic + " at " + bootstrapServers + " within " + timeout, e);
+        // Kafka's client warns on every attempt to reach a cluster that is not there (two lines every 0.1 to 1 s), and
+        // the sink logs an undelivered event: this command says what happened in one line of its own instead.
+        try (Quiet quiet = Quiet.kafkaClients(); KafkaEventSink sink = new KafkaEventSink(producerConfig, topic, timeout)) {
+            try {
+                written = sink.sendNow(event).get(ms + 1_000, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw notRecorded(e.getCause(), connected(sink));
+            } catch (TimeoutException e) {
+                throw notRecorded(new org.apache.kafka.common.errors.TimeoutException("no answer within " + timeout),
+                        connected(sink));
+            }
         }
         System.out.println(EventWriter.toJson(event));
         System.out.flush();
         System.err.println("produced to " + topic + " partition " + written.partition() + " at offset " + written.offset());
         return ExitCodes.OK;
+    }
+
+    /**
+     * The one line that says why the event was not produced. Kafka's producer gives up on a cluster it cannot reach
+     * and on a topic that does not exist with the same "not present in metadata": whether it ever connected tells the
+     * two apart.
+     */
+    private KafkaSetupException notRecorded(Throwable cause, boolean connected) {
+        if (!(cause instanceof org.apache.kafka.common.errors.TimeoutException)) {
+            return new KafkaSetupException("could not produce to " + topic + " at " + bootstrapServers + ": "
+                    + cause.getMessage() + "; the call was not recorded", cause);
+        }
+        return new KafkaSetupException(connected
+                ? "the Kafka cluster at " + bootstrapServers + " answers, but topic " + topic + " was not found there within "
+                        + timeout + " (create it, or start the monitor once: it creates its topics); the call was not recorded"
+                : "no answer from the Kafka cluster at " + bootstrapServers + " within " + timeout
+                        + " (is it running, is the address right?); the call was not recorded", cause);
+    }
+
+    /** Whether the sink's producer ever opened a connection to the cluster (its {@code connection-creation-total}). */
+    private static boolean connected(KafkaEventSink sink) {
+        for (var m : sink.kafkaProducer().metrics().entrySet()) {
+            if (m.getKey().name().equals("connection-creation-total") && m.getKey().group().equals("producer-metrics")
+                    && m.getValue().metricValue() instanceof Number n && n.doubleValue() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Kafka's client loggers turned down to ERROR, and the event sink's off, until closed (then as they were). For a
+     * command that reports its own outcome in one line. Does nothing when logging is not Logback.
+     */
+    static final class Quiet implements AutoCloseable {
+        private final java.util.List<Runnable> restore = new java.util.ArrayList<>();
+
+        static Quiet kafkaClients() {
+            Quiet q = new Quiet();
+            q.set("org.apache.kafka", ch.qos.logback.classic.Level.ERROR);
+            q.set(KafkaEventSink.class.getName(), ch.qos.logback.classic.Level.OFF);
+            return q;
+        }
+
+        private void set(String name, ch.qos.logback.classic.Level level) {
+            if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
+                ch.qos.logback.classic.Level before = logger.getLevel();
+                logger.setLevel(level);
+                restore.add(() -> logger.setLevel(before));
+            }
+        }
+
+        @Override
+        public void close() {
+            restore.forEach(Runnable::run);
+        }
     }
 }

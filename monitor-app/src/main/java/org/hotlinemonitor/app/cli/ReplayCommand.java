@@ -28,6 +28,7 @@ import org.hotlinemonitor.core.config.ConfigException;
 import org.hotlinemonitor.core.config.ConfigLoader;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.replay.BadInputException;
+import org.hotlinemonitor.core.replay.InputDamage;
 import org.hotlinemonitor.core.replay.LogInput;
 import org.hotlinemonitor.core.replay.RecordReplay;
 import org.hotlinemonitor.core.replay.RejectRecord;
@@ -78,7 +79,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--rejects-out", paramLabel = "FILE",
             description = "Where to keep refused lines as JSON lines. Default: " + DEFAULT_REJECTS
-                    + " in the current directory, created only if a line is refused.")
+                    + " in the current directory. Created only if a line is refused; a file of that name left by an "
+                    + "earlier run is removed at the start.")
     Path rejectsOut;
 
     @Option(names = "--until", paramLabel = "INSTANT",
@@ -151,6 +153,9 @@ final class ReplayCommand implements Callable<Integer> {
         List<LogInput> inputs = new ArrayList<>();
         for (String log : kafka != null ? List.<String>of() : logs) {
             LogInput in = LogInput.of(log, forced);
+            if (in.path() != null && Files.isDirectory(in.path())) {
+                throw new Main.BadInput("cannot read " + log + ": is a directory (give the log files in it)");
+            }
             if (in.path() != null && !Files.isReadable(in.path())) {
                 throw new Main.BadInput("cannot read " + log + ": " + (Files.exists(in.path()) ? "permission denied" : "no such file"));
             }
@@ -175,6 +180,14 @@ final class ReplayCommand implements Callable<Integer> {
         boolean showProgress = progress != null ? progress : Terminal.stderrIsTerminal();
         Terminal.ProgressBar bar = showProgress ? new Terminal.ProgressBar(System.err) : null;
         Path rejectsPath = rejectsOut != null ? rejectsOut : Path.of(DEFAULT_REJECTS);
+        refuseOutputOverInput("--rejects-out", rejectsPath, inputs);
+        refuseOutputOverInput("--alerts-out", alertsOut, inputs);
+        refuseOutputOverInput("--report-out", reportOut, inputs);
+        // The rejects file holds this run's refused records only: one left by an earlier run would be taken for
+        // this run's. Only a regular file is removed (never /dev/null or a pipe given as --rejects-out).
+        if (Files.isRegularFile(rejectsPath)) {
+            Files.delete(rejectsPath);
+        }
         ReplayReport report;
         try (Writer alerts = open(alertsOut);
              LazyFile rejects = new LazyFile(rejectsPath)) {
@@ -202,7 +215,10 @@ final class ReplayCommand implements Callable<Integer> {
             System.err.println(report.rejects() + (kafka != null ? " record(s)" : " line(s)") + " refused "
                     + describe(report.rejectsByReason()) + "; kept in " + rejectsPath);
         }
-        return report.rejects() > 0 ? ExitCodes.REFUSED : ExitCodes.OK;
+        for (InputDamage d : report.damage()) {
+            System.err.println("error: " + d.describe());
+        }
+        return !report.damage().isEmpty() ? ExitCodes.DAMAGED : report.rejects() > 0 ? ExitCodes.REFUSED : ExitCodes.OK;
     }
 
     /**
@@ -271,6 +287,19 @@ final class ReplayCommand implements Callable<Integer> {
                 + source.topic() + (read.skippedAfterUntil() > 0
                         ? "; " + read.skippedAfterUntil() + " event(s) after --until not replayed" : ""));
         return report;
+    }
+
+    /** An output that is one of the inputs would destroy it before it is read: a usage error. */
+    private void refuseOutputOverInput(String option, Path output, List<LogInput> inputs) throws IOException {
+        if (output == null || !Files.exists(output)) {
+            return;
+        }
+        for (LogInput in : inputs) {
+            if (in.path() != null && Files.isSameFile(output, in.path())) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), option + " " + output
+                        + " is also an input (" + in.name() + "): it would be overwritten before it is read; choose another file");
+            }
+        }
     }
 
     static MonitorConfig loadConfig(Path file) {

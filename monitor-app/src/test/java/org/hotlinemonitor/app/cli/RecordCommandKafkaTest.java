@@ -89,4 +89,22 @@ class RecordCommandKafkaTest {
         assertThat(TestCluster.readAll(cluster.bootstrapServers(), topic)).extracting(ConsumerRecord::value)
                 .containsExactly(signed.out().strip());
     }
+
+    @Test
+    void aTopicTheClusterDoesNotHaveIsOneLineSayingSo() throws Exception {
+        // A cluster that does not create topics when a producer asks for one: the producer waits for it in vain.
+        try (KafkaClusterTestKit strict = TestCluster.startForStreams(java.util.Map.of("auto.create.topics.enable", "false"))) {
+            long started = System.nanoTime();
+            Result r = CliTest.run("record", "--bootstrap-servers", strict.bootstrapServers(), "--topic", "no.such.topic",
+                    "--channels", CliTest.CHANNELS.toString(), "--channel", "liaison-office",
+                    "--answered", "--at", "2023-04-07T00:01:00Z", "--timeout", "PT2S");
+            java.time.Duration elapsed = java.time.Duration.ofNanos(System.nanoTime() - started);
+            assertThat(r.code()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(r.err().lines().toList()).containsExactly("error: the Kafka cluster at " + strict.bootstrapServers()
+                    + " answers, but topic no.such.topic was not found there within PT2S (create it, or start the monitor once: "
+                    + "it creates its topics); the call was not recorded");
+            assertThat(r.out()).isEmpty();
+            assertThat(elapsed).isLessThan(java.time.Duration.ofSeconds(2 + 3));
+        }
+    }
 }

@@ -47,7 +47,7 @@ import org.hotlinemonitor.core.schedule.Schedule;
  * <p>The format (a public contract):
  * <pre>{@code
  * defaults:                         # optional
- *   answerWithin: PT1H              # ISO-8601 duration, positive; built-in default PT1H
+ *   answerWithin: PT1H              # ISO-8601 duration, positive, at most P1D; built-in default PT1H
  *   downAfter: 2                    # whole number >= 1; built-in default 2
  *   zone: Asia/Seoul                # optional; without it every channel needs a zone
  * allowedLateness: PT5M             # optional ISO-8601 duration >= 0
@@ -578,6 +578,12 @@ public final class ConfigLoader {
         Duration window = duration(entry, path, "PT1H");
         if (window != null && (window.isNegative() || window.isZero())) {
             problem(entry.value(), path, "answerWithin must be positive, was " + window);
+            return null;
+        }
+        if (window != null && window.compareTo(Channel.MAX_ANSWER_WITHIN) > 0) {
+            String given = entry.value() instanceof Scalar scalar ? scalar.text() : window.toString();
+            problem(entry.value(), path, "answerWithin must be more than zero and at most P1D (" + Channel.MAX_ANSWER_WITHIN
+                    + ": the scheduler reads a day back when it restarts), was " + given);
             return null;
         }
         return window;

@@ -12,7 +12,8 @@ import org.hotlinemonitor.core.schedule.Schedule;
  * @param id           {@code [a-z0-9._-]{1,64}}, unique within a configuration
  * @param name         human-readable name (defaults to the id)
  * @param schedule     when the routine calls are due, in the channel's zone
- * @param answerWithin the answer window: a slot's deadline is {@code slot + answerWithin}; positive
+ * @param answerWithin the answer window: a slot's deadline is {@code slot + answerWithin}; positive, at most
+ *                     {@link #MAX_ANSWER_WITHIN}
  * @param downAfter    consecutive missed slots that make the channel DOWN; at least 1
  */
 public record Channel(String id, String name, Schedule schedule, Duration answerWithin, int downAfter) {
@@ -26,6 +27,13 @@ public record Channel(String id, String name, Schedule schedule, Duration answer
      */
     public static final String OUR_SIDE = "our-side";
 
+    /**
+     * The longest answer window: a day. The live scheduler reads its own events back from a day ago when it starts
+     * (its restart lookback), so a longer window could not be resumed; and a routine check answered more than a day
+     * after its slot is no check. Longer durations would also put slots past the range of an instant in milliseconds.
+     */
+    public static final Duration MAX_ANSWER_WITHIN = Duration.ofDays(1);
+
     public Channel {
         Objects.requireNonNull(id, "id");
         if (!ID.matcher(id).matches()) {
@@ -37,6 +45,9 @@ public record Channel(String id, String name, Schedule schedule, Duration answer
         Objects.requireNonNull(answerWithin, "answerWithin");
         if (answerWithin.isNegative() || answerWithin.isZero()) {
             throw new IllegalArgumentException("answerWithin must be positive, was " + answerWithin);
+        }
+        if (answerWithin.compareTo(MAX_ANSWER_WITHIN) > 0) {
+            throw new IllegalArgumentException("answerWithin must be at most " + MAX_ANSWER_WITHIN + " (P1D), was " + answerWithin);
         }
         if (downAfter < 1) {
             throw new IllegalArgumentException("downAfter must be at least 1, was " + downAfter);

@@ -20,6 +20,7 @@ public final class EventReader implements AutoCloseable {
 
     private final LogInput input;
     private final Counting raw;
+    private final LogInput.Decoded decoded;
     private final LineReader lines;
     private final EventParser json;
     private CsvEventParser csv;
@@ -43,7 +44,8 @@ public final class EventReader implements AutoCloseable {
         this.json = new EventParser(channelTags);
         try {
             this.raw = new Counting(input.openRaw(stdin), input.path() != null);
-            this.lines = new LineReader(LogInput.decoded(raw));
+            this.decoded = LogInput.decoded(raw);
+            this.lines = new LineReader(decoded);
         } catch (IOException e) {
             throw LogInput.unreadable(input.name(), e);
         }
@@ -105,6 +107,11 @@ public final class EventReader implements AutoCloseable {
         while (lines.next()) {
             if (lines.blank()) {
                 continue;
+            }
+            if (lines.cutShort()) {
+                rejection = new Rejection(Rejection.MALFORMED, null,
+                        "line cut short: the input is damaged after it (" + problem(lines.damage()) + ")");
+                return true;
             }
             if (lines.tooLong()) {
                 rejection = new Rejection(Rejection.MALFORMED, null, "line longer than " + LineReader.MAX_LINE + " bytes");
@@ -222,6 +229,29 @@ public final class EventReader implements AutoCloseable {
 
     int lineLength() {
         return lines.lineLength();
+    }
+
+    /**
+     * After {@link #next} has returned false: why the input ended before its end (a truncated or corrupt gzip file, a
+     * read error), or {@code null} when it was read to its end.
+     */
+    public InputDamage damage() {
+        IOException e = lines.damage();
+        if (e == null) {
+            return null;
+        }
+        return new InputDamage(input.name(), raw.count - decoded.unused(), decoded.compressed(), lines.completeLines(),
+                problem(e));
+    }
+
+    private static String problem(IOException e) {
+        if (e instanceof java.io.EOFException) {
+            return "it ends in the middle of its compressed data: truncated";
+        }
+        if (e instanceof java.util.zip.ZipException) {
+            return "corrupt compressed data: " + e.getMessage();
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     /** Raw (possibly compressed) bytes read so far, for progress. */

@@ -10,7 +10,10 @@ import java.util.Arrays;
 /**
  * Splits a byte stream into lines without decoding them, for parsers that work on UTF-8 bytes.
  * Accepts {@code \n} and {@code \r\n}; strips a UTF-8 byte-order mark at the start. A line longer than
- * {@link #MAX_LINE} is skipped and reported with {@link #tooLong()}, its first 200 bytes kept as its text. Not thread-safe; does not close the stream.
+ * {@link #MAX_LINE} is skipped and reported with {@link #tooLong()}, its first 200 bytes kept as its text.
+ * A read error (a truncated or corrupt gzip stream) ends the lines as the end of the stream would, so that every
+ * line before it is used: {@link #damage()} then holds the error, and a last line the error cut short is flagged
+ * {@link #cutShort()}. Not thread-safe; does not close the stream.
  */
 final class LineReader {
 
@@ -29,6 +32,9 @@ final class LineReader {
     private int lineLength;
     private boolean tooLong;
     private byte[] longHead;
+    private IOException damage;
+    private boolean cutShort;
+    private boolean endsCutShort;
 
     LineReader(InputStream in) {
         this.in = in;
@@ -37,6 +43,7 @@ final class LineReader {
     /** Moves to the next line; false at the end of the stream. */
     boolean next() throws IOException {
         tooLong = false;
+        cutShort = false;
         while (true) {
             int nl = indexOf((byte) '\n', start, end);
             if (nl >= 0) {
@@ -47,6 +54,8 @@ final class LineReader {
             }
             if (eof) {
                 if (start < end) {
+                    cutShort = damage != null;
+                    endsCutShort = cutShort;
                     emit(start, end);
                     bytesConsumed += end - start;
                     start = end;
@@ -107,7 +116,13 @@ final class LineReader {
         if (end == buf.length) {
             buf = Arrays.copyOf(buf, buf.length * 2);
         }
-        int n = in.read(buf, end, buf.length - end);
+        int n;
+        try {
+            n = in.read(buf, end, buf.length - end);
+        } catch (IOException e) {
+            damage = e;
+            n = -1;
+        }
         if (n < 0) {
             eof = true;
         } else {
@@ -156,6 +171,21 @@ final class LineReader {
     /** True when the current line was longer than {@link #MAX_LINE}; its head is kept as its text. */
     boolean tooLong() {
         return tooLong;
+    }
+
+    /** True when the current line is the last, cut short by a read error ({@link #damage()}). */
+    boolean cutShort() {
+        return cutShort;
+    }
+
+    /** At the end of the lines: how many were whole (all but one cut short by {@link #damage()}). */
+    long completeLines() {
+        return endsCutShort ? lineNumber - 1 : lineNumber;
+    }
+
+    /** The read error that ended the lines early, or {@code null}. */
+    IOException damage() {
+        return damage;
     }
 
     /** Decoded bytes consumed so far. */

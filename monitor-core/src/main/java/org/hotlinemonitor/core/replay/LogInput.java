@@ -1,6 +1,7 @@
 package org.hotlinemonitor.core.replay;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -65,16 +66,87 @@ public record LogInput(String name, Path path, Format format) {
     }
 
     /** Wraps a raw stream of this input in a gzip decoder when it is compressed. */
-    public static InputStream decoded(InputStream raw) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+    static Decoded decoded(InputStream raw) throws IOException {
+        Buffered in = new Buffered(raw);
         in.mark(2);
         int b1 = in.read();
         int b2 = in.read();
         in.reset();
-        if (b1 == 0x1f && b2 == 0x8b) {
-            return new GZIPInputStream(in, 1 << 16);
+        if (b1 != 0x1f || b2 != 0x8b) {
+            return new Decoded(in, null);
         }
-        return in;
+        try {
+            return new Decoded(in, new Gzip(in));
+        } catch (IOException e) {
+            // A gzip header cut short or corrupt: damage at the start, reported as any later damage is.
+            return new Decoded(in, null, e);
+        }
+    }
+
+    /**
+     * An input's bytes, decoded when gzip-compressed, that knows how many of the raw bytes read so far the decoder
+     * has not used yet: so that a damaged input can be named by where its decoder stopped.
+     */
+    static final class Decoded extends FilterInputStream {
+        private final Buffered buffered;
+        private final Gzip gzip;
+        private final IOException badHeader;
+
+        private Decoded(Buffered buffered, Gzip gzip) {
+            this(buffered, gzip, null);
+        }
+
+        private Decoded(Buffered buffered, Gzip gzip, IOException badHeader) {
+            super(gzip != null ? gzip : buffered);
+            this.buffered = buffered;
+            this.gzip = gzip;
+            this.badHeader = badHeader;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (badHeader != null) {
+                throw badHeader;
+            }
+            return super.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (badHeader != null) {
+                throw badHeader;
+            }
+            return super.read(b, off, len);
+        }
+
+        boolean compressed() {
+            return gzip != null || badHeader != null;
+        }
+
+        /** Raw bytes read from the source but not yet used by the decoder (buffered, or waiting in the inflater). */
+        long unused() {
+            return buffered.unread() + (gzip == null ? 0 : gzip.unread());
+        }
+    }
+
+    private static final class Buffered extends BufferedInputStream {
+        Buffered(InputStream in) {
+            super(in, 1 << 16);
+        }
+
+        int unread() {
+            return Math.max(0, count - pos);
+        }
+    }
+
+    private static final class Gzip extends GZIPInputStream {
+        Gzip(InputStream in) throws IOException {
+            super(in, 1 << 16);
+        }
+
+        int unread() {
+            return inf.getRemaining();
+        }
     }
 
     static UncheckedIOException unreadable(String name, IOException e) {

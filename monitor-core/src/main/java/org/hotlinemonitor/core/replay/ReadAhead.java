@@ -2,7 +2,6 @@ package org.hotlinemonitor.core.replay;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -55,9 +54,12 @@ final class ReadAhead implements AutoCloseable {
         long bytesRead;
         boolean last;
         Throwable failure;
+        /** On the last batch: why the input ended early, or {@code null} when it was read to its end. */
+        InputDamage damage;
 
-        String text(int i) {
-            return new String(raw, rawStart[i], rawLength[i], StandardCharsets.UTF_8);
+        /** Record {@code i}'s bytes as kept in the rejects. */
+        RejectRecord.Raw text(int i) {
+            return RejectRecord.Raw.of(raw, rawStart[i], rawLength[i]);
         }
 
         void clear() {
@@ -67,6 +69,7 @@ final class ReadAhead implements AutoCloseable {
             rawUsed = 0;
             last = false;
             failure = null;
+            damage = null;
         }
     }
 
@@ -134,6 +137,7 @@ final class ReadAhead implements AutoCloseable {
                 resolveChannels(b, reader, check);
                 b.bytesRead = reader.bytesRead();
                 b.last = true;
+                b.damage = reader.damage();
                 put(b);
             }
         } catch (Throwable t) {

@@ -1,6 +1,5 @@
 package org.hotlinemonitor.core.replay;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -39,7 +38,7 @@ public final class RecordReplay {
     private BadInputException failed;
     private boolean finished;
 
-    private record HeldRecord(RejectRecord.Origin where, String raw) {
+    private record HeldRecord(RejectRecord.Origin where, RejectRecord.Raw raw) {
     }
 
     public RecordReplay(Replay.Options options, Consumer<Alert> alerts, Consumer<RejectRecord> rejects) {
@@ -119,7 +118,7 @@ public final class RecordReplay {
                       byte[] raw) throws BadInputException {
         Rejection refused = take(channel, kind, ts, slot, source);
         if (refused != null) {
-            keep(refused, where, text(raw));
+            keep(refused, where, RejectRecord.Raw.of(raw));
         }
     }
 
@@ -151,11 +150,16 @@ public final class RecordReplay {
      * @throws BadInputException under strict mode
      */
     public void refuse(Rejection why, RejectRecord.Origin where, byte[] raw) throws BadInputException {
-        refuse(why, where, text(raw));
+        refuse(why, where, RejectRecord.Raw.of(raw));
     }
 
     /** {@link #refuse(Rejection, RejectRecord.Origin, byte[])} with the record as text. */
     public void refuse(Rejection why, RejectRecord.Origin where, String raw) throws BadInputException {
+        refuse(why, where, RejectRecord.Raw.text(raw));
+    }
+
+    /** {@link #refuse(Rejection, RejectRecord.Origin, byte[])} with the record's bytes as kept. */
+    public void refuse(Rejection why, RejectRecord.Origin where, RejectRecord.Raw raw) throws BadInputException {
         report.line();
         keep(why, where, raw);
     }
@@ -166,6 +170,11 @@ public final class RecordReplay {
      * @throws BadInputException under strict mode
      */
     public void keep(Rejection r, RejectRecord.Origin where, String raw) throws BadInputException {
+        keep(r, where, RejectRecord.Raw.text(raw));
+    }
+
+    /** {@link #keep(Rejection, RejectRecord.Origin, String)} with the record's bytes as kept. */
+    public void keep(Rejection r, RejectRecord.Origin where, RejectRecord.Raw raw) throws BadInputException {
         if (r == ReplayDriver.HELD) {
             if (holding < 0) {
                 throw new IllegalStateException("no held record to keep: take did not return HELD");
@@ -181,7 +190,7 @@ public final class RecordReplay {
     }
 
     /** Writes a refused record to the rejects and counts it. */
-    private RejectRecord write(Rejection r, RejectRecord.Origin where, String raw) {
+    private RejectRecord write(Rejection r, RejectRecord.Origin where, RejectRecord.Raw raw) {
         String message = r.field() != null && !r.message().startsWith("field '")
                 ? "field '" + r.field() + "': " + r.message() : r.message();
         RejectRecord record = new RejectRecord(where, r.reason(), r.field(), message, raw);
@@ -190,13 +199,14 @@ public final class RecordReplay {
         return record;
     }
 
+    /** Notes an input that ended early, damaged: the report names it. */
+    public void damaged(InputDamage damage) {
+        report.damaged(damage);
+    }
+
     /** The report (closed once {@link #finish} has run). */
     public ReplayReport report() {
         return report;
-    }
-
-    private static String text(byte[] raw) {
-        return raw == null ? "" : new String(raw, StandardCharsets.UTF_8);
     }
 
     /**

@@ -10,7 +10,8 @@ public final class Rejects {
     /**
      * {@code {"file":..,"line":..,"reason":..,"field":..,"message":..,"raw":..}}; {@code field} is omitted
      * when the line as a whole is at fault. A record read from a topic has {@code "topic":..,"partition":..,
-     * "offset":..} where a line has {@code "file":..,"line":..}.
+     * "offset":..} where a line has {@code "file":..,"line":..}. A record whose bytes are not valid UTF-8 has
+     * {@code "rawBase64":..} (their base64) in place of {@code "raw"}.
      */
     public static String toJson(RejectRecord r) {
         StringBuilder b = new StringBuilder(128 + r.raw().length());
@@ -33,7 +34,7 @@ public final class Rejects {
         }
         b.append(",\"message\":");
         JsonStrings.appendQuoted(b, r.message());
-        b.append(",\"raw\":");
+        b.append(r.rawBase64() ? ",\"rawBase64\":" : ",\"raw\":");
         JsonStrings.appendQuoted(b, r.raw());
         return b.append('}').toString();
     }

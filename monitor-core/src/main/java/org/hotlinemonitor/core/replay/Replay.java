@@ -15,7 +15,8 @@ import org.hotlinemonitor.core.model.SigningConfig;
  * Replays call logs through the detector: reads each input line by line, parses it, keeps every
  * refused line as a {@link RejectRecord} (with file, line, field and reason), and runs the rest through
  * a {@link ReplayDriver}. The inputs are read in the order given, as if concatenated; within the allowed
- * lateness their events may be out of order.
+ * lateness their events may be out of order. An input damaged part way (a truncated or corrupt gzip file) is
+ * replayed up to the damage, which the report names ({@link ReplayReport#damage()}); the next inputs are still read.
  *
  * <p>Each input is read, parsed and checked on a reader thread ({@link ReadAhead}) while the calling
  * thread orders and applies the events, so that the two halves use both cores. The caller owns the
@@ -116,6 +117,9 @@ public final class Replay {
                             replay.keep(refused, new RejectRecord.Line(input.name(), batch.lines[i]), batch.text(i));
                         }
                     }
+                }
+                if (batch.damage != null) {
+                    replay.damaged(batch.damage);
                 }
                 records += batch.size;
                 progress.update(input.name(), batch.bytesRead, total, records);

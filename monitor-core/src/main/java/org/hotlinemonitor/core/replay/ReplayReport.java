@@ -47,6 +47,7 @@ public final class ReplayReport implements Monitor.Listener {
     /** Per channel, in configuration order (the report's order). */
     private final List<ChannelStats> channels;
     private final Map<String, Long> rejectsByReason = new TreeMap<>();
+    private final List<InputDamage> damage = new ArrayList<>();
     private final Map<String, Long> alertsByType = new TreeMap<>();
     private final List<String> inputs = new ArrayList<>();
     private long lines;
@@ -165,6 +166,16 @@ public final class ReplayReport implements Monitor.Listener {
         return i < 0 ? null : channels.get(i);
     }
 
+    /** Notes an input that could not be read to its end. */
+    public void damaged(InputDamage d) {
+        damage.add(d);
+    }
+
+    /** The inputs that could not be read to their end, in the order read. */
+    public List<InputDamage> damage() {
+        return List.copyOf(damage);
+    }
+
     public long rejects() {
         return rejectsByReason.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -183,6 +194,17 @@ public final class ReplayReport implements Monitor.Listener {
         in.put("events", events);
         in.put("rejected", rejects());
         in.put("rejectedByReason", new TreeMap<>(rejectsByReason));
+        List<Object> damaged = new ArrayList<>();
+        for (InputDamage d : damage) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("input", d.input());
+            m.put("offset", d.offset());
+            m.put("compressed", d.compressed());
+            m.put("lines", d.lines());
+            m.put("problem", d.problem());
+            damaged.add(m);
+        }
+        in.put("damaged", damaged);
         in.put("unscheduled", outcomes.getOrDefault(EventOutcome.UNSCHEDULED, 0L));
         in.put("afterDeadline", outcomes.getOrDefault(EventOutcome.AFTER_DEADLINE, 0L));
         in.put("heartbeats", outcomes.getOrDefault(EventOutcome.TIME_ONLY, 0L));
@@ -256,6 +278,9 @@ public final class ReplayReport implements Monitor.Listener {
         requireClosed();
         StringBuilder b = new StringBuilder();
         b.append("# Replay report\n\n");
+        for (InputDamage d : damage) {
+            b.append("**Input damaged**: ").append(d.describe()).append("; nothing after it is read (exit code 5).\n\n");
+        }
         if (rejects() > 0) {
             b.append("**").append(rejects()).append(" input record(s) refused**, kept in the rejects with their reasons; "
                     + "the alerts leave them out (exit code 4).\n\n");

@@ -40,13 +40,47 @@ public record SyntheticLog(int channels, int days, long seed, LocalDate start) {
     private static final String[] ZONES = {"Asia/Seoul", "America/New_York", "Europe/London", "Asia/Karachi",
         "Europe/Moscow", "UTC"};
 
+    /** The most channels: a day of them is held in memory (about 60 MB at this bound). */
+    public static final int MAX_CHANNELS = 100_000;
+    /** The most days: ten years. */
+    public static final int MAX_DAYS = 3_660;
+    /**
+     * The most channel-days (channels times days): 5,000,000, about 2.1 GB of JSON lines (10,000 channels over 125
+     * days, the benchmarks' log, are 1,250,000 and 530 MB).
+     */
+    public static final long MAX_CHANNEL_DAYS = 5_000_000;
+    /** The first and last days a log may start on: event times are written with four-digit years. */
+    public static final LocalDate FIRST_START = LocalDate.of(1970, 1, 1);
+    public static final LocalDate LAST_START = LocalDate.of(9000, 1, 1);
+
     public SyntheticLog {
-        if (channels < 1) {
-            throw new IllegalArgumentException("channels must be at least 1, was " + channels);
+        java.util.Objects.requireNonNull(start, "start");
+        String problem = problem(channels, days, start);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
-        if (days < 1) {
-            throw new IllegalArgumentException("days must be at least 1, was " + days);
+    }
+
+    /**
+     * What is wrong with these sizes, saying the allowed range, or {@code null} when they are within the bounds:
+     * {@code channels} from 1 to {@link #MAX_CHANNELS}, {@code days} from 1 to {@link #MAX_DAYS}, their product at
+     * most {@link #MAX_CHANNEL_DAYS}, {@code start} from {@link #FIRST_START} to {@link #LAST_START}.
+     */
+    public static String problem(int channels, int days, LocalDate start) {
+        if (channels < 1 || channels > MAX_CHANNELS) {
+            return "channels must be from 1 to " + MAX_CHANNELS + ", was " + channels;
         }
+        if (days < 1 || days > MAX_DAYS) {
+            return "days must be from 1 to " + MAX_DAYS + " (ten years), was " + days;
+        }
+        if ((long) channels * days > MAX_CHANNEL_DAYS) {
+            return "channels times days must be at most " + MAX_CHANNEL_DAYS + " (about 2 GB of log), was " + channels
+                    + " x " + days + " = " + (long) channels * days;
+        }
+        if (start.isBefore(FIRST_START) || start.isAfter(LAST_START)) {
+            return "start must be from " + FIRST_START + " to " + LAST_START + ", was " + start;
+        }
+        return null;
     }
 
     /** The channels the log is about. */

@@ -164,6 +164,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anAnswerWindowOfADayIsTheLongestAccepted() throws ConfigException {
+        Channel channel = load("""
+                channels:
+                  - {id: a, zone: UTC, checks: ['09:00'], answerWithin: P1D}
+                """).channel("a");
+        assertThat(channel.answerWithin()).isEqualTo(Channel.MAX_ANSWER_WITHIN).isEqualTo(Duration.ofDays(1));
+        assertThatThrownBy(() -> new Channel("b", null, channel.schedule(), Duration.ofDays(1).plusMillis(1), 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("answerWithin must be at most PT24H (P1D), was PT24H0.001S");
+    }
+
+    @Test
     void withoutDefaultsTheBuiltInsApply() throws ConfigException {
         Channel channel = load("""
                 channels:
@@ -452,6 +464,21 @@ class ConfigLoaderTest {
                             checks: ['09:00']
                             answerWithin: PT-5M
                         """, 5, 19, "channels[0].answerWithin", "answerWithin must be positive, was PT-5M"),
+                bad("answer window over a day", """
+                        channels:
+                          - id: a
+                            zone: UTC
+                            checks: ['09:00']
+                            answerWithin: P400D
+                        """, 5, 19, "channels[0].answerWithin",
+                        "answerWithin must be more than zero and at most P1D (PT24H: the scheduler reads a day back when it restarts), was P400D"),
+                bad("answer window past the range of an instant", """
+                        defaults:
+                          answerWithin: PT100000000000H
+                        channels:
+                          - {id: a, zone: UTC, checks: ['09:00']}
+                        """, 2, 17, "defaults.answerWithin",
+                        "answerWithin must be more than zero and at most P1D (PT24H: the scheduler reads a day back when it restarts), was PT100000000000H"),
                 bad("zero answer window", """
                         channels:
                           - id: a
