@@ -41,17 +41,14 @@ import org.hotlinemonitor.app.kafka.ChannelPartitions;
 import org.hotlinemonitor.app.kafka.DetectorService;
 import org.hotlinemonitor.app.kafka.DetectorTopology;
 import org.hotlinemonitor.app.kafka.EmbeddedBroker;
+import org.hotlinemonitor.app.kafka.ExpectedAlerts;
 import org.hotlinemonitor.app.kafka.TestCluster;
 import org.hotlinemonitor.app.kafka.Topics;
-import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.codec.EventWriter;
-import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
-import org.hotlinemonitor.core.replay.Rejection;
-import org.hotlinemonitor.core.replay.ReplayDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -279,28 +276,7 @@ class FailoverTest {
 
     /** Core's replay over the same events, to {@code until}: the alerts the live detectors must have raised by then. */
     static List<String> replay(MonitorConfig config, List<CallEvent> events, Instant until) {
-        List<String> alerts = new ArrayList<>();
-        ReplayDriver replay = new ReplayDriver(config, LATENESS, ReplayDriver.DEFAULT_MAX_JUMP, until, new Monitor.Listener() {
-            @Override
-            public void onAlert(Alert alert) {
-                alerts.add(AlertCodec.toJson(alert));
-            }
-        }, new ReplayDriver.HeldListener() {
-            @Override
-            public void taken(long token) {
-            }
-
-            @Override
-            public void refused(long token, Rejection why) {
-                throw new AssertionError("replay refused a held event: " + why);
-            }
-        });
-        for (CallEvent e : events) {
-            assertThat(replay.offer(e)).as("replay takes %s (or holds it until the jump is confirmed)", e)
-                    .isIn(null, ReplayDriver.HELD);
-        }
-        replay.finish();
-        return alerts;
+        return ExpectedAlerts.replay(config, LATENESS, events, until);
     }
 
     /** The partitions of the events topic whose tasks run in {@code s}; empty unless it is running. */

@@ -10,16 +10,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.codec.EventFormatException;
 import org.hotlinemonitor.core.codec.EventParser;
-import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
-import org.hotlinemonitor.core.replay.Rejection;
-import org.hotlinemonitor.core.replay.ReplayDriver;
 import org.hotlinemonitor.core.replay.SyntheticLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,27 +90,7 @@ class LiveMatchesReplayTest {
             assertThat(h.rejects.total()).as("no event was late, nothing refused").isZero();
         }
 
-        List<String> replayed = new ArrayList<>();
-        ReplayDriver replay = new ReplayDriver(config, LATENESS, ReplayDriver.DEFAULT_MAX_JUMP, end, new Monitor.Listener() {
-            @Override
-            public void onAlert(Alert alert) {
-                replayed.add(AlertCodec.toJson(alert));
-            }
-        }, new ReplayDriver.HeldListener() {
-            @Override
-            public void taken(long token) {
-            }
-
-            @Override
-            public void refused(long token, Rejection why) {
-                throw new AssertionError("replay refused a held event: " + why);
-            }
-        });
-        for (CallEvent e : events) {
-            Rejection refused = replay.offer(e);
-            assertThat(refused).as("taken, or held until the jump is confirmed").isIn(null, ReplayDriver.HELD);
-        }
-        replay.finish();
+        List<String> replayed = ExpectedAlerts.replay(config, LATENESS, events, end);
 
         assertThat(replayed).as("the log raises every kind of alert").hasSizeGreaterThan(50)
                 .anyMatch(a -> a.contains("CHANNEL_DOWN")).anyMatch(a -> a.contains("CHANNEL_RESTORED"))
