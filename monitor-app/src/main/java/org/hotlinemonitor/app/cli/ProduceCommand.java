@@ -53,7 +53,8 @@ final class ProduceCommand implements Callable<Integer> {
         try (StopSignal stop = StopSignal.install()) {
             Live.ensureTopics(bootstrap, client, settings);
             try (Producer produce = new Producer(Live.producerSettings(bootstrap, client, settings.topics(), config, producer.source,
-                    placer, Live.Timing.forClock(clock)), clock, signer)) {
+                    Live.recordCommand(placer, bootstrap, settings.topics().events(), channels.file, cluster.client.file),
+                    Live.Timing.forClock(clock)), clock, signer)) {
                 if (clock instanceof AcceleratedClock accelerated) {
                     accelerated.start();
                 }
