@@ -40,6 +40,9 @@ final class ProduceCommand implements Callable<Integer> {
     @Mixin
     LiveOptions.ClockOptions clockOptions;
 
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
+
     @Override
     public Integer call() throws InterruptedException {
         CommandLine cl = spec.commandLine();

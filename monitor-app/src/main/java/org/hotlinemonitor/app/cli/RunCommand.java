@@ -68,6 +68,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     LiveOptions.ClockOptions clockOptions;
 
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
+
     @Override
     public Integer call() throws InterruptedException {
         CommandLine cl = spec.commandLine();
