@@ -50,6 +50,9 @@ final class BrokerCommand implements Callable<Integer> {
                     + "Default: " + NotifyConfig.DEFAULT_GROUP_ID + ".")
     String notifyGroupId;
 
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
+
     @Override
     public Integer call() throws InterruptedException {
         Map<Setting, String> options = new EnumMap<>(Setting.class);

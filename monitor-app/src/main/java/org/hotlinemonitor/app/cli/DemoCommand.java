@@ -72,6 +72,9 @@ final class DemoCommand implements Callable<Integer> {
             description = "Port of the HTTP server (/metrics). Default: 0, any free port (printed when the demo starts).")
     int httpPort;
 
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
+
     @Override
     public Integer call() throws InterruptedException, IOException {
         CommandLine cl = spec.commandLine();

@@ -48,6 +48,9 @@ final class DetectCommand implements Callable<Integer> {
     @Mixin
     LiveOptions.ClockOptions clockOptions;
 
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
+
     @Override
     public Integer call() throws InterruptedException {
         CommandLine cl = spec.commandLine();

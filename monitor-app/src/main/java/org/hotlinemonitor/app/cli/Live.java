@@ -152,6 +152,28 @@ final class Live {
                 .withLateAfter(timing.lateAfter());
     }
 
+    /**
+     * {@code placer}, its reminders (for the operator placer) naming the {@code record} command that reaches this run's
+     * events topic: the program, {@code --bootstrap-servers}, {@code --topic} when it is not the default, the
+     * channels file and {@code --kafka-config} as this run was given them.
+     */
+    static PlacerSettings recordCommand(PlacerSettings placer, String bootstrapServers, String eventsTopic, Path channelsFile,
+                                        Path kafkaConfig) {
+        if (!(placer instanceof PlacerSettings.Operator)) {
+            return placer;
+        }
+        java.util.List<String> words = new java.util.ArrayList<>(Main.PROGRAM);
+        words.addAll(java.util.List.of("record", "--bootstrap-servers", bootstrapServers));
+        if (!eventsTopic.equals(Producer.DEFAULT_TOPIC)) {
+            words.addAll(java.util.List.of("--topic", eventsTopic));
+        }
+        words.addAll(java.util.List.of("--channels", channelsFile.toString()));
+        if (kafkaConfig != null) {
+            words.addAll(java.util.List.of("--kafka-config", kafkaConfig.toString()));
+        }
+        return new PlacerSettings.Operator(words);
+    }
+
     /** The channel configuration in {@code file}, or a bad-input error listing every problem. */
     static MonitorConfig loadChannels(Path file) {
         return ReplayCommand.loadConfig(file);

@@ -24,6 +24,12 @@ import picocli.CommandLine.Command;
             "5:replay input damaged (a truncated or corrupt .gz): read up to the damage, alerts and report written"})
 public final class Main implements Runnable {
 
+    /**
+     * How the documentation runs the program, from the repository's root after {@code ./mvnw package}: the words that
+     * start a command the monitor prints for an operator to paste (see {@link Live#recordCommand}).
+     */
+    static final java.util.List<String> PROGRAM = java.util.List.of("java", "-jar", "monitor-app/target/monitor-app.jar");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

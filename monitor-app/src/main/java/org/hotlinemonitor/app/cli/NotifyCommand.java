@@ -44,6 +44,9 @@ final class NotifyCommand implements Callable<Integer> {
     @Mixin
     HttpOptions http;
 
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
+
     @Override
     public Integer call() throws InterruptedException {
         CommandLine cl = spec.commandLine();

@@ -40,6 +40,9 @@ final class ProduceCommand implements Callable<Integer> {
     @Mixin
     LiveOptions.ClockOptions clockOptions;
 
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
+
     @Override
     public Integer call() throws InterruptedException {
         CommandLine cl = spec.commandLine();
@@ -53,7 +56,8 @@ final class ProduceCommand implements Callable<Integer> {
         try (StopSignal stop = StopSignal.install()) {
             Live.ensureTopics(bootstrap, client, settings);
             try (Producer produce = new Producer(Live.producerSettings(bootstrap, client, settings.topics(), config, producer.source,
-                    placer, Live.Timing.forClock(clock)), clock, signer)) {
+                    Live.recordCommand(placer, bootstrap, settings.topics().events(), channels.file, cluster.client.file),
+                    Live.Timing.forClock(clock)), clock, signer)) {
                 if (clock instanceof AcceleratedClock accelerated) {
                     accelerated.start();
                 }

@@ -99,6 +99,9 @@ final class RecordCommand implements Callable<Integer> {
             description = "How long to wait for the cluster. Default: ${DEFAULT-VALUE}.")
     Duration timeout;
 
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -128,7 +131,7 @@ final class RecordCommand implements Callable<Integer> {
         RecordMetadata written;
         // Kafka's client warns on every attempt to reach a cluster that is not there (two lines every 0.1 to 1 s), and
         // the sink logs an undelivered event: this command says what happened in one line of its own instead.
-        try (Quiet quiet = Quiet.kafkaClients(); KafkaEventSink sink = new KafkaEventSink(producerConfig, topic, timeout)) {
+        try (Quiet quiet = verbose.on ? new Quiet() : Quiet.kafkaClients(); KafkaEventSink sink = new KafkaEventSink(producerConfig, topic, timeout)) {
             try {
                 written = sink.sendNow(event).get(ms + 1_000, TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {

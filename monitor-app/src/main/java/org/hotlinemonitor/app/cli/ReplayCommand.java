@@ -132,6 +132,9 @@ final class ReplayCommand implements Callable<Integer> {
                     + "Without LOG, --since reads the Kafka events topic instead.")
     List<String> logs;
 
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
+
     @Override
     public Integer call() throws IOException {
         TopicReplay.Source kafka = kafkaSource();

@@ -68,6 +68,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     LiveOptions.ClockOptions clockOptions;
 
+    @picocli.CommandLine.Mixin
+    VerboseOption verbose;
+
     @Override
     public Integer call() throws InterruptedException {
         CommandLine cl = spec.commandLine();
@@ -108,7 +111,8 @@ final class RunCommand implements Callable<Integer> {
                          settings.topics(), detector.applicationId, detector.stateDir(settings.broker().dataDir()), streamThreads,
                          timing)), config, signing, clock);
                  Producer produce = new Producer(Live.producerSettings(bootstrap, client, settings.topics(), config, producer.source,
-                         placer, timing), clock, signer);
+                         Live.recordCommand(placer, bootstrap, settings.topics().events(), channels.file, kafka.client.file),
+                         timing), clock, signer);
                  ApiRuntime api = ApiRuntime.start(bootstrap, client.values(), settings.topics().events(), settings.topics().alerts(),
                          config, access, operator.silences(), detect.view(), detect::isRunning, clock)) {
                 web.registerApi(api.api()); // until now /readyz said starting; from now, ready once the detector runs

@@ -9,7 +9,8 @@ import org.hotlinemonitor.core.alert.Alert;
 
 /**
  * The recent alerts this instance has read from the alerts topic, for {@code GET /api/v1/alerts}: a bounded ring in
- * arrival order; when full, the oldest arrival goes. Filled by {@link AlertTail}.
+ * arrival order; when full, the oldest arrival goes. Answers list them in the alert stream's order (see
+ * {@link #since(Instant, String, int)}). Filled by {@link AlertTail}.
  *
  * <p>Thread-safety: safe from any thread.
  */
@@ -40,30 +41,61 @@ public final class AlertLog {
         ring.addLast(alert);
     }
 
-    /** Alerts with {@code at >= since}, by {@code at} then id, the first {@code limit}; and whether more matched. */
+    /** Alerts with {@code at >= since}, in the alert stream's order, the first {@code limit}; and whether more matched. */
     public Page since(Instant since, int limit) {
         return since(since, null, limit);
     }
 
     /**
-     * Alerts after a cursor, by {@code at} then id, the first {@code limit}; and whether more matched.
+     * Alerts after a cursor, in the alert stream's order, the first {@code limit}; and whether more matched.
      *
-     * @param after {@code null}: every alert with {@code at >= since}; else only those after the alert
-     *              {@code (since, after)} in that order (the same {@code at} and a greater id, or a later {@code at}),
-     *              which is how the next page starts after the last alert of a page
+     * <p>The stream's order is the one {@code replay} prints and {@code run} commits: by {@code at}, then channel id,
+     * then each channel's own order (causal: a slot's {@code SLOT_MISSED} before the {@code CHANNEL_DOWN} it
+     * completes), which is the order of its partition of the alerts topic (alerts are keyed by channel), hence the
+     * order they arrived here. Across channels arrival order means nothing (partitions interleave), so it is not used.
+     *
+     * @param after {@code null}: every alert with {@code at >= since}; else only those after the alert with this id
+     *              and {@code at = since} in that order, which is how the next page starts after the last alert of a
+     *              page. When that alert is no longer held, the page starts after its channel (the id's part before
+     *              the first {@code /}) at {@code since}.
      */
     public synchronized Page since(Instant since, String after, int limit) {
         List<Alert> matching = new ArrayList<>();
         for (Alert a : ring) {
-            int c = a.at().compareTo(since);
-            if (c > 0 || c == 0 && (after == null || a.id().compareTo(after) > 0)) {
+            if (!a.at().isBefore(since)) {
                 matching.add(a);
             }
         }
-        matching.sort(Comparator.comparing(Alert::at).thenComparing(Alert::id));
+        matching.sort(STREAM_ORDER); // stable: a channel's alerts keep their arrival order
+        if (after != null) {
+            matching = matching.subList(firstAfter(matching, since, after), matching.size());
+        }
         boolean more = matching.size() > limit;
         boolean complete = evictedUpTo == null || evictedUpTo.isBefore(since);
         return new Page(List.copyOf(more ? matching.subList(0, limit) : matching), more, complete);
+    }
+
+    private static final Comparator<Alert> STREAM_ORDER = Comparator.comparing(Alert::at).thenComparing(Alert::channel);
+
+    /** The index in {@code sorted} (alerts at or after {@code since}, in stream order) of the first after the cursor. */
+    private static int firstAfter(List<Alert> sorted, Instant since, String after) {
+        int i = 0;
+        int cursor = -1;
+        for (; i < sorted.size() && sorted.get(i).at().equals(since); i++) {
+            if (sorted.get(i).id().equals(after)) {
+                cursor = i; // the last copy, should the topic hold one twice
+            }
+        }
+        if (cursor >= 0) {
+            return cursor + 1;
+        }
+        int slash = after.indexOf('/');
+        String channel = slash < 0 ? after : after.substring(0, slash);
+        int j = 0;
+        while (j < i && sorted.get(j).channel().compareTo(channel) <= 0) {
+            j++;
+        }
+        return j;
     }
 
     /**

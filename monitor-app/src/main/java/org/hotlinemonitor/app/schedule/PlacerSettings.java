@@ -1,5 +1,6 @@
 package org.hotlinemonitor.app.schedule;
 
+import java.util.List;
 import java.util.Objects;
 
 /** Which {@link CallPlacer} a producer uses, as a settings value; {@link #create} makes it. */
@@ -20,11 +21,25 @@ public sealed interface PlacerSettings {
         }
     }
 
-    /** An {@link OperatorPlacer}: people place the calls and record them. */
-    record Operator() implements PlacerSettings {
+    /**
+     * An {@link OperatorPlacer}: people place the calls and record them.
+     *
+     * @param recordCommand the words of the {@code record} command its reminders name, up to {@code --channel}
+     *                      (see {@link OperatorPlacer#OperatorPlacer(List)})
+     */
+    record Operator(List<String> recordCommand) implements PlacerSettings {
+        public Operator {
+            recordCommand = List.copyOf(recordCommand);
+        }
+
+        /** Reminders naming only the options that depend on the slot. */
+        public Operator() {
+            this(List.of("record"));
+        }
+
         @Override
         public CallPlacer create(ClockTimer timer) {
-            return new OperatorPlacer();
+            return new OperatorPlacer(recordCommand);
         }
     }
 }

@@ -69,6 +69,31 @@ class RecordCommandKafkaTest {
     }
 
     @Test
+    void kafkasOwnInfoLinesShowOnlyWithVerbose() throws Exception {
+        ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        java.util.Map<String, ch.qos.logback.classic.Level> before = new java.util.HashMap<>();
+        VerboseOption.KAFKA_LOGGERS.forEach(n -> before.put(n, context.getLogger(n).getLevel()));
+        String topic = "record.verbose"; // its own: the other test reads back all of TOPIC
+        try {
+            TestCluster.createTopic(cluster, topic, 1);
+            String[] base = {"record", "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topic, "--channels",
+                CliTest.CHANNELS.toString(), "--channel", "liaison-office", "--answered", "--at", "2023-04-09T00:00:10Z"};
+            Result quiet = CliTest.run(base);
+            assertThat(quiet.code()).as(quiet.err()).isZero();
+            assertThat(quiet.err()).doesNotContain("INFO ", "Kafka version", "ProducerConfig values");
+
+            String[] withVerbose = java.util.Arrays.copyOf(base, base.length + 1);
+            withVerbose[base.length] = "--verbose";
+            Result verbose = CliTest.run(withVerbose);
+            assertThat(verbose.code()).as(verbose.err()).isZero();
+            // the producer's own INFO lines: its configuration and the client's version
+            assertThat(verbose.err()).contains("INFO  AppInfoParser - Kafka version", "INFO  AbstractConfig - ProducerConfig values");
+        } finally {
+            before.forEach((n, level) -> context.getLogger(n).setLevel(level));
+        }
+    }
+
+    @Test
     void signsTheEventWithTheKeyFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         String key = "k7Qm2vX9pL4sT8wZ1nB6cR3yH5jD0fGa";
         java.nio.file.Path keyFile = dir.resolve("field-1.key");

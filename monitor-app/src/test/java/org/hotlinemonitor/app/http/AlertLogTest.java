@@ -28,4 +28,22 @@ class AlertLogTest {
         assertThat(first.alerts()).containsExactly(at(3), at(4));
         assertThat(first.more()).isTrue();
     }
+
+    @Test
+    void aCursorWhoseAlertWasEvictedStartsAfterItsChannel() {
+        Instant slot = Instant.parse("2023-04-07T00:00:00Z");
+        Instant at = slot.plusSeconds(3600);
+        AlertLog log = new AlertLog(3);
+        Alert gone = Alert.slotMissed("a", slot, at, org.hotlinemonitor.core.alert.MissCause.NO_ANSWER);
+        Alert down = Alert.channelDown("b", slot.minusSeconds(86_400), at, 2);
+        Alert missed = Alert.slotMissed("b", slot, at, org.hotlinemonitor.core.alert.MissCause.NO_ANSWER);
+        Alert other = Alert.slotMissed("c", slot, at, org.hotlinemonitor.core.alert.MissCause.NO_ANSWER);
+        for (Alert a : new Alert[] {gone, missed, down, other}) { // b's own order: SLOT_MISSED, then CHANNEL_DOWN
+            log.add(a);
+        }
+        assertThat(log.since(at, null, 10).alerts()).containsExactly(missed, down, other);
+        assertThat(log.since(at, missed.id(), 10).alerts()).as("after a held alert: the rest of its channel").containsExactly(down, other);
+        assertThat(log.since(at, gone.id(), 10).alerts()).as("after an evicted one: from the next channel").containsExactly(missed, down, other);
+        assertThat(log.since(at, "b/SLOT_MISSED/1999-01-01T00:00:00Z", 10).alerts()).containsExactly(other);
+    }
 }
