@@ -11,7 +11,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -128,20 +127,7 @@ final class SilenceRequest {
 
     /** A silence as the API shows it: its fields, {@code origin}, and for an API silence who added it and when. */
     static Map<String, Object> json(SilenceStore.Entry e) {
-        Silence s = e.silence();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", s.id());
-        m.put("channels", s.channels());
-        m.put("start", s.start() == null ? null : s.start().toString());
-        m.put("end", s.end() == null ? null : s.end().toString());
-        if (s.recurrence() != null) {
-            Silence.Recurrence r = s.recurrence();
-            m.put("zone", r.zone().getId());
-            m.put("from", r.from().toString());
-            m.put("to", r.to().toString());
-            m.put("days", r.days().stream().sorted().map(d -> d.name().substring(0, 3)).toList());
-        }
-        m.put("comment", s.comment());
+        Map<String, Object> m = e.silenceFields(d -> d.name().substring(0, 3));
         m.put("origin", e.origin().name().toLowerCase(Locale.ROOT));
         m.put("createdBy", e.createdBy());
         m.put("createdAt", e.createdAt() == null ? null : e.createdAt().toString());

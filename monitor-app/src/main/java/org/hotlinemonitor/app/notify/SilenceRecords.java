@@ -12,7 +12,6 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,20 +44,7 @@ final class SilenceRecords {
     }
 
     static byte[] toJson(SilenceStore.Entry entry) {
-        Silence s = entry.silence();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", s.id());
-        m.put("channels", s.channels());
-        m.put("start", s.start() == null ? null : s.start().toString());
-        m.put("end", s.end() == null ? null : s.end().toString());
-        if (s.recurrence() != null) {
-            Silence.Recurrence r = s.recurrence();
-            m.put("zone", r.zone().getId());
-            m.put("from", r.from().toString());
-            m.put("to", r.to().toString());
-            m.put("days", r.days().stream().sorted().map(DayOfWeek::name).toList());
-        }
-        m.put("comment", s.comment());
+        Map<String, Object> m = entry.silenceFields(DayOfWeek::name);
         m.put("createdBy", entry.createdBy());
         m.put("createdAt", entry.createdAt().toString());
         try {

@@ -1,5 +1,6 @@
 package org.hotlinemonitor.app.notify;
 
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.Silence;
@@ -89,6 +91,28 @@ public final class SilenceStore implements Predicate<Alert> {
             if (origin == Origin.API && (createdBy == null || createdAt == null)) {
                 throw new IllegalArgumentException("an API silence needs createdBy and createdAt, silence " + silence.id());
             }
+        }
+
+        /**
+         * The silence's fields as JSON values, in the order both its forms write them (the API's answer and the
+         * silences topic's record): id, channels, start, end, the recurrence's zone, from, to and days (each day
+         * written by {@code dayName}), comment. The caller adds what its form says of the entry.
+         */
+        public Map<String, Object> silenceFields(Function<DayOfWeek, String> dayName) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", silence.id());
+            m.put("channels", silence.channels());
+            m.put("start", silence.start() == null ? null : silence.start().toString());
+            m.put("end", silence.end() == null ? null : silence.end().toString());
+            if (silence.recurrence() != null) {
+                Silence.Recurrence r = silence.recurrence();
+                m.put("zone", r.zone().getId());
+                m.put("from", r.from().toString());
+                m.put("to", r.to().toString());
+                m.put("days", r.days().stream().sorted().map(dayName).toList());
+            }
+            m.put("comment", silence.comment());
+            return m;
         }
 
         /** A silence of the configuration file. */
