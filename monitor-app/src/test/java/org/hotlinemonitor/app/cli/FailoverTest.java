@@ -24,11 +24,9 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -360,22 +358,7 @@ class FailoverTest {
 
         /** Until the detectors' committed offsets reach the ends of the events topic as of now. */
         void awaitConsumed() throws Exception {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                latest.put(new TopicPartition(TOPICS.events(), p), OffsetSpec.latest());
-            }
-            Map<TopicPartition, Long> ends = admin.listOffsets(latest).all().get().entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-            await("the detectors consumed " + ends, WAIT, () -> {
-                try {
-                    Map<TopicPartition, OffsetAndMetadata> committed =
-                            admin.listConsumerGroupOffsets(APP_ID).partitionsToOffsetAndMetadata().get();
-                    return ends.entrySet().stream().allMatch(e -> e.getValue() == 0
-                            || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue()));
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            TestCluster.awaitConsumed(admin, TOPICS.events(), PARTITIONS, APP_ID, WAIT);
         }
     }
 

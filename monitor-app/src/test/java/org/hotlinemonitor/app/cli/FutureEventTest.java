@@ -80,15 +80,9 @@ class FutureEventTest {
              KafkaProducer<String, String> producer = FailoverTest.producer(run.bootstrap)) {
             Map<String, Integer> rank = channels();
             Instant first = LiveRun.secondsFromNow(START_MARGIN);
-            List<Instant> slots = new ArrayList<>();
-            for (int k = 0; k < SLOTS; k++) {
-                slots.add(first.plus(PERIOD.multipliedBy(k)));
-            }
+            List<Instant> slots = LiveRun.slots(first, PERIOD, SLOTS);
             Instant lastDeadline = slots.get(SLOTS - 1).plus(ANSWER_WITHIN);
-            StringBuilder yaml = new StringBuilder("channels:\n");
-            rank.keySet().forEach(id -> yaml.append("  - {id: ").append(id).append(", zone: UTC, checks: ")
-                    .append(LiveRun.checks(slots)).append(", answerWithin: ").append(ANSWER_WITHIN).append("}\n"));
-            Path channelFile = run.channelFile(yaml.toString());
+            Path channelFile = run.channelFile(LiveRun.channelsYaml(rank.keySet(), slots, ANSWER_WITHIN, ""));
             MonitorConfig config = Live.loadChannels(channelFile);
             // The channel of partition 0 that misses its second call sends the event from the future.
             String fast = rank.entrySet().stream().filter(e -> e.getValue() == 1

@@ -117,6 +117,26 @@ final class LiveRun implements AutoCloseable {
         return alerts();
     }
 
+    /** {@code count} slots, {@code period} apart from {@code first}. */
+    static List<Instant> slots(Instant first, Duration period, int count) {
+        List<Instant> slots = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            slots.add(first.plus(period.multipliedBy(k)));
+        }
+        return slots;
+    }
+
+    /**
+     * A channel file of {@code ids} in UTC, each checked at {@code slots} and answered within {@code answerWithin};
+     * {@code more} is added to each channel's mapping (e.g. {@code ", downAfter: 2"}).
+     */
+    static String channelsYaml(java.util.Collection<String> ids, List<Instant> slots, Duration answerWithin, String more) {
+        StringBuilder yaml = new StringBuilder("channels:\n");
+        ids.forEach(id -> yaml.append("  - {id: ").append(id).append(", zone: UTC, checks: ").append(checks(slots))
+                .append(", answerWithin: ").append(answerWithin).append(more).append("}\n"));
+        return yaml.toString();
+    }
+
     /** Check times (whole seconds, UTC) for a channel file. */
     static String checks(List<Instant> slots) {
         List<String> times = new ArrayList<>();

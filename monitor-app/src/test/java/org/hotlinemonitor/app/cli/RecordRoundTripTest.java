@@ -101,15 +101,9 @@ class RecordRoundTripTest {
         long started = System.nanoTime();
         try (LiveRun run = new LiveRun(tmp, 3)) {
             Instant first = LiveRun.secondsFromNow(START_MARGIN);
-            List<Instant> slots = new ArrayList<>();
-            for (int k = 0; k < SLOTS; k++) {
-                slots.add(first.plus(PERIOD.multipliedBy(k)));
-            }
+            List<Instant> slots = LiveRun.slots(first, PERIOD, SLOTS);
             Instant lastDeadline = slots.get(SLOTS - 1).plus(ANSWER_WITHIN);
-            StringBuilder yaml = new StringBuilder("channels:\n");
-            PLAN.keySet().forEach(id -> yaml.append("  - {id: ").append(id).append(", zone: UTC, checks: ")
-                    .append(LiveRun.checks(slots)).append(", answerWithin: ").append(ANSWER_WITHIN).append(", downAfter: 2}\n"));
-            Path channels = run.channelFile(yaml.toString());
+            Path channels = run.channelFile(LiveRun.channelsYaml(PLAN.keySet(), slots, ANSWER_WITHIN, ", downAfter: 2"));
             MonitorConfig config = Live.loadChannels(channels);
 
             List<Long> runMillis = new ArrayList<>();

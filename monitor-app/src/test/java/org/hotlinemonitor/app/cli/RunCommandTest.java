@@ -66,21 +66,8 @@ class RunCommandTest {
                 .redirectError(stderr.toFile())
                 .start();
         try {
-            BufferedReader stdout = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
             // SLOT_MISSED for the first slot, then CHANNEL_DOWN at the second: read until the down.
-            Alert down = CompletableFuture.supplyAsync(() -> {
-                try {
-                    for (String line; (line = stdout.readLine()) != null; ) {
-                        Alert a = AlertCodec.fromJson(line);
-                        if (a.type() == AlertType.CHANNEL_DOWN) {
-                            return a;
-                        }
-                    }
-                    return null;
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).get(120, TimeUnit.SECONDS);
+            Alert down = firstDown(run);
             assertThat(down).as(() -> read(stderr)).isNotNull();
             assertThat(down.channel()).isEqualTo("test-line");
             assertThat(down.missedSlots()).isEqualTo(2);
@@ -148,20 +135,7 @@ class RunCommandTest {
         builder.environment().put("TEST_WATCHER_PW", "watcher-pw-77e2");
         Process run = builder.start();
         try {
-            BufferedReader stdout = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
-            Alert down = CompletableFuture.supplyAsync(() -> {
-                try {
-                    for (String line; (line = stdout.readLine()) != null; ) {
-                        Alert a = AlertCodec.fromJson(line);
-                        if (a.type() == AlertType.CHANNEL_DOWN) {
-                            return a;
-                        }
-                    }
-                    return null;
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).get(120, TimeUnit.SECONDS);
+            Alert down = firstDown(run);
             assertThat(down).as(() -> read(stderr)).isNotNull();
             String log = read(stderr);
             Matcher ready = Pattern.compile("broker 127\\.0\\.0\\.1:(\\d+) \\(embedded, SASL/SCRAM and ACLs, data in ").matcher(log);
@@ -296,5 +270,23 @@ class RunCommandTest {
         } catch (IOException e) {
             return "(cannot read " + file + ": " + e + ")";
         }
+    }
+
+    /** Reads the alerts {@code run} prints on stdout until its first CHANNEL_DOWN (at most 120 s); null if it ended before one. */
+    static Alert firstDown(Process run) throws Exception {
+        BufferedReader stdout = new BufferedReader(new InputStreamReader(run.getInputStream(), StandardCharsets.UTF_8));
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String line; (line = stdout.readLine()) != null; ) {
+                    Alert a = AlertCodec.fromJson(line);
+                    if (a.type() == AlertType.CHANNEL_DOWN) {
+                        return a;
+                    }
+                }
+                return null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).get(120, TimeUnit.SECONDS);
     }
 }

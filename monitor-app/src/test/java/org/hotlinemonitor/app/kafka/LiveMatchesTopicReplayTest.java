@@ -9,21 +9,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.hotlinemonitor.app.cli.Main;
@@ -147,12 +143,17 @@ class LiveMatchesTopicReplayTest {
      * the producers send them. Record timestamps are the events' times, as {@link KafkaEventSink} stamps them.
      */
     static void produce(String bootstrapServers, String topic, List<String> lines, List<CallEvent> events) throws Exception {
-        Properties p = new Properties();
+        Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+        produce(p, topic, lines, events);
+    }
+
+    /** {@link #produce(String, String, List, List)} with a producer of {@code config}; the number of records written. */
+    static int produce(Map<String, Object> config, String topic, List<String> lines, List<CallEvent> events) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (int i = 0; i < lines.size(); i++) {
                 CallEvent e = events.get(i);
@@ -166,30 +167,16 @@ class LiveMatchesTopicReplayTest {
                 }
             }
             for (Future<RecordMetadata> f : sent) {
-                f.get();
+                f.get(30, TimeUnit.SECONDS);
             }
+            return sent.size();
         }
     }
 
     /** Waits until the detector has committed offsets up to the end of every events partition. */
     static void awaitConsumed(KafkaClusterTestKit cluster, String appId, String topic) throws Exception {
         try (Admin admin = cluster.admin()) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            Map<TopicPartition, Long> ends = admin.listOffsets(latest).all().get().entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-            DetectorServiceTest.await("the detector consumed " + ends, () -> {
-                try {
-                    Map<TopicPartition, OffsetAndMetadata> committed =
-                            admin.listConsumerGroupOffsets(appId).partitionsToOffsetAndMetadata().get();
-                    return ends.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
-                            && committed.get(e.getKey()).offset() >= e.getValue());
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            TestCluster.awaitConsumed(admin, topic, PARTITIONS, appId, DetectorServiceTest.WAIT);
         }
     }
 }

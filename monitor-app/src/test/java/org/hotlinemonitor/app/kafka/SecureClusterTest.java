@@ -17,18 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.hotlinemonitor.app.cli.Main;
@@ -130,7 +125,7 @@ class SecureClusterTest {
             }
 
             // The scheduler writes the events with the producer settings it runs with.
-            int written = produce(KafkaEventSink.producerConfig(bootstrap, "scheduler", Duration.ofSeconds(30), scheduler.values()),
+            int written = LiveMatchesTopicReplayTest.produce(KafkaEventSink.producerConfig(bootstrap, "scheduler", Duration.ofSeconds(30), scheduler.values()),
                     topics.events(), lines, events);
 
             // Forgeries: an event with the notifier's credentials, an alert with the scheduler's.
@@ -240,28 +235,6 @@ class SecureClusterTest {
         }
     }
 
-    /** The events, channel events keyed by channel, each heartbeat to every partition; the number of records. */
-    private static int produce(Map<String, Object> config, String topic, List<String> lines, List<CallEvent> events) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
-            List<Future<RecordMetadata>> sent = new ArrayList<>();
-            for (int i = 0; i < lines.size(); i++) {
-                CallEvent e = events.get(i);
-                long ts = e.ts().toEpochMilli();
-                if (e.kind() == EventKind.HEARTBEAT) {
-                    for (int partition = 0; partition < PARTITIONS; partition++) {
-                        sent.add(producer.send(new ProducerRecord<>(topic, partition, ts, "scheduler", lines.get(i))));
-                    }
-                } else {
-                    sent.add(producer.send(new ProducerRecord<>(topic, null, ts, e.channel(), lines.get(i))));
-                }
-            }
-            for (Future<RecordMetadata> f : sent) {
-                f.get(30, TimeUnit.SECONDS);
-            }
-            return sent.size();
-        }
-    }
-
     /** What the broker answers to a write of {@code value} to {@code topic} as the user of {@code client}. */
     private static Throwable refused(KafkaClientConfig client, String bootstrap, String topic, String value) {
         Map<String, Object> c = client.withBootstrap(bootstrap);
@@ -287,22 +260,7 @@ class SecureClusterTest {
     /** Waits until the detector has committed offsets up to the end of every events partition. */
     private static void awaitConsumed(KafkaClientConfig admin, String bootstrap, String topic) throws Exception {
         try (Admin a = Admin.create(admin.withBootstrap(bootstrap))) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            Map<TopicPartition, Long> ends = a.listOffsets(latest).all().get().entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-            DetectorServiceTest.await("the detector consumed " + ends, () -> {
-                try {
-                    Map<TopicPartition, OffsetAndMetadata> committed =
-                            a.listConsumerGroupOffsets(APP_ID).partitionsToOffsetAndMetadata().get();
-                    return ends.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
-                            && committed.get(e.getKey()).offset() >= e.getValue());
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            TestCluster.awaitConsumed(a, topic, PARTITIONS, APP_ID, DetectorServiceTest.WAIT);
         }
     }
 }
