@@ -10,14 +10,18 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.hotlinemonitor.app.kafka.CommittedChannel;
+import org.hotlinemonitor.app.kafka.DetectorSettings;
 import org.hotlinemonitor.app.kafka.KafkaEventSink;
 import org.hotlinemonitor.app.kafka.KafkaSetupException;
 import org.hotlinemonitor.app.kafka.Producer;
 import org.hotlinemonitor.app.schedule.OperatorRecord;
 import org.hotlinemonitor.core.codec.EventSignature;
 import org.hotlinemonitor.core.codec.EventWriter;
+import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
@@ -99,6 +103,12 @@ final class RecordCommand implements Callable<Integer> {
             description = "How long to wait for the cluster. Default: ${DEFAULT-VALUE}.")
     Duration timeout;
 
+    @Option(names = "--application-id", paramLabel = "ID",
+            defaultValue = "${env:HOTLINE_APPLICATION_ID:-" + DetectorSettings.DEFAULT_APPLICATION_ID + "}",
+            description = "The detector's --application-id, whose committed state says whether it would still take the event. "
+                    + "Env: HOTLINE_APPLICATION_ID. Default: " + DetectorSettings.DEFAULT_APPLICATION_ID + ".")
+    String applicationId;
+
     @picocli.CommandLine.Mixin
     VerboseOption verbose;
 
@@ -125,26 +135,66 @@ final class RecordCommand implements Callable<Integer> {
 
         long ms = timeout.toMillis();
         Map<String, Object> overrides = new java.util.HashMap<>(kafkaClient.load(channels).values());
-        overrides.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ms);
         overrides.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(15_000, ms / 2));
-        Map<String, Object> producerConfig = KafkaEventSink.producerConfig(bootstrapServers, source, timeout, overrides);
         RecordMetadata written;
         // Kafka's client warns on every attempt to reach a cluster that is not there (two lines every 0.1 to 1 s), and
         // the sink logs an undelivered event: this command says what happened in one line of its own instead.
-        try (Quiet quiet = verbose.on ? new Quiet() : Quiet.kafkaClients(); KafkaEventSink sink = new KafkaEventSink(producerConfig, topic, timeout)) {
-            try {
-                written = sink.sendNow(event).get(ms + 1_000, TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                throw notRecorded(e.getCause(), connected(sink));
-            } catch (TimeoutException e) {
-                throw notRecorded(new org.apache.kafka.common.errors.TimeoutException("no answer within " + timeout),
-                        connected(sink));
+        try (Quiet quiet = verbose.on ? new Quiet() : Quiet.kafkaClients()) {
+            String unchecked = refuseIfLate(event, overrides, now);
+            overrides.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ms);
+            Map<String, Object> producerConfig = KafkaEventSink.producerConfig(bootstrapServers, source, timeout, overrides);
+            try (KafkaEventSink sink = new KafkaEventSink(producerConfig, topic, timeout)) {
+                try {
+                    written = sink.sendNow(event).get(ms + 1_000, TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    throw notRecorded(e.getCause(), connected(sink));
+                } catch (TimeoutException e) {
+                    throw notRecorded(new org.apache.kafka.common.errors.TimeoutException("no answer within " + timeout),
+                            connected(sink));
+                }
+            }
+            if (unchecked != null) {
+                System.err.println("warning: " + unchecked);
             }
         }
         System.out.println(EventWriter.toJson(event));
         System.out.flush();
         System.err.println("produced to " + topic + " partition " + written.partition() + " at offset " + written.offset());
         return ExitCodes.OK;
+    }
+
+    /**
+     * Refuses, before anything is written, an event the detector would drop as late: one whose {@code ts} is before
+     * its channel's committed watermark, read from the detector's changelog ({@link CommittedChannel}; the same rule
+     * as the HTTP API's 409, {@link OperatorRecord#late}). When the changelog cannot be read (no detector has run with
+     * the application id, or this principal may not read it) nothing can be said: the event is written, with a warning.
+     *
+     * @return the warning, to print once the event is written; {@code null} when the check was made
+     */
+    private String refuseIfLate(CallEvent event, Map<String, Object> overrides, Instant now) {
+        Map<String, Object> consumer = new java.util.HashMap<>(overrides);
+        consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        java.util.Optional<ChannelState> state;
+        try {
+            state = CommittedChannel.read(consumer, applicationId, event.channel(), timeout);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new KafkaSetupException("no answer from the Kafka cluster at " + bootstrapServers + " within " + timeout
+                    + " (is it running, is the address right?); the call was not recorded", e);
+        } catch (org.apache.kafka.common.errors.AuthorizationException e) {
+            return "could not read the detector's state to check that it would take the event ("
+                    + CommittedChannel.changelogTopic(applicationId) + ": " + e.getMessage() + "; docs/security.md gives the "
+                    + "scheduler role read on it); recorded without that check";
+        }
+        if (state == null) {
+            return "no detector has run with application id " + applicationId + " (no topic "
+                    + CommittedChannel.changelogTopic(applicationId) + "), so nothing said whether it would take the event; "
+                    + "recorded without that check (is --application-id the detector's?)";
+        }
+        String late = OperatorRecord.late(event, state.map(ChannelState::watermark).orElse(ChannelState.NONE), now);
+        if (late != null) {
+            throw new Main.BadInput("--at: " + late + "; the call was not recorded");
+        }
+        return null;
     }
 
     /**

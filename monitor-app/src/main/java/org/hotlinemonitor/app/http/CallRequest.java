@@ -47,30 +47,15 @@ final class CallRequest {
     static final int MAX_ID = 200;
 
     /**
-     * Whether the detector would drop {@code event} as late, judged from its channel's committed state: a 409 naming
-     * {@code ts} and the range the detector still takes, or {@code null}.
-     *
-     * <p>Exact in one direction, the one that matters: an event is late exactly when its {@code ts} is before its
-     * channel's own watermark at the moment the detector applies it (docs/time.md: a deadline at or after it decided, a
-     * later event applied, or the channel started after it); a channel's watermark never goes back (a restart or a
-     * configuration change resumes at or after it), and the committed state trails the running detector. So an event
-     * before the committed watermark is certainly dropped, and nothing the detector would take is refused. An event
-     * at or after it may still turn out late, if the detector moves on before the event reaches it (0.5 s live).
+     * Whether the detector would drop {@code event} as late ({@link OperatorRecord#late}): a 409 naming {@code ts} and
+     * the range the detector still takes, or {@code null}.
      *
      * @param state the channel's committed state ({@code DetectorView}), or {@code null} when this instance does not
      *              run the channel's detector: then nothing can be said, and nothing is refused
-     * @param now   for the upper end of the range
      */
     static ApiProblem late(CallEvent event, ChannelState state, Instant now) {
-        if (state == null || state.watermark() == ChannelState.NONE || event.ts().toEpochMilli() >= state.watermark()) {
-            return null;
-        }
-        String from = Timestamps.format(state.watermark());
-        return new ApiProblem(409, "ts", "field 'ts': " + Timestamps.format(event.ts().toEpochMilli()) + " is before "
-                + from + ", up to which the detector has decided " + event.channel() + " (a deadline at or after ts "
-                + "decided, or a later event applied): it would drop the event as late, changing nothing. It takes events "
-                + "of " + event.channel() + " from " + from + " (later as time goes on) to "
-                + Timestamps.format(now.plus(OperatorRecord.FUTURE_TOLERANCE).toEpochMilli()));
+        String why = OperatorRecord.late(event, state == null ? ChannelState.NONE : state.watermark(), now);
+        return why == null ? null : new ApiProblem(409, "ts", "field 'ts': " + why);
     }
 
     private CallRequest() {

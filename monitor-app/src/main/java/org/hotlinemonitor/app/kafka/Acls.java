@@ -37,7 +37,10 @@ public final class Acls {
 
     /** A role: what one kind of process does with Kafka. */
     public enum Role {
-        /** {@code produce} and {@code record}: writes events, reads its own back at restart. */
+        /**
+         * {@code produce} and {@code record}: writes events, reads its own back at restart; reads the detector's channel
+         * changelog ({@code record}'s lateness check).
+         */
         SCHEDULER,
         /** The HTTP API of {@code run}: writes events (recorded calls) and silences, reads alerts and silences. */
         API,
@@ -92,6 +95,8 @@ public final class Acls {
             case SCHEDULER -> {
                 allow.literal(ResourceType.TOPIC, t.events(), AclOperation.WRITE);
                 allow.literal(ResourceType.TOPIC, t.events(), AclOperation.READ);
+                // record refuses an event the detector would drop as late, from the channel's committed state.
+                allow.literal(ResourceType.TOPIC, CommittedChannel.changelogTopic(names.detectorApplicationId()), AclOperation.READ);
             }
             case API -> {
                 allow.literal(ResourceType.TOPIC, t.events(), AclOperation.WRITE);

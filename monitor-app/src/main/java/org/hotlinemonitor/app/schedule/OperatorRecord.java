@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.hotlinemonitor.core.codec.Timestamps;
+import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
@@ -142,6 +143,32 @@ public final class OperatorRecord {
         }
         CallEvent event = new CallEvent(channel.id(), kind, ts, slot, EventIds.recorded(channel.id(), slot, kind, ts), source, note);
         return new Result(event, warnings);
+    }
+
+    /**
+     * Why the detector would drop {@code event} as late, judged from its channel's committed watermark, or
+     * {@code null} when it would not. For the HTTP API (a 409) and the {@code record} command (refused before writing).
+     *
+     * <p>Exact in one direction, the one that matters: an event is late exactly when its {@code ts} is before its
+     * channel's own watermark at the moment the detector applies it (docs/time.md: a deadline at or after it decided, a
+     * later event applied, or the channel started after it); a channel's watermark never goes back (a restart or a
+     * configuration change resumes at or after it), and the committed state trails the running detector. So an event
+     * before the committed watermark is certainly dropped, and nothing the detector would take is refused. An event
+     * at or after it may still turn out late, if the detector moves on before the event reaches it (0.5 s live).
+     *
+     * @param watermark the channel's committed watermark (epoch millis), or {@code ChannelState.NONE} when the detector
+     *                  has none for the channel: then nothing can be said, and nothing is refused
+     * @param now       for the upper end of the range taken
+     */
+    public static String late(CallEvent event, long watermark, Instant now) {
+        if (watermark == ChannelState.NONE || event.ts().toEpochMilli() >= watermark) {
+            return null;
+        }
+        String from = Timestamps.format(watermark);
+        return Timestamps.format(event.ts().toEpochMilli()) + " is before " + from + ", up to which the detector has "
+                + "decided " + event.channel() + " (a deadline at or after ts decided, or a later event applied): it would "
+                + "drop the event as late, changing nothing. It takes events of " + event.channel() + " from " + from
+                + " (later as time goes on) to " + Timestamps.format(now.plus(FUTURE_TOLERANCE).toEpochMilli());
     }
 
     /** "its slots on 2023-04-07 (Asia/Seoul) are ..." for the local date of {@code instant}. */

@@ -49,7 +49,10 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code CALL_NOT_PLACED} only for the slots nobody recorded, {@code SLOT_MISSED} (no answer) only for the
  *       {@code --no-answer} ones: the replay itself says what the plan means, not only that live and replay agree;</li>
  *   <li>nothing in the dead letters: no recorded call is refused;</li>
- *   <li>the events on the topic are exactly the events {@code record} printed: nothing lost or added on the way.</li>
+ *   <li>the events on the topic are exactly the events {@code record} printed: nothing lost or added on the way;</li>
+ *   <li>a report made once the detector has decided its slot (desk-c's first call, after the last deadline) is refused
+ *       at once by {@code record} itself, from the channel's committed state: exit 3, one line naming {@code --at} and
+ *       the range the detector still takes, nothing written.</li>
  * </ul>
  */
 class RecordRoundTripTest {
@@ -107,6 +110,7 @@ class RecordRoundTripTest {
             MonitorConfig config = Live.loadChannels(channels);
 
             List<Long> runMillis = new ArrayList<>();
+            Result refusedAsLate;
             List<Long> ownJvmMillis = new ArrayList<>();
             List<String> printed = new ArrayList<>();
             try (Producer scheduler = new Producer(Live.producerSettings(run.bootstrap, KafkaClientConfig.NONE, LiveRun.TOPICS, config, "scheduler",
@@ -139,6 +143,7 @@ class RecordRoundTripTest {
                             .isBefore(slot.plus(ANSWER_WITHIN));
                 }
                 FailoverTest.waitUntil(lastDeadline.plusSeconds(1));
+                refusedAsLate = record(run, "desk-c", "--answered", "--at", slots.get(0).plusMillis(500).toString());
             }
 
             List<CallEvent> events = run.events();
@@ -158,6 +163,13 @@ class RecordRoundTripTest {
                     sorted.get(sorted.size() / 2), ownJvmMillis.size(), ownJvmMillis, expected.size(), seen.size(),
                     falseAlerts.size(), lost.size(), refused.size(), (System.nanoTime() - started) / 1e9);
 
+            assertThat(refusedAsLate.code()).as("a report of desk-c's first call after all its deadlines were decided: "
+                    + refusedAsLate.err()).isEqualTo(ExitCodes.BAD_INPUT);
+            assertThat(refusedAsLate.err().strip()).as("one line naming --at and the range the detector still takes")
+                    .startsWith("error: --at: " + slots.get(0).plusMillis(500) + " is before ")
+                    .contains("it would drop the event as late", "It takes events of desk-c from ", "the call was not recorded")
+                    .doesNotContain("\n");
+            assertThat(refusedAsLate.out()).as("nothing printed: nothing written").isEmpty();
             assertThat(events.stream().filter(e -> e.channel() != null).map(EventWriter::toJson))
                     .as("the events on the topic are the events record printed").containsExactlyInAnyOrderElementsOf(printed);
             assertThat(refused).as("no recorded call refused").isEmpty();
@@ -177,22 +189,28 @@ class RecordRoundTripTest {
 
     /** Runs {@code record} for {@code channel}; the event it printed. */
     private static String record(LiveRun run, List<Long> runMillis, String channel, String... options) throws Exception {
-        List<String> args = new ArrayList<>(List.of("record", "--bootstrap-servers", run.bootstrap,
-                "--channels", run.channelFile().toString(), "--channel", channel));
-        args.addAll(List.of(options));
         long t = System.nanoTime();
-        Result r = CliTest.run(args.toArray(String[]::new));
+        Result r = record(run, channel, options);
         runMillis.add((System.nanoTime() - t) / 1_000_000);
+        List<String> args = List.of(channel, String.join(" ", options));
         assertThat(r.code()).as("record %s: %s", args, r.err()).isZero();
         assertThat(r.err()).as("record %s", args).doesNotContain("warning");
         return r.out().strip();
+    }
+
+    /** Runs {@code record} for {@code channel}; whatever it does. */
+    private static Result record(LiveRun run, String channel, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("record", "--bootstrap-servers", run.bootstrap,
+                "--channels", run.channelFile().toString(), "--channel", channel, "--application-id", LiveRun.APP_ID));
+        args.addAll(List.of(options));
+        return CliTest.run(args.toArray(String[]::new));
     }
 
     /** Runs {@code record} for {@code channel} in a JVM of its own; the event it printed. */
     private String recordInOwnJvm(LiveRun run, List<Long> runMillis, String channel, String... options) throws Exception {
         List<String> args = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "record", "--bootstrap-servers", run.bootstrap,
-                "--channels", run.channelFile().toString(), "--channel", channel));
+                "--channels", run.channelFile().toString(), "--channel", channel, "--application-id", LiveRun.APP_ID));
         args.addAll(List.of(options));
         Path out = tmp.resolve("record-" + runMillis.size() + ".out");
         Path err = tmp.resolve("record-" + runMillis.size() + ".err");
