@@ -72,7 +72,9 @@ final class BrokerCommand implements Callable<Integer> {
             System.out.flush();
             LOG.info("Broker running at {} with topics {}; stop with Ctrl-C or SIGTERM",
                     running.bootstrapServers(), String.join(", ", settings.topics().names()));
-            stop.await();
+            while (!stop.await(java.time.Duration.ofSeconds(1))) {
+                running.checkAlive();
+            }
             LOG.info("Stopping the broker");
         }
         return ExitCodes.OK;

@@ -133,6 +133,10 @@ final class DemoCommand implements Callable<Integer> {
                         web.describe());
                 Instant end = from.plus(duration);
                 while (clock.instant().isBefore(end)) {
+                    if (broker.failed()) {
+                        detect.brokerFailed();
+                        broker.checkAlive();
+                    }
                     Live.checkAlive(detect);
                     if (stop.await(Duration.ofMillis(200))) {
                         break;

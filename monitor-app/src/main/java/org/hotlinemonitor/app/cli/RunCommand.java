@@ -143,6 +143,10 @@ final class RunCommand implements Callable<Integer> {
                         notifier == null ? "" : "; notifier delivering to " + String.join(", ", notifier.sinkNames()),
                         web.describeWithApi());
                 while (!stop.await(Duration.ofSeconds(1))) {
+                    if (broker != null && broker.failed()) { // first: a failed broker is why the rest fails
+                        detect.brokerFailed();
+                        broker.checkAlive();
+                    }
                     Live.checkAlive(detect);
                     sharedSilences.checkAlive();
                     if (notifier != null) {

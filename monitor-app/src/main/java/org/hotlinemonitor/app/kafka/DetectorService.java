@@ -39,6 +39,9 @@ public final class DetectorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DetectorService.class);
     private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** How long {@link #close()} waits for the streams once their broker has failed ({@link #brokerFailed()}). */
+    private static final Duration FAILED_BROKER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    private volatile boolean brokerFailed;
 
     private final DetectorSettings settings;
     private final MonitorConfig config;
@@ -153,6 +156,15 @@ public final class DetectorService implements AutoCloseable {
     }
 
     /**
+     * Says that the broker this detector works with has failed for good (the embedded broker's disk is full): then
+     * {@link #close()} waits {@link #FAILED_BROKER_CLOSE_TIMEOUT}, not {@link #CLOSE_TIMEOUT}, for a commit that cannot
+     * come.
+     */
+    public void brokerFailed() {
+        brokerFailed = true;
+    }
+
+    /**
      * Stops processing (committing what is done), leaves the consumer group and releases the state directory.
      * Idempotent. Leaving the group lets another instance (or this one restarted) take the tasks over at once
      * rather than after the session timeout ({@link DetectorSettings#SESSION_TIMEOUT}), during which those channels
@@ -163,13 +175,22 @@ public final class DetectorService implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         if (streams != null) {
+            Duration timeout = brokerFailed ? FAILED_BROKER_CLOSE_TIMEOUT : CLOSE_TIMEOUT;
             if (!streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                    .withTimeout(CLOSE_TIMEOUT))) {
-                LOG.warn("detector {}: streams did not close within {}", settings.applicationId(), CLOSE_TIMEOUT);
+                    .withTimeout(timeout))) {
+                if (brokerFailed) {
+                    LOG.info("detector {}: streams did not close within {} (its broker failed: nothing to commit to)",
+                            settings.applicationId(), timeout);
+                } else {
+                    LOG.warn("detector {}: streams did not close within {}", settings.applicationId(), timeout);
+                }
             }
         }
         if (watch != null) {
             watch.close();
+        }
+        if (streams != null) {
+            LOG.info("detector {}: stopped", settings.applicationId());
         }
     }
 

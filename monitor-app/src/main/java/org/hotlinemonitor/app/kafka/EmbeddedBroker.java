@@ -186,6 +186,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final Security security;
     private final KafkaClientConfig internalClient;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Why Kafka gave up on this broker (it asked to halt the process), or null while it runs. */
+    private final java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
     private String clusterId;
     private Duration timeToReady;
 
@@ -235,6 +237,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 "sasl.mechanism", "PLAIN",
                 "sasl.jaas.config", plainJaas(internalPassword, false)));
         KafkaRaftServer server = null;
+        installKafkaExit();
         try {
             Properties props = kafkaProperties(logDir, port, controllerPort);
             if (security != null) {
@@ -249,11 +252,13 @@ public final class EmbeddedBroker implements AutoCloseable {
             throw startFailure(e, port, controllerPort);
         }
         EmbeddedBroker broker = new EmbeddedBroker(server, dataDir, port, controllerPort, format, security, internalClient);
+        RUNNING.add(broker);
         try {
             broker.awaitReady(startNanos);
             if (security != null) {
                 broker.applySecurity();
             }
+            broker.abortHangingTransactions();
         } catch (RuntimeException e) {
             broker.close();
             throw e;
@@ -480,6 +485,19 @@ public final class EmbeddedBroker implements AutoCloseable {
         return new KafkaSetupException("the embedded broker failed to start: " + oneLine(root), e);
     }
 
+    /** {@link HangingTransactions#abort}, before any client of this process starts. */
+    private void abortHangingTransactions() {
+        try (Admin admin = Admin.create(internalClient.withBootstrap(bootstrapServers()))) {
+            HangingTransactions.abort(admin);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaSetupException("the embedded broker at " + bootstrapServers() + " could not check for transactions "
+                    + "a crash left open: " + oneLine(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaSetupException("interrupted while checking the embedded broker's open transactions", e);
+        }
+    }
+
     private void awaitReady(long startNanos) {
         long deadline = startNanos + READY_TIMEOUT.toNanos();
         try (Admin admin = Admin.create(internalClient.withBootstrap(bootstrapServers()))) {
@@ -557,16 +575,143 @@ public final class EmbeddedBroker implements AutoCloseable {
         return timeToReady;
     }
 
-    /** Shuts Kafka down cleanly and waits for it; does nothing the second time. */
+    /**
+     * Shuts Kafka down cleanly and waits for it; does nothing the second time. After a {@linkplain #checkAlive failure}
+     * Kafka's shutdown may wait for its own thread that asked to halt, which is held: then it is given
+     * {@link #FAILED_SHUTDOWN_LIMIT}, and the rest is left to the end of the process.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         long t0 = System.nanoTime();
-        server.shutdown();
-        server.awaitShutdown();
+        try {
+            if (failure.get() == null) {
+                server.shutdown();
+                server.awaitShutdown();
+            } else {
+                Thread shutdown = new Thread(() -> {
+                    server.shutdown();
+                    server.awaitShutdown();
+                }, "embedded-broker-shutdown");
+                shutdown.setDaemon(true);
+                shutdown.start();
+                shutdown.join(FAILED_SHUTDOWN_LIMIT.toMillis());
+                if (shutdown.isAlive()) {
+                    LOG.info("Embedded Kafka broker (failed) not stopped within {} s; the process's end stops it",
+                            FAILED_SHUTDOWN_LIMIT.toSeconds());
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } finally {
+            RUNNING.remove(this);
+        }
         LOG.info("Embedded Kafka broker stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+    }
+
+    /**
+     * Fails with one line naming the data directory and what to do when Kafka has given up on this broker: a log
+     * directory it can no longer write (a full disk, an I/O error) makes Kafka halt the process, which would end every
+     * other part of it mid-work with only Kafka's own log line. The broker's halt is caught instead
+     * ({@link #installKafkaExit}); the command that owns the broker calls this regularly and, when it throws, stops its
+     * other parts in order (the owner's try-with-resources) and exits with code 1.
+     *
+     * @throws KafkaSetupException when Kafka has given up on the broker
+     */
+    public void checkAlive() {
+        String why = failure.get();
+        if (why != null) {
+            throw new KafkaSetupException(why);
+        }
+    }
+
+    /** Whether Kafka has given up on this broker ({@link #checkAlive}). */
+    public boolean failed() {
+        return failure.get() != null;
+    }
+
+    /** Records Kafka's request to halt, in the words of {@link #checkAlive}. */
+    private void kafkaGaveUp(int status, String kafkaMessage) {
+        Path logDir = dataDir.resolve(KAFKA_SUBDIR);
+        String disk;
+        try {
+            java.nio.file.FileStore store = Files.getFileStore(Files.exists(logDir) ? logDir : dataDir);
+            long free = store.getUsableSpace();
+            disk = free < LOW_SPACE
+                    ? "its disk is full (" + bytes(free) + " free of " + bytes(store.getTotalSpace()) + "): free space there, "
+                            + "or move the data directory to a larger disk (--data-dir), then start again"
+                    : "Kafka could not use it (an I/O error: Kafka's log line above names the file; "
+                            + bytes(free) + " free on that disk): check the disk, then start again";
+        } catch (IOException | RuntimeException e) {
+            disk = "Kafka could not use it and the disk cannot be read (" + e.getMessage() + "): check the disk, then start again";
+        }
+        String why = "the embedded Kafka broker stopped working: its data directory " + logDir + " failed; " + disk
+                + ". What Kafka committed before is kept; the detector and the scheduler resume from it"
+                + (kafkaMessage == null || kafkaMessage.isBlank() ? "" : " (Kafka: " + oneLine(new Exception(kafkaMessage)) + ", status " + status + ")");
+        if (failure.compareAndSet(null, why)) {
+            LOG.error("{}; stopping the other parts in order", why);
+            quietKafka();
+        }
+    }
+
+    /**
+     * Kafka's loggers turned off: once its broker has failed (its error saying why is logged by then), each of its
+     * clients in this process warns at every retry until it is closed, and the broker fails again on each write, all
+     * saying what {@link #checkAlive} says once.
+     */
+    private static void quietKafka() {
+        for (String name : List.of("org.apache.kafka", "kafka")) {
+            if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
+                logger.setLevel(ch.qos.logback.classic.Level.OFF);
+            }
+        }
+    }
+
+    private static String bytes(long n) {
+        return n >= 1 << 20 ? (n >> 20) + " MiB" : n >= 1 << 10 ? (n >> 10) + " KiB" : n + " bytes";
+    }
+
+    /** Less free than this when Kafka gives up, and the data directory's disk counts as full: one log segment. */
+    static final long LOW_SPACE = 16L << 20;
+    /** How long a failed broker's shutdown may take before the process ends without it. */
+    static final Duration FAILED_SHUTDOWN_LIMIT = Duration.ofSeconds(10);
+    /** The brokers of this process that are running, told when Kafka asks to halt. */
+    private static final java.util.Set<EmbeddedBroker> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final AtomicBoolean KAFKA_EXIT_INSTALLED = new AtomicBoolean();
+
+    /**
+     * Kafka halts the process ({@code Exit.halt}) when a broker loses its last log directory or its metadata log: a full
+     * disk does that. With embedded brokers running, the request is held instead: each running broker records it
+     * ({@link #checkAlive}), and the Kafka thread that asked waits for the end of the process (Kafka's code does not
+     * expect {@code halt} to return). Without one, the process halts as Kafka wanted.
+     */
+    private static void installKafkaExit() {
+        if (!KAFKA_EXIT_INSTALLED.compareAndSet(false, true)) {
+            return;
+        }
+        org.apache.kafka.common.utils.Exit.setHaltProcedure(holdUnless(status -> Runtime.getRuntime().halt(status)));
+        org.apache.kafka.common.utils.Exit.setExitProcedure(holdUnless(System::exit));
+    }
+
+    private static org.apache.kafka.common.utils.Exit.Procedure holdUnless(java.util.function.IntConsumer noBroker) {
+        return (status, message) -> {
+            List<EmbeddedBroker> brokers = List.copyOf(RUNNING);
+            if (brokers.isEmpty()) {
+                noBroker.accept(status);
+            }
+            brokers.forEach(b -> b.kafkaGaveUp(status, message));
+            while (true) {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    // held until the process ends
+                }
+            }
+        };
     }
 
     private static String describe(IOException e) {

@@ -257,5 +257,6 @@ public final class Producer implements AutoCloseable {
         timer.close();
         placer.close();
         sink.close();
+        LOG.info("scheduler: stopped ({} event(s) delivered)", sink.delivered());
     }
 }
