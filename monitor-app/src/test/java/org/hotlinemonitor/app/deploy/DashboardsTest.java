@@ -44,6 +44,16 @@ class DashboardsTest {
         List<Dashboard> all = dashboards().toList();
         assertThat(all).extracting(Dashboard::name).contains("hotlines-overview.json", "monitor-health.json");
         assertThat(all).extracting(d -> d.json().path("uid").asText()).doesNotHaveDuplicates().allMatch(u -> !u.isBlank());
+        // Links between them go by uid, so they hold wherever Grafana runs.
+        List<String> uids = all.stream().map(d -> d.json().path("uid").asText()).toList();
+        for (Dashboard d : all) {
+            assertThat(d.json().path("links").size()).as(d.name() + " links").isPositive();
+            for (JsonNode link : d.json().path("links")) {
+                String url = link.path("url").asText();
+                assertThat(url).as(d.name() + " link").startsWith("/d/");
+                assertThat(uids).as(d.name() + " links to " + url).contains(url.substring("/d/".length()));
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")
