@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -43,6 +44,7 @@ public final class DashboardQueries {
     static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)(?::[\\w]+)?}|\\$(\\w+)|\\[\\[(\\w+)]]");
     private static final Pattern LABEL_VALUES = Pattern.compile("^\\s*label_values\\((.*),\\s*(\\w+)\\s*\\)\\s*$",
             Pattern.DOTALL);
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One dashboard file, parsed. */
@@ -73,9 +75,10 @@ public final class DashboardQueries {
     /**
      * A query of a dashboard. {@code source} names where it is: {@code panel "Title" A}, {@code annotation "Name"},
      * {@code variable channel}. {@code instant}: Grafana asks for one value at the end of the range (stat panels,
-     * tables), else a range query.
+     * tables), else a range query. {@code minInterval}: the panel's "min interval", the least {@code $__interval}
+     * Grafana gives it (zero when it sets none).
      */
-    public record Query(String dashboard, String source, String expr, boolean instant) {
+    public record Query(String dashboard, String source, String expr, boolean instant, Duration minInterval) {
         @Override
         public String toString() {
             return dashboard + ": " + source;
@@ -115,20 +118,22 @@ public final class DashboardQueries {
                             + ": only label_values(SELECTOR, LABEL) is understood here, was: " + text);
                 }
                 out.add(new Query(d.name(), "variable " + v.path("name").asText(),
-                        "group by (" + m.group(2) + ") (" + m.group(1).trim() + ")", true));
+                        "group by (" + m.group(2) + ") (" + m.group(1).trim() + ")", true, Duration.ZERO));
             }
         }
         for (JsonNode a : d.json().path("annotations").path("list")) {
             if ("prometheus".equals(a.path("datasource").path("type").asText())) {
                 out.add(new Query(d.name(), "annotation \"" + a.path("name").asText() + "\"", a.path("expr").asText(),
-                        false));
+                        false, duration(d.name() + ": annotation step", a.path("step").asText(""))));
             }
         }
         for (JsonNode p : d.panels()) {
+            String title = p.path("title").asText();
+            Duration min = duration(d.name() + ": panel \"" + title + "\" interval", p.path("interval").asText(""));
             for (JsonNode t : p.path("targets")) {
                 boolean instant = t.path("instant").asBoolean(false) && !t.path("range").asBoolean(false);
-                out.add(new Query(d.name(), "panel \"" + p.path("title").asText() + "\" " + t.path("refId").asText(),
-                        t.path("expr").asText(), instant));
+                out.add(new Query(d.name(), "panel \"" + title + "\" " + t.path("refId").asText(),
+                        t.path("expr").asText(), instant, min));
             }
         }
         return out;
@@ -136,7 +141,8 @@ public final class DashboardQueries {
 
     /**
      * The queries of every dashboard in {@code dir} with each variable replaced: by {@code values} when it names it,
-     * else by {@link #GRAFANA_DEFAULTS}. A variable in neither is an error naming the dashboard, query and variable.
+     * else by {@link #GRAFANA_DEFAULTS}; {@code $__interval} is at least the panel's min interval, as in Grafana. A
+     * variable in neither is an error naming the dashboard, query and variable.
      */
     public static List<Query> substituted(Path dir, Map<String, String> values) {
         Map<String, String> all = new LinkedHashMap<>(GRAFANA_DEFAULTS);
@@ -144,10 +150,36 @@ public final class DashboardQueries {
         List<Query> out = new ArrayList<>();
         for (Dashboard d : load(dir)) {
             for (Query q : raw(d)) {
-                out.add(new Query(q.dashboard(), q.source(), substitute(q.toString(), q.expr(), all), q.instant()));
+                Map<String, String> mine = new LinkedHashMap<>(all);
+                Duration interval = duration("$__interval", all.get("__interval"));
+                if (q.minInterval().compareTo(interval) > 0) {
+                    mine.put("__interval", q.minInterval().toSeconds() + "s");
+                    mine.put("__interval_ms", Long.toString(q.minInterval().toMillis()));
+                }
+                out.add(new Query(q.dashboard(), q.source(), substitute(q.toString(), q.expr(), mine), q.instant(),
+                        q.minInterval()));
             }
         }
         return out;
+    }
+
+    /** A Grafana or Prometheus duration of one unit ({@code 15s}, {@code 1m}, {@code 2h}, {@code 7d}); "" is zero. */
+    static Duration duration(String where, String text) {
+        if (text.isEmpty()) {
+            return Duration.ZERO;
+        }
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(where + ": not a duration like 15s, 1m, 1h or 1d: " + text);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     /** {@code text} with its variables replaced from {@code values}; {@code where} names it in the error. */

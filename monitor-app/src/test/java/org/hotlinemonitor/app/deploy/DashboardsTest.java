@@ -226,6 +226,15 @@ class DashboardsTest {
                 .hasMessageContaining("x.json: panel \"P\" A").hasMessageContaining("$job");
         assertThat(DashboardQueries.substitute("w", "a{c=~\"${channel}\"}[$__range] [[job]]",
                 Map.of("channel", "x|y", "__range", "1d", "job", "j"))).isEqualTo("a{c=~\"x|y\"}[1d] j");
+        // $__interval is at least the panel's min interval, as Grafana makes it.
+        List<Query> queries = DashboardQueries.substituted(DashboardQueries.DASHBOARDS,
+                Map.of("channel", "c1", "job", ".+", "instance", ".+", "__interval", "15s"));
+        assertThat(queries).filteredOn(q -> q.source().startsWith("panel \"Slots answered / missed\""))
+                .singleElement().satisfies(q -> assertThat(q.expr()).contains("{channel=~\"c1\"}[60s]"));
+        assertThat(DashboardQueries.substituted(DashboardQueries.DASHBOARDS,
+                Map.of("channel", "c1", "job", ".+", "instance", ".+", "__interval", "2h")))
+                .filteredOn(q -> q.source().startsWith("panel \"Slots answered / missed\""))
+                .singleElement().satisfies(q -> assertThat(q.expr()).contains("{channel=~\"c1\"}[2h]"));
     }
 
     @Test
