@@ -123,6 +123,7 @@ final class DemoCommand implements Callable<Integer> {
                          new PlacerSettings.Simulated(script), timing), clock)) {
                 printer.start();
                 web.bindDetector(detect, config, clock);
+                web.ready(detect::isRunning);
                 Live.startDetector(detect);
                 web.bindDetectorClient(detect);
                 clock.start();
