@@ -79,6 +79,20 @@ class DashboardsTest {
             assertThat(grid.path("h").asInt()).as(d.name() + ": panel \"" + p.path("title").asText() + "\" height").isPositive();
         }
         assertThat(ids).as(d.name() + " panel ids").doesNotHaveDuplicates();
+        // No two panels on the same cells (Grafana would push one down, away from its row).
+        List<JsonNode> panels = d.panels();
+        for (int i = 0; i < panels.size(); i++) {
+            for (int j = i + 1; j < panels.size(); j++) {
+                JsonNode a = panels.get(i).path("gridPos");
+                JsonNode b = panels.get(j).path("gridPos");
+                boolean overlap = a.path("x").asInt() < b.path("x").asInt() + b.path("w").asInt()
+                        && b.path("x").asInt() < a.path("x").asInt() + a.path("w").asInt()
+                        && a.path("y").asInt() < b.path("y").asInt() + b.path("h").asInt()
+                        && b.path("y").asInt() < a.path("y").asInt() + a.path("h").asInt();
+                assertThat(overlap).as(d.name() + ": panels \"" + panels.get(i).path("title").asText() + "\" and \""
+                        + panels.get(j).path("title").asText() + "\" overlap").isFalse();
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")
