@@ -77,6 +77,14 @@ class DeployLiveTest {
             System.out.println("availability, Prometheus (30d) " + recorded + ", monitor's counters " + monitor);
             monitor.forEach((channel, a) -> assertThat(recorded.get(channel)).as(channel).isCloseTo(a, within(1e-9)));
 
+            // Every metric the rules read is one the monitor serves (a misspelt name would make a rule that never fires),
+            // but the notifier's: the demo has no notifier.
+            Set<String> read = DeployRulesTest.metricsReadByRules();
+            read.removeAll(Set.of("hotline_notify_deliveries_total"));
+            Set<String> served = s.query("count by (__name__) ({job=\"hotline-monitor\"})").stream()
+                    .map(x -> x.labels().get("__name__")).collect(Collectors.toSet());
+            assertThat(served).as("metrics the rules read, served by the demo").containsAll(read);
+
             // The second line of defence: the monitor stops; Prometheus pages for it.
             assertThat(firing(s, "MonitorDown")).isEmpty();
             s.stopMonitor();
