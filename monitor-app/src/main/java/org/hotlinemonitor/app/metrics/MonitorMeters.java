@@ -88,6 +88,8 @@ public final class MonitorMeters implements MeterBinder {
     private Timer answerLatency;
     private final Map<String, List<Meter>> channelMeters = new HashMap<>();
     private final Map<Integer, Meter> partitionMeters = new HashMap<>();
+    /** Full scans of the view ({@link #refresh}): one, at binding; for a test that membership changes cost no scan. */
+    private int refreshes;
 
     /** @param clock the detector's clock, for the watermark lag (an accelerated one in the demo) */
     public MonitorMeters(Clock clock) {
@@ -319,6 +321,7 @@ public final class MonitorMeters implements MeterBinder {
         if (registry == null || view == null) {
             return;
         }
+        refreshes++;
         Set<String> ids = view.channels().keySet();
         channelMeters.entrySet().removeIf(e -> {
             if (ids.contains(e.getKey())) {
@@ -341,6 +344,11 @@ public final class MonitorMeters implements MeterBinder {
         for (Integer p : partitions) {
             partitionMeters.computeIfAbsent(p, this::registerPartition);
         }
+    }
+
+    /** How many times the whole view was scanned (see {@link #refresh}). */
+    synchronized int refreshes() {
+        return refreshes;
     }
 
     private List<Meter> registerChannel(String id) {

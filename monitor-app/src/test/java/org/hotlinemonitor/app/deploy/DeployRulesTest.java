@@ -79,6 +79,14 @@ class DeployRulesTest {
     }
 
     @Test
+    void theRulesReadTheMonitorsMetrics() {
+        assertThat(metricsReadByRules()).contains("hotline_channel_state", "hotline_channel_slots_total", "hotline_ready",
+                "hotline_our_side_state", "hotline_detector_watermark_lag_seconds", "hotline_rejected_records_total",
+                "hotline_notify_deliveries_total", "hotline_placer_calls_total", "kafka_consumer_fetch_manager_records_lag_max",
+                "up").allSatisfy(n -> assertThat(n).doesNotContain(":"));
+    }
+
+    @Test
     void theCoverageCheckFailsForARuleWithoutBothCases() {
         // the check above, on a rule set where it must complain: one rule never fires in a test, one is not tested
         Map<String, Set<Boolean>> cases = Map.of("A", Set.of(true, false), "B", Set.of(false));
@@ -160,6 +168,19 @@ class DeployRulesTest {
             assertThat(r.path("source_matchers").toString()).contains("alertname=\\\"MonitorDown\\\"");
             assertThat(r.path("target_matchers").toString()).contains("Hotline.*");
         });
+    }
+
+    /** The names of the metrics the rules' expressions read (the monitor's, Kafka's, {@code up}), recording rules' left out. */
+    static Set<String> metricsReadByRules() {
+        Set<String> names = new TreeSet<>();
+        Pattern name = Pattern.compile("(?<![\\w:])((?:hotline|kafka)_[a-z_]+|up)(?=\\s*[{\\[)])");
+        for (JsonNode rule : rules()) {
+            Matcher m = name.matcher(rule.path("expr").asText());
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+        }
+        return names;
     }
 
     /** The problems of a rule set against its test cases (alert name to the outcomes tested: fires true, not false). */

@@ -150,6 +150,32 @@ class MonitorMetersTest {
     }
 
     @Test
+    void channelsJoiningAndLeavingGetAndLoseTheirMetersOneByOneWithoutRescanningTheView() {
+        org.hotlinemonitor.core.detect.ChannelState state = org.hotlinemonitor.core.detect.ChannelState.initial(
+                START.toEpochMilli(), START.toEpochMilli());
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        org.hotlinemonitor.app.kafka.DetectorView view = new org.hotlinemonitor.app.kafka.DetectorView();
+        MonitorMeters meters = new MonitorMeters(java.time.Clock.systemUTC()).detector(view, new RejectCounter(),
+                Harness.config(CHANNELS));
+        meters.bindTo(registry);
+        int n = 5000;
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add("c" + i);
+            org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, i % 6, "c" + i, state);
+        }
+        // each join registered that channel's meters only: the view was scanned once, at binding (issue: a scan per
+        // join made n joins cost n^2)
+        assertThat(meters.refreshes()).isEqualTo(1);
+        assertThat(registry.find("hotline.channel.state").gauges()).hasSize(4 * n);
+        assertThat(registry.find("hotline.channel.slots").functionCounters()).hasSize(3 * n);
+        org.hotlinemonitor.app.kafka.DetectorViewFixture.leave(view, ids.subList(0, n / 2));
+        assertThat(meters.refreshes()).isEqualTo(1);
+        assertThat(registry.find("hotline.channel.state").gauges()).hasSize(4 * (n - n / 2));
+        assertThat(registry.find("hotline.channel.state").tag("channel", "c0").gauges()).isEmpty();
+    }
+
+    @Test
     void placerCallsPerChannelAndResultFromTheStart() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         java.util.Map<String, Long> counts = new java.util.concurrent.ConcurrentHashMap<>();
