@@ -72,6 +72,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "Port of the HTTP server (/metrics). Default: 0, any free port (printed when the demo starts).")
     int httpPort;
 
+    @Option(names = "--stay",
+            description = "After the scenario, stop placing calls but keep the detector and /metrics serving until Ctrl-C "
+                    + "(for Prometheus and dashboards to look at the result).")
+    boolean stay;
+
     @picocli.CommandLine.Mixin
     VerboseOption verbose;
 
@@ -123,6 +128,7 @@ final class DemoCommand implements Callable<Integer> {
                          new PlacerSettings.Simulated(script), timing), clock)) {
                 printer.start();
                 web.bindDetector(detect, config, clock);
+                web.ready(detect::isRunning);
                 Live.startDetector(detect);
                 web.bindDetectorClient(detect);
                 clock.start();
@@ -132,6 +138,7 @@ final class DemoCommand implements Callable<Integer> {
                         + "%s; alerts below as they fire%n", config.channels().size(), start, speed, 3600.0 / speed, duration,
                         web.describe());
                 Instant end = from.plus(duration);
+                boolean stopped = false;
                 while (clock.instant().isBefore(end)) {
                     if (broker.failed()) {
                         detect.brokerFailed();
@@ -139,7 +146,18 @@ final class DemoCommand implements Callable<Integer> {
                     }
                     Live.checkAlive(detect);
                     if (stop.await(Duration.ofMillis(200))) {
+                        stopped = true;
                         break;
+                    }
+                }
+                if (stay && !stopped) {
+                    // No more calls: answered and missed counts stay as the scenario left them. The detector goes on
+                    // deciding the slots that fall due (as not placed, our side's) and /metrics goes on serving.
+                    produce.close();
+                    System.err.printf("demo: scenario over at %s; no more calls placed; the detector and %s stay until "
+                            + "Ctrl-C%n", clock.instant(), web.describe());
+                    while (!stop.await(Duration.ofMillis(200))) {
+                        Live.checkAlive(detect);
                     }
                 }
                 LOG.info("Scenario over at {}; stopping", clock.instant());

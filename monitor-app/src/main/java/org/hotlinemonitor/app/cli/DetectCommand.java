@@ -69,6 +69,7 @@ final class DetectCommand implements Callable<Integer> {
             try (DetectorService detect = new DetectorService(membership.applyTo(Live.detectorSettings(bootstrap, client, settings.topics(),
                     detector.applicationId, stateDir, streamThreads, Live.Timing.forClock(clock))), config, signing, clock)) {
                 web.bindDetector(detect, config, clock);
+                web.ready(detect::isRunning);
                 Live.startDetector(detect);
                 web.bindDetectorClient(detect);
                 if (clock instanceof AcceleratedClock accelerated) {

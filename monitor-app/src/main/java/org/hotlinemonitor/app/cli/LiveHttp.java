@@ -62,9 +62,15 @@ final class LiveHttp implements AutoCloseable {
         }
     }
 
-    /** The scheduler's Kafka producer's metrics. */
+    /** The scheduler's Kafka producer's metrics, and its calls to the placer per channel; once it has started. */
     void bindProducer(org.hotlinemonitor.app.kafka.Producer producer) {
         metrics.bindKafkaProducer(producer.kafkaProducer());
+        metrics.bind(new MonitorMeters(Clock.systemUTC()).placer(producer.channelIds(), producer::placerCalls));
+    }
+
+    /** {@code hotline_ready}: 1 while {@code ready} holds (what {@code /readyz} says), else 0. */
+    void ready(java.util.function.BooleanSupplier ready) {
+        metrics.ready(ready);
     }
 
     /** The notifier's meters (deliveries by sink and result, delivery latency, its rejects). */

@@ -120,6 +120,7 @@ final class RunCommand implements Callable<Integer> {
                     printer.start(); // before the detector: every alert it commits from now on is printed
                 }
                 web.bindDetector(detect, config, clock);
+                web.ready(api.api()::isReady);
                 if (notifier != null) {
                     notifier.silences(operator.silences());
                     web.bindNotifier(notifier);

@@ -218,6 +218,11 @@ public final class Api {
         };
     }
 
+    /** Whether {@code /readyz} would answer 200 now: the Kafka cluster answers and the detector runs. May block up to the broker probe's time-out. */
+    public boolean isReady() {
+        return broker.problem().isEmpty() && detectorRunning.getAsBoolean();
+    }
+
     private Answer ready() {
         List<String> reasons = new ArrayList<>();
         Optional<String> brokerProblem = broker.problem();

@@ -163,6 +163,10 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private final long[] eventsByKind = new long[KINDS.length];
     /** Slots decided since the last commit, by verdict ordinal: published to the view at commit. */
     private final long[] verdictsByKind = new long[Verdict.values().length];
+    /** The channel and verdict of each slot decided since the last commit, the first {@code decidedCount}: for the view. */
+    private String[] decidedChannels = new String[16];
+    private byte[] decidedVerdicts = new byte[16];
+    private int decidedCount;
     /** Answer latencies (ms, slot to first answer) of the slots answered since the last commit; grows, reused. */
     private long[] answerLatencies = new long[16];
     private int answerLatencyCount;
@@ -227,6 +231,12 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
                                   MissCause cause, long firstAnswer) {
                 // Counted for the metrics, published at commit; no allocation on this path but a rare buffer growth.
                 verdictsByKind[verdict.ordinal()]++;
+                if (decidedCount == decidedChannels.length) {
+                    decidedChannels = Arrays.copyOf(decidedChannels, decidedCount * 2);
+                    decidedVerdicts = Arrays.copyOf(decidedVerdicts, decidedCount * 2);
+                }
+                decidedChannels[decidedCount] = channelId;
+                decidedVerdicts[decidedCount++] = (byte) verdict.ordinal();
                 if (verdict == Verdict.ANSWERED && firstAnswer != NONE) {
                     if (answerLatencyCount == answerLatencies.length) {
                         answerLatencies = Arrays.copyOf(answerLatencies, answerLatencyCount * 2);
@@ -246,6 +256,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         this.newest = NONE;
         pending.clear(); // Kafka Streams makes a processor per task; this keeps init safe to repeat anyway
         java.util.Arrays.fill(eventsByKind, 0);
+        Arrays.fill(decidedChannels, null);
+        decidedCount = 0;
         reconcile();
         loadWaiting();
         if (start != NONE) {
@@ -551,6 +563,9 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         }
         setup.view.addEvents(eventsByKind);
         setup.view.addVerdicts(verdictsByKind);
+        setup.view.addChannelVerdicts(decidedChannels, decidedVerdicts, decidedCount);
+        Arrays.fill(decidedChannels, 0, decidedCount, null);
+        decidedCount = 0;
         setup.view.answered(answerLatencies, answerLatencyCount);
         answerLatencyCount = 0;
     }
@@ -579,8 +594,9 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
 
     /** Sends an alert to the alerts topic, stamped with the clock. */
     private void send(Alert a) {
-        setup.view.alertSent(a.type());
-        context.forward(new Record<>(utf8(a.channel()), utf8(AlertCodec.toJson(a)), setup.clock.millis(), new RecordHeaders()),
+        long now = setup.clock.millis();
+        setup.view.alertSent(a.type(), Math.max(0, now - a.at().toEpochMilli()));
+        context.forward(new Record<>(utf8(a.channel()), utf8(AlertCodec.toJson(a)), now, new RecordHeaders()),
                 DetectorTopology.ALERTS_SINK);
     }
 

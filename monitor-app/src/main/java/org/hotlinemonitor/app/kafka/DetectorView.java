@@ -38,8 +38,27 @@ public final class DetectorView {
      * Hears about the view from the stream threads: keep it quick, and never throw (it would fail the task).
      */
     public interface Listener {
-        /** A channel or a partition joined or left the view (a task started, moved or stopped). */
-        default void membershipChanged() {
+        /** A channel joined the view (its task started here, or moved here). */
+        default void channelJoined(String id) {
+        }
+
+        /** A channel left the view (its task moved to another instance, or stopped). */
+        default void channelLeft(String id) {
+        }
+
+        /** A partition's task published its first watermark here. */
+        default void partitionJoined(int partition) {
+        }
+
+        /** A partition's task left this instance. */
+        default void partitionLeft(int partition) {
+        }
+
+        /**
+         * An alert was sent: {@code delayMillis} from the instant it became true (its {@code at}) to its sending, by
+         * the detector's clock.
+         */
+        default void alertSent(AlertType type, long delayMillis) {
         }
 
         /**
@@ -62,6 +81,11 @@ public final class DetectorView {
     private final AtomicLongArray events = new AtomicLongArray(KINDS.length);
     private final LongAdder[] alerts = new LongAdder[TYPES.length];
     private final AtomicLongArray verdicts = new AtomicLongArray(VERDICTS.length);
+    /**
+     * Slots decided per channel, by verdict ordinal, since this instance started: kept when a channel leaves (a
+     * counter never goes back), continued if it comes back.
+     */
+    private final Map<String, AtomicLongArray> channelVerdicts = new ConcurrentHashMap<>();
     private volatile Listener listener = NO_LISTENER;
 
     public DetectorView() {
@@ -158,6 +182,15 @@ public final class DetectorView {
         return verdicts.get(verdict.ordinal());
     }
 
+    /**
+     * The number of the channel's slots decided with {@code verdict} by this instance so far (0 for a channel it never
+     * decided); no copy, for a metrics function.
+     */
+    public long channelVerdictCount(String id, Verdict verdict) {
+        AtomicLongArray a = channelVerdicts.get(id);
+        return a == null ? 0 : a.get(verdict.ordinal());
+    }
+
     /** The number of events of {@code kind} accepted so far; no copy, for a metrics function. */
     public long eventCount(EventKind kind) {
         return events.get(kind.ordinal());
@@ -176,24 +209,23 @@ public final class DetectorView {
     void putChannel(int partition, String id, ChannelState state) {
         partitionOf.put(id, partition);
         if (channels.put(id, state) == null) {
-            listener.membershipChanged();
+            listener.channelJoined(id);
         }
     }
 
     void removeChannels(Iterable<String> ids) {
-        boolean changed = false;
         for (String id : ids) {
-            changed |= channels.remove(id) != null;
+            boolean owned = channels.remove(id) != null;
             partitionOf.remove(id);
-        }
-        if (changed) {
-            listener.membershipChanged();
+            if (owned) {
+                listener.channelLeft(id);
+            }
         }
     }
 
     void putWatermark(int partition, long watermark) {
         if (watermarks.put(partition, watermark) == null) {
-            listener.membershipChanged();
+            listener.partitionJoined(partition);
         }
     }
 
@@ -207,7 +239,7 @@ public final class DetectorView {
 
     void removeWatermark(int partition) {
         if (watermarks.remove(partition) != null) {
-            listener.membershipChanged();
+            listener.partitionLeft(partition);
         }
     }
 
@@ -218,6 +250,17 @@ public final class DetectorView {
                 verdicts.addAndGet(i, byVerdict[i]);
                 byVerdict[i] = 0;
             }
+        }
+    }
+
+    /**
+     * Adds a task's per-channel verdicts: the first {@code count} entries of {@code ids} and {@code verdictOrdinals}
+     * (one per decided slot).
+     */
+    void addChannelVerdicts(String[] ids, byte[] verdictOrdinals, int count) {
+        for (int i = 0; i < count; i++) {
+            channelVerdicts.computeIfAbsent(ids[i], k -> new AtomicLongArray(VERDICTS.length))
+                    .incrementAndGet(verdictOrdinals[i]);
         }
     }
 
@@ -238,8 +281,9 @@ public final class DetectorView {
         }
     }
 
-    void alertSent(AlertType type) {
+    void alertSent(AlertType type, long delayMillis) {
         alerts[type.ordinal()].increment();
+        listener.alertSent(type, delayMillis);
     }
 
     @Override

@@ -148,7 +148,7 @@ public final class Producer implements AutoCloseable {
     private final boolean ownThread;
     private final KafkaEventSink sink;
     private final CallPlacer placer;
-    private CallScheduler scheduler;
+    private volatile CallScheduler scheduler;
 
     /** A producer on the system clock (UTC). */
     public Producer(Settings settings) {
@@ -221,6 +221,17 @@ public final class Producer implements AutoCloseable {
     public CallScheduler.Stats stats() {
         CallScheduler s = scheduler;
         return s == null ? new CallScheduler.Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : s.stats();
+    }
+
+    /** {@link CallScheduler#placerCalls}: 0 before {@link #start()}. For the metrics. */
+    public long placerCalls(String channel, boolean failed) {
+        CallScheduler s = scheduler;
+        return s == null ? 0 : s.placerCalls(channel, failed);
+    }
+
+    /** The ids of the channels this producer calls. */
+    public List<String> channelIds() {
+        return settings.config().channels().stream().map(org.hotlinemonitor.core.model.Channel::id).toList();
     }
 
     /** The scheduler's Kafka producer, for its metrics; this producer closes it. */

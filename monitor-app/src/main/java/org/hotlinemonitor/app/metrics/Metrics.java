@@ -49,6 +49,31 @@ public final class Metrics implements AutoCloseable {
         return registry;
     }
 
+    private volatile java.util.function.BooleanSupplier ready;
+
+    /**
+     * Serves {@code hotline_ready}: 1 while {@code ready} says the process is ready (what {@code /readyz} says, where
+     * there is one), else 0. The first call registers the gauge; a later one replaces the supplier.
+     */
+    public synchronized void ready(java.util.function.BooleanSupplier ready) {
+        boolean first = this.ready == null;
+        this.ready = java.util.Objects.requireNonNull(ready, "ready");
+        if (first) {
+            io.micrometer.core.instrument.Gauge.builder("hotline.ready", this, m -> readyNow(m.ready) ? 1 : 0)
+                    .description("1 when the process is ready (what /readyz says: the detector runs and, for run, the "
+                            + "Kafka cluster answers), else 0")
+                    .register(registry);
+        }
+    }
+
+    private static boolean readyNow(java.util.function.BooleanSupplier s) {
+        try {
+            return s.getAsBoolean();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Binds {@code binder} (the monitor's meters); returns it. */
     public synchronized <B extends MeterBinder> B bind(B binder) {
         binder.bindTo(registry);

@@ -36,7 +36,8 @@ import org.hotlinemonitor.core.replay.Rejection;
  * The monitor's own meters, {@code hotline.*} (the reference, with the names as Prometheus shows them:
  * docs/metrics.md). Every meter reads the detector's {@link DetectorView}, its {@link RejectCounter} and the notifier's
  * {@link DeliveryCounter} when scraped (functions, gauges), so the detector's and the notifier's paths are untouched;
- * only the two latency timers are fed, at commit (answers) and per delivered page (deliveries).
+ * only the latency timers are fed, at commit (answers), per alert sent (alert delay) and per delivered page
+ * (deliveries). The scheduler's placer calls are read from it when scraped too ({@link #placer}).
  *
  * <p>Per-channel and per-partition meters follow the view: a channel or a partition that joins this instance (its
  * task starts here) gets its meters, one that leaves (its task moved to another instance, or stopped) loses them, so
@@ -55,6 +56,15 @@ public final class MonitorMeters implements MeterBinder {
         Duration.ofMillis(750), Duration.ofSeconds(1), Duration.ofMillis(1500), Duration.ofSeconds(2), Duration.ofSeconds(5),
         Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5)};
 
+    /**
+     * Buckets of the alert delay: from the instant an alert became true to the detector sending it, by the detector's
+     * clock (the allowed lateness, 0.5 s by default, when all is well; an accelerated clock multiplies it).
+     */
+    static final Duration[] ALERT_DELAY_BUCKETS = {Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+        Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30),
+        Duration.ofHours(1)};
+
     /** The detector's reasons for refusing a record (dead letters): each counter exists from the start, at 0. */
     static final List<String> DETECTOR_REJECT_REASONS = List.of(Rejection.MALFORMED, Rejection.INVALID_FIELD,
             Rejection.UNKNOWN_CHANNEL, Rejection.NOT_A_SLOT, Rejection.TOO_EARLY, Rejection.LATE, Rejection.BEYOND_UNTIL,
@@ -71,11 +81,15 @@ public final class MonitorMeters implements MeterBinder {
     private DeliveryCounter deliveries;
     private RejectCounter notifierRejects;
     private List<String> sinks = List.of();
+    private PlacerCalls placerCalls;
+    private List<String> placerChannels = List.of();
 
     private MeterRegistry registry;
     private Timer answerLatency;
     private final Map<String, List<Meter>> channelMeters = new HashMap<>();
     private final Map<Integer, Meter> partitionMeters = new HashMap<>();
+    /** Full scans of the view ({@link #refresh}): one, at binding; for a test that membership changes cost no scan. */
+    private int refreshes;
 
     /** @param clock the detector's clock, for the watermark lag (an accelerated one in the demo) */
     public MonitorMeters(Clock clock) {
@@ -102,6 +116,24 @@ public final class MonitorMeters implements MeterBinder {
         return this;
     }
 
+    /**
+     * The scheduler's calls to its placer, per channel: {@code calls.count(channel, failed)}.
+     *
+     * @param channelIds the channels the scheduler calls: each has its two counters from the start, at 0
+     */
+    public MonitorMeters placer(List<String> channelIds, PlacerCalls calls) {
+        this.placerCalls = Objects.requireNonNull(calls, "calls");
+        this.placerChannels = List.copyOf(channelIds);
+        return this;
+    }
+
+    /** Counts of a scheduler's calls to its placer (read when scraped; thread-safe). */
+    @FunctionalInterface
+    public interface PlacerCalls {
+        /** Calls placed ({@code failed} false) or whose placer failed ({@code failed} true) for the channel. */
+        long count(String channel, boolean failed);
+    }
+
     @Override
     public synchronized void bindTo(MeterRegistry r) {
         if (registry != null) {
@@ -113,6 +145,21 @@ public final class MonitorMeters implements MeterBinder {
         }
         if (deliveries != null) {
             bindNotifier(r);
+        }
+        if (placerCalls != null) {
+            bindPlacer(r);
+        }
+    }
+
+    private void bindPlacer(MeterRegistry r) {
+        PlacerCalls calls = placerCalls;
+        for (String channel : placerChannels) {
+            for (boolean failed : new boolean[] {false, true}) {
+                counter("hotline.placer.calls", "calls", "The scheduler's calls to its placer, per channel: placed "
+                        + "(published as CALL_PLACED, retries included) or failed (the placer failed, no outcome published)",
+                        calls, x -> x.count(channel, failed))
+                        .tags("channel", channel, "result", failed ? "failed" : "placed").register(r);
+            }
         }
     }
 
@@ -159,10 +206,39 @@ public final class MonitorMeters implements MeterBinder {
                 .description("Time from a slot to its first answer, for the slots decided ANSWERED")
                 .serviceLevelObjectives(ANSWER_BUCKETS)
                 .register(r);
+        Map<AlertType, Timer> alertDelay = new java.util.EnumMap<>(AlertType.class);
+        for (AlertType type : AlertType.values()) {
+            alertDelay.put(type, Timer.builder("hotline.alert.delay")
+                    .description("Time from an alert becoming true (its at, e.g. the slot's deadline) to the detector "
+                            + "sending it, by the detector's clock")
+                    .tag("type", type.name())
+                    .serviceLevelObjectives(ALERT_DELAY_BUCKETS)
+                    .register(r));
+        }
         v.listen(new DetectorView.Listener() {
             @Override
-            public void membershipChanged() {
-                refresh();
+            public void channelJoined(String id) {
+                joined(id);
+            }
+
+            @Override
+            public void channelLeft(String id) {
+                left(id);
+            }
+
+            @Override
+            public void partitionJoined(int partition) {
+                joined(partition);
+            }
+
+            @Override
+            public void partitionLeft(int partition) {
+                left(partition);
+            }
+
+            @Override
+            public void alertSent(AlertType type, long delayMillis) {
+                alertDelay.get(type).record(delayMillis, TimeUnit.MILLISECONDS);
             }
 
             @Override
@@ -208,14 +284,44 @@ public final class MonitorMeters implements MeterBinder {
         }
     }
 
+    /** A channel joined the view: its meters, unless it has them. O(1) in the number of channels. */
+    private synchronized void joined(String id) {
+        if (registry != null) {
+            channelMeters.computeIfAbsent(id, this::registerChannel);
+        }
+    }
+
+    /** A channel left the view: its meters go. O(1) in the number of channels. */
+    private synchronized void left(String id) {
+        List<Meter> meters = channelMeters.remove(id);
+        if (meters != null) {
+            meters.forEach(registry::remove);
+        }
+    }
+
+    private synchronized void joined(int partition) {
+        if (registry != null) {
+            partitionMeters.computeIfAbsent(partition, this::registerPartition);
+        }
+    }
+
+    private synchronized void left(int partition) {
+        Meter m = partitionMeters.remove(partition);
+        if (m != null) {
+            registry.remove(m);
+        }
+    }
+
     /**
      * Gives each channel and partition now in the view its meters, and removes those of the ones that left. Called
-     * when binding and by the view when its membership changes (on a stream thread).
+     * once, when binding (the view may hold channels already); from then on the view's listener calls
+     * {@link #joined}/{@link #left} per channel and partition, so that adding n channels costs O(n).
      */
     synchronized void refresh() {
         if (registry == null || view == null) {
             return;
         }
+        refreshes++;
         Set<String> ids = view.channels().keySet();
         channelMeters.entrySet().removeIf(e -> {
             if (ids.contains(e.getKey())) {
@@ -240,6 +346,11 @@ public final class MonitorMeters implements MeterBinder {
         }
     }
 
+    /** How many times the whole view was scanned (see {@link #refresh}). */
+    synchronized int refreshes() {
+        return refreshes;
+    }
+
     private List<Meter> registerChannel(String id) {
         MeterRegistry r = registry;
         DetectorView v = view;
@@ -254,6 +365,12 @@ public final class MonitorMeters implements MeterBinder {
                     .baseUnit("state")
                     .tags("channel", id, "state", status.name().toLowerCase(Locale.ROOT))
                     .register(r));
+        }
+        for (Verdict verdict : Verdict.values()) {
+            meters.add(counter("hotline.channel.slots", "slots", "The channel's slots decided by this instance, by "
+                    + "verdict: ANSWERED, MISSED (our side tried, nobody answered by the deadline), NOT_PLACED (our side "
+                    + "never called)", v, x -> x.channelVerdictCount(id, verdict))
+                    .tags("channel", id, "verdict", verdict.name()).register(r));
         }
         meters.add(Gauge.builder("hotline.channel.consecutive.missed", () -> v.channel(id).map(ChannelState::streak).orElse(null))
                 .description("Slots missed in a row (not-placed slots neither count nor break the run; an answer ends it)")

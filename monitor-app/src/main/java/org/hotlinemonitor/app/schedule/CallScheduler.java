@@ -120,6 +120,9 @@ public final class CallScheduler implements AutoCloseable {
     private final AtomicLong lineFault = new AtomicLong();
     private final AtomicLong placerFailures = new AtomicLong();
     private final AtomicLong heartbeats = new AtomicLong();
+    /** Per channel: attempts placed, and attempts whose placer failed; every channel from the start, at 0. */
+    private final Map<String, AtomicLong> placedByChannel;
+    private final Map<String, AtomicLong> failedByChannel;
 
     /**
      * @param channels   the channels to call
@@ -138,6 +141,14 @@ public final class CallScheduler implements AutoCloseable {
         this.timer = Objects.requireNonNull(timer, "timer");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.placements = Objects.requireNonNull(placements, "placements");
+        Map<String, AtomicLong> p = new java.util.HashMap<>();
+        Map<String, AtomicLong> f = new java.util.HashMap<>();
+        for (Channel c : this.channels) {
+            p.put(c.id(), new AtomicLong());
+            f.put(c.id(), new AtomicLong());
+        }
+        this.placedByChannel = Map.copyOf(p);
+        this.failedByChannel = Map.copyOf(f);
     }
 
     /** Schedules the first tick and heartbeat, both at once. At most once. */
@@ -159,6 +170,15 @@ public final class CallScheduler implements AutoCloseable {
     public Stats stats() {
         return new Stats(placed.get(), late.get(), retries.get(), notPlaced.get(), reminded.get(), answered.get(),
                 noAnswer.get(), lineFault.get(), placerFailures.get(), heartbeats.get());
+    }
+
+    /**
+     * Calls to the channel's placer since start: {@code placed} ones (published as {@code CALL_PLACED}, retries
+     * included) or those whose placer {@code failed} (no outcome published); 0 for a channel not scheduled here.
+     */
+    public long placerCalls(String channel, boolean failed) {
+        AtomicLong n = (failed ? failedByChannel : placedByChannel).get(channel);
+        return n == null ? 0 : n.get();
     }
 
     private void tick() {
@@ -202,6 +222,7 @@ public final class CallScheduler implements AutoCloseable {
         }
         placements.placed(channel.id(), p.slot(), attempt.deadline(), p.attempt());
         placed.incrementAndGet();
+        placedByChannel.get(channel.id()).incrementAndGet();
         if (p.attempt() > 1) {
             retries.incrementAndGet();
         }
@@ -231,6 +252,7 @@ public final class CallScheduler implements AutoCloseable {
         boolean ok = false;
         if (error != null || outcome == null) {
             placerFailures.incrementAndGet();
+            failedByChannel.get(id).incrementAndGet();
             LOG.warn("{}: the {} placer failed on attempt {} for {}; no outcome published", id, placer.name(),
                     attempt.attempt(), attempt.slot(), error);
             retryAt = settings.retry().next(attempt.attempt(), timer.now(), attempt.deadline());

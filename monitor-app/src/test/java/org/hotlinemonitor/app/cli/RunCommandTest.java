@@ -86,6 +86,9 @@ class RunCommandTest {
             assertThat(metrics).contains("hotline_channel_state{channel=\"test-line\",state=\"down\",} 1.0",
                     "hotline_alerts_total{type=\"CHANNEL_DOWN\",} ",
                     "jvm_memory_used_bytes{", "kafka_stream_thread_", "kafka_producer_record_send_total{client_id=\"scheduler\",", "hotline_detector_watermark_lag_seconds{partition=");
+            // what /readyz says below, as a gauge; the scheduler's calls, per channel
+            assertThat(metrics).contains("\nhotline_ready 1.0\n", "hotline_placer_calls_total{channel=\"test-line\",result=\"placed\",} ",
+                    "hotline_channel_slots_total{channel=\"test-line\",verdict=\"MISSED\",} ");
             // The HTTP API on the same server: ready, and the channel down since the outage's first missed slot.
             String base = url.group(1).replace("/metrics", "");
             assertThat(get(base + "/readyz")).contains("ready");

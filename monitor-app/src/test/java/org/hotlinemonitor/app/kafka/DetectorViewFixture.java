@@ -44,4 +44,14 @@ public final class DetectorViewFixture {
             return copy;
         }
     }
+
+    /** A channel's task publishes it to {@code view} (as at a commit), for tests outside this package. */
+    public static void join(DetectorView view, int partition, String id, org.hotlinemonitor.core.detect.ChannelState state) {
+        view.putChannel(partition, id, state);
+    }
+
+    /** The task of these channels leaves {@code view}. */
+    public static void leave(DetectorView view, List<String> ids) {
+        view.removeChannels(ids);
+    }
 }

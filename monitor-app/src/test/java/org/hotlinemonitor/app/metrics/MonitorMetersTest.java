@@ -83,9 +83,22 @@ class MonitorMetersTest {
             assertThat(s.value("hotline_slots_total", "verdict", "MISSED")).isEqualTo(2.0);
             assertThat(s.value("hotline_slots_total", "verdict", "NOT_PLACED")).isEqualTo(1.0);
             assertThat(s.value("hotline_slots_total", "verdict", "ANSWERED")).isEqualTo(0.0);
+            assertThat(s.value("hotline_channel_slots_total", "channel", "east-coast", "verdict", "MISSED")).isEqualTo(2.0);
+            assertThat(s.value("hotline_channel_slots_total", "channel", "east-coast", "verdict", "ANSWERED")).isEqualTo(0.0);
+            assertThat(s.value("hotline_channel_slots_total", "channel", "east-coast", "verdict", "NOT_PLACED")).isEqualTo(0.0);
+            assertThat(s.value("hotline_channel_slots_total", "channel", "ship", "verdict", "NOT_PLACED")).isEqualTo(1.0);
+            assertThat(s.value("hotline_channel_slots_total", "channel", "ship", "verdict", "MISSED")).isEqualTo(0.0);
             assertThat(s.value("hotline_alerts_total", "type", "SLOT_MISSED")).isEqualTo(2.0);
             assertThat(s.value("hotline_alerts_total", "type", "CHANNEL_DOWN")).isEqualTo(1.0);
             assertThat(s.value("hotline_alerts_total", "type", "CALL_NOT_PLACED")).isEqualTo(1.0);
+            // Sent at the tick 1 s after the deadline, whose watermark is the tick minus the lateness (0.5 s): each
+            // alert is sent between 0.5 s and 1 s after its instant, by the detector's clock.
+            Timer missedDelay = registry.get("hotline.alert.delay").tag("type", "SLOT_MISSED").timer();
+            assertThat(missedDelay.count()).isEqualTo(2);
+            assertThat(missedDelay.max(TimeUnit.MILLISECONDS)).isBetween(500.0, 1000.0);
+            assertThat(s.value("hotline_alert_delay_seconds_bucket", "type", "SLOT_MISSED", "le", "1.0")).isEqualTo(2.0);
+            assertThat(s.value("hotline_alert_delay_seconds_bucket", "type", "SLOT_MISSED", "le", "0.25")).isEqualTo(0.0);
+            assertThat(s.value("hotline_alert_delay_seconds_count", "type", "CHANNEL_RESTORED")).isEqualTo(0.0);
             assertThat(s.value("hotline_alerts_total", "type", "CHANNEL_RESTORED")).isEqualTo(0.0);
             assertThat(s.value("hotline_events_total", "kind", "CALL_PLACED")).isEqualTo(2.0);
             assertThat(s.value("hotline_events_total", "kind", "NO_ANSWER")).isEqualTo(1.0);
@@ -121,6 +134,8 @@ class MonitorMetersTest {
                     .isEqualTo(seconds(SLOT3.plusSeconds(40)));
             assertThat(s.value("hotline_alerts_total", "type", "CHANNEL_RESTORED")).isEqualTo(1.0);
             assertThat(s.value("hotline_slots_total", "verdict", "ANSWERED")).isEqualTo(2.0);
+            assertThat(s.value("hotline_channel_slots_total", "channel", "east-coast", "verdict", "ANSWERED")).isEqualTo(1.0);
+            assertThat(s.value("hotline_channel_slots_total", "channel", "ship", "verdict", "ANSWERED")).isEqualTo(1.0);
             Timer latency = registry.get("hotline.slot.answer.latency").timer();
             assertThat(latency.count()).isEqualTo(2);
             assertThat(latency.totalTime(TimeUnit.SECONDS)).isEqualTo(70.0);
@@ -132,6 +147,66 @@ class MonitorMetersTest {
         assertThat(s.text).doesNotContain("hotline_channel_state{").doesNotContain("hotline_detector_watermark_lag_seconds{")
                 .doesNotContain("channel=\"east-coast\"");
         assertThat(s.value("hotline_alerts_total", "type", "CHANNEL_DOWN")).as("counters stay").isEqualTo(1.0);
+    }
+
+    @Test
+    void channelsJoiningAndLeavingGetAndLoseTheirMetersOneByOneWithoutRescanningTheView() {
+        org.hotlinemonitor.core.detect.ChannelState state = org.hotlinemonitor.core.detect.ChannelState.initial(
+                START.toEpochMilli(), START.toEpochMilli());
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        org.hotlinemonitor.app.kafka.DetectorView view = new org.hotlinemonitor.app.kafka.DetectorView();
+        MonitorMeters meters = new MonitorMeters(java.time.Clock.systemUTC()).detector(view, new RejectCounter(),
+                Harness.config(CHANNELS));
+        meters.bindTo(registry);
+        int n = 5000;
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add("c" + i);
+            org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, i % 6, "c" + i, state);
+        }
+        // each join registered that channel's meters only: the view was scanned once, at binding (issue: a scan per
+        // join made n joins cost n^2)
+        assertThat(meters.refreshes()).isEqualTo(1);
+        assertThat(registry.find("hotline.channel.state").gauges()).hasSize(4 * n);
+        assertThat(registry.find("hotline.channel.slots").functionCounters()).hasSize(3 * n);
+        org.hotlinemonitor.app.kafka.DetectorViewFixture.leave(view, ids.subList(0, n / 2));
+        assertThat(meters.refreshes()).isEqualTo(1);
+        assertThat(registry.find("hotline.channel.state").gauges()).hasSize(4 * (n - n / 2));
+        assertThat(registry.find("hotline.channel.state").tag("channel", "c0").gauges()).isEmpty();
+    }
+
+    @Test
+    void placerCallsPerChannelAndResultFromTheStart() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        java.util.Map<String, Long> counts = new java.util.concurrent.ConcurrentHashMap<>();
+        new MonitorMeters(java.time.Clock.systemUTC()).placer(List.of("east-coast", "ship"),
+                (channel, failed) -> counts.getOrDefault(channel + failed, 0L)).bindTo(registry);
+        Scrape s = new Scrape(registry.scrape());
+        assertThat(s.value("hotline_placer_calls_total", "channel", "ship", "result", "placed")).isEqualTo(0.0);
+        assertThat(s.value("hotline_placer_calls_total", "channel", "ship", "result", "failed")).isEqualTo(0.0);
+        counts.put("east-coastfalse", 3L);
+        counts.put("east-coasttrue", 1L);
+        s = new Scrape(registry.scrape());
+        assertThat(s.value("hotline_placer_calls_total", "channel", "east-coast", "result", "placed")).isEqualTo(3.0);
+        assertThat(s.value("hotline_placer_calls_total", "channel", "east-coast", "result", "failed")).isEqualTo(1.0);
+        assertThat(s.text).contains("# TYPE hotline_placer_calls_total counter");
+    }
+
+    @Test
+    void readyIsOneWhileTheSupplierSaysSo() {
+        try (Metrics metrics = new Metrics()) {
+            java.util.concurrent.atomic.AtomicBoolean ready = new java.util.concurrent.atomic.AtomicBoolean();
+            assertThat(metrics.registry().scrape()).doesNotContain("hotline_ready");
+            metrics.ready(ready::get);
+            assertThat(new Scrape(metrics.registry().scrape()).value("hotline_ready")).isEqualTo(0.0);
+            ready.set(true);
+            assertThat(new Scrape(metrics.registry().scrape()).value("hotline_ready")).isEqualTo(1.0);
+            metrics.ready(() -> {
+                throw new IllegalStateException("probe failed");
+            });
+            assertThat(new Scrape(metrics.registry().scrape()).value("hotline_ready")).as("a failing probe: not ready")
+                    .isEqualTo(0.0);
+        }
     }
 
     @Test

@@ -44,6 +44,8 @@ class PromtoolTest {
                      tmp.resolve("state"))) {
             metrics.bind(new MonitorMeters(h.clock()).detector(h.view, h.rejects, Harness.config(MonitorMetersTest.CHANNELS)));
             metrics.bind(new MonitorMeters(Clock.systemUTC()).notifier(new DeliveryCounter(), new RejectCounter(), List.of("am")));
+            metrics.bind(new MonitorMeters(Clock.systemUTC()).placer(List.of("east-coast", "ship"), (c, failed) -> failed ? 0 : 1));
+            metrics.ready(() -> true);
             MonitorMetersTest.goesDown(h);
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.metricsUri()).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -56,7 +58,9 @@ class PromtoolTest {
                 "hotline_channel_outage_start_timestamp_seconds", "hotline_slots_total", "hotline_alerts_total",
                 "hotline_events_total", "hotline_rejected_records_total", "hotline_late_events_total",
                 "hotline_detector_watermark_lag_seconds", "hotline_slot_answer_latency_seconds_bucket",
-                "hotline_notify_deliveries_total", "hotline_notify_delivery_latency_seconds_bucket")) {
+                "hotline_notify_deliveries_total", "hotline_notify_delivery_latency_seconds_bucket",
+                "hotline_channel_slots_total", "hotline_placer_calls_total", "hotline_alert_delay_seconds_bucket",
+                "hotline_ready")) {
             assertThat(s.hasFamily(family)).as(family + " scraped").isTrue();
         }
 

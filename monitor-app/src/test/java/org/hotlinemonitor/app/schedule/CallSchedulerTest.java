@@ -171,6 +171,9 @@ class CallSchedulerTest {
                 "CALL_PLACED 2023-04-07T00:05:00Z",
                 "ANSWERED 2023-04-07T00:05:03Z");
         assertThat(s.stats().placerFailures()).isEqualTo(1);
+        assertThat(s.placerCalls(EAST.id(), false)).as("placed, per channel").isEqualTo(2);
+        assertThat(s.placerCalls(EAST.id(), true)).as("failed, per channel").isEqualTo(1);
+        assertThat(s.placerCalls(WEST.id(), false)).as("a channel not scheduled here").isZero();
         assertThat(attempts).extracting(CallAttempt::attempt).containsExactly(1, 2);
     }
 
