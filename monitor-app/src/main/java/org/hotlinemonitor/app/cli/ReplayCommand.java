@@ -229,6 +229,8 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayReport report;
         try (Writer alerts = open(alertsOut);
              Writer annotationsFile = annotationsOut == null ? null : openFile(annotationsOut, "--annotations-out");
+             // Created at the start: a path that cannot be written fails before the replay's work, not after.
+             Writer openMetricsFile = openMetricsOut == null ? null : openFile(openMetricsOut, "--openmetrics-out");
              LazyFile rejects = new LazyFile(rejectsPath)) {
             Replay.Options options = new Replay.Options(config, lateness, jump, until, strict)
                     .withSigning(Live.loadSigning(channels));
@@ -249,7 +251,7 @@ final class ReplayCommand implements Callable<Integer> {
                     annotations.finish();
                 }
                 if (history != null) {
-                    writeOpenMetrics(history, report);
+                    writeOpenMetrics(history, report, openMetricsFile);
                 }
             } catch (BadInputException e) {
                 throw new Main.BadInput(e.getMessage() + " (--strict: stopped at the first bad " + (kafka != null ? "record" : "line")
@@ -322,16 +324,14 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     /** Renders the replay's metrics into {@code --openmetrics-out}, streaming, and says how much on stderr. */
-    private void writeOpenMetrics(ChannelHistory history, ReplayReport report) throws IOException {
-        try (Writer file = openFile(openMetricsOut, "--openmetrics-out")) {
-            OpenMetricsWriter out = new OpenMetricsWriter(file);
-            history.render(report.end(), openMetricsStep, out);
-            out.finish();
-            System.err.println("wrote " + out.samples() + " sample(s) of OpenMetrics to " + openMetricsOut
-                    + (history.start() == null ? " (no event taken: families only)"
-                            : " (" + history.start() + " to " + report.end() + ", a sample every " + openMetricsStep
-                                    + " and at each change)"));
-        }
+    private void writeOpenMetrics(ChannelHistory history, ReplayReport report, Writer file) throws IOException {
+        OpenMetricsWriter out = new OpenMetricsWriter(file);
+        history.render(report.end(), openMetricsStep, out);
+        out.finish();
+        System.err.println("wrote " + out.samples() + " sample(s) of OpenMetrics to " + openMetricsOut
+                + (history.start() == null ? " (no event taken: families only)"
+                        : " (" + history.start() + " to " + report.end() + ", a sample every " + openMetricsStep
+                                + " and at each change)"));
     }
 
     /** A new file for an output option, or a one-line error naming the option. */
