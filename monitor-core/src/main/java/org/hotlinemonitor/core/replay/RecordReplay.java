@@ -52,7 +52,8 @@ public final class RecordReplay {
      */
     public RecordReplay(Replay.Options options, Consumer<Alert> alerts, Consumer<RejectRecord> rejects,
                         Monitor.Listener also) {
-        Monitor.Listener extra = also != null ? also : alert -> { };
+        // Without one, nothing more is called per verdict (the default methods would build a SlotVerdict for each).
+        Monitor.Listener extra = also;
         this.options = Objects.requireNonNull(options, "options");
         Objects.requireNonNull(alerts, "alerts");
         this.rejects = Objects.requireNonNull(rejects, "rejects");
@@ -63,25 +64,31 @@ public final class RecordReplay {
                     public void onAlert(Alert alert) {
                         report.onAlert(alert);
                         alerts.accept(alert);
-                        extra.onAlert(alert);
+                        if (extra != null) {
+                            extra.onAlert(alert);
+                        }
                     }
 
                     @Override
                     public void onVerdict(SlotVerdict verdict) {
                         report.onVerdict(verdict);
-                        extra.onVerdict(verdict);
+                        if (extra != null) {
+                            extra.onVerdict(verdict);
+                        }
                     }
 
                     @Override
                     public void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict,
                                           MissCause cause, long firstAnswer) {
                         report.onVerdict(channel, channelId, slot, deadline, verdict, cause, firstAnswer);
-                        extra.onVerdict(channel, channelId, slot, deadline, verdict, cause, firstAnswer);
+                        if (extra != null) {
+                            extra.onVerdict(channel, channelId, slot, deadline, verdict, cause, firstAnswer);
+                        }
                     }
 
                     @Override
                     public boolean wantsStates() {
-                        return extra.wantsStates();
+                        return extra != null && extra.wantsStates();
                     }
 
                     @Override
