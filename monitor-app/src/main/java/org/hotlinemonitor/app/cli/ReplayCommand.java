@@ -22,12 +22,15 @@ import org.hotlinemonitor.app.kafka.KafkaSetupException;
 import org.hotlinemonitor.app.kafka.Producer;
 import org.hotlinemonitor.app.kafka.TopicReplay;
 import org.hotlinemonitor.app.kafka.TopicSpec;
+import org.hotlinemonitor.app.metrics.GrafanaAnnotations;
+import org.hotlinemonitor.app.metrics.OpenMetricsWriter;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.config.ConfigException;
 import org.hotlinemonitor.core.config.ConfigLoader;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.replay.BadInputException;
+import org.hotlinemonitor.core.replay.ChannelHistory;
 import org.hotlinemonitor.core.replay.InputDamage;
 import org.hotlinemonitor.core.replay.LogInput;
 import org.hotlinemonitor.core.replay.RecordReplay;
@@ -59,6 +62,8 @@ final class ReplayCommand implements Callable<Integer> {
     static final Duration DEFAULT_LATENESS = Duration.ofMinutes(5);
     static final String DEFAULT_REJECTS = "replay-rejects.jsonl";
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** Prometheus's default lookback for instant queries: a longer step leaves moments without a value. */
+    static final Duration MAX_STEP = Duration.ofMinutes(5);
 
     @Option(names = "--channels", required = true, paramLabel = "FILE", description = "Channel configuration (YAML).")
     Path channels;
@@ -82,6 +87,23 @@ final class ReplayCommand implements Callable<Integer> {
                     + " in the current directory. Created only if a line is refused; a file of that name left by an "
                     + "earlier run is removed at the start.")
     Path rejectsOut;
+
+    @Option(names = "--openmetrics-out", paramLabel = "FILE",
+            description = "Also write the channels' metrics over the replayed time (state, missed in a row, last answer, "
+                    + "outage start, slots by verdict, alerts by type; the live names) as OpenMetrics text, for "
+                    + "promtool tsdb create-blocks-from openmetrics.")
+    Path openMetricsOut;
+
+    @Option(names = "--openmetrics-step", paramLabel = "DURATION", defaultValue = "PT5M",
+            description = "With --openmetrics-out: a sample of every series at least this often (ISO-8601), besides one "
+                    + "at each change. At most PT5M for instant queries to see every moment (Prometheus looks back 5 "
+                    + "minutes). Default: ${DEFAULT-VALUE}.")
+    Duration openMetricsStep;
+
+    @Option(names = "--annotations-out", paramLabel = "FILE",
+            description = "Also write the alerts as Grafana annotations, one JSON object per line (the body of POST "
+                    + "/api/annotations); an outage, and a silence of our side, is one region.")
+    Path annotationsOut;
 
     @Option(names = "--until", paramLabel = "INSTANT",
             description = "Advance time to this instant at the end (ISO-8601, e.g. 2023-04-08T00:00:00Z); events after it are refused "
@@ -180,12 +202,25 @@ final class ReplayCommand implements Callable<Integer> {
             kafka = kafka.withAllowedLateness(lateness).withMaxJump(jump);
         }
 
+        if (openMetricsStep.isNegative() || openMetricsStep.toMillis() < 1000) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--openmetrics-step must be at least PT1S, was " + openMetricsStep);
+        }
+        if (openMetricsOut != null && openMetricsStep.compareTo(MAX_STEP) > 0) {
+            System.err.println("warning: --openmetrics-step " + openMetricsStep + " is longer than Prometheus's lookback "
+                    + "(PT5M): instant queries between samples will find no value unless Prometheus runs with "
+                    + "--query.lookback-delta of at least the step");
+        }
+        ChannelHistory history = openMetricsOut != null ? new ChannelHistory(config) : null;
+
         boolean showProgress = progress != null ? progress : Terminal.stderrIsTerminal();
         Terminal.ProgressBar bar = showProgress ? new Terminal.ProgressBar(System.err) : null;
         Path rejectsPath = rejectsOut != null ? rejectsOut : Path.of(DEFAULT_REJECTS);
         refuseOutputOverInput("--rejects-out", rejectsPath, inputs);
         refuseOutputOverInput("--alerts-out", alertsOut, inputs);
         refuseOutputOverInput("--report-out", reportOut, inputs);
+        refuseOutputOverInput("--openmetrics-out", openMetricsOut, inputs);
+        refuseOutputOverInput("--annotations-out", annotationsOut, inputs);
         // The rejects file holds this run's refused records only: one left by an earlier run would be taken for
         // this run's. Only a regular file is removed (never /dev/null or a pipe given as --rejects-out).
         if (Files.isRegularFile(rejectsPath)) {
@@ -193,15 +228,31 @@ final class ReplayCommand implements Callable<Integer> {
         }
         ReplayReport report;
         try (Writer alerts = open(alertsOut);
+             Writer annotationsFile = annotationsOut == null ? null : openFile(annotationsOut, "--annotations-out");
+             // Created at the start: a path that cannot be written fails before the replay's work, not after.
+             Writer openMetricsFile = openMetricsOut == null ? null : openFile(openMetricsOut, "--openmetrics-out");
              LazyFile rejects = new LazyFile(rejectsPath)) {
             Replay.Options options = new Replay.Options(config, lateness, jump, until, strict)
                     .withSigning(Live.loadSigning(channels));
-            Consumer<Alert> alertSink = alert -> write(alerts, AlertCodec.toJson(alert));
+            GrafanaAnnotations annotations = annotationsFile == null ? null
+                    : new GrafanaAnnotations(line -> write(annotationsFile, line));
+            Consumer<Alert> alertSink = alert -> {
+                write(alerts, AlertCodec.toJson(alert));
+                if (annotations != null) {
+                    annotations.accept(alert);
+                }
+            };
             Consumer<RejectRecord> rejectSink = reject -> rejects.line(Rejects.toJson(reject));
             Replay.Progress shown = bar != null ? bar : Replay.Progress.NONE;
             try {
-                report = kafka != null ? replayTopic(kafka, config, options, alertSink, rejectSink, shown)
-                        : new Replay(options, alertSink, rejectSink, shown).run(inputs, System.in);
+                report = kafka != null ? replayTopic(kafka, config, options, alertSink, rejectSink, shown, history)
+                        : new Replay(options, alertSink, rejectSink, shown, history).run(inputs, System.in);
+                if (annotations != null) {
+                    annotations.finish();
+                }
+                if (history != null) {
+                    writeOpenMetrics(history, report, openMetricsFile);
+                }
             } catch (BadInputException e) {
                 throw new Main.BadInput(e.getMessage() + " (--strict: stopped at the first bad " + (kafka != null ? "record" : "line")
                         + "; kept in " + rejectsPath + ")");
@@ -272,10 +323,33 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
+    /** Renders the replay's metrics into {@code --openmetrics-out}, streaming, and says how much on stderr. */
+    private void writeOpenMetrics(ChannelHistory history, ReplayReport report, Writer file) throws IOException {
+        OpenMetricsWriter out = new OpenMetricsWriter(file);
+        history.render(report.end(), openMetricsStep, out);
+        out.finish();
+        System.err.println("wrote " + out.samples() + " sample(s) of OpenMetrics to " + openMetricsOut
+                + (history.start() == null ? " (no event taken: families only)"
+                        : " (" + history.start() + " to " + report.end() + ", a sample every " + openMetricsStep
+                                + " and at each change)"));
+    }
+
+    /** A new file for an output option, or a one-line error naming the option. */
+    private static Writer openFile(Path file, String option) throws IOException {
+        try {
+            return new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8), 1 << 16);
+        } catch (NoSuchFileException e) {
+            throw new Main.BadInput("cannot create " + file + " (" + option + "): no such directory");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new Main.BadInput("cannot create " + file + " (" + option + "): permission denied");
+        }
+    }
+
     private static ReplayReport replayTopic(TopicReplay.Source source, MonitorConfig config, Replay.Options options,
-                                            Consumer<Alert> alerts, Consumer<RejectRecord> rejects, Replay.Progress progress)
+                                            Consumer<Alert> alerts, Consumer<RejectRecord> rejects, Replay.Progress progress,
+                                            ChannelHistory history)
             throws BadInputException {
-        RecordReplay replay = new RecordReplay(options, alerts, rejects);
+        RecordReplay replay = new RecordReplay(options, alerts, rejects, history);
         TopicReplay.Summary read;
         try {
             read = new TopicReplay(source, config).run(replay, progress);

@@ -11,13 +11,13 @@ import org.hotlinemonitor.core.alert.Alert;
  *
  * <p>Thread-safety: stateless.
  */
-final class AlertText {
+public final class AlertText {
 
     private AlertText() {
     }
 
     /** One line about one alert, e.g. {@code liaison-office is DOWN: 2 missed slots since 2023-04-07T08:00:00Z}. */
-    static String summary(Alert a) {
+    public static String summary(Alert a) {
         return switch (a.type()) {
             case CHANNEL_DOWN -> a.channel() + " is DOWN: " + a.missedSlots() + " missed slot(s) since " + a.since();
             case CHANNEL_RESTORED -> a.channel() + " is RESTORED at " + a.at() + " after " + human(a.duration())
@@ -51,7 +51,7 @@ final class AlertText {
     }
 
     /** A duration as {@code 88h 2m 10s}. */
-    static String human(Duration d) {
+    public static String human(Duration d) {
         if (d == null) {
             return "?";
         }

@@ -158,8 +158,11 @@ class TopicReplayTest {
 
         Path fileAlerts = tmp.resolve("file-alerts.jsonl");
         Path fileReport = tmp.resolve("file-report.json");
+        Path fileMetrics = tmp.resolve("file.om.txt");
+        Path fileAnnotations = tmp.resolve("file-annotations.jsonl");
         Result fromFile = run(replay(log.files().channels(), "--alerts-out", fileAlerts.toString(), "--report-out",
-                fileReport.toString(), "--report-format", "json", log.files().log().toString()));
+                fileReport.toString(), "--report-format", "json", "--openmetrics-out", fileMetrics.toString(),
+                "--annotations-out", fileAnnotations.toString(), log.files().log().toString()));
         assertThat(fromFile.code()).as(fromFile.err()).isZero();
 
         Path kafkaAlerts = tmp.resolve("kafka-alerts.jsonl");
@@ -167,7 +170,9 @@ class TopicReplayTest {
         Path rejects = tmp.resolve("rejects.jsonl");
         Result fromKafka = run(replay(log.files().channels(), "--bootstrap-servers", cluster.bootstrapServers(),
                 "--topic", "same.events", "--since", first.toString(), "--alerts-out", kafkaAlerts.toString(),
-                "--report-out", kafkaReport.toString(), "--report-format", "json", "--rejects-out", rejects.toString()));
+                "--report-out", kafkaReport.toString(), "--report-format", "json", "--rejects-out", rejects.toString(),
+                "--openmetrics-out", tmp.resolve("kafka.om.txt").toString(),
+                "--annotations-out", tmp.resolve("kafka-annotations.jsonl").toString()));
         assertThat(fromKafka.code()).as(fromKafka.err()).isZero();
         assertThat(fromKafka.err()).contains("read " + log.lines().size() + " record(s) from 3 partition(s) of same.events");
 
@@ -184,6 +189,11 @@ class TopicReplayTest {
         }
         assertThat(kafka.at("/input/inputs/0").asText()).isEqualTo("kafka:same.events");
         assertThat(rejects).doesNotExist();
+        // The backfill and the annotations of the period, too.
+        assertThat(Files.size(fileMetrics)).isGreaterThan(10_000);
+        assertThat(tmp.resolve("kafka.om.txt")).hasSameBinaryContentAs(fileMetrics);
+        assertThat(Files.readAllLines(fileAnnotations)).anyMatch(a -> a.contains("\"timeEnd\""));
+        assertThat(tmp.resolve("kafka-annotations.jsonl")).hasSameBinaryContentAs(fileAnnotations);
     }
 
     @Test

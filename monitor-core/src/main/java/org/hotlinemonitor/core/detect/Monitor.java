@@ -72,6 +72,24 @@ public final class Monitor {
             onVerdict(new SlotVerdict(channelId, Instant.ofEpochMilli(slot), Instant.ofEpochMilli(deadline), verdict,
                     cause, firstAnswer == NONE ? null : Instant.ofEpochMilli(firstAnswer)));
         }
+
+        /**
+         * Whether this listener wants {@link #onStateChange}: asked once, when the monitor is made. False by default,
+         * so that a monitor whose listener does not want them builds no state snapshot per change.
+         */
+        default boolean wantsStates() {
+            return false;
+        }
+
+        /**
+         * A channel's state may have changed at {@code at} (epoch milliseconds): when monitoring started, an event of
+         * the channel was applied at that time (an answer makes it up at once), or its slot whose deadline is
+         * {@code at} was decided. {@code state} is the channel's state just after, as {@link #state} would give it.
+         * Called only when {@link #wantsStates()}; per channel in non-decreasing {@code at}, after the verdicts and
+         * alerts of the same change.
+         */
+        default void onStateChange(int channel, String channelId, long at, ChannelState state) {
+        }
     }
 
     /** The most source names {@link #sourceId} interns. */
@@ -86,6 +104,8 @@ public final class Monitor {
     private final Calendar due;
     private final java.util.function.Consumer<Lane> decideNext = this::decideNext;
     private final Listener listener;
+    /** {@link Listener#wantsStates()}, asked once. */
+    private final boolean observeStates;
     private final Sink sink = new Sink();
     private long watermark = NONE;
     /** Where this monitor started or resumed: nothing before it is taken. */
@@ -115,6 +135,7 @@ public final class Monitor {
      */
     public Monitor(MonitorConfig config, Listener listener, boolean reportOurSide) {
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.observeStates = listener.wantsStates();
         this.silentAfter = config.silentAfter() == null ? NONE : config.silentAfter().toMillis();
         this.reportOurSide = reportOurSide;
         List<String> byId = config.channels().stream().map(Channel::id).sorted().toList();
@@ -149,6 +170,7 @@ public final class Monitor {
             lane.detector.start(lane, watermark);
             schedule(lane);
             changed(lane);
+            observed(lane, watermark);
         }
     }
 
@@ -293,6 +315,7 @@ public final class Monitor {
         EventOutcome outcome = lane.detector.apply(lane, kind, ts, slot, source, sink);
         if (!outcome.rejected()) {
             changed(lane);
+            observed(lane, ts);
         }
         if (lane.cursor != cursor) {
             schedule(lane); // its old calendar entry is now stale
@@ -514,14 +537,23 @@ public final class Monitor {
     /** Decides the lane's earliest undecided slot alone, so that deadlines of other channels interleave in time order. */
     private void decideNext(Lane lane) {
         long cursor = lane.cursor;
+        long deadline = lane.nextDeadline;
         sink.lane = lane;
-        lane.detector.advance(lane, lane.nextDeadline + 1, sink);
+        lane.detector.advance(lane, deadline + 1, sink);
         if (lane.cursor == cursor) {
-            throw new IllegalStateException("deadline " + Instant.ofEpochMilli(lane.nextDeadline) + " of "
+            throw new IllegalStateException("deadline " + Instant.ofEpochMilli(deadline) + " of "
                     + lane.id + " was not decided");
         }
         changed(lane);
+        observed(lane, deadline);
         schedule(lane);
+    }
+
+    /** Tells a listener that {@link Listener#wantsStates() wants states} the lane's state as of {@code at}. */
+    private void observed(Lane lane, long at) {
+        if (observeStates) {
+            listener.onStateChange(lane.index, lane.id, at, lane.freeze());
+        }
     }
 
     private void schedule(Lane lane) {

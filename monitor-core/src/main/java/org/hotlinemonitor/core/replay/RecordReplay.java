@@ -42,6 +42,18 @@ public final class RecordReplay {
     }
 
     public RecordReplay(Replay.Options options, Consumer<Alert> alerts, Consumer<RejectRecord> rejects) {
+        this(options, alerts, rejects, null);
+    }
+
+    /**
+     * @param also told what the monitor decides as well, after the report (verdicts, states when it
+     *             {@link Monitor.Listener#wantsStates() wants them}, and alerts in the order the alerts consumer gets
+     *             them), on the calling thread; {@code null} for none
+     */
+    public RecordReplay(Replay.Options options, Consumer<Alert> alerts, Consumer<RejectRecord> rejects,
+                        Monitor.Listener also) {
+        // Without one, nothing more is called per verdict (the default methods would build a SlotVerdict for each).
+        Monitor.Listener extra = also;
         this.options = Objects.requireNonNull(options, "options");
         Objects.requireNonNull(alerts, "alerts");
         this.rejects = Objects.requireNonNull(rejects, "rejects");
@@ -52,17 +64,36 @@ public final class RecordReplay {
                     public void onAlert(Alert alert) {
                         report.onAlert(alert);
                         alerts.accept(alert);
+                        if (extra != null) {
+                            extra.onAlert(alert);
+                        }
                     }
 
                     @Override
                     public void onVerdict(SlotVerdict verdict) {
                         report.onVerdict(verdict);
+                        if (extra != null) {
+                            extra.onVerdict(verdict);
+                        }
                     }
 
                     @Override
                     public void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict,
                                           MissCause cause, long firstAnswer) {
                         report.onVerdict(channel, channelId, slot, deadline, verdict, cause, firstAnswer);
+                        if (extra != null) {
+                            extra.onVerdict(channel, channelId, slot, deadline, verdict, cause, firstAnswer);
+                        }
+                    }
+
+                    @Override
+                    public boolean wantsStates() {
+                        return extra != null && extra.wantsStates();
+                    }
+
+                    @Override
+                    public void onStateChange(int channel, String channelId, long at, ChannelState state) {
+                        extra.onStateChange(channel, channelId, at, state);
                     }
                 },
                 new ReplayDriver.HeldListener() {

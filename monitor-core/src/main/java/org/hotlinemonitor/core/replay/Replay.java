@@ -77,8 +77,17 @@ public final class Replay {
     private long records;
 
     public Replay(Options options, Consumer<Alert> alerts, Consumer<RejectRecord> rejects, Progress progress) {
+        this(options, alerts, rejects, progress, null);
+    }
+
+    /**
+     * @param also told what the monitor decides as well ({@link RecordReplay#RecordReplay(Options, Consumer, Consumer,
+     *             org.hotlinemonitor.core.detect.Monitor.Listener)}); {@code null} for none
+     */
+    public Replay(Options options, Consumer<Alert> alerts, Consumer<RejectRecord> rejects, Progress progress,
+                  org.hotlinemonitor.core.detect.Monitor.Listener also) {
         this.progress = Objects.requireNonNull(progress, "progress");
-        this.replay = new RecordReplay(options, alerts, rejects);
+        this.replay = new RecordReplay(options, alerts, rejects, also);
         this.signing = new Signing(options.signing());
     }
 

@@ -164,6 +164,16 @@ public final class ReplayDriver {
                                   MissCause cause, long firstAnswer) {
                 listener.onVerdict(channel, channelId, slot, deadline, verdict, cause, firstAnswer);
             }
+
+            @Override
+            public boolean wantsStates() {
+                return listener.wantsStates();
+            }
+
+            @Override
+            public void onStateChange(int channel, String channelId, long at, ChannelState state) {
+                listener.onStateChange(channel, channelId, at, state);
+            }
         });
         this.buffer = new ReorderBuffer(allowedLateness);
         this.until = until;

@@ -176,6 +176,25 @@ public final class ReplayReport implements Monitor.Listener {
         return List.copyOf(damage);
     }
 
+    /** The earliest event time taken, once closed; {@code null} when none. */
+    public Instant firstEvent() {
+        return first;
+    }
+
+    /** Where the replay's time ended ({@code --until}, else the newest event time taken), once closed; {@code null} when none. */
+    public Instant end() {
+        return end;
+    }
+
+    /**
+     * A channel's availability, answered / (answered + missed), slots our side never placed left out; {@code null} for
+     * an unknown channel or one without a judged slot.
+     */
+    public Double availability(String channel) {
+        ChannelStats s = stats(channel);
+        return s == null ? null : s.availability();
+    }
+
     public long rejects() {
         return rejectsByReason.values().stream().mapToLong(Long::longValue).sum();
     }
