@@ -158,7 +158,7 @@ final class Live {
      * channels file and {@code --kafka-config} as this run was given them.
      */
     static PlacerSettings recordCommand(PlacerSettings placer, String bootstrapServers, String eventsTopic, Path channelsFile,
-                                        Path kafkaConfig) {
+                                        Path kafkaConfig, String applicationId) {
         if (!(placer instanceof PlacerSettings.Operator)) {
             return placer;
         }
@@ -170,6 +170,9 @@ final class Live {
         words.addAll(java.util.List.of("--channels", channelsFile.toString()));
         if (kafkaConfig != null) {
             words.addAll(java.util.List.of("--kafka-config", kafkaConfig.toString()));
+        }
+        if (applicationId != null && !applicationId.equals(DetectorSettings.DEFAULT_APPLICATION_ID)) {
+            words.addAll(java.util.List.of("--application-id", applicationId)); // whose state says if the event is late
         }
         return new PlacerSettings.Operator(words);
     }

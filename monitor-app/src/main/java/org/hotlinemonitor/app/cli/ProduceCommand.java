@@ -56,7 +56,7 @@ final class ProduceCommand implements Callable<Integer> {
         try (StopSignal stop = StopSignal.install()) {
             Live.ensureTopics(bootstrap, client, settings);
             try (Producer produce = new Producer(Live.producerSettings(bootstrap, client, settings.topics(), config, producer.source,
-                    Live.recordCommand(placer, bootstrap, settings.topics().events(), channels.file, cluster.client.file),
+                    Live.recordCommand(placer, bootstrap, settings.topics().events(), channels.file, cluster.client.file, null),
                     Live.Timing.forClock(clock)), clock, signer)) {
                 if (clock instanceof AcceleratedClock accelerated) {
                     accelerated.start();

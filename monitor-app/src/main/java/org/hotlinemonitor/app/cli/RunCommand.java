@@ -111,7 +111,8 @@ final class RunCommand implements Callable<Integer> {
                          settings.topics(), detector.applicationId, detector.stateDir(settings.broker().dataDir()), streamThreads,
                          timing)), config, signing, clock);
                  Producer produce = new Producer(Live.producerSettings(bootstrap, client, settings.topics(), config, producer.source,
-                         Live.recordCommand(placer, bootstrap, settings.topics().events(), channels.file, kafka.client.file),
+                         Live.recordCommand(placer, bootstrap, settings.topics().events(), channels.file, kafka.client.file,
+                                 detector.applicationId),
                          timing), clock, signer);
                  ApiRuntime api = ApiRuntime.start(bootstrap, client.values(), settings.topics().events(), settings.topics().alerts(),
                          config, access, operator.silences(), detect.view(), detect::isRunning, clock)) {

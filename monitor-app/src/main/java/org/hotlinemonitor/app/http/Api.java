@@ -163,9 +163,21 @@ public final class Api {
         if (answer.status() != 204) {
             headers.put(HttpHeader.CONTENT_LENGTH, bytes.length);
         }
+        if (answer.status() >= 400 && declaresBody(request)) {
+            // A refusal may come before the body is read (401, 403, 413: not waiting for a body that may never come).
+            // Jetty then closes the connection after the answer; saying so keeps a client from sending its next request
+            // on a connection that is closing (a keep-alive client would see it cut with no answer).
+            headers.put(HttpHeader.CONNECTION, "close");
+        }
         response.write(true, ByteBuffer.wrap(bytes), callback); // for HEAD, the headers only
         LOG.debug("{} {} -> {}", method, path, answer.status());
         return true;
+    }
+
+    /** Whether the request announces a body (a length above 0, or chunks). */
+    private static boolean declaresBody(Request request) {
+        HttpFields h = request.getHeaders();
+        return h.contains(HttpHeader.TRANSFER_ENCODING) || h.getLongField(HttpHeader.CONTENT_LENGTH) > 0;
     }
 
     /** {@code null} when {@code /metrics} may be served; else the 401 or 403 (only when reads are protected). */

@@ -47,7 +47,7 @@ class OperatorReminderTest {
         Files.copy(CliTest.CHANNELS, channels);
         MonitorConfig config = ReplayCommand.loadConfig(channels);
         Channel liaison = config.channels().stream().filter(c -> c.id().equals("liaison-office")).findFirst().orElseThrow();
-        PlacerSettings placer = Live.recordCommand(new PlacerSettings.Operator(), cluster.bootstrapServers(), TOPIC, channels, null);
+        PlacerSettings placer = Live.recordCommand(new PlacerSettings.Operator(), cluster.bootstrapServers(), TOPIC, channels, null, null);
         Instant slot = Instant.parse("2023-04-07T00:00:00Z");
         String reminder = ((OperatorPlacer) placer.create(null))
                 .reminder(new CallAttempt(liaison, slot, 1, slot, false));
@@ -69,7 +69,9 @@ class OperatorReminderTest {
             RecordCommand.clock = before;
         }
         assertThat(recorded.code()).as(recorded.err()).isZero();
-        assertThat(recorded.err()).doesNotContain("warning");
+        // No detector runs in this test, so record says it could not check lateness; that is the only warning.
+        assertThat(recorded.err().lines().filter(l -> l.startsWith("warning")))
+                .allMatch(l -> l.startsWith("warning: no detector has run with application id hotline-monitor-detector"));
         List<ConsumerRecord<String, String>> records = TestCluster.readAll(cluster.bootstrapServers(), TOPIC);
         assertThat(records).extracting(ConsumerRecord::value).containsExactly(recorded.out().strip());
         assertThat(recorded.out()).contains("\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\"",
@@ -79,10 +81,20 @@ class OperatorReminderTest {
     @Test
     void theDefaultTopicIsLeftOutAndAKafkaConfigIsKept() {
         PlacerSettings.Operator placer = (PlacerSettings.Operator) Live.recordCommand(new PlacerSettings.Operator(),
-                "10.0.0.5:9093", "hotline.events", Path.of("examples/channels.yaml"), Path.of("operator.properties"));
+                "10.0.0.5:9093", "hotline.events", Path.of("examples/channels.yaml"), Path.of("operator.properties"),
+                "hotline-monitor-detector");
         assertThat(placer.recordCommand()).containsExactly("java", "-jar", "monitor-app/target/monitor-app.jar", "record",
                 "--bootstrap-servers", "10.0.0.5:9093", "--channels", "examples/channels.yaml",
                 "--kafka-config", "operator.properties");
+    }
+
+    @Test
+    void anotherDetectorApplicationIdIsNamedSoThatRecordChecksLatenessAgainstIt() {
+        PlacerSettings.Operator placer = (PlacerSettings.Operator) Live.recordCommand(new PlacerSettings.Operator(),
+                "10.0.0.5:9093", "hotline.events", Path.of("examples/channels.yaml"), null, "site-b-detector");
+        assertThat(placer.recordCommand()).containsExactly("java", "-jar", "monitor-app/target/monitor-app.jar", "record",
+                "--bootstrap-servers", "10.0.0.5:9093", "--channels", "examples/channels.yaml",
+                "--application-id", "site-b-detector");
     }
 
     /** {@code line} split as a POSIX shell splits it: words apart at blanks, single quotes and backslashes honoured. */
