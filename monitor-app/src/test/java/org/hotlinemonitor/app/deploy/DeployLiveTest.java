@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>the dashboards: every query of both, with the variables as Grafana would substitute them for the whole run,
  *       returns data (a finite value at some point of the range), except the few of {@link #MAY_BE_EMPTY}, each with
  *       its reason; and the panels say what the scenario did: the states, the outages' starts, the availability of
- *       each channel as the scenario's script gives it, the monitor ready and running;</li>
+ *       each channel as the scenario's script gives it, each channel's answer latency, the monitor ready and
+ *       running;</li>
  *   <li>last, because it stops the monitor: the second line of defence, MonitorDown fires and is delivered.</li>
  * </ol>
  * Each step waits for what it needs itself, so that a failure in one still lets the next report its own. About two
@@ -227,6 +228,17 @@ class DeployLiveTest {
         }
         assertThat(lastValues(s, queries, "hotlines-overview.json: panel \"Our side\" A")).containsExactly(1.0); // HEARD
 
+        // Answer latency per channel: every channel answered some of its slots, so each has its quantiles where it
+        // did, between the histogram's bounds (the demo's far side answers within minutes of clock time).
+        for (String ref : List.of("A", "B", "C")) {
+            Map<String, List<Point>> latency = byChannel(s.queryRange(query(queries,
+                    "hotlines-overview.json: panel \"Answer latency, this channel\" " + ref).expr(), from, to, Duration.ofSeconds(1)));
+            assertThat(latency.keySet()).as("answer latency " + ref + ", channels").isEqualTo(channels);
+            latency.forEach((c, points) -> {
+                List<Double> finite = points.stream().map(Point::value).filter(Double::isFinite).toList();
+                assertThat(finite).as("answer latency " + ref + " of " + c).isNotEmpty().allMatch(v -> v > 0 && v <= 7200);
+            });
+        }
 
         // The health dashboard: the one instance ready, scraped, its Streams client RUNNING (2).
         assertThat(lastValues(s, queries, "monitor-health.json: panel \"Ready\" A")).containsExactly(1.0);
