@@ -167,8 +167,12 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private String[] decidedChannels = new String[16];
     private byte[] decidedVerdicts = new byte[16];
     private int decidedCount;
-    /** Answer latencies (ms, slot to first answer) of the slots answered since the last commit; grows, reused. */
+    /**
+     * Answer latencies (ms, slot to first answer) of the slots answered since the last commit, and the channel of
+     * each; grow together, reused.
+     */
     private long[] answerLatencies = new long[16];
+    private String[] answerChannels = new String[16];
     private int answerLatencyCount;
 
     private ProcessorContext<byte[], byte[]> context;
@@ -240,7 +244,9 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
                 if (verdict == Verdict.ANSWERED && firstAnswer != NONE) {
                     if (answerLatencyCount == answerLatencies.length) {
                         answerLatencies = Arrays.copyOf(answerLatencies, answerLatencyCount * 2);
+                        answerChannels = Arrays.copyOf(answerChannels, answerLatencyCount * 2);
                     }
+                    answerChannels[answerLatencyCount] = channelId;
                     answerLatencies[answerLatencyCount++] = Math.max(0, firstAnswer - slot);
                 }
             }
@@ -566,7 +572,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         setup.view.addChannelVerdicts(decidedChannels, decidedVerdicts, decidedCount);
         Arrays.fill(decidedChannels, 0, decidedCount, null);
         decidedCount = 0;
-        setup.view.answered(answerLatencies, answerLatencyCount);
+        setup.view.answered(answerChannels, answerLatencies, answerLatencyCount);
+        Arrays.fill(answerChannels, 0, answerLatencyCount, null);
         answerLatencyCount = 0;
     }
 

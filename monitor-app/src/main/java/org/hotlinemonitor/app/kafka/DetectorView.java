@@ -63,10 +63,10 @@ public final class DetectorView {
 
         /**
          * The first {@code count} entries of {@code millis} are the answer latencies, in milliseconds from the slot
-         * to its first answer, of the slots decided {@link Verdict#ANSWERED} since the last commit. The array is the
-         * task's buffer: read it during the call only.
+         * to its first answer, of the slots decided {@link Verdict#ANSWERED} since the last commit, and those of
+         * {@code channels} the channel of each. The arrays are the task's buffers: read them during the call only.
          */
-        default void answered(long[] millis, int count) {
+        default void answered(String[] channels, long[] millis, int count) {
         }
     }
 
@@ -264,10 +264,13 @@ public final class DetectorView {
         }
     }
 
-    /** Hands a task's answer latencies (the first {@code count} of {@code millis}) to the listener. */
-    void answered(long[] millis, int count) {
+    /**
+     * Hands a task's answer latencies (the first {@code count} of {@code millis}) and their channels (of
+     * {@code channels}) to the listener.
+     */
+    void answered(String[] channels, long[] millis, int count) {
         if (count > 0) {
-            listener.answered(millis, count);
+            listener.answered(channels, millis, count);
         }
     }
 

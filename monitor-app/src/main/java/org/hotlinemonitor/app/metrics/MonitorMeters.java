@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import org.hotlinemonitor.app.kafka.DeadLetters;
@@ -87,6 +88,8 @@ public final class MonitorMeters implements MeterBinder {
     private MeterRegistry registry;
     private Timer answerLatency;
     private final Map<String, List<Meter>> channelMeters = new HashMap<>();
+    /** Each channel's answer latency timer (also in {@link #channelMeters}), read by the stream threads at commit. */
+    private final Map<String, Timer> channelAnswerLatency = new ConcurrentHashMap<>();
     private final Map<Integer, Meter> partitionMeters = new HashMap<>();
     /** Full scans of the view ({@link #refresh}): one, at binding; for a test that membership changes cost no scan. */
     private int refreshes;
@@ -242,9 +245,15 @@ public final class MonitorMeters implements MeterBinder {
             }
 
             @Override
-            public void answered(long[] millis, int count) {
+            public void answered(String[] channels, long[] millis, int count) {
                 for (int i = 0; i < count; i++) {
                     answerLatency.record(millis[i], TimeUnit.MILLISECONDS);
+                    // The channel's own histogram: there once the channel joined (before any of its verdicts); a
+                    // channel that has just left this instance has none, and its latency stays in the aggregate only.
+                    Timer channel = channelAnswerLatency.get(channels[i]);
+                    if (channel != null) {
+                        channel.record(millis[i], TimeUnit.MILLISECONDS);
+                    }
                 }
             }
         });
@@ -293,6 +302,7 @@ public final class MonitorMeters implements MeterBinder {
 
     /** A channel left the view: its meters go. O(1) in the number of channels. */
     private synchronized void left(String id) {
+        channelAnswerLatency.remove(id);
         List<Meter> meters = channelMeters.remove(id);
         if (meters != null) {
             meters.forEach(registry::remove);
@@ -327,6 +337,7 @@ public final class MonitorMeters implements MeterBinder {
             if (ids.contains(e.getKey())) {
                 return false;
             }
+            channelAnswerLatency.remove(e.getKey());
             e.getValue().forEach(registry::remove);
             return true;
         });
@@ -372,6 +383,14 @@ public final class MonitorMeters implements MeterBinder {
                     + "never called)", v, x -> x.channelVerdictCount(id, verdict))
                     .tags("channel", id, "verdict", verdict.name()).register(r));
         }
+        Timer latency = Timer.builder("hotline.channel.answer.latency")
+                .description("Time from a slot of the channel to its first answer, for its slots decided ANSWERED "
+                        + "(hotline_slot_answer_latency_seconds per channel)")
+                .serviceLevelObjectives(ANSWER_BUCKETS)
+                .tag("channel", id)
+                .register(r);
+        channelAnswerLatency.put(id, latency);
+        meters.add(latency);
         meters.add(Gauge.builder("hotline.channel.consecutive.missed", () -> v.channel(id).map(ChannelState::streak).orElse(null))
                 .description("Slots missed in a row (not-placed slots neither count nor break the run; an answer ends it)")
                 .baseUnit("slots")

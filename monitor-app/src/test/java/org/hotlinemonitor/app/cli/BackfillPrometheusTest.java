@@ -23,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.hotlinemonitor.app.deploy.DashboardQueries;
+import org.hotlinemonitor.app.deploy.DashboardQueries.Query;
 import org.hotlinemonitor.app.kafka.DebianBinary;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.AlertType;
@@ -35,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * create-blocks-from openmetrics} (Debian package {@code prometheus}) into a data directory, a real Prometheus started on
  * it, and PromQL at instants in 2023 through its HTTP API: each channel is {@code down} exactly from its
  * {@code CHANNEL_DOWN} to its {@code CHANNEL_RESTORED} (or the end), and the availability computed from
- * {@code hotline_channel_slots_total} as the dashboards do agrees with the replay's report.
+ * {@code hotline_channel_slots_total} as the dashboards do agrees with the replay's report; and the Hotlines overview,
+ * unchanged, shows the replayed period: every one of its queries returns data there, but a short list of panels on
+ * series the backfill does not write ({@link #NOT_BACKFILLED}), and its availability panel gives the report's figures.
  *
  * <p>Skipped when promtool or Prometheus is missing, unless {@code CI=true}: then it fails.
  */
@@ -44,6 +48,23 @@ class BackfillPrometheusTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final List<String> STATES = List.of("up", "missed", "down", "unknown");
+    /** Grafana's {@code $__interval} for the overview over the replayed period, and the range queries' step. */
+    private static final Duration INTERVAL = Duration.ofMinutes(10);
+
+    private static final String NO_OUR_SIDE = "our side's series (hotline_our_side_state, "
+            + "hotline_last_heartbeat_timestamp_seconds) are process-wide, not per channel: the backfill does not write them";
+    private static final String NO_LATENCY = "the backfill does not write the answer latency histograms "
+            + "(hotline_slot_answer_latency_seconds, hotline_channel_answer_latency_seconds)";
+    /** The overview's queries that have no data on a backfill, and why (docs/dashboards.md says so too). */
+    static final Map<String, String> NOT_BACKFILLED = Map.of(
+            "panel \"Our side\" A", NO_OUR_SIDE,
+            "panel \"Last heartbeat from our side\" A", NO_OUR_SIDE,
+            "panel \"Answer latency, all channels\" A", NO_LATENCY,
+            "panel \"Answer latency, all channels\" B", NO_LATENCY,
+            "panel \"Answer latency, all channels\" C", NO_LATENCY,
+            "panel \"Answer latency, this channel\" A", NO_LATENCY,
+            "panel \"Answer latency, this channel\" B", NO_LATENCY,
+            "panel \"Answer latency, this channel\" C", NO_LATENCY);
 
     @TempDir
     Path tmp;
@@ -159,7 +180,101 @@ class BackfillPrometheusTest {
                 assertThat(byType.get(t.name())).as("alerts of type " + t)
                         .isEqualTo(alerts.stream().filter(a -> a.type() == t).count());
             }
+
+            theOverviewShowsTheReplayedPeriod(p, report, channels, start, end);
         }
+    }
+
+    /**
+     * The Hotlines overview, unchanged, on the backfilled history ("the same dashboards show the replayed period"):
+     * every query of {@code hotlines-overview.json}, with its variables as Grafana substitutes them for a time range
+     * from the replay's first event to its end and All channels, returns data over that range, but those of
+     * {@link #NOT_BACKFILLED} (and those do return nothing, so that the list stays true); the channel variable offers
+     * the replayed channels; and the availability panel over the time range gives each channel the report's
+     * availability.
+     */
+    private static void theOverviewShowsTheReplayedPeriod(Prometheus p, JsonNode report, List<String> channels,
+                                                          Instant start, Instant end) throws Exception {
+        long rangeSeconds = (Duration.between(start, end).toMillis() + 999) / 1000; // the whole period, rounded up
+        Map<String, String> variables = new LinkedHashMap<>();
+        variables.put("channel", "(" + String.join("|", channels) + ")"); // All: every value the variable offers
+        variables.put("job", ".+");      // the health dashboard's, substituted with the rest, not queried here
+        variables.put("instance", ".+");
+        variables.put("__range", rangeSeconds + "s");
+        variables.put("__range_s", Long.toString(rangeSeconds));
+        variables.put("__range_ms", Long.toString(rangeSeconds * 1000));
+        // Grafana's interval for a range of days on a panel ~1000 px wide; the rate window as Grafana makes it with
+        // the data source's scrape interval set to the backfill's step (5 min): max(interval + 5m, 4 x 5m).
+        variables.put("__interval", INTERVAL.toMinutes() + "m");
+        variables.put("__interval_ms", Long.toString(INTERVAL.toMillis()));
+        variables.put("__rate_interval", "20m");
+        List<Query> queries = DashboardQueries.substituted(DashboardQueries.DASHBOARDS, variables).stream()
+                .filter(q -> q.dashboard().equals("hotlines-overview.json")).toList();
+        assertThat(queries).as("the overview's queries").hasSizeGreaterThan(10);
+
+        JsonNode offered = p.get("/api/v1/query", Map.of("time", seconds(end), "query",
+                query(queries, "variable channel").expr()));
+        List<String> values = new ArrayList<>();
+        offered.at("/data/result").forEach(x -> values.add(x.at("/metric/channel").asText()));
+        assertThat(values).as("the channel variable offers the replayed channels").containsExactlyInAnyOrderElementsOf(channels);
+
+        List<String> empty = new ArrayList<>();
+        List<String> notEmpty = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        for (Query q : queries) {
+            // Over the time range, as a graph asks for it; an instant query too, at the range's end, as a stat does.
+            JsonNode range = p.get("/api/v1/query_range", Map.of("query", q.expr(), "start", seconds(start),
+                    "end", seconds(end), "step", Long.toString(INTERVAL.toSeconds())));
+            assertThat(range.get("status").asText()).as(q + ": " + range).isEqualTo("success");
+            long finite = 0;
+            for (JsonNode series : range.at("/data/result")) {
+                for (JsonNode v : series.get("values")) {
+                    if (Double.isFinite(Double.parseDouble(v.get(1).asText()))) {
+                        finite++;
+                    }
+                }
+            }
+            if (q.instant()) {
+                JsonNode instant = p.get("/api/v1/query", Map.of("query", q.expr(), "time", seconds(end)));
+                assertThat(instant.get("status").asText()).as(q + " at the end: " + instant).isEqualTo("success");
+            }
+            lines.add(String.format("%-65s %3d series %5d finite points", q, range.at("/data/result").size(), finite));
+            String name = q.source();
+            if (finite == 0 && !NOT_BACKFILLED.containsKey(name)) {
+                empty.add(q + "\n    " + q.expr());
+            } else if (finite > 0 && NOT_BACKFILLED.containsKey(name)) {
+                notEmpty.add(q.toString());
+            }
+        }
+        System.out.println("BackfillPrometheusTest, the overview's " + queries.size() + " queries from " + start + " to "
+                + end + ":\n" + String.join("\n", lines));
+        assertThat(empty).as("overview queries without data on the backfill (allowed: " + NOT_BACKFILLED.keySet() + ")")
+                .isEmpty();
+        assertThat(notEmpty).as("allowed empty, yet with data: take them off the list").isEmpty();
+        assertThat(NOT_BACKFILLED.keySet()).as("the allow-list names queries of the overview")
+                .isSubsetOf(queries.stream().map(Query::source).toList());
+
+        // Availability over the time range (the replayed period), as the stat shows it at the range's end.
+        JsonNode availability = p.get("/api/v1/query", Map.of("time", seconds(end), "query",
+                query(queries, "panel \"Availability\" A").expr()));
+        Map<String, Double> panel = new HashMap<>();
+        availability.at("/data/result").forEach(s -> panel.put(s.at("/metric/channel").asText(),
+                Double.parseDouble(s.at("/value/1").asText())));
+        assertThat(panel.keySet()).as("availability over the time range, channels").containsExactlyInAnyOrderElementsOf(channels);
+        for (JsonNode c : report.get("channels")) {
+            String id = c.get("id").asText();
+            if (c.get("availability").isNull()) {
+                assertThat(panel.get(id)).as(id + ": no judged slot, availability panel").isNaN();
+            } else {
+                assertThat(panel.get(id)).as(id + " availability panel over the replayed period")
+                        .isCloseTo(c.get("availability").asDouble(), within(1e-9));
+            }
+        }
+    }
+
+    private static Query query(List<Query> queries, String source) {
+        return queries.stream().filter(q -> q.source().equals(source)).findFirst()
+                .orElseThrow(() -> new AssertionError("the overview has no " + source));
     }
 
     /** The file as promtool wants it: families once, each series' samples together and in increasing time, # EOF. */

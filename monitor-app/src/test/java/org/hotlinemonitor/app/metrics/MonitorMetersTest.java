@@ -141,6 +141,20 @@ class MonitorMetersTest {
             assertThat(latency.totalTime(TimeUnit.SECONDS)).isEqualTo(70.0);
             assertThat(s.value("hotline_slot_answer_latency_seconds_bucket", "le", "30.0")).isEqualTo(1.0);
             assertThat(s.value("hotline_slot_answer_latency_seconds_bucket", "le", "60.0")).isEqualTo(2.0);
+            // The same per channel: the ship's slot answered in 30 s, the east coast's in 40 s.
+            assertThat(s.text).contains("# TYPE hotline_channel_answer_latency_seconds histogram");
+            assertThat(registry.get("hotline.channel.answer.latency").tag("channel", "ship").timer()
+                    .totalTime(TimeUnit.SECONDS)).isEqualTo(30.0);
+            assertThat(s.value("hotline_channel_answer_latency_seconds_count", "channel", "ship")).isEqualTo(1.0);
+            assertThat(s.value("hotline_channel_answer_latency_seconds_count", "channel", "east-coast")).isEqualTo(1.0);
+            assertThat(s.value("hotline_channel_answer_latency_seconds_sum", "channel", "east-coast")).isEqualTo(40.0);
+            assertThat(s.value("hotline_channel_answer_latency_seconds_bucket", "channel", "ship", "le", "30.0")).isEqualTo(1.0);
+            assertThat(s.value("hotline_channel_answer_latency_seconds_bucket", "channel", "east-coast", "le", "30.0"))
+                    .isEqualTo(0.0);
+            assertThat(s.value("hotline_channel_answer_latency_seconds_bucket", "channel", "east-coast", "le", "60.0"))
+                    .isEqualTo(1.0);
+            assertThat(s.value("hotline_channel_answer_latency_seconds_bucket", "channel", "east-coast", "le", "+Inf"))
+                    .isEqualTo(1.0);
         }
         // The task closed: its channels and partition left this instance, and their series left /metrics.
         Scrape s = new Scrape(registry.scrape());

@@ -59,7 +59,8 @@ class PromtoolTest {
                 "hotline_events_total", "hotline_rejected_records_total", "hotline_late_events_total",
                 "hotline_detector_watermark_lag_seconds", "hotline_slot_answer_latency_seconds_bucket",
                 "hotline_notify_deliveries_total", "hotline_notify_delivery_latency_seconds_bucket",
-                "hotline_channel_slots_total", "hotline_placer_calls_total", "hotline_alert_delay_seconds_bucket",
+                "hotline_channel_slots_total", "hotline_channel_answer_latency_seconds_bucket", "hotline_placer_calls_total",
+                "hotline_alert_delay_seconds_bucket",
                 "hotline_ready")) {
             assertThat(s.hasFamily(family)).as(family + " scraped").isTrue();
         }
