@@ -65,27 +65,8 @@ class DeployComposeTest {
     static final Map<String, Acls.Role> ROLE_OF_COMMAND = Map.of("detect", Acls.Role.DETECTOR, "produce", Acls.Role.SCHEDULER,
             "notify", Acls.Role.NOTIFIER);
 
-    record Result(int exit, String out, String err) {
-    }
-
-    static Result run(Map<String, String> env, String... command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(DeployFiles.root().toFile());
-        pb.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME") && !k.equals("LANG"));
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread drain = new Thread(() -> {
-            try {
-                p.getErrorStream().transferTo(err);
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        drain.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s ends", List.of(command)).isTrue();
-        drain.join();
-        return new Result(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+    static DeployFiles.Result run(Map<String, String> env, String... command) throws Exception {
+        return DeployFiles.run(env, command);
     }
 
     static Path dockerCompose() {
@@ -94,7 +75,7 @@ class DeployComposeTest {
 
     /** compose.yaml as docker-compose resolves it with the example .env: anchors merged, variables set. */
     static JsonNode resolved() throws Exception {
-        Result r = run(Map.of(), dockerCompose().toString(), "--env-file", compose().resolve(".env.example").toString(),
+        DeployFiles.Result r = run(Map.of(), dockerCompose().toString(), "--env-file", compose().resolve(".env.example").toString(),
                 "-f", compose().resolve("compose.yaml").toString(), "config");
         assertThat(r.exit()).as(r.err()).isZero();
         return DeployFiles.YAML.readTree(r.out());
@@ -102,7 +83,7 @@ class DeployComposeTest {
 
     @Test
     void dockerComposeAcceptsTheFileWithTheExampleEnvAndRefusesItWithoutPasswords(@TempDir Path empty) throws Exception {
-        Result ok = run(Map.of(), dockerCompose().toString(), "--env-file", compose().resolve(".env.example").toString(),
+        DeployFiles.Result ok = run(Map.of(), dockerCompose().toString(), "--env-file", compose().resolve(".env.example").toString(),
                 "-f", compose().resolve("compose.yaml").toString(), "config", "-q");
         System.out.println("docker-compose --env-file deploy/compose/.env.example -f deploy/compose/compose.yaml config -q: exit "
                 + ok.exit() + " " + ok.out() + ok.err());
@@ -110,7 +91,7 @@ class DeployComposeTest {
         assertThat(ok.out() + ok.err()).isBlank();
 
         Path none = Files.writeString(empty.resolve("env"), "");
-        Result refused = run(Map.of(), dockerCompose().toString(), "--env-file", none.toString(),
+        DeployFiles.Result refused = run(Map.of(), dockerCompose().toString(), "--env-file", none.toString(),
                 "-f", compose().resolve("compose.yaml").toString(), "config", "-q");
         assertThat(refused.exit()).isNotZero();
         assertThat(refused.err()).contains("in deploy/compose/.env");
@@ -241,7 +222,7 @@ class DeployComposeTest {
                     .containsEntry("/var/lib/kafka/data", "kafka-" + node + "-data:rw");
             voters.add(node + "@kafka-" + node + ":9093");
 
-            Result r = run(Map.of("RENDER_ONLY", "1", "NODE_ID", String.valueOf(node), "CLUSTER_ID", "x",
+            DeployFiles.Result r = run(Map.of("RENDER_ONLY", "1", "NODE_ID", String.valueOf(node), "CLUSTER_ID", "x",
                     "KAFKA_ADMIN_PASSWORD", "admin-secret", "KAFKA_CONTROLLER_PASSWORD", "controller-secret"),
                     "sh", compose().resolve("kafka/start-broker.sh").toString());
             assertThat(r.exit()).as(r.err()).isZero();

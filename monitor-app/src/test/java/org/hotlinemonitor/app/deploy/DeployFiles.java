@@ -19,6 +19,37 @@ final class DeployFiles {
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+    /** What a program run by {@link #run} did. */
+    record Result(int exit, String out, String err) {
+    }
+
+    /**
+     * Runs {@code command} in the repository root with only {@code PATH}, {@code HOME}, {@code LANG} and {@code env} in
+     * its environment (so no variable of the developer's decides the outcome); waits at most two minutes.
+     */
+    static Result run(java.util.Map<String, String> env, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(root().toFile());
+        pb.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME") && !k.equals("LANG"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        Thread drain = new Thread(() -> {
+            try {
+                p.getErrorStream().transferTo(err);
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        drain.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(List.of(command) + " did not end within 120 s");
+        }
+        drain.join();
+        return new Result(p.exitValue(), out, err.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** The repository root: the directory that holds deploy/prometheus. */
     static Path root() {
         Path here = Path.of("").toAbsolutePath();

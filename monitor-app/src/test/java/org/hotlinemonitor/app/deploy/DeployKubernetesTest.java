@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.common.acl.AclBinding;
@@ -57,10 +53,7 @@ class DeployKubernetesTest {
         return DeployFiles.root().resolve("deploy/kubernetes/validate");
     }
 
-    record Result(int exit, String out, String err) {
-    }
-
-    static Result node(String... args) throws Exception {
+    static DeployFiles.Result node(String... args) throws Exception {
         Path node = DebianBinary.require("hotline.node", "/usr/bin/node", "nodejs");
         if (!Files.isDirectory(validator().resolve("node_modules"))) {
             String message = "deploy/kubernetes/validate/node_modules is missing: npm ci --prefix deploy/kubernetes/validate";
@@ -71,25 +64,13 @@ class DeployKubernetesTest {
         }
         List<String> command = new ArrayList<>(List.of(node.toString(), validator().resolve("validate.mjs").toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).start();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread drain = new Thread(() -> {
-            try {
-                p.getErrorStream().transferTo(err);
-            } catch (IOException ignored) {
-                // ended
-            }
-        });
-        drain.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        drain.join();
-        return new Result(p.exitValue(), out, err.toString(StandardCharsets.UTF_8).strip());
+        DeployFiles.Result r = DeployFiles.run(Map.of(), command.toArray(String[]::new));
+        return new DeployFiles.Result(r.exit(), r.out(), r.err().strip());
     }
 
     @BeforeAll
     static void render() throws Exception {
-        Result r = node("--print");
+        DeployFiles.Result r = node("--print");
         System.out.println("node deploy/kubernetes/validate/validate.mjs: exit " + r.exit() + ": " + r.err());
         assertThat(r.exit()).as(r.err()).isZero();
         report = r.err();
@@ -128,7 +109,7 @@ class DeployKubernetesTest {
         Files.writeString(topics, Files.readString(topics).replaceFirst("  replicas: 3\n", "  replicas: 3\n  replica: 3\n"));
         Path kafka = broken.resolve("kafka.yaml");
         Files.writeString(kafka, Files.readString(kafka).replaceFirst("  replicas: 3\n", "  replicas: three\n"));
-        Result r = node("--base", broken.toString());
+        DeployFiles.Result r = node("--base", broken.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("base/topics.yaml: KafkaTopic hotline-events: Object literal may only specify known properties, and '\"replica\"'")
                 .contains("base/kafka.yaml: KafkaNodePool controllers: data/spec/replicas must be integer");
