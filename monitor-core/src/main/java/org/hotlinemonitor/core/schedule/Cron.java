@@ -240,7 +240,7 @@ public final class Cron {
                 throw fail("item '" + item + "' has more than one '/'", expression);
             }
             String range = stepParts[0];
-            if (!names.contains(upper) && upper.matches(".*[LW#].*")) {
+            if ((this == DAY_OF_MONTH || this == DAY_OF_WEEK) && withoutNames(upper).matches(".*[LW#].*")) {
                 throw fail("item '" + item + "': L, W and # cannot be combined with ranges or steps", expression);
             }
             int step = 1;
@@ -275,6 +275,15 @@ public final class Cron {
             for (int v = from; v <= to; v += step) {
                 parsed.bits |= bit(v);
             }
+        }
+
+        /** {@code item} without the field's names (so that the W of WED is not read as a W item). */
+        private String withoutNames(String upperItem) {
+            String rest = upperItem;
+            for (String name : names) {
+                rest = rest.replace(name, "");
+            }
+            return rest;
         }
 
         /** A number or, for months and days of the week, a name; within the field's range. */
