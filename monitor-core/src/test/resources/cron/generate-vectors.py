@@ -8,7 +8,9 @@ with the system's IANA zone data): next() repeatedly from "start". Cases come fr
  - cronsim-tests:   the 5-field cases of cronsim's tests/test_cronsim.py (TestIterator,
                     TestDstTransitions), with their start datetimes and zones;
  - cronsim-samples: TestReverse.samples (5-field ones) from each of that class's starts;
- - dst:             our own expressions around daylight-saving transitions in six zones.
+ - dst:             our own expressions around daylight-saving transitions in eight zones;
+ - cronsim-random:  300 seeded random expressions (values, ranges, steps, lists, names, L, LW, nL, d#k)
+                    in eight zones from random starts in 2024-2026, 8 slots each.
 For every case the script also derives the slots from the rule as Vixie/Debian cron define it,
 independently of cronsim's time walk (cronsim's field parsing and day matching are reused):
  - minute or hour field starting with '*': every real instant whose local time matches fires
@@ -202,6 +204,57 @@ for zone, start, tag in transitions:
         every = [t for t in rule_next(expr, start.replace(tzinfo=tz), 10000, days=2)
                  if t < start.replace(tzinfo=tz) + timedelta(hours=28)]
         emit("dst-%s-%s-%02d" % (zone.split("/")[-1].lower(), tag, i), "dst", expr, zone, start, max(1, len(every)))
+
+# --- cronsim-random: seeded random expressions (the syntax both sides have), random zones and starts ---
+import random  # noqa: E402
+from cronsim import CronSimError  # noqa: E402
+
+rnd = random.Random(18)
+BOUNDS = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)]
+
+
+def random_item(field):
+    lo, hi = BOUNDS[field]
+    kind = rnd.choice(["value", "value", "range", "star-step", "range-step", "start-step", "special", "name"])
+    if kind == "special" and field == 2:
+        return rnd.choice(["L", "LW"])
+    if kind == "special" and field == 4:
+        return rnd.choice(["%dL" % rnd.randint(0, 7), "%d#%d" % (rnd.randint(0, 7), rnd.randint(1, 5)),
+                           "%s#%d" % (rnd.choice(["MON", "FRI", "SUN"]), rnd.randint(1, 4))])
+    if kind == "name" and field == 3:
+        a, b = sorted(rnd.sample(range(12), 2))
+        return "%s-%s" % ("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()[a],
+                          "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()[b])
+    if kind == "name" and field == 4:
+        a, b = sorted(rnd.sample(range(7), 2))
+        return "%s-%s" % ("SUN MON TUE WED THU FRI SAT".split()[a], "SUN MON TUE WED THU FRI SAT".split()[b])
+    a, b = sorted(rnd.sample(range(lo, hi + 1), 2))  # a < b: cronsim reads a-a/n differently
+    n = rnd.randint(1, hi - lo + 2)
+    return {"range": "%d-%d" % (a, b), "star-step": "*/%d" % n, "range-step": "%d-%d/%d" % (a, b, n),
+            "start-step": "%d/%d" % (a, n)}.get(kind, str(rnd.randint(lo, hi)))
+
+
+def random_field(field):
+    if rnd.random() < (0.15 if field < 2 else 0.5):
+        return "*"
+    return ",".join(random_item(field) for _ in range(rnd.choice([1, 1, 1, 2])))
+
+
+random_zones = ["UTC", "Europe/Berlin", "America/New_York", "Australia/Sydney", "Australia/Lord_Howe",
+                "Pacific/Chatham", "Asia/Kathmandu", "Pacific/Kiritimati"]
+made = 0
+while made < 300:
+    expr = " ".join(random_field(f) for f in range(5))
+    zone = rnd.choice(random_zones)
+    start = datetime(2024, 1, 1) + timedelta(minutes=rnd.randint(0, 3 * 366 * 24 * 60))
+    try:
+        probe = cronsim_next(expr, start.replace(tzinfo=zone_of(zone)), 8)
+    except CronSimError:
+        continue
+    if len(probe) < 8 or probe[-1].year > start.year + 8:
+        continue
+    emit("random-%03d" % made, "cronsim-random", expr, zone, start, 8)
+    made += 1
 
 # --- rule: what cronsim lacks or reads differently ---
 def nearest_weekday(y, m, d):
