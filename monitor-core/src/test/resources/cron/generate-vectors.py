@@ -18,8 +18,10 @@ independently of cronsim's time walk (cronsim's field parsing and day matching a
  - otherwise: a matching local time fires once, a skipped one at the instant of the jump, a
    repeated one at its first occurrence.
 When the two differ the line carries the rule's answer as "vixie" as well.
- - rule:            syntax cronsim does not have (nW, @macros) and Vixie's a-a/n: derived by the
-                    rule only, "expected" is the rule's answer.
+ - rule:            syntax cronsim does not have (nW, @macros): derived by the rule only, "expected"
+                    is the rule's answer;
+ - cronsim-syntax:  a-a/n, which cronsim reads differently from Vixie cron: "expected" is cronsim's
+                    output, "vixie" Vixie's reading (just a).
 """
 import json
 import subprocess
@@ -298,7 +300,13 @@ emit_rule("macro-midnight", "@MIDNIGHT", "UTC", datetime(2024, 2, 28, 12), [date
 emit_rule("macro-hourly", "@hourly", "Europe/Berlin", datetime(2024, 10, 27, 1, 30),
           ["2024-10-27T02:00:00+02:00", "2024-10-27T02:00:00+01:00", "2024-10-27T03:00:00+01:00"],
           "Vixie: @hourly = 0 * * * * with the hour field '*': the repeated 02:00 fires twice")
-emit_rule("range-a-a-step", "5-5/10 * * * *", "UTC", datetime(2024, 1, 1), [datetime(2024, 1, 1, 0, 5), datetime(2024, 1, 1, 1, 5)],
-          "Vixie reads a-a/n as just a (cronsim: from a to 59 every n)")
-print("# cronsim's reading of a-a/n, for the record (the Vixie reading above is what we implement):")
-print("#   5-5/10 * * * * from 2024-01-01T00:00 UTC -> " + ", ".join(d.isoformat() for d in cronsim_next("5-5/10 * * * *", datetime(2024, 1, 1, tzinfo=UTC), 3)))
+# a-a/n: cronsim's reading (from a to the field's end every n) as "expected", Vixie's (just a) as "vixie"
+for i, (expr, vixie) in enumerate([
+        ("5-5/10 * * * *", [datetime(2024, 1, 1, h, 5) for h in range(3)]),
+        ("0 9-9/4 * * *", [datetime(2024, 1, d, 9) for d in (1, 2, 3)])]):
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    got = cronsim_next(expr, start, 3)
+    print(json.dumps({"id": "a-a-step-%d" % i, "source": "cronsim-syntax", "expr": expr, "zone": "UTC",
+                      "start": start.isoformat(), "expected": [d.isoformat() for d in got],
+                      "vixie": [d.replace(tzinfo=UTC).isoformat() for d in vixie],
+                      "note": "cronsim reads a-a/n as a/n (a to the end of the field every n); Vixie cron as just a"}))

@@ -37,8 +37,19 @@ class CronsimVectorsTest {
     private static final String SKIPS_CHATHAM = "cronsim moves by real-time deltas computed from local minute"
             + " and hour numbers; across Chatham's shift at 02:45/03:45";
 
-    /** Case id to why we keep Vixie's elapsed-time rule there (every existing matching local time fires). */
+    private static final String A_A_STEP = "cronsim reads a-a/n as a/n (from a to the end of the field every n);"
+            + " Vixie cron reads it as just a, and so do we";
+
+    /**
+     * Case id to why we keep Vixie cron's meaning there: its reading of a-a/n, and its elapsed-time rule
+     * (every existing matching local time fires) where cronsim's walk skips local times.
+     */
     static final Map<String, String> DELIBERATE = new TreeMap<>(Map.of(
+            "a-a-step-0", A_A_STEP,
+            "a-a-step-1", A_A_STEP));
+
+    static {
+        DELIBERATE.putAll(Map.of(
             "dst-lord_howe-spring-03", SKIPS_HALF_HOUR + " it skips 02:30 (+11:00) on 2024-10-06, the jump's"
                     + " own instant (02:00 -> 02:30), which exists",
             "dst-lord_howe-spring-18", SKIPS_HALF_HOUR + " it skips 02:45 (+11:00) on 2024-10-06, which exists",
@@ -58,6 +69,7 @@ class CronsimVectorsTest {
                     + " on 2024-04-07 (same expression as dst-chatham-fall-00)",
             "dst-chatham-fall-15", SKIPS_CHATHAM + " it skips 03:00-03:59 (+12:45) on 2024-04-07: the"
                     + " second pass through 03:00-03:44 and 03:45-03:59, which happen once"));
+    }
 
     private record Case(String id, String source, String expression, ZoneId zone, Instant start,
                         List<OffsetDateTime> expected, List<OffsetDateTime> vixie) {
@@ -124,7 +136,8 @@ class CronsimVectorsTest {
     @Test
     void everySourceOfCasesIsPresent() throws IOException {
         assertThat(readCases().stream().map(Case::source).distinct())
-                .containsExactlyInAnyOrder("cronsim-tests", "cronsim-samples", "cronsim-random", "dst", "rule");
+                .containsExactlyInAnyOrder(
+                        "cronsim-tests", "cronsim-samples", "cronsim-random", "cronsim-syntax", "dst", "rule");
         assertThat(readCases().stream().filter(c -> c.source.equals("dst")).map(Case::zone).distinct())
                 .contains(ZoneId.of("Europe/Berlin"), ZoneId.of("America/New_York"), ZoneId.of("Australia/Sydney"),
                         ZoneId.of("Australia/Lord_Howe"), ZoneId.of("Pacific/Chatham"));
