@@ -18,11 +18,15 @@ import java.util.TreeSet;
  * When a channel's routine calls are due: a set of local check times on the days a {@link DayRule}
  * accepts, in the channel's zone.
  *
- * <p>Each slot is computed as a local date-time in the zone and converted to an instant at once:
+ * <p>Each slot is computed as a local date-time in the zone and converted to an instant at once, by one of
+ * two daylight-saving rules ({@link Dst}):
  * <ul>
- *   <li>a check time in a spring-forward gap fires once, at the instant of the jump (if a check time
- *       right after the jump falls on the same instant, the two are one slot);</li>
- *   <li>a check time that repeats on a fall-back day fires once, at its first occurrence.</li>
+ *   <li>{@link Dst#ONCE} (check times, and cron expressions whose minute and hour fields do not start with
+ *       {@code *}): a check time in a spring-forward gap fires once, at the instant of the jump (if a check
+ *       time right after the jump falls on the same instant, the two are one slot); a check time that
+ *       repeats on a fall-back day fires once, at its first occurrence;</li>
+ *   <li>{@link Dst#ELAPSED} (cron expressions whose minute or hour field starts with {@code *}, as in
+ *       Vixie/Debian cron): a check time in a gap never fires; a repeated one fires at both occurrences.</li>
  * </ul>
  *
  * <p>The time-based methods work in epoch milliseconds (the detector's unit) and return
@@ -43,8 +47,17 @@ public final class Schedule {
     /** How far the search methods look for a slot: long enough for a yearly or leap-day schedule. */
     public static final int HORIZON_DAYS = 3000;
 
+    /** How local check times that a daylight-saving change skips or repeats become slots. */
+    public enum Dst {
+        /** Skipped: once, at the instant of the jump; repeated: once, at the first occurrence. */
+        ONCE,
+        /** Skipped: never; repeated: at both occurrences (real elapsed time). */
+        ELAPSED
+    }
+
     private final ZoneId zone;
     private final ZoneRules rules;
+    private final Dst dst;
     private final LocalTime[] times;
     private final DayRule days;
     private final String description;
@@ -55,8 +68,9 @@ public final class Schedule {
     private static final java.util.concurrent.ConcurrentMap<List<Object>, Schedule> INTERNED =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    private Schedule(ZoneId zone, Collection<LocalTime> times, DayRule days, String description) {
+    private Schedule(ZoneId zone, Collection<LocalTime> times, DayRule days, String description, Dst dst) {
         this.zone = Objects.requireNonNull(zone, "zone");
+        this.dst = Objects.requireNonNull(dst, "dst");
         this.rules = zone.getRules();
         if (times.isEmpty()) {
             throw new IllegalArgumentException("a schedule needs at least one check time");
@@ -72,8 +86,17 @@ public final class Schedule {
      * @param description how the schedule was written, for messages and reports
      */
     public static Schedule of(ZoneId zone, Collection<LocalTime> times, DayRule days, String description) {
-        Schedule s = new Schedule(zone, times, days, description);
-        return INTERNED.computeIfAbsent(List.of(zone, List.of(s.times), days, description), k -> s);
+        return of(zone, times, days, description, Dst.ONCE);
+    }
+
+    /**
+     * A schedule of local check times on the days {@code days} accepts, with the given daylight-saving rule.
+     *
+     * @param description how the schedule was written, for messages and reports
+     */
+    public static Schedule of(ZoneId zone, Collection<LocalTime> times, DayRule days, String description, Dst dst) {
+        Schedule s = new Schedule(zone, times, days, description, dst);
+        return INTERNED.computeIfAbsent(List.of(zone, List.of(s.times), days, description, dst), k -> s);
     }
 
     public ZoneId zone() {
@@ -87,6 +110,11 @@ public final class Schedule {
 
     public DayRule days() {
         return days;
+    }
+
+    /** How check times skipped or repeated by a daylight-saving change fire. */
+    public Dst dst() {
+        return dst;
     }
 
     /** The earliest slot at or after {@code epochMillis}, or {@link #NONE}. */
@@ -187,6 +215,9 @@ public final class Schedule {
         if (!days.matches(date)) {
             return new DayPlan(date, start, end, new long[0]);
         }
+        if (dst == Dst.ELAPSED) {
+            return new DayPlan(date, start, end, elapsedSlots(date));
+        }
         long[] slots = new long[times.length];
         int n = 0;
         for (LocalTime time : times) {
@@ -196,6 +227,29 @@ public final class Schedule {
             }
         }
         return new DayPlan(date, start, end, Arrays.copyOf(slots, n));
+    }
+
+    /** Every real instant whose local date-time is one of the check times on {@code date}, ascending. */
+    private long[] elapsedSlots(LocalDate date) {
+        long[] slots = new long[times.length + 8];
+        int n = 0;
+        boolean repeated = false;
+        for (LocalTime time : times) {
+            LocalDateTime local = LocalDateTime.of(date, time);
+            List<ZoneOffset> offsets = rules.getValidOffsets(local);
+            repeated |= offsets.size() > 1;
+            for (ZoneOffset offset : offsets) { // none in a gap, two in an overlap
+                if (n == slots.length) {
+                    slots = Arrays.copyOf(slots, n * 2);
+                }
+                slots[n++] = local.toInstant(offset).toEpochMilli();
+            }
+        }
+        slots = Arrays.copyOf(slots, n);
+        if (repeated) {
+            Arrays.sort(slots); // the second pass through a repeated hour comes after later local times
+        }
+        return slots;
     }
 
     /** A local date-time as an instant: gap times fire at the jump, repeated times at their first occurrence. */

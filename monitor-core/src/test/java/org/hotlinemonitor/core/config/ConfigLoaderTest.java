@@ -567,6 +567,19 @@ class ConfigLoaderTest {
                             zone: UTC
                             cron: "0 9 * * MONDAY"
                         """, 4, 11, "channels[0].cron", "cron field 'day-of-week' value 'MONDAY'"),
+                bad("cron with an occurrence out of range", """
+                        channels:
+                          - id: a
+                            zone: UTC
+                            cron: "0 9 * * 1#6"
+                        """, 4, 11, "channels[0].cron",
+                        "cron field 'day-of-week' occurrence 6 in '1#6' is out of range 1-5 in \"0 9 * * 1#6\""),
+                bad("cron with an unsupported macro", """
+                        channels:
+                          - id: a
+                            zone: UTC
+                            cron: "@reboot"
+                        """, 4, 11, "channels[0].cron", "cron macro \"@reboot\" is not supported"),
                 bad("cron with six fields", """
                         channels:
                           - id: a

@@ -56,10 +56,47 @@ class CronTest {
             0 12 * * FRI-SUN      | 2024-03-17 | 12:00
             0 12 * * FRI-SUN      | 2024-03-14 | ''
             0 12 * * 1/2          | 2024-03-20 | 12:00
-            0 12 * * 1/2          | 2024-03-17 | ''
+            0 12 * * 1/2          | 2024-03-17 | 12:00
+            0 12 * * 1/2          | 2024-03-18 | 12:00
+            0 12 * * 1/2          | 2024-03-19 | ''
             0 12 * * */2          | 2024-03-17 | 12:00
             0 12 * * */2          | 2024-03-18 | ''
             0 9 29 2 *            | 2024-02-29 | 09:00
+            0 12 * * WED-FRI      | 2024-03-15 | 12:00
+            0 12 * * WED-FRI/2    | 2024-03-15 | 12:00
+            0 12 * * WED-FRI/2    | 2024-03-14 | ''
+            0 12 * JUL-DEC *      | 2024-07-01 | 12:00
+            0 12 * JUL-DEC/2 *    | 2024-08-01 | ''
+            0 9 L * *             | 2024-02-29 | 09:00
+            0 9 L * *             | 2024-02-28 | ''
+            0 9 l 2 *             | 2025-02-28 | 09:00
+            0 9 LW * *            | 2024-06-28 | 09:00
+            0 9 LW * *            | 2024-06-30 | ''
+            0 9 * * 5L            | 2024-03-29 | 09:00
+            0 9 * * 5L            | 2024-03-22 | ''
+            0 9 * * 7L            | 2024-03-31 | 09:00
+            0 9 * * 1#2           | 2024-03-11 | 09:00
+            0 9 * * MON#2         | 2024-03-04 | ''
+            0 9 * * 1#1,5L        | 2024-03-04 | 09:00
+            0 9 15W * *           | 2024-06-14 | 09:00
+            0 9 15W * *           | 2024-06-15 | ''
+            0 9 15W * *           | 2024-09-16 | 09:00
+            0 9 1W * *            | 2024-06-03 | 09:00
+            0 9 31W * *           | 2024-03-29 | 09:00
+            0 9 L,15 * *          | 2024-04-15 | 09:00
+            */60 9 * * *          | 2024-03-16 | 09:00
+            0 */24 * * *          | 2024-03-16 | 00:00
+            0 12 * * */7          | 2024-03-17 | 12:00
+            0 12 * * */7          | 2024-03-18 | ''
+            0 12 * JAN/12 *       | 2025-01-31 | 12:00
+            5-5/10 9 * * *        | 2024-03-16 | 09:05
+            @daily                | 2024-03-16 | 00:00
+            @MIDNIGHT             | 2024-03-16 | 00:00
+            @weekly               | 2024-03-17 | 00:00
+            @weekly               | 2024-03-16 | ''
+            @monthly              | 2024-03-01 | 00:00
+            @yearly               | 2024-03-01 | ''
+            @annually             | 2025-01-01 | 00:00
             """)
     void firesAtTheExpectedLocalTimes(String expression, LocalDate date, String expected) {
         assertThat(localSlots(Cron.parse(expression, SEOUL), date)).isEqualTo(expected);
@@ -149,11 +186,8 @@ class CronTest {
             5-1 * * * *         | cron field 'minute' range 5-1 is backwards in "5-1 * * * *"
             0 0 * DEC-JAN *     | cron field 'month' range DEC-JAN is backwards in "0 0 * DEC-JAN *"
             0 0 * * SAT-FRI     | cron field 'day-of-week' range SAT-FRI is backwards in "0 0 * * SAT-FRI"
-            */0 * * * *         | cron field 'minute' step 0 is out of range 1-59 in "*/0 * * * *"
-            0 */24 * * *        | cron field 'hour' step 24 is out of range 1-23 in "0 */24 * * *"
-            0 0 * * */7         | cron field 'day-of-week' step 7 is out of range 1-6 in "0 0 * * */7"
+            */0 * * * *         | cron field 'minute' step 0 must be at least 1 in "*/0 * * * *"
             */x * * * *         | cron field 'minute' step 'x' is not a number in "*/x * * * *"
-            0 0 * JAN/12 *      | cron field 'month' step 12 is out of range 1-11 in "0 0 * JAN/12 *"
             1/2/3 * * * *       | cron field 'minute' item '1/2/3' has more than one '/' in "1/2/3 * * * *"
             1,,2 * * * *        | cron field 'minute' has an empty list item in "1,,2 * * * *"
             0 9, * * *          | cron field 'hour' has an empty list item in "0 9, * * *"
@@ -161,7 +195,22 @@ class CronTest {
             0 9 * *             | cron "0 9 * *" must have 5 fields (minute hour day-of-month month day-of-week), has 4
             0 9 * * * *         | cron "0 9 * * * *" must have 5 fields (minute hour day-of-month month day-of-week), has 6
             ''                  | cron "" must have 5 fields (minute hour day-of-month month day-of-week), has 0
-            @daily              | cron "@daily" must have 5 fields (minute hour day-of-month month day-of-week), has 1
+            @reboot             | cron macro "@reboot" is not supported; use one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or five fields
+            0 0 L/2 * *         | cron field 'day-of-month' item 'L/2': L, W and # cannot be combined with ranges or steps in "0 0 L/2 * *"
+            0 0 32W * *         | cron field 'day-of-month' value 32 is out of range 1-31 in "0 0 32W * *"
+            0 0 xW * *          | cron field 'day-of-month' item 'xW' is not of the form nW (n a day 1-31) in "0 0 xW * *"
+            0 0 1-5W * *        | cron field 'day-of-month' item '1-5W' is not of the form nW (n a day 1-31) in "0 0 1-5W * *"
+            0 0 * * 1-2#2       | cron field 'day-of-week' value '1-2' is not a number or a name SUN-SAT in "0 0 * * 1-2#2"
+            0 0 * * 8L          | cron field 'day-of-week' value 8 is out of range 0-7 in "0 0 * * 8L"
+            0 0 * * MONL        | cron field 'day-of-week' item 'MONL' is not of the form nL (n a day-of-week number 0-7) in "0 0 * * MONL"
+            0 0 * * 5L-6        | cron field 'day-of-week' item '5L-6': L, W and # cannot be combined with ranges or steps in "0 0 * * 5L-6"
+            0 0 * * 1#6         | cron field 'day-of-week' occurrence 6 in '1#6' is out of range 1-5 in "0 0 * * 1#6"
+            0 0 * * 1#0         | cron field 'day-of-week' occurrence 0 in '1#0' is out of range 1-5 in "0 0 * * 1#0"
+            0 0 * * #2          | cron field 'day-of-week' item '#2' is not of the form d#k in "0 0 * * #2"
+            0 0 * * 1#2#3       | cron field 'day-of-week' item '1#2#3' is not of the form d#k in "0 0 * * 1#2#3"
+            0 0 * * 1#x         | cron field 'day-of-week' occurrence 'x' is not a number in "0 0 * * 1#x"
+            0 9 */100 * MON#4   | cron "0 9 */100 * MON#4" never fires
+            0 9 30W 2 *         | cron "0 9 30W 2 *" never fires
             0 9 30 2 *          | cron "0 9 30 2 *" never fires
             0 9 31 4,6,9,11 *   | cron "0 9 31 4,6,9,11 *" never fires
             0 9 29 2 */6        | cron "0 9 29 2 */6" fires too rarely: no slot within 3000 days after 2096-03-01
@@ -171,6 +220,21 @@ class CronTest {
         assertThatThrownBy(() -> Cron.parse(expression, SEOUL))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(message);
+    }
+
+    @Test
+    void anExpressionWhoseHourFieldStartsWithAStarRunsOnElapsedTime() {
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        // 2024-10-27: 03:00 CEST goes back to 02:00 CET, so 02:00-02:59 happens twice.
+        Schedule everyMinuteAtTwo = Cron.parse("* 2 * * *", berlin);
+        assertThat(everyMinuteAtTwo.slotsOn(LocalDate.of(2024, 10, 27))).hasSize(120);
+        // 2024-03-31: 02:00 CET jumps to 03:00 CEST, so no 02:xx at all.
+        assertThat(everyMinuteAtTwo.slotsOn(LocalDate.of(2024, 3, 31))).isEmpty();
+        // Neither field starts with *: once at the jump, once at the first occurrence.
+        Schedule once = Cron.parse("0-59 2 * * *", berlin);
+        assertThat(once.dst()).isEqualTo(Schedule.Dst.ONCE);
+        assertThat(once.slotsOn(LocalDate.of(2024, 10, 27))).hasSize(60);
+        assertThat(once.slotsOn(LocalDate.of(2024, 3, 31))).containsExactly(Instant.parse("2024-03-31T01:00:00Z"));
     }
 
     @Test
@@ -214,11 +278,13 @@ class CronTest {
     }
 
     @Test
-    void anHourlyScheduleHas23SlotsOnTheSpringForwardDayAnd24OnTheFallBackDay() {
+    void anHourlyScheduleRunsOnElapsedTime23SlotsOnTheSpringForwardDayAnd25OnTheFallBackDay() {
         Schedule hourly = Cron.parse("0 * * * *", NEW_YORK);
 
+        assertThat(hourly.dst()).isEqualTo(Schedule.Dst.ELAPSED);
         assertThat(hourly.slotsOn(LocalDate.of(2024, 3, 10))).hasSize(23);
-        assertThat(hourly.slotsOn(LocalDate.of(2024, 11, 3))).hasSize(24);
+        assertThat(hourly.slotsOn(LocalDate.of(2024, 11, 3))).hasSize(25)
+                .contains(Instant.parse("2024-11-03T05:00:00Z"), Instant.parse("2024-11-03T06:00:00Z"));
         assertThat(hourly.slotsOn(LocalDate.of(2024, 11, 4))).hasSize(24);
     }
 }
