@@ -100,15 +100,60 @@ class ThreeBrokerDrillTest {
 
     @Test
     void threeBrokersFromTheShippedSettingsLoseNoAlertAcrossKill9OfABrokerADetectorAndTheScheduler() throws Exception {
+        drill(false);
+    }
+
+    /**
+     * The same drill with one SCRAM user per role (scheduler, detector, notifier, replay; docs/security.md), made by the
+     * admin as init.sh makes them, and the roles' ACLs put in place by the {@code acls} command: each process logs in as
+     * its role and may do only what its ACLs allow.
+     */
+    @Test
+    void theSameDrillWithAUserPerRoleAndItsAcls() throws Exception {
+        drill(true);
+    }
+
+    /** The role users' passwords (the drill's own; never a real one). */
+    static String password(String role) {
+        return "drill-" + role + "-secret";
+    }
+
+    private Path kafkaConfig(String user) throws IOException {
+        return Files.writeString(tmp.resolve(user + ".properties"), """
+                security.protocol=SASL_PLAINTEXT
+                sasl.mechanism=SCRAM-SHA-512
+                sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="%s" password="%s";
+                """.formatted(user, user.equals("admin") ? ADMIN_PASSWORD : password(user)));
+    }
+
+    /** As init.sh and {@code acls}: one SCRAM user per role, the roles' ACLs. */
+    private void usersAndAcls(Admin admin, String bootstrap, Path adminConfig) throws Exception {
+        List<org.apache.kafka.clients.admin.UserScramCredentialAlteration> users = new ArrayList<>();
+        for (String role : ROLES) {
+            users.add(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(role,
+                    new org.apache.kafka.clients.admin.ScramCredentialInfo(org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 8192),
+                    password(role)));
+        }
+        admin.alterUserScramCredentials(users).all().get(30, TimeUnit.SECONDS);
+        List<String> args = new ArrayList<>(List.of("acls", "--bootstrap-servers", bootstrap, "--kafka-config", adminConfig.toString()));
+        for (String role : ROLES) {
+            args.addAll(List.of("--" + role, "User:" + role));
+        }
+        Process acls = start("acls", main(args.toArray(String[]::new)));
+        assertThat(acls.waitFor(120, TimeUnit.SECONDS)).as("acls ends").isTrue();
+        assertThat(acls.exitValue()).as(() -> tail("acls", 40)).isZero();
+        processes.remove("acls");
+        log("users %s and their ACLs (%d lines of acls output)", ROLES, grep("acls", ".").size());
+    }
+
+    static final List<String> ROLES = List.of("scheduler", "detector", "notifier", "replay");
+
+    private void drill(boolean perRole) throws Exception {
         long drillStart = System.nanoTime();
         Instant since = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
         List<Broker> brokers = brokers();
         String bootstrap = brokers.stream().map(b -> "127.0.0.1:" + b.client).collect(Collectors.joining(","));
-        Path clientConfig = Files.writeString(tmp.resolve("client.properties"), """
-                security.protocol=SASL_PLAINTEXT
-                sasl.mechanism=SCRAM-SHA-512
-                sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="%s";
-                """.formatted(ADMIN_PASSWORD));
+        Path clientConfig = kafkaConfig("admin");
         Map<String, Object> client = new HashMap<>();
         Properties cp = new Properties();
         try (var in = Files.newBufferedReader(clientConfig)) {
@@ -125,6 +170,17 @@ class ThreeBrokerDrillTest {
             }
             try (Admin admin = Admin.create(client)) {
                 createTopics(admin);
+                Path detectorConfig = clientConfig;
+                Path schedulerConfig = clientConfig;
+                Path notifierConfig = clientConfig;
+                Path replayConfig = clientConfig;
+                if (perRole) {
+                    usersAndAcls(admin, bootstrap, clientConfig);
+                    detectorConfig = kafkaConfig("detector");
+                    schedulerConfig = kafkaConfig("scheduler");
+                    notifierConfig = kafkaConfig("notifier");
+                    replayConfig = kafkaConfig("replay");
+                }
                 log("brokers up and topics created after %.1f s", seconds(System.nanoTime() - drillStart));
 
                 // channels: slots every PERIOD from a little after the monitor's processes are up
@@ -137,11 +193,11 @@ class ThreeBrokerDrillTest {
                         ringFor: PT4S
                         faultAfter: PT2S
                         """);
-                List<String> detect1 = detect("d1", bootstrap, clientConfig, config);
-                List<String> detect2 = detect("d2", bootstrap, clientConfig, config);
-                List<String> produce = main("produce", "--bootstrap-servers", bootstrap, "--kafka-config", clientConfig.toString(),
+                List<String> detect1 = detect("d1", bootstrap, detectorConfig, config);
+                List<String> detect2 = detect("d2", bootstrap, detectorConfig, config);
+                List<String> produce = main("produce", "--bootstrap-servers", bootstrap, "--kafka-config", schedulerConfig.toString(),
                         "--channels", config.toString(), "--placer", "simulated", "--simulation", simulation.toString());
-                List<String> notify = main("notify", "--bootstrap-servers", bootstrap, "--kafka-config", clientConfig.toString(),
+                List<String> notify = main("notify", "--bootstrap-servers", bootstrap, "--kafka-config", notifierConfig.toString(),
                         "--config", config.toString(), "--http-port", "0");
                 start("d1", detect1);
                 start("d2", detect2);
@@ -183,7 +239,7 @@ class ThreeBrokerDrillTest {
 
                     List<String> live = TestCluster.readCommittedValues(client, TOPICS.alerts()).stream()
                             .filter(a -> AlertCodec.fromJson(a).at().isBefore(cutoff)).toList();
-                    List<String> replayed = replay(bootstrap, clientConfig, config, since, cutoff.minusMillis(1));
+                    List<String> replayed = replay(bootstrap, replayConfig, config, since, cutoff.minusMillis(1));
                     int eventCount = events.count();
                     List<String> doubled = live.stream().filter(a -> live.indexOf(a) != live.lastIndexOf(a)).distinct().toList();
                     List<String> lost = replayed.stream().filter(a -> !live.contains(a)).toList();
@@ -192,7 +248,7 @@ class ThreeBrokerDrillTest {
                     await("the webhook received every alert", WAIT, () -> webhook.ids().containsAll(ids));
                     List<String> refused = TestCluster.readCommittedValues(client, TOPICS.rejects());
 
-                    System.out.printf("three-broker drill: %d event records, %d alerts (%s); lost %d, doubled %d, false %d; "
+                    System.out.printf("three-broker drill" + (perRole ? " (a user per role, ACLs)" : " (admin)") + ": %d event records, %d alerts (%s); lost %d, doubled %d, false %d; "
                                     + "webhook: %d alerts in %d deliveries (%d redelivered); refused %d; whole drill %.0f s%n",
                             eventCount, live.size(), countByType(live), lost.size(), doubled.size(), falseAlerts.size(),
                             webhook.ids().size(), webhook.deliveries(), webhook.redeliveries(), refused.size(),
