@@ -293,7 +293,8 @@ class ThreeBrokerDrillTest {
 
     private Takeover killBroker(Admin admin, List<Broker> brokers, Watch events, Watch alerts) throws Exception {
         Map<Integer, Long> leads = describe(admin, TOPICS.events()).values().stream()
-                .flatMap(d -> d.partitions().stream()).collect(Collectors.groupingBy(p -> p.leader().id(), Collectors.counting()));
+                .flatMap(d -> d.partitions().stream()).filter(p -> p.leader() != null)
+                .collect(Collectors.groupingBy(p -> p.leader().id(), Collectors.counting()));
         Broker victim = brokers.stream().max((a, b) -> Long.compare(leads.getOrDefault(a.id, 0L), leads.getOrDefault(b.id, 0L)))
                 .orElseThrow();
         String name = "broker-" + victim.id;
@@ -400,8 +401,9 @@ class ThreeBrokerDrillTest {
                     "--add-scram", "SCRAM-SHA-512=[name=admin,password=" + ADMIN_PASSWORD + "]")));
         }
         for (int i = 0; i < formats.size(); i++) {
-            assertThat(formats.get(i).waitFor(60, TimeUnit.SECONDS)).as("format of broker %d", i + 1).isTrue();
-            assertThat(formats.get(i).exitValue()).as(() -> tail("format-" + brokers.get(0).id, 40)).isZero();
+            String name = "format-" + brokers.get(i).id;
+            assertThat(formats.get(i).waitFor(60, TimeUnit.SECONDS)).as(name).isTrue();
+            assertThat(formats.get(i).exitValue()).as(() -> tail(name, 40)).isZero();
             processes.remove("format-" + brokers.get(i).id);
         }
     }
