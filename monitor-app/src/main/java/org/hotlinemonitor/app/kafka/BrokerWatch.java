@@ -2,17 +2,24 @@ package org.hotlinemonitor.app.kafka;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link BrokerContact} that asks the cluster for its id every {@link #PROBE_EVERY} (a metadata request, answered by
- * any broker) on a daemon thread of its own.
+ * A {@link BrokerContact} that asks the leader of every partition of the events topic for its end offset every
+ * {@link #PROBE_EVERY}, on a daemon thread of its own. The leaders, not any broker: in a cluster, a broker that dies
+ * keeps leading its partitions until the controllers fence it (after {@code broker.session.timeout.ms}, 9 s by
+ * default) and elect new leaders; meanwhile the producers keep the events of those partitions, while every other
+ * broker still answers a metadata request (the three-broker drill, docs/operations.md). A probe fails when any
+ * leader does not answer.
  *
  * <ul>
  *   <li>While the probes succeed, the clock counts: {@code trustedUntil(now) = now}.</li>
@@ -40,6 +47,7 @@ public final class BrokerWatch implements BrokerContact, AutoCloseable {
     public static final Duration DEFAULT_GRACE = Duration.ofSeconds(5);
 
     private final Admin admin;
+    private final Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
     private final long grace;
     private final String name;
     private final Thread thread;
@@ -55,12 +63,19 @@ public final class BrokerWatch implements BrokerContact, AutoCloseable {
     private volatile boolean down;
 
     /**
-     * Starts probing with an admin client of {@code adminConfig}; the first probe counts as a success at start, so
-     * that a detector starting with its broker is not held up.
+     * Starts probing the leaders of the {@code eventPartitions} partitions of {@code eventsTopic} with an admin client
+     * of {@code adminConfig}; the first probe counts as a success at start, so that a detector starting with its broker
+     * is not held up.
      */
-    public BrokerWatch(Map<String, Object> adminConfig, Duration grace, String name) {
+    public BrokerWatch(Map<String, Object> adminConfig, Duration grace, String name, String eventsTopic, int eventPartitions) {
         this.grace = grace.toNanos();
         this.name = Objects.requireNonNull(name, "name");
+        if (eventPartitions < 1) {
+            throw new IllegalArgumentException("eventPartitions must be positive, was " + eventPartitions);
+        }
+        for (int p = 0; p < eventPartitions; p++) {
+            partitions.put(new TopicPartition(Objects.requireNonNull(eventsTopic, "eventsTopic"), p), OffsetSpec.latest());
+        }
         this.admin = Admin.create(adminConfig);
         this.lastOk = System.nanoTime();
         this.thread = new Thread(this::run, "broker-watch-" + name);
@@ -98,8 +113,8 @@ public final class BrokerWatch implements BrokerContact, AutoCloseable {
             long started = System.nanoTime();
             boolean ok;
             try {
-                admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) PROBE_TIMEOUT.toMillis()))
-                        .clusterId().get(PROBE_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+                admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs((int) PROBE_TIMEOUT.toMillis()))
+                        .all().get(PROBE_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
                 ok = true;
             } catch (InterruptedException e) {
                 return;
@@ -114,14 +129,14 @@ public final class BrokerWatch implements BrokerContact, AutoCloseable {
                     backSince = started;
                     wasDown = true;
                     down = false;
-                    LOG.info("detector {}: the broker answers again; the clock counts again from {} (after {})", name,
+                    LOG.info("detector {}: every leader of the events topic answers again; the clock counts again from {} (after {})", name,
                             Instant.now().plusNanos(grace), Duration.ofNanos(grace));
                 }
                 lastOk = started;
             } else if (!down) {
                 stoppedAt = lastOk;
                 down = true;
-                LOG.warn("detector {}: the broker does not answer; no deadline after {} is decided until it is back",
+                LOG.warn("detector {}: a leader of the events topic does not answer; no deadline after {} is decided until it is back",
                         name, Instant.now().minusNanos(System.nanoTime() - stoppedAt));
             }
             try {

@@ -89,7 +89,8 @@ public final class DetectorService implements AutoCloseable {
             throw new IllegalStateException(closed ? "closed" : "already started");
         }
         eventPartitions = lookUpPartitions(settings.topics().events());
-        watch = new BrokerWatch(adminConfig(), BrokerWatch.DEFAULT_GRACE, settings.applicationId());
+        watch = new BrokerWatch(adminConfig(), BrokerWatch.DEFAULT_GRACE, settings.applicationId(), settings.topics().events(),
+                eventPartitions);
         Topology topology = DetectorTopology.build(new Topology(), config, settings.topics(), settings.allowedLateness(), clock,
                 watch, rejects, view, new DetectorTopology.Options(eventPartitions, settings.punctuateInterval(),
                         settings.backlogThreshold(), settings.futureTolerance(), signing));
