@@ -129,6 +129,7 @@ final class DemoCommand implements Callable<Integer> {
                 printer.start();
                 web.bindDetector(detect, config, clock);
                 web.ready(detect::isRunning);
+                broker.onFailure(detect::brokerFailed);
                 Live.startDetector(detect);
                 web.bindDetectorClient(detect);
                 clock.start();

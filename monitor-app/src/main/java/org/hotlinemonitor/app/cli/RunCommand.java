@@ -117,6 +117,9 @@ final class RunCommand implements Callable<Integer> {
                  ApiRuntime api = ApiRuntime.start(bootstrap, client.values(), settings.topics().events(), settings.topics().alerts(),
                          config, access, operator.silences(), detect.view(), detect::isRunning, clock)) {
                 web.registerApi(api.api()); // until now /readyz said starting; from now, ready once the detector runs
+                if (broker != null) {
+                    broker.onFailure(detect::brokerFailed);
+                }
                 if (printer != null) {
                     printer.start(); // before the detector: every alert it commits from now on is printed
                 }

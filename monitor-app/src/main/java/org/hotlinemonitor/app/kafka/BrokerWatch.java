@@ -61,6 +61,8 @@ public final class BrokerWatch implements BrokerContact, AutoCloseable {
     private volatile long backSince;
     private volatile boolean wasDown;
     private volatile boolean down;
+    /** Whether the process knows its broker failed for good ({@link #brokerFailed()}). */
+    private volatile boolean brokerFailed;
 
     /**
      * Starts probing the leaders of the {@code eventPartitions} partitions of {@code eventsTopic} with an admin client
@@ -136,8 +138,13 @@ public final class BrokerWatch implements BrokerContact, AutoCloseable {
             } else if (!down) {
                 stoppedAt = lastOk;
                 down = true;
-                LOG.warn("detector {}: a leader of the events topic does not answer; no deadline after {} is decided until it is back",
-                        name, Instant.now().minusNanos(System.nanoTime() - stoppedAt));
+                String line = "detector {}: a leader of the events topic does not answer; no deadline after {} is decided until it is back";
+                Instant after = Instant.now().minusNanos(System.nanoTime() - stoppedAt);
+                if (brokerFailed) { // said once already, as an error naming the cause: this is a consequence of it
+                    LOG.info(line, name, after);
+                } else {
+                    LOG.warn(line, name, after);
+                }
             }
             try {
                 Thread.sleep(Math.max(0, PROBE_EVERY.toMillis() - millis(System.nanoTime() - started)));
@@ -145,6 +152,14 @@ public final class BrokerWatch implements BrokerContact, AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * Says the broker has failed for good and the process has said so (the embedded broker's full disk): an outage seen
+     * from then on is logged at INFO, not as a warning of its own.
+     */
+    void brokerFailed() {
+        brokerFailed = true;
     }
 
     @Override

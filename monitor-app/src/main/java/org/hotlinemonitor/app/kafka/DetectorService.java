@@ -53,7 +53,7 @@ public final class DetectorService implements AutoCloseable {
     private volatile Throwable failure;
     private KafkaStreams streams;
     /** Probes the broker so that the clock decides no deadline of a broker outage; from {@link #start()}. */
-    private BrokerWatch watch;
+    private volatile BrokerWatch watch;
     private int eventPartitions;
     private boolean closed;
 
@@ -91,6 +91,9 @@ public final class DetectorService implements AutoCloseable {
         eventPartitions = lookUpPartitions(settings.topics().events());
         watch = new BrokerWatch(adminConfig(), BrokerWatch.DEFAULT_GRACE, settings.applicationId(), settings.topics().events(),
                 eventPartitions);
+        if (brokerFailed) {
+            watch.brokerFailed();
+        }
         Topology topology = DetectorTopology.build(new Topology(), config, settings.topics(), settings.allowedLateness(), clock,
                 watch, rejects, view, new DetectorTopology.Options(eventPartitions, settings.punctuateInterval(),
                         settings.backlogThreshold(), settings.futureTolerance(), signing));
@@ -163,6 +166,10 @@ public final class DetectorService implements AutoCloseable {
      */
     public void brokerFailed() {
         brokerFailed = true;
+        BrokerWatch w = watch;
+        if (w != null) {
+            w.brokerFailed();
+        }
     }
 
     /**

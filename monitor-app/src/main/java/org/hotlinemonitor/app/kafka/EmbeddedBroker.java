@@ -188,6 +188,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Why Kafka gave up on this broker (it asked to halt the process), or null while it runs. */
     private final java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    private final List<Runnable> onFailure = new java.util.concurrent.CopyOnWriteArrayList<>();
     private String clusterId;
     private Duration timeToReady;
 
@@ -629,6 +630,14 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code action} when Kafka gives up on this broker, on Kafka's thread, right after the error is logged (before
+     * the owner's next {@link #checkAlive}): for parts that should stop treating the outage as news of their own.
+     */
+    public void onFailure(Runnable action) {
+        onFailure.add(action);
+    }
+
     /** Whether Kafka has given up on this broker ({@link #checkAlive}). */
     public boolean failed() {
         return failure.get() != null;
@@ -655,6 +664,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (failure.compareAndSet(null, why)) {
             LOG.error("{}; stopping the other parts in order", why);
             quietKafka();
+            onFailure.forEach(Runnable::run);
         }
     }
 
