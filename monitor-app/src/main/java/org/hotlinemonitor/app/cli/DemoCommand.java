@@ -141,10 +141,7 @@ final class DemoCommand implements Callable<Integer> {
                 Instant end = from.plus(duration);
                 boolean stopped = false;
                 while (clock.instant().isBefore(end)) {
-                    if (broker.failed()) {
-                        detect.brokerFailed();
-                        broker.checkAlive();
-                    }
+                    broker.checkAlive(); // the detector was told already (onFailure)
                     Live.checkAlive(detect);
                     if (stop.await(Duration.ofMillis(200))) {
                         stopped = true;

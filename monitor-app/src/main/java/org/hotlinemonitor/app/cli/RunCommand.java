@@ -148,9 +148,8 @@ final class RunCommand implements Callable<Integer> {
                         notifier == null ? "" : "; notifier delivering to " + String.join(", ", notifier.sinkNames()),
                         web.describeWithApi());
                 while (!stop.await(Duration.ofSeconds(1))) {
-                    if (broker != null && broker.failed()) { // first: a failed broker is why the rest fails
-                        detect.brokerFailed();
-                        broker.checkAlive();
+                    if (broker != null) {
+                        broker.checkAlive(); // first: a failed broker is why the rest fails (the detector was told: onFailure)
                     }
                     Live.checkAlive(detect);
                     sharedSilences.checkAlive();

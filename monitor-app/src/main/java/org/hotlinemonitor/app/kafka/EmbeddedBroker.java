@@ -638,11 +638,6 @@ public final class EmbeddedBroker implements AutoCloseable {
         onFailure.add(action);
     }
 
-    /** Whether Kafka has given up on this broker ({@link #checkAlive}). */
-    public boolean failed() {
-        return failure.get() != null;
-    }
-
     /** Records Kafka's request to halt, in the words of {@link #checkAlive}. */
     private void kafkaGaveUp(int status, String kafkaMessage) {
         Path logDir = dataDir.resolve(KAFKA_SUBDIR);
