@@ -299,10 +299,7 @@ class FailoverTest {
 
     /** Blocks until the wall clock reaches {@code t}: the scenario runs on real time, as the child's clock does. */
     static void waitUntil(Instant t) throws InterruptedException {
-        long ms = Duration.between(Instant.now(), t).toMillis();
-        if (ms > 0) {
-            Thread.sleep(ms);
-        }
+        TestCluster.waitUntil(t);
     }
 
     static void await(String what, Duration wait, BooleanSupplier condition) {

@@ -26,7 +26,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -211,8 +210,8 @@ class ThreeBrokerDrillTest {
 
                 try (Watch events = new Watch(client, TOPICS.events(), "read_uncommitted");
                      Watch alerts = new Watch(client, TOPICS.alerts(), "read_committed")) {
-                    waitUntil(first.plus(ANSWER_WITHIN).plusSeconds(2));
-                    await("alerts flow before the first kill", WAIT, () -> alerts.poll() > 0);
+                    TestCluster.waitUntil(first.plus(ANSWER_WITHIN).plusSeconds(2));
+                    TestCluster.await("alerts flow before the first kill", WAIT, () -> alerts.poll() > 0);
 
                     List<Takeover> takeovers = new ArrayList<>();
                     // 1. a broker: the one leading most partitions of the events topic
@@ -224,10 +223,10 @@ class ThreeBrokerDrillTest {
 
                     // two more slots after the last restart, then stop the scheduler cleanly
                     Instant cutoff = nextSlot(Instant.now()).plus(PERIOD).plus(ANSWER_WITHIN).plusSeconds(1);
-                    waitUntil(cutoff.plusSeconds(2));
+                    TestCluster.waitUntil(cutoff.plusSeconds(2));
                     stop("produce");
                     // every deadline up to the cutoff decided and committed by the detectors
-                    await("the detectors consumed the events", WAIT, () -> {
+                    TestCluster.await("the detectors consumed the events", WAIT, () -> {
                         try {
                             TestCluster.awaitConsumed(admin, TOPICS.events(), PARTITIONS, APP_ID, Duration.ofSeconds(5));
                             return true;
@@ -245,7 +244,7 @@ class ThreeBrokerDrillTest {
                     List<String> lost = replayed.stream().filter(a -> !live.contains(a)).toList();
                     List<String> falseAlerts = live.stream().filter(a -> !replayed.contains(a)).distinct().toList();
                     Set<String> ids = live.stream().map(a -> AlertCodec.fromJson(a).id()).collect(Collectors.toCollection(TreeSet::new));
-                    await("the webhook received every alert", WAIT, () -> webhook.ids().containsAll(ids));
+                    TestCluster.await("the webhook received every alert", WAIT, () -> webhook.ids().containsAll(ids));
                     List<String> refused = TestCluster.readCommittedValues(client, TOPICS.rejects());
 
                     System.out.printf("three-broker drill" + (perRole ? " (a user per role, ACLs)" : " (admin)") + ": %d event records, %d alerts (%s); lost %d, doubled %d, false %d; "
@@ -302,7 +301,7 @@ class ThreeBrokerDrillTest {
         int eventsBefore = events.poll();
         long killed = kill(name);
         long[] leaders = {-1};
-        await("new leaders for every partition of broker " + victim.id, WAIT, () -> {
+        TestCluster.await("new leaders for every partition of broker " + victim.id, WAIT, () -> {
             if (leaders[0] < 0 && everyLeaderLives(admin, victim.id)) {
                 leaders[0] = System.nanoTime();
             }
@@ -313,7 +312,7 @@ class ThreeBrokerDrillTest {
         Thread.sleep(3000);
         long restarted = System.nanoTime();
         startBroker(victim);
-        await("broker " + victim.id + " back in every ISR", WAIT, () -> inEveryIsr(admin, victim.id));
+        TestCluster.await("broker " + victim.id + " back in every ISR", WAIT, () -> inEveryIsr(admin, victim.id));
         log("broker %d (led %d of %d events partitions) back in every ISR %.1f s after its restart", victim.id,
                 leads.getOrDefault(victim.id, 0L), PARTITIONS, seconds(System.nanoTime() - restarted));
         return new Takeover("kill -9 of broker " + victim.id, seconds(leaders[0] - killed),
@@ -323,11 +322,11 @@ class ThreeBrokerDrillTest {
 
     private Takeover killDetector(Admin admin, List<String> command, Watch events, Watch alerts) throws Exception {
         Instant deadline = nextSlot(Instant.now().plusSeconds(2)).plus(ANSWER_WITHIN);
-        waitUntil(deadline.minusSeconds(1));
+        TestCluster.waitUntil(deadline.minusSeconds(1));
         int alertsBefore = alerts.poll();
         long killed = kill("d2");
         long[] moved = {-1};
-        await("the surviving detector owns every partition", WAIT, () -> {
+        TestCluster.await("the surviving detector owns every partition", WAIT, () -> {
             alerts.poll();
             if (moved[0] < 0 && soleOwner(admin)) {
                 moved[0] = System.nanoTime();
@@ -337,7 +336,7 @@ class ThreeBrokerDrillTest {
         long alertsFlow = awaitMore("alerts after the detector kill", alerts, alertsBefore);
         start("d2", command);
         awaitLog("d2", "ready: detector");
-        await("both detectors share the partitions again", WAIT, () -> shared(admin));
+        TestCluster.await("both detectors share the partitions again", WAIT, () -> shared(admin));
         return new Takeover("kill -9 of detector d2 (1 s before the deadline " + deadline + ")", seconds(moved[0] - killed),
                 String.format("its partitions assigned to d1; the next alert after %.1f s", seconds(alertsFlow - killed)));
     }
@@ -527,7 +526,7 @@ class ThreeBrokerDrillTest {
     }
 
     private void awaitLog(String name, String line) {
-        await(name + " logs '" + line + "'", WAIT, () -> {
+        TestCluster.await(name + " logs '" + line + "'", WAIT, () -> {
             Process p = processes.get(name);
             if (!p.isAlive()) {
                 throw new AssertionError(name + " ended with " + p.exitValue() + ":\n" + tail(name, 60));
@@ -639,7 +638,7 @@ class ThreeBrokerDrillTest {
     /** Polls {@code watch} until it has more than {@code before} records; the {@link System#nanoTime()} it saw them. */
     private static long awaitMore(String what, Watch watch, int before) {
         long[] at = {-1};
-        await(what, WAIT, () -> {
+        TestCluster.await(what, WAIT, () -> {
             if (watch.poll() > before) {
                 at[0] = System.nanoTime();
                 return true;
@@ -702,17 +701,6 @@ class ThreeBrokerDrillTest {
         long period = PERIOD.toMillis();
         long ms = t.toEpochMilli();
         return Instant.ofEpochMilli((ms + period - 1) / period * period);
-    }
-
-    static void waitUntil(Instant t) throws InterruptedException {
-        long ms = Duration.between(Instant.now(), t).toMillis();
-        if (ms > 0) {
-            Thread.sleep(ms);
-        }
-    }
-
-    static void await(String what, Duration wait, BooleanSupplier condition) {
-        TestCluster.await(what, wait, condition);
     }
 
     static int freePort() throws IOException {

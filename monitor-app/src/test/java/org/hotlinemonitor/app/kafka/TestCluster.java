@@ -86,6 +86,14 @@ public final class TestCluster {
         });
     }
 
+    /** Blocks until the wall clock reaches {@code t} (a scenario on real time, as the processes' clocks run). */
+    public static void waitUntil(java.time.Instant t) throws InterruptedException {
+        long ms = java.time.Duration.between(java.time.Instant.now(), t).toMillis();
+        if (ms > 0) {
+            Thread.sleep(ms);
+        }
+    }
+
     public static void await(String what, Duration wait, BooleanSupplier condition) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (!condition.getAsBoolean()) {
