@@ -73,7 +73,7 @@ public final class MonitorMeters implements MeterBinder {
     /** The notifier's reasons. */
     static final List<String> NOTIFIER_REJECT_REASONS = List.of(Rejection.MALFORMED, "sink-rejected");
     static final List<String> DELIVERY_RESULTS = List.of(DeliveryCounter.DELIVERED, DeliveryCounter.RETRIED,
-            DeliveryCounter.REJECTED, DeliveryCounter.SILENCED);
+            DeliveryCounter.REJECTED, DeliveryCounter.SILENCED, DeliveryCounter.REPEAT_SKIPPED);
 
     private final Clock clock;
     private DetectorView view;

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Counts the notifier's deliveries by sink and result, for logs, tests and the metrics binder. The results:
  * {@code delivered} (alerts a pager took), {@code retried} (attempts that failed in a retryable way),
  * {@code rejected} (alerts given up on: a permanent failure, sent to the rejects topic), {@code silenced} (alerts
- * a maintenance window kept from the pager). A {@link LatencyListener} (the metrics binder's timer) hears the
+ * a maintenance window kept from the pager), {@code repeat_skipped} (alerts read again that the pager had taken
+ * already in this process: not paged twice). A {@link LatencyListener} (the metrics binder's timer) hears the
  * latency of each delivered page.
  *
  * <p>Thread-safety: safe from any thread; counts only grow.
@@ -22,6 +23,11 @@ public final class DeliveryCounter {
     public static final String REJECTED = "rejected";
     /** Alerts routed to the sink but not paged: a maintenance window covers them ({@link Notifier#silences}). */
     public static final String SILENCED = "silenced";
+    /**
+     * Alerts read again after a rebalance or a failed commit that this sink had taken already in this process: not
+     * paged a second time ({@link Notifier}).
+     */
+    public static final String REPEAT_SKIPPED = "repeat_skipped";
 
     /** Hears each delivered page's latency; called on the sink's worker thread, so quick, and never throwing. */
     @FunctionalInterface

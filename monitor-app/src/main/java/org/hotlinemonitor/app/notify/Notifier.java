@@ -27,6 +27,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -66,10 +68,12 @@ import org.slf4j.LoggerFactory;
  *       done.</li>
  * </ol>
  *
- * <p>Duplicates: a crash between a pager's 2xx and the commit delivers that page again after the restart, with the
- * same dedup key ({@link org.hotlinemonitor.core.alert.DeliveryKeys}), which PagerDuty, Alertmanager (same labels)
- * and webhook receivers ({@code Idempotency-Key}) use to page once. If the group rebalances in the middle of a
- * batch, the worker drops the rest of the batch and re-reads it from its committed offsets.
+ * <p>Duplicates: if the group rebalances in the middle of a batch, or a commit fails (a broker went away), the
+ * worker drops the rest of the batch and re-reads it from its committed offsets; the alerts it took already in this
+ * process are remembered by id ({@link #REMEMBERED} per sink) and not paged again (counted
+ * {@link DeliveryCounter#REPEAT_SKIPPED}). Only a crash between a pager's 2xx and the commit delivers a page again,
+ * after the restart, with the same dedup key ({@link org.hotlinemonitor.core.alert.DeliveryKeys}), which PagerDuty,
+ * Alertmanager (same labels) and webhook receivers ({@code Idempotency-Key}) use to page once.
  *
  * <p>Thread-safety: {@link #start()} and {@link #close()} from the owning thread; the counters and
  * {@link #checkAlive()} from any thread. Whoever creates it closes it; it closes its consumers and producer, and
@@ -80,6 +84,11 @@ public final class Notifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration CLOSE_LIMIT = Duration.ofSeconds(30);
+    /**
+     * How many alert ids each sink's worker remembers as handled: far more than a batch (at most 500 records,
+     * plus those of the grouping wait), so a batch read again is always covered.
+     */
+    static final int REMEMBERED = 50_000;
 
     /**
      * Where the notifier reads and writes.
@@ -303,6 +312,19 @@ public final class Notifier implements AutoCloseable {
         volatile KafkaConsumer<byte[], byte[]> consumer;
         /** Incremented on every revocation or loss of partitions (callbacks run inside poll, on this thread). */
         int generation;
+        /**
+         * The ids of the alerts this sink took (or refused for good) in this process, most recent
+         * {@link #REMEMBERED} of them: a batch read again after a rebalance or a failed commit skips them
+         * instead of paging them a second time.
+         */
+        final Map<String, Boolean> handled = new LinkedHashMap<>(1024, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > REMEMBERED;
+            }
+        };
 
         Worker(Sink sink, NotifyRejects deadLetters, boolean reportsMalformed) {
             this.sink = sink;
@@ -401,6 +423,11 @@ public final class Notifier implements AutoCloseable {
                     item.done = true;
                 } else if (!settings.config().sinksFor(item.alert).contains(sink.name())) {
                     item.done = true;
+                } else if (handled.containsKey(item.alert.id())) {
+                    LOG.info("Sink {}: not paging {} again: it took it before the batch was read again", sink.name(),
+                            item.alert.id());
+                    deliveries.add(sink.name(), DeliveryCounter.REPEAT_SKIPPED, 1);
+                    item.done = true;
                 } else if (silenced.test(item.alert)) {
                     LOG.info("Sink {}: not paging {}: silenced", sink.name(), item.alert.id());
                     deliveries.add(sink.name(), DeliveryCounter.SILENCED, 1);
@@ -443,7 +470,10 @@ public final class Notifier implements AutoCloseable {
                     deliveries.add(sink.name(), DeliveryCounter.DELIVERED, alerts.size());
                     deliveries.delivered(sink.name(), Duration.between(oldest(alerts), clock.instant()));
                     LOG.debug("Sink {}: delivered {} alert(s) (HTTP {})", sink.name(), alerts.size(), delivered.status());
-                    page.forEach(i -> i.done = true);
+                    page.forEach(i -> {
+                        i.done = true;
+                        handled.put(i.alert.id(), Boolean.TRUE);
+                    });
                     return;
                 }
                 if (result instanceof DeliveryResult.Permanent permanent) {
@@ -461,6 +491,7 @@ public final class Notifier implements AutoCloseable {
                     deadLetters.refused(item.record, sink.name(), permanent.reason());
                     deliveries.add(sink.name(), DeliveryCounter.REJECTED, 1);
                     item.done = true;
+                    handled.put(item.alert.id(), Boolean.TRUE);
                     return;
                 }
                 DeliveryResult.Retryable retry = (DeliveryResult.Retryable) result;
@@ -510,8 +541,11 @@ public final class Notifier implements AutoCloseable {
             }
             try {
                 c.commitSync(offsets);
-            } catch (CommitFailedException e) {
+            } catch (CommitFailedException | RebalanceInProgressException e) {
                 throw new Abandoned("the commit failed (" + e.getMessage() + ")");
+            } catch (TimeoutException e) {
+                // Committed or not, nobody knows: the rest is read again, and the next commit covers what was done.
+                throw new Abandoned("the commit timed out (" + e.getMessage() + ")");
             }
         }
 

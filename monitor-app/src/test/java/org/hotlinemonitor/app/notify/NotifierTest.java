@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -410,6 +411,68 @@ class NotifierTest {
         Alert liaisonRestored = Alert.channelRestored("liaison-office", T0, T0.plusSeconds(9000), 3);
         publish(List.of(liaisonRestored));
         TestCluster.await("the restore paged", WAIT, () -> pagerA.accepted.size() == 2);
+        notifier.checkAlive();
+    }
+
+    /**
+     * The pager takes a page so slowly that the worker drops out of its group (past {@code max.poll.interval.ms}), so
+     * the commit after it fails and the batch is read again: the alert the pager took is not paged a second time, and
+     * the rest is delivered once, in order.
+     */
+    @Test
+    void aBatchReadAgainAfterAFailedCommitDoesNotPageWhatThePagerTookAlready() throws Exception {
+        NotifyConfig config = config(false, List.of(new SinkConfig("hook", SinkType.WEBHOOK,
+                java.net.URI.create("http://127.0.0.1:9/hook"), new Secret("S", "secret"))), List.of(all("hook")));
+        String groupId = config.groupIdOf("hook");
+        List<Alert> taken = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean slowed = new AtomicBoolean();
+        Sink sink = new Sink() {
+            @Override
+            public String name() {
+                return "hook";
+            }
+
+            @Override
+            public boolean groupable(Alert alert) {
+                return false;
+            }
+
+            @Override
+            public DeliveryResult send(List<Alert> page) {
+                taken.addAll(page);
+                if (slowed.compareAndSet(false, true)) {
+                    // The pager answers only once the worker has been put out of its group.
+                    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                        TestCluster.await("the worker out of its group", WAIT, () -> {
+                            try {
+                                return admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId)
+                                        .members().isEmpty();
+                            } catch (Exception e) {
+                                return false;
+                            }
+                        });
+                    }
+                }
+                return new DeliveryResult.Delivered(200);
+            }
+        };
+        List<Alert> sent = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Instant slot = T0.plus(Duration.ofHours(12L * i));
+            sent.add(Alert.slotMissed("a", slot, slot.plusSeconds(60), MissCause.NO_ANSWER));
+        }
+        publish(sent);
+        Notifier notifier = new Notifier(new Notifier.Settings(bootstrap, alerts, rejects, config,
+                Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 2000)), Map.of("hook", sink), () -> 0.5);
+        notifier.start();
+        closing.add(notifier);
+
+        TestCluster.await("every alert delivered and the first one skipped when read again", WAIT,
+                () -> notifier.deliveries().count("hook", DeliveryCounter.DELIVERED) >= sent.size()
+                        && notifier.deliveries().count("hook", DeliveryCounter.REPEAT_SKIPPED) >= 1);
+        assertThat(taken).as("each alert paged once, in order").containsExactlyElementsOf(sent);
+        assertThat(notifier.deliveries().count("hook", DeliveryCounter.DELIVERED)).isEqualTo(sent.size());
+        assertThat(notifier.deliveries().count("hook", DeliveryCounter.REPEAT_SKIPPED)).isEqualTo(1);
         notifier.checkAlive();
     }
 

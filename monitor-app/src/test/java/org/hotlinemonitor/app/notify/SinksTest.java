@@ -171,16 +171,20 @@ class SinksTest {
     }
 
     @Test
-    void webhookSignsTheExactBodyAndNamesTheDedupKey() throws Exception {
+    void webhookSignsTheExactBodyAndNamesTheDeliverysIdempotencyKey() throws Exception {
         HttpSink sink = sink(SinkType.WEBHOOK, "/hook", new Secret("HOOK", "s3cret"));
         assertThat(sink.send(List.of(DOWN))).isInstanceOf(DeliveryResult.Delivered.class);
         Receiver.Request r = receiver.take(WAIT);
         assertThat(r.path()).isEqualTo("/hook");
-        assertThat(r.text()).isEqualTo("{\"key\":\"hotline/liaison-office/outage/2023-04-07T08:00:00Z\",\"alerts\":["
+        assertThat(r.text()).isEqualTo("{\"key\":\"hotline/liaison-office/CHANNEL_DOWN/2023-04-07T08:00:00Z\",\"alerts\":["
                 + AlertCodec.toJson(DOWN) + "]}");
         assertThat(r.headers()).containsEntry("x-signature", "sha256=" + hmac("s3cret", r.body()))
-                .containsEntry("idempotency-key", "hotline/liaison-office/outage/2023-04-07T08:00:00Z");
+                .containsEntry("idempotency-key", "hotline/liaison-office/CHANNEL_DOWN/2023-04-07T08:00:00Z");
         assertThat(r.headers().get("x-signature")).isNotEqualTo("sha256=" + hmac("other", r.body()));
+        // The outage's resolve is a delivery of its own: a receiver dropping keys it has seen still gets it.
+        sink.send(List.of(RESTORED));
+        assertThat(receiver.take(WAIT).headers())
+                .containsEntry("idempotency-key", "hotline/liaison-office/CHANNEL_RESTORED/2023-04-07T08:00:00Z");
 
         sink.send(List.of(MISSED, MISSED_2));
         Receiver.Request group = receiver.take(WAIT);

@@ -21,6 +21,10 @@ import java.util.List;
  *       over the members' ids in order, so that the same group delivered again has the same key.</li>
  * </ul>
  *
+ * <p>Those are incident keys: a trigger and its resolve share one, as PagerDuty's {@code dedup_key} wants. A receiver
+ * that drops a delivery whose key it has seen (a webhook's {@code Idempotency-Key}) needs a key per delivery instead,
+ * or it would drop the {@code CHANNEL_RESTORED} as a copy of its {@code CHANNEL_DOWN}: {@link #idempotencyKey(List)}.
+ *
  * <p>Thread-safety: stateless.
  */
 public final class DeliveryKeys {
@@ -47,6 +51,18 @@ public final class DeliveryKeys {
         }
         Alert first = alerts.get(0);
         return "hotline/group/" + first.type() + "/" + first.at() + "/" + hash(alerts);
+    }
+
+    /**
+     * The key of a delivery of {@code alerts} for receivers that drop repeated keys: the same on every redelivery of the
+     * same page, different for every other page. One alert: {@code hotline/<id>} (a {@code CHANNEL_RESTORED} and its
+     * {@code CHANNEL_DOWN} differ); a group: its group key, already made of the members' ids.
+     */
+    public static String idempotencyKey(List<Alert> alerts) {
+        if (alerts.size() == 1) {
+            return "hotline/" + alerts.get(0).id();
+        }
+        return of(alerts);
     }
 
     private static String hash(List<Alert> alerts) {

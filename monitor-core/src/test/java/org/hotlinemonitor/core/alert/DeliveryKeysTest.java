@@ -39,4 +39,17 @@ class DeliveryKeysTest {
         assertThat(DeliveryKeys.of(List.of(b, a))).isNotEqualTo(ab);
         assertThat(DeliveryKeys.of(List.of(a))).isEqualTo(DeliveryKeys.of(a));
     }
+
+    @Test
+    void anIdempotencyKeyIsOneDeliverysOwnSoARestoredIsNotTakenForItsDown() {
+        Alert down = Alert.channelDown("liaison-office", SINCE, Instant.parse("2023-04-10T01:00:00Z"), 2);
+        Alert restored = Alert.channelRestored("liaison-office", SINCE, Instant.parse("2023-04-11T00:02:10Z"), 3);
+        assertThat(DeliveryKeys.idempotencyKey(List.of(down)))
+                .isEqualTo("hotline/liaison-office/CHANNEL_DOWN/2023-04-07T08:00:00Z")
+                .isNotEqualTo(DeliveryKeys.idempotencyKey(List.of(restored)));
+        assertThat(DeliveryKeys.idempotencyKey(List.of(restored)))
+                .isEqualTo("hotline/liaison-office/CHANNEL_RESTORED/2023-04-07T08:00:00Z");
+        Alert other = Alert.channelDown("b", SINCE, Instant.parse("2023-04-10T01:00:00Z"), 2);
+        assertThat(DeliveryKeys.idempotencyKey(List.of(down, other))).isEqualTo(DeliveryKeys.of(List.of(down, other)));
+    }
 }
