@@ -1,0 +1,6 @@
+/**
+ * What the status page and the visual replay report show, computed from the detector's own verdicts and alerts:
+ * day strips in each channel's zone, availability over windows, outages, current state ({@link
+ * org.hotlinemonitor.core.status.StatusLedger}).
+ */
+package org.hotlinemonitor.core.status;
