@@ -10,7 +10,9 @@ import org.slf4j.Marker;
 /**
  * Drops the few warnings Kafka logs on every normal start and stop of the embedded broker and its clients, which tell
  * an operator nothing and teach them to ignore warnings: a fresh controller's "the metadata log appears to be
- * empty" (it is, on first start), a client closed twice at shutdown, and Kafka Streams' advice about an exception
+ * empty" (it is, on first start), a client closed twice at shutdown, an internal topic ({@code __transaction_state},
+ * {@code __consumer_offsets}) "already exists" when two clients asked for it at once on a fresh broker, and Kafka
+ * Streams' advice about an exception
  * handler for global stores, logged for every configuration it builds (the detector has no global store; setting the
  * deprecated option does not stop it, since Kafka Streams also builds configurations of its own). Each is matched by its logger and the
  * start of its message, so that every other warning of those loggers still shows. Registered in logback.xml.
@@ -23,7 +25,12 @@ public final class KnownNoise extends TurboFilter {
     static final List<Noise> NOISE = List.of(
             new Noise("org.apache.kafka.controller.QuorumController", "Performing controller activation. The metadata log appears to be empty."),
             new Noise("org.apache.kafka.clients.NetworkClient", "Attempting to close NetworkClient that has already been closed."),
-            new Noise("org.apache.kafka.streams.StreamsConfig", "Processing exception handler is not enabled for the GlobalThread."));
+            new Noise("org.apache.kafka.streams.StreamsConfig", "Processing exception handler is not enabled for the GlobalThread."),
+            // Two clients asked at once for an internal topic that did not exist yet; the second request lost the race.
+            new Noise("kafka.server.DefaultAutoTopicCreationManager",
+                    "Auto topic creation failed for __transaction_state with error 'TOPIC_ALREADY_EXISTS'"),
+            new Noise("kafka.server.DefaultAutoTopicCreationManager",
+                    "Auto topic creation failed for __consumer_offsets with error 'TOPIC_ALREADY_EXISTS'"));
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {

@@ -28,6 +28,9 @@ class KnownNoiseTest {
         assertThat(decide("org.apache.kafka.streams.StreamsConfig", Level.WARN,
                 "Processing exception handler is not enabled for the GlobalThread. It's recommended to ..."))
                 .isEqualTo(FilterReply.DENY);
+        assertThat(decide("kafka.server.DefaultAutoTopicCreationManager", Level.WARN,
+                "Auto topic creation failed for __transaction_state with error 'TOPIC_ALREADY_EXISTS': Topic '__transaction_state' already exists."))
+                .isEqualTo(FilterReply.DENY);
     }
 
     @Test
@@ -41,5 +44,8 @@ class KnownNoiseTest {
         assertThat(decide("org.hotlinemonitor.app.cli.RunCommand", Level.WARN,
                 "Attempting to close NetworkClient that has already been closed."))
                 .as("the same words from another logger").isEqualTo(FilterReply.NEUTRAL);
+        assertThat(decide("kafka.server.DefaultAutoTopicCreationManager", Level.WARN,
+                "Auto topic creation failed for hotline.events with error 'TOPIC_ALREADY_EXISTS': Topic 'hotline.events' already exists."))
+                .as("only the internal topics' race").isEqualTo(FilterReply.NEUTRAL);
     }
 }
