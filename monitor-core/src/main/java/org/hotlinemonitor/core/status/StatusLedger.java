@@ -178,11 +178,15 @@ public final class StatusLedger {
         }
         Slot s = new Slot(slot, verdict, verdict == Verdict.MISSED ? cause : null, maintenance);
         List<Slot> slots = lane.slots;
-        if (slots.isEmpty() || !slots.get(slots.size() - 1).slot().isAfter(slot)) {
+        if (slots.isEmpty() || slots.get(slots.size() - 1).slot().isBefore(slot)) {
             slots.add(s);
-        } else { // behind the latest: rare (a restart deciding an earlier slot); keep the order
+        } else { // at or behind the latest: rare (a restart deciding a slot again, or an earlier one); keep the order
             int at = Collections.binarySearch(slots, s, BY_TIME);
-            slots.add(at < 0 ? -at - 1 : at, s);
+            if (at >= 0) {
+                slots.set(at, s); // a slot is decided once: the same slot again replaces it
+            } else {
+                slots.add(-at - 1, s);
+            }
         }
         lane.seen = true;
         if (verdict == Verdict.ANSWERED) {
@@ -195,6 +199,9 @@ public final class StatusLedger {
 
     /** An alert was raised: outages, our side's silence and the recent alerts follow it. */
     public synchronized void alert(Alert alert) {
+        if (alert.id() != null && recent.stream().anyMatch(a -> alert.id().equals(a.id()))) {
+            return; // the same alert again (a live detector's commit retried): known already
+        }
         if (recentLimit > 0) {
             recent.addLast(alert);
             while (recent.size() > recentLimit) {
@@ -206,7 +213,7 @@ public final class StatusLedger {
             case OUR_SIDE_RESUMED -> ourSideSilentSince = null;
             case CHANNEL_DOWN -> {
                 Lane lane = lanes.get(alert.channel());
-                if (lane != null) {
+                if (lane != null && !hasOpen(alert.channel(), alert.since())) {
                     lane.seen = true;
                     lane.downSince = alert.since();
                     incidents.add(new Incident(alert.channel(), alert.since(), alert.at(), null,
@@ -228,6 +235,16 @@ public final class StatusLedger {
                 }
             }
         }
+    }
+
+    private boolean hasOpen(String channel, Instant start) {
+        for (int i = incidents.size() - 1; i >= 0; i--) {
+            Incident open = incidents.get(i);
+            if (open.open() && open.channel().equals(channel) && open.start().equals(start)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void closeIncident(Alert restored) {

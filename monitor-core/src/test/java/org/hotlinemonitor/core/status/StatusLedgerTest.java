@@ -130,4 +130,23 @@ class StatusLedgerTest {
         ledger.verdict("removed-channel", d3, Verdict.ANSWERED, null, false); // ignored
         assertThatThrownBy(() -> ledger.state("removed-channel")).hasMessageContaining("unknown channel 'removed-channel'");
     }
+
+    @Test
+    void theSameSlotOrAlertAgainIsKnownOnce() throws Exception {
+        // A live detector whose commit failed decides the same slots and sends the same alerts again.
+        StatusLedger ledger = new StatusLedger(config(), 10);
+        Alert down = Alert.channelDown("liaison-office", MORNING, AFTERNOON.plus(Duration.ofHours(1)), 2);
+        for (int i = 0; i < 2; i++) {
+            ledger.verdict("liaison-office", MORNING, Verdict.MISSED, MissCause.NO_ANSWER, false);
+            ledger.verdict("liaison-office", AFTERNOON, Verdict.MISSED, MissCause.NO_ANSWER, false);
+            ledger.alert(down);
+        }
+        ledger.verdict("liaison-office", AFTERNOON, Verdict.MISSED, MissCause.LINE_FAULT, false);
+        assertThat(ledger.slots("liaison-office", Instant.EPOCH, Instant.MAX))
+                .extracting(Slot::slot, Slot::cause)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(MORNING, MissCause.NO_ANSWER),
+                        org.assertj.core.groups.Tuple.tuple(AFTERNOON, MissCause.LINE_FAULT));
+        assertThat(ledger.incidents()).hasSize(1);
+        assertThat(ledger.recentAlerts()).containsExactly(down);
+    }
 }
