@@ -128,6 +128,7 @@ final class DemoCommand implements Callable<Integer> {
                          new PlacerSettings.Simulated(script), timing), clock)) {
                 printer.start();
                 web.bindDetector(detect, config, clock);
+                web.serveStatusPage(detect, config, null, null, clock); // the demo has no silences; on 127.0.0.1, open
                 web.ready(detect::isRunning);
                 broker.onFailure(detect::brokerFailed);
                 Live.startDetector(detect);
@@ -138,6 +139,7 @@ final class DemoCommand implements Callable<Integer> {
                 System.err.printf("demo: %d channels, the clock from %s at %dx (one hour in %.1f s), for %s of clock time; "
                         + "%s; alerts below as they fire%n", config.channels().size(), start, speed, 3600.0 / speed, duration,
                         web.describe());
+                System.err.println("demo: " + web.statusPageLine());
                 Instant end = from.plus(duration);
                 boolean stopped = false;
                 while (clock.instant().isBefore(end)) {
