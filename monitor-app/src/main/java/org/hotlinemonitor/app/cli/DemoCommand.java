@@ -69,12 +69,12 @@ final class DemoCommand implements Callable<Integer> {
     Path simulationFile;
 
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "0",
-            description = "Port of the HTTP server (/metrics). Default: 0, any free port (printed when the demo starts).")
+            description = "Port of the HTTP server (/metrics, and the status page at /). Default: 0, any free port (printed when the demo starts).")
     int httpPort;
 
     @Option(names = "--stay",
-            description = "After the scenario, stop placing calls but keep the detector and /metrics serving until Ctrl-C "
-                    + "(for Prometheus and dashboards to look at the result).")
+            description = "After the scenario, stop placing calls but keep the detector, /metrics and the status page serving "
+                    + "until Ctrl-C (for Prometheus, dashboards and a browser to look at the result).")
     boolean stay;
 
     @picocli.CommandLine.Mixin
