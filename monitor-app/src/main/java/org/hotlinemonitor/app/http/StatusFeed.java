@@ -10,12 +10,15 @@ import org.hotlinemonitor.app.notify.SilenceStore;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.alert.Silence;
+import org.hotlinemonitor.core.detect.ChannelState;
+import org.hotlinemonitor.core.detect.ChannelStatus;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.status.StatusLedger;
 
 /**
  * Feeds the status page's {@link StatusLedger} from the live detector: each commit's decided slots and sent alerts
- * ({@link DetectorView.Decisions}), a slot marked maintenance when one of the process's silences covers its channel
+ * ({@link DetectorView.Decisions}), the state of each channel as its task restored it (so that an outage that began
+ * before a restart is still shown down), a slot marked maintenance when one of the process's silences covers its channel
  * at the slot's instant, and what is older than {@link #KEEP} forgotten (at most once per {@link #FORGET_EVERY} of the
  * clock).
  *
@@ -70,6 +73,17 @@ public final class StatusFeed implements DetectorView.Decisions {
     public void sent(List<Alert> alerts) {
         for (Alert a : alerts) {
             ledger.alert(a);
+        }
+    }
+
+    /**
+     * A channel's restored state: the ledger knows it from now on, and an outage that began before (the detector says
+     * down) is open since its first missed slot; days before this process started stay "no data".
+     */
+    @Override
+    public void joined(String id, ChannelState state) {
+        if (state.status() != ChannelStatus.UNKNOWN) {
+            ledger.resumed(id, state.down() ? state.streakSinceInstant() : null, state.streak());
         }
     }
 

@@ -94,6 +94,13 @@ public final class DetectorView {
 
         /** Alerts sent since the last commit, in the order sent (after that commit's {@link #decided} call). */
         void sent(List<Alert> alerts);
+
+        /**
+         * A channel joined the view with its committed state: restored when its task started here (a restart, or the
+         * task moved here), or its first state. Called before that commit's {@link #decided}.
+         */
+        default void joined(String id, ChannelState state) {
+        }
     }
 
     private static final Decisions NO_DECISIONS = new Decisions() {
@@ -263,6 +270,7 @@ public final class DetectorView {
         partitionOf.put(id, partition);
         if (channels.put(id, state) == null) {
             listener.channelJoined(id);
+            decisions.joined(id, state);
         }
     }
 

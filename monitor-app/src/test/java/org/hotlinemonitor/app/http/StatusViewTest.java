@@ -128,6 +128,28 @@ class StatusViewTest {
                 .containsExactly(FRI_MORNING);
     }
 
+    @Test
+    void aChannelDownBeforeARestartIsShownDownFromItsRestoredState() {
+        StatusFeed feed = new StatusFeed(new StatusLedger(CONFIG, 10), null, Clock.fixed(NOW, ZoneOffset.UTC));
+        org.hotlinemonitor.app.kafka.DetectorView view = new org.hotlinemonitor.app.kafka.DetectorView();
+        view.decisions(feed);
+        long none = org.hotlinemonitor.core.detect.ChannelState.NONE;
+        // as the task restores them: the liaison office down since Thursday afternoon, the ship never decided
+        org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, 0, "liaison-office", new org.hotlinemonitor.core.detect.ChannelState(
+                NOW.toEpochMilli(), FRI_MORNING.plus(Duration.ofHours(7)).toEpochMilli(), org.hotlinemonitor.core.detect.ChannelStatus.DOWN,
+                2, THU_AFTERNOON.toEpochMilli(), THU_MORNING.plusSeconds(30).toEpochMilli(), none, 0, none, List.of()));
+        org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, 0, "ship-to-ship",
+                org.hotlinemonitor.core.detect.ChannelState.initial(NOW.toEpochMilli(), FRI_MORNING.plus(Duration.ofDays(1)).toEpochMilli()));
+        JsonNode s = JSON.valueToTree(StatusView.json(feed.ledger(), List.of(), NOW));
+        JsonNode liaison = s.get("channels").get(0);
+        assertThat(liaison.get("state").asText()).isEqualTo("down");
+        assertThat(liaison.get("downSince").asText()).isEqualTo(THU_AFTERNOON.toString());
+        assertThat(liaison.get("days").get(88).get("kind").asText()).as("before this process: no data").isEqualTo("unknown");
+        assertThat(s.get("channels").get(1).get("state").asText()).isEqualTo("unknown");
+        assertThat(s.get("incidents").toString()).isEqualTo("[{\"channel\":\"liaison-office\",\"start\":\"2023-04-06T07:00:00Z\","
+                + "\"detected\":null,\"end\":null,\"durationSeconds\":72000,\"missedSlots\":2}]");
+    }
+
     private static List<String> fields(JsonNode n) {
         List<String> out = new java.util.ArrayList<>();
         n.fieldNames().forEachRemaining(out::add);

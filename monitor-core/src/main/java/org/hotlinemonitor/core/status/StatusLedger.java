@@ -197,6 +197,24 @@ public final class StatusLedger {
         }
     }
 
+    /**
+     * What the detector had decided of a channel before this ledger heard it (the process restarted, or the channel's
+     * task moved here): the channel is known (no longer {@code unknown}), and when {@code downSince} is given, down since
+     * then, with an open incident of {@code missedSlots} that this ledger did not see detected. Its
+     * {@code CHANNEL_RESTORED}, or an answered slot, ends it as usual. Unknown channels are ignored.
+     */
+    public synchronized void resumed(String channel, Instant downSince, int missedSlots) {
+        Lane lane = lanes.get(channel);
+        if (lane == null) {
+            return;
+        }
+        lane.seen = true;
+        if (downSince != null && !hasOpen(channel, downSince)) {
+            lane.downSince = downSince;
+            incidents.add(new Incident(channel, downSince, null, null, missedSlots));
+        }
+    }
+
     /** An alert was raised: outages, our side's silence and the recent alerts follow it. */
     public synchronized void alert(Alert alert) {
         if (alert.id() != null && recent.stream().anyMatch(a -> alert.id().equals(a.id()))) {
@@ -213,11 +231,16 @@ public final class StatusLedger {
             case OUR_SIDE_RESUMED -> ourSideSilentSince = null;
             case CHANNEL_DOWN -> {
                 Lane lane = lanes.get(alert.channel());
-                if (lane != null && !hasOpen(alert.channel(), alert.since())) {
+                int open = lane == null ? -1 : openIncident(alert.channel(), alert.since());
+                if (lane != null && open < 0) {
                     lane.seen = true;
                     lane.downSince = alert.since();
                     incidents.add(new Incident(alert.channel(), alert.since(), alert.at(), null,
                             alert.missedSlots() == null ? 0 : alert.missedSlots()));
+                } else if (lane != null && incidents.get(open).detected() == null) { // known from a resumed state
+                    Incident i = incidents.get(open);
+                    incidents.set(open, new Incident(i.channel(), i.start(), alert.at(), null,
+                            alert.missedSlots() == null ? i.missedSlots() : alert.missedSlots()));
                 }
             }
             case CHANNEL_RESTORED -> {
@@ -238,13 +261,18 @@ public final class StatusLedger {
     }
 
     private boolean hasOpen(String channel, Instant start) {
+        return openIncident(channel, start) >= 0;
+    }
+
+    /** The index of the channel's open incident that began at {@code start}, or -1. */
+    private int openIncident(String channel, Instant start) {
         for (int i = incidents.size() - 1; i >= 0; i--) {
             Incident open = incidents.get(i);
             if (open.open() && open.channel().equals(channel) && open.start().equals(start)) {
-                return true;
+                return i;
             }
         }
-        return false;
+        return -1;
     }
 
     private void closeIncident(Alert restored) {

@@ -149,4 +149,31 @@ class StatusLedgerTest {
         assertThat(ledger.incidents()).hasSize(1);
         assertThat(ledger.recentAlerts()).containsExactly(down);
     }
+
+    @Test
+    void aChannelResumedFromTheDetectorsStateIsKnownAndItsOutageOpenUntilRestored() throws Exception {
+        StatusLedger ledger = new StatusLedger(config(), 10);
+        ledger.resumed("ship-to-ship", null, 0);
+        assertThat(ledger.state("ship-to-ship")).isEqualTo(State.UP);
+        ledger.resumed("liaison-office", MORNING, 2);
+        ledger.resumed("liaison-office", MORNING, 2); // the task moved away and back: known once
+        ledger.resumed("removed-channel", MORNING, 2); // ignored
+        assertThat(ledger.state("liaison-office")).isEqualTo(State.DOWN);
+        assertThat(ledger.downSince("liaison-office")).isEqualTo(MORNING);
+        assertThat(ledger.incidents()).singleElement().satisfies(i -> {
+            assertThat(i.open()).isTrue();
+            assertThat(i.detected()).isNull();
+        });
+        // its CHANNEL_DOWN, committed just before the restart and heard now, says when it was detected
+        Instant detected = AFTERNOON.plus(Duration.ofHours(1));
+        ledger.alert(Alert.channelDown("liaison-office", MORNING, detected, 2));
+        assertThat(ledger.incidents()).singleElement().satisfies(i -> assertThat(i.detected()).isEqualTo(detected));
+        Instant answer = Instant.parse("2023-04-08T00:10:00Z");
+        ledger.alert(Alert.channelRestored("liaison-office", MORNING, answer, 3));
+        assertThat(ledger.state("liaison-office")).isEqualTo(State.UP);
+        assertThat(ledger.incidents()).singleElement().satisfies(i -> {
+            assertThat(i.end()).isEqualTo(answer);
+            assertThat(i.missedSlots()).isEqualTo(3);
+        });
+    }
 }
