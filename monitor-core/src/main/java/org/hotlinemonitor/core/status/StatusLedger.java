@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.Channel;
@@ -35,7 +36,8 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  *       window; {@code unknown} when nothing was counted (no data: before monitoring began, our side never placed the
  *       call, or no slot that day). Counted: {@link Verdict#ANSWERED} and {@link Verdict#MISSED} outside maintenance.</li>
  *   <li>Availability over a window: answered / (answered + missed) of the slots in it that count; none: no value.</li>
- *   <li>State: {@code unknown} until the channel's first verdict or alert; {@code down} from its {@code CHANNEL_DOWN}
+ *   <li>State: {@code unknown} until the channel's first answered or missed slot, or alert of its far side (a slot
+ *       our side never placed says nothing of the far side); {@code down} from its {@code CHANNEL_DOWN}
  *       (down since the outage's first missed slot) to its {@code CHANNEL_RESTORED} or an answered slot; {@code up}
  *       otherwise; {@code our-side-silent} for every channel while our own side is silent (nothing can be said of
  *       the far side then).</li>
@@ -188,7 +190,9 @@ public final class StatusLedger {
                 slots.add(-at - 1, s);
             }
         }
-        lane.seen = true;
+        if (verdict != Verdict.NOT_PLACED) {
+            lane.seen = true;
+        }
         if (verdict == Verdict.ANSWERED) {
             lane.downSince = null;
             if (lane.lastAnswered == null || slot.isAfter(lane.lastAnswered)) {
@@ -253,7 +257,7 @@ public final class StatusLedger {
             }
             default -> {
                 Lane lane = lanes.get(alert.channel());
-                if (lane != null) {
+                if (lane != null && alert.type() != AlertType.CALL_NOT_PLACED) {
                     lane.seen = true;
                 }
             }

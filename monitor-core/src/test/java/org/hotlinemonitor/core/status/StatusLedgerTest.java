@@ -176,4 +176,14 @@ class StatusLedgerTest {
             assertThat(i.missedSlots()).isEqualTo(3);
         });
     }
+
+    @Test
+    void aChannelOurSideNeverCalledStaysUnknown() throws Exception {
+        StatusLedger ledger = new StatusLedger(config(), 10);
+        ledger.verdict("ship-to-ship", MORNING, Verdict.NOT_PLACED, null, false);
+        ledger.alert(Alert.callNotPlaced("ship-to-ship", MORNING, MORNING.plus(Duration.ofHours(1))));
+        assertThat(ledger.state("ship-to-ship")).isEqualTo(State.UNKNOWN);
+        ledger.verdict("ship-to-ship", MORNING.plus(Duration.ofDays(1)), Verdict.MISSED, MissCause.NO_ANSWER, false);
+        assertThat(ledger.state("ship-to-ship")).isEqualTo(State.UP); // one missed slot: not down yet
+    }
 }
