@@ -92,7 +92,10 @@ public final class DetectorView {
          */
         void decided(String[] channels, long[] slots, byte[] verdicts, byte[] causes, int count);
 
-        /** Alerts sent since the last commit, in the order sent (after that commit's {@link #decided} call). */
+        /**
+         * Alerts sent since the last commit, in the order sent (after that commit's {@link #decided} call). The list is
+         * the task's buffer: read it during the call only.
+         */
         void sent(List<Alert> alerts);
 
         /**
