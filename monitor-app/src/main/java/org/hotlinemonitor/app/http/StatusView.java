@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -49,7 +50,7 @@ final class StatusView {
      */
     static Map<String, Object> json(StatusLedger ledger, List<SilenceStore.Entry> silences, Instant now) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("now", now.toString());
+        m.put("now", now.truncatedTo(ChronoUnit.MILLIS).toString()); // a JavaScript Date reads milliseconds
         Instant first = ledger.firstSlot();
         m.put("dataSince", first == null ? null : first.toString());
         Instant silent = ledger.ourSideSilentSince();

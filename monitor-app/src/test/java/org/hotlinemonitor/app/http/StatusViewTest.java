@@ -114,6 +114,8 @@ class StatusViewTest {
         });
         assertThat(s.get("incidents")).isEmpty();
         assertThat(s.get("alerts")).isEmpty();
+        assertThat(JSON.valueToTree(StatusView.json(new StatusLedger(CONFIG, 10), List.of(), NOW.plusNanos(1_234_567))).get("now").asText())
+                .as("milliseconds, as a JavaScript Date reads them").isEqualTo("2023-04-07T03:00:00.001Z");
         assertThat(s.get("silences")).isEmpty();
     }
 
