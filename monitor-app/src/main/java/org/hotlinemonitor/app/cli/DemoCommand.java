@@ -69,12 +69,12 @@ final class DemoCommand implements Callable<Integer> {
     Path simulationFile;
 
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "0",
-            description = "Port of the HTTP server (/metrics). Default: 0, any free port (printed when the demo starts).")
+            description = "Port of the HTTP server (/metrics, and the status page at /). Default: 0, any free port (printed when the demo starts).")
     int httpPort;
 
     @Option(names = "--stay",
-            description = "After the scenario, stop placing calls but keep the detector and /metrics serving until Ctrl-C "
-                    + "(for Prometheus and dashboards to look at the result).")
+            description = "After the scenario, stop placing calls but keep the detector, /metrics and the status page serving "
+                    + "until Ctrl-C (for Prometheus, dashboards and a browser to look at the result).")
     boolean stay;
 
     @picocli.CommandLine.Mixin
@@ -128,6 +128,7 @@ final class DemoCommand implements Callable<Integer> {
                          new PlacerSettings.Simulated(script), timing), clock)) {
                 printer.start();
                 web.bindDetector(detect, config, clock);
+                web.serveStatusPage(detect, config, null, null, clock); // the demo has no silences; on 127.0.0.1, open
                 web.ready(detect::isRunning);
                 broker.onFailure(detect::brokerFailed);
                 Live.startDetector(detect);
@@ -138,6 +139,7 @@ final class DemoCommand implements Callable<Integer> {
                 System.err.printf("demo: %d channels, the clock from %s at %dx (one hour in %.1f s), for %s of clock time; "
                         + "%s; alerts below as they fire%n", config.channels().size(), start, speed, 3600.0 / speed, duration,
                         web.describe());
+                System.err.println("demo: " + web.statusPageLine());
                 Instant end = from.plus(duration);
                 boolean stopped = false;
                 while (clock.instant().isBefore(end)) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 final class HttpOptions {
 
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "${env:HOTLINE_HTTP_PORT}",
-            description = "Port of the HTTP server (/metrics); 0 for any free port. Env: HOTLINE_HTTP_PORT. Default: "
+            description = "Port of the HTTP server (/metrics; for run also the HTTP API and the status page at /); 0 for any free port. Env: HOTLINE_HTTP_PORT. Default: "
                     + MetricsServer.DEFAULT_PORT + ".")
     String port;
 

@@ -1,15 +1,21 @@
 package org.hotlinemonitor.app.cli;
 
 import java.time.Clock;
+import org.hotlinemonitor.app.http.ApiAccess;
+import org.hotlinemonitor.app.http.StatusFeed;
+import org.hotlinemonitor.app.http.StatusPage;
 import org.hotlinemonitor.app.kafka.DetectorService;
 import org.hotlinemonitor.app.metrics.Metrics;
 import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.metrics.MonitorMeters;
 import org.hotlinemonitor.app.notify.Notifier;
+import org.hotlinemonitor.app.notify.SilenceStore;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.status.StatusLedger;
 
 /**
- * A live command's HTTP side: the metrics registry and the HTTP server that serves it at {@code /metrics}. Started
+ * A live command's HTTP side: the metrics registry and the HTTP server that serves it at {@code /metrics}, and the
+ * status page ({@link #serveStatusPage}). Started
  * first, so that a taken port fails the command before Kafka starts; the command then binds what it runs.
  *
  * <p>The HTTP API goes on the same server ({@link #registerApi}): a command that serves one says so at the start, so that
@@ -78,6 +84,22 @@ final class LiveHttp implements AutoCloseable {
         metrics.bind(new MonitorMeters(Clock.systemUTC()).notifier(notifier.deliveries(), notifier.rejects(), notifier.sinkNames()));
     }
 
+    /** How many of the latest alerts the status page lists. */
+    static final int STATUS_RECENT_ALERTS = 20;
+
+    /**
+     * Serves the status page ({@code /}, {@code /api/v1/status}) from now on, from a ledger the detector feeds at each
+     * commit ({@link StatusFeed}).
+     *
+     * @param silences the maintenance windows the process knows, or {@code null}: none
+     * @param access   the API's tokens and whether reads need one, or {@code null}: reads open
+     */
+    void serveStatusPage(DetectorService detector, MonitorConfig config, SilenceStore silences, ApiAccess access, Clock clock) {
+        StatusFeed feed = new StatusFeed(new StatusLedger(config, STATUS_RECENT_ALERTS), silences, clock);
+        detector.view().decisions(feed);
+        server.page(new StatusPage(feed.ledger(), silences, access, clock).handler());
+    }
+
     /** Serves the HTTP API ({@code /healthz}, {@code /readyz}, {@code /api/v1/}) on the server from now on. */
     void registerApi(org.hotlinemonitor.app.http.Api api) {
         server.api(api.handler());
@@ -90,6 +112,16 @@ final class LiveHttp implements AutoCloseable {
     /** For the ready line: {@code metrics at http://HOST:PORT/metrics} ({@code https} with TLS). */
     String describe() {
         return "metrics at " + server.metricsUri();
+    }
+
+    /** The status page's address: {@code http://HOST:PORT/} ({@code https} with TLS). */
+    java.net.URI statusPageUri() {
+        return server.metricsUri().resolve("/");
+    }
+
+    /** The line that ends a live command's start: where to look. */
+    String statusPageLine() {
+        return "open the status page: " + statusPageUri();
     }
 
     /** For the ready line of a command that serves the API too. */

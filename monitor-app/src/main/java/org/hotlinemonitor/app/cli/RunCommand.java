@@ -124,6 +124,7 @@ final class RunCommand implements Callable<Integer> {
                     printer.start(); // before the detector: every alert it commits from now on is printed
                 }
                 web.bindDetector(detect, config, clock);
+                web.serveStatusPage(detect, config, operator.silences(), access, clock);
                 web.ready(api.api()::isReady);
                 if (notifier != null) {
                     notifier.silences(operator.silences());
@@ -147,6 +148,7 @@ final class RunCommand implements Callable<Integer> {
                         quiet ? "" : "; alerts on stdout",
                         notifier == null ? "" : "; notifier delivering to " + String.join(", ", notifier.sinkNames()),
                         web.describeWithApi());
+                LOG.info("{}", web.statusPageLine());
                 while (!stop.await(Duration.ofSeconds(1))) {
                     if (broker != null) {
                         broker.checkAlive(); // first: a failed broker is why the rest fails (the detector was told: onFailure)

@@ -227,6 +227,8 @@ public final class Api {
             case SILENCE -> Answer.json(200, silenceJson(silences.get(match.id())
                     .orElseThrow(() -> new ApiProblem(404, null, "no silence '" + match.id() + "'"))));
             case DELETE_SILENCE -> deleteSilence(match.id());
+            // The status page's, answered by StatusPage, which the server asks before the API; never here but alone.
+            case PAGE, PAGE_ASSET, STATUS -> throw new ApiProblem(404, null, "no status page in this process: " + path);
         };
     }
 

@@ -18,6 +18,9 @@ final class Router {
 
     enum Endpoint {
         HEALTH(null), READY(null),
+        /** The status page ({@code /}) and its style and script: open, they hold no data (which {@link #STATUS} serves). */
+        PAGE(null), PAGE_ASSET(null),
+        STATUS(Scope.READ),
         CHANNELS(Scope.READ), CHANNEL(Scope.READ),
         RECORD_CALL(Scope.RECORD),
         ALERTS(Scope.READ),
@@ -30,8 +33,8 @@ final class Router {
         }
 
         /**
-         * The scope a token needs here ({@link Auth}), or {@code null} for a probe ({@code /healthz}, {@code /readyz}),
-         * open whatever the API's settings.
+         * The scope a token needs here ({@link Auth}), or {@code null} for a probe ({@code /healthz}, {@code /readyz})
+         * and the status page's files, open whatever the API's settings.
          */
         Scope scope() {
             return scope;
@@ -62,6 +65,9 @@ final class Router {
 
     static final String PREFIX = "/api/v1/";
 
+    /** The status page's files besides {@code /} itself, by path: the {@link Endpoint#PAGE_ASSET} id is the name. */
+    static final List<String> PAGE_ASSETS = List.of("status.css", "status.js");
+
     /** Routes a request; {@code path} is the raw (still percent-encoded) path, without the query. */
     static Route route(String method, String path) {
         if (path.equals("/healthz")) {
@@ -69,6 +75,12 @@ final class Router {
         }
         if (path.equals("/readyz")) {
             return read(method, Endpoint.READY, null);
+        }
+        if (path.equals("/")) {
+            return read(method, Endpoint.PAGE, null);
+        }
+        if (path.length() > 1 && PAGE_ASSETS.contains(path.substring(1))) {
+            return read(method, Endpoint.PAGE_ASSET, path.substring(1));
         }
         if (!path.startsWith(PREFIX)) {
             return new NotFound();
@@ -93,6 +105,7 @@ final class Router {
             case "calls" -> id != null ? new NotFound()
                     : method.equals("POST") ? new Match(Endpoint.RECORD_CALL, null) : new MethodNotAllowed(List.of("POST"));
             case "alerts" -> id == null ? read(method, Endpoint.ALERTS, null) : new NotFound();
+            case "status" -> id == null ? read(method, Endpoint.STATUS, null) : new NotFound();
             case "silences" -> id == null
                     ? read ? new Match(Endpoint.SILENCES, null)
                     : method.equals("POST") ? new Match(Endpoint.CREATE_SILENCE, null)

@@ -166,7 +166,12 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     /** The channel and verdict of each slot decided since the last commit, the first {@code decidedCount}: for the view. */
     private String[] decidedChannels = new String[16];
     private byte[] decidedVerdicts = new byte[16];
+    /** The slot (epoch ms) and miss cause ordinal (-1: none) of each: for the view's {@link DetectorView.Decisions}. */
+    private long[] decidedSlots = new long[16];
+    private byte[] decidedCauses = new byte[16];
     private int decidedCount;
+    /** The alerts sent since the last commit, for the view's {@link DetectorView.Decisions}; rare, cleared at commit. */
+    private final List<Alert> sentSinceCommit = new ArrayList<>();
     /**
      * Answer latencies (ms, slot to first answer) of the slots answered since the last commit, and the channel of
      * each; grow together, reused.
@@ -238,8 +243,12 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
                 if (decidedCount == decidedChannels.length) {
                     decidedChannels = Arrays.copyOf(decidedChannels, decidedCount * 2);
                     decidedVerdicts = Arrays.copyOf(decidedVerdicts, decidedCount * 2);
+                    decidedSlots = Arrays.copyOf(decidedSlots, decidedCount * 2);
+                    decidedCauses = Arrays.copyOf(decidedCauses, decidedCount * 2);
                 }
                 decidedChannels[decidedCount] = channelId;
+                decidedSlots[decidedCount] = slot;
+                decidedCauses[decidedCount] = cause == null ? -1 : (byte) cause.ordinal();
                 decidedVerdicts[decidedCount++] = (byte) verdict.ordinal();
                 if (verdict == Verdict.ANSWERED && firstAnswer != NONE) {
                     if (answerLatencyCount == answerLatencies.length) {
@@ -264,6 +273,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         java.util.Arrays.fill(eventsByKind, 0);
         Arrays.fill(decidedChannels, null);
         decidedCount = 0;
+        sentSinceCommit.clear();
         reconcile();
         loadWaiting();
         if (start != NONE) {
@@ -570,6 +580,9 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         setup.view.addEvents(eventsByKind);
         setup.view.addVerdicts(verdictsByKind);
         setup.view.addChannelVerdicts(decidedChannels, decidedVerdicts, decidedCount);
+        setup.view.decided(decidedChannels, decidedSlots, decidedVerdicts, decidedCauses, decidedCount);
+        setup.view.sent(sentSinceCommit);
+        sentSinceCommit.clear();
         Arrays.fill(decidedChannels, 0, decidedCount, null);
         decidedCount = 0;
         setup.view.answered(answerChannels, answerLatencies, answerLatencyCount);
@@ -603,6 +616,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private void send(Alert a) {
         long now = setup.clock.millis();
         setup.view.alertSent(a.type(), Math.max(0, now - a.at().toEpochMilli()));
+        sentSinceCommit.add(a);
         context.forward(new Record<>(utf8(a.channel()), utf8(AlertCodec.toJson(a)), now, new RecordHeaders()),
                 DetectorTopology.ALERTS_SINK);
     }

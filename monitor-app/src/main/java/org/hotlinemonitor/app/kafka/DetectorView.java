@@ -3,12 +3,15 @@ package org.hotlinemonitor.app.kafka;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.AlertType;
+import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.ChannelStatus;
 import org.hotlinemonitor.core.detect.Monitor;
@@ -24,7 +27,8 @@ import org.hotlinemonitor.core.model.EventKind;
  * Verdicts and answer latencies are published at commit too; alerts are counted as they are sent. One
  * {@link Listener} (the metrics binder) hears when channels or partitions join or leave the view, and the answer
  * latencies of each commit. A task that moves to another instance takes its channels with it: with
- * several instances, each one's view holds the channels of its own tasks.
+ * several instances, each one's view holds the channels of its own tasks. One {@link Decisions} (the status page's
+ * feed) hears each commit's decided slots and sent alerts.
  *
  * <p>Thread-safe: written by the stream threads, read from anywhere.
  */
@@ -73,6 +77,45 @@ public final class DetectorView {
     private static final Listener NO_LISTENER = new Listener() {
     };
 
+    /**
+     * Hears each commit's decided slots and sent alerts, for a status page ({@code StatusFeed}). Called from the stream
+     * threads at commit, just after the task saved its stores, with what the task decided and sent since its last
+     * commit: keep it quick (work in proportion to what it is given), and never throw (it would fail the task).
+     * With several detector instances, each one hears its own tasks only.
+     */
+    public interface Decisions {
+        /**
+         * Slots decided since the last commit: the first {@code count} entries of each array, in the order decided.
+         * {@code slots} are epoch milliseconds, {@code verdicts} {@link Verdict} ordinals, {@code causes}
+         * {@link MissCause} ordinals for missed slots (-1 otherwise). The arrays are the task's buffers: read them during
+         * the call only.
+         */
+        void decided(String[] channels, long[] slots, byte[] verdicts, byte[] causes, int count);
+
+        /**
+         * Alerts sent since the last commit, in the order sent (after that commit's {@link #decided} call). The list is
+         * the task's buffer: read it during the call only.
+         */
+        void sent(List<Alert> alerts);
+
+        /**
+         * A channel joined the view with its committed state: restored when its task started here (a restart, or the
+         * task moved here), or its first state. Called before that commit's {@link #decided}.
+         */
+        default void joined(String id, ChannelState state) {
+        }
+    }
+
+    private static final Decisions NO_DECISIONS = new Decisions() {
+        @Override
+        public void decided(String[] channels, long[] slots, byte[] verdicts, byte[] causes, int count) {
+        }
+
+        @Override
+        public void sent(List<Alert> alerts) {
+        }
+    };
+
     private final Map<String, ChannelState> channels = new ConcurrentHashMap<>();
     /** The partition of each channel in {@code channels}: whose our-side state applies to it. */
     private final Map<String, Integer> partitionOf = new ConcurrentHashMap<>();
@@ -87,6 +130,7 @@ public final class DetectorView {
      */
     private final Map<String, AtomicLongArray> channelVerdicts = new ConcurrentHashMap<>();
     private volatile Listener listener = NO_LISTENER;
+    private volatile Decisions decisions = NO_DECISIONS;
 
     public DetectorView() {
         for (int i = 0; i < alerts.length; i++) {
@@ -206,10 +250,30 @@ public final class DetectorView {
         this.listener = l == null ? NO_LISTENER : l;
     }
 
+    /** Sets the one hearer of each commit's decisions (replacing any before it); {@code null} removes it. */
+    public void decisions(Decisions d) {
+        this.decisions = d == null ? NO_DECISIONS : d;
+    }
+
+    /** Hands a task's decided slots (the first {@code count} of each array) to the {@link Decisions}. */
+    void decided(String[] channels, long[] slots, byte[] verdicts, byte[] causes, int count) {
+        if (count > 0) {
+            decisions.decided(channels, slots, verdicts, causes, count);
+        }
+    }
+
+    /** Hands a task's alerts sent since its last commit to the {@link Decisions}. */
+    void sent(List<Alert> alerts) {
+        if (!alerts.isEmpty()) {
+            decisions.sent(alerts);
+        }
+    }
+
     void putChannel(int partition, String id, ChannelState state) {
         partitionOf.put(id, partition);
         if (channels.put(id, state) == null) {
             listener.channelJoined(id);
+            decisions.joined(id, state);
         }
     }
 

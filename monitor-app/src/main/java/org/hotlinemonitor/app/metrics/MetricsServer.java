@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The monitor's one HTTP server (Jetty, without servlets): {@code /metrics} from a Micrometer registry, and, once
- * {@link #api(Handler) given}, the probes ({@code /healthz}, {@code /readyz}) and the HTTP API ({@code /api/v1/}).
+ * {@link #api(Handler) given}, the probes ({@code /healthz}, {@code /readyz}) and the HTTP API ({@code /api/v1/}),
+ * and once {@link #page(Handler) given}, the status page ({@code /}, {@code /api/v1/status}).
  * Every other path is 404, every error a JSON body of ours ({@code {"status":404,"message":"..."}}), never a page of
  * the server's.
  *
@@ -124,6 +125,7 @@ public final class MetricsServer implements AutoCloseable {
     private final boolean tls;
     private final boolean apiExpected;
     private volatile Handler api;
+    private volatile Handler page;
 
     private MetricsServer(Server server, ServerConnector connector, CollectorRegistry registry, boolean tls, boolean apiExpected) {
         this.server = server;
@@ -211,15 +213,30 @@ public final class MetricsServer implements AutoCloseable {
      */
     public void api(Handler handler) {
         Objects.requireNonNull(handler, "handler");
+        start(handler, "the API's");
+        this.api = handler;
+    }
+
+    /**
+     * Serves the status page with {@code handler} from now on ({@code StatusPage}). It is asked first, before the API,
+     * for every request: it answers its own paths ({@code /}, its files, {@code /api/v1/status}) and returns
+     * {@code false} for the others.
+     */
+    public void page(Handler handler) {
+        Objects.requireNonNull(handler, "handler");
+        start(handler, "the status page's");
+        this.page = handler;
+    }
+
+    private void start(Handler handler, String whose) {
         if (!handler.isStarted()) {
             try {
                 handler.setServer(server);
                 handler.start();
             } catch (Exception e) {
-                throw new IllegalStateException("cannot start the API's handler", e);
+                throw new IllegalStateException("cannot start " + whose + " handler", e);
             }
         }
-        this.api = handler;
     }
 
     /** The port it listens on (the one chosen when started with port 0). */
@@ -267,7 +284,7 @@ public final class MetricsServer implements AutoCloseable {
         }
     }
 
-    /** Routes a request: the API first, then {@code /metrics}, then "starting" or 404. */
+    /** Routes a request: the status page first, then the API, then {@code /metrics}, then "starting" or 404. */
     private final class Root extends Handler.Abstract {
         private final Duration bodyTimeout;
 
@@ -278,6 +295,10 @@ public final class MetricsServer implements AutoCloseable {
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             request = new BodyDeadline(request, bodyTimeout);
+            Handler p = page;
+            if (p != null && p.handle(request, response, callback)) {
+                return true;
+            }
             Handler a = api;
             if (a != null && a.handle(request, response, callback)) {
                 return true;

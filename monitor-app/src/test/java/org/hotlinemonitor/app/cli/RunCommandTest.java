@@ -94,6 +94,13 @@ class RunCommandTest {
             assertThat(get(base + "/readyz")).contains("ready");
             String channel = get(base + "/api/v1/channels/test-line");
             assertThat(channel).contains("\"state\":\"down\"", down.since().toString());
+            // The start ends with the status page's address (after the ready line); the page says the same.
+            int statusLine = log.indexOf(" INFO  RunCommand - open the status page: " + base + "/\n");
+            assertThat(statusLine).as(log).isGreaterThan(log.indexOf("ready in "));
+            assertThat(get(base + "/")).contains("<title>Hotline status</title>");
+            String status = get(base + "/api/v1/status");
+            assertThat(status).contains("\"id\":\"test-line\"", "\"state\":\"down\"", "\"downSince\":\"" + down.since() + "\"",
+                    "\"kind\":\"missed\"");
             LOG.info("run: {}; first CHANNEL_DOWN after {} ms", log.lines().filter(l -> l.contains("ready in")).findFirst().orElse(""),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
 

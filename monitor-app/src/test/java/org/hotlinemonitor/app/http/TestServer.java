@@ -39,6 +39,12 @@ final class TestServer implements AutoCloseable {
         return this;
     }
 
+    /** Serves the status page as {@code run} does, over {@code ledger}, with this server's access and no silences. */
+    TestServer registerPage(org.hotlinemonitor.core.status.StatusLedger ledger) {
+        server.page(new StatusPage(ledger, new SilenceStore(List.of()), access, Clock.fixed(ApiTest.NOW, ZoneOffset.UTC)).handler());
+        return this;
+    }
+
     int port() {
         return server.port();
     }

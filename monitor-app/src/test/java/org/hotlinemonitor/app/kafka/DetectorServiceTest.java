@@ -31,6 +31,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.hotlinemonitor.app.http.StatusFeed;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.codec.AlertCodec;
@@ -38,6 +39,7 @@ import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.ChannelStatus;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.status.StatusLedger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -138,14 +140,26 @@ class DetectorServiceTest {
             return service(config, stateDir, overrides, LATENESS);
         }
 
+        /** As {@link #service(MonitorConfig, Path)}, with {@code beforeStart} given the service's view before it starts. */
+        DetectorService service(MonitorConfig config, Path stateDir, java.util.function.Consumer<DetectorView> beforeStart)
+                throws InterruptedException {
+            return service(config, stateDir, Map.of(), LATENESS, beforeStart);
+        }
+
         DetectorService service(MonitorConfig config, Path stateDir, Map<String, String> overrides, Duration lateness)
                 throws InterruptedException {
+            return service(config, stateDir, overrides, lateness, view -> { });
+        }
+
+        DetectorService service(MonitorConfig config, Path stateDir, Map<String, String> overrides, Duration lateness,
+                                java.util.function.Consumer<DetectorView> beforeStart) throws InterruptedException {
             Map<String, String> streams = new HashMap<>(overrides);
             streams.put("commit.interval.ms", "100");
             DetectorSettings settings = DetectorSettings.of(cluster.bootstrapServers())
                     .withApplicationId(appId).withStateDir(stateDir).withTopics(topics).withAllowedLateness(lateness)
                     .withStreamsOverrides(streams);
             DetectorService s = new DetectorService(settings, config, clock);
+            beforeStart.accept(s.view());
             s.start();
             assertThat(s.awaitRunning(WAIT)).as("running").isTrue();
             assertThat(s.eventPartitions()).isEqualTo(partitions);
@@ -362,6 +376,60 @@ class DetectorServiceTest {
                 .isEqualTo("malformed");
         assertThat(new String(rejects.get(0).headers().lastHeader(DeadLetters.PARTITION).value(), StandardCharsets.UTF_8))
                 .isEqualTo(Integer.toString(ChannelPartitions.partitionOf(alpha, 2)));
+    }
+
+    @Test
+    void theStatusPagesLedgerHearsTheCommitsAndAfterARestartALineDownBeforeItIsStillDown() throws Exception {
+        Run run = new Run("status");
+        List<String> ids = onBothPartitions("alpha", "bravo");
+        String alpha = ids.get(0);
+        String bravo = ids.get(1); // never calls: not placed, never decided answered or missed
+        MonitorConfig config = Harness.config("channels:\n" + run.channel(alpha, Duration.ZERO) + run.channel(bravo, Duration.ZERO));
+        Instant s1 = run.slot(0);
+        Instant s2 = run.slot(1);
+        Instant d2 = s2.plus(Duration.ofMinutes(1));
+
+        StatusLedger first = new StatusLedger(config, 10);
+        try (DetectorService service = run.service(config, tmp.resolve("first"),
+                view -> view.decisions(new StatusFeed(first, null, run.clock)))) {
+            run.heartbeats();
+            for (Instant slot : List.of(s1, s2)) {
+                run.send(slot.plusSeconds(1), alpha, event(alpha, "CALL_PLACED", slot.plusSeconds(1)));
+                run.send(slot.plusSeconds(20), alpha, event(alpha, "NO_ANSWER", slot.plusSeconds(20)));
+                run.moveClock(slot.plus(Duration.ofMinutes(1)).plus(LATENESS).plusSeconds(1));
+            }
+            run.awaitAlerts(5); // committed: the ledger heard them at that commit
+            assertThat(first.state(alpha)).isEqualTo(StatusLedger.State.DOWN);
+            assertThat(first.downSince(alpha)).isEqualTo(s1);
+            assertThat(first.slots(alpha, Instant.EPOCH, Instant.MAX)).extracting(StatusLedger.Slot::slot, StatusLedger.Slot::verdict,
+                    StatusLedger.Slot::cause).containsExactly(org.assertj.core.groups.Tuple.tuple(s1, Verdict.MISSED, MissCause.NO_ANSWER),
+                    org.assertj.core.groups.Tuple.tuple(s2, Verdict.MISSED, MissCause.NO_ANSWER));
+            assertThat(first.slots(bravo, Instant.EPOCH, Instant.MAX)).extracting(StatusLedger.Slot::verdict)
+                    .containsExactly(Verdict.NOT_PLACED, Verdict.NOT_PLACED);
+            assertThat(first.state(bravo)).isEqualTo(StatusLedger.State.UNKNOWN);
+            assertThat(first.incidents()).singleElement().satisfies(i -> assertThat(i.detected()).isEqualTo(d2));
+        }
+
+        StatusLedger second = new StatusLedger(config, 10);
+        try (DetectorService service = run.service(config, tmp.resolve("second"),
+                view -> view.decisions(new StatusFeed(second, null, run.clock)))) {
+            // before anything new is decided: down since the first missed slot, from the restored state
+            await("the restored state in the new ledger", () -> second.state(alpha) == StatusLedger.State.DOWN);
+            assertThat(second.downSince(alpha)).isEqualTo(s1);
+            assertThat(second.state(bravo)).isEqualTo(StatusLedger.State.UNKNOWN);
+            assertThat(second.slots(alpha, Instant.EPOCH, Instant.MAX)).as("the slots before the restart are not read back").isEmpty();
+            Instant answer = s2.plus(Duration.ofMinutes(3));
+            run.heartbeats();
+            run.send(answer, alpha, event(alpha, "ANSWERED", answer));
+            run.moveClock(answer.plus(LATENESS).plusSeconds(1));
+            run.awaitAlerts(6);
+            assertThat(second.state(alpha)).isEqualTo(StatusLedger.State.UP);
+            assertThat(second.incidents()).singleElement().satisfies(i -> {
+                assertThat(i.start()).isEqualTo(s1);
+                assertThat(i.detected()).as("detected before this ledger").isNull();
+                assertThat(i.end()).isEqualTo(answer);
+            });
+        }
     }
 
     @Test

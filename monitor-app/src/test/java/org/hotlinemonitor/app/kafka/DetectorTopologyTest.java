@@ -87,6 +87,46 @@ class DetectorTopologyTest {
     }
 
     @Test
+    void eachCommitHandsItsDecidedSlotsAndSentAlertsToTheViewsDecisions() {
+        List<String> heard = new java.util.ArrayList<>();
+        try (Harness h = new Harness(CHANNELS, LATENESS, START, stateDir)) {
+            h.view.decisions(new DetectorView.Decisions() {
+                @Override
+                public void decided(String[] channels, long[] slots, byte[] verdicts, byte[] causes, int count) {
+                    for (int i = 0; i < count; i++) {
+                        heard.add(channels[i] + " " + Instant.ofEpochMilli(slots[i]) + " "
+                                + org.hotlinemonitor.core.detect.Verdict.values()[verdicts[i]]
+                                + (causes[i] < 0 ? "" : " " + MissCause.values()[causes[i]]));
+                    }
+                }
+
+                @Override
+                public void sent(List<Alert> alerts) {
+                    alerts.forEach(a -> heard.add(a.type() + " " + a.channel()));
+                }
+            });
+            sendAt(h, START, "scheduler", heartbeat("2023-04-06T23:50:00Z"));
+            h.tick(START.plusSeconds(1));
+            sendAt(h, SLOT1.plusMillis(1100), "east-coast", event("east-coast", "CALL_PLACED", "2023-04-07T00:00:01Z", "2023-04-07T00:00:00Z"));
+            sendAt(h, SLOT1.plusMillis(59_100), "east-coast", event("east-coast", "NO_ANSWER", "2023-04-07T00:00:59Z", "2023-04-07T00:00:00Z"));
+            h.tick(Instant.parse("2023-04-07T01:00:00.600Z"));
+            assertThat(heard).containsExactly(
+                    "east-coast 2023-04-07T00:00:00Z MISSED NO_ANSWER",
+                    "ship 2023-04-07T00:00:00Z NOT_PLACED",
+                    "SLOT_MISSED east-coast", "CALL_NOT_PLACED ship");
+            heard.clear();
+            sendAt(h, SLOT2.plusMillis(1100), "east-coast", event("east-coast", "CALL_PLACED", "2023-04-07T07:00:01Z", null));
+            sendAt(h, SLOT2.plusMillis(30_100), "east-coast", event("east-coast", "LINE_FAULT", "2023-04-07T07:00:30Z", null));
+            h.tick(Instant.parse("2023-04-07T08:00:01Z"));
+            assertThat(heard).containsExactly("east-coast 2023-04-07T07:00:00Z MISSED LINE_FAULT",
+                    "SLOT_MISSED east-coast", "CHANNEL_DOWN east-coast");
+            heard.clear();
+            h.tick(Instant.parse("2023-04-07T08:00:02Z"));
+            assertThat(heard).as("nothing decided, nothing heard: each slot and alert once").isEmpty();
+        }
+    }
+
+    @Test
     void anEventAheadOfTheClockWaitsForTheClockAndMovesTimeForNoOne() {
         try (Harness h = new Harness(CHANNELS, LATENESS, SLOT1.plusSeconds(3590), stateDir)) {
             // The clock says 00:59:50; a producer whose clock is 8 s fast stamps its event 00:59:58, within the skew.

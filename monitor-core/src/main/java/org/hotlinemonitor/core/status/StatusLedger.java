@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalDouble;
 import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.Channel;
@@ -35,7 +36,8 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  *       window; {@code unknown} when nothing was counted (no data: before monitoring began, our side never placed the
  *       call, or no slot that day). Counted: {@link Verdict#ANSWERED} and {@link Verdict#MISSED} outside maintenance.</li>
  *   <li>Availability over a window: answered / (answered + missed) of the slots in it that count; none: no value.</li>
- *   <li>State: {@code unknown} until the channel's first verdict or alert; {@code down} from its {@code CHANNEL_DOWN}
+ *   <li>State: {@code unknown} until the channel's first answered or missed slot, or alert of its far side (a slot
+ *       our side never placed says nothing of the far side); {@code down} from its {@code CHANNEL_DOWN}
  *       (down since the outage's first missed slot) to its {@code CHANNEL_RESTORED} or an answered slot; {@code up}
  *       otherwise; {@code our-side-silent} for every channel while our own side is silent (nothing can be said of
  *       the far side then).</li>
@@ -178,13 +180,19 @@ public final class StatusLedger {
         }
         Slot s = new Slot(slot, verdict, verdict == Verdict.MISSED ? cause : null, maintenance);
         List<Slot> slots = lane.slots;
-        if (slots.isEmpty() || !slots.get(slots.size() - 1).slot().isAfter(slot)) {
+        if (slots.isEmpty() || slots.get(slots.size() - 1).slot().isBefore(slot)) {
             slots.add(s);
-        } else { // behind the latest: rare (a restart deciding an earlier slot); keep the order
+        } else { // at or behind the latest: rare (a restart deciding a slot again, or an earlier one); keep the order
             int at = Collections.binarySearch(slots, s, BY_TIME);
-            slots.add(at < 0 ? -at - 1 : at, s);
+            if (at >= 0) {
+                slots.set(at, s); // a slot is decided once: the same slot again replaces it
+            } else {
+                slots.add(-at - 1, s);
+            }
         }
-        lane.seen = true;
+        if (verdict != Verdict.NOT_PLACED) {
+            lane.seen = true;
+        }
         if (verdict == Verdict.ANSWERED) {
             lane.downSince = null;
             if (lane.lastAnswered == null || slot.isAfter(lane.lastAnswered)) {
@@ -193,8 +201,29 @@ public final class StatusLedger {
         }
     }
 
+    /**
+     * What the detector had decided of a channel before this ledger heard it (the process restarted, or the channel's
+     * task moved here): the channel is known (no longer {@code unknown}), and when {@code downSince} is given, down since
+     * then, with an open incident of {@code missedSlots} that this ledger did not see detected. Its
+     * {@code CHANNEL_RESTORED}, or an answered slot, ends it as usual. Unknown channels are ignored.
+     */
+    public synchronized void resumed(String channel, Instant downSince, int missedSlots) {
+        Lane lane = lanes.get(channel);
+        if (lane == null) {
+            return;
+        }
+        lane.seen = true;
+        if (downSince != null && !hasOpen(channel, downSince)) {
+            lane.downSince = downSince;
+            incidents.add(new Incident(channel, downSince, null, null, missedSlots));
+        }
+    }
+
     /** An alert was raised: outages, our side's silence and the recent alerts follow it. */
     public synchronized void alert(Alert alert) {
+        if (alert.id() != null && recent.stream().anyMatch(a -> alert.id().equals(a.id()))) {
+            return; // the same alert again (a live detector's commit retried): known already
+        }
         if (recentLimit > 0) {
             recent.addLast(alert);
             while (recent.size() > recentLimit) {
@@ -206,11 +235,16 @@ public final class StatusLedger {
             case OUR_SIDE_RESUMED -> ourSideSilentSince = null;
             case CHANNEL_DOWN -> {
                 Lane lane = lanes.get(alert.channel());
-                if (lane != null) {
+                int open = lane == null ? -1 : openIncident(alert.channel(), alert.since());
+                if (lane != null && open < 0) {
                     lane.seen = true;
                     lane.downSince = alert.since();
                     incidents.add(new Incident(alert.channel(), alert.since(), alert.at(), null,
                             alert.missedSlots() == null ? 0 : alert.missedSlots()));
+                } else if (lane != null && incidents.get(open).detected() == null) { // known from a resumed state
+                    Incident i = incidents.get(open);
+                    incidents.set(open, new Incident(i.channel(), i.start(), alert.at(), null,
+                            alert.missedSlots() == null ? i.missedSlots() : alert.missedSlots()));
                 }
             }
             case CHANNEL_RESTORED -> {
@@ -223,11 +257,26 @@ public final class StatusLedger {
             }
             default -> {
                 Lane lane = lanes.get(alert.channel());
-                if (lane != null) {
+                if (lane != null && alert.type() != AlertType.CALL_NOT_PLACED) {
                     lane.seen = true;
                 }
             }
         }
+    }
+
+    private boolean hasOpen(String channel, Instant start) {
+        return openIncident(channel, start) >= 0;
+    }
+
+    /** The index of the channel's open incident that began at {@code start}, or -1. */
+    private int openIncident(String channel, Instant start) {
+        for (int i = incidents.size() - 1; i >= 0; i--) {
+            Incident open = incidents.get(i);
+            if (open.open() && open.channel().equals(channel) && open.start().equals(start)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void closeIncident(Alert restored) {

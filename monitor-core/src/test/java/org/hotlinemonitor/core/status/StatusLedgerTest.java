@@ -130,4 +130,60 @@ class StatusLedgerTest {
         ledger.verdict("removed-channel", d3, Verdict.ANSWERED, null, false); // ignored
         assertThatThrownBy(() -> ledger.state("removed-channel")).hasMessageContaining("unknown channel 'removed-channel'");
     }
+
+    @Test
+    void theSameSlotOrAlertAgainIsKnownOnce() throws Exception {
+        // A live detector whose commit failed decides the same slots and sends the same alerts again.
+        StatusLedger ledger = new StatusLedger(config(), 10);
+        Alert down = Alert.channelDown("liaison-office", MORNING, AFTERNOON.plus(Duration.ofHours(1)), 2);
+        for (int i = 0; i < 2; i++) {
+            ledger.verdict("liaison-office", MORNING, Verdict.MISSED, MissCause.NO_ANSWER, false);
+            ledger.verdict("liaison-office", AFTERNOON, Verdict.MISSED, MissCause.NO_ANSWER, false);
+            ledger.alert(down);
+        }
+        ledger.verdict("liaison-office", AFTERNOON, Verdict.MISSED, MissCause.LINE_FAULT, false);
+        assertThat(ledger.slots("liaison-office", Instant.EPOCH, Instant.MAX))
+                .extracting(Slot::slot, Slot::cause)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(MORNING, MissCause.NO_ANSWER),
+                        org.assertj.core.groups.Tuple.tuple(AFTERNOON, MissCause.LINE_FAULT));
+        assertThat(ledger.incidents()).hasSize(1);
+        assertThat(ledger.recentAlerts()).containsExactly(down);
+    }
+
+    @Test
+    void aChannelResumedFromTheDetectorsStateIsKnownAndItsOutageOpenUntilRestored() throws Exception {
+        StatusLedger ledger = new StatusLedger(config(), 10);
+        ledger.resumed("ship-to-ship", null, 0);
+        assertThat(ledger.state("ship-to-ship")).isEqualTo(State.UP);
+        ledger.resumed("liaison-office", MORNING, 2);
+        ledger.resumed("liaison-office", MORNING, 2); // the task moved away and back: known once
+        ledger.resumed("removed-channel", MORNING, 2); // ignored
+        assertThat(ledger.state("liaison-office")).isEqualTo(State.DOWN);
+        assertThat(ledger.downSince("liaison-office")).isEqualTo(MORNING);
+        assertThat(ledger.incidents()).singleElement().satisfies(i -> {
+            assertThat(i.open()).isTrue();
+            assertThat(i.detected()).isNull();
+        });
+        // its CHANNEL_DOWN, committed just before the restart and heard now, says when it was detected
+        Instant detected = AFTERNOON.plus(Duration.ofHours(1));
+        ledger.alert(Alert.channelDown("liaison-office", MORNING, detected, 2));
+        assertThat(ledger.incidents()).singleElement().satisfies(i -> assertThat(i.detected()).isEqualTo(detected));
+        Instant answer = Instant.parse("2023-04-08T00:10:00Z");
+        ledger.alert(Alert.channelRestored("liaison-office", MORNING, answer, 3));
+        assertThat(ledger.state("liaison-office")).isEqualTo(State.UP);
+        assertThat(ledger.incidents()).singleElement().satisfies(i -> {
+            assertThat(i.end()).isEqualTo(answer);
+            assertThat(i.missedSlots()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void aChannelOurSideNeverCalledStaysUnknown() throws Exception {
+        StatusLedger ledger = new StatusLedger(config(), 10);
+        ledger.verdict("ship-to-ship", MORNING, Verdict.NOT_PLACED, null, false);
+        ledger.alert(Alert.callNotPlaced("ship-to-ship", MORNING, MORNING.plus(Duration.ofHours(1))));
+        assertThat(ledger.state("ship-to-ship")).isEqualTo(State.UNKNOWN);
+        ledger.verdict("ship-to-ship", MORNING.plus(Duration.ofDays(1)), Verdict.MISSED, MissCause.NO_ANSWER, false);
+        assertThat(ledger.state("ship-to-ship")).isEqualTo(State.UP); // one missed slot: not down yet
+    }
 }
