@@ -24,10 +24,17 @@ import org.hotlinemonitor.app.kafka.TopicReplay;
 import org.hotlinemonitor.app.kafka.TopicSpec;
 import org.hotlinemonitor.app.metrics.GrafanaAnnotations;
 import org.hotlinemonitor.app.metrics.OpenMetricsWriter;
+import org.hotlinemonitor.app.report.HtmlReport;
+import org.hotlinemonitor.app.report.LedgerListener;
+import org.hotlinemonitor.app.report.RejectExamples;
+import org.hotlinemonitor.app.report.ReportJson;
 import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.Silence;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.config.ConfigException;
 import org.hotlinemonitor.core.config.ConfigLoader;
+import org.hotlinemonitor.core.config.OperatorConfigLoader;
+import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.replay.BadInputException;
 import org.hotlinemonitor.core.replay.ChannelHistory;
@@ -39,6 +46,7 @@ import org.hotlinemonitor.core.replay.Rejects;
 import org.hotlinemonitor.core.replay.Replay;
 import org.hotlinemonitor.core.replay.ReplayDriver;
 import org.hotlinemonitor.core.replay.ReplayReport;
+import org.hotlinemonitor.core.status.StatusLedger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -75,11 +83,13 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--alerts-out", paramLabel = "FILE", description = "Where to write alerts as JSON lines. Default: stdout.")
     Path alertsOut;
 
-    @Option(names = "--report-out", paramLabel = "FILE", description = "Where to write the report. Default: stderr.")
+    @Option(names = {"--report", "--report-out"}, paramLabel = "FILE",
+            description = "Where to write the report. Default: stderr (markdown and json; html needs a file).")
     Path reportOut;
 
-    @Option(names = "--report-format", paramLabel = "markdown|json", defaultValue = "markdown",
-            description = "Report format. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--report-format", paramLabel = "markdown|json|html", defaultValue = "markdown",
+            description = "Report format: markdown; json, for scripts; html, one self-contained page with a timeline "
+                    + "per channel (docs/formats.md). Default: ${DEFAULT-VALUE}.")
     String reportFormat;
 
     @Option(names = "--rejects-out", paramLabel = "FILE",
@@ -169,12 +179,17 @@ final class ReplayCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format: " + e.getMessage());
             }
         }
-        boolean json = switch (reportFormat.toLowerCase(java.util.Locale.ROOT)) {
-            case "json" -> true;
-            case "markdown", "md" -> false;
+        ReportFormat form = switch (reportFormat.toLowerCase(java.util.Locale.ROOT)) {
+            case "json" -> ReportFormat.JSON;
+            case "markdown", "md" -> ReportFormat.MARKDOWN;
+            case "html" -> ReportFormat.HTML;
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--report-format: expected markdown or json, was '" + reportFormat + "'");
+                    "--report-format: expected markdown, json or html, was '" + reportFormat + "'");
         };
+        if (form == ReportFormat.HTML && reportOut == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--report-format html needs --report FILE (a page is not written to stderr)");
+        }
         List<LogInput> inputs = new ArrayList<>();
         for (String log : kafka != null ? List.<String>of() : logs) {
             LogInput in = LogInput.of(log, forced);
@@ -212,13 +227,18 @@ final class ReplayCommand implements Callable<Integer> {
                     + "--query.lookback-delta of at least the step");
         }
         ChannelHistory history = openMetricsOut != null ? new ChannelHistory(config) : null;
+        // The days, months and outages of the html and json reports; the markdown report does without.
+        StatusLedger ledger = form == ReportFormat.MARKDOWN ? null : new StatusLedger(config, 0);
+        Monitor.Listener also = BothListeners.of(history,
+                ledger == null ? null : new LedgerListener(ledger, config, loadSilences(channels, config)));
+        RejectExamples examples = new RejectExamples();
 
         boolean showProgress = progress != null ? progress : Terminal.stderrIsTerminal();
         Terminal.ProgressBar bar = showProgress ? new Terminal.ProgressBar(System.err) : null;
         Path rejectsPath = rejectsOut != null ? rejectsOut : Path.of(DEFAULT_REJECTS);
         refuseOutputOverInput("--rejects-out", rejectsPath, inputs);
         refuseOutputOverInput("--alerts-out", alertsOut, inputs);
-        refuseOutputOverInput("--report-out", reportOut, inputs);
+        refuseOutputOverInput(reportOption(), reportOut, inputs);
         refuseOutputOverInput("--openmetrics-out", openMetricsOut, inputs);
         refuseOutputOverInput("--annotations-out", annotationsOut, inputs);
         // The rejects file holds this run's refused records only: one left by an earlier run would be taken for
@@ -242,11 +262,14 @@ final class ReplayCommand implements Callable<Integer> {
                     annotations.accept(alert);
                 }
             };
-            Consumer<RejectRecord> rejectSink = reject -> rejects.line(Rejects.toJson(reject));
+            Consumer<RejectRecord> rejectSink = reject -> {
+                rejects.line(Rejects.toJson(reject));
+                examples.accept(reject);
+            };
             Replay.Progress shown = bar != null ? bar : Replay.Progress.NONE;
             try {
-                report = kafka != null ? replayTopic(kafka, config, options, alertSink, rejectSink, shown, history)
-                        : new Replay(options, alertSink, rejectSink, shown, history).run(inputs, System.in);
+                report = kafka != null ? replayTopic(kafka, config, options, alertSink, rejectSink, shown, also)
+                        : new Replay(options, alertSink, rejectSink, shown, also).run(inputs, System.in);
                 if (annotations != null) {
                     annotations.finish();
                 }
@@ -264,7 +287,7 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        writeReport(report, json);
+        writeReport(report, form, ledger, examples, settings(kafka, inputs, lateness, jump, rejectsPath));
         if (report.rejects() > 0) {
             System.err.println(report.rejects() + (kafka != null ? " record(s)" : " line(s)") + " refused "
                     + describe(report.rejectsByReason()) + "; kept in " + rejectsPath);
@@ -347,9 +370,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     private static ReplayReport replayTopic(TopicReplay.Source source, MonitorConfig config, Replay.Options options,
                                             Consumer<Alert> alerts, Consumer<RejectRecord> rejects, Replay.Progress progress,
-                                            ChannelHistory history)
+                                            Monitor.Listener also)
             throws BadInputException {
-        RecordReplay replay = new RecordReplay(options, alerts, rejects, history);
+        RecordReplay replay = new RecordReplay(options, alerts, rejects, also);
         TopicReplay.Summary read;
         try {
             read = new TopicReplay(source, config).run(replay, progress);
@@ -387,14 +410,69 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private void writeReport(ReplayReport report, boolean json) throws IOException {
-        String text = json ? report.toJson() : report.toMarkdown();
-        if (reportOut == null) {
-            PrintStream err = System.err;
-            err.print(text);
-            err.flush();
+    private enum ReportFormat { MARKDOWN, JSON, HTML }
+
+    /** {@code --report} or {@code --report-out}, as the user spelled it, for messages. */
+    private String reportOption() {
+        for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+            if (arg.equals("--report") || arg.startsWith("--report=")) {
+                return "--report";
+            }
+        }
+        return "--report-out";
+    }
+
+    /**
+     * Writes the report to {@code --report} (else stderr), streaming: the html and json forms of a long replay are
+     * megabytes.
+     */
+    private void writeReport(ReplayReport report, ReportFormat form, StatusLedger ledger, RejectExamples examples,
+                             Map<String, String> settings) throws IOException {
+        Writer out = reportOut == null
+                ? new BufferedWriter(new OutputStreamWriter(new NonClosing(System.err), StandardCharsets.UTF_8), 1 << 16)
+                : openFile(reportOut, reportOption());
+        try (out) {
+            switch (form) {
+                case MARKDOWN -> out.write(report.toMarkdown());
+                case JSON -> ReportJson.write(report, ledger, examples, out);
+                case HTML -> HtmlReport.write(report, ledger, examples, settings, out);
+            }
+        }
+    }
+
+    /** The run's settings as the html report shows them. */
+    private Map<String, String> settings(TopicReplay.Source kafka, List<LogInput> inputs, Duration lateness, Duration jump,
+                                         Path rejectsPath) {
+        Map<String, String> s = new java.util.LinkedHashMap<>();
+        s.put("channels file", channels.toString());
+        if (kafka != null) {
+            s.put("source", "Kafka topic " + kafka.topic() + " at " + kafka.bootstrapServers() + ", since " + since);
         } else {
-            Files.writeString(reportOut, text, StandardCharsets.UTF_8);
+            s.put("logs", String.join(", ", inputs.stream().map(LogInput::name).toList()));
+            s.put("input format", format != null ? format : "from each file's name");
+        }
+        s.put("allowed lateness", lateness.toString());
+        s.put("max jump", jump.toString());
+        s.put("until", until != null ? until.toString() : "the newest event's time");
+        s.put("strict", String.valueOf(strict));
+        s.put("alerts written to", alertsOut != null ? alertsOut.toString() : "stdout");
+        s.put("refused lines kept in", rejectsPath.toString());
+        if (openMetricsOut != null) {
+            s.put("OpenMetrics written to", openMetricsOut + " (a sample every " + openMetricsStep + ")");
+        }
+        if (annotationsOut != null) {
+            s.put("annotations written to", annotationsOut.toString());
+        }
+        return s;
+    }
+
+    /** The maintenance windows of the channel file ({@code silences:}): slots in them do not count against a channel. */
+    private static List<Silence> loadSilences(Path file, MonitorConfig config) {
+        try {
+            return OperatorConfigLoader.silences(file, config.channels().stream().map(c -> c.id())
+                    .collect(java.util.stream.Collectors.toSet()));
+        } catch (ConfigException e) {
+            throw new Main.BadInput("invalid channel configuration:\n" + e.getMessage(), e);
         }
     }
 
