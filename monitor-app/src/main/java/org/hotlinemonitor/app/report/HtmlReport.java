@@ -227,6 +227,14 @@ public final class HtmlReport {
                 .w(", down after ").text(t.channel().downAfter()).w(" missed in a row. Status at the end: ")
                 .text(stats.get("status")).w("; availability ").w(percent((Double) stats.get("availability"))).w(".</p>\n");
         w("<div class=\"zoomed\" hidden></div>\n");
+        // The report's count of an open outage's missed slots runs to the end; the CHANNEL_DOWN's stops at downAfter.
+        Map<Instant, Integer> missedSoFar = new java.util.HashMap<>();
+        for (Object o : list(stats.get("outages"))) {
+            Map<String, Object> m = map(o);
+            missedSoFar.put(Instant.parse((String) m.get("start")), ((Number) m.get("missedSlots")).intValue());
+        }
+        incidents = incidents.stream().map(x -> x.open() && missedSoFar.containsKey(x.start())
+                ? new Incident(x.channel(), x.start(), x.detected(), null, missedSoFar.get(x.start())) : x).toList();
         writeTimeline(t, incidents);
         writeAvailability(t);
         writeIncidents(zone, incidents);
@@ -258,15 +266,56 @@ public final class HtmlReport {
             w("<g class=\"year\" data-year=\"").w(String.valueOf(year)).w("\" transform=\"translate(0,")
                     .w(String.valueOf(HEADER + (year - firstYear) * ROW)).w(")\">\n<text class=\"label\" x=\"-6\" y=\"9\">")
                     .w(String.valueOf(year)).w("</text>\n");
-            for (; at < t.days().size() && t.days().get(at).date().getYear() == year; at++) {
-                Day d = t.days().get(at);
-                w("<rect class=\"day ").w(d.kind().wireName()).w("\" x=\"").w(String.valueOf((d.date().getDayOfYear() - 1) * DAY))
-                        .w("\"><title>").text(d.describe(zone)).w("</title></rect>\n");
+            while (at < t.days().size() && t.days().get(at).date().getYear() == year) {
+                at = writeDays(t.days(), at, zone);
             }
             writeOutages(zone, year, incidents);
             w("</g>\n");
         }
         w("</svg>\n");
+    }
+
+    /**
+     * The day at {@code from} and, when it is answered or unknown, the days after it in the same year that say the
+     * same of the same slot times: such a run is one group with one hover text (most days of most channels are
+     * answered; a title per day would double the page's elements and its load time). A missed or partly answered
+     * day always has a title of its own. Returns the index after the last day written.
+     */
+    private int writeDays(List<Day> days, int from, ZoneId zone) throws IOException {
+        Day first = days.get(from);
+        String what = what(first, zone);
+        int to = from + 1;
+        if (first.kind() == StatusLedger.DayKind.ANSWERED || first.kind() == StatusLedger.DayKind.UNKNOWN) {
+            while (to < days.size() && days.get(to).date().getYear() == first.date().getYear()
+                    && days.get(to).kind() == first.kind() && what(days.get(to), zone).equals(what)) {
+                to++;
+            }
+        }
+        if (to - from == 1) {
+            w("<rect class=\"day ").w(first.kind().wireName()).w("\" x=\"").w(String.valueOf((first.date().getDayOfYear() - 1) * DAY))
+                    .w("\"><title>").text(first.describe(zone)).w("</title></rect>\n");
+            return to;
+        }
+        Day last = days.get(to - 1);
+        // data-what: what each day of the run says after its date, for the zoomed view's titles.
+        w("<g class=\"run\" data-what=\"").text(what).w("\"><title>").text(weekdayAndDate(first)).w(" to ")
+                .text(weekdayAndDate(last)).w(", ").text(to - from).w(" days, each: ").text(what).w("</title>");
+        for (int i = from; i < to; i++) {
+            w("<rect class=\"day ").w(first.kind().wireName()).w("\" x=\"")
+                    .w(String.valueOf((days.get(i).date().getDayOfYear() - 1) * DAY)).w("\"/>");
+        }
+        w("</g>\n");
+        return to;
+    }
+
+    /** What {@link Day#describe} says after the date: {@code 09:00 answered; 17:00 answered}, or {@code no data}. */
+    private static String what(Day d, ZoneId zone) {
+        String all = d.describe(zone);
+        return all.substring(all.indexOf(": ") + 2);
+    }
+
+    private static String weekdayAndDate(Day d) {
+        return d.date().getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ENGLISH) + " " + d.date();
     }
 
     /** The parts of the outages that fall in {@code year} (local), as bars; a duration label where there is room. */

@@ -3,6 +3,7 @@
 (function () {
   'use strict';
   var SVG = 'http' + '://www.w3.org/2000/svg'; // the SVG namespace: a name, never fetched
+  var WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
   var DAY = 3, CELL = 36, TOP = 4, HEIGHT = 30, BAR = 6;
   var select = document.getElementById('zoom');
   if (!select) { return; }
@@ -39,6 +40,14 @@
       var d = Math.round(+days[i].getAttribute('x') / DAY) - first;
       if (d < 0 || d >= count) { continue; }
       var cell = days[i].cloneNode(true);
+      var run = days[i].parentNode;
+      if (run.getAttribute('class') === 'run') { // a run of alike days has one title: give the day its own
+        var when = new Date(Date.UTC(year, month - 1, d + 1));
+        var own = el('title', {});
+        own.textContent = WEEKDAYS[when.getUTCDay()] + ' ' + when.toISOString().slice(0, 10) + ': '
+            + run.getAttribute('data-what');
+        cell.appendChild(own);
+      }
       cell.setAttribute('x', d * CELL + 1);
       cell.setAttribute('y', TOP);
       cell.setAttribute('width', CELL - 2);
