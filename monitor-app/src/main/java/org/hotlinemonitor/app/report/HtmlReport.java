@@ -222,8 +222,10 @@ public final class HtmlReport {
         ZoneId zone = t.zone();
         w("<section class=\"channel\" id=\"c-").w(String.valueOf(index)).w("\" data-channel=\"").text(t.channel().id())
                 .w("\">\n<h2>").text(t.channel().name()).w(" <code>").text(t.channel().id()).w("</code></h2>\n");
-        w("<p class=\"meta\">Time zone ").text(zone.getId()).w(" (").text(zone.getDisplayName(TextStyle.SHORT, Locale.ENGLISH))
-                .w("); ").text(t.channel().schedule().toString()).w("; answer within ").text(ReplayReport.human(t.channel().answerWithin()))
+        Instant end = t.days().isEmpty() ? Instant.EPOCH
+                : t.days().get(t.days().size() - 1).date().atStartOfDay(zone).toInstant();
+        w("<p class=\"meta\">Time zone ").text(zone.getId()).w(" (standard time UTC")
+                .text(zone.getRules().getStandardOffset(end).getId().replace("Z", "+00:00")).w("); ").text(t.channel().schedule().toString()).w("; answer within ").text(ReplayReport.human(t.channel().answerWithin()))
                 .w(", down after ").text(t.channel().downAfter()).w(" missed in a row. Status at the end: ")
                 .text(stats.get("status")).w("; availability ").w(percent((Double) stats.get("availability"))).w(".</p>\n");
         w("<div class=\"zoomed\" hidden></div>\n");

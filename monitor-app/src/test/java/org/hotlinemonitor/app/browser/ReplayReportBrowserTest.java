@@ -30,6 +30,9 @@ class ReplayReportBrowserTest {
     static final Path CHANNELS = ROOT.resolve("examples/channels.yaml");
     static final Path LOG = ROOT.resolve("examples/april-2023.jsonl");
 
+    static final String HOSTILE = "{\"channel\":\"<script>alert(1)</script>\",\"kind\":\"ANSWERED\","
+            + "\"ts\":\"2023-04-11T23:59:00Z\",\"slot\":\"2023-04-11T08:00:00Z\"}";
+
     /** The pages are kept as test output, next to the screenshots. */
     static final Path OUTPUT = Path.of("target", "replay-report");
 
@@ -39,11 +42,16 @@ class ReplayReportBrowserTest {
     @Test
     void theAprilReportShowsTheLiaisonOfficesOutageAndZoomsToApril() throws Exception {
         Path page = OUTPUT.resolve("replay-report.html");
-        replay(CHANNELS, LOG, page);
+        // The April log and one hostile line: refused, and shown as text in the page's refused lines.
+        Path log = tmp.resolve("april-2023.jsonl");
+        Files.writeString(log, Files.readString(LOG) + HOSTILE + "\n");
+        replay(CHANNELS, log, page, 4);
         try (Browser browser = Browser.start()) {
             String url = page.toUri().toString();
             browser.open(url);
             assertThat(browser.consoleErrors()).isEmpty();
+            assertThat(browser.driver().executeScript("return document.scripts.length")).as("the page's own").isEqualTo(1L);
+            assertThat(browser.driver().findElement(By.cssSelector("#rejects pre")).getText()).isEqualTo(HOSTILE);
             assertThat(browser.requests()).as("the page's own file only").contains(url)
                     .allMatch(u -> u.equals(url) || u.startsWith("data:"));
 
@@ -97,7 +105,7 @@ class ReplayReportBrowserTest {
         }
         Path page = OUTPUT.resolve("five-years.html");
         long started = System.nanoTime();
-        replay(channels, log, page);
+        replay(channels, log, page, 0);
         long replayMillis = (System.nanoTime() - started) / 1_000_000;
         long size = Files.size(page);
         try (Browser browser = Browser.start()) {
@@ -143,7 +151,7 @@ class ReplayReportBrowserTest {
     }
 
     /** The replay, in process, as a user runs it; its alerts and refused lines into the temporary directory. */
-    private void replay(Path channels, Path log, Path page) throws java.io.IOException {
+    private void replay(Path channels, Path log, Path page, int exitCode) throws java.io.IOException {
         Files.createDirectories(page.getParent());
         PrintStream out = System.out;
         PrintStream err = System.err;
@@ -158,7 +166,7 @@ class ReplayReportBrowserTest {
             System.setOut(out);
             System.setErr(err);
         }
-        assertThat(code).as(captured.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(code).as(captured.toString(StandardCharsets.UTF_8)).isEqualTo(exitCode);
         assertThat(page).exists();
     }
 
