@@ -54,6 +54,22 @@ class ReplayCommandHtmlTest {
     }
 
     @Test
+    void theOpenMetricsOfAReplayAreTheSameWithAnHtmlReport() throws Exception {
+        Path alone = tmp.resolve("alone.om.txt");
+        Path withPage = tmp.resolve("with-page.om.txt");
+        Result a = CliTest.run("replay", "--channels", CliTest.CHANNELS.toString(), "--alerts-out", tmp.resolve("a1.jsonl").toString(),
+                "--openmetrics-out", alone.toString(), "--report-out", tmp.resolve("r.md").toString(), CliTest.LOG.toString());
+        Result b = CliTest.run("replay", "--channels", CliTest.CHANNELS.toString(), "--alerts-out", tmp.resolve("a2.jsonl").toString(),
+                "--openmetrics-out", withPage.toString(), "--report-format", "html", "--report", tmp.resolve("r.html").toString(),
+                CliTest.LOG.toString());
+        assertThat(a.code()).as(a.err()).isZero();
+        assertThat(b.code()).as(b.err()).isZero();
+        assertThat(Files.mismatch(alone, withPage)).as("both listeners fed").isEqualTo(-1L);
+        assertThat(Files.size(alone)).isPositive();
+        assertThat(Files.readString(tmp.resolve("r.html"))).contains("class=\"day missed\"");
+    }
+
+    @Test
     void aBadReportFormatNamesTheAllowedOnes() {
         Result r = CliTest.run("replay", "--channels", CliTest.CHANNELS.toString(), "--report-format", "pdf",
                 CliTest.LOG.toString());
