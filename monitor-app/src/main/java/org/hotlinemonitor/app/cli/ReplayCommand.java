@@ -24,8 +24,10 @@ import org.hotlinemonitor.app.kafka.TopicReplay;
 import org.hotlinemonitor.app.kafka.TopicSpec;
 import org.hotlinemonitor.app.metrics.GrafanaAnnotations;
 import org.hotlinemonitor.app.metrics.OpenMetricsWriter;
+import org.hotlinemonitor.app.report.BothListeners;
 import org.hotlinemonitor.app.report.HtmlReport;
 import org.hotlinemonitor.app.report.LedgerListener;
+import org.hotlinemonitor.app.report.MonthlyAvailability;
 import org.hotlinemonitor.app.report.RejectExamples;
 import org.hotlinemonitor.app.report.ReportJson;
 import org.hotlinemonitor.core.alert.Alert;
@@ -227,10 +229,12 @@ final class ReplayCommand implements Callable<Integer> {
                     + "--query.lookback-delta of at least the step");
         }
         ChannelHistory history = openMetricsOut != null ? new ChannelHistory(config) : null;
-        // The days, months and outages of the html and json reports; the markdown report does without.
-        StatusLedger ledger = form == ReportFormat.MARKDOWN ? null : new StatusLedger(config, 0);
-        Monitor.Listener also = BothListeners.of(history,
-                ledger == null ? null : new LedgerListener(ledger, config, loadSilences(channels, config)));
+        // The months of the json and html reports, and the days and outages of the html one (every slot: html only).
+        List<Silence> silences = form == ReportFormat.MARKDOWN ? List.of() : loadSilences(channels, config);
+        MonthlyAvailability monthly = form == ReportFormat.MARKDOWN ? null : new MonthlyAvailability(config, silences);
+        StatusLedger ledger = form == ReportFormat.HTML ? new StatusLedger(config, 0) : null;
+        Monitor.Listener also = BothListeners.of(history, BothListeners.of(monthly,
+                ledger == null ? null : new LedgerListener(ledger, config, silences)));
         RejectExamples examples = new RejectExamples();
 
         boolean showProgress = progress != null ? progress : Terminal.stderrIsTerminal();
@@ -287,7 +291,7 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        writeReport(report, form, ledger, examples, settings(kafka, inputs, lateness, jump, rejectsPath));
+        writeReport(report, form, config, ledger, monthly, examples, settings(kafka, inputs, lateness, jump, rejectsPath));
         if (report.rejects() > 0) {
             System.err.println(report.rejects() + (kafka != null ? " record(s)" : " line(s)") + " refused "
                     + describe(report.rejectsByReason()) + "; kept in " + rejectsPath);
@@ -426,16 +430,17 @@ final class ReplayCommand implements Callable<Integer> {
      * Writes the report to {@code --report} (else stderr), streaming: the html and json forms of a long replay are
      * megabytes.
      */
-    private void writeReport(ReplayReport report, ReportFormat form, StatusLedger ledger, RejectExamples examples,
-                             Map<String, String> settings) throws IOException {
+    private void writeReport(ReplayReport report, ReportFormat form, MonitorConfig config, StatusLedger ledger,
+                             MonthlyAvailability monthly, RejectExamples examples, Map<String, String> settings)
+            throws IOException {
         Writer out = reportOut == null
                 ? new BufferedWriter(new OutputStreamWriter(new NonClosing(System.err), StandardCharsets.UTF_8), 1 << 16)
                 : openFile(reportOut, reportOption());
         try (out) {
             switch (form) {
                 case MARKDOWN -> out.write(report.toMarkdown());
-                case JSON -> ReportJson.write(report, ledger, examples, out);
-                case HTML -> HtmlReport.write(report, ledger, examples, settings, out);
+                case JSON -> ReportJson.write(report, config, monthly, examples, out);
+                case HTML -> HtmlReport.write(report, ledger, monthly, examples, settings, out);
             }
         }
     }

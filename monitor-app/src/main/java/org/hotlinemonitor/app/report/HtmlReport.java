@@ -56,6 +56,7 @@ public final class HtmlReport {
 
     private final ReplayReport report;
     private final StatusLedger ledger;
+    private final MonthlyAvailability monthly;
     private final RejectExamples rejects;
     private final Map<String, String> settings;
     private final Writer out;
@@ -63,13 +64,15 @@ public final class HtmlReport {
     /**
      * @param report   the closed report of the replay
      * @param ledger   fed during the replay ({@link LedgerListener})
+     * @param monthly  fed during the replay
      * @param rejects  the first refused records of each reason
      * @param settings the run's settings as people read them (option or file, value), in the order shown
      */
-    private HtmlReport(ReplayReport report, StatusLedger ledger, RejectExamples rejects, Map<String, String> settings,
-                       Writer out) {
+    private HtmlReport(ReplayReport report, StatusLedger ledger, MonthlyAvailability monthly, RejectExamples rejects,
+                       Map<String, String> settings, Writer out) {
         this.report = Objects.requireNonNull(report, "report");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
+        this.monthly = Objects.requireNonNull(monthly, "monthly");
         this.rejects = Objects.requireNonNull(rejects, "rejects");
         this.settings = new java.util.LinkedHashMap<>(settings);
         this.out = Objects.requireNonNull(out, "out");
@@ -80,13 +83,13 @@ public final class HtmlReport {
      *
      * @param settings the run's settings (name, value), in the order shown
      */
-    public static void write(ReplayReport report, StatusLedger ledger, RejectExamples rejects,
-                             Map<String, String> settings, Writer out) throws IOException {
-        new HtmlReport(report, ledger, rejects, settings, out).write();
+    public static void write(ReplayReport report, StatusLedger ledger, MonthlyAvailability monthly,
+                             RejectExamples rejects, Map<String, String> settings, Writer out) throws IOException {
+        new HtmlReport(report, ledger, monthly, rejects, settings, out).write();
     }
 
     /** The period the timelines cover: the first decided slot (else the first event) to the replay's end; null when none. */
-    public static Instant[] period(ReplayReport report, StatusLedger ledger) {
+    static Instant[] period(ReplayReport report, StatusLedger ledger) {
         Instant from = ledger.firstSlot() != null ? ledger.firstSlot() : report.firstEvent();
         Instant to = report.end() != null ? report.end() : ledger.lastSlot();
         if (from == null || to == null) {
@@ -99,7 +102,8 @@ public final class HtmlReport {
         Map<String, Object> tree = report.toTree();
         Map<String, Object> input = map(tree.get("input"));
         Instant[] period = period(report, ledger);
-        List<ChannelTimeline> timelines = period == null ? List.of() : ChannelTimeline.all(ledger, period[0], period[1]);
+        List<ChannelTimeline> timelines = period == null ? List.of() : ledger.channels().stream()
+                .map(c -> ChannelTimeline.of(ledger, c, period[0], period[1])).toList();
         String title = period == null ? "Replay report" : "Replay report, " + date(period[0]) + " to " + date(period[1]);
         w("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
         w("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -354,7 +358,9 @@ public final class HtmlReport {
     }
 
     private void writeAvailability(ChannelTimeline t) throws IOException {
-        if (t.years().isEmpty()) {
+        Map<YearMonth, Availability> months = monthly.months(t.channel().id());
+        Map<Integer, Availability> years = monthly.years(t.channel().id());
+        if (years.isEmpty()) {
             w("<p>No slot counted: no availability.</p>\n");
             return;
         }
@@ -364,10 +370,10 @@ public final class HtmlReport {
             w("<th>").w(m.getDisplayName(TextStyle.SHORT, Locale.ENGLISH)).w("</th>");
         }
         w("<th>year</th></tr></thead>\n<tbody>\n");
-        for (Map.Entry<Integer, Availability> y : t.years().entrySet()) {
+        for (Map.Entry<Integer, Availability> y : years.entrySet()) {
             w("<tr><th>").w(String.valueOf(y.getKey())).w("</th>");
             for (Month m : Month.values()) {
-                cell(t.months().get(YearMonth.of(y.getKey(), m)));
+                cell(months.get(YearMonth.of(y.getKey(), m)));
             }
             cell(y.getValue());
             w("</tr>\n");

@@ -1,7 +1,6 @@
 package org.hotlinemonitor.app.report;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.hotlinemonitor.core.alert.Alert;
@@ -9,7 +8,6 @@ import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.alert.Silence;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.Verdict;
-import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.ChannelIndex;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.status.StatusLedger;
@@ -22,32 +20,20 @@ import org.hotlinemonitor.core.status.StatusLedger;
 public final class LedgerListener implements Monitor.Listener {
 
     private final StatusLedger ledger;
-    /** Per channel position in the configuration, the windows that name it. */
-    private final List<List<Silence>> windows = new ArrayList<>();
+    private final MaintenanceWindows maintenance;
     private final ChannelIndex index;
 
     public LedgerListener(StatusLedger ledger, MonitorConfig config, List<Silence> silences) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.index = new ChannelIndex(config.channels());
-        for (Channel c : config.channels()) {
-            windows.add(silences.stream().filter(s -> s.coversChannel(c.id())).toList());
-        }
+        this.maintenance = new MaintenanceWindows(config, silences);
     }
 
     @Override
     public void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict, MissCause cause,
                           long firstAnswer) {
         Instant at = Instant.ofEpochMilli(slot);
-        boolean maintenance = false;
-        if (channel >= 0 && channel < windows.size()) {
-            for (Silence s : windows.get(channel)) {
-                if (s.activeAt(at)) {
-                    maintenance = true;
-                    break;
-                }
-            }
-        }
-        ledger.verdict(channelId, at, verdict, cause, maintenance);
+        ledger.verdict(channelId, at, verdict, cause, maintenance.covers(channel, at));
     }
 
     @Override

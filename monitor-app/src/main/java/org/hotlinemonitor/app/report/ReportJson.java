@@ -4,19 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.Writer;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.replay.RejectRecord;
 import org.hotlinemonitor.core.replay.ReplayReport;
-import org.hotlinemonitor.core.status.StatusLedger;
 import org.hotlinemonitor.core.status.StatusLedger.Availability;
 
 /**
- * The JSON report: the core report's tree ({@link ReplayReport#toTree()}) with what the html report shows besides,
- * per channel its availability per local month and per local year ({@code availabilityByMonth},
+ * The JSON report: the core report's tree ({@link ReplayReport#toTree()}) with what the html report shows besides:
+ * per channel its zone and its availability per local month and per local year ({@code availabilityByMonth},
  * {@code availabilityByYear}), and the first refused records of each reason ({@code input.rejectedExamples}).
  */
 public final class ReportJson {
@@ -27,28 +27,21 @@ public final class ReportJson {
     private ReportJson() {
     }
 
-    /** The tree, with the ledger's months and years and the examples. */
+    /** The tree, with each channel's zone, months and years, and the examples. */
     @SuppressWarnings("unchecked")
-    public static Map<String, Object> tree(ReplayReport report, StatusLedger ledger, RejectExamples examples) {
+    public static Map<String, Object> tree(ReplayReport report, MonitorConfig config, MonthlyAvailability monthly,
+                                           RejectExamples examples) {
         Map<String, Object> root = report.toTree();
-        Instant[] period = HtmlReport.period(report, ledger);
-        Map<String, ChannelTimeline> timelines = new LinkedHashMap<>();
-        if (period != null) {
-            for (ChannelTimeline t : ChannelTimeline.all(ledger, period[0], period[1])) {
-                timelines.put(t.channel().id(), t);
-            }
-        }
+        Map<String, Channel> byId = new LinkedHashMap<>();
+        config.channels().forEach(c -> byId.put(c.id(), c));
         for (Object o : (List<Object>) root.get("channels")) {
             Map<String, Object> channel = (Map<String, Object>) o;
-            ChannelTimeline t = timelines.get((String) channel.get("id"));
-            channel.put("zone", ledger.channels().stream().filter(c -> c.id().equals(channel.get("id"))).findFirst()
-                    .map(c -> c.zone().getId()).orElse(null));
+            String id = (String) channel.get("id");
+            channel.put("zone", byId.get(id).zone().getId());
             Map<String, Object> months = new LinkedHashMap<>();
+            monthly.months(id).forEach((m, a) -> months.put(m.toString(), counts(a)));
             Map<String, Object> years = new LinkedHashMap<>();
-            if (t != null) {
-                t.months().forEach((m, a) -> months.put(m.toString(), counts(a)));
-                t.years().forEach((y, a) -> years.put(String.valueOf(y), counts(a)));
-            }
+            monthly.years(id).forEach((y, a) -> years.put(String.valueOf(y), counts(a)));
             channel.put("availabilityByMonth", months);
             channel.put("availabilityByYear", years);
         }
@@ -71,9 +64,9 @@ public final class ReportJson {
     }
 
     /** Writes the tree as pretty JSON and a newline to {@code out} (not closed). */
-    public static void write(ReplayReport report, StatusLedger ledger, RejectExamples examples, Writer out)
-            throws IOException {
-        JSON.writeValue(out, tree(report, ledger, examples));
+    public static void write(ReplayReport report, MonitorConfig config, MonthlyAvailability monthly,
+                             RejectExamples examples, Writer out) throws IOException {
+        JSON.writeValue(out, tree(report, config, monthly, examples));
         out.write('\n');
     }
 

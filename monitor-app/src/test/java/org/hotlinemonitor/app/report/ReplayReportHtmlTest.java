@@ -58,21 +58,43 @@ class ReplayReportHtmlTest {
             {"kind":"HEARTBEAT","ts":"2023-04-06T10:00:00Z","source":"s"}
             """;
 
-    static String page() throws Exception {
+    /** The small replay, its report, ledger, months and refused examples. */
+    record Run(ReplayReport report, StatusLedger ledger, MonthlyAvailability monthly, RejectExamples examples) {
+    }
+
+    static Run replay() throws Exception {
         MonitorConfig config = ConfigLoader.load("monitor.yaml", new StringReader(CONFIG));
+        var silences = OperatorConfigLoader.silences("monitor.yaml", new StringReader(CONFIG), Set.of("evil"));
         StatusLedger ledger = new StatusLedger(config, 0);
+        MonthlyAvailability monthly = new MonthlyAvailability(config, silences);
         RejectExamples examples = new RejectExamples();
         Replay replay = new Replay(new Replay.Options(config, Duration.ofMinutes(5), null, false), alert -> { },
                 examples, Replay.Progress.NONE,
-                new LedgerListener(ledger, config, OperatorConfigLoader.silences("monitor.yaml", new StringReader(CONFIG),
-                        Set.of("evil"))));
+                BothListeners.of(new LedgerListener(ledger, config, silences), monthly));
         ReplayReport report = replay.run(List.of(LogInput.of("-", null)),
                 new ByteArrayInputStream(LOG.getBytes(StandardCharsets.UTF_8)));
+        return new Run(report, ledger, monthly, examples);
+    }
+
+    static String page() throws Exception {
+        Run run = replay();
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("channels file", "<i>monitor.yaml</i>");
         StringWriter out = new StringWriter();
-        HtmlReport.write(report, ledger, examples, settings, out);
+        HtmlReport.write(run.report(), run.ledger(), run.monthly(), run.examples(), settings, out);
         return out.toString();
+    }
+
+    @Test
+    void theMonthsCountedAreTheLedgers() throws Exception {
+        Run run = replay();
+        java.time.ZoneId seoul = java.time.ZoneId.of("Asia/Seoul");
+        var april = run.ledger().availability("evil", java.time.LocalDate.of(2023, 4, 1).atStartOfDay(seoul).toInstant(),
+                java.time.LocalDate.of(2023, 5, 1).atStartOfDay(seoul).toInstant());
+        assertThat(april).isEqualTo(new StatusLedger.Availability(5, 1));
+        assertThat(run.monthly().months("evil")).containsExactly(java.util.Map.entry(java.time.YearMonth.of(2023, 4), april));
+        assertThat(run.monthly().years("evil")).containsExactly(java.util.Map.entry(2023, april));
+        assertThat(run.monthly().months("nobody")).isEmpty();
     }
 
     @Test

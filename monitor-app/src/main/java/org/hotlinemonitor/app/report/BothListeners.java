@@ -1,4 +1,4 @@
-package org.hotlinemonitor.app.cli;
+package org.hotlinemonitor.app.report;
 
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.MissCause;
@@ -7,8 +7,11 @@ import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.SlotVerdict;
 import org.hotlinemonitor.core.detect.Verdict;
 
-/** Tells two listeners what the monitor decides, {@code first} first (a replay takes one extra listener). */
-final class BothListeners implements Monitor.Listener {
+/**
+ * Tells two listeners what the monitor decides, {@code first} first: a replay takes one extra listener, and a report
+ * may need several (the OpenMetrics history, the ledger, the monthly counts). Thread-safety: the listeners'.
+ */
+public final class BothListeners implements Monitor.Listener {
 
     private final Monitor.Listener first;
     private final Monitor.Listener second;
@@ -23,7 +26,7 @@ final class BothListeners implements Monitor.Listener {
     }
 
     /** Both, either one when the other is {@code null}, or {@code null} when both are. */
-    static Monitor.Listener of(Monitor.Listener first, Monitor.Listener second) {
+    public static Monitor.Listener of(Monitor.Listener first, Monitor.Listener second) {
         return first == null ? second : second == null ? first : new BothListeners(first, second);
     }
 
