@@ -37,22 +37,28 @@
     var row = section.querySelector('g.year[data-year="' + year + '"]');
     var days = row ? row.querySelectorAll('rect.day') : [];
     for (var i = 0; i < days.length; i++) {
-      var d = Math.round(+days[i].getAttribute('x') / DAY) - first;
-      if (d < 0 || d >= count) { continue; }
-      var cell = days[i].cloneNode(true);
-      var run = days[i].parentNode;
-      if (run.getAttribute('class') === 'run') { // a run of alike days has one title: give the day its own
-        var when = new Date(Date.UTC(year, month - 1, d + 1));
-        var own = el('title', {});
-        own.textContent = WEEKDAYS[when.getUTCDay()] + ' ' + when.toISOString().slice(0, 10) + ': '
-            + run.getAttribute('data-what');
-        cell.appendChild(own);
+      var start = Math.round(+days[i].getAttribute('x') / DAY) - first;
+      var run = +(days[i].getAttribute('data-days') || 1);
+      for (var k = 0; k < run; k++) {
+        var d = start + k;
+        if (d < 0 || d >= count) { continue; }
+        var cell;
+        if (run === 1) {
+          cell = days[i].cloneNode(true);
+        } else { // a run of alike days: a cell per day, each with the day's own title
+          cell = el('rect', {'class': days[i].getAttribute('class').replace(' run', '')});
+          var when = new Date(Date.UTC(year, month - 1, d + 1));
+          var own = el('title', {});
+          own.textContent = WEEKDAYS[when.getUTCDay()] + ' ' + when.toISOString().slice(0, 10) + ': '
+              + days[i].getAttribute('data-what');
+          cell.appendChild(own);
+        }
+        cell.setAttribute('x', d * CELL + 1);
+        cell.setAttribute('y', TOP);
+        cell.setAttribute('width', CELL - 2);
+        cell.setAttribute('height', HEIGHT);
+        svg.appendChild(cell);
       }
-      cell.setAttribute('x', d * CELL + 1);
-      cell.setAttribute('y', TOP);
-      cell.setAttribute('width', CELL - 2);
-      cell.setAttribute('height', HEIGHT);
-      svg.appendChild(cell);
     }
     for (var n = 0; n < count; n++) {
       var date = new Date(Date.UTC(year, month - 1, n + 1));
@@ -84,7 +90,16 @@
     var day = event.target.closest && event.target.closest('g.year rect.day');
     if (!day) { return; }
     var year = +day.parentNode.getAttribute('data-year');
-    var date = new Date(Date.UTC(year, 0, 1) + Math.round(+day.getAttribute('x') / DAY) * 864e5);
+    var index = Math.round(+day.getAttribute('x') / DAY);
+    var run = +(day.getAttribute('data-days') || 1);
+    if (run > 1 && event.clientX) { // the day of the run under the pointer
+      var p = day.ownerSVGElement.createSVGPoint();
+      p.x = event.clientX;
+      p.y = event.clientY;
+      var at = Math.floor(p.matrixTransform(day.parentNode.getScreenCTM().inverse()).x / DAY);
+      index = Math.min(Math.max(at, index), index + run - 1);
+    }
+    var date = new Date(Date.UTC(year, 0, 1) + index * 864e5);
     var value = date.toISOString().slice(0, 7);
     if (select.querySelector('option[value="' + value + '"]')) {
       select.value = value;

@@ -56,8 +56,12 @@ class ReplayReportBrowserTest {
                     List.of("day partly", "Fri 2023-04-07: 09:00 answered; 17:00 missed (no answer)"),
                     List.of("day missed", "Mon 2023-04-10: 09:00 missed (no answer); 17:00 missed (no answer)"),
                     List.of("day missed", "Tue 2023-04-11: 09:00 missed (no answer); 17:00 missed (no answer)"));
+            assertThat(width(browser, "section[data-channel='liaison-office'] g.year rect.day.run"))
+                    .as("four days drawn as wide as four days (a day of a year row is 3 px in 1142)").isGreaterThan(8);
+            assertThat(width(browser, "section[data-channel='liaison-office'] g.year rect.day.missed"))
+                    .as("a day is drawn").isGreaterThan(2);
             assertThat(days).as("Monday to Thursday answered: one run, one title")
-                    .contains(List.of("day answered", "Mon 2023-04-03 to Thu 2023-04-06, 4 days, each: 09:00 answered; 17:00 answered"));
+                    .contains(List.of("day answered run", "Mon 2023-04-03 to Thu 2023-04-06, 4 days, each: 09:00 answered; 17:00 answered"));
             WebElement outage = browser.driver().findElement(By.cssSelector("section[data-channel='liaison-office'] rect.outage"));
             assertThat(outage.findElement(By.tagName("title")).getAttribute("textContent"))
                     .startsWith("Outage from 2023-04-07 17:00 KST (2023-04-07 08:00 UTC) to ongoing")
@@ -69,9 +73,8 @@ class ReplayReportBrowserTest {
             assertThat(april).as("the replayed days of April, 3 to 12 (Seoul), each with its own title").hasSize(10)
                     .contains(List.of("day missed", "Mon 2023-04-10: 09:00 missed (no answer); 17:00 missed (no answer)"),
                             List.of("day answered", "Thu 2023-04-06: 09:00 answered; 17:00 answered"));
-            Number cellWidth = (Number) browser.driver().executeScript(
-                    "return document.querySelector(arguments[0]).getBoundingClientRect().width", zoomed + " rect.day");
-            assertThat(cellWidth.doubleValue()).as("a day, zoomed, is wide (a year row's day is 3 px)").isGreaterThan(20);
+            assertThat(width(browser, zoomed + " rect.day")).as("a day, zoomed, is wide (a year row's day is 3 px)")
+                    .isGreaterThan(20);
             assertThat(browser.driver().findElement(By.cssSelector(zoomed + " text.duration")).getText()).endsWith("so far");
             assertThat(browser.driver().findElements(By.cssSelector(".zoomed svg.month"))).as("every channel zooms").hasSize(7);
 
@@ -119,24 +122,38 @@ class ReplayReportBrowserTest {
         long replayMillis = (System.nanoTime() - started) / 1_000_000;
         long size = Files.size(page);
         try (Browser browser = Browser.start()) {
-            // Twice: the first page a fresh chromium opens is slower (its own start-up), the second is what a user
-            // who opens reports sees.
+            // The first page a fresh chromium opens is slower (its own start-up); then five loads, as a user who
+            // opens reports sees them: their median, and their range (the machine is shared).
             long cold = load(browser, page);
-            long warm = load(browser, page);
+            long[] loads = new long[5];
+            for (int i = 0; i < loads.length; i++) {
+                loads[i] = load(browser, page);
+            }
+            java.util.Arrays.sort(loads);
+            long warm = loads[loads.length / 2];
             Number rects = (Number) browser.driver().executeScript("return document.querySelectorAll('rect').length");
             Number titles = (Number) browser.driver().executeScript("return document.querySelectorAll('title').length");
-            System.out.printf("replay report load: %d ms for 20 channels, 5 years (navigation start to load event; "
-                            + "%d ms as the first page of a fresh browser); file %.1f MB, %d SVG rects, %d titles; "
-                            + "replay and report written in %d ms%n",
-                    warm, cold, size / 1e6, rects.longValue(), titles.longValue(), replayMillis);
+            System.out.printf("replay report load: %d ms for 20 channels, 5 years (navigation start to load event, median "
+                            + "of 5, %d to %d; %d ms as the first page of a fresh browser); file %.1f MB, %d SVG rects, "
+                            + "%d titles; replay and report written in %d ms%n",
+                    warm, loads[0], loads[loads.length - 1], cold, size / 1e6, rects.longValue(), titles.longValue(),
+                    replayMillis);
             assertThat(browser.consoleErrors()).isEmpty();
-            assertThat(rects.longValue()).as("a rectangle per channel-day, not per slot").isLessThan(20 * 1830 + 5000);
+            assertThat(rects.longValue()).as("a rectangle per run of alike days, not per day nor per slot")
+                    .isLessThan(20 * 1830 / 3);
             zoomTo(browser, "2022-06");
             assertThat(browser.driver().findElements(By.cssSelector(".zoomed svg.month"))).hasSize(20);
+            browser.driver().executeScript("document.querySelector('#c-1 h2').scrollIntoView()");
             assertThat(browser.screenshot("replay-report-five-years")).exists().isNotEmptyFile();
             // Generous: the target is 1 s; a shared machine under other tests' load must not fail it by chance.
             assertThat(warm).as("load time, ms").isLessThan(5_000);
         }
+    }
+
+    /** The width on screen, in CSS pixels, of the first element {@code selector} finds. */
+    private static double width(Browser browser, String selector) {
+        return ((Number) browser.driver().executeScript(
+                "return document.querySelector(arguments[0]).getBoundingClientRect().width", selector)).doubleValue();
     }
 
     /** Opens the page and returns the time from navigation start to the end of its load event, in ms. */
@@ -152,12 +169,12 @@ class ReplayReportBrowserTest {
         browser.driver().findElement(By.cssSelector("#zoom option[value='" + month + "']")).click();
     }
 
-    /** Each day rectangle's class and hover text (its own title, else its run's). */
+    /** Each day rectangle's class and hover text. */
     @SuppressWarnings("unchecked")
     private static List<List<String>> days(Browser browser, String selector) {
         return (List<List<String>>) browser.driver().executeScript(
-                "return Array.from(document.querySelectorAll(arguments[0])).map(r => [r.getAttribute('class'), "
-                        + "(r.querySelector('title') || r.parentNode.querySelector(':scope > title')).textContent])", selector);
+                "return Array.from(document.querySelectorAll(arguments[0]))"
+                        + ".map(r => [r.getAttribute('class'), r.querySelector('title').textContent])", selector);
     }
 
     /** The replay, in process, as a user runs it; its alerts and refused lines into the temporary directory. */
