@@ -4,7 +4,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -24,10 +23,19 @@ import org.hotlinemonitor.app.kafka.TopicReplay;
 import org.hotlinemonitor.app.kafka.TopicSpec;
 import org.hotlinemonitor.app.metrics.GrafanaAnnotations;
 import org.hotlinemonitor.app.metrics.OpenMetricsWriter;
+import org.hotlinemonitor.app.report.BothListeners;
+import org.hotlinemonitor.app.report.HtmlReport;
+import org.hotlinemonitor.app.report.LedgerListener;
+import org.hotlinemonitor.app.report.MonthlyAvailability;
+import org.hotlinemonitor.app.report.RejectExamples;
+import org.hotlinemonitor.app.report.ReportJson;
 import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.Silence;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.config.ConfigException;
 import org.hotlinemonitor.core.config.ConfigLoader;
+import org.hotlinemonitor.core.config.OperatorConfigLoader;
+import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.replay.BadInputException;
 import org.hotlinemonitor.core.replay.ChannelHistory;
@@ -39,6 +47,7 @@ import org.hotlinemonitor.core.replay.Rejects;
 import org.hotlinemonitor.core.replay.Replay;
 import org.hotlinemonitor.core.replay.ReplayDriver;
 import org.hotlinemonitor.core.replay.ReplayReport;
+import org.hotlinemonitor.core.status.StatusLedger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -75,11 +84,13 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--alerts-out", paramLabel = "FILE", description = "Where to write alerts as JSON lines. Default: stdout.")
     Path alertsOut;
 
-    @Option(names = "--report-out", paramLabel = "FILE", description = "Where to write the report. Default: stderr.")
+    @Option(names = {"--report", "--report-out"}, paramLabel = "FILE",
+            description = "Where to write the report. Default: stderr (markdown and json; html needs a file).")
     Path reportOut;
 
-    @Option(names = "--report-format", paramLabel = "markdown|json", defaultValue = "markdown",
-            description = "Report format. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--report-format", paramLabel = "markdown|json|html", defaultValue = "markdown",
+            description = "Report format: markdown; json, for scripts; html, one self-contained page with a timeline "
+                    + "per channel (docs/formats.md). Default: ${DEFAULT-VALUE}.")
     String reportFormat;
 
     @Option(names = "--rejects-out", paramLabel = "FILE",
@@ -169,12 +180,17 @@ final class ReplayCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format: " + e.getMessage());
             }
         }
-        boolean json = switch (reportFormat.toLowerCase(java.util.Locale.ROOT)) {
-            case "json" -> true;
-            case "markdown", "md" -> false;
+        ReportFormat form = switch (reportFormat.toLowerCase(java.util.Locale.ROOT)) {
+            case "json" -> ReportFormat.JSON;
+            case "markdown", "md" -> ReportFormat.MARKDOWN;
+            case "html" -> ReportFormat.HTML;
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--report-format: expected markdown or json, was '" + reportFormat + "'");
+                    "--report-format: expected markdown, json or html, was '" + reportFormat + "'");
         };
+        if (form == ReportFormat.HTML && reportOut == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--report-format html needs --report FILE (a page is not written to stderr)");
+        }
         List<LogInput> inputs = new ArrayList<>();
         for (String log : kafka != null ? List.<String>of() : logs) {
             LogInput in = LogInput.of(log, forced);
@@ -212,13 +228,20 @@ final class ReplayCommand implements Callable<Integer> {
                     + "--query.lookback-delta of at least the step");
         }
         ChannelHistory history = openMetricsOut != null ? new ChannelHistory(config) : null;
+        // The months of the json and html reports, and the days and outages of the html one (every slot: html only).
+        List<Silence> silences = form == ReportFormat.MARKDOWN ? List.of() : loadSilences(channels, config);
+        MonthlyAvailability monthly = form == ReportFormat.MARKDOWN ? null : new MonthlyAvailability(config, silences);
+        StatusLedger ledger = form == ReportFormat.HTML ? new StatusLedger(config, 0) : null;
+        Monitor.Listener also = BothListeners.of(history, BothListeners.of(monthly,
+                ledger == null ? null : new LedgerListener(ledger, config, silences)));
+        RejectExamples examples = new RejectExamples();
 
         boolean showProgress = progress != null ? progress : Terminal.stderrIsTerminal();
         Terminal.ProgressBar bar = showProgress ? new Terminal.ProgressBar(System.err) : null;
         Path rejectsPath = rejectsOut != null ? rejectsOut : Path.of(DEFAULT_REJECTS);
         refuseOutputOverInput("--rejects-out", rejectsPath, inputs);
         refuseOutputOverInput("--alerts-out", alertsOut, inputs);
-        refuseOutputOverInput("--report-out", reportOut, inputs);
+        refuseOutputOverInput(reportOption(), reportOut, inputs);
         refuseOutputOverInput("--openmetrics-out", openMetricsOut, inputs);
         refuseOutputOverInput("--annotations-out", annotationsOut, inputs);
         // The rejects file holds this run's refused records only: one left by an earlier run would be taken for
@@ -242,11 +265,14 @@ final class ReplayCommand implements Callable<Integer> {
                     annotations.accept(alert);
                 }
             };
-            Consumer<RejectRecord> rejectSink = reject -> rejects.line(Rejects.toJson(reject));
+            Consumer<RejectRecord> rejectSink = reject -> {
+                rejects.line(Rejects.toJson(reject));
+                examples.accept(reject);
+            };
             Replay.Progress shown = bar != null ? bar : Replay.Progress.NONE;
             try {
-                report = kafka != null ? replayTopic(kafka, config, options, alertSink, rejectSink, shown, history)
-                        : new Replay(options, alertSink, rejectSink, shown, history).run(inputs, System.in);
+                report = kafka != null ? replayTopic(kafka, config, options, alertSink, rejectSink, shown, also)
+                        : new Replay(options, alertSink, rejectSink, shown, also).run(inputs, System.in);
                 if (annotations != null) {
                     annotations.finish();
                 }
@@ -264,7 +290,7 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        writeReport(report, json);
+        writeReport(report, form, config, ledger, monthly, examples, settings(kafka, inputs, lateness, jump, rejectsPath));
         if (report.rejects() > 0) {
             System.err.println(report.rejects() + (kafka != null ? " record(s)" : " line(s)") + " refused "
                     + describe(report.rejectsByReason()) + "; kept in " + rejectsPath);
@@ -347,9 +373,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     private static ReplayReport replayTopic(TopicReplay.Source source, MonitorConfig config, Replay.Options options,
                                             Consumer<Alert> alerts, Consumer<RejectRecord> rejects, Replay.Progress progress,
-                                            ChannelHistory history)
+                                            Monitor.Listener also)
             throws BadInputException {
-        RecordReplay replay = new RecordReplay(options, alerts, rejects, history);
+        RecordReplay replay = new RecordReplay(options, alerts, rejects, also);
         TopicReplay.Summary read;
         try {
             read = new TopicReplay(source, config).run(replay, progress);
@@ -387,14 +413,70 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private void writeReport(ReplayReport report, boolean json) throws IOException {
-        String text = json ? report.toJson() : report.toMarkdown();
-        if (reportOut == null) {
-            PrintStream err = System.err;
-            err.print(text);
-            err.flush();
+    private enum ReportFormat { MARKDOWN, JSON, HTML }
+
+    /** {@code --report} or {@code --report-out}, as the user spelled it, for messages. */
+    private String reportOption() {
+        for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+            if (arg.equals("--report") || arg.startsWith("--report=")) {
+                return "--report";
+            }
+        }
+        return "--report-out";
+    }
+
+    /**
+     * Writes the report to {@code --report} (else stderr), streaming: the html and json forms of a long replay are
+     * megabytes.
+     */
+    private void writeReport(ReplayReport report, ReportFormat form, MonitorConfig config, StatusLedger ledger,
+                             MonthlyAvailability monthly, RejectExamples examples, Map<String, String> settings)
+            throws IOException {
+        Writer out = reportOut == null
+                ? new BufferedWriter(new OutputStreamWriter(new NonClosing(System.err), StandardCharsets.UTF_8), 1 << 16)
+                : openFile(reportOut, reportOption());
+        try (out) {
+            switch (form) {
+                case MARKDOWN -> out.write(report.toMarkdown());
+                case JSON -> ReportJson.write(report, config, monthly, examples, out);
+                case HTML -> HtmlReport.write(report, ledger, monthly, examples, settings, out);
+            }
+        }
+    }
+
+    /** The run's settings as the html report shows them. */
+    private Map<String, String> settings(TopicReplay.Source kafka, List<LogInput> inputs, Duration lateness, Duration jump,
+                                         Path rejectsPath) {
+        Map<String, String> s = new java.util.LinkedHashMap<>();
+        s.put("channels file", channels.toString());
+        if (kafka != null) {
+            s.put("source", "Kafka topic " + kafka.topic() + " at " + kafka.bootstrapServers() + ", since " + since);
         } else {
-            Files.writeString(reportOut, text, StandardCharsets.UTF_8);
+            s.put("logs", String.join(", ", inputs.stream().map(LogInput::name).toList()));
+            s.put("input format", format != null ? format : "from each file's name");
+        }
+        s.put("allowed lateness", lateness.toString());
+        s.put("max jump", jump.toString());
+        s.put("until", until != null ? until.toString() : "the newest event's time");
+        s.put("strict", String.valueOf(strict));
+        s.put("alerts written to", alertsOut != null ? alertsOut.toString() : "stdout");
+        s.put("refused lines kept in", rejectsPath.toString());
+        if (openMetricsOut != null) {
+            s.put("OpenMetrics written to", openMetricsOut + " (a sample every " + openMetricsStep + ")");
+        }
+        if (annotationsOut != null) {
+            s.put("annotations written to", annotationsOut.toString());
+        }
+        return s;
+    }
+
+    /** The maintenance windows of the channel file ({@code silences:}): slots in them do not count against a channel. */
+    private static List<Silence> loadSilences(Path file, MonitorConfig config) {
+        try {
+            return OperatorConfigLoader.silences(file, config.channels().stream().map(c -> c.id())
+                    .collect(java.util.stream.Collectors.toSet()));
+        } catch (ConfigException e) {
+            throw new Main.BadInput("invalid channel configuration:\n" + e.getMessage(), e);
         }
     }
 

@@ -384,7 +384,7 @@ public final class ReplayReport implements Monitor.Listener {
     }
 
     /** "3d 4h 5m", "7h", "41s": durations as people read them. */
-    static String human(Duration d) {
+    public static String human(Duration d) {
         long s = d.getSeconds();
         if (s < 60) {
             return d.toMillis() % 1000 == 0 || s >= 10 ? s + "s" : String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);

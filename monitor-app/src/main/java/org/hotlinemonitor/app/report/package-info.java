@@ -1,0 +1,7 @@
+/**
+ * The visual replay report: one self-contained HTML file ({@link org.hotlinemonitor.app.report.HtmlReport}) drawn from
+ * the replay's facts (core's {@code ReplayReport} and {@code StatusLedger}); the per-month and per-year availability
+ * it shows and the JSON report carries too ({@link org.hotlinemonitor.app.report.MonthlyAvailability},
+ * {@link org.hotlinemonitor.app.report.ReportJson}).
+ */
+package org.hotlinemonitor.app.report;
