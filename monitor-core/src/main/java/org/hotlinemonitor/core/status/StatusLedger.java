@@ -193,10 +193,30 @@ public final class StatusLedger {
         if (verdict != Verdict.NOT_PLACED) {
             lane.seen = true;
         }
+        if (verdict == Verdict.MISSED && lane.downSince != null) {
+            countMissWhileDown(lane, slot);
+        }
         if (verdict == Verdict.ANSWERED) {
             lane.downSince = null;
             if (lane.lastAnswered == null || slot.isAfter(lane.lastAnswered)) {
                 lane.lastAnswered = slot;
+            }
+        }
+    }
+
+    /**
+     * A missed slot of a channel that is down, decided after its outage was detected, adds to the open incident's
+     * count: the {@code CHANNEL_DOWN} carried the count at detection, which grows until the line answers.
+     */
+    private void countMissWhileDown(Lane lane, Instant slot) {
+        for (int i = incidents.size() - 1; i >= 0; i--) {
+            Incident open = incidents.get(i);
+            if (open.open() && open.channel().equals(lane.channel.id())) {
+                Instant deadline = slot.plus(lane.channel.answerWithin());
+                if (open.detected() == null || deadline.isAfter(open.detected())) {
+                    incidents.set(i, new Incident(open.channel(), open.start(), open.detected(), null, open.missedSlots() + 1));
+                }
+                return;
             }
         }
     }

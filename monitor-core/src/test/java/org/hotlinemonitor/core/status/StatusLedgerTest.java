@@ -83,16 +83,19 @@ class StatusLedgerTest {
                 .isEqualTo("Fri 2023-04-07: 09:00 missed (no answer); 16:00 missed (line fault)");
         assertThat(days.get(0).describe(SEOUL)).isEqualTo("Wed 2023-04-05: no data");
 
+        // Missed again while down: the open outage's count grows (the CHANNEL_DOWN said 2 at detection).
+        ledger.verdict("liaison-office", Instant.parse("2023-04-07T08:00:00Z"), Verdict.MISSED, MissCause.NO_ANSWER, false);
+        assertThat(ledger.incidents()).singleElement().satisfies(i -> assertThat(i.missedSlots()).isEqualTo(3));
         Instant answer = Instant.parse("2023-04-08T00:10:00Z");
         ledger.verdict("liaison-office", Instant.parse("2023-04-08T00:00:00Z"), Verdict.ANSWERED, null, false);
-        ledger.alert(Alert.channelRestored("liaison-office", MORNING, answer, 2));
+        ledger.alert(Alert.channelRestored("liaison-office", MORNING, answer, 3));
         assertThat(ledger.state("liaison-office")).isEqualTo(State.UP);
         assertThat(ledger.lastAnswered("liaison-office")).isEqualTo(Instant.parse("2023-04-08T00:00:00Z"));
         assertThat(ledger.incidents()).singleElement().satisfies(i -> {
             assertThat(i.end()).isEqualTo(answer);
             assertThat(i.duration(Instant.MAX)).isEqualTo(Duration.between(MORNING, answer));
         });
-        assertThat(ledger.availability("liaison-office", Instant.EPOCH, Instant.MAX).ratio()).hasValue(0.5);
+        assertThat(ledger.availability("liaison-office", Instant.EPOCH, Instant.MAX).ratio()).hasValue(2.0 / 5);
         assertThat(ledger.recentAlerts()).hasSize(2);
         assertThat(ledger.state("ship-to-ship")).isEqualTo(State.UNKNOWN);
     }
@@ -168,6 +171,9 @@ class StatusLedgerTest {
         Instant detected = AFTERNOON.plus(Duration.ofHours(1));
         ledger.alert(Alert.channelDown("liaison-office", MORNING, detected, 2));
         assertThat(ledger.incidents()).singleElement().satisfies(i -> assertThat(i.detected()).isEqualTo(detected));
+        // Missed again while down: the open outage's count grows (the CHANNEL_DOWN said 2 at detection).
+        ledger.verdict("liaison-office", Instant.parse("2023-04-07T08:00:00Z"), Verdict.MISSED, MissCause.NO_ANSWER, false);
+        assertThat(ledger.incidents()).singleElement().satisfies(i -> assertThat(i.missedSlots()).isEqualTo(3));
         Instant answer = Instant.parse("2023-04-08T00:10:00Z");
         ledger.alert(Alert.channelRestored("liaison-office", MORNING, answer, 3));
         assertThat(ledger.state("liaison-office")).isEqualTo(State.UP);
