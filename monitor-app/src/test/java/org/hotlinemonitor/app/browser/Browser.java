@@ -119,8 +119,9 @@ public final class Browser implements AutoCloseable {
     /** Saves a PNG of the whole page (its full height, not only the window) as {@code target/screenshots/<name>.png}. */
     public Path fullPageScreenshot(String name) {
         Object height = driver.executeScript("return Math.ceil(document.documentElement.scrollHeight)");
+        // The window's frame takes some of its height in headless chromium too: make it taller than the document.
         driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, Math.min(8000,
-                Math.max(1000, ((Number) height).intValue()))));
+                Math.max(1000, ((Number) height).intValue() + 200))));
         try {
             return screenshot(name);
         } finally {

@@ -96,10 +96,7 @@ class StatusPageBrowserTest {
             assertThat(requests).isNotEmpty().allMatch(u -> u.startsWith(base), "every request to " + base)
                     .contains(base, base + "status.css", base + "status.js", base + "api/v1/status");
             assertThat(browser.consoleErrors()).isEmpty();
-            // The whole page: the window made taller than the document (the headless window's frame takes some height).
-            long height = ((Number) browser.driver().executeScript("return document.documentElement.scrollHeight")).longValue();
-            browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1400, (int) Math.min(8000, height + 200)));
-            Path shot = browser.screenshot("status-page");
+            Path shot = browser.fullPageScreenshot("status-page");
             assertThat(shot).exists().isNotEmptyFile();
         } finally {
             demo.destroy();
