@@ -1,0 +1,87 @@
+package org.hotlinemonitor.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The jar the build ships ({@code target/monitor-app.jar}, after the package phase: run by failsafe in
+ * {@code verify}), not the test class path: under 60 MB, without RocksDB's native libraries, and the README's
+ * quick start on it works (the embedded broker, the scheduler and the detector start, the status page and the
+ * metrics answer, SIGTERM ends it with exit 0).
+ */
+class ShippedJarIT {
+
+    static final Path JAR = Path.of("target", "monitor-app.jar");
+    static final long LIMIT = 60L * 1024 * 1024;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theShippedJarIsLeanAndItsQuickStartRuns() throws Exception {
+        assertThat(JAR).exists();
+        long size = Files.size(JAR);
+        try (ZipFile zip = new ZipFile(JAR.toFile())) {
+            long natives = zip.stream().filter(e -> e.getName().startsWith("librocksdbjni")).count();
+            System.out.printf("shipped jar: %.1f MB, %d entries, %d RocksDB native libraries%n", size / 1e6, zip.size(), natives);
+            assertThat(natives).as("RocksDB natives in the jar").isZero();
+        }
+        assertThat(size).as("jar size").isLessThan(LIMIT);
+
+        int http = freePort();
+        Path channels = Path.of("..", "examples", "channels.yaml").toAbsolutePath().normalize();
+        Path log = tmp.resolve("run.log");
+        Process run = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                JAR.toAbsolutePath().toString(), "run", "--channels", channels.toString(), "--placer", "simulated",
+                "--data-dir", tmp.resolve("data").toString(), "--broker-port", "0", "--controller-port", "0",
+                "--http-port", Integer.toString(http)))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (!Files.readString(log).contains("open the status page") && System.nanoTime() < deadline) {
+                assertThat(run.isAlive()).as(() -> "run ended early:\n" + read(log)).isTrue();
+                Thread.sleep(200);
+            }
+            assertThat(read(log)).contains("ready in", "open the status page: http://localhost:" + http + "/");
+            HttpClient client = HttpClient.newHttpClient();
+            for (String path : List.of("/readyz", "/", "/api/v1/status", "/metrics")) {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + http + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(path).isEqualTo(200);
+            }
+        } finally {
+            run.destroy();
+            assertThat(run.waitFor(60, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+        }
+        assertThat(run.exitValue()).as(() -> read(log)).isZero();
+        assertThat(read(log)).doesNotContain("WARN", "ERROR", "UnsatisfiedLinkError", "rocksdb");
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "(cannot read " + file + ")";
+        }
+    }
+}
