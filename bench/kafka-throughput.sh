@@ -9,11 +9,12 @@ runs="${1:-3}"
 days="${2:-125}"
 partitions="${3:-6}"
 jar=monitor-app/target/monitor-app.jar
+benchjar=monitor-bench/target/monitor-bench.jar  # the benchmarks: not in the shipped jar
 data=bench-data
-[[ -f "$jar" ]] || ./mvnw -B -q package -DskipTests
+[[ -f "$jar" && -f "$benchjar" ]] || ./mvnw -B -q package -DskipTests
 mkdir -p "$data"
 log="$data/calls-10000x$days.jsonl"
 if [[ ! -f "$log" ]]; then
   java -jar "$jar" generate --channels 10000 --days "$days" --seed 1 --out "$log" --config-out "$data/channels-10000.yaml"
 fi
-exec java ${BENCH_JAVA_OPTS:-} -cp "$jar" org.hotlinemonitor.app.bench.KafkaThroughputBenchmark "$data/channels-10000.yaml" "$log" "$runs" "$partitions"
+exec java ${BENCH_JAVA_OPTS:-} -cp "$jar:$benchjar" org.hotlinemonitor.bench.KafkaThroughputBenchmark "$data/channels-10000.yaml" "$log" "$runs" "$partitions"

@@ -12,5 +12,6 @@ cd "$(dirname "$0")/.."
 channels="${1:-500}"
 minutes="${2:-4}"
 jar=monitor-app/target/monitor-app.jar
-[[ -f "$jar" ]] || ./mvnw -B -q package -DskipTests
-exec java ${BENCH_JAVA_OPTS:-} -cp "$jar" org.hotlinemonitor.app.bench.PagingLatencyBenchmark "$channels" "$minutes"
+benchjar=monitor-bench/target/monitor-bench.jar  # the benchmarks: not in the shipped jar
+[[ -f "$jar" && -f "$benchjar" ]] || ./mvnw -B -q package -DskipTests
+exec java ${BENCH_JAVA_OPTS:-} -cp "$jar:$benchjar" org.hotlinemonitor.bench.PagingLatencyBenchmark "$channels" "$minutes"

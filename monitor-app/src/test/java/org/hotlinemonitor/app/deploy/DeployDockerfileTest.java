@@ -127,12 +127,12 @@ class DeployDockerfileTest {
         assertThat(copied).contains("mvnw", ".mvn/wrapper/maven-wrapper.properties", "pom.xml", "monitor-core/pom.xml",
                 "monitor-app/pom.xml", "monitor-core/src", "monitor-app/src", "deploy/docker/Healthcheck.java");
         assertThat(Files.isExecutable(root.resolve("mvnw"))).as("mvnw is executable (git keeps the bit)").isTrue();
-        // every module of the root pom is copied, or the reactor would not build
+        // every module of the root pom has its pom copied, or the reactor would not even read; the sources of the
+        // modules the build makes (-pl monitor-app -am) are asserted above, the benchmarks' are not needed
         String rootPom = Files.readString(root.resolve("pom.xml"));
         Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(rootPom);
         while (module.find()) {
-            assertThat(copied).as("module %s's pom and sources", module.group(1))
-                    .contains(module.group(1) + "/pom.xml", module.group(1) + "/src");
+            assertThat(copied).as("module %s's pom", module.group(1)).contains(module.group(1) + "/pom.xml");
         }
 
         String appPom = Files.readString(root.resolve("monitor-app/pom.xml"));

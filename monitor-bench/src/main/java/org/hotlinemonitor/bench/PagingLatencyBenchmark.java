@@ -1,4 +1,4 @@
-package org.hotlinemonitor.app.bench;
+package org.hotlinemonitor.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package org.hotlinemonitor.app.bench;
+package org.hotlinemonitor.bench;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.hotlinemonitor.app.bench;
+package org.hotlinemonitor.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
