@@ -114,7 +114,8 @@ public final class Api {
         };
     }
 
-    private record Answer(int status, Object body, Map<String, String> headers) {
+    /** An answer of the API (and of the status page's JSON): a status, a JSON body or none, extra headers. */
+    record Answer(int status, Object body, Map<String, String> headers) {
         static Answer json(int status, Object body) {
             return new Answer(status, body, Map.of());
         }
@@ -145,11 +146,31 @@ public final class Api {
             LOG.error("{} {} failed", method, path, e);
             answer = Answer.json(500, new ApiProblem(500, null, "internal error").body());
         }
+        write(response, callback, answer, declaresBody(request), method + " " + path);
+        LOG.debug("{} {} -> {}", method, path, answer.status());
+        return true;
+    }
+
+    /** Whether the request announces a body (a length above 0, or chunks). */
+    private static boolean declaresBody(Request request) {
+        HttpFields h = request.getHeaders();
+        return h.contains(HttpHeader.TRANSFER_ENCODING) || h.getLongField(HttpHeader.CONTENT_LENGTH) > 0;
+    }
+
+    /**
+     * Writes {@code answer}: its JSON body (none for 204 or a null body), {@code Cache-Control: no-store}, its headers; for
+     * HEAD the headers only. {@code requestHasBody}: a refusal (4xx, 5xx) of a request that carries a body may come before
+     * the body was read (401, 403, 413: not waiting for a body that may never come). Jetty then closes the connection
+     * after the answer; saying so ({@code Connection: close}) keeps a client from sending its next request on a
+     * connection that is closing (a keep-alive client would see it cut with no answer). {@code what} names the request
+     * in the log.
+     */
+    static void write(Response response, Callback callback, Answer answer, boolean requestHasBody, String what) {
         byte[] bytes;
         try {
             bytes = answer.body() == null ? new byte[0] : JSON.writeValueAsBytes(answer.body());
         } catch (JsonProcessingException e) {
-            LOG.error("{} {}: answer not serializable", method, path, e);
+            LOG.error("{}: answer not serializable", what, e);
             answer = Answer.json(500, null);
             bytes = new byte[0];
         }
@@ -163,21 +184,10 @@ public final class Api {
         if (answer.status() != 204) {
             headers.put(HttpHeader.CONTENT_LENGTH, bytes.length);
         }
-        if (answer.status() >= 400 && declaresBody(request)) {
-            // A refusal may come before the body is read (401, 403, 413: not waiting for a body that may never come).
-            // Jetty then closes the connection after the answer; saying so keeps a client from sending its next request
-            // on a connection that is closing (a keep-alive client would see it cut with no answer).
+        if (answer.status() >= 400 && requestHasBody) {
             headers.put(HttpHeader.CONNECTION, "close");
         }
         response.write(true, ByteBuffer.wrap(bytes), callback); // for HEAD, the headers only
-        LOG.debug("{} {} -> {}", method, path, answer.status());
-        return true;
-    }
-
-    /** Whether the request announces a body (a length above 0, or chunks). */
-    private static boolean declaresBody(Request request) {
-        HttpFields h = request.getHeaders();
-        return h.contains(HttpHeader.TRANSFER_ENCODING) || h.getLongField(HttpHeader.CONTENT_LENGTH) > 0;
     }
 
     /** {@code null} when {@code /metrics} may be served; else the 401 or 403 (only when reads are protected). */
@@ -186,7 +196,14 @@ public final class Api {
         return decision instanceof Auth.Allowed ? null : refusal(decision);
     }
 
-    private static Answer refusal(Auth.Decision decision) {
+    /** The 405 of {@code method} where the route allows others, with its {@code Allow}. */
+    static Answer notAllowed(String method, Router.MethodNotAllowed m) {
+        return new Answer(405, new ApiProblem(405, null, method + " is not allowed here; allowed: " + String.join(", ", m.allowed())).body(),
+                Map.of("Allow", String.join(", ", m.allowed())));
+    }
+
+    /** The 401 or 403 of a refused {@code decision}, with its {@code WWW-Authenticate} (RFC 6750). */
+    static Answer refusal(Auth.Decision decision) {
         if (decision instanceof Auth.Unauthorized u) {
             return new Answer(401, new ApiProblem(401, null, u.message()).body(), Map.of("WWW-Authenticate",
                     "Bearer realm=\"hotline-monitor\"" + (u.error() == null ? "" : ", error=\"" + u.error() + "\"")));
@@ -206,8 +223,7 @@ public final class Api {
             throw new ApiProblem(400, null, b.message());
         }
         if (route instanceof Router.MethodNotAllowed m) {
-            return new Answer(405, new ApiProblem(405, null, method + " is not allowed here; allowed: " + String.join(", ", m.allowed())).body(),
-                    Map.of("Allow", String.join(", ", m.allowed())));
+            return notAllowed(method, m);
         }
         Router.Match match = (Router.Match) route;
         Auth.Decision decision = Auth.decide(match.endpoint().scope(), request.getHeaders().get(HttpHeader.AUTHORIZATION), access);

@@ -1,7 +1,5 @@
 package org.hotlinemonitor.app.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class StatusPage {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusPage.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RESOURCES = "/org/hotlinemonitor/app/http/status/";
     /** Only this server: scripts, styles, fetches; no inline script; images only as data URLs (the empty favicon). */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
@@ -102,8 +99,7 @@ public final class StatusPage {
         }
         Router.Route route = Router.route(request.getMethod(), path);
         if (route instanceof Router.MethodNotAllowed m) {
-            write(response, callback, 405, problem(405, request.getMethod() + " is not allowed here; allowed: "
-                    + String.join(", ", m.allowed())), Map.of("Allow", String.join(", ", m.allowed())));
+            Api.write(response, callback, Api.notAllowed(request.getMethod(), m), false, request.getMethod() + " " + path);
             return true;
         }
         Router.Match match = (Router.Match) route;
@@ -121,39 +117,12 @@ public final class StatusPage {
             }
             case STATUS -> {
                 Auth.Decision decision = Auth.decide(Scope.READ, request.getHeaders().get(HttpHeader.AUTHORIZATION), access);
-                if (decision instanceof Auth.Unauthorized u) {
-                    write(response, callback, 401, problem(401, u.message()), Map.of("WWW-Authenticate",
-                            "Bearer realm=\"hotline-monitor\"" + (u.error() == null ? "" : ", error=\"" + u.error() + "\"")));
-                } else if (decision instanceof Auth.Forbidden f) {
-                    write(response, callback, 403, problem(403, f.message()), Map.of("WWW-Authenticate",
-                            "Bearer realm=\"hotline-monitor\", error=\"insufficient_scope\", scope=\"" + Scope.READ.id() + "\""));
-                } else {
-                    write(response, callback, 200, status(), Map.of());
-                }
+                Api.Answer answer = decision instanceof Auth.Allowed ? new Api.Answer(200, status(), Map.of()) : Api.refusal(decision);
+                Api.write(response, callback, answer, false, request.getMethod() + " " + path);
             }
             default -> throw new IllegalStateException("not the status page's: " + match.endpoint());
         }
         LOG.debug("{} {} answered", request.getMethod(), path);
         return true;
-    }
-
-    private static Map<String, Object> problem(int status, String message) {
-        return new ApiProblem(status, null, message).body();
-    }
-
-    private static void write(Response response, Callback callback, int status, Object body, Map<String, String> extra) {
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("maps of strings, numbers and JSON trees always serialize", e);
-        }
-        response.setStatus(status);
-        HttpFields.Mutable h = response.getHeaders();
-        h.put(HttpHeader.CACHE_CONTROL, "no-store");
-        extra.forEach(h::put);
-        h.put(HttpHeader.CONTENT_TYPE, "application/json");
-        h.put(HttpHeader.CONTENT_LENGTH, bytes.length);
-        response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 }
