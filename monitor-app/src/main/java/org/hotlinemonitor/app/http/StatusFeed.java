@@ -60,7 +60,7 @@ public final class StatusFeed implements DetectorView.Decisions {
 
     @Override
     public void decided(String[] channels, long[] slots, byte[] verdicts, byte[] causes, int count) {
-        List<SilenceStore.Entry> windows = silences == null ? List.of() : silences.entries();
+        List<SilenceStore.Entry> windows = silences == null || count == 0 ? List.of() : silences.entries();
         for (int i = 0; i < count; i++) {
             Instant slot = Instant.ofEpochMilli(slots[i]);
             ledger.verdict(channels[i], slot, VERDICTS[verdicts[i]], causes[i] < 0 ? null : CAUSES[causes[i]],

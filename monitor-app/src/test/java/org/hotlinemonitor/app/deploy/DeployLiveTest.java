@@ -104,7 +104,7 @@ class DeployLiveTest {
         s.await("hotline_ready 1", LiveStack.WAIT, () -> values(s, "hotline_ready{job=\"hotline-monitor\"}", "job")
                 .equals(Map.of("hotline-monitor", 1.0)));
 
-        // The outage: HotlineDown firing in Prometheus for the three lines (down for about 12 s of real time).
+        // The outage: HotlineDown firing in Prometheus for the three lines (down for about 24 s of real time).
         Set<String> down = new TreeSet<>(LiveStack.DOWN_CHANNELS);
         s.await("HotlineDown firing for " + down, Duration.ofSeconds(180), () -> firing(s, "HotlineDown").containsAll(down));
         // ... and delivered by Alertmanager: the liaison office to its team's pager (route by channel), the others
@@ -119,7 +119,7 @@ class DeployLiveTest {
         assertThat(s.query("max by (channel) (max_over_time(ALERTS{alertname=\"HotlineDown\", alertstate=\"firing\"}[1h]))"))
                 .extracting(x -> x.labels().get("channel")).as("HotlineDown fired for the down channels only")
                 .containsExactlyInAnyOrderElementsOf(down);
-        // Restored at the scenario's last answers, 2 s (liaison office) before its end: the rule's next evaluations.
+        // Restored at the scenario's last answers, 4 s (liaison office) before its end: awaited over the rule's next evaluations.
         s.await("HotlineDown resolved after the scenario's restores", LiveStack.WAIT, () -> firing(s, "HotlineDown").isEmpty());
 
         // Availability: Prometheus' recording rules against the monitor's own counters, once they are steady (no
