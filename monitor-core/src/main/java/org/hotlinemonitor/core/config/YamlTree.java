@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * A YAML document read into a small tree whose nodes remember where they start (1-based line and column),
@@ -25,11 +26,21 @@ final class YamlTree {
      * Thread-safe once built. The caller owns the reader, so the parser must not close it. An empty value
      * ({@code key:}) must read as null, not as an empty string: {@code new YAMLFactory()} does that by
      * default but {@code YAMLFactory.builder()} (2.20) starts with the feature off, so say it.
+     *
+     * <p>No limit on the document's size: SnakeYAML's default (3 MiB of code points) refused a channel file of
+     * about 20,000 channels. The parser streams; only the tree's size grows with the file.
      */
     private static final YAMLFactory YAML = YAMLFactory.builder()
+            .loaderOptions(unlimited())
             .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
             .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
             .build();
+
+    private static LoaderOptions unlimited() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(Integer.MAX_VALUE);
+        return options;
+    }
 
     /** SnakeYAML's "in 'reader', line 4, column 3:" (1-based), under each part of its message. */
     private static final Pattern MARK = Pattern.compile("\\s*in '[^']*', line (\\d+), column (\\d+):?");

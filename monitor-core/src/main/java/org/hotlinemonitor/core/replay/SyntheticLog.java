@@ -40,8 +40,8 @@ public record SyntheticLog(int channels, int days, long seed, LocalDate start) {
     private static final String[] ZONES = {"Asia/Seoul", "America/New_York", "Europe/London", "Asia/Karachi",
         "Europe/Moscow", "UTC"};
 
-    /** The most channels: a day of them is held in memory (about 60 MB at this bound). */
-    public static final int MAX_CHANNELS = 100_000;
+    /** The most channels: a day of them is held in memory (about 600 MB at this bound). */
+    public static final int MAX_CHANNELS = 1_000_000;
     /** The most days: ten years. */
     public static final int MAX_DAYS = 3_660;
     /**
