@@ -426,8 +426,8 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     /**
-     * Writes the report to {@code --report} (else stderr), streaming: the html and json forms of a long replay are
-     * megabytes.
+     * Writes the report to {@code --report} (else stderr) as it is built, a channel at a time: the report of a
+     * million channels is hundreds of megabytes, and is never held whole in memory.
      */
     private void writeReport(ReplayReport report, ReportFormat form, MonitorConfig config, StatusLedger ledger,
                              MonthlyAvailability monthly, RejectExamples examples, Map<String, String> settings)
@@ -437,7 +437,7 @@ final class ReplayCommand implements Callable<Integer> {
                 : openFile(reportOut, reportOption());
         try (out) {
             switch (form) {
-                case MARKDOWN -> out.write(report.toMarkdown());
+                case MARKDOWN -> report.writeMarkdown(out);
                 case JSON -> ReportJson.write(report, config, monthly, examples, out);
                 case HTML -> HtmlReport.write(report, ledger, monthly, examples, settings, out);
             }

@@ -122,12 +122,15 @@ public final class HtmlReport {
         for (Object c : list(tree.get("channels"))) {
             stats.put(String.valueOf(map(c).get("id")), c);
         }
+        Map<String, List<Incident>> incidentsOf = new java.util.HashMap<>(); // by channel, in order: one pass, not one per channel
+        for (Incident x : incidents) {
+            incidentsOf.computeIfAbsent(x.channel(), k -> new java.util.ArrayList<>()).add(x);
+        }
         List<Channel> channels = period == null ? List.of() : ledger.channels();
         for (int i = 0; i < channels.size(); i++) {
             // One channel's days at a time: only the ledger's slots stay in memory for the whole page.
             ChannelTimeline t = ChannelTimeline.of(ledger, channels.get(i), period[0], period[1]);
-            writeChannel(i, t, map(stats.get(t.channel().id())),
-                    incidents.stream().filter(x -> x.channel().equals(t.channel().id())).toList());
+            writeChannel(i, t, map(stats.get(t.channel().id())), incidentsOf.getOrDefault(t.channel().id(), List.of()));
         }
         writeRejects(input);
         writeOurSide(tree);

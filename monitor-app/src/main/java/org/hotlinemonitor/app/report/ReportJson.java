@@ -1,10 +1,9 @@
 package org.hotlinemonitor.app.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,21 +20,49 @@ import org.hotlinemonitor.core.status.StatusLedger.Availability;
  */
 public final class ReportJson {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-
     private ReportJson() {
     }
 
-    /** The tree, with each channel's zone, months and years, and the examples. */
-    @SuppressWarnings("unchecked")
+    /** The tree, with each channel's zone, months and years, and the examples (the whole report in memory). */
     public static Map<String, Object> tree(ReplayReport report, MonitorConfig config, MonthlyAvailability monthly,
                                            RejectExamples examples) {
+        Extras extras = new Extras(config, monthly, examples);
         Map<String, Object> root = report.toTree();
-        Map<String, Channel> byId = new LinkedHashMap<>();
-        config.channels().forEach(c -> byId.put(c.id(), c));
-        for (Object o : (List<Object>) root.get("channels")) {
-            Map<String, Object> channel = (Map<String, Object>) o;
+        for (Object o : (List<?>) root.get("channels")) {
+            extras.channel(map(o));
+        }
+        extras.input(map(root.get("input")));
+        return root;
+    }
+
+    /**
+     * Writes the report as pretty JSON and a newline to {@code out} (not closed), as it is built: one channel at a
+     * time ({@link ReplayReport#writeJson}). The same bytes as {@link #tree} pretty-printed.
+     */
+    public static void write(ReplayReport report, MonitorConfig config, MonthlyAvailability monthly,
+                             RejectExamples examples, Writer out) throws IOException {
+        report.writeJson(out, new Extras(config, monthly, examples));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    /** Each channel's zone, months and years; the input's examples. */
+    private static final class Extras implements ReplayReport.JsonExtras {
+        private final Map<String, Channel> byId = new HashMap<>();
+        private final MonthlyAvailability monthly;
+        private final RejectExamples examples;
+
+        Extras(MonitorConfig config, MonthlyAvailability monthly, RejectExamples examples) {
+            config.channels().forEach(c -> byId.put(c.id(), c));
+            this.monthly = monthly;
+            this.examples = examples;
+        }
+
+        @Override
+        public void channel(Map<String, Object> channel) {
             String id = (String) channel.get("id");
             channel.put("zone", byId.get(id).zone().getId());
             Map<String, Object> months = new LinkedHashMap<>();
@@ -45,29 +72,24 @@ public final class ReportJson {
             channel.put("availabilityByMonth", months);
             channel.put("availabilityByYear", years);
         }
-        Map<String, Object> input = (Map<String, Object>) root.get("input");
-        Map<String, Object> byReason = new LinkedHashMap<>();
-        examples.all().forEach((reason, records) -> {
-            List<Object> list = new ArrayList<>();
-            for (RejectRecord r : records) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("where", r.where().describe());
-                m.put("field", r.field());
-                m.put("message", r.message());
-                m.put(r.rawBase64() ? "rawBase64" : "raw", r.raw());
-                list.add(m);
-            }
-            byReason.put(reason, list);
-        });
-        input.put("rejectedExamples", byReason);
-        return root;
-    }
 
-    /** Writes the tree as pretty JSON and a newline to {@code out} (not closed). */
-    public static void write(ReplayReport report, MonitorConfig config, MonthlyAvailability monthly,
-                             RejectExamples examples, Writer out) throws IOException {
-        JSON.writeValue(out, tree(report, config, monthly, examples));
-        out.write('\n');
+        @Override
+        public void input(Map<String, Object> input) {
+            Map<String, Object> byReason = new LinkedHashMap<>();
+            examples.all().forEach((reason, records) -> {
+                List<Object> list = new ArrayList<>();
+                for (RejectRecord r : records) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("where", r.where().describe());
+                    m.put("field", r.field());
+                    m.put("message", r.message());
+                    m.put(r.rawBase64() ? "rawBase64" : "raw", r.raw());
+                    list.add(m);
+                }
+                byReason.put(reason, list);
+            });
+            input.put("rejectedExamples", byReason);
+        }
     }
 
     private static Map<String, Object> counts(Availability a) {

@@ -1,8 +1,13 @@
 package org.hotlinemonitor.core.replay;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +36,16 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  * the channel. An outage runs from its first missed slot to the answer that ended it.
  */
 public final class ReplayReport implements Monitor.Listener {
+
+    /**
+     * The JSON form's writer: pretty-printed, leaves the target open, and does not flush after each value (a channel's
+     * part is one value: a flush each would be a write to the file each).
+     */
+    private static final ObjectWriter JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+            .writer();
 
     private static final int DUE = 0;
     private static final int ANSWERED = 1;
@@ -203,10 +218,27 @@ public final class ReplayReport implements Monitor.Listener {
         return Map.copyOf(rejectsByReason);
     }
 
-    /** The report as a tree of maps and lists, the shape of the JSON form. */
+    /** The report as a tree of maps and lists, the shape of the JSON form (the whole of it in memory: see {@link #writeJson}). */
     public Map<String, Object> toTree() {
         requireClosed();
         Map<String, Object> root = new LinkedHashMap<>();
+        root.put("input", inputTree());
+        root.put("alerts", alertsTree());
+        List<Object> list = new ArrayList<>();
+        for (int i = 0; i < channels.size(); i++) {
+            list.add(channelTree(i));
+        }
+        root.put("channels", list);
+        Map<String, Object> ourSide = ourSideTree();
+        if (ourSide != null) {
+            root.put("ourSide", ourSide);
+        }
+        return root;
+    }
+
+    /** The report's {@code input} part: inputs, lines, events, rejects, damage, outcomes, time. */
+    public Map<String, Object> inputTree() {
+        requireClosed();
         Map<String, Object> in = new LinkedHashMap<>();
         in.put("inputs", List.copyOf(inputs));
         in.put("lines", lines);
@@ -230,70 +262,144 @@ public final class ReplayReport implements Monitor.Listener {
         in.put("firstEvent", str(first));
         in.put("end", str(end));
         in.put("allowedLateness", lateness == null ? null : lateness.toString());
-        root.put("input", in);
-        root.put("alerts", new TreeMap<>(alertsByType));
-        List<Object> list = new ArrayList<>();
-        for (ChannelStats s : channels) {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("id", s.channel.id());
-            c.put("name", s.channel.name());
-            c.put("schedule", s.channel.schedule().toString());
-            c.put("status", s.status);
-            c.put("slotsDue", s.due());
-            c.put("answered", s.answered());
-            Map<String, Object> missed = new LinkedHashMap<>();
-            missed.put("total", s.missedNoAnswer() + s.missedFault());
-            missed.put("NO_ANSWER", s.missedNoAnswer());
-            missed.put("LINE_FAULT", s.missedFault());
-            c.put("missed", missed);
-            c.put("notPlaced", s.notPlaced());
-            c.put("availability", s.availability());
-            c.put("meanAnswerLatency", s.answered() == 0 ? null : Duration.ofMillis(s.latencySumMillis() / s.answered()).toString());
-            c.put("maxAnswerLatency", s.answered() == 0 ? null : Duration.ofMillis(s.latencyMaxMillis()).toString());
-            c.put("lastAnswer", str(s.lastAnswer));
-            List<Object> outages = new ArrayList<>();
-            for (Outage o : s.outages) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("start", o.since.toString());
-                m.put("down", o.downAt.toString());
-                m.put("end", o.end == null ? "ongoing" : o.end.toString());
-                m.put("duration", o.duration(end).toString());
-                m.put("missedSlots", o.missedSlots);
-                outages.add(m);
-            }
-            c.put("outages", outages);
-            list.add(c);
-        }
-        root.put("channels", list);
-        if (silentAfter != null) {
-            Map<String, Object> ourSide = new LinkedHashMap<>();
-            ourSide.put("silentAfter", silentAfter.toString());
-            List<Object> episodes = new ArrayList<>();
-            for (Instant[] x : silences) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("lastHeartbeat", x[0].toString());
-                m.put("silentAt", x[1].toString());
-                m.put("heardAgain", x[2] == null ? "ongoing" : x[2].toString());
-                m.put("duration", Duration.between(x[0], x[2] == null ? end : x[2]).toString());
-                episodes.add(m);
-            }
-            ourSide.put("silences", episodes);
-            root.put("ourSide", ourSide);
-        }
-        return root;
+        return in;
     }
 
-    /** The JSON form: stable field order, pretty-printed. */
+    /** Alerts by type. */
+    public Map<String, Object> alertsTree() {
+        return new TreeMap<>(alertsByType);
+    }
+
+    /** How many channels the report has (the configuration's, in its order). */
+    public int channelCount() {
+        return channels.size();
+    }
+
+    /** The {@code i}-th channel's part (configuration order): its counts, availability, latency and outages. */
+    public Map<String, Object> channelTree(int i) {
+        requireClosed();
+        ChannelStats s = channels.get(i);
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("id", s.channel.id());
+        c.put("name", s.channel.name());
+        c.put("schedule", s.channel.schedule().toString());
+        c.put("status", s.status);
+        c.put("slotsDue", s.due());
+        c.put("answered", s.answered());
+        Map<String, Object> missed = new LinkedHashMap<>();
+        missed.put("total", s.missedNoAnswer() + s.missedFault());
+        missed.put("NO_ANSWER", s.missedNoAnswer());
+        missed.put("LINE_FAULT", s.missedFault());
+        c.put("missed", missed);
+        c.put("notPlaced", s.notPlaced());
+        c.put("availability", s.availability());
+        c.put("meanAnswerLatency", s.answered() == 0 ? null : Duration.ofMillis(s.latencySumMillis() / s.answered()).toString());
+        c.put("maxAnswerLatency", s.answered() == 0 ? null : Duration.ofMillis(s.latencyMaxMillis()).toString());
+        c.put("lastAnswer", str(s.lastAnswer));
+        List<Object> outages = new ArrayList<>();
+        for (Outage o : s.outages) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("start", o.since.toString());
+            m.put("down", o.downAt.toString());
+            m.put("end", o.end == null ? "ongoing" : o.end.toString());
+            m.put("duration", o.duration(end).toString());
+            m.put("missedSlots", o.missedSlots);
+            outages.add(m);
+        }
+        c.put("outages", outages);
+        return c;
+    }
+
+    /** Our own side's silences, or {@code null} when the rule is off ({@code silentAfter} unset). */
+    public Map<String, Object> ourSideTree() {
+        if (silentAfter == null) {
+            return null;
+        }
+        Map<String, Object> ourSide = new LinkedHashMap<>();
+        ourSide.put("silentAfter", silentAfter.toString());
+        List<Object> episodes = new ArrayList<>();
+        for (Instant[] x : silences) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("lastHeartbeat", x[0].toString());
+            m.put("silentAt", x[1].toString());
+            m.put("heardAgain", x[2] == null ? "ongoing" : x[2].toString());
+            m.put("duration", Duration.between(x[0], x[2] == null ? end : x[2]).toString());
+            episodes.add(m);
+        }
+        ourSide.put("silences", episodes);
+        return ourSide;
+    }
+
+    /** What a caller adds to the JSON form's parts as they are written ({@link #writeJson}). */
+    public interface JsonExtras {
+        JsonExtras NONE = new JsonExtras() {
+        };
+
+        /** Adds to the {@code input} part. */
+        default void input(Map<String, Object> input) {
+        }
+
+        /** Adds to a channel's part. */
+        default void channel(Map<String, Object> channel) {
+        }
+    }
+
+    /** The JSON form: stable field order, pretty-printed (the whole of it in one string: see {@link #writeJson}). */
     public String toJson() {
+        StringWriter out = new StringWriter();
         try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toTree()) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("report is not serialisable", e);
+            writeJson(out, JsonExtras.NONE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
+        return out.toString();
     }
 
-    /** The Markdown form, for people. */
+    /**
+     * Writes the JSON form and a newline to {@code out} (not closed) as it is built: one channel's part in memory at a
+     * time, so a report of a million channels needs no more heap than one of ten. The same bytes as pretty-printing
+     * {@link #toTree()} with the extras added.
+     */
+    public void writeJson(Writer out, JsonExtras extras) throws IOException {
+        requireClosed();
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            Map<String, Object> in = inputTree();
+            extras.input(in);
+            g.writeObjectField("input", in);
+            g.writeObjectField("alerts", alertsTree());
+            g.writeArrayFieldStart("channels");
+            for (int i = 0; i < channels.size(); i++) {
+                Map<String, Object> c = channelTree(i);
+                extras.channel(c);
+                g.writeObject(c);
+            }
+            g.writeEndArray();
+            Map<String, Object> ourSide = ourSideTree();
+            if (ourSide != null) {
+                g.writeObjectField("ourSide", ourSide);
+            }
+            g.writeEndObject();
+        }
+        out.write('\n');
+    }
+
+    /** The Markdown form, for people (the whole of it in one string: see {@link #writeMarkdown}). */
     public String toMarkdown() {
+        StringWriter out = new StringWriter();
+        try {
+            writeMarkdown(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
+    }
+
+    /**
+     * Writes the Markdown form to {@code out} (not closed) as it is built, a table row at a time, so that a report of a
+     * million channels needs no more heap than one of ten.
+     */
+    public void writeMarkdown(Appendable out) throws IOException {
         requireClosed();
         StringBuilder b = new StringBuilder();
         b.append("# Replay report\n\n");
@@ -331,6 +437,8 @@ public final class ReplayReport implements Monitor.Listener {
         b.append("| channel | status | slots due | answered | missed (no answer / line fault) | not placed | availability | mean answer | last answer |\n");
         b.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (ChannelStats s : channels) {
+            out.append(b);
+            b.setLength(0);
             b.append("| ").append(s.channel.id()).append(" | ").append(s.status)
                     .append(" | ").append(s.due()).append(" | ").append(s.answered())
                     .append(" | ").append(s.missedNoAnswer() + s.missedFault()).append(" (").append(s.missedNoAnswer())
@@ -349,6 +457,8 @@ public final class ReplayReport implements Monitor.Listener {
             b.append("| --- | --- | --- | --- | ---: | ---: |\n");
             for (ChannelStats s : channels) {
                 for (Outage o : s.outages) {
+                    out.append(b);
+                    b.setLength(0);
                     b.append("| ").append(s.channel.id()).append(" | ").append(o.since).append(" | ").append(o.downAt)
                             .append(" | ").append(o.end == null ? "ongoing" : o.end.toString())
                             .append(" | ").append(human(o.duration(end))).append(o.end == null ? " so far" : "")
@@ -370,7 +480,7 @@ public final class ReplayReport implements Monitor.Listener {
                 }
             }
         }
-        return b.toString();
+        out.append(b);
     }
 
     private void requireClosed() {
