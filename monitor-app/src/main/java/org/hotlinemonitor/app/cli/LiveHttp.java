@@ -58,7 +58,8 @@ final class LiveHttp implements AutoCloseable {
 
     /** The detector's meters (channels, slots, events, alerts, rejects, watermark lag) and its streams client's. */
     void bindDetector(DetectorService detector, MonitorConfig config, Clock clock) {
-        metrics.bind(new MonitorMeters(clock).detector(detector.view(), detector.rejects(), config));
+        MonitorMeters meters = metrics.bind(new MonitorMeters(clock).detector(detector.view(), detector.rejects(), config));
+        server.beforeScrape(meters::sync);
     }
 
     /** The detector's Kafka Streams client's metrics; once it has started. */

@@ -122,6 +122,8 @@ public final class MetricsServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final CollectorRegistry registry;
+    /** Run before each scrape, in order: e.g. {@link MonitorMeters#sync}, so that the scrape shows every channel. */
+    private final List<Runnable> beforeScrape = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final boolean tls;
     private final boolean apiExpected;
     private volatile Handler api;
@@ -252,6 +254,11 @@ public final class MetricsServer implements AutoCloseable {
         }
     }
 
+    /** Runs {@code hook} before each scrape of {@code /metrics} from now on (on the request's thread). */
+    public void beforeScrape(Runnable hook) {
+        beforeScrape.add(Objects.requireNonNull(hook, "hook"));
+    }
+
     /**
      * Where to scrape: {@code http://HOST:PORT/metrics} ({@code https} with TLS), HOST the bound address, or
      * {@code localhost} if wildcard.
@@ -368,6 +375,9 @@ public final class MetricsServer implements AutoCloseable {
      * 0.0.4, or OpenMetrics), only the families named by {@code name[]} parameters if any, gzip when accepted.
      */
     private void scrape(Request request, Response response, Callback callback) throws IOException {
+        for (Runnable hook : beforeScrape) {
+            hook.run();
+        }
         String contentType = TextFormat.chooseContentType(request.getHeaders().get(HttpHeader.ACCEPT));
         ByteArrayOutputStream text = new ByteArrayOutputStream(1 << 16);
         try (Writer w = new OutputStreamWriter(text, StandardCharsets.UTF_8)) {

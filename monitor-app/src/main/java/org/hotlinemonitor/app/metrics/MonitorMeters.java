@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import org.hotlinemonitor.app.kafka.DeadLetters;
@@ -42,11 +44,18 @@ import org.hotlinemonitor.core.replay.Rejection;
  *
  * <p>Per-channel and per-partition meters follow the view: a channel or a partition that joins this instance (its
  * task starts here) gets its meters, one that leaves (its task moved to another instance, or stopped) loses them, so
- * that each channel is shown by the one instance that owns it. The view tells the binder when this happens.
+ * that each channel is shown by the one instance that owns it. The view tells the binder when this happens, from a
+ * stream thread in the middle of a commit: the binder only notes the change there ({@link #sync} registers and removes
+ * the meters later, on its own thread every {@link #SYNC_EVERY} and before each scrape). Registering a channel's
+ * meters takes tens of microseconds; done on the stream thread, the first commit of a task of 17,000 channels
+ * outlasted its transaction, the producer was fenced, the task moved, and the loop repeated (issue 21).
  *
  * <p>Built with {@link #detector} and/or {@link #notifier}; bound to one registry. Thread-safe.
  */
-public final class MonitorMeters implements MeterBinder {
+public final class MonitorMeters implements MeterBinder, AutoCloseable {
+
+    /** How often the binder's own thread applies the channels and partitions that joined or left ({@link #sync}). */
+    static final Duration SYNC_EVERY = Duration.ofMillis(500);
 
     /** Buckets of the answer latency: from the slot to its first answer (answer windows are minutes to hours). */
     static final Duration[] ANSWER_BUCKETS = {Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30),
@@ -93,6 +102,15 @@ public final class MonitorMeters implements MeterBinder {
     private final Map<Integer, Meter> partitionMeters = new HashMap<>();
     /** Full scans of the view ({@link #refresh}): one, at binding; for a test that membership changes cost no scan. */
     private int refreshes;
+    /**
+     * Channels that joined (true) or left (false) the view since the last {@link #sync}, the latest word for each: the
+     * stream threads note changes here and nothing else (O(1) each).
+     */
+    private final ConcurrentHashMap<String, Boolean> pendingChannels = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Boolean> pendingPartitions = new ConcurrentHashMap<>();
+    /** Meter registrations and removals done by {@link #sync}: a test counts them (linear in the changes). */
+    private long meterChanges;
+    private ScheduledExecutorService syncer;
 
     /** @param clock the detector's clock, for the watermark lag (an accelerated one in the demo) */
     public MonitorMeters(Clock clock) {
@@ -221,22 +239,22 @@ public final class MonitorMeters implements MeterBinder {
         v.listen(new DetectorView.Listener() {
             @Override
             public void channelJoined(String id) {
-                joined(id);
+                pendingChannels.put(id, Boolean.TRUE);
             }
 
             @Override
             public void channelLeft(String id) {
-                left(id);
+                pendingChannels.put(id, Boolean.FALSE);
             }
 
             @Override
             public void partitionJoined(int partition) {
-                joined(partition);
+                pendingPartitions.put(partition, Boolean.TRUE);
             }
 
             @Override
             public void partitionLeft(int partition) {
-                left(partition);
+                pendingPartitions.put(partition, Boolean.FALSE);
             }
 
             @Override
@@ -250,7 +268,7 @@ public final class MonitorMeters implements MeterBinder {
                     answerLatency.record(millis[i], TimeUnit.MILLISECONDS);
                     // The channel's own histogram: there once the channel joined (before any of its verdicts); a
                     // channel that has just left this instance has none, and its latency stays in the aggregate only.
-                    Timer channel = channelAnswerLatency.get(channels[i]);
+                    Timer channel = channelLatency(channels[i]);
                     if (channel != null) {
                         channel.record(millis[i], TimeUnit.MILLISECONDS);
                     }
@@ -258,6 +276,91 @@ public final class MonitorMeters implements MeterBinder {
             }
         });
         refresh();
+        syncer = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "hotline-meters");
+            t.setDaemon(true);
+            return t;
+        });
+        syncer.scheduleWithFixedDelay(this::syncQuietly, SYNC_EVERY.toMillis(), SYNC_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Registers the meters of the channels and partitions that joined the view since the last call, and removes those of
+     * the ones that left: work in proportion to the changes, none for the channels that stayed. Called on the binder's
+     * own thread every {@link #SYNC_EVERY}, and before each scrape ({@link MetricsServer#beforeScrape}) so that a
+     * scrape shows every channel the view held when it began.
+     */
+    public void sync() {
+        if (view == null) {
+            return;
+        }
+        // One channel at a time under the lock, so that a stream thread that needs one channel's meters now
+        // (answered) waits for one registration at most, never for a whole task's.
+        for (Map.Entry<String, Boolean> e : pendingChannels.entrySet()) {
+            synchronized (this) {
+                if (registry != null && pendingChannels.remove(e.getKey(), e.getValue())) { // a newer word waits its turn
+                    if (e.getValue()) {
+                        joined(e.getKey());
+                    } else {
+                        left(e.getKey());
+                    }
+                }
+            }
+        }
+        for (Map.Entry<Integer, Boolean> e : pendingPartitions.entrySet()) {
+            synchronized (this) {
+                if (registry != null && pendingPartitions.remove(e.getKey(), e.getValue())) {
+                    if (e.getValue()) {
+                        joined(e.getKey());
+                    } else {
+                        left(e.getKey());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The channel's answer latency timer, registering the channel's meters now if it joined and has none yet (called at
+     * commit for the channels with answers, so that no answer of a channel this instance owns misses its histogram).
+     */
+    private Timer channelLatency(String id) {
+        Timer t = channelAnswerLatency.get(id);
+        if (t == null && Boolean.TRUE.equals(pendingChannels.get(id))) {
+            synchronized (this) {
+                if (pendingChannels.remove(id, Boolean.TRUE)) {
+                    joined(id);
+                }
+            }
+            t = channelAnswerLatency.get(id);
+        }
+        return t;
+    }
+
+    private void syncQuietly() {
+        try {
+            sync();
+        } catch (RuntimeException e) { // a meter that cannot be registered must not stop the syncing
+            org.slf4j.LoggerFactory.getLogger(MonitorMeters.class).warn("registering channel meters: {}", e.toString());
+        }
+    }
+
+    /** Meter registrations and removals {@link #sync} has done so far. */
+    synchronized long meterChanges() {
+        return meterChanges;
+    }
+
+    /** Stops the binder's thread. */
+    @Override
+    public void close() {
+        ScheduledExecutorService s;
+        synchronized (this) {
+            s = syncer;
+            syncer = null;
+        }
+        if (s != null) {
+            s.shutdownNow();
+        }
     }
 
     private static String ourSideState(DetectorView v) {
@@ -293,39 +396,44 @@ public final class MonitorMeters implements MeterBinder {
         }
     }
 
-    /** A channel joined the view: its meters, unless it has them. O(1) in the number of channels. */
-    private synchronized void joined(String id) {
-        if (registry != null) {
-            channelMeters.computeIfAbsent(id, this::registerChannel);
+    /** A channel joined the view: its meters, unless it has them, and unless it left again since. O(1) in the channels. */
+    private void joined(String id) {
+        if (view.channel(id).isPresent() && !channelMeters.containsKey(id)) {
+            List<Meter> meters = registerChannel(id);
+            channelMeters.put(id, meters);
+            meterChanges += meters.size();
         }
     }
 
     /** A channel left the view: its meters go. O(1) in the number of channels. */
-    private synchronized void left(String id) {
+    private void left(String id) {
         channelAnswerLatency.remove(id);
         List<Meter> meters = channelMeters.remove(id);
         if (meters != null) {
             meters.forEach(registry::remove);
+            meterChanges += meters.size();
         }
     }
 
-    private synchronized void joined(int partition) {
-        if (registry != null) {
-            partitionMeters.computeIfAbsent(partition, this::registerPartition);
+    private void joined(int partition) {
+        if (!partitionMeters.containsKey(partition)) {
+            partitionMeters.put(partition, registerPartition(partition));
+            meterChanges++;
         }
     }
 
-    private synchronized void left(int partition) {
+    private void left(int partition) {
         Meter m = partitionMeters.remove(partition);
         if (m != null) {
             registry.remove(m);
+            meterChanges++;
         }
     }
 
     /**
      * Gives each channel and partition now in the view its meters, and removes those of the ones that left. Called
-     * once, when binding (the view may hold channels already); from then on the view's listener calls
-     * {@link #joined}/{@link #left} per channel and partition, so that adding n channels costs O(n).
+     * once, when binding (the view may hold channels already); from then on the view's listener notes each channel and
+     * partition that joins or leaves, and {@link #sync} applies them, so that adding n channels costs O(n).
      */
     synchronized void refresh() {
         if (registry == null || view == null) {

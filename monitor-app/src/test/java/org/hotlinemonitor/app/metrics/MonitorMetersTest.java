@@ -60,12 +60,14 @@ class MonitorMetersTest {
     @Test
     void channelStatesCountsAndLagFromADetectorRun() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MonitorMeters meters;
         try (Harness h = new Harness(CHANNELS, LATENESS, START, stateDir)) {
-            new MonitorMeters(h.clock()).detector(h.view, h.rejects, Harness.config(CHANNELS)).bindTo(registry);
+            meters = new MonitorMeters(h.clock()).detector(h.view, h.rejects, Harness.config(CHANNELS));
+            meters.bindTo(registry);
             goesDown(h);
             assertThat(h.alerts()).hasSize(4); // SLOT_MISSED x2, CALL_NOT_PLACED, CHANNEL_DOWN
 
-            Scrape s = new Scrape(registry.scrape());
+            Scrape s = scrape(registry, meters);
             assertThat(s.value("hotline_channel_state", "channel", "east-coast", "state", "down")).isEqualTo(1.0);
             assertThat(s.value("hotline_channel_state", "channel", "east-coast", "state", "up")).isEqualTo(0.0);
             assertThat(s.value("hotline_channel_state", "channel", "east-coast", "state", "missed")).isEqualTo(0.0);
@@ -125,7 +127,7 @@ class MonitorMetersTest {
             h.sendAt(SLOT3.plusSeconds(30), "ship", event("ship", "ANSWERED", SLOT3.plusSeconds(30), SLOT3));
             h.sendAt(SLOT3.plusSeconds(40), "east-coast", event("east-coast", "ANSWERED", SLOT3.plusSeconds(40), SLOT3));
             h.tick(SLOT3.plus(Duration.ofHours(1)).plusSeconds(1));
-            s = new Scrape(registry.scrape());
+            s = scrape(registry, meters);
             assertThat(s.value("hotline_channel_state", "channel", "east-coast", "state", "up")).isEqualTo(1.0);
             assertThat(s.value("hotline_channel_state", "channel", "east-coast", "state", "down")).isEqualTo(0.0);
             assertThat(s.value("hotline_channel_outage_start_timestamp_seconds", "channel", "east-coast")).isNaN();
@@ -157,7 +159,7 @@ class MonitorMetersTest {
                     .isEqualTo(1.0);
         }
         // The task closed: its channels and partition left this instance, and their series left /metrics.
-        Scrape s = new Scrape(registry.scrape());
+        Scrape s = scrape(registry, meters);
         assertThat(s.text).doesNotContain("hotline_channel_state{").doesNotContain("hotline_detector_watermark_lag_seconds{")
                 .doesNotContain("channel=\"east-coast\"");
         assertThat(s.value("hotline_alerts_total", "type", "CHANNEL_DOWN")).as("counters stay").isEqualTo(1.0);
@@ -178,13 +180,22 @@ class MonitorMetersTest {
             ids.add("c" + i);
             org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, i % 6, "c" + i, state);
         }
+        // The joins only noted the channels (a stream thread in a commit must not register meters: issue 21).
+        assertThat(registry.find("hotline.channel.state").gauges()).isEmpty();
+        meters.sync();
         // each join registered that channel's meters only: the view was scanned once, at binding (issue: a scan per
-        // join made n joins cost n^2)
+        // join made n joins cost n^2), and the work is linear: the channel's own meters, once
         assertThat(meters.refreshes()).isEqualTo(1);
+        long perChannel = meters.meterChanges() / n;
+        assertThat(meters.meterChanges()).isEqualTo(perChannel * n);
+        meters.sync();
+        assertThat(meters.meterChanges()).as("a second sync with nothing new does nothing").isEqualTo(perChannel * n);
         assertThat(registry.find("hotline.channel.state").gauges()).hasSize(4 * n);
         assertThat(registry.find("hotline.channel.slots").functionCounters()).hasSize(3 * n);
         org.hotlinemonitor.app.kafka.DetectorViewFixture.leave(view, ids.subList(0, n / 2));
+        meters.sync();
         assertThat(meters.refreshes()).isEqualTo(1);
+        assertThat(meters.meterChanges()).isEqualTo(perChannel * (n + n / 2));
         assertThat(registry.find("hotline.channel.state").gauges()).hasSize(4 * (n - n / 2));
         assertThat(registry.find("hotline.channel.state").tag("channel", "c0").gauges()).isEmpty();
     }
@@ -228,9 +239,10 @@ class MonitorMetersTest {
         String yaml = "silentAfter: PT10M\n" + CHANNELS;
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (Harness h = new Harness(yaml, LATENESS, START, stateDir)) {
-            new MonitorMeters(h.clock()).detector(h.view, h.rejects, Harness.config(yaml)).bindTo(registry);
+            MonitorMeters meters = new MonitorMeters(h.clock()).detector(h.view, h.rejects, Harness.config(yaml));
+            meters.bindTo(registry);
             goesDown(h); // one heartbeat, at START: silent from START + 10 min
-            Scrape s = new Scrape(registry.scrape());
+            Scrape s = scrape(registry, meters);
             assertThat(s.value("hotline_our_side_state", "state", "silent")).isEqualTo(1.0);
             assertThat(s.value("hotline_our_side_state", "state", "heard")).isEqualTo(0.0);
             assertThat(s.value("hotline_last_heartbeat_timestamp_seconds")).isEqualTo(seconds(START));
@@ -245,7 +257,7 @@ class MonitorMetersTest {
             Instant back = SLOT3.minus(Duration.ofMinutes(5));
             h.sendAt(back, "scheduler", heartbeat(back));
             h.tick(back.plusSeconds(1));
-            s = new Scrape(registry.scrape());
+            s = scrape(registry, meters);
             assertThat(s.value("hotline_our_side_state", "state", "silent")).isEqualTo(0.0);
             assertThat(s.value("hotline_our_side_state", "state", "heard")).isEqualTo(1.0);
             assertThat(s.value("hotline_last_heartbeat_timestamp_seconds")).isEqualTo(seconds(back));
@@ -270,4 +282,11 @@ class MonitorMetersTest {
         assertThat(s.value("hotline_rejected_records_total", "stage", "notifier", "reason", "sink-rejected")).isEqualTo(0.0);
         assertThat(registry.getMeters()).extracting(Meter::getId).allSatisfy(id -> assertThat(id.getBaseUnit()).isNotBlank());
     }
+
+    /** Applies the channels that joined or left (as the server does before each scrape), then scrapes. */
+    static Scrape scrape(PrometheusMeterRegistry registry, MonitorMeters meters) {
+        meters.sync();
+        return new Scrape(registry.scrape());
+    }
+
 }
