@@ -120,6 +120,9 @@ public final class LiveScaleBenchmark {
                     metrics.length(), metrics.lines().count(), slots(metrics));
             String heap = heapAfterGc(p.pid());
             System.out.println("heap after a full GC: " + heap);
+            if (Boolean.getBoolean("bench.histogram")) { // the heap's biggest classes, to see where it goes
+                run("jcmd", Long.toString(p.pid()), "GC.class_histogram").lines().limit(23).forEach(System.out::println);
+            }
             judged(received, channels, baseMinuteOfDay, base, readyAt + 60_000, System.currentTimeMillis() - 30_000);
             long stopAt = System.currentTimeMillis();
             p.destroy();
