@@ -2,7 +2,8 @@
 # The live monitor at scale: `run` from the shipped jar as a child process with CHANNELS channels whose two daily
 # checks spread over the day, every call unanswered, for MINUTES minutes after ready: time to ready, CPU, memory,
 # slots judged against the schedule, alert latency, heap after GC, fencing and rebalances in the log.
-# Usage: bench/live-scale.sh [CHANNELS] [MINUTES] [RUN_JAVA_OPTS...]   (defaults: 100000 channels, 5 minutes)
+# Usage: bench/live-scale.sh [CHANNELS] [MINUTES] [run|split] [RUN_JAVA_OPTS...]   (defaults: 100000 channels, 5 minutes, run)
+# split: the split commands (broker, produce, detect) as three processes instead of run.
 # BENCH_JAVA_OPTS=-Dbench.histogram=true prints the heap's biggest classes at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -22,6 +22,12 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.codec.AlertCodec;
@@ -39,7 +45,11 @@ import org.hotlinemonitor.core.codec.AlertCodec;
  * after a full GC ({@code jcmd GC.run}, {@code GC.heap_info}), and the lines of the log that would mean trouble
  * (fenced producers, rebalances, warnings). Run by {@code bench/live-scale.sh}; see docs/benchmarks.md.
  *
- * <p>Usage: {@code LiveScaleBenchmark JAR CHANNELS MINUTES [JAVA_OPTS...]}
+ * <p>With {@code split}, the same with the split commands as three processes: {@code broker}, {@code produce} (the
+ * scheduler) and {@code detect}; the alerts are read from {@code hotline.alerts} by a {@code read_committed} consumer
+ * (the latency is its receive time less the alert's {@code at}), and CPU and memory are summed over the three.
+ *
+ * <p>Usage: {@code LiveScaleBenchmark JAR CHANNELS MINUTES [run|split] [JAVA_OPTS...]}
  */
 public final class LiveScaleBenchmark {
 
@@ -57,7 +67,9 @@ public final class LiveScaleBenchmark {
         Path jar = Path.of(args[0]);
         int channels = Integer.parseInt(args[1]);
         int minutes = Integer.parseInt(args[2]);
-        List<String> javaOpts = Arrays.asList(args).subList(3, args.length);
+        boolean split = args.length > 3 && args[3].equals("split");
+        List<String> javaOpts = Arrays.asList(args).subList(args.length > 3 && args[3].matches("run|split") ? 4 : 3,
+                args.length);
         Path dir = Files.createTempDirectory("live-scale");
         long base = Instant.now().getEpochSecond() / 60 + 2; // minutes since the epoch: the first slots come 2 min on
         int baseMinuteOfDay = (int) (base % 1440);
@@ -71,46 +83,67 @@ public final class LiveScaleBenchmark {
                 ringFor: PT20S
                 faultAfter: PT5S
                 """);
-        int httpPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            httpPort = s.getLocalPort();
-        }
-        List<String> command = new ArrayList<>(List.of(javaBin()));
-        command.addAll(javaOpts);
-        command.addAll(List.of("-jar", jar.toString(), "run", "--channels", channelFile.toString(), "--placer", "simulated",
-                "--simulation", simulation.toString(), "--broker-port", "0", "--controller-port", "0",
-                "--http-port", Integer.toString(httpPort), "--data-dir", dir.resolve("data").toString()));
+        int httpPort = freePort();
         System.out.printf(Locale.ROOT, "%,d channels, two checks a day each spread over the day (about %.0f slots a minute), "
-                        + "every call unanswered; %d measured minutes; %s; java options %s%n",
-                channels, channels * 2 / 1440.0, minutes, BenchKafka.load(), javaOpts);
-        Path stderr = dir.resolve("stderr.txt");
-        Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+                        + "every call unanswered; %s; %d measured minutes; %s; java options %s%n",
+                channels, channels * 2 / 1440.0, split ? "split commands (broker, produce, detect)" : "run", minutes,
+                BenchKafka.load(), javaOpts);
+        List<Child> children = new ArrayList<>();
         List<Received> received = new ArrayList<>();
-        Thread reader = new Thread(() -> readAlerts(p, received), "alerts");
-        reader.start();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread reader;
+        String data = dir.resolve("data").toString();
         long launched = System.currentTimeMillis();
+        if (!split) {
+            Child run = Child.start(dir, "run", javaOpts, jar, "run", "--channels", channelFile.toString(), "--placer",
+                    "simulated", "--simulation", simulation.toString(), "--broker-port", "0", "--controller-port", "0",
+                    "--http-port", Integer.toString(httpPort), "--data-dir", data);
+            children.add(run);
+            reader = new Thread(() -> readAlerts(run.process, received), "alerts");
+        } else {
+            int brokerPort = freePort();
+            String bootstrap = "127.0.0.1:" + brokerPort;
+            Child broker = Child.start(dir, "broker", javaOpts, jar, "broker", "--broker-port", Integer.toString(brokerPort),
+                    "--controller-port", Integer.toString(freePort()), "--data-dir", data);
+            children.add(broker);
+            broker.await("Broker running at");
+            children.add(Child.start(dir, "detect", javaOpts, jar, "detect", "--bootstrap-servers", bootstrap, "--channels",
+                    channelFile.toString(), "--http-port", Integer.toString(httpPort), "--state-dir", dir.resolve("streams").toString()));
+            children.add(Child.start(dir, "produce", javaOpts, jar, "produce", "--bootstrap-servers", bootstrap, "--channels",
+                    channelFile.toString(), "--placer", "simulated", "--simulation", simulation.toString()));
+            reader = new Thread(() -> readTopic(bootstrap, received, stop), "alerts");
+        }
+        reader.start();
         try {
-            double readyIn = awaitReady(stderr, p);
+            String readyIn = "";
+            for (Child c : children) {
+                readyIn += c.name + " " + c.await(c.name.equals("broker") ? "Broker running at" : "ready") + " ";
+            }
             long readyAt = System.currentTimeMillis();
-            System.out.printf(Locale.ROOT, "ready in %.1f s (its own line), %.1f s from launch; %s%n", readyIn,
-                    (readyAt - launched) / 1000.0, BenchKafka.load());
+            System.out.printf(Locale.ROOT, "ready %.1f s from launch (%s); %s%n", (readyAt - launched) / 1000.0,
+                    readyIn.trim(), BenchKafka.load());
             long endAt = readyAt + minutes * 60_000L;
-            long[] cpu0 = {cpuTicks(p.pid())};
+            long ticks0 = cpuTicks(children);
             long t0 = System.currentTimeMillis();
             List<Long> rss = new ArrayList<>();
             List<Double> cpu = new ArrayList<>();
             while (System.currentTimeMillis() < endAt) {
                 Thread.sleep(Math.min(30_000, Math.max(1, endAt - System.currentTimeMillis())));
-                if (!p.isAlive()) {
-                    throw new IllegalStateException("run stopped; see " + stderr);
+                for (Child c : children) {
+                    if (!c.process.isAlive()) {
+                        throw new IllegalStateException(c.name + " stopped; see " + c.stderr);
+                    }
                 }
-                long ticks = cpuTicks(p.pid());
+                long ticks = cpuTicks(children);
                 long t = System.currentTimeMillis();
-                double share = (ticks - cpu0[0]) * 10.0 / (t - t0); // ticks are 10 ms: share of one core
+                double share = (ticks - ticks0) * 10.0 / (t - t0); // ticks are 10 ms: share of one core
                 cpu.add(share);
-                cpu0[0] = ticks;
+                ticks0 = ticks;
                 t0 = t;
-                long r = rssKb(p.pid());
+                long r = 0;
+                for (Child c : children) {
+                    r += rssKb(c.process.pid());
+                }
                 rss.add(r);
                 System.out.printf(Locale.ROOT, "  +%3d s: CPU %.0f%% of one core, RSS %,d MB, alerts so far %,d%n",
                         (t - readyAt) / 1000, share * 100, r / 1024, size(received));
@@ -118,24 +151,114 @@ public final class LiveScaleBenchmark {
             String metrics = get("http://localhost:" + httpPort + "/metrics");
             System.out.printf(Locale.ROOT, "/metrics: %,d bytes, %,d lines; hotline_slots_total: %s%n",
                     metrics.length(), metrics.lines().count(), slots(metrics));
-            String heap = heapAfterGc(p.pid());
-            System.out.println("heap after a full GC: " + heap);
-            if (Boolean.getBoolean("bench.histogram")) { // the heap's biggest classes, to see where it goes
-                run("jcmd", Long.toString(p.pid()), "GC.class_histogram").lines().limit(23).forEach(System.out::println);
+            for (Child c : children) {
+                System.out.printf(Locale.ROOT, "%s: heap after a full GC %s, RSS %,d MB%n", c.name,
+                        heapAfterGc(c.process.pid()), rssKb(c.process.pid()) / 1024);
+                if (Boolean.getBoolean("bench.histogram")) { // the heap's biggest classes, to see where it goes
+                    run("jcmd", Long.toString(c.process.pid()), "GC.class_histogram").lines().limit(23).forEach(System.out::println);
+                }
             }
             judged(received, channels, baseMinuteOfDay, base, readyAt + 60_000, System.currentTimeMillis() - 30_000);
             long stopAt = System.currentTimeMillis();
-            p.destroy();
-            boolean stopped = p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS);
-            System.out.printf(Locale.ROOT, "stopped by SIGTERM in %.1f s (exit %s); median CPU %.0f%% of one core; RSS max %,d MB%n",
-                    (System.currentTimeMillis() - stopAt) / 1000.0, stopped ? p.exitValue() : "none, killed",
-                    median(cpu) * 100, rss.stream().mapToLong(Long::longValue).max().orElse(0) / 1024);
-            trouble(stderr);
+            for (int i = children.size() - 1; i >= 0; i--) { // the broker last
+                Child c = children.get(i);
+                c.process.destroy();
+                boolean stopped = c.process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS);
+                System.out.printf(Locale.ROOT, "%s stopped by SIGTERM %.1f s after the first (exit %s)%n", c.name,
+                        (System.currentTimeMillis() - stopAt) / 1000.0, stopped ? c.process.exitValue() : "none, killed");
+            }
+            System.out.printf(Locale.ROOT, "median CPU %.0f%% of one core; RSS max %,d MB%n", median(cpu) * 100,
+                    rss.stream().mapToLong(Long::longValue).max().orElse(0) / 1024);
+            for (Child c : children) {
+                trouble(c.name, c.stderr);
+            }
         } finally {
-            p.destroyForcibly();
+            stop.set(true);
+            for (Child c : children) {
+                c.process.destroyForcibly();
+            }
             reader.join(10_000);
         }
         System.out.println("work directory (kept): " + dir);
+    }
+
+    /** A command of the shipped jar as a child process, its stderr in a file. */
+    record Child(String name, Process process, Path stderr) {
+        static Child start(Path dir, String name, List<String> javaOpts, Path jar, String... args) throws IOException {
+            List<String> command = new ArrayList<>(List.of(javaBin()));
+            command.addAll(javaOpts);
+            command.addAll(List.of("-jar", jar.toString()));
+            command.addAll(List.of(args));
+            Path stderr = dir.resolve(name + "-stderr.txt");
+            ProcessBuilder b = new ProcessBuilder(command).redirectError(stderr.toFile());
+            if (!name.equals("run")) {
+                b.redirectOutput(dir.resolve(name + "-stdout.txt").toFile());
+            }
+            return new Child(name, b.start(), stderr);
+        }
+
+        /** Waits for a line containing {@code word} on stderr; the seconds it took (from now) as text. */
+        String await(String word) throws IOException, InterruptedException {
+            long t = System.currentTimeMillis();
+            for (int i = 0; i < 6000; i++) {
+                if (Files.exists(stderr)) {
+                    String text = Files.readString(stderr);
+                    if (name.equals("run")) {
+                        Matcher m = READY.matcher(text);
+                        if (m.find()) {
+                            return "ready in " + m.group(1) + " s";
+                        }
+                    } else if (text.contains(word)) {
+                        return String.format(Locale.ROOT, "+%.1f s", (System.currentTimeMillis() - t) / 1000.0);
+                    }
+                }
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(name + " stopped before ready; see " + stderr);
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException(name + " not ready in 10 minutes; see " + stderr);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static long cpuTicks(List<Child> children) throws IOException {
+        long sum = 0;
+        for (Child c : children) {
+            sum += cpuTicks(c.process.pid());
+        }
+        return sum;
+    }
+
+    /** Reads the alerts topic as a {@code read_committed} consumer, noting when each alert arrives. */
+    private static void readTopic(String bootstrap, List<Received> out, AtomicBoolean stop) {
+        java.util.Map<String, Object> c = new java.util.HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = List.of();
+            while (parts.isEmpty() && !stop.get()) { // the detector creates the topic
+                parts = consumer.partitionsFor("hotline.alerts", Duration.ofSeconds(30)).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            while (!stop.get()) {
+                var records = consumer.poll(Duration.ofMillis(100));
+                long now = System.currentTimeMillis();
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    Alert a = AlertCodec.fromJson(new String(r.value(), StandardCharsets.UTF_8));
+                    synchronized (out) {
+                        out.add(new Received(now, a));
+                    }
+                }
+            }
+        }
     }
 
     /** Channel {@code i}: checks at minute {@code (base + i * 1440 / n) mod 1440} of the UTC day and 12 h later. */
@@ -221,29 +344,13 @@ public final class LiveScaleBenchmark {
         }
     }
 
-    private static double awaitReady(Path stderr, Process p) throws IOException, InterruptedException {
-        for (int i = 0; i < 6000; i++) {
-            if (Files.exists(stderr)) {
-                Matcher m = READY.matcher(Files.readString(stderr));
-                if (m.find()) {
-                    return Double.parseDouble(m.group(1));
-                }
-            }
-            if (!p.isAlive()) {
-                throw new IllegalStateException("run stopped before ready; see " + stderr);
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("not ready in 10 minutes; see " + stderr);
-    }
-
-    private static void trouble(Path stderr) throws IOException {
+    private static void trouble(String name, Path stderr) throws IOException {
         List<String> lines = Files.readAllLines(stderr);
         long fenced = lines.stream().filter(l -> l.contains("Fenced") || l.contains("InvalidProducerEpoch")).count();
         long rebalance = lines.stream().filter(l -> l.toLowerCase(Locale.ROOT).contains("rebalanc")).count();
         long warn = lines.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).count();
-        System.out.printf(Locale.ROOT, "log: %,d lines; fenced/epoch lines %d; rebalance lines %d; WARN/ERROR lines %d%n",
-                lines.size(), fenced, rebalance, warn);
+        System.out.printf(Locale.ROOT, "%s log: %,d lines; fenced/epoch lines %d; rebalance lines %d; WARN/ERROR lines %d%n",
+                name, lines.size(), fenced, rebalance, warn);
         lines.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).limit(5).forEach(l -> System.out.println("  " + l));
     }
 
