@@ -122,6 +122,8 @@ public final class MetricsServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final CollectorRegistry registry;
+    /** Run before each scrape of /metrics, in order: binders that adjust their meters to the moment (a sweep). */
+    private final List<Runnable> beforeScrape = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final boolean tls;
     private final boolean apiExpected;
     private volatile Handler api;
@@ -364,10 +366,21 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /**
+     * Runs {@code hook} before each scrape of {@code /metrics} from now on (e.g. {@link MonitorMeters#beforeScrape}),
+     * on the scraping thread: keep it in proportion to what the scrape writes.
+     */
+    public void beforeScrape(Runnable hook) {
+        beforeScrape.add(Objects.requireNonNull(hook, "hook"));
+    }
+
+    /**
      * The Prometheus text, as simpleclient's exporter wrote it: the format the {@code Accept} header asks for (text
      * 0.0.4, or OpenMetrics), only the families named by {@code name[]} parameters if any, gzip when accepted.
      */
     private void scrape(Request request, Response response, Callback callback) throws IOException {
+        for (Runnable hook : beforeScrape) {
+            hook.run();
+        }
         String contentType = TextFormat.chooseContentType(request.getHeaders().get(HttpHeader.ACCEPT));
         ByteArrayOutputStream text = new ByteArrayOutputStream(1 << 16);
         try (Writer w = new OutputStreamWriter(text, StandardCharsets.UTF_8)) {

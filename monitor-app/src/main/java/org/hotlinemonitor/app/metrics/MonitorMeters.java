@@ -26,11 +26,8 @@ import org.hotlinemonitor.app.notify.DeliveryCounter;
 import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.ChannelStatus;
-import org.hotlinemonitor.core.detect.Detector;
 import org.hotlinemonitor.core.detect.Verdict;
-import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
-import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.replay.Rejection;
 
 /**
@@ -42,7 +39,9 @@ import org.hotlinemonitor.core.replay.Rejection;
  *
  * <p>Per-channel and per-partition meters follow the view: a channel or a partition that joins this instance (its
  * task starts here) gets its meters, one that leaves (its task moved to another instance, or stopped) loses them, so
- * that each channel is shown by the one instance that owns it. The view tells the binder when this happens.
+ * that each channel is shown by the one instance that owns it. The view tells the binder when this happens. Which
+ * channels have per-channel meters is {@link ChannelMetrics}: all of them (the default), none, or those not shown
+ * {@code up}, checked by {@link #beforeScrape}; the counts by state ({@code hotline.channels}) are there in every mode.
  *
  * <p>Built with {@link #detector} and/or {@link #notifier}; bound to one registry. Thread-safe.
  */
@@ -78,7 +77,7 @@ public final class MonitorMeters implements MeterBinder {
     private final Clock clock;
     private DetectorView view;
     private RejectCounter detectorRejects;
-    private Map<String, Detector> detectors = Map.of();
+    private ChannelMetrics channelMetrics = ChannelMetrics.ALL;
     private DeliveryCounter deliveries;
     private RejectCounter notifierRejects;
     private List<String> sinks = List.of();
@@ -93,21 +92,28 @@ public final class MonitorMeters implements MeterBinder {
     private final Map<Integer, Meter> partitionMeters = new HashMap<>();
     /** Full scans of the view ({@link #refresh}): one, at binding; for a test that membership changes cost no scan. */
     private int refreshes;
+    /** Channels given their meters, and channels looked at by {@link #beforeScrape}: for a test that the work is linear. */
+    private long registrations;
+    private long swept;
 
     /** @param clock the detector's clock, for the watermark lag (an accelerated one in the demo) */
     public MonitorMeters(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The detector's meters: channels (per {@code config}), slots, events, alerts, rejects, watermark lag. */
-    public MonitorMeters detector(DetectorView view, RejectCounter rejects, MonitorConfig config) {
+    /** The detector's meters: channels, counts by state, slots, events, alerts, rejects, watermark lag. */
+    public MonitorMeters detector(DetectorView view, RejectCounter rejects) {
         this.view = Objects.requireNonNull(view, "view");
         this.detectorRejects = Objects.requireNonNull(rejects, "rejects");
-        Map<String, Detector> d = new HashMap<>();
-        for (Channel c : config.channels()) {
-            d.put(c.id(), new Detector(c));
-        }
-        this.detectors = Map.copyOf(d);
+        return this;
+    }
+
+    /**
+     * Which channels get the per-channel series ({@link ChannelMetrics}; {@code all} unless set). With
+     * {@link ChannelMetrics#NOT_UP}, call {@link #beforeScrape} before each scrape ({@link MetricsServer#beforeScrape}).
+     */
+    public MonitorMeters channelMetrics(ChannelMetrics mode) {
+        this.channelMetrics = Objects.requireNonNull(mode, "mode");
         return this;
     }
 
@@ -189,6 +195,14 @@ public final class MonitorMeters implements MeterBinder {
         counter("hotline.late.events", "events", "Events refused as late: older than the detector's watermark "
                 + "(also counted in hotline_rejected_records_total{reason=\"late\"})", rejects, x -> x.count(Rejection.LATE))
                 .register(r);
+        for (ChannelStatus status : ChannelStatus.values()) {
+            Gauge.builder("hotline.channels", v, x -> x.shownCounts()[status.ordinal()])
+                    .description("The channels this instance owns, by the state they show (as hotline_channel_state): "
+                            + "there whatever --channel-metrics says")
+                    .baseUnit("channels")
+                    .tag("state", status.name().toLowerCase(Locale.ROOT))
+                    .register(r);
+        }
         for (String state : List.of("heard", "silent", "unknown")) {
             Gauge.builder("hotline.our.side.state", v, x -> ourSideState(x).equals(state) ? 1 : 0)
                     .description("Our own side's state by its schedulers' heartbeats, one series per state: 1 for the "
@@ -293,20 +307,48 @@ public final class MonitorMeters implements MeterBinder {
         }
     }
 
-    /** A channel joined the view: its meters, unless it has them. O(1) in the number of channels. */
+    /**
+     * A channel joined the view: its meters, unless it has them ({@code all}; {@code not-up} leaves it to
+     * {@link #beforeScrape}). O(1) in the number of channels.
+     */
     private synchronized void joined(String id) {
-        if (registry != null) {
+        if (registry != null && channelMetrics == ChannelMetrics.ALL) {
             channelMeters.computeIfAbsent(id, this::registerChannel);
         }
     }
 
     /** A channel left the view: its meters go. O(1) in the number of channels. */
     private synchronized void left(String id) {
+        removeChannel(id);
+    }
+
+    private void removeChannel(String id) {
         channelAnswerLatency.remove(id);
         List<Meter> meters = channelMeters.remove(id);
         if (meters != null) {
             meters.forEach(registry::remove);
         }
+    }
+
+    /**
+     * Before a scrape, in {@code not-up} mode: gives each owned channel not shown {@code up} its meters and takes them
+     * from the ones {@code up} again. O(channels) per scrape, plus O(1) per channel that changes; nothing in the other
+     * modes.
+     */
+    public synchronized void beforeScrape() {
+        if (registry == null || view == null || channelMetrics != ChannelMetrics.NOT_UP) {
+            return;
+        }
+        view.forEachShown((id, status) -> {
+            swept++;
+            if (status == ChannelStatus.UP) {
+                if (channelMeters.containsKey(id)) {
+                    removeChannel(id);
+                }
+            } else if (!channelMeters.containsKey(id)) {
+                channelMeters.put(id, registerChannel(id));
+            }
+        });
     }
 
     private synchronized void joined(int partition) {
@@ -341,9 +383,12 @@ public final class MonitorMeters implements MeterBinder {
             e.getValue().forEach(registry::remove);
             return true;
         });
-        for (String id : ids) {
-            channelMeters.computeIfAbsent(id, this::registerChannel);
+        if (channelMetrics == ChannelMetrics.ALL) {
+            for (String id : ids) {
+                channelMeters.computeIfAbsent(id, this::registerChannel);
+            }
         }
+        beforeScrape();
         Set<Integer> partitions = view.watermarks().keySet();
         partitionMeters.entrySet().removeIf(e -> {
             if (partitions.contains(e.getKey())) {
@@ -362,10 +407,25 @@ public final class MonitorMeters implements MeterBinder {
         return refreshes;
     }
 
+    /** How many times a channel was given its meters. */
+    synchronized long registrations() {
+        return registrations;
+    }
+
+    /** How many channels {@link #beforeScrape} looked at, over all its calls. */
+    synchronized long swept() {
+        return swept;
+    }
+
+    /** How many channels have their meters now. */
+    synchronized int channelsWithMeters() {
+        return channelMeters.size();
+    }
+
     private List<Meter> registerChannel(String id) {
         MeterRegistry r = registry;
         DetectorView v = view;
-        Detector detector = detectors.get(id);
+        registrations++;
         List<Meter> meters = new ArrayList<>();
         for (ChannelStatus status : ChannelStatus.values()) {
             meters.add(Gauge.builder("hotline.channel.state", () -> v.status(id)
@@ -403,7 +463,7 @@ public final class MonitorMeters implements MeterBinder {
                 () -> v.channel(id).map(ChannelState::streakSince).orElse(ChannelState.NONE)));
         meters.add(timestamp(r, "hotline.channel.next.deadline.timestamp", id, "The deadline of the channel's earliest "
                         + "undecided slot; NaN when its schedule has ended",
-                () -> detector == null ? ChannelState.NONE : v.channel(id).map(detector::nextDeadline).orElse(ChannelState.NONE)));
+                () -> v.nextDeadline(id)));
         return meters;
     }
 
