@@ -148,6 +148,24 @@ public final class DetectorView {
         }
     }
 
+    /**
+     * A view holding {@code states} as if the tasks of {@code partitions} partitions had published them (the channels
+     * dealt to the partitions in turn), with {@code detectors} for the next deadlines: for a tool that reads a view
+     * without running a detector (monitor-bench's scrape benchmark). No listener hears these channels join.
+     */
+    public static DetectorView of(Map<String, ChannelState> states, Map<String, Detector> detectors, int partitions) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1, was " + partitions);
+        }
+        DetectorView view = new DetectorView();
+        view.detectors(detectors);
+        int i = 0;
+        for (Map.Entry<String, ChannelState> e : states.entrySet()) {
+            view.putChannel(i++ % partitions, e.getKey(), e.getValue());
+        }
+        return view;
+    }
+
     /** The committed state of a channel owned by this instance, if any. */
     public Optional<ChannelState> channel(String id) {
         return Optional.ofNullable(channels.get(id));
