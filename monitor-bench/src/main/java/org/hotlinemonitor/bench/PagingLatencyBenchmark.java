@@ -169,7 +169,7 @@ public final class PagingLatencyBenchmark {
                     throw new IllegalStateException("the detector is not running after 2 minutes: " + detector.state());
                 }
                 // As run binds them: the detector's meters and its streams client's, the notifier's.
-                metrics.bind(new MonitorMeters(Clock.systemUTC()).detector(detector.view(), detector.rejects(), config));
+                metrics.bind(new MonitorMeters(Clock.systemUTC()).detector(detector.view(), detector.rejects()));
                 metrics.bindKafkaStreams(detector.streams());
                 notifier.start();
                 metrics.bind(new MonitorMeters(Clock.systemUTC()).notifier(notifier.deliveries(), notifier.rejects(),

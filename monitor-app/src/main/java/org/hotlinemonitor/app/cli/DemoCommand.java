@@ -127,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
                  Producer produce = new Producer(Live.producerSettings(bootstrap, client, topics, config, "demo-scheduler",
                          new PlacerSettings.Simulated(script), timing), clock)) {
                 printer.start();
-                web.bindDetector(detect, config, clock);
+                web.bindDetector(detect, org.hotlinemonitor.app.metrics.ChannelMetrics.ALL, clock);
                 web.serveStatusPage(detect, config, null, null, clock); // the demo has no silences; on 127.0.0.1, open
                 web.ready(detect::isRunning);
                 broker.onFailure(detect::brokerFailed);

@@ -59,6 +59,7 @@ final class DetectCommand implements Callable<Integer> {
         SigningConfig signing = Live.loadSigning(channels.file);
         Clock clock = clockOptions.clock(cl);
         int streamThreads = detector.streamThreads(cl);
+        org.hotlinemonitor.app.metrics.ChannelMetrics channelMetrics = detector.channelMetrics(cl);
         LiveOptions.Membership membership = detector.membership(cl);
         String bootstrap = settings.bootstrapServers().orElseThrow();
         KafkaClientConfig client = cluster.client.load(channels.file);
@@ -68,7 +69,7 @@ final class DetectCommand implements Callable<Integer> {
             Live.ensureTopics(bootstrap, client, settings);
             try (DetectorService detect = new DetectorService(membership.applyTo(Live.detectorSettings(bootstrap, client, settings.topics(),
                     detector.applicationId, stateDir, streamThreads, Live.Timing.forClock(clock))), config, signing, clock)) {
-                web.bindDetector(detect, config, clock);
+                web.bindDetector(detect, channelMetrics, clock);
                 web.ready(detect::isRunning);
                 Live.startDetector(detect);
                 web.bindDetectorClient(detect);

@@ -5,6 +5,7 @@ import org.hotlinemonitor.app.http.ApiAccess;
 import org.hotlinemonitor.app.http.StatusFeed;
 import org.hotlinemonitor.app.http.StatusPage;
 import org.hotlinemonitor.app.kafka.DetectorService;
+import org.hotlinemonitor.app.metrics.ChannelMetrics;
 import org.hotlinemonitor.app.metrics.Metrics;
 import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.metrics.MonitorMeters;
@@ -56,10 +57,14 @@ final class LiveHttp implements AutoCloseable {
         }
     }
 
-    /** The detector's meters (channels, slots, events, alerts, rejects, watermark lag) and its streams client's. */
-    void bindDetector(DetectorService detector, MonitorConfig config, Clock clock) {
-        MonitorMeters meters = metrics.bind(new MonitorMeters(clock).detector(detector.view(), detector.rejects(), config));
-        server.beforeScrape(meters::sync);
+    /**
+     * The detector's meters (channels, counts by state, slots, events, alerts, rejects, watermark lag), with per-channel
+     * series for the channels {@code channelMetrics} says.
+     */
+    void bindDetector(DetectorService detector, ChannelMetrics channelMetrics, Clock clock) {
+        MonitorMeters meters = metrics.bind(new MonitorMeters(clock).detector(detector.view(), detector.rejects())
+                .channelMetrics(channelMetrics));
+        server.beforeScrape(meters::beforeScrape);
     }
 
     /** The detector's Kafka Streams client's metrics; once it has started. */

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.hotlinemonitor.app.kafka.DetectorSettings;
+import org.hotlinemonitor.app.metrics.ChannelMetrics;
 import org.hotlinemonitor.app.schedule.AcceleratedClock;
 import org.hotlinemonitor.app.schedule.PlacerSettings;
 import org.hotlinemonitor.app.schedule.SimulationScript;
@@ -96,6 +97,25 @@ final class LiveOptions {
 
         Path stateDir(Path dataDir) {
             return stateDir != null ? stateDir : dataDir.resolve("streams");
+        }
+
+        @Option(names = "--channel-metrics", paramLabel = "MODE", defaultValue = "${env:HOTLINE_CHANNEL_METRICS}",
+                description = "Which channels have per-channel series on /metrics (hotline_channel_*, 26 lines each): "
+                        + "all; none; not-up (those shown missed, down or unknown, checked at each scrape). The counts "
+                        + "by state (hotline_channels) are there in every mode. Env: HOTLINE_CHANNEL_METRICS. Default: all.")
+        String channelMetrics;
+
+        /** The mode asked for, or {@code all}; a usage error naming the option when it is none of the three. */
+        ChannelMetrics channelMetrics(CommandLine commandLine) {
+            if (channelMetrics == null || channelMetrics.isBlank()) {
+                return ChannelMetrics.ALL;
+            }
+            try {
+                return ChannelMetrics.parse(channelMetrics);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(commandLine, "--channel-metrics (or HOTLINE_CHANNEL_METRICS) "
+                        + e.getMessage());
+            }
         }
     }
 

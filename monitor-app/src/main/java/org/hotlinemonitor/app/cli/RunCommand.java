@@ -83,6 +83,7 @@ final class RunCommand implements Callable<Integer> {
         org.hotlinemonitor.core.codec.EventSignature signer = producer.signer(); // a bad key file fails before anything starts
         Clock clock = clockOptions.clock(cl);
         int streamThreads = detector.streamThreads(cl);
+        org.hotlinemonitor.app.metrics.ChannelMetrics channelMetrics = detector.channelMetrics(cl);
         LiveOptions.Membership membership = detector.membership(cl);
         Live.Timing timing = Live.Timing.forClock(clock);
         KafkaClientConfig given = kafka.client.load(channels.file);
@@ -123,7 +124,7 @@ final class RunCommand implements Callable<Integer> {
                 if (printer != null) {
                     printer.start(); // before the detector: every alert it commits from now on is printed
                 }
-                web.bindDetector(detect, config, clock);
+                web.bindDetector(detect, channelMetrics, clock);
                 web.serveStatusPage(detect, config, operator.silences(), access, clock);
                 web.ready(api.api()::isReady);
                 if (notifier != null) {

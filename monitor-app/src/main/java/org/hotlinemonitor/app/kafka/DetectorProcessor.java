@@ -146,6 +146,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             this.contact = Objects.requireNonNull(contact, "contact");
             this.rejects = Objects.requireNonNull(rejects, "rejects");
             this.view = Objects.requireNonNull(view, "view");
+            view.detectors(this.detectors);
             this.options = Objects.requireNonNull(options, "options");
             this.silentAfter = config.silentAfter();
         }

@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -14,6 +15,7 @@ import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.ChannelStatus;
+import org.hotlinemonitor.core.detect.Detector;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.EventKind;
@@ -37,6 +39,7 @@ public final class DetectorView {
     private static final EventKind[] KINDS = EventKind.values();
     private static final AlertType[] TYPES = AlertType.values();
     private static final Verdict[] VERDICTS = Verdict.values();
+    private static final ChannelStatus[] STATUSES = ChannelStatus.values();
 
     /**
      * Hears about the view from the stream threads: keep it quick, and never throw (it would fail the task).
@@ -129,6 +132,13 @@ public final class DetectorView {
      * counter never goes back), continued if it comes back.
      */
     private final Map<String, AtomicLongArray> channelVerdicts = new ConcurrentHashMap<>();
+    /**
+     * The owned channels of each partition by their detector status (indexed by {@link ChannelStatus#ordinal()}), kept
+     * as channels join, change and leave: the counts by shown state cost O(partitions), not O(channels).
+     */
+    private final Map<Integer, AtomicLongArray> statusCounts = new ConcurrentHashMap<>();
+    /** The detectors of the configured channels (the topology's, shared), for {@link #nextDeadline}; none until set. */
+    private volatile Map<String, Detector> detectors = Map.of();
     private volatile Listener listener = NO_LISTENER;
     private volatile Decisions decisions = NO_DECISIONS;
 
@@ -136,6 +146,24 @@ public final class DetectorView {
         for (int i = 0; i < alerts.length; i++) {
             alerts[i] = new LongAdder();
         }
+    }
+
+    /**
+     * A view holding {@code states} as if the tasks of {@code partitions} partitions had published them (the channels
+     * dealt to the partitions in turn), with {@code detectors} for the next deadlines: for a tool that reads a view
+     * without running a detector (monitor-bench's scrape benchmark). No listener hears these channels join.
+     */
+    public static DetectorView of(Map<String, ChannelState> states, Map<String, Detector> detectors, int partitions) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1, was " + partitions);
+        }
+        DetectorView view = new DetectorView();
+        view.detectors(detectors);
+        int i = 0;
+        for (Map.Entry<String, ChannelState> e : states.entrySet()) {
+            view.putChannel(i++ % partitions, e.getKey(), e.getValue());
+        }
+        return view;
     }
 
     /** The committed state of a channel owned by this instance, if any. */
@@ -270,8 +298,13 @@ public final class DetectorView {
     }
 
     void putChannel(int partition, String id, ChannelState state) {
-        partitionOf.put(id, partition);
-        if (channels.put(id, state) == null) {
+        Integer before = partitionOf.put(id, partition);
+        ChannelState old = channels.put(id, state);
+        if (old != null) {
+            count(before == null ? partition : before, old.status(), -1);
+        }
+        count(partition, state.status(), 1);
+        if (old == null) {
             listener.channelJoined(id);
             decisions.joined(id, state);
         }
@@ -279,12 +312,67 @@ public final class DetectorView {
 
     void removeChannels(Iterable<String> ids) {
         for (String id : ids) {
-            boolean owned = channels.remove(id) != null;
-            partitionOf.remove(id);
-            if (owned) {
+            ChannelState old = channels.remove(id);
+            Integer partition = partitionOf.remove(id);
+            if (old != null) {
+                if (partition != null) {
+                    count(partition, old.status(), -1);
+                }
                 listener.channelLeft(id);
             }
         }
+    }
+
+    private void count(int partition, ChannelStatus status, int delta) {
+        statusCounts.computeIfAbsent(partition, p -> new AtomicLongArray(STATUSES.length)).addAndGet(status.ordinal(), delta);
+    }
+
+    /**
+     * The number of owned channels showing each state ({@link #shown}), indexed by {@link ChannelStatus#ordinal()}: all
+     * of a partition's channels are {@link ChannelStatus#UNKNOWN} while our side is silent for its task. O(partitions):
+     * the counts are kept as channels change. A reader on another thread may see a commit half applied.
+     */
+    public long[] shownCounts() {
+        long[] out = new long[STATUSES.length];
+        statusCounts.forEach((partition, counts) -> {
+            Monitor.OurSide s = ourSide.get(partition);
+            boolean silent = s != null && s.silentSince() != ChannelState.NONE;
+            for (int i = 0; i < out.length; i++) {
+                long n = counts.get(i);
+                out[silent ? ChannelStatus.UNKNOWN.ordinal() : i] += n;
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Calls {@code action} with each owned channel's id and shown state ({@link #shown}), without copying the view:
+     * O(channels), for a reader that needs each (the metrics' {@code not-up} mode, once per scrape).
+     */
+    public void forEachShown(java.util.function.BiConsumer<String, ChannelStatus> action) {
+        channels.forEach((id, state) -> action.accept(id, shown(state, silentSince(id))));
+    }
+
+    /**
+     * Sets the configured channels' detectors, for {@link #nextDeadline}: the topology's own map, read-only and not
+     * copied, so the deadlines cost no memory per channel here.
+     */
+    void detectors(Map<String, Detector> byChannel) {
+        this.detectors = Objects.requireNonNull(byChannel, "byChannel");
+    }
+
+    Map<String, Detector> detectors() {
+        return detectors;
+    }
+
+    /**
+     * The deadline of the channel's earliest undecided slot (epoch ms), or {@link ChannelState#NONE}: when its schedule
+     * has ended, or this instance does not own it.
+     */
+    public long nextDeadline(String id) {
+        ChannelState state = channels.get(id);
+        Detector d = detectors.get(id);
+        return state == null || d == null ? ChannelState.NONE : d.nextDeadline(state);
     }
 
     void putWatermark(int partition, long watermark) {

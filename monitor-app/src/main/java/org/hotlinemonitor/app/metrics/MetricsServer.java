@@ -122,7 +122,7 @@ public final class MetricsServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final CollectorRegistry registry;
-    /** Run before each scrape, in order: e.g. {@link MonitorMeters#sync}, so that the scrape shows every channel. */
+    /** Run before each scrape of /metrics, in order: binders that bring their meters up to the moment. */
     private final List<Runnable> beforeScrape = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final boolean tls;
     private final boolean apiExpected;
@@ -254,11 +254,6 @@ public final class MetricsServer implements AutoCloseable {
         }
     }
 
-    /** Runs {@code hook} before each scrape of {@code /metrics} from now on (on the request's thread). */
-    public void beforeScrape(Runnable hook) {
-        beforeScrape.add(Objects.requireNonNull(hook, "hook"));
-    }
-
     /**
      * Where to scrape: {@code http://HOST:PORT/metrics} ({@code https} with TLS), HOST the bound address, or
      * {@code localhost} if wildcard.
@@ -368,6 +363,14 @@ public final class MetricsServer implements AutoCloseable {
         } else {
             writeJson(response, callback, 503, problem(503, "the monitor is starting; retry in a few seconds"), Map.of("Retry-After", "5"));
         }
+    }
+
+    /**
+     * Runs {@code hook} before each scrape of {@code /metrics} from now on (e.g. {@link MonitorMeters#beforeScrape}),
+     * on the scraping thread: keep it in proportion to what the scrape writes.
+     */
+    public void beforeScrape(Runnable hook) {
+        beforeScrape.add(Objects.requireNonNull(hook, "hook"));
     }
 
     /**

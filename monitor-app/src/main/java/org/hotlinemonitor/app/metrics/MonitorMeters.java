@@ -28,11 +28,8 @@ import org.hotlinemonitor.app.notify.DeliveryCounter;
 import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.ChannelStatus;
-import org.hotlinemonitor.core.detect.Detector;
 import org.hotlinemonitor.core.detect.Verdict;
-import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
-import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.replay.Rejection;
 
 /**
@@ -48,7 +45,9 @@ import org.hotlinemonitor.core.replay.Rejection;
  * stream thread in the middle of a commit: the binder only notes the change there ({@link #sync} registers and removes
  * the meters later, on its own thread every {@link #SYNC_EVERY} and before each scrape). Registering a channel's
  * meters takes tens of microseconds; done on the stream thread, the first commit of a task of 17,000 channels
- * outlasted its transaction, the producer was fenced, the task moved, and the loop repeated (issue 21).
+ * outlasted its transaction, the producer was fenced, the task moved, and the loop repeated (issue 21). Which
+ * channels have per-channel meters is {@link ChannelMetrics}: all of them (the default), none, or those not shown
+ * {@code up}, checked by {@link #beforeScrape}; the counts by state ({@code hotline.channels}) are there in every mode.
  *
  * <p>Built with {@link #detector} and/or {@link #notifier}; bound to one registry. Thread-safe.
  */
@@ -87,7 +86,7 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
     private final Clock clock;
     private DetectorView view;
     private RejectCounter detectorRejects;
-    private Map<String, Detector> detectors = Map.of();
+    private ChannelMetrics channelMetrics = ChannelMetrics.ALL;
     private DeliveryCounter deliveries;
     private RejectCounter notifierRejects;
     private List<String> sinks = List.of();
@@ -102,14 +101,15 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
     private final Map<Integer, Meter> partitionMeters = new HashMap<>();
     /** Full scans of the view ({@link #refresh}): one, at binding; for a test that membership changes cost no scan. */
     private int refreshes;
+    /** Channels given their meters, and channels looked at by {@link #beforeScrape}: for a test that the work is linear. */
+    private long registrations;
+    private long swept;
     /**
      * Channels that joined (true) or left (false) the view since the last {@link #sync}, the latest word for each: the
      * stream threads note changes here and nothing else (O(1) each).
      */
     private final ConcurrentHashMap<String, Boolean> pendingChannels = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Boolean> pendingPartitions = new ConcurrentHashMap<>();
-    /** Meter registrations and removals done by {@link #sync}: a test counts them (linear in the changes). */
-    private long meterChanges;
     private ScheduledExecutorService syncer;
 
     /** @param clock the detector's clock, for the watermark lag (an accelerated one in the demo) */
@@ -117,15 +117,19 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The detector's meters: channels (per {@code config}), slots, events, alerts, rejects, watermark lag. */
-    public MonitorMeters detector(DetectorView view, RejectCounter rejects, MonitorConfig config) {
+    /** The detector's meters: channels, counts by state, slots, events, alerts, rejects, watermark lag. */
+    public MonitorMeters detector(DetectorView view, RejectCounter rejects) {
         this.view = Objects.requireNonNull(view, "view");
         this.detectorRejects = Objects.requireNonNull(rejects, "rejects");
-        Map<String, Detector> d = new HashMap<>();
-        for (Channel c : config.channels()) {
-            d.put(c.id(), new Detector(c));
-        }
-        this.detectors = Map.copyOf(d);
+        return this;
+    }
+
+    /**
+     * Which channels get the per-channel series ({@link ChannelMetrics}; {@code all} unless set). With
+     * {@link ChannelMetrics#NOT_UP}, call {@link #beforeScrape} before each scrape ({@link MetricsServer#beforeScrape}).
+     */
+    public MonitorMeters channelMetrics(ChannelMetrics mode) {
+        this.channelMetrics = Objects.requireNonNull(mode, "mode");
         return this;
     }
 
@@ -207,6 +211,14 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
         counter("hotline.late.events", "events", "Events refused as late: older than the detector's watermark "
                 + "(also counted in hotline_rejected_records_total{reason=\"late\"})", rejects, x -> x.count(Rejection.LATE))
                 .register(r);
+        for (ChannelStatus status : ChannelStatus.values()) {
+            Gauge.builder("hotline.channels", v, x -> x.shownCounts()[status.ordinal()])
+                    .description("The channels this instance owns, by the state they show (as hotline_channel_state): "
+                            + "there whatever --channel-metrics says")
+                    .baseUnit("channels")
+                    .tag("state", status.name().toLowerCase(Locale.ROOT))
+                    .register(r);
+        }
         for (String state : List.of("heard", "silent", "unknown")) {
             Gauge.builder("hotline.our.side.state", v, x -> ourSideState(x).equals(state) ? 1 : 0)
                     .description("Our own side's state by its schedulers' heartbeats, one series per state: 1 for the "
@@ -285,24 +297,23 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
     }
 
     /**
-     * Registers the meters of the channels and partitions that joined the view since the last call, and removes those of
-     * the ones that left: work in proportion to the changes, none for the channels that stayed. Called on the binder's
-     * own thread every {@link #SYNC_EVERY}, and before each scrape ({@link MetricsServer#beforeScrape}) so that a
-     * scrape shows every channel the view held when it began.
+     * Applies the channels and partitions that joined the view since the last call (their meters, per
+     * {@link ChannelMetrics}) and that left it (their meters go): work in proportion to the changes, none for the
+     * channels that stayed. Called on the binder's own thread every {@link #SYNC_EVERY}, and by {@link #beforeScrape}.
+     * One channel at a time under the lock, so that a stream thread that needs one channel's meters now
+     * ({@link #channelLatency}) waits for one registration at most, never for a whole task's.
      */
     public void sync() {
         if (view == null) {
             return;
         }
-        // One channel at a time under the lock, so that a stream thread that needs one channel's meters now
-        // (answered) waits for one registration at most, never for a whole task's.
         for (Map.Entry<String, Boolean> e : pendingChannels.entrySet()) {
             synchronized (this) {
                 if (registry != null && pendingChannels.remove(e.getKey(), e.getValue())) { // a newer word waits its turn
                     if (e.getValue()) {
                         joined(e.getKey());
                     } else {
-                        left(e.getKey());
+                        removeChannel(e.getKey());
                     }
                 }
             }
@@ -320,9 +331,18 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
         }
     }
 
+    private void syncQuietly() {
+        try {
+            sync();
+        } catch (RuntimeException e) { // a meter that cannot be registered must not stop the syncing
+            org.slf4j.LoggerFactory.getLogger(MonitorMeters.class).warn("registering channel meters: {}", e.toString());
+        }
+    }
+
     /**
-     * The channel's answer latency timer, registering the channel's meters now if it joined and has none yet (called at
-     * commit for the channels with answers, so that no answer of a channel this instance owns misses its histogram).
+     * The channel's answer latency timer, registering the channel's meters now if it joined and has none yet in
+     * {@code all} mode (called at commit for the channels with answers, so that no answer of a channel this instance
+     * owns misses its histogram).
      */
     private Timer channelLatency(String id) {
         Timer t = channelAnswerLatency.get(id);
@@ -335,19 +355,6 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
             t = channelAnswerLatency.get(id);
         }
         return t;
-    }
-
-    private void syncQuietly() {
-        try {
-            sync();
-        } catch (RuntimeException e) { // a meter that cannot be registered must not stop the syncing
-            org.slf4j.LoggerFactory.getLogger(MonitorMeters.class).warn("registering channel meters: {}", e.toString());
-        }
-    }
-
-    /** Meter registrations and removals {@link #sync} has done so far. */
-    synchronized long meterChanges() {
-        return meterChanges;
     }
 
     /** Stops the binder's thread. */
@@ -396,29 +403,53 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
         }
     }
 
-    /** A channel joined the view: its meters, unless it has them, and unless it left again since. O(1) in the channels. */
+    /**
+     * A channel joined the view: its meters, unless it has them ({@code all}; {@code not-up} leaves it to
+     * {@link #beforeScrape}). O(1) in the number of channels.
+     */
     private void joined(String id) {
-        if (view.channel(id).isPresent() && !channelMeters.containsKey(id)) {
-            List<Meter> meters = registerChannel(id);
-            channelMeters.put(id, meters);
-            meterChanges += meters.size();
+        if (channelMetrics == ChannelMetrics.ALL && view.channel(id).isPresent()) { // not if it left again since
+            channelMeters.computeIfAbsent(id, this::registerChannel);
         }
     }
 
-    /** A channel left the view: its meters go. O(1) in the number of channels. */
-    private void left(String id) {
+    private void removeChannel(String id) {
         channelAnswerLatency.remove(id);
         List<Meter> meters = channelMeters.remove(id);
         if (meters != null) {
             meters.forEach(registry::remove);
-            meterChanges += meters.size();
         }
     }
 
+    /**
+     * Before a scrape, in {@code not-up} mode: gives each owned channel not shown {@code up} its meters and takes them
+     * from the ones {@code up} again. O(channels) per scrape, plus O(1) per channel that changes; nothing in the other
+     * modes.
+     */
+    public void beforeScrape() {
+        sync();
+        sweep();
+    }
+
+    private synchronized void sweep() {
+        if (registry == null || view == null || channelMetrics != ChannelMetrics.NOT_UP) {
+            return;
+        }
+        view.forEachShown((id, status) -> {
+            swept++;
+            if (status == ChannelStatus.UP) {
+                if (channelMeters.containsKey(id)) {
+                    removeChannel(id);
+                }
+            } else if (!channelMeters.containsKey(id)) {
+                channelMeters.put(id, registerChannel(id));
+            }
+        });
+    }
+
     private void joined(int partition) {
-        if (!partitionMeters.containsKey(partition)) {
-            partitionMeters.put(partition, registerPartition(partition));
-            meterChanges++;
+        if (registry != null) {
+            partitionMeters.computeIfAbsent(partition, this::registerPartition);
         }
     }
 
@@ -426,14 +457,13 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
         Meter m = partitionMeters.remove(partition);
         if (m != null) {
             registry.remove(m);
-            meterChanges++;
         }
     }
 
     /**
      * Gives each channel and partition now in the view its meters, and removes those of the ones that left. Called
-     * once, when binding (the view may hold channels already); from then on the view's listener notes each channel and
-     * partition that joins or leaves, and {@link #sync} applies them, so that adding n channels costs O(n).
+     * once, when binding (the view may hold channels already); from then on the view's listener calls
+     * {@link #joined}/{@link #left} per channel and partition, so that adding n channels costs O(n).
      */
     synchronized void refresh() {
         if (registry == null || view == null) {
@@ -449,9 +479,12 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
             e.getValue().forEach(registry::remove);
             return true;
         });
-        for (String id : ids) {
-            channelMeters.computeIfAbsent(id, this::registerChannel);
+        if (channelMetrics == ChannelMetrics.ALL) {
+            for (String id : ids) {
+                channelMeters.computeIfAbsent(id, this::registerChannel);
+            }
         }
+        sweep();
         Set<Integer> partitions = view.watermarks().keySet();
         partitionMeters.entrySet().removeIf(e -> {
             if (partitions.contains(e.getKey())) {
@@ -470,10 +503,25 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
         return refreshes;
     }
 
+    /** How many times a channel was given its meters. */
+    synchronized long registrations() {
+        return registrations;
+    }
+
+    /** How many channels {@link #beforeScrape} looked at, over all its calls. */
+    synchronized long swept() {
+        return swept;
+    }
+
+    /** How many channels have their meters now. */
+    synchronized int channelsWithMeters() {
+        return channelMeters.size();
+    }
+
     private List<Meter> registerChannel(String id) {
         MeterRegistry r = registry;
         DetectorView v = view;
-        Detector detector = detectors.get(id);
+        registrations++;
         List<Meter> meters = new ArrayList<>();
         for (ChannelStatus status : ChannelStatus.values()) {
             meters.add(Gauge.builder("hotline.channel.state", () -> v.status(id)
@@ -511,7 +559,7 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
                 () -> v.channel(id).map(ChannelState::streakSince).orElse(ChannelState.NONE)));
         meters.add(timestamp(r, "hotline.channel.next.deadline.timestamp", id, "The deadline of the channel's earliest "
                         + "undecided slot; NaN when its schedule has ended",
-                () -> detector == null ? ChannelState.NONE : v.channel(id).map(detector::nextDeadline).orElse(ChannelState.NONE)));
+                () -> v.nextDeadline(id)));
         return meters;
     }
 

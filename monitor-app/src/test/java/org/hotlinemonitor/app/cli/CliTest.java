@@ -79,6 +79,8 @@ class CliTest {
             unknown command           | frobnicate
             bad --instance-id         | detect --bootstrap-servers 127.0.0.1:1 --channels CHANNELS --instance-id a/b
             too short --session-timeout | detect --bootstrap-servers 127.0.0.1:1 --channels CHANNELS --session-timeout PT2S
+            bad --channel-metrics     | detect --bootstrap-servers 127.0.0.1:1 --channels CHANNELS --channel-metrics some
+            bad run --channel-metrics | run --bootstrap-servers 127.0.0.1:1 --channels CHANNELS --channel-metrics not_up
             """)
     void usageErrorsExitWith2(String name, String args) {
         String[] argv = args.isBlank() ? new String[0]
@@ -86,6 +88,18 @@ class CliTest {
         Result r = run(argv);
         assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).startsWith("error: ").contains("--help").hasLineCount(1).doesNotContain("Usage:");
+    }
+
+    @Test
+    void aBadChannelMetricsModeNamesTheOptionItsVariableAndTheModes() {
+        Result r = run("detect", "--bootstrap-servers", "127.0.0.1:1", "--channels", CHANNELS.toString(), "--channel-metrics", "some");
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("--channel-metrics (or HOTLINE_CHANNEL_METRICS) must be all, none or not-up, was 'some'");
+        Result onRun = run("run", "--bootstrap-servers", "127.0.0.1:1", "--channels", CHANNELS.toString(), "--channel-metrics", "not_up");
+        assertThat(onRun.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(onRun.err()).contains("--channel-metrics (or HOTLINE_CHANNEL_METRICS) must be all, none or not-up, was 'not_up'");
+        assertThat(run("run", "--help").out()).contains("--channel-metrics=MODE", "HOTLINE_CHANNEL_METRICS");
+        assertThat(run("detect", "--help").out()).contains("--channel-metrics=MODE");
     }
 
     @Test

@@ -62,7 +62,7 @@ class RunCommandTest {
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "run", "--channels", channels.toString(), "--placer", "simulated", "--simulation", script.toString(),
                 "--data-dir", tmp.resolve("data").toString(), "--broker-port", "0", "--controller-port", "0", "--http-port", "0",
-                "--clock-start", "2023-04-06T00:00:00Z", "--clock-speed", "600")
+                "--clock-start", "2023-04-06T00:00:00Z", "--clock-speed", "600", "--channel-metrics", "not-up")
                 .redirectError(stderr.toFile())
                 .start();
         try {
@@ -77,8 +77,10 @@ class RunCommandTest {
                     + "metrics at http://localhost:\\d+/metrics, API at http://localhost:\\d+/api/v1/channels");
             Matcher url = Pattern.compile("metrics at (http://localhost:\\d+/metrics)").matcher(log);
             assertThat(url.find()).isTrue();
-            // The line is down (the far side never answers): /metrics says so, and since when.
+            // The line is down (the far side never answers): /metrics says so, and since when (--channel-metrics
+            // not-up: a line not up has its series, given before the scrape).
             String metrics = get(url.group(1));
+            assertThat(metrics).contains("hotline_channels{state=\"down\",} 1.0", "hotline_channels{state=\"up\",} 0.0");
             Matcher since = Pattern.compile("(?m)^hotline_channel_outage_start_timestamp_seconds\\{channel=\"test-line\",} (\\S+)$")
                     .matcher(metrics);
             assertThat(since.find()).as(metrics).isTrue();
@@ -143,6 +145,7 @@ class RunCommandTest {
                 .redirectError(stderr.toFile());
         builder.environment().put("TEST_ADMIN_PW", "admin-pw-4c1d");
         builder.environment().put("TEST_WATCHER_PW", "watcher-pw-77e2");
+        builder.environment().put("HOTLINE_CHANNEL_METRICS", "none");
         Process run = builder.start();
         try {
             Alert down = firstDown(run);
@@ -152,6 +155,12 @@ class RunCommandTest {
             assertThat(ready.find()).as(log).isTrue();
             assertThat(log).contains("SASL/SCRAM users [admin, watcher], ");
             String bootstrap = "127.0.0.1:" + ready.group(1);
+            // HOTLINE_CHANNEL_METRICS=none: the counts by state, no per-channel series
+            Matcher url = Pattern.compile("metrics at (http://localhost:\\d+/metrics)").matcher(log);
+            assertThat(url.find()).as(log).isTrue();
+            String metrics = get(url.group(1));
+            assertThat(metrics).contains("hotline_channels{state=\"down\",} 1.0").doesNotContain("hotline_channel_state{",
+                    "hotline_channel_slots_total{", "hotline_channel_answer_latency_seconds_bucket{");
 
             Path watcher = Files.writeString(tmp.resolve("watcher.properties"), """
                     security.protocol=SASL_PLAINTEXT

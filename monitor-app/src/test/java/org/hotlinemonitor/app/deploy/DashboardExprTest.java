@@ -56,6 +56,13 @@ class DashboardExprTest {
         series.add(series("hotline_our_side_state{state=\"silent\"}", "0 0 0 0 0 1 0"));
         series.add(series("hotline_our_side_state{state=\"unknown\"}", "0 0 0 0 0 0 0"));
         series.add(series("hotline_last_heartbeat_timestamp_seconds", "0 60 120 180 240 240 360"));
+        // The counts by state of two instances: m1 (say --channel-metrics=none) has a channel down from t2 to t4.
+        series.add(series("hotline_channels{instance=\"m1\",state=\"up\"}", "3 3 2 2 2 0 3"));
+        series.add(series("hotline_channels{instance=\"m1\",state=\"missed\"}", "0 0 0 0 0 0 0"));
+        series.add(series("hotline_channels{instance=\"m1\",state=\"down\"}", "0 0 1 1 1 0 0"));
+        series.add(series("hotline_channels{instance=\"m1\",state=\"unknown\"}", "0 0 0 0 0 3 0"));
+        series.add(series("hotline_channels{instance=\"m2\",state=\"up\"}", "5 5 5 5 5 0 5"));
+        series.add(series("hotline_channels{instance=\"m2\",state=\"unknown\"}", "0 0 0 0 0 5 0"));
 
         List<Map<String, Object>> live = new ArrayList<>();
         String state = expr(queries, "panel \"State\" A");
@@ -81,6 +88,11 @@ class DashboardExprTest {
             live.add(test(expr(queries, "panel \"Availability\" " + ref), "6m",
                     sample("{channel=\"a\"}", 0.5), sample("{channel=\"b\"}", 1)));
         }
+        String counts = expr(queries, "panel \"Channels now, by state\" A");
+        live.add(test(counts, "3m", sample("{state=\"up\"}", 7), sample("{state=\"missed\"}", 0),
+                sample("{state=\"down\"}", 1), sample("{state=\"unknown\"}", 0)));
+        live.add(test(counts, "5m", sample("{state=\"up\"}", 0), sample("{state=\"missed\"}", 0),
+                sample("{state=\"down\"}", 0), sample("{state=\"unknown\"}", 8)));
         String ourSide = expr(queries, "panel \"Our side\" A");
         live.add(test(ourSide, "0m", sample("{}", 1)));
         live.add(test(ourSide, "5m", sample("{}", 2)));

@@ -38,6 +38,7 @@ public final class DetectorViewFixture {
             }
             // Closing the driver closes the task, which takes its channels out of the view: keep a copy.
             DetectorView copy = new DetectorView();
+            copy.detectors(h.view.detectors());
             h.view.channels().forEach((id, state) -> copy.putChannel(0, id, state)); // one partition
             h.view.watermarks().forEach(copy::putWatermark);
             h.view.ourSide().forEach(copy::putOurSide);

@@ -62,7 +62,7 @@ class MonitorMetersTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MonitorMeters meters;
         try (Harness h = new Harness(CHANNELS, LATENESS, START, stateDir)) {
-            meters = new MonitorMeters(h.clock()).detector(h.view, h.rejects, Harness.config(CHANNELS));
+            meters = new MonitorMeters(h.clock()).detector(h.view, h.rejects);
             meters.bindTo(registry);
             goesDown(h);
             assertThat(h.alerts()).hasSize(4); // SLOT_MISSED x2, CALL_NOT_PLACED, CHANNEL_DOWN
@@ -77,6 +77,10 @@ class MonitorMetersTest {
             assertThat(s.value("hotline_channel_consecutive_missed_slots", "channel", "east-coast")).isEqualTo(2.0);
             assertThat(s.value("hotline_channel_outage_start_timestamp_seconds", "channel", "east-coast"))
                     .isEqualTo(seconds(SLOT1));
+            assertThat(s.value("hotline_channels", "state", "down")).isEqualTo(1.0);
+            assertThat(s.value("hotline_channels", "state", "unknown")).isEqualTo(1.0);
+            assertThat(s.value("hotline_channels", "state", "up")).isEqualTo(0.0);
+            assertThat(s.value("hotline_channels", "state", "missed")).isEqualTo(0.0);
             assertThat(s.value("hotline_channel_outage_start_timestamp_seconds", "channel", "ship")).isNaN();
             assertThat(s.value("hotline_channel_last_answer_timestamp_seconds", "channel", "east-coast")).isNaN();
             assertThat(s.value("hotline_channel_next_deadline_timestamp_seconds", "channel", "east-coast"))
@@ -171,8 +175,7 @@ class MonitorMetersTest {
                 START.toEpochMilli(), START.toEpochMilli());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         org.hotlinemonitor.app.kafka.DetectorView view = new org.hotlinemonitor.app.kafka.DetectorView();
-        MonitorMeters meters = new MonitorMeters(java.time.Clock.systemUTC()).detector(view, new RejectCounter(),
-                Harness.config(CHANNELS));
+        MonitorMeters meters = new MonitorMeters(java.time.Clock.systemUTC()).detector(view, new RejectCounter());
         meters.bindTo(registry);
         int n = 5000;
         List<String> ids = new java.util.ArrayList<>();
@@ -184,20 +187,100 @@ class MonitorMetersTest {
         assertThat(registry.find("hotline.channel.state").gauges()).isEmpty();
         meters.sync();
         // each join registered that channel's meters only: the view was scanned once, at binding (issue: a scan per
-        // join made n joins cost n^2), and the work is linear: the channel's own meters, once
+        // join made n joins cost n^2), and the work is linear: each channel given its meters once
         assertThat(meters.refreshes()).isEqualTo(1);
-        long perChannel = meters.meterChanges() / n;
-        assertThat(meters.meterChanges()).isEqualTo(perChannel * n);
+        assertThat(meters.registrations()).isEqualTo(n);
         meters.sync();
-        assertThat(meters.meterChanges()).as("a second sync with nothing new does nothing").isEqualTo(perChannel * n);
+        assertThat(meters.registrations()).as("a second sync with nothing new does nothing").isEqualTo(n);
         assertThat(registry.find("hotline.channel.state").gauges()).hasSize(4 * n);
         assertThat(registry.find("hotline.channel.slots").functionCounters()).hasSize(3 * n);
         org.hotlinemonitor.app.kafka.DetectorViewFixture.leave(view, ids.subList(0, n / 2));
         meters.sync();
         assertThat(meters.refreshes()).isEqualTo(1);
-        assertThat(meters.meterChanges()).isEqualTo(perChannel * (n + n / 2));
+        assertThat(meters.registrations()).isEqualTo(n);
+        assertThat(meters.channelsWithMeters()).isEqualTo(n - n / 2);
         assertThat(registry.find("hotline.channel.state").gauges()).hasSize(4 * (n - n / 2));
         assertThat(registry.find("hotline.channel.state").tag("channel", "c0").gauges()).isEmpty();
+    }
+
+    static org.hotlinemonitor.core.detect.ChannelState inState(org.hotlinemonitor.core.detect.ChannelStatus status) {
+        long t = START.toEpochMilli();
+        return new org.hotlinemonitor.core.detect.ChannelState(t, t, status, 0, org.hotlinemonitor.core.detect.ChannelState.NONE,
+                org.hotlinemonitor.core.detect.ChannelState.NONE, org.hotlinemonitor.core.detect.ChannelState.NONE, 0,
+                org.hotlinemonitor.core.detect.ChannelState.NONE, List.of());
+    }
+
+    /**
+     * {@code not-up}: n channels joining cost nothing; each scrape looks at each channel once and registers the meters of
+     * the ones not up, once; the counts by state are kept as channels join and change, without a scan.
+     */
+    @Test
+    void notUpScrapesCostOneLookAtEachChannelAndOneRegistrationPerChannelThatLeftUp() {
+        org.hotlinemonitor.app.kafka.DetectorView view = new org.hotlinemonitor.app.kafka.DetectorView();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MonitorMeters meters = new MonitorMeters(java.time.Clock.systemUTC()).detector(view, new RejectCounter())
+                .channelMetrics(ChannelMetrics.NOT_UP);
+        meters.bindTo(registry);
+        int n = 6000;
+        org.hotlinemonitor.core.detect.ChannelStatus[] statuses = org.hotlinemonitor.core.detect.ChannelStatus.values();
+        for (int i = 0; i < n; i++) { // a quarter in each state
+            org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, i % 6, "c" + i, inState(statuses[i % 4]));
+        }
+        assertThat(meters.registrations()).as("joining registers nothing in not-up mode").isZero();
+        assertThat(meters.swept()).isZero();
+        meters.beforeScrape();
+        assertThat(meters.swept()).as("one look at each channel").isEqualTo(n);
+        assertThat(meters.registrations()).as("the three quarters not up").isEqualTo(3L * n / 4);
+        Scrape s = new Scrape(registry.scrape());
+        assertThat(registry.find("hotline.channel.state").gauges()).hasSize(4 * 3 * n / 4);
+        for (org.hotlinemonitor.core.detect.ChannelStatus status : statuses) {
+            assertThat(s.value("hotline_channels", "state", status.name().toLowerCase(java.util.Locale.ROOT)))
+                    .isEqualTo(n / 4.0);
+        }
+        meters.beforeScrape();
+        assertThat(meters.swept()).isEqualTo(2L * n);
+        assertThat(meters.registrations()).as("nothing changed: nothing registered again").isEqualTo(3L * n / 4);
+
+        // every channel up: all their meters go; then one goes down: its meters, and only its
+        for (int i = 0; i < n; i++) {
+            org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, i % 6, "c" + i, inState(statuses[1]));
+        }
+        assertThat(statuses[1]).isEqualTo(org.hotlinemonitor.core.detect.ChannelStatus.UP);
+        meters.beforeScrape();
+        assertThat(meters.channelsWithMeters()).isZero();
+        assertThat(registry.find("hotline.channel.state").gauges()).isEmpty();
+        assertThat(new Scrape(registry.scrape()).value("hotline_channels", "state", "up")).isEqualTo((double) n);
+        org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, 7 % 6, "c7",
+                inState(org.hotlinemonitor.core.detect.ChannelStatus.DOWN));
+        meters.beforeScrape();
+        assertThat(meters.registrations()).isEqualTo(3L * n / 4 + 1);
+        assertThat(registry.find("hotline.channel.state").tag("channel", "c7").tag("state", "down").gauge().value())
+                .isEqualTo(1.0);
+        assertThat(meters.refreshes()).as("the view was scanned by the scrapes only, and once at binding").isEqualTo(1);
+    }
+
+    @Test
+    void noneRegistersNoChannelMeterAndKeepsTheCounts() {
+        org.hotlinemonitor.app.kafka.DetectorView view = new org.hotlinemonitor.app.kafka.DetectorView();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MonitorMeters meters = new MonitorMeters(java.time.Clock.systemUTC()).detector(view, new RejectCounter())
+                .channelMetrics(ChannelMetrics.NONE);
+        meters.bindTo(registry);
+        for (int i = 0; i < 1000; i++) {
+            org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, i % 6, "c" + i,
+                    inState(i < 10 ? org.hotlinemonitor.core.detect.ChannelStatus.DOWN : org.hotlinemonitor.core.detect.ChannelStatus.UP));
+        }
+        meters.beforeScrape();
+        Scrape s = new Scrape(registry.scrape());
+        assertThat(meters.registrations()).isZero();
+        assertThat(meters.swept()).as("no scan of the view in this mode").isZero();
+        assertThat(s.samples.keySet()).noneMatch(k -> k.startsWith("hotline_channel_"));
+        assertThat(s.value("hotline_channels", "state", "down")).isEqualTo(10.0);
+        assertThat(s.value("hotline_channels", "state", "up")).isEqualTo(990.0);
+        org.hotlinemonitor.app.kafka.DetectorViewFixture.leave(view, List.of("c0", "c11"));
+        s = new Scrape(registry.scrape());
+        assertThat(s.value("hotline_channels", "state", "down")).as("a channel that left is no longer counted").isEqualTo(9.0);
+        assertThat(s.value("hotline_channels", "state", "up")).isEqualTo(989.0);
     }
 
     @Test
@@ -239,7 +322,7 @@ class MonitorMetersTest {
         String yaml = "silentAfter: PT10M\n" + CHANNELS;
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (Harness h = new Harness(yaml, LATENESS, START, stateDir)) {
-            MonitorMeters meters = new MonitorMeters(h.clock()).detector(h.view, h.rejects, Harness.config(yaml));
+            MonitorMeters meters = new MonitorMeters(h.clock()).detector(h.view, h.rejects);
             meters.bindTo(registry);
             goesDown(h); // one heartbeat, at START: silent from START + 10 min
             Scrape s = scrape(registry, meters);
@@ -249,6 +332,8 @@ class MonitorMetersTest {
             assertThat(s.value("hotline_channel_state", "channel", "east-coast", "state", "unknown")).isEqualTo(1.0);
             assertThat(s.value("hotline_channel_state", "channel", "east-coast", "state", "down"))
                     .as("down by the detector's rules, but our side cannot tell now").isEqualTo(0.0);
+            assertThat(s.value("hotline_channels", "state", "unknown")).as("the counts show the same").isEqualTo(2.0);
+            assertThat(s.value("hotline_channels", "state", "down")).isEqualTo(0.0);
             assertThat(s.value("hotline_alerts_total", "type", "OUR_SIDE_SILENT")).isEqualTo(1.0);
             assertThat(s.value("hotline_alerts_total", "type", "CALL_NOT_PLACED")).as("the ship's slots are covered").isEqualTo(0.0);
             assertThat(s.value("hotline_alerts_total", "type", "CHANNEL_DOWN")).as("calls placed by hand still count").isEqualTo(1.0);
@@ -262,6 +347,7 @@ class MonitorMetersTest {
             assertThat(s.value("hotline_our_side_state", "state", "heard")).isEqualTo(1.0);
             assertThat(s.value("hotline_last_heartbeat_timestamp_seconds")).isEqualTo(seconds(back));
             assertThat(s.value("hotline_channel_state", "channel", "east-coast", "state", "down")).isEqualTo(1.0);
+            assertThat(s.value("hotline_channels", "state", "down")).isEqualTo(1.0);
             assertThat(s.value("hotline_alerts_total", "type", "OUR_SIDE_RESUMED")).isEqualTo(1.0);
         }
     }

@@ -42,8 +42,7 @@ class PromtoolTest {
              MetricsServer server = MetricsServer.start("127.0.0.1", 0, metrics.registry());
              Harness h = new Harness(MonitorMetersTest.CHANNELS, MonitorMetersTest.LATENESS, MonitorMetersTest.START,
                      tmp.resolve("state"))) {
-            server.beforeScrape(metrics.bind(new MonitorMeters(h.clock()).detector(h.view, h.rejects,
-                    Harness.config(MonitorMetersTest.CHANNELS)))::sync);
+            server.beforeScrape(metrics.bind(new MonitorMeters(h.clock()).detector(h.view, h.rejects))::beforeScrape);
             metrics.bind(new MonitorMeters(Clock.systemUTC()).notifier(new DeliveryCounter(), new RejectCounter(), List.of("am")));
             metrics.bind(new MonitorMeters(Clock.systemUTC()).placer(List.of("east-coast", "ship"), (c, failed) -> failed ? 0 : 1));
             metrics.ready(() -> true);

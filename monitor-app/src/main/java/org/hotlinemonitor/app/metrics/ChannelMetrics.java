@@ -1,0 +1,46 @@
+package org.hotlinemonitor.app.metrics;
+
+import java.util.Locale;
+
+/**
+ * Which channels get the per-channel series ({@code hotline_channel_*}): they are the most useful and the most
+ * expensive (26 lines, about 2 kB, per channel). The counts by state ({@code hotline_channels}) are there in every mode.
+ */
+public enum ChannelMetrics {
+    /** Every owned channel (the default). */
+    ALL("all"),
+    /** None: only the aggregates. */
+    NONE("none"),
+    /**
+     * The owned channels whose shown state is not {@code up} (missed, down, unknown), checked before each scrape: a
+     * channel gets its series when it leaves {@code up} and loses them once it is {@code up} again.
+     */
+    NOT_UP("not-up");
+
+    private final String text;
+
+    ChannelMetrics(String text) {
+        this.text = text;
+    }
+
+    /** As written on the command line: {@code all}, {@code none}, {@code not-up}. */
+    public String text() {
+        return text;
+    }
+
+    /** The mode named {@code text} (case and surrounding blanks ignored). */
+    public static ChannelMetrics parse(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        for (ChannelMetrics m : values()) {
+            if (m.text.equals(t)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("must be all, none or not-up, was '" + text + "'");
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}
