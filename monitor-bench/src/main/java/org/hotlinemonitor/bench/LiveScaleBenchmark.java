@@ -55,6 +55,8 @@ public final class LiveScaleBenchmark {
 
     private static final Pattern READY = Pattern.compile("ready in ([0-9.]+) s");
     private static final Duration ANSWER_WITHIN = Duration.ofMinutes(2);
+    /** The detector's {@code --channel-metrics}: {@code -Dbench.channelMetrics=none}, say. Default: all. */
+    private static final String CHANNEL_METRICS = System.getProperty("bench.channelMetrics", "all");
 
     private LiveScaleBenchmark() {
     }
@@ -85,8 +87,8 @@ public final class LiveScaleBenchmark {
                 """);
         int httpPort = freePort();
         System.out.printf(Locale.ROOT, "%,d channels, two checks a day each spread over the day (about %.0f slots a minute), "
-                        + "every call unanswered; %s; %d measured minutes; %s; java options %s%n",
-                channels, channels * 2 / 1440.0, split ? "split commands (broker, produce, detect)" : "run", minutes,
+                        + "every call unanswered; %s, --channel-metrics %s; %d measured minutes; %s; java options %s%n",
+                channels, channels * 2 / 1440.0, split ? "split commands (broker, produce, detect)" : "run", CHANNEL_METRICS, minutes,
                 BenchKafka.load(), javaOpts);
         List<Child> children = new ArrayList<>();
         List<Received> received = new ArrayList<>();
@@ -97,7 +99,7 @@ public final class LiveScaleBenchmark {
         if (!split) {
             Child run = Child.start(dir, "run", javaOpts, jar, "run", "--channels", channelFile.toString(), "--placer",
                     "simulated", "--simulation", simulation.toString(), "--broker-port", "0", "--controller-port", "0",
-                    "--http-port", Integer.toString(httpPort), "--data-dir", data);
+                    "--http-port", Integer.toString(httpPort), "--data-dir", data, "--channel-metrics", CHANNEL_METRICS);
             children.add(run);
             reader = new Thread(() -> readAlerts(run.process, received), "alerts");
         } else {
@@ -108,7 +110,8 @@ public final class LiveScaleBenchmark {
             children.add(broker);
             broker.await("Broker running at");
             children.add(Child.start(dir, "detect", javaOpts, jar, "detect", "--bootstrap-servers", bootstrap, "--channels",
-                    channelFile.toString(), "--http-port", Integer.toString(httpPort), "--state-dir", dir.resolve("streams").toString()));
+                    channelFile.toString(), "--http-port", Integer.toString(httpPort), "--state-dir", dir.resolve("streams").toString(),
+                    "--channel-metrics", CHANNEL_METRICS));
             children.add(Child.start(dir, "produce", javaOpts, jar, "produce", "--bootstrap-servers", bootstrap, "--channels",
                     channelFile.toString(), "--placer", "simulated", "--simulation", simulation.toString()));
             reader = new Thread(() -> readTopic(bootstrap, received, stop), "alerts");
