@@ -123,6 +123,81 @@ final class YamlTree {
         }
     }
 
+    /**
+     * Where {@link #read(Reader, String, ListSink)} hands the items of one top-level list, one at a time, so that
+     * the items' trees never exist all at once.
+     */
+    interface ListSink {
+        /**
+         * The list starts.
+         *
+         * @param before the top-level entries read before the list's key, in file order
+         */
+        void start(List<Entry> before);
+
+        /** The list's next item, its index counted from 0; the item is dropped when this returns. */
+        void item(Node item, int index);
+    }
+
+    /**
+     * Reads one document as {@link #read(Reader)} does, except the list under the first top-level key
+     * {@code listKey}: its items go to {@code sink} as they are read and the returned tree holds an empty
+     * {@link Sequence} in its place (located where the list starts). A value under {@code listKey} that is not a
+     * list, a later repeat of the key, and a document that is not a mapping are read whole, as {@link #read(Reader)}
+     * reads them. Memory: the largest item plus the rest of the document, not the list.
+     */
+    static Node read(Reader yaml, String listKey, ListSink sink) throws IOException, SyntaxError {
+        try (JsonParser parser = YAML.createParser(yaml)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return null;
+            }
+            Node root = first == JsonToken.START_OBJECT ? streamedTop(parser, listKey, sink) : node(parser, first);
+            if (parser.nextToken() != null) {
+                JsonLocation at = parser.currentTokenLocation();
+                throw new SyntaxError(at.getLineNr(), at.getColumnNr(),
+                        "a second YAML document starts here; put everything in one document");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            IOException readFailure = readFailure(e);
+            if (readFailure != null) {
+                throw readFailure;
+            }
+            throw syntaxError(e);
+        }
+    }
+
+    private static Mapping streamedTop(JsonParser parser, String listKey, ListSink sink) throws IOException, SyntaxError {
+        JsonLocation at = parser.currentTokenLocation();
+        List<Entry> entries = new ArrayList<>();
+        boolean streamed = false;
+        for (JsonToken t = next(parser); t != JsonToken.END_OBJECT; t = next(parser)) {
+            JsonLocation keyAt = parser.currentTokenLocation();
+            String key = parser.currentName();
+            JsonToken valueToken = next(parser);
+            Node value;
+            if (!streamed && key.equals(listKey)) {
+                streamed = true;
+                if (valueToken == JsonToken.START_ARRAY) {
+                    JsonLocation listAt = parser.currentTokenLocation();
+                    sink.start(List.copyOf(entries));
+                    int index = 0;
+                    for (JsonToken item = next(parser); item != JsonToken.END_ARRAY; item = next(parser)) {
+                        sink.item(node(parser, item), index++);
+                    }
+                    value = new Sequence(List.of(), listAt.getLineNr(), listAt.getColumnNr());
+                } else {
+                    value = node(parser, valueToken);
+                }
+            } else {
+                value = node(parser, valueToken);
+            }
+            entries.add(new Entry(key, keyAt.getLineNr(), keyAt.getColumnNr(), value));
+        }
+        return new Mapping(List.copyOf(entries), at.getLineNr(), at.getColumnNr());
+    }
+
     /** SnakeYAML wraps a reader's failure (bad UTF-8, say) as a parse error; that is no syntax error. */
     private static IOException readFailure(JsonProcessingException e) {
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
