@@ -144,13 +144,6 @@ public final class ConfigLoader {
     private record IdAt(String source, int line) {
     }
 
-    /** Documents read from files or readers since the process started: a test checks that a file is read once. */
-    private static final java.util.concurrent.atomic.AtomicLong DOCUMENTS_READ = new java.util.concurrent.atomic.AtomicLong();
-
-    static long documentsRead() {
-        return DOCUMENTS_READ.get();
-    }
-
     /**
      * Reads and validates a UTF-8 configuration file, or a directory of them (every {@code *.yaml} and
      * {@code *.yml} file in it, in name order, as one configuration; see docs/formats.md for the rules). Problems
@@ -394,7 +387,6 @@ public final class ConfigLoader {
     private static ConfigLoader pass(String source, Opener opener, Map<String, IdAt> earlierIds, boolean inDirectory,
                                      Entry presetDefaults) throws ConfigException {
         ConfigLoader loader = new ConfigLoader(source, earlierIds, inDirectory, presetDefaults);
-        DOCUMENTS_READ.incrementAndGet();
         try (Reader yaml = opener.open()) {
             loader.root = YamlTree.read(yaml, "channels", loader.new ChannelSink());
             return loader;

@@ -12,6 +12,7 @@ import java.io.Reader;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -45,7 +46,14 @@ final class YamlTree {
     /** SnakeYAML's "in 'reader', line 4, column 3:" (1-based), under each part of its message. */
     private static final Pattern MARK = Pattern.compile("\\s*in '[^']*', line (\\d+), column (\\d+):?");
 
+    /** Documents parsed since the process started, by either read: a test checks that a file is parsed once. */
+    private static final AtomicLong DOCUMENTS_READ = new AtomicLong();
+
     private YamlTree() {
+    }
+
+    static long documentsRead() {
+        return DOCUMENTS_READ.get();
     }
 
     /** A node and where it starts. */
@@ -102,6 +110,7 @@ final class YamlTree {
      * @throws IOException when {@code yaml} cannot be read
      */
     static Node read(Reader yaml) throws IOException, SyntaxError {
+        DOCUMENTS_READ.incrementAndGet();
         try (JsonParser parser = YAML.createParser(yaml)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -147,6 +156,7 @@ final class YamlTree {
      * reads them. Memory: the largest item plus the rest of the document, not the list.
      */
     static Node read(Reader yaml, String listKey, ListSink sink) throws IOException, SyntaxError {
+        DOCUMENTS_READ.incrementAndGet();
         try (JsonParser parser = YAML.createParser(yaml)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
