@@ -1,5 +1,6 @@
 package org.hotlinemonitor.core.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -36,6 +37,23 @@ final class YamlTree {
             .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
             .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
             .build();
+
+    /**
+     * JSON, a subset of YAML, read by Jackson's own JSON parser: many times faster than SnakeYAML on a large channel
+     * file, with the same tree and locations. Duplicate keys are left to the loader, as in YAML.
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+            .build();
+
+    /** How a document is written: YAML (any file), or JSON (a {@code .json} file, parsed faster). */
+    enum Syntax {
+        YAML, JSON
+    }
+
+    private static JsonParser parser(Syntax syntax, Reader reader) throws IOException {
+        return syntax == Syntax.JSON ? JSON.createParser(reader) : YAML.createParser(reader);
+    }
 
     private static LoaderOptions unlimited() {
         LoaderOptions options = new LoaderOptions();
@@ -128,7 +146,7 @@ final class YamlTree {
             if (readFailure != null) {
                 throw readFailure;
             }
-            throw syntaxError(e);
+            throw syntaxError(e, Syntax.YAML);
         }
     }
 
@@ -156,8 +174,13 @@ final class YamlTree {
      * reads them. Memory: the largest item plus the rest of the document, not the list.
      */
     static Node read(Reader yaml, String listKey, ListSink sink) throws IOException, SyntaxError {
+        return read(Syntax.YAML, yaml, listKey, sink);
+    }
+
+    /** As {@link #read(Reader, String, ListSink)}, from a document in the given syntax. */
+    static Node read(Syntax syntax, Reader yaml, String listKey, ListSink sink) throws IOException, SyntaxError {
         DOCUMENTS_READ.incrementAndGet();
-        try (JsonParser parser = YAML.createParser(yaml)) {
+        try (JsonParser parser = parser(syntax, yaml)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return null;
@@ -166,7 +189,8 @@ final class YamlTree {
             if (parser.nextToken() != null) {
                 JsonLocation at = parser.currentTokenLocation();
                 throw new SyntaxError(at.getLineNr(), at.getColumnNr(),
-                        "a second YAML document starts here; put everything in one document");
+                        syntax == Syntax.JSON ? "more after the JSON document's end; put everything in one document"
+                                : "a second YAML document starts here; put everything in one document");
             }
             return root;
         } catch (JsonProcessingException e) {
@@ -174,7 +198,7 @@ final class YamlTree {
             if (readFailure != null) {
                 throw readFailure;
             }
-            throw syntaxError(e);
+            throw syntaxError(e, syntax);
         }
     }
 
@@ -227,13 +251,14 @@ final class YamlTree {
      * the problem, each followed by its mark and a snippet with a caret. The result keeps the words on one
      * line, with the context's mark in parentheses: the problem's mark is the location.
      */
-    private static SyntaxError syntaxError(JsonProcessingException e) {
+    private static SyntaxError syntaxError(JsonProcessingException e, Syntax syntax) {
+        String label = syntax == Syntax.JSON ? "JSON syntax error: " : "YAML syntax error: ";
         JsonLocation at = e.getLocation();
         int line = at == null ? 0 : Math.max(at.getLineNr(), 0);
         int column = at == null ? 0 : Math.max(at.getColumnNr(), 0);
         String original = e.getOriginalMessage();
         if (original == null) {
-            return new SyntaxError(line, column, "YAML syntax error: " + e.getClass().getSimpleName());
+            return new SyntaxError(line, column, label + e.getClass().getSimpleName());
         }
         List<String> texts = new ArrayList<>();
         List<Matcher> marks = new ArrayList<>(); // marks.get(i): the mark of texts.get(i), or null
@@ -264,7 +289,7 @@ final class YamlTree {
                 parts.add(texts.get(i) + where);
             }
         }
-        return new SyntaxError(line, column, "YAML syntax error: " + String.join("; ", parts));
+        return new SyntaxError(line, column, label + String.join("; ", parts));
     }
 
     private static Node node(JsonParser parser, JsonToken token) throws IOException, SyntaxError {
@@ -307,7 +332,7 @@ final class YamlTree {
         JsonToken token = parser.nextToken();
         if (token == null) { // SnakeYAML reports truncation itself; this is a safety net
             JsonLocation at = parser.currentLocation();
-            throw new SyntaxError(at.getLineNr(), at.getColumnNr(), "YAML syntax error: unexpected end of file");
+            throw new SyntaxError(at.getLineNr(), at.getColumnNr(), "syntax error: unexpected end of file");
         }
         return token;
     }

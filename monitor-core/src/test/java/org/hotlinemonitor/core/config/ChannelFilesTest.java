@@ -60,6 +60,55 @@ class ChannelFilesTest {
     }
 
     @Test
+    void aJsonFileReadsAsTheSameChannelsAsItsYaml() throws Exception {
+        SyntheticLog log = new SyntheticLog(5_000, 1, 1, LocalDate.of(2023, 4, 1));
+        Path yaml = write("channels.yaml", log.channelsYaml());
+        Path json = write("channels.json", log.channelsJson());
+
+        MonitorConfig fromYaml = ConfigLoader.load(yaml);
+        MonitorConfig fromJson = ConfigLoader.load(json);
+
+        assertThat(fingerprint(fromJson)).hasSize(5_000).isEqualTo(fingerprint(fromYaml)).isEqualTo(fingerprint(log.config()));
+        assertThat(fromJson.allowedLateness()).isEqualTo(fromYaml.allowedLateness());
+    }
+
+    @Test
+    void aJsonFilesProblemsHaveTheSameMessagesAndTheirJsonLocations() throws Exception {
+        Path file = write("channels.json", """
+                {"channels": [
+                  {"id": "a", "zone": "UTC", "checks": ["09:00"]},
+                  {"id": "a", "zone": "Asia/Seol", "checks": ["25:00"], "downAfter": 0}
+                ],
+                 "defaults": {"zone": "UTC"}, "colour": "red"}
+                """);
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
+
+        assertThat(e.problems()).extracting(p -> p.line() + ":" + p.column() + " " + p.field() + ": " + p.message()).containsExactly(
+                "3:10 channels[1].id: duplicate id 'a', first used at line 2",
+                "3:23 channels[1].zone: unknown time zone 'Asia/Seol' (did you mean 'Asia/Seoul'?)",
+                "3:47 channels[1].checks[0]: bad check time '25:00', expected HH:mm or HH:mm:ss from 00:00 to 23:59:59",
+                "3:70 channels[1].downAfter: downAfter must be at least 1, was 0",
+                "5:31 colour: unknown key 'colour'; expected one of defaults, allowedLateness, silentAfter, maxJump, "
+                        + "channels, notify, api, silences, kafka, signing");
+    }
+
+    @Test
+    void aJsonSyntaxErrorIsLocated() throws Exception {
+        Path file = write("channels.json", """
+                {"channels": [
+                  {"id": "a", "zone": "UTC" "checks": ["09:00"]}
+                ]}
+                """);
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
+
+        assertThat(e.problems()).hasSize(1);
+        assertThat(e.problems().get(0).line()).isEqualTo(2);
+        assertThat(e.problems().get(0).message()).startsWith("JSON syntax error: ");
+    }
+
+    @Test
     void theExampleReadsTheSameFromItsFileFromAReaderAndFromADirectory() throws Exception {
         Path example = repositoryFile("examples/channels.yaml");
         String text = Files.readString(example);
@@ -303,7 +352,7 @@ class ChannelFilesTest {
         Files.writeString(settingsOnly.resolve("a.yaml"), "allowedLateness: PT5M\n");
 
         assertThat(catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(empty)).getMessage())
-                .contains("no channel files: the directory has no *.yaml or *.yml file");
+                .contains("no channel files: the directory has no *.yaml, *.yml or *.json file");
         assertThat(catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(settingsOnly)).getMessage())
                 .contains("no channels: none of the directory's files lists any");
     }
