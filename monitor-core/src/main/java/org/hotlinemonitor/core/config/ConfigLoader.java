@@ -70,6 +70,9 @@ import org.hotlinemonitor.core.schedule.Schedule;
  * signing: ...                      # optional: sources that must sign their events, read by OperatorConfigLoader
  * }</pre>
  *
+ * <p>The same settings may be written as JSON (a {@code .json} file), and a directory of files may be read as one
+ * configuration: see {@link #load(Path)} and docs/formats.md.
+ *
  * <p>Keys are strict: an unknown key is a problem, so a misspelt setting never silently falls back to its
  * default. YAML anchors may be set but aliases and merge keys are refused (use {@code defaults}).
  *
@@ -241,7 +244,13 @@ public final class ConfigLoader {
         return read;
     }
 
-    /** What makes a read still good: the path and each file's size, modification time and identity; null if unknown. */
+    /** Files up to this size are checksummed for {@link #stamp}: cheap, and exact for quick rewrites (tests). */
+    private static final long SMALL_FILE = 1 << 20;
+
+    /**
+     * What makes a read still good: the path and each file's size, modification time and identity (and the checksum of a
+     * small file); null if unknown.
+     */
     private static List<Object> stamp(Path path) {
         try {
             List<Object> stamp = new ArrayList<>();
@@ -251,8 +260,13 @@ public final class ConfigLoader {
             for (Path file : files) {
                 java.nio.file.attribute.BasicFileAttributes attributes =
                         Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
-                stamp.add(List.of(file.toString(), attributes.size(), attributes.lastModifiedTime().toMillis(),
+                stamp.add(List.of(file.toString(), attributes.size(), attributes.lastModifiedTime().toString(),
                         String.valueOf(attributes.fileKey())));
+                if (attributes.size() <= SMALL_FILE) { // the clock behind the time may be coarse: a quick rewrite keeps it
+                    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                    crc.update(Files.readAllBytes(file));
+                    stamp.add(crc.getValue());
+                }
             }
             return List.copyOf(stamp);
         } catch (IOException e) {
