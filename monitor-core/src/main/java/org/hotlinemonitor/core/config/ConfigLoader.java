@@ -335,6 +335,7 @@ public final class ConfigLoader {
                 loader = readFile(source, syntax(file), () -> open(file), ids, true);
             } catch (ConfigException e) {
                 unreadable.addAll(e.problems());
+                problems.addAll(e.problems());
                 continue;
             }
             parts.add(new Part(file, loader.root));
@@ -370,15 +371,13 @@ public final class ConfigLoader {
         if (files.isEmpty()) {
             problems.add(new ConfigProblem(dir.toString(), 0, 0, "",
                     "no channel files: the directory has no *.yaml, *.yml or *.json file"));
-        } else if (problems.isEmpty() && unreadable.isEmpty() && channels.isEmpty()) {
+        } else if (problems.isEmpty() && channels.isEmpty()) {
             problems.add(new ConfigProblem(dir.toString(), 0, 0, "channels",
                     "no channels: none of the directory's files lists any"));
         }
         ConfigException unreadableFailure = unreadable.isEmpty() ? null : new ConfigException(unreadable);
-        if (!problems.isEmpty() || !unreadable.isEmpty()) {
-            List<ConfigProblem> all = new ArrayList<>(unreadable);
-            all.addAll(problems); // unreadable files first: the rest may be missing what they hold
-            return new Read(null, new ConfigException(all), List.copyOf(parts), unreadableFailure);
+        if (!problems.isEmpty()) {
+            return new Read(null, new ConfigException(problems), List.copyOf(parts), unreadableFailure);
         }
         return new Read(new MonitorConfig(channels, allowedLateness, silentAfter, maxJump), null, List.copyOf(parts), null);
     }

@@ -320,6 +320,32 @@ class ChannelFilesTest {
     }
 
     @Test
+    void problemsOfADirectoryAreListedFileByFileAndASyntaxErrorDoesNotHideTheOtherFiles() throws Exception {
+        Path conf = Files.createDirectory(dir.resolve("conf"));
+        Files.writeString(conf.resolve("a.yaml"), """
+                channels:
+                  - id: a
+                    zone: UTC
+                    checks: ['09:00'
+                """);
+        Files.writeString(conf.resolve("b.yaml"), """
+                channels:
+                  - id: b
+                    checks: ['09:00']
+                """);
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(conf));
+
+        assertThat(e.problems()).extracting(ConfigProblem::file)
+                .containsExactly(conf.resolve("a.yaml").toString(), conf.resolve("b.yaml").toString());
+        assertThat(e.problems().get(0).message()).startsWith("YAML syntax error: ");
+        assertThat(e.problems().get(1).toString()).endsWith("channels[0].zone: missing; set zone on the channel or in defaults");
+        // A section of such a directory cannot be trusted: its loaders report the unreadable file.
+        assertThat(catchThrowableOfType(ConfigException.class, () -> OperatorConfigLoader.silences(conf, null)).problems())
+                .extracting(ConfigProblem::file).containsExactly(conf.resolve("a.yaml").toString());
+    }
+
+    @Test
     void aTopLevelSettingInTwoFilesIsAProblemNamingBoth() throws Exception {
         Path conf = Files.createDirectory(dir.resolve("conf"));
         Files.writeString(conf.resolve("a.yaml"), """
