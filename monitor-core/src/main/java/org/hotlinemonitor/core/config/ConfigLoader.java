@@ -2,12 +2,15 @@ package org.hotlinemonitor.core.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -20,6 +23,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +33,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import org.hotlinemonitor.core.config.YamlTree.Entry;
 import org.hotlinemonitor.core.config.YamlTree.Mapping;
 import org.hotlinemonitor.core.config.YamlTree.Node;
@@ -150,8 +156,8 @@ public final class ConfigLoader {
     /**
      * Reads and validates a UTF-8 configuration file, YAML or (named {@code *.json}) JSON, or a directory of them
      * (every {@code *.yaml}, {@code *.yml} and {@code *.json} file in it, in name order, as one configuration; see
-     * docs/formats.md for the rules). Problems
-     * name the file they are in, as {@code file.toString()} (a directory's files as {@code dir.resolve(name)}).
+     * docs/formats.md for the rules). Problems name the file they are in, as {@code file.toString()} (a directory's
+     * files as {@code dir.resolve(name)}).
      *
      * <p>The file is read once per process: the channels are converted as they are read (the items' trees are
      * dropped at once, so a file of a million channels never exists as a whole tree), and the rest of the file (its
@@ -180,13 +186,13 @@ public final class ConfigLoader {
     public static MonitorConfig load(String sourceName, Reader yaml) throws ConfigException {
         String text;
         try {
-            java.io.StringWriter all = new java.io.StringWriter();
+            StringWriter all = new StringWriter();
             yaml.transferTo(all);
             text = all.toString();
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigProblem(sourceName, 0, 0, "", cannotRead(e))));
         }
-        ConfigLoader loader = readFile(sourceName, YamlTree.Syntax.YAML, () -> new java.io.StringReader(text), Map.of(), false);
+        ConfigLoader loader = readFile(sourceName, YamlTree.Syntax.YAML, () -> new StringReader(text), Map.of(), false);
         FileSettings settings = loader.settings();
         if (!loader.problems.isEmpty()) {
             throw loader.failure();
@@ -258,12 +264,12 @@ public final class ConfigLoader {
             stamp.add(absolute.toString());
             List<Path> files = Files.isDirectory(absolute) ? filesOf(absolute) : List.of(absolute);
             for (Path file : files) {
-                java.nio.file.attribute.BasicFileAttributes attributes =
-                        Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+                BasicFileAttributes attributes =
+                        Files.readAttributes(file, BasicFileAttributes.class);
                 stamp.add(List.of(file.toString(), attributes.size(), attributes.lastModifiedTime().toString(),
                         String.valueOf(attributes.fileKey())));
                 if (attributes.size() <= SMALL_FILE) { // the clock behind the time may be coarse: a quick rewrite keeps it
-                    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                    CRC32 crc = new CRC32();
                     crc.update(Files.readAllBytes(file));
                     stamp.add(crc.getValue());
                 }
@@ -276,7 +282,7 @@ public final class ConfigLoader {
 
     /** The channel files of a directory: its regular {@code *.yaml}, {@code *.yml} and {@code *.json} files, in name order. */
     private static List<Path> filesOf(Path dir) throws IOException {
-        try (java.util.stream.Stream<Path> listing = Files.list(dir)) {
+        try (Stream<Path> listing = Files.list(dir)) {
             return listing.filter(f -> {
                 String name = f.getFileName().toString();
                 return (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json")) && Files.isRegularFile(f);
@@ -341,7 +347,7 @@ public final class ConfigLoader {
             parts.add(new Part(file, loader.root));
             FileSettings settings = loader.settings();
             if (loader.root instanceof Mapping top) {
-                Set<String> seenHere = new java.util.HashSet<>();
+                Set<String> seenHere = new HashSet<>();
                 for (Entry entry : top.entries()) {
                     String key = entry.key();
                     if (!ONE_FILE_KEYS.contains(key) || !seenHere.add(key)) {
