@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
- * A YAML document read into a small tree whose nodes remember where they start (1-based line and column),
- * so that the loader can point at the exact spot of every problem. Jackson's own tree forgets locations.
+ * A YAML (or JSON) document read into a small tree whose nodes remember where they start (1-based line and
+ * column), so that the loader can point at the exact spot of every problem. Jackson's own tree forgets locations.
  */
 final class YamlTree {
 
@@ -30,7 +30,8 @@ final class YamlTree {
      * default but {@code YAMLFactory.builder()} (2.20) starts with the feature off, so say it.
      *
      * <p>No limit on the document's size: SnakeYAML's default (3 MiB of code points) refused a channel file of
-     * about 20,000 channels. The parser streams; only the tree's size grows with the file.
+     * about 20,000 channels. The parser streams; the tree's size grows with the file, except the list that
+     * {@link #read(Reader, String, ListSink)} hands over item by item.
      */
     private static final YAMLFactory YAML = YAMLFactory.builder()
             .loaderOptions(unlimited())
