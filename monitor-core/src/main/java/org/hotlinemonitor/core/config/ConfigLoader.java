@@ -861,14 +861,20 @@ public final class ConfigLoader {
         }
     }
 
-    private static DayOfWeek dayName(String text) {
-        String upper = text.strip().toUpperCase(Locale.ROOT);
+    /** MONDAY and MON to Monday, and so on: built once, as dayName runs for every day item of every channel. */
+    private static final Map<String, DayOfWeek> DAY_NAMES = dayNames();
+
+    private static Map<String, DayOfWeek> dayNames() {
+        Map<String, DayOfWeek> names = new HashMap<>();
         for (DayOfWeek day : DayOfWeek.values()) {
-            if (day.name().equals(upper) || abbreviation(day).equals(upper)) {
-                return day;
-            }
+            names.put(day.name(), day);
+            names.put(abbreviation(day), day);
         }
-        return null;
+        return Map.copyOf(names);
+    }
+
+    private static DayOfWeek dayName(String text) {
+        return DAY_NAMES.get(text.strip().toUpperCase(Locale.ROOT));
     }
 
     private static String abbreviation(DayOfWeek day) {
