@@ -61,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
     Duration duration;
 
     @Option(names = "--channels", paramLabel = "FILE",
-            description = "Channel configuration (YAML). Default: the five inter-Korean lines, bundled.")
+            description = "Channel configuration: a YAML or .json file, or a directory of them. Default: the five inter-Korean lines, bundled.")
     Path channelsFile;
 
     @Option(names = "--simulation", paramLabel = "FILE",

@@ -25,7 +25,7 @@ final class LiveOptions {
     /** {@code --channels FILE}, required (or {@code HOTLINE_CHANNELS}): a live monitor never watches example lines by default. */
     static final class Channels {
         @Option(names = "--channels", paramLabel = "FILE", defaultValue = "${env:HOTLINE_CHANNELS}",
-                description = "Channel configuration (YAML). Env: HOTLINE_CHANNELS. Required.")
+                description = "Channel configuration: a YAML or .json file, or a directory of them read as one. Env: HOTLINE_CHANNELS. Required.")
         Path file;
 
         MonitorConfig load(CommandLine commandLine) {

@@ -55,7 +55,7 @@ final class RecordCommand implements Callable<Integer> {
             description = "The events topic. Default: ${DEFAULT-VALUE}.")
     String topic;
 
-    @Option(names = "--channels", required = true, paramLabel = "FILE", description = "Channel configuration (YAML).")
+    @Option(names = "--channels", required = true, paramLabel = "FILE", description = "Channel configuration: a YAML or .json file, or a directory of them read as one.")
     Path channels;
 
     @Option(names = "--channel", required = true, paramLabel = "ID", description = "The channel called.")

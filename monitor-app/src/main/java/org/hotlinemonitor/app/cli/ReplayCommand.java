@@ -74,7 +74,7 @@ final class ReplayCommand implements Callable<Integer> {
     /** Prometheus's default lookback for instant queries: a longer step leaves moments without a value. */
     static final Duration MAX_STEP = Duration.ofMinutes(5);
 
-    @Option(names = "--channels", required = true, paramLabel = "FILE", description = "Channel configuration (YAML).")
+    @Option(names = "--channels", required = true, paramLabel = "FILE", description = "Channel configuration: a YAML or .json file, or a directory of them read as one.")
     Path channels;
 
     @Option(names = "--format", paramLabel = "jsonl|csv",

@@ -103,8 +103,8 @@ class BadInputEndsCleanlyTest {
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', textBlock = """
-            too many channels   | --channels 100001 --days 1    | --channels must be from 1 to 100000, was 100001
-            no channels         | --channels 0 --days 1         | --channels must be from 1 to 100000, was 0
+            too many channels   | --channels 1000001 --days 1   | --channels must be from 1 to 1000000, was 1000001
+            no channels         | --channels 0 --days 1         | --channels must be from 1 to 1000000, was 0
             too many days       | --channels 1 --days 3661      | --days must be from 1 to 3660 (ten years), was 3661
             too large a product | --channels 100000 --days 51   | --channels times days must be at most 5000000 (about 2 GB of log), was 100000 x 51 = 5100000
             start too late      | --channels 1 --days 1 --start +999999999-01-01 | --start must be from 1970-01-01 to 9000-01-01, was +999999999-01-01

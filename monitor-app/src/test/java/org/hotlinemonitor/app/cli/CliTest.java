@@ -114,6 +114,22 @@ class CliTest {
     }
 
     @Test
+    void replayReadsADirectoryOfChannelFilesAndNamesTheFilesOfADuplicateId() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("channels.d"));
+        Files.copy(CHANNELS, dir.resolve("10-example.yaml"));
+        Result r = run("replay", "--channels", dir.toString(), "--report-out", tmp.resolve("report.md").toString(), LOG.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().lines().toList()).isEqualTo(Files.readAllLines(EXPECTED));
+
+        Files.writeString(dir.resolve("20-more.json"), "{\"channels\": [{\"id\": \"liaison-office\", \"zone\": \"UTC\", \"checks\": [\"09:00\"]}]}\n");
+        Result duplicate = run("replay", "--channels", dir.toString(), LOG.toString());
+        assertThat(duplicate.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(duplicate.err()).containsPattern(java.util.regex.Pattern.quote(dir.resolve("20-more.json") + ":1:")
+                + "\\d+: channels\\[0\\]\\.id: duplicate id 'liaison-office', first used at "
+                + java.util.regex.Pattern.quote(dir.resolve("10-example.yaml") + ":") + "\\d+");
+    }
+
+    @Test
     void replayOfTheBundledExampleGivesTheGoldenAlertsOnStdoutAndTheReportOnStderr() throws Exception {
         Path rejects = tmp.resolve("rejects.jsonl");
         Result r = run("replay", "--channels", CHANNELS.toString(), "--rejects-out", rejects.toString(), LOG.toString());

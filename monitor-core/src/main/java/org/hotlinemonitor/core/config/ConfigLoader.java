@@ -2,12 +2,15 @@ package org.hotlinemonitor.core.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
+import java.io.StringWriter;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -20,6 +23,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +33,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import org.hotlinemonitor.core.config.YamlTree.Entry;
 import org.hotlinemonitor.core.config.YamlTree.Mapping;
 import org.hotlinemonitor.core.config.YamlTree.Node;
@@ -69,6 +75,9 @@ import org.hotlinemonitor.core.schedule.Schedule;
  * silences: ...                     # optional: maintenance windows, read and checked by OperatorConfigLoader
  * signing: ...                      # optional: sources that must sign their events, read by OperatorConfigLoader
  * }</pre>
+ *
+ * <p>The same settings may be written as JSON (a {@code .json} file), and a directory of files may be read as one
+ * configuration: see {@link #load(Path)} and docs/formats.md.
  *
  * <p>Keys are strict: an unknown key is a problem, so a misspelt setting never silently falls back to its
  * default. YAML anchors may be set but aliases and merge keys are refused (use {@code defaults}).
@@ -113,42 +122,352 @@ public final class ConfigLoader {
     private final String source;
     private final List<ConfigProblem> problems = new ArrayList<>();
 
+    /** The file's own channel ids, each with the line it was first used at. */
+    private final Map<String, Integer> idLines = new HashMap<>();
+    /** The ids of the files of the directory read before this one (empty for a lone file). */
+    private final Map<String, IdAt> earlierIds;
+    /** Part of a directory: a file without {@code channels} is fine there (it may hold settings only). */
+    private final boolean inDirectory;
+    /** The {@code defaults} entry of a first pass (it came after {@code channels}), or null. */
+    private final Entry presetDefaults;
+
+    // What the streamed reading of the channels list gave (see ChannelSink).
+    private boolean listStreamed;
+    private boolean defaultsBeforeList;
+    private int streamedCount;
+    private final List<Channel> streamedChannels = new ArrayList<>();
+    private Node root;
+
     private ConfigLoader(String source) {
+        this(source, Map.of(), false, null);
+    }
+
+    private ConfigLoader(String source, Map<String, IdAt> earlierIds, boolean inDirectory, Entry presetDefaults) {
         this.source = source;
+        this.earlierIds = earlierIds;
+        this.inDirectory = inDirectory;
+        this.presetDefaults = presetDefaults;
+    }
+
+    /** Where a channel id of an earlier file of a directory was first used. */
+    private record IdAt(String source, int line) {
     }
 
     /**
-     * Reads and validates a UTF-8 configuration file. Problems name the file as {@code file.toString()}.
+     * Reads and validates a UTF-8 configuration file, YAML or (named {@code *.json}) JSON, or a directory of them
+     * (every {@code *.yaml}, {@code *.yml} and {@code *.json} file in it, in name order, as one configuration; see
+     * docs/formats.md for the rules). Problems name the file they are in, as {@code file.toString()} (a directory's
+     * files as {@code dir.resolve(name)}).
+     *
+     * <p>The file is read once per process: the channels are converted as they are read (the items' trees are
+     * dropped at once, so a file of a million channels never exists as a whole tree), and the rest of the file (its
+     * small top-level sections) is kept for {@link NotifyConfigLoader}, {@link OperatorConfigLoader} and
+     * {@link KafkaConfigLoader}, which ask for the same path. A file changed on disk (size, time or inode) is read
+     * again.
      *
      * @throws ConfigException with every problem found, including a file that cannot be read
      */
     public static MonitorConfig load(Path file) throws ConfigException {
-        return new ConfigLoader(file.toString()).config(readTree(file));
+        Read read = read(file);
+        if (read.failure() != null) {
+            throw read.failure();
+        }
+        return read.config();
     }
 
     /**
-     * Reads and validates a configuration. Does not close {@code yaml}.
+     * Reads and validates a configuration. Does not close {@code yaml}. The text is held in memory (a
+     * {@code defaults:} after {@code channels:} takes a second pass); a large file is better read by
+     * {@link #load(Path)}.
      *
      * @param sourceName how problems name the source, usually a file name
      * @throws ConfigException with every problem found
      */
     public static MonitorConfig load(String sourceName, Reader yaml) throws ConfigException {
-        return new ConfigLoader(sourceName).config(readTree(sourceName, yaml));
+        String text;
+        try {
+            StringWriter all = new StringWriter();
+            yaml.transferTo(all);
+            text = all.toString();
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(sourceName, 0, 0, "", cannotRead(e))));
+        }
+        ConfigLoader loader = readFile(sourceName, YamlTree.Syntax.YAML, () -> new StringReader(text), Map.of(), false);
+        FileSettings settings = loader.settings();
+        if (!loader.problems.isEmpty()) {
+            throw loader.failure();
+        }
+        return settings.config();
+    }
+
+    // ---- reading: each file once, its channels streamed ----
+
+    /** Opens a document afresh: a second pass reads it again. */
+    @FunctionalInterface
+    private interface Opener {
+        Reader open() throws IOException;
     }
 
     /**
-     * The YAML tree of a UTF-8 file, for the loaders of the file's sections (channels, {@code notify:},
-     * {@code api:}, {@code silences:}); a file that cannot be read or parsed is a problem naming it.
+     * One file's or directory's reading: the configuration (or the failure listing every problem), and each file's
+     * top level without its channel items, for the other sections' loaders.
+     *
+     * @param unreadable a file that could not be read or parsed (then the sections cannot be trusted), or null
      */
-    static Node readTree(Path file) throws ConfigException {
-        try (Reader yaml = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return readTree(file.toString(), yaml);
+    private record Read(MonitorConfig config, ConfigException failure, List<Part> parts, ConfigException unreadable) {
+    }
+
+    /** A file's top-level mapping, its {@code channels} list left empty. */
+    private record Part(Path file, Node top) {
+    }
+
+    /**
+     * A top-level section of a configuration file or directory: the file it is in (how its problems name it), that
+     * file's directory (for relative paths in it) and its entry, or a null entry when no file has it.
+     */
+    record Section(String source, Path dir, Entry entry) {
+    }
+
+    /** The reads of this process, most recently used last; a few, for the tests that load many files. */
+    private static final Map<List<Object>, Read> READS = new LinkedHashMap<>(8, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Object>, Read> eldest) {
+            return size() > 4;
+        }
+    };
+
+    private static synchronized Read read(Path path) {
+        List<Object> stamp = stamp(path);
+        Read read = stamp == null ? null : READS.get(stamp);
+        if (read == null) {
+            read = Files.isDirectory(path) ? readDirectory(path) : readLoneFile(path);
+            if (stamp != null) {
+                READS.put(stamp, read);
+            }
+        }
+        return read;
+    }
+
+    /** Files up to this size are checksummed for {@link #stamp}: cheap, and exact for quick rewrites (tests). */
+    private static final long SMALL_FILE = 1 << 20;
+
+    /**
+     * What makes a read still good: the path and each file's size, modification time and identity (and the checksum of a
+     * small file); null if unknown.
+     */
+    private static List<Object> stamp(Path path) {
+        try {
+            List<Object> stamp = new ArrayList<>();
+            Path absolute = path.toAbsolutePath().normalize();
+            stamp.add(absolute.toString());
+            List<Path> files = Files.isDirectory(absolute) ? filesOf(absolute) : List.of(absolute);
+            for (Path file : files) {
+                BasicFileAttributes attributes =
+                        Files.readAttributes(file, BasicFileAttributes.class);
+                stamp.add(List.of(file.toString(), attributes.size(), attributes.lastModifiedTime().toString(),
+                        String.valueOf(attributes.fileKey())));
+                if (attributes.size() <= SMALL_FILE) { // the clock behind the time may be coarse: a quick rewrite keeps it
+                    CRC32 crc = new CRC32();
+                    crc.update(Files.readAllBytes(file));
+                    stamp.add(crc.getValue());
+                }
+            }
+            return List.copyOf(stamp);
         } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, 0, "", cannotRead(e))));
+            return null; // read it anyway, uncached: the loader reports the problem
         }
     }
 
-    /** {@link #readTree(Path)} from a reader it does not close; problems name {@code sourceName}. */
+    /** The channel files of a directory: its regular {@code *.yaml}, {@code *.yml} and {@code *.json} files, in name order. */
+    private static List<Path> filesOf(Path dir) throws IOException {
+        try (Stream<Path> listing = Files.list(dir)) {
+            return listing.filter(f -> {
+                String name = f.getFileName().toString();
+                return (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json")) && Files.isRegularFile(f);
+            }).sorted(Comparator.comparing(f -> f.getFileName().toString())).toList();
+        }
+    }
+
+    private static Reader open(Path file) throws IOException {
+        return Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    }
+
+    private static Read readLoneFile(Path file) {
+        try {
+            ConfigLoader loader = readFile(file.toString(), syntax(file), () -> open(file), Map.of(), false);
+            FileSettings settings = loader.settings();
+            List<Part> parts = List.of(new Part(file, loader.root));
+            return loader.problems.isEmpty()
+                    ? new Read(settings.config(), null, parts, null)
+                    : new Read(null, loader.failure(), parts, null);
+        } catch (ConfigException unreadable) {
+            return new Read(null, unreadable, List.of(), unreadable);
+        }
+    }
+
+    /** Top-level keys that at most one file of a directory may set. */
+    private static final List<String> ONE_FILE_KEYS =
+            List.of("allowedLateness", "silentAfter", "maxJump", "notify", "api", "silences", "kafka", "signing");
+
+    /**
+     * The files of a directory as one configuration: their channels form one set (an id used twice, in one file
+     * or two, is a problem), each file's {@code defaults} apply to that file's channels only, and every other
+     * top-level key may be set in one file only. Problems are listed file by file, in name order.
+     */
+    private static Read readDirectory(Path dir) {
+        List<Path> files;
+        try {
+            files = filesOf(dir);
+        } catch (IOException e) {
+            ConfigException unreadable = new ConfigException(List.of(new ConfigProblem(dir.toString(), 0, 0, "", cannotRead(e))));
+            return new Read(null, unreadable, List.of(), unreadable);
+        }
+        List<ConfigProblem> problems = new ArrayList<>();
+        List<ConfigProblem> unreadable = new ArrayList<>();
+        List<Part> parts = new ArrayList<>();
+        Map<String, IdAt> ids = new HashMap<>();
+        Map<String, Entry> ownerEntries = new HashMap<>();
+        Map<String, String> owners = new HashMap<>();
+        List<Channel> channels = new ArrayList<>();
+        Duration allowedLateness = null;
+        Duration silentAfter = null;
+        Duration maxJump = null;
+        for (Path file : files) {
+            String source = file.toString();
+            ConfigLoader loader;
+            try {
+                loader = readFile(source, syntax(file), () -> open(file), ids, true);
+            } catch (ConfigException e) {
+                unreadable.addAll(e.problems());
+                problems.addAll(e.problems());
+                continue;
+            }
+            parts.add(new Part(file, loader.root));
+            FileSettings settings = loader.settings();
+            if (loader.root instanceof Mapping top) {
+                Set<String> seenHere = new HashSet<>();
+                for (Entry entry : top.entries()) {
+                    String key = entry.key();
+                    if (!ONE_FILE_KEYS.contains(key) || !seenHere.add(key)) {
+                        continue; // a key repeated in one file is that file's problem, reported already
+                    }
+                    String owner = owners.putIfAbsent(key, source);
+                    if (owner != null) {
+                        loader.problem(entry, key, "'" + key + "' is set in " + owner + ":" + ownerEntries.get(key).line()
+                                + " too; in a directory of channel files, each top-level setting other than channels and "
+                                + "defaults belongs in one file");
+                    } else {
+                        ownerEntries.put(key, entry);
+                    }
+                }
+            }
+            for (Map.Entry<String, Integer> id : loader.idLines.entrySet()) {
+                ids.putIfAbsent(id.getKey(), new IdAt(source, id.getValue()));
+            }
+            channels.addAll(settings.channels());
+            allowedLateness = allowedLateness == null ? settings.allowedLateness() : allowedLateness;
+            silentAfter = silentAfter == null ? settings.silentAfter() : silentAfter;
+            maxJump = maxJump == null ? settings.maxJump() : maxJump;
+            if (!loader.problems.isEmpty()) {
+                problems.addAll(loader.failure().problems());
+            }
+        }
+        if (files.isEmpty()) {
+            problems.add(new ConfigProblem(dir.toString(), 0, 0, "",
+                    "no channel files: the directory has no *.yaml, *.yml or *.json file"));
+        } else if (problems.isEmpty() && channels.isEmpty()) {
+            problems.add(new ConfigProblem(dir.toString(), 0, 0, "channels",
+                    "no channels: none of the directory's files lists any"));
+        }
+        ConfigException unreadableFailure = unreadable.isEmpty() ? null : new ConfigException(unreadable);
+        if (!problems.isEmpty()) {
+            return new Read(null, new ConfigException(problems), List.copyOf(parts), unreadableFailure);
+        }
+        return new Read(new MonitorConfig(channels, allowedLateness, silentAfter, maxJump), null, List.copyOf(parts), null);
+    }
+
+    /**
+     * Reads one file: once, or twice when its first {@code defaults} comes after {@code channels} (the first pass
+     * converted the channels with the built-in defaults; the second converts them with the file's). The returned
+     * loader holds the file's top level, its streamed channels and its problems so far; {@link #settings()} finishes.
+     *
+     * @throws ConfigException when the file cannot be read or is not valid YAML
+     */
+    private static ConfigLoader readFile(String source, YamlTree.Syntax syntax, Opener opener, Map<String, IdAt> earlierIds,
+                                         boolean inDirectory) throws ConfigException {
+        ConfigLoader first = pass(source, syntax, opener, earlierIds, inDirectory, null);
+        if (first.listStreamed && !first.defaultsBeforeList && section(first.root, "defaults") != null) {
+            return pass(source, syntax, opener, earlierIds, inDirectory, section(first.root, "defaults"));
+        }
+        return first;
+    }
+
+    /** A {@code .json} file is read by the JSON parser (much faster than SnakeYAML); anything else as YAML. */
+    private static YamlTree.Syntax syntax(Path file) {
+        return file.getFileName() != null && file.getFileName().toString().endsWith(".json")
+                ? YamlTree.Syntax.JSON
+                : YamlTree.Syntax.YAML;
+    }
+
+    private static ConfigLoader pass(String source, YamlTree.Syntax syntax, Opener opener, Map<String, IdAt> earlierIds,
+                                     boolean inDirectory, Entry presetDefaults) throws ConfigException {
+        ConfigLoader loader = new ConfigLoader(source, earlierIds, inDirectory, presetDefaults);
+        try (Reader yaml = opener.open()) {
+            loader.root = YamlTree.read(syntax, yaml, "channels", loader.new ChannelSink());
+            return loader;
+        } catch (YamlTree.SyntaxError e) {
+            throw new ConfigException(List.of(new ConfigProblem(source, e.line, e.column, "", e.getMessage())));
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(source, 0, 0, "", cannotRead(e))));
+        }
+    }
+
+    /** Converts each item of the top-level {@code channels} list as it is read, with the defaults known by then. */
+    private final class ChannelSink implements YamlTree.ListSink {
+        private Defaults defaults;
+
+        @Override
+        public void start(List<Entry> before) {
+            listStreamed = true;
+            Entry seen = before.stream().filter(e -> e.key().equals("defaults")).findFirst().orElse(null);
+            defaultsBeforeList = seen != null;
+            // A scratch loader: problems of the defaults themselves are reported once, by settings(), from the tree.
+            defaults = new ConfigLoader(source).defaults(presetDefaults != null ? presetDefaults : seen);
+        }
+
+        @Override
+        public void item(Node item, int index) {
+            streamedCount++;
+            Channel channel = channel(item, "channels[" + index + "]", defaults, idLines);
+            if (channel != null) {
+                streamedChannels.add(channel);
+            }
+        }
+    }
+
+    /**
+     * The section {@code key} of a configuration file or directory, from this process's one read of it.
+     *
+     * @throws ConfigException when a file cannot be read or parsed
+     */
+    static Section section(Path fileOrDirectory, String key) throws ConfigException {
+        Read read = read(fileOrDirectory);
+        if (read.unreadable() != null) {
+            throw read.unreadable();
+        }
+        for (Part part : read.parts()) {
+            Entry entry = section(part.top(), key);
+            if (entry != null) {
+                return new Section(part.file().toString(), part.file().toAbsolutePath().getParent(), entry);
+            }
+        }
+        Path absolute = fileOrDirectory.toAbsolutePath();
+        return new Section(fileOrDirectory.toString(), Files.isDirectory(absolute) ? absolute : absolute.getParent(), null);
+    }
+
+    /** The YAML tree of a document from a reader it does not close; problems name {@code sourceName}. */
     static Node readTree(String sourceName, Reader yaml) throws ConfigException {
         try {
             return YamlTree.read(yaml);
@@ -189,14 +508,24 @@ public final class ConfigLoader {
 
     // ---- the document ----
 
-    private MonitorConfig config(Node root) throws ConfigException {
+    /** One file's settings and channels; meaningful only when the loader found no problem. */
+    private record FileSettings(List<Channel> channels, Duration allowedLateness, Duration silentAfter, Duration maxJump) {
+        MonitorConfig config() {
+            return new MonitorConfig(channels, allowedLateness, silentAfter, maxJump);
+        }
+    }
+
+    /** Checks the top level of the file just read (its channels were converted while it was read). */
+    private FileSettings settings() {
         if (root == null || isNull(root)) {
-            problems.add(new ConfigProblem(source, 1, 1, "", "the file is empty; it must list channels"));
-            throw failure();
+            problems.add(new ConfigProblem(source, 1, 1, "", inDirectory
+                    ? "the file is empty; list channels or settings in it, or remove it"
+                    : "the file is empty; it must list channels"));
+            return new FileSettings(List.of(), null, null, null);
         }
         if (!(root instanceof Mapping top)) {
             problem(root, "", "expected a mapping with 'channels' at the top, was " + describe(root));
-            throw failure();
+            return new FileSettings(List.of(), null, null, null);
         }
         Map<String, Entry> keys = keys(top, "", TOP_KEYS, NOT_AT_TOP);
         Defaults defaults = defaults(keys.get("defaults"));
@@ -204,10 +533,7 @@ public final class ConfigLoader {
         Duration silentAfter = silentAfter(keys.get("silentAfter"));
         Duration maxJump = maxJump(keys.get("maxJump"));
         List<Channel> channels = channels(top, keys.get("channels"), defaults);
-        if (!problems.isEmpty()) {
-            throw failure();
-        }
-        return new MonitorConfig(channels, allowedLateness, silentAfter, maxJump);
+        return new FileSettings(channels, allowedLateness, silentAfter, maxJump);
     }
 
     private ConfigException failure() {
@@ -270,8 +596,16 @@ public final class ConfigLoader {
     private List<Channel> channels(Mapping top, Entry entry, Defaults defaults) {
         List<Channel> channels = new ArrayList<>();
         if (entry == null) {
-            problem(top, "channels", "missing; the file must list at least one channel");
+            if (!inDirectory) { // a file of a directory may hold settings only
+                problem(top, "channels", "missing; the file must list at least one channel");
+            }
             return channels;
+        }
+        if (listStreamed && entry.value() instanceof Sequence list) { // the first channels entry, read as streamed
+            if (streamedCount == 0) {
+                problem(list, "channels", "no channels listed; add at least one");
+            }
+            return streamedChannels;
         }
         if (!(entry.value() instanceof Sequence list)) {
             problem(entry.value(), "channels", isNull(entry.value())
@@ -283,7 +617,6 @@ public final class ConfigLoader {
             problem(list, "channels", "no channels listed; add at least one");
             return channels;
         }
-        Map<String, Integer> idLines = new HashMap<>();
         for (int i = 0; i < list.items().size(); i++) {
             Channel channel = channel(list.items().get(i), "channels[" + i + "]", defaults, idLines);
             if (channel != null) {
@@ -375,6 +708,11 @@ public final class ConfigLoader {
         Integer firstLine = idLines.putIfAbsent(id, entry.value().line());
         if (firstLine != null) {
             problem(entry.value(), field, "duplicate id '" + id + "', first used at line " + firstLine);
+            return null;
+        }
+        IdAt earlier = earlierIds.get(id);
+        if (earlier != null) {
+            problem(entry.value(), field, "duplicate id '" + id + "', first used at " + earlier.source() + ":" + earlier.line());
             return null;
         }
         return id;
@@ -523,14 +861,20 @@ public final class ConfigLoader {
         }
     }
 
-    private static DayOfWeek dayName(String text) {
-        String upper = text.strip().toUpperCase(Locale.ROOT);
+    /** MONDAY and MON to Monday, and so on: built once, as dayName runs for every day item of every channel. */
+    private static final Map<String, DayOfWeek> DAY_NAMES = dayNames();
+
+    private static Map<String, DayOfWeek> dayNames() {
+        Map<String, DayOfWeek> names = new HashMap<>();
         for (DayOfWeek day : DayOfWeek.values()) {
-            if (day.name().equals(upper) || abbreviation(day).equals(upper)) {
-                return day;
-            }
+            names.put(day.name(), day);
+            names.put(abbreviation(day), day);
         }
-        return null;
+        return Map.copyOf(names);
+    }
+
+    private static DayOfWeek dayName(String text) {
+        return DAY_NAMES.get(text.strip().toUpperCase(Locale.ROOT));
     }
 
     private static String abbreviation(DayOfWeek day) {

@@ -118,7 +118,8 @@ public final class KafkaConfigLoader {
 
     /** The {@code kafka:} section of a UTF-8 file, {@code broker:} included; {@link KafkaSection#NONE} when there is none. */
     public static KafkaSection load(Path file, Function<String, String> env) throws ConfigException {
-        return load(file.toString(), ConfigLoader.section(ConfigLoader.readTree(file), "kafka"), env, true);
+        ConfigLoader.Section section = ConfigLoader.section(file, "kafka");
+        return load(section.source(), section.entry(), env, true);
     }
 
     /**
@@ -126,7 +127,8 @@ public final class KafkaConfigLoader {
      * client (which logs in as one user) needs none of the broker users' password variables.
      */
     public static KafkaSection loadClient(Path file, Function<String, String> env) throws ConfigException {
-        return load(file.toString(), ConfigLoader.section(ConfigLoader.readTree(file), "kafka"), env, false);
+        ConfigLoader.Section section = ConfigLoader.section(file, "kafka");
+        return load(section.source(), section.entry(), env, false);
     }
 
     /** As {@link #load(Path, Function)}, from a reader it does not close; problems name {@code sourceName}. */

@@ -99,18 +99,18 @@ public final class NotifyConfigLoader {
      */
     public static Optional<NotifyConfig> load(Path file, Set<String> channelIds, Function<String, String> env)
             throws ConfigException {
-        return fromTree(file.toString(), ConfigLoader.readTree(file), channelIds, env);
+        ConfigLoader.Section section = ConfigLoader.section(file, "notify");
+        return fromTree(section.source(), section.entry(), channelIds, env);
     }
 
     /** As {@link #load(Path, Set, Function)}, from a reader it does not close; problems name {@code sourceName}. */
     public static Optional<NotifyConfig> load(String sourceName, Reader yaml, Set<String> channelIds,
                                               Function<String, String> env) throws ConfigException {
-        return fromTree(sourceName, ConfigLoader.readTree(sourceName, yaml), channelIds, env);
+        return fromTree(sourceName, ConfigLoader.section(ConfigLoader.readTree(sourceName, yaml), "notify"), channelIds, env);
     }
 
-    private static Optional<NotifyConfig> fromTree(String sourceName, Node root, Set<String> channelIds,
+    private static Optional<NotifyConfig> fromTree(String sourceName, Entry notify, Set<String> channelIds,
                                                    Function<String, String> env) throws ConfigException {
-        Entry notify = ConfigLoader.section(root, "notify");
         if (notify == null) {
             return Optional.empty();
         }

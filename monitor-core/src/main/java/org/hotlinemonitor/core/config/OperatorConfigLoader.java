@@ -83,7 +83,8 @@ public final class OperatorConfigLoader {
      *                   {@code null} to check nothing
      */
     public static List<Silence> silences(Path file, Set<String> channelIds) throws ConfigException {
-        return silences(file.toString(), ConfigLoader.section(ConfigLoader.readTree(file), "silences"), channelIds);
+        ConfigLoader.Section section = ConfigLoader.section(file, "silences");
+        return silences(section.source(), section.entry(), channelIds);
     }
 
     /** As {@link #silences(Path, Set)}, from a reader it does not close; problems name {@code sourceName}. */
@@ -105,8 +106,8 @@ public final class OperatorConfigLoader {
 
     /** The {@code api:} section of a UTF-8 file, checked; empty when there is none. */
     public static Optional<ApiConfig> api(Path file, Function<String, String> env) throws ConfigException {
-        Path dir = file.toAbsolutePath().getParent();
-        return api(file.toString(), ConfigLoader.section(ConfigLoader.readTree(file), "api"), env, dir);
+        ConfigLoader.Section section = ConfigLoader.section(file, "api");
+        return api(section.source(), section.entry(), env, section.dir());
     }
 
     /**
@@ -187,8 +188,8 @@ public final class OperatorConfigLoader {
 
     /** The {@code signing:} section of a UTF-8 file, checked, its key files read; {@link SigningConfig#NONE} when there is none. */
     public static SigningConfig signing(Path file, Function<String, String> env) throws ConfigException {
-        Path dir = file.toAbsolutePath().getParent();
-        return signing(file.toString(), ConfigLoader.section(ConfigLoader.readTree(file), "signing"), env, dir);
+        ConfigLoader.Section section = ConfigLoader.section(file, "signing");
+        return signing(section.source(), section.entry(), env, section.dir());
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.hotlinemonitor.core.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,13 +13,14 @@ import java.io.Reader;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
- * A YAML document read into a small tree whose nodes remember where they start (1-based line and column),
- * so that the loader can point at the exact spot of every problem. Jackson's own tree forgets locations.
+ * A YAML (or JSON) document read into a small tree whose nodes remember where they start (1-based line and
+ * column), so that the loader can point at the exact spot of every problem. Jackson's own tree forgets locations.
  */
 final class YamlTree {
 
@@ -28,13 +30,31 @@ final class YamlTree {
      * default but {@code YAMLFactory.builder()} (2.20) starts with the feature off, so say it.
      *
      * <p>No limit on the document's size: SnakeYAML's default (3 MiB of code points) refused a channel file of
-     * about 20,000 channels. The parser streams; only the tree's size grows with the file.
+     * about 20,000 channels. The parser streams; the tree's size grows with the file, except the list that
+     * {@link #read(Reader, String, ListSink)} hands over item by item.
      */
     private static final YAMLFactory YAML = YAMLFactory.builder()
             .loaderOptions(unlimited())
             .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
             .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
             .build();
+
+    /**
+     * JSON, a subset of YAML, read by Jackson's own JSON parser: many times faster than SnakeYAML on a large channel
+     * file, with the same tree and locations. Duplicate keys are left to the loader, as in YAML.
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+            .build();
+
+    /** How a document is written: YAML (any file), or JSON (a {@code .json} file, parsed faster). */
+    enum Syntax {
+        YAML, JSON
+    }
+
+    private static JsonParser parser(Syntax syntax, Reader reader) throws IOException {
+        return syntax == Syntax.JSON ? JSON.createParser(reader) : YAML.createParser(reader);
+    }
 
     private static LoaderOptions unlimited() {
         LoaderOptions options = new LoaderOptions();
@@ -45,7 +65,14 @@ final class YamlTree {
     /** SnakeYAML's "in 'reader', line 4, column 3:" (1-based), under each part of its message. */
     private static final Pattern MARK = Pattern.compile("\\s*in '[^']*', line (\\d+), column (\\d+):?");
 
+    /** Documents parsed since the process started, by either read: a test checks that a file is parsed once. */
+    private static final AtomicLong DOCUMENTS_READ = new AtomicLong();
+
     private YamlTree() {
+    }
+
+    static long documentsRead() {
+        return DOCUMENTS_READ.get();
     }
 
     /** A node and where it starts. */
@@ -102,6 +129,7 @@ final class YamlTree {
      * @throws IOException when {@code yaml} cannot be read
      */
     static Node read(Reader yaml) throws IOException, SyntaxError {
+        DOCUMENTS_READ.incrementAndGet();
         try (JsonParser parser = YAML.createParser(yaml)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -119,8 +147,90 @@ final class YamlTree {
             if (readFailure != null) {
                 throw readFailure;
             }
-            throw syntaxError(e);
+            throw syntaxError(e, Syntax.YAML);
         }
+    }
+
+    /**
+     * Where {@link #read(Reader, String, ListSink)} hands the items of one top-level list, one at a time, so that
+     * the items' trees never exist all at once.
+     */
+    interface ListSink {
+        /**
+         * The list starts.
+         *
+         * @param before the top-level entries read before the list's key, in file order
+         */
+        void start(List<Entry> before);
+
+        /** The list's next item, its index counted from 0; the item is dropped when this returns. */
+        void item(Node item, int index);
+    }
+
+    /**
+     * Reads one document as {@link #read(Reader)} does, except the list under the first top-level key
+     * {@code listKey}: its items go to {@code sink} as they are read and the returned tree holds an empty
+     * {@link Sequence} in its place (located where the list starts). A value under {@code listKey} that is not a
+     * list, a later repeat of the key, and a document that is not a mapping are read whole, as {@link #read(Reader)}
+     * reads them. Memory: the largest item plus the rest of the document, not the list.
+     */
+    static Node read(Reader yaml, String listKey, ListSink sink) throws IOException, SyntaxError {
+        return read(Syntax.YAML, yaml, listKey, sink);
+    }
+
+    /** As {@link #read(Reader, String, ListSink)}, from a document in the given syntax. */
+    static Node read(Syntax syntax, Reader yaml, String listKey, ListSink sink) throws IOException, SyntaxError {
+        DOCUMENTS_READ.incrementAndGet();
+        try (JsonParser parser = parser(syntax, yaml)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                return null;
+            }
+            Node root = first == JsonToken.START_OBJECT ? streamedTop(parser, listKey, sink) : node(parser, first);
+            if (parser.nextToken() != null) {
+                JsonLocation at = parser.currentTokenLocation();
+                throw new SyntaxError(at.getLineNr(), at.getColumnNr(),
+                        syntax == Syntax.JSON ? "more after the JSON document's end; put everything in one document"
+                                : "a second YAML document starts here; put everything in one document");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            IOException readFailure = readFailure(e);
+            if (readFailure != null) {
+                throw readFailure;
+            }
+            throw syntaxError(e, syntax);
+        }
+    }
+
+    private static Mapping streamedTop(JsonParser parser, String listKey, ListSink sink) throws IOException, SyntaxError {
+        JsonLocation at = parser.currentTokenLocation();
+        List<Entry> entries = new ArrayList<>();
+        boolean streamed = false;
+        for (JsonToken t = next(parser); t != JsonToken.END_OBJECT; t = next(parser)) {
+            JsonLocation keyAt = parser.currentTokenLocation();
+            String key = parser.currentName();
+            JsonToken valueToken = next(parser);
+            Node value;
+            if (!streamed && key.equals(listKey)) {
+                streamed = true;
+                if (valueToken == JsonToken.START_ARRAY) {
+                    JsonLocation listAt = parser.currentTokenLocation();
+                    sink.start(List.copyOf(entries));
+                    int index = 0;
+                    for (JsonToken item = next(parser); item != JsonToken.END_ARRAY; item = next(parser)) {
+                        sink.item(node(parser, item), index++);
+                    }
+                    value = new Sequence(List.of(), listAt.getLineNr(), listAt.getColumnNr());
+                } else {
+                    value = node(parser, valueToken);
+                }
+            } else {
+                value = node(parser, valueToken);
+            }
+            entries.add(new Entry(key, keyAt.getLineNr(), keyAt.getColumnNr(), value));
+        }
+        return new Mapping(List.copyOf(entries), at.getLineNr(), at.getColumnNr());
     }
 
     /** SnakeYAML wraps a reader's failure (bad UTF-8, say) as a parse error; that is no syntax error. */
@@ -142,13 +252,14 @@ final class YamlTree {
      * the problem, each followed by its mark and a snippet with a caret. The result keeps the words on one
      * line, with the context's mark in parentheses: the problem's mark is the location.
      */
-    private static SyntaxError syntaxError(JsonProcessingException e) {
+    private static SyntaxError syntaxError(JsonProcessingException e, Syntax syntax) {
+        String label = syntax == Syntax.JSON ? "JSON syntax error: " : "YAML syntax error: ";
         JsonLocation at = e.getLocation();
         int line = at == null ? 0 : Math.max(at.getLineNr(), 0);
         int column = at == null ? 0 : Math.max(at.getColumnNr(), 0);
         String original = e.getOriginalMessage();
         if (original == null) {
-            return new SyntaxError(line, column, "YAML syntax error: " + e.getClass().getSimpleName());
+            return new SyntaxError(line, column, label + e.getClass().getSimpleName());
         }
         List<String> texts = new ArrayList<>();
         List<Matcher> marks = new ArrayList<>(); // marks.get(i): the mark of texts.get(i), or null
@@ -179,7 +290,7 @@ final class YamlTree {
                 parts.add(texts.get(i) + where);
             }
         }
-        return new SyntaxError(line, column, "YAML syntax error: " + String.join("; ", parts));
+        return new SyntaxError(line, column, label + String.join("; ", parts));
     }
 
     private static Node node(JsonParser parser, JsonToken token) throws IOException, SyntaxError {
@@ -222,7 +333,7 @@ final class YamlTree {
         JsonToken token = parser.nextToken();
         if (token == null) { // SnakeYAML reports truncation itself; this is a safety net
             JsonLocation at = parser.currentLocation();
-            throw new SyntaxError(at.getLineNr(), at.getColumnNr(), "YAML syntax error: unexpected end of file");
+            throw new SyntaxError(at.getLineNr(), at.getColumnNr(), "syntax error: unexpected end of file");
         }
         return token;
     }
