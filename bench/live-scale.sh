@@ -5,7 +5,7 @@
 # Usage: bench/live-scale.sh [CHANNELS] [MINUTES] [run|split] [RUN_JAVA_OPTS...]   (defaults: 100000 channels, 5 minutes, run)
 # split: the split commands (broker, produce, detect) as three processes instead of run.
 # BENCH_JAVA_OPTS=-Dbench.histogram=true prints the heap's biggest classes at the end; -Dbench.channelMetrics=none
-# (or not-up) runs the detector with that --channel-metrics (default all).
+# (or failing) runs the detector with that --channel-metrics (default all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 channels="${1:-100000}"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# /metrics scrape cost by --channel-metrics mode (all, not-up, none) at 10,000 and 100,000 channels: bytes, lines,
+# /metrics scrape cost by --channel-metrics mode (all, failing, none) at 10,000 and 100,000 channels: bytes, lines,
 # and the scrape's time over HTTP (min and median of RUNS). Generates the channel files once.
 # Usage: bench/metrics-scrape.sh [RUNS] [CHANNELS...]
 set -euo pipefail

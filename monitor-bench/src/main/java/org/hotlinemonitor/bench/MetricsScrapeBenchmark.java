@@ -64,7 +64,7 @@ public final class MetricsScrapeBenchmark {
         System.out.println("| mode | channels with series | bind ms | bytes | lines | scrape ms min | scrape ms median | of which before-scrape ms median |");
         System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
         HttpClient http = HttpClient.newHttpClient();
-        for (ChannelMetrics mode : List.of(ChannelMetrics.ALL, ChannelMetrics.NOT_UP, ChannelMetrics.NONE)) {
+        for (ChannelMetrics mode : List.of(ChannelMetrics.ALL, ChannelMetrics.FAILING, ChannelMetrics.NONE)) {
             DetectorView view = DetectorView.of(states, detectors, PARTITIONS);
             try (Metrics metrics = new Metrics();
                  MetricsServer server = MetricsServer.start("127.0.0.1", 0, metrics.registry())) {
@@ -90,7 +90,7 @@ public final class MetricsScrapeBenchmark {
                     }
                 }
                 Arrays.sort(ms);
-                // The before-scrape hook alone (not-up's look at each channel; nothing in the other modes).
+                // The before-scrape hook alone (failing's look at each channel; nothing in the other modes).
                 double[] sweep = new double[runs];
                 for (int r = 0; r < runs; r++) {
                     long s = System.nanoTime();

@@ -101,7 +101,7 @@ final class LiveOptions {
 
         @Option(names = "--channel-metrics", paramLabel = "MODE", defaultValue = "${env:HOTLINE_CHANNEL_METRICS}",
                 description = "Which channels have per-channel series on /metrics (hotline_channel_*, 26 lines each): "
-                        + "all; none; not-up (those shown missed, down or unknown, checked at each scrape). The counts "
+                        + "all; none; failing (those shown missed or down, checked at each scrape). The counts "
                         + "by state (hotline_channels) are there in every mode. Env: HOTLINE_CHANNEL_METRICS. Default: all.")
         String channelMetrics;
 

@@ -347,7 +347,7 @@ public final class DetectorView {
 
     /**
      * Calls {@code action} with each owned channel's id and shown state ({@link #shown}), without copying the view:
-     * O(channels), for a reader that needs each (the metrics' {@code not-up} mode, once per scrape).
+     * O(channels), for a reader that needs each (the metrics' {@code failing} mode, once per scrape).
      */
     public void forEachShown(java.util.function.BiConsumer<String, ChannelStatus> action) {
         channels.forEach((id, state) -> action.accept(id, shown(state, silentSince(id))));

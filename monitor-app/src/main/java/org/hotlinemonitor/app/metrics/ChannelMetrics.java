@@ -12,10 +12,12 @@ public enum ChannelMetrics {
     /** None: only the aggregates. */
     NONE("none"),
     /**
-     * The owned channels whose shown state is not {@code up} (missed, down, unknown), checked before each scrape: a
-     * channel gets its series when it leaves {@code up} and loses them once it is {@code up} again.
+     * The owned channels shown {@code missed} or {@code down}, checked before each scrape: a channel gets its series when
+     * it misses a slot and loses them once it is {@code up} (or {@code unknown}) again. Not {@code unknown}: a fresh
+     * channel is unknown until its first slot is decided, and while our side is silent every channel is, which would
+     * give every channel its series exactly when there are most of them.
      */
-    NOT_UP("not-up");
+    FAILING("failing");
 
     private final String text;
 
@@ -23,7 +25,7 @@ public enum ChannelMetrics {
         this.text = text;
     }
 
-    /** As written on the command line: {@code all}, {@code none}, {@code not-up}. */
+    /** As written on the command line: {@code all}, {@code none}, {@code failing}. */
     public String text() {
         return text;
     }
@@ -36,7 +38,7 @@ public enum ChannelMetrics {
                 return m;
             }
         }
-        throw new IllegalArgumentException("must be all, none or not-up, was '" + text + "'");
+        throw new IllegalArgumentException("must be all, none or failing, was '" + text + "'");
     }
 
     @Override

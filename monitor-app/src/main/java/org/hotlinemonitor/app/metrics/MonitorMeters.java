@@ -126,7 +126,7 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
 
     /**
      * Which channels get the per-channel series ({@link ChannelMetrics}; {@code all} unless set). With
-     * {@link ChannelMetrics#NOT_UP}, call {@link #beforeScrape} before each scrape ({@link MetricsServer#beforeScrape}).
+     * {@link ChannelMetrics#FAILING}, call {@link #beforeScrape} before each scrape ({@link MetricsServer#beforeScrape}).
      */
     public MonitorMeters channelMetrics(ChannelMetrics mode) {
         this.channelMetrics = Objects.requireNonNull(mode, "mode");
@@ -404,7 +404,7 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
     }
 
     /**
-     * A channel joined the view: its meters, unless it has them ({@code all}; {@code not-up} leaves it to
+     * A channel joined the view: its meters, unless it has them ({@code all}; {@code failing} leaves it to
      * {@link #beforeScrape}). O(1) in the number of channels.
      */
     private void joined(String id) {
@@ -422,7 +422,7 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
     }
 
     /**
-     * Before a scrape, in {@code not-up} mode: gives each owned channel not shown {@code up} its meters and takes them
+     * Before a scrape, in {@code failing} mode: gives each owned channel not shown {@code up} its meters and takes them
      * from the ones {@code up} again. O(channels) per scrape, plus O(1) per channel that changes; nothing in the other
      * modes.
      */
@@ -432,12 +432,12 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
     }
 
     private synchronized void sweep() {
-        if (registry == null || view == null || channelMetrics != ChannelMetrics.NOT_UP) {
+        if (registry == null || view == null || channelMetrics != ChannelMetrics.FAILING) {
             return;
         }
         view.forEachShown((id, status) -> {
             swept++;
-            if (status == ChannelStatus.UP) {
+            if (status != ChannelStatus.MISSED && status != ChannelStatus.DOWN) {
                 if (channelMeters.containsKey(id)) {
                     removeChannel(id);
                 }

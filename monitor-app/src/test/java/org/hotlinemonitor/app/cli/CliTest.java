@@ -94,10 +94,10 @@ class CliTest {
     void aBadChannelMetricsModeNamesTheOptionItsVariableAndTheModes() {
         Result r = run("detect", "--bootstrap-servers", "127.0.0.1:1", "--channels", CHANNELS.toString(), "--channel-metrics", "some");
         assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.err()).contains("--channel-metrics (or HOTLINE_CHANNEL_METRICS) must be all, none or not-up, was 'some'");
+        assertThat(r.err()).contains("--channel-metrics (or HOTLINE_CHANNEL_METRICS) must be all, none or failing, was 'some'");
         Result onRun = run("run", "--bootstrap-servers", "127.0.0.1:1", "--channels", CHANNELS.toString(), "--channel-metrics", "not_up");
         assertThat(onRun.code()).isEqualTo(ExitCodes.USAGE);
-        assertThat(onRun.err()).contains("--channel-metrics (or HOTLINE_CHANNEL_METRICS) must be all, none or not-up, was 'not_up'");
+        assertThat(onRun.err()).contains("--channel-metrics (or HOTLINE_CHANNEL_METRICS) must be all, none or failing, was 'not_up'");
         assertThat(run("run", "--help").out()).contains("--channel-metrics=MODE", "HOTLINE_CHANNEL_METRICS");
         assertThat(run("detect", "--help").out()).contains("--channel-metrics=MODE");
     }

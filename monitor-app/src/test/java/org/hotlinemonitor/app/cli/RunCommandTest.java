@@ -62,7 +62,7 @@ class RunCommandTest {
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "run", "--channels", channels.toString(), "--placer", "simulated", "--simulation", script.toString(),
                 "--data-dir", tmp.resolve("data").toString(), "--broker-port", "0", "--controller-port", "0", "--http-port", "0",
-                "--clock-start", "2023-04-06T00:00:00Z", "--clock-speed", "600", "--channel-metrics", "not-up")
+                "--clock-start", "2023-04-06T00:00:00Z", "--clock-speed", "600", "--channel-metrics", "failing")
                 .redirectError(stderr.toFile())
                 .start();
         try {
@@ -78,7 +78,7 @@ class RunCommandTest {
             Matcher url = Pattern.compile("metrics at (http://localhost:\\d+/metrics)").matcher(log);
             assertThat(url.find()).isTrue();
             // The line is down (the far side never answers): /metrics says so, and since when (--channel-metrics
-            // not-up: a line not up has its series, given before the scrape).
+            // failing: a line not up has its series, given before the scrape).
             String metrics = get(url.group(1));
             assertThat(metrics).contains("hotline_channels{state=\"down\",} 1.0", "hotline_channels{state=\"up\",} 0.0");
             Matcher since = Pattern.compile("(?m)^hotline_channel_outage_start_timestamp_seconds\\{channel=\"test-line\",} (\\S+)$")

@@ -211,35 +211,35 @@ class MonitorMetersTest {
     }
 
     /**
-     * {@code not-up}: n channels joining cost nothing; each scrape looks at each channel once and registers the meters of
-     * the ones not up, once; the counts by state are kept as channels join and change, without a scan.
+     * {@code failing}: n channels joining cost nothing; each scrape looks at each channel once and registers the meters of
+     * the ones missed or down, once; the counts by state are kept as channels join and change, without a scan.
      */
     @Test
-    void notUpScrapesCostOneLookAtEachChannelAndOneRegistrationPerChannelThatLeftUp() {
+    void failingScrapesCostOneLookAtEachChannelAndOneRegistrationPerChannelThatLeftUp() {
         org.hotlinemonitor.app.kafka.DetectorView view = new org.hotlinemonitor.app.kafka.DetectorView();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MonitorMeters meters = new MonitorMeters(java.time.Clock.systemUTC()).detector(view, new RejectCounter())
-                .channelMetrics(ChannelMetrics.NOT_UP);
+                .channelMetrics(ChannelMetrics.FAILING);
         meters.bindTo(registry);
         int n = 6000;
         org.hotlinemonitor.core.detect.ChannelStatus[] statuses = org.hotlinemonitor.core.detect.ChannelStatus.values();
         for (int i = 0; i < n; i++) { // a quarter in each state
             org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, i % 6, "c" + i, inState(statuses[i % 4]));
         }
-        assertThat(meters.registrations()).as("joining registers nothing in not-up mode").isZero();
+        assertThat(meters.registrations()).as("joining registers nothing in failing mode").isZero();
         assertThat(meters.swept()).isZero();
         meters.beforeScrape();
         assertThat(meters.swept()).as("one look at each channel").isEqualTo(n);
-        assertThat(meters.registrations()).as("the three quarters not up").isEqualTo(3L * n / 4);
+        assertThat(meters.registrations()).as("the half missed or down").isEqualTo(n / 2);
         Scrape s = new Scrape(registry.scrape());
-        assertThat(registry.find("hotline.channel.state").gauges()).hasSize(4 * 3 * n / 4);
+        assertThat(registry.find("hotline.channel.state").gauges()).hasSize(4 * n / 2);
         for (org.hotlinemonitor.core.detect.ChannelStatus status : statuses) {
             assertThat(s.value("hotline_channels", "state", status.name().toLowerCase(java.util.Locale.ROOT)))
                     .isEqualTo(n / 4.0);
         }
         meters.beforeScrape();
         assertThat(meters.swept()).isEqualTo(2L * n);
-        assertThat(meters.registrations()).as("nothing changed: nothing registered again").isEqualTo(3L * n / 4);
+        assertThat(meters.registrations()).as("nothing changed: nothing registered again").isEqualTo(n / 2);
 
         // every channel up: all their meters go; then one goes down: its meters, and only its
         for (int i = 0; i < n; i++) {
@@ -253,7 +253,7 @@ class MonitorMetersTest {
         org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, 7 % 6, "c7",
                 inState(org.hotlinemonitor.core.detect.ChannelStatus.DOWN));
         meters.beforeScrape();
-        assertThat(meters.registrations()).isEqualTo(3L * n / 4 + 1);
+        assertThat(meters.registrations()).isEqualTo(n / 2 + 1);
         assertThat(registry.find("hotline.channel.state").tag("channel", "c7").tag("state", "down").gauge().value())
                 .isEqualTo(1.0);
         assertThat(meters.refreshes()).as("the view was scanned by the scrapes only, and once at binding").isEqualTo(1);
