@@ -2,8 +2,9 @@
 # The live monitor at scale: `run` from the shipped jar as a child process with CHANNELS channels whose two daily
 # checks spread over the day, every call unanswered, for MINUTES minutes after ready: time to ready, CPU, memory,
 # slots judged against the schedule, alert latency, heap after GC, fencing and rebalances in the log.
-# Usage: bench/live-scale.sh [CHANNELS] [MINUTES] [run|split] [RUN_JAVA_OPTS...]   (defaults: 100000 channels, 5 minutes, run)
-# split: the split commands (broker, produce, detect) as three processes instead of run.
+# Usage: bench/live-scale.sh [CHANNELS] [MINUTES] [run|split|split:K] [RUN_JAVA_OPTS...]   (defaults: 100000 channels, 5 minutes, run)
+# split: the split commands (broker, produce, detect) as three processes instead of run; split:K runs K detect
+# processes of one application id sharing the partitions.
 # BENCH_JAVA_OPTS=-Dbench.histogram=true prints the heap's biggest classes at the end; -Dbench.channelMetrics=none
 # (or failing) runs the detector with that --channel-metrics (default all).
 set -euo pipefail

@@ -49,7 +49,10 @@ import org.hotlinemonitor.core.codec.AlertCodec;
  * scheduler) and {@code detect}; the alerts are read from {@code hotline.alerts} by a {@code read_committed} consumer
  * (the latency is its receive time less the alert's {@code at}), and CPU and memory are summed over the three.
  *
- * <p>Usage: {@code LiveScaleBenchmark JAR CHANNELS MINUTES [run|split] [JAVA_OPTS...]}
+ * <p>With {@code split:K}, K {@code detect} processes of one application id share the partitions (the heap of each
+ * is printed): how the detector spreads.
+ *
+ * <p>Usage: {@code LiveScaleBenchmark JAR CHANNELS MINUTES [run|split|split:K] [JAVA_OPTS...]}
  */
 public final class LiveScaleBenchmark {
 
@@ -69,8 +72,9 @@ public final class LiveScaleBenchmark {
         Path jar = Path.of(args[0]);
         int channels = Integer.parseInt(args[1]);
         int minutes = Integer.parseInt(args[2]);
-        boolean split = args.length > 3 && args[3].equals("split");
-        List<String> javaOpts = Arrays.asList(args).subList(args.length > 3 && args[3].matches("run|split") ? 4 : 3,
+        boolean split = args.length > 3 && args[3].startsWith("split");
+        int detectors = split && args[3].startsWith("split:") ? Integer.parseInt(args[3].substring(6)) : 1;
+        List<String> javaOpts = Arrays.asList(args).subList(args.length > 3 && args[3].matches("run|split(:\\d+)?") ? 4 : 3,
                 args.length);
         Path dir = Files.createTempDirectory("live-scale");
         long base = Instant.now().getEpochSecond() / 60 + 2; // minutes since the epoch: the first slots come 2 min on
@@ -88,7 +92,7 @@ public final class LiveScaleBenchmark {
         int httpPort = freePort();
         System.out.printf(Locale.ROOT, "%,d channels, two checks a day each spread over the day (about %.0f slots a minute), "
                         + "every call unanswered; %s, --channel-metrics %s; %d measured minutes; %s; java options %s%n",
-                channels, channels * 2 / 1440.0, split ? "split commands (broker, produce, detect)" : "run", CHANNEL_METRICS, minutes,
+                channels, channels * 2 / 1440.0, split ? "split commands (broker, produce, " + detectors + " detect)" : "run", CHANNEL_METRICS, minutes,
                 BenchKafka.load(), javaOpts);
         List<Child> children = new ArrayList<>();
         List<Received> received = new ArrayList<>();
@@ -109,9 +113,12 @@ public final class LiveScaleBenchmark {
                     "--controller-port", Integer.toString(freePort()), "--data-dir", data);
             children.add(broker);
             broker.await("Broker running at");
-            children.add(Child.start(dir, "detect", javaOpts, jar, "detect", "--bootstrap-servers", bootstrap, "--channels",
-                    channelFile.toString(), "--http-port", Integer.toString(httpPort), "--state-dir", dir.resolve("streams").toString(),
-                    "--channel-metrics", CHANNEL_METRICS));
+            for (int k = 0; k < detectors; k++) {
+                children.add(Child.start(dir, detectors == 1 ? "detect" : "detect-" + (k + 1), javaOpts, jar, "detect",
+                        "--bootstrap-servers", bootstrap, "--channels", channelFile.toString(),
+                        "--http-port", Integer.toString(k == 0 ? httpPort : freePort()),
+                        "--state-dir", dir.resolve("streams-" + k).toString(), "--channel-metrics", CHANNEL_METRICS));
+            }
             children.add(Child.start(dir, "produce", javaOpts, jar, "produce", "--bootstrap-servers", bootstrap, "--channels",
                     channelFile.toString(), "--placer", "simulated", "--simulation", simulation.toString()));
             reader = new Thread(() -> readTopic(bootstrap, received, stop), "alerts");
@@ -162,6 +169,8 @@ public final class LiveScaleBenchmark {
                 }
             }
             judged(received, channels, baseMinuteOfDay, base, readyAt + 60_000, System.currentTimeMillis() - 30_000);
+            stop.set(true); // the alert reader first: it would complain of the broker's going
+            reader.join(10_000);
             long stopAt = System.currentTimeMillis();
             for (int i = children.size() - 1; i >= 0; i--) { // the broker last
                 Child c = children.get(i);
