@@ -1,6 +1,5 @@
 package org.hotlinemonitor.bench;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,7 +7,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,18 +14,12 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.hotlinemonitor.app.kafka.DetectorService;
 import org.hotlinemonitor.app.kafka.DetectorSettings;
 import org.hotlinemonitor.app.kafka.DetectorTopics;
 import org.hotlinemonitor.app.kafka.EmbeddedBroker;
 import org.hotlinemonitor.app.kafka.KafkaEventSink;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
@@ -155,24 +147,11 @@ public final class AlertLatencyBenchmark {
 
     /** Reads the alerts topic as a {@code read_committed} consumer with default settings, noting when each arrives. */
     static void readAlerts(String bootstrap, String topic, List<Received> out, AtomicBoolean stop) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = BenchKafka.partitions(consumer, topic);
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            while (!stop.get()) {
-                var records = consumer.poll(Duration.ofMillis(100));
-                long now = System.currentTimeMillis();
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    Alert a = AlertCodec.fromJson(new String(r.value(), StandardCharsets.UTF_8));
-                    synchronized (out) {
-                        out.add(new Received(now, r.timestamp(), a));
-                    }
-                }
+        BenchKafka.readAlerts(bootstrap, topic, stop, (receivedAt, timestamp, alert) -> {
+            synchronized (out) {
+                out.add(new Received(receivedAt, timestamp, alert));
             }
-        }
+        });
     }
 
     /** Prints the latency quantiles of the alerts whose {@code at} is in {@code [from, to)}, in all and by type. */

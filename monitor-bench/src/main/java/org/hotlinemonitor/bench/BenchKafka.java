@@ -77,6 +77,38 @@ final class BenchKafka {
         return parts;
     }
 
+    /** Hears each alert as it arrives: the receive time, the record's Kafka timestamp, the alert. */
+    @FunctionalInterface
+    interface AlertArrival {
+        void arrived(long receivedAt, long timestamp, org.hotlinemonitor.core.alert.Alert alert);
+    }
+
+    /**
+     * Reads {@code topic} from its start as a {@code read_committed} consumer with default settings until {@code stop},
+     * handing each alert to {@code arrival} with the time it arrived; waits for the topic to exist.
+     */
+    static void readAlerts(String bootstrap, String topic, java.util.concurrent.atomic.AtomicBoolean stop, AlertArrival arrival) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = List.of();
+            while (parts.isEmpty() && !stop.get()) {
+                parts = partitions(consumer, topic);
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            while (!stop.get()) {
+                var records = consumer.poll(java.time.Duration.ofMillis(100));
+                long now = System.currentTimeMillis();
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    arrival.arrived(now, r.timestamp(), org.hotlinemonitor.core.codec.AlertCodec.fromJson(
+                            new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)));
+                }
+            }
+        }
+    }
+
     /** The 1-minute load average and what is running besides: for the record of every result. */
     static String load() {
         try {

@@ -66,14 +66,7 @@ public final class ChannelMemoryBenchmark {
         }
     }
 
-    static long usedAfterGc() throws InterruptedException {
-        Runtime rt = Runtime.getRuntime();
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            Thread.sleep(100);
-            used = Math.min(used, rt.totalMemory() - rt.freeMemory());
-        }
-        return used;
+    private static long usedAfterGc() throws InterruptedException {
+        return ReplayBenchmark.usedAfterGc();
     }
 }

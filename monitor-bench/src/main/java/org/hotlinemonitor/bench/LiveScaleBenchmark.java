@@ -23,11 +23,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.codec.AlertCodec;
@@ -249,28 +244,11 @@ public final class LiveScaleBenchmark {
 
     /** Reads the alerts topic as a {@code read_committed} consumer, noting when each alert arrives. */
     private static void readTopic(String bootstrap, List<Received> out, AtomicBoolean stop) {
-        java.util.Map<String, Object> c = new java.util.HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = List.of();
-            while (parts.isEmpty() && !stop.get()) { // the detector creates the topic
-                parts = consumer.partitionsFor("hotline.alerts", Duration.ofSeconds(30)).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        BenchKafka.readAlerts(bootstrap, "hotline.alerts", stop, (receivedAt, timestamp, alert) -> {
+            synchronized (out) {
+                out.add(new Received(receivedAt, alert));
             }
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            while (!stop.get()) {
-                var records = consumer.poll(Duration.ofMillis(100));
-                long now = System.currentTimeMillis();
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    Alert a = AlertCodec.fromJson(new String(r.value(), StandardCharsets.UTF_8));
-                    synchronized (out) {
-                        out.add(new Received(now, a));
-                    }
-                }
-            }
-        }
+        });
     }
 
     /** Channel {@code i}: checks at minute {@code (base + i * 1440 / n) mod 1440} of the UTC day and 12 h later. */
