@@ -370,7 +370,11 @@ public final class DetectorView {
      * has ended, or this instance does not own it.
      */
     public long nextDeadline(String id) {
-        ChannelState state = channels.get(id);
+        return nextDeadline(id, channels.get(id));
+    }
+
+    /** {@link #nextDeadline(String)} for a state of the channel read before ({@code null}: none). */
+    public long nextDeadline(String id, ChannelState state) {
         Detector d = detectors.get(id);
         return state == null || d == null ? ChannelState.NONE : d.nextDeadline(state);
     }

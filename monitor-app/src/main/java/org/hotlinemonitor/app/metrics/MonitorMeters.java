@@ -111,6 +111,11 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
     private final ConcurrentHashMap<String, Boolean> pendingChannels = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Boolean> pendingPartitions = new ConcurrentHashMap<>();
     private ScheduledExecutorService syncer;
+    /**
+     * Counts the scrapes that ran {@link #beforeScrape}: a channel's gauges read its state once per scrape
+     * ({@link Reading}); 0 while no scrape has, and then every read is fresh.
+     */
+    private volatile long scrapeEpoch;
 
     /** @param clock the detector's clock, for the watermark lag (an accelerated one in the demo) */
     public MonitorMeters(Clock clock) {
@@ -427,6 +432,7 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
      * modes.
      */
     public void beforeScrape() {
+        scrapeEpoch++;
         sync();
         sweep();
     }
@@ -523,9 +529,12 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
         DetectorView v = view;
         registrations++;
         List<Meter> meters = new ArrayList<>();
+        Reading reading = new Reading(id);
         for (ChannelStatus status : ChannelStatus.values()) {
-            meters.add(Gauge.builder("hotline.channel.state", () -> v.status(id)
-                            .map(s -> s == status ? 1 : 0).orElse(null))
+            meters.add(Gauge.builder("hotline.channel.state", () -> {
+                        ChannelStatus shown = reading.status();
+                        return shown == null ? null : shown == status ? 1 : 0;
+                    })
                     .description("The channel's state, one series per state: 1 for the state it is in, 0 for the others "
                             + "(unknown: nothing decided yet, or our own side is silent; missed: its last slot missed; "
                             + "down: downAfter slots missed in a row; up: answering)")
@@ -547,20 +556,64 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
                 .register(r);
         channelAnswerLatency.put(id, latency);
         meters.add(latency);
-        meters.add(Gauge.builder("hotline.channel.consecutive.missed", () -> v.channel(id).map(ChannelState::streak).orElse(null))
+        meters.add(Gauge.builder("hotline.channel.consecutive.missed", () -> {
+                    ChannelState state = reading.state();
+                    return state == null ? null : state.streak();
+                })
                 .description("Slots missed in a row (not-placed slots neither count nor break the run; an answer ends it)")
                 .baseUnit("slots")
                 .tag("channel", id)
                 .register(r));
         meters.add(timestamp(r, "hotline.channel.last.answer.timestamp", id, "When the channel last answered; NaN if never",
-                () -> v.channel(id).map(ChannelState::lastAnswer).orElse(ChannelState.NONE)));
+                () -> reading.time(ChannelState::lastAnswer)));
         meters.add(timestamp(r, "hotline.channel.outage.start.timestamp", id, "The first missed slot of the current run of "
                         + "misses, the start of the outage when the channel is down; NaN when its last slot was answered",
-                () -> v.channel(id).map(ChannelState::streakSince).orElse(ChannelState.NONE)));
+                () -> reading.time(ChannelState::streakSince)));
         meters.add(timestamp(r, "hotline.channel.next.deadline.timestamp", id, "The deadline of the channel's earliest "
                         + "undecided slot; NaN when its schedule has ended",
-                () -> v.nextDeadline(id)));
+                () -> v.nextDeadline(id, reading.state())));
         return meters;
+    }
+
+    /**
+     * One channel's committed state as one scrape reads it: every gauge of the channel in a scrape shows the same state.
+     * The registry writes a scrape family by family (every channel's state, then every channel's outage start...), so a
+     * commit between two families read afresh showed, once per outage, a channel down with no outage start (NaN).
+     * Refreshed at the first read after each {@link #beforeScrape}; read afresh every time while there is none.
+     */
+    private final class Reading {
+        private final String id;
+        private long epoch = -1;
+        private ChannelState state;
+        private ChannelStatus status;
+
+        Reading(String id) {
+            this.id = id;
+        }
+
+        synchronized ChannelState state() {
+            refresh();
+            return state;
+        }
+
+        synchronized ChannelStatus status() {
+            refresh();
+            return status;
+        }
+
+        long time(java.util.function.ToLongFunction<ChannelState> field) {
+            ChannelState s = state();
+            return s == null ? ChannelState.NONE : field.applyAsLong(s);
+        }
+
+        private void refresh() {
+            long e = scrapeEpoch;
+            if (e == 0 || e != epoch) {
+                epoch = e;
+                state = view.channel(id).orElse(null);
+                status = state == null ? null : DetectorView.shown(state, view.silentSince(id));
+            }
+        }
     }
 
     private Meter registerPartition(Integer partition) {

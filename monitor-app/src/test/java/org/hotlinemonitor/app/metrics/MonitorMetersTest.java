@@ -211,6 +211,36 @@ class MonitorMetersTest {
     }
 
     /**
+     * The registry writes a scrape family by family: a commit between the channel's state and its outage start showed,
+     * once per outage, a channel down with no outage start. Within one scrape (between two before-scrape calls) every
+     * gauge of a channel reads the same state; the next scrape reads the new one.
+     */
+    @Test
+    void everyGaugeOfAChannelReadsOneStatePerScrape() {
+        org.hotlinemonitor.app.kafka.DetectorView view = new org.hotlinemonitor.app.kafka.DetectorView();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MonitorMeters meters = new MonitorMeters(java.time.Clock.systemUTC()).detector(view, new RejectCounter());
+        meters.bindTo(registry);
+        long t = START.toEpochMilli();
+        long since = t - 3_600_000;
+        org.hotlinemonitor.core.detect.ChannelState down = new org.hotlinemonitor.core.detect.ChannelState(t, t,
+                org.hotlinemonitor.core.detect.ChannelStatus.DOWN, 2, since, org.hotlinemonitor.core.detect.ChannelState.NONE,
+                org.hotlinemonitor.core.detect.ChannelState.NONE, 0, org.hotlinemonitor.core.detect.ChannelState.NONE, List.of());
+        org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, 0, "c", down);
+        meters.beforeScrape(); // a scrape begins
+        assertThat(registry.find("hotline.channel.state").tag("state", "down").gauge().value()).isEqualTo(1.0);
+        // a commit restores the channel while the scrape writes the next families
+        org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, 0, "c", inState(org.hotlinemonitor.core.detect.ChannelStatus.UP));
+        assertThat(registry.find("hotline.channel.outage.start.timestamp").gauge().value())
+                .as("the same scrape: the outage of the state it showed").isEqualTo(since / 1000.0);
+        assertThat(registry.find("hotline.channel.consecutive.missed").gauge().value()).isEqualTo(2.0);
+        meters.beforeScrape(); // the next scrape
+        assertThat(registry.find("hotline.channel.state").tag("state", "down").gauge().value()).isEqualTo(0.0);
+        assertThat(registry.find("hotline.channel.state").tag("state", "up").gauge().value()).isEqualTo(1.0);
+        assertThat(registry.find("hotline.channel.outage.start.timestamp").gauge().value()).isNaN();
+    }
+
+    /**
      * {@code failing}: n channels joining cost nothing; each scrape looks at each channel once and registers the meters of
      * the ones missed or down, once; the counts by state are kept as channels join and change, without a scan.
      */
