@@ -366,14 +366,10 @@ public final class DetectorView {
     }
 
     /**
-     * The deadline of the channel's earliest undecided slot (epoch ms), or {@link ChannelState#NONE}: when its schedule
-     * has ended, or this instance does not own it.
+     * The deadline of the channel's earliest undecided slot (epoch ms) in {@code state}, a state of the channel read
+     * before, or {@link ChannelState#NONE}: when its schedule has ended, or {@code state} is null (this instance does
+     * not own it).
      */
-    public long nextDeadline(String id) {
-        return nextDeadline(id, channels.get(id));
-    }
-
-    /** {@link #nextDeadline(String)} for a state of the channel read before ({@code null}: none). */
     public long nextDeadline(String id, ChannelState state) {
         Detector d = detectors.get(id);
         return state == null || d == null ? ChannelState.NONE : d.nextDeadline(state);

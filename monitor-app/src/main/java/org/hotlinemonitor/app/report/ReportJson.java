@@ -23,30 +23,13 @@ public final class ReportJson {
     private ReportJson() {
     }
 
-    /** The tree, with each channel's zone, months and years, and the examples (the whole report in memory). */
-    public static Map<String, Object> tree(ReplayReport report, MonitorConfig config, MonthlyAvailability monthly,
-                                           RejectExamples examples) {
-        Extras extras = new Extras(config, monthly, examples);
-        Map<String, Object> root = report.toTree();
-        for (Object o : (List<?>) root.get("channels")) {
-            extras.channel(map(o));
-        }
-        extras.input(map(root.get("input")));
-        return root;
-    }
-
     /**
      * Writes the report as pretty JSON and a newline to {@code out} (not closed), as it is built: one channel at a
-     * time ({@link ReplayReport#writeJson}). The same bytes as {@link #tree} pretty-printed.
+     * time ({@link ReplayReport#writeJson}).
      */
     public static void write(ReplayReport report, MonitorConfig config, MonthlyAvailability monthly,
                              RejectExamples examples, Writer out) throws IOException {
         report.writeJson(out, new Extras(config, monthly, examples));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object o) {
-        return (Map<String, Object>) o;
     }
 
     /** Each channel's zone, months and years; the input's examples. */

@@ -129,26 +129,7 @@ final class YamlTree {
      * @throws IOException when {@code yaml} cannot be read
      */
     static Node read(Reader yaml) throws IOException, SyntaxError {
-        DOCUMENTS_READ.incrementAndGet();
-        try (JsonParser parser = YAML.createParser(yaml)) {
-            JsonToken first = parser.nextToken();
-            if (first == null) {
-                return null;
-            }
-            Node root = node(parser, first);
-            if (parser.nextToken() != null) {
-                JsonLocation at = parser.currentTokenLocation();
-                throw new SyntaxError(at.getLineNr(), at.getColumnNr(),
-                        "a second YAML document starts here; put everything in one document");
-            }
-            return root;
-        } catch (JsonProcessingException e) {
-            IOException readFailure = readFailure(e);
-            if (readFailure != null) {
-                throw readFailure;
-            }
-            throw syntaxError(e, Syntax.YAML);
-        }
+        return read(Syntax.YAML, yaml, null, null);
     }
 
     /**
@@ -172,7 +153,8 @@ final class YamlTree {
      * {@code listKey}: its items go to {@code sink} as they are read and the returned tree holds an empty
      * {@link Sequence} in its place (located where the list starts). A value under {@code listKey} that is not a
      * list, a later repeat of the key, and a document that is not a mapping are read whole, as {@link #read(Reader)}
-     * reads them. Memory: the largest item plus the rest of the document, not the list.
+     * reads them. Memory: the largest item plus the rest of the document, not the list. With a null {@code listKey}
+     * (and {@code sink}) the whole document is read as a tree.
      */
     static Node read(Reader yaml, String listKey, ListSink sink) throws IOException, SyntaxError {
         return read(Syntax.YAML, yaml, listKey, sink);
@@ -186,7 +168,8 @@ final class YamlTree {
             if (first == null) {
                 return null;
             }
-            Node root = first == JsonToken.START_OBJECT ? streamedTop(parser, listKey, sink) : node(parser, first);
+            Node root = first == JsonToken.START_OBJECT && listKey != null ? streamedTop(parser, listKey, sink)
+                    : node(parser, first);
             if (parser.nextToken() != null) {
                 JsonLocation at = parser.currentTokenLocation();
                 throw new SyntaxError(at.getLineNr(), at.getColumnNr(),
