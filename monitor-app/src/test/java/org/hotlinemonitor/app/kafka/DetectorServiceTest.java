@@ -503,6 +503,10 @@ class DetectorServiceTest {
             // alert stamped with the clock (2), and dies reading it for bravo's: before its transaction commits.
             run.clock.setAndBreakAfter(d1.plus(LATENESS).plusSeconds(1), 2);
             await("the detector to crash", () -> first.failure().isPresent());
+            // The handler records the failure, then Kafka Streams acts on its answer (SHUTDOWN_CLIENT): the state
+            // follows a moment later.
+            await("the detector to shut down in error", () -> first.state() == KafkaStreams.State.PENDING_ERROR
+                    || first.state() == KafkaStreams.State.ERROR);
             assertThat(first.state()).isIn(KafkaStreams.State.PENDING_ERROR, KafkaStreams.State.ERROR);
         }
         run.clock.repair();
