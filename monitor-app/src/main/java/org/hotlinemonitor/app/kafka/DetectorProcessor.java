@@ -117,8 +117,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
 
     /** What every task of one topology shares: immutable, apart from the thread-safe counter and clock. */
     static final class Setup {
-        final Map<String, Detector> detectors;
-        final Map<String, Long> fingerprints;
+        /** The channels, by partition; changed while the tasks run when they come from a channels topic. */
+        final ChannelRegistry channels;
         final long lateness;
         final Duration latenessDuration;
         final Clock clock;
@@ -130,25 +130,22 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         /** The our-side silence rule's {@code silentAfter}, or null when off. */
         final Duration silentAfter;
 
-        Setup(MonitorConfig config, Duration allowedLateness, Clock clock, BrokerContact contact, RejectCounter rejects,
-              DetectorView view, DetectorTopology.Options options) {
-            Map<String, Detector> d = new LinkedHashMap<>();
-            Map<String, Long> f = new HashMap<>();
-            for (Channel c : config.channels()) {
-                d.put(c.id(), new Detector(c));
-                f.put(c.id(), ChannelFingerprint.of(c));
+        Setup(ChannelRegistry channels, Duration silentAfter, Duration allowedLateness, Clock clock, BrokerContact contact,
+              RejectCounter rejects, DetectorView view, DetectorTopology.Options options) {
+            this.channels = Objects.requireNonNull(channels, "channels");
+            if (channels.partitions() != options.eventPartitions()) {
+                throw new IllegalArgumentException("the channels are sorted into " + channels.partitions()
+                        + " partitions, the events topic has " + options.eventPartitions());
             }
-            this.detectors = Collections.unmodifiableMap(d);
-            this.fingerprints = Map.copyOf(f);
             this.latenessDuration = Objects.requireNonNull(allowedLateness, "allowedLateness");
             this.lateness = allowedLateness.toMillis();
             this.clock = Objects.requireNonNull(clock, "clock");
             this.contact = Objects.requireNonNull(contact, "contact");
             this.rejects = Objects.requireNonNull(rejects, "rejects");
             this.view = Objects.requireNonNull(view, "view");
-            view.detectors(this.detectors);
+            view.detectors(channels::detector);
             this.options = Objects.requireNonNull(options, "options");
-            this.silentAfter = config.silentAfter();
+            this.silentAfter = silentAfter;
         }
     }
 
@@ -185,7 +182,10 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private KeyValueStore<String, StoredChannel> channels;
     private KeyValueStore<Bytes, BufferedRecord> buffer;
     private KeyValueStore<String, Long> task;
-    private Map<String, Detector> owned;
+    /** This task's channels, in id order, as of {@link #ownedVersion} of its partition. */
+    private Map<String, ChannelRegistry.Entry> owned;
+    private long ownedVersion;
+    private Monitor.Listener listener;
     private Monitor monitor;
     private Monitor.Validator validator;
     private EventParser parser;
@@ -219,18 +219,9 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         this.task = context.getStateStore(DetectorTopology.TASK_STORE);
         this.partition = context.taskId().partition();
         int partitions = setup.options.eventPartitions();
-        Map<String, Detector> mine = new LinkedHashMap<>();
-        List<Channel> mineConfig = new ArrayList<>();
-        setup.detectors.forEach((id, d) -> {
-            if (ChannelPartitions.partitionOf(id, partitions) == partition) {
-                mine.put(id, d);
-                mineConfig.add(d.channel());
-            }
-        });
-        this.owned = Collections.unmodifiableMap(mine);
-        // Every task sees every heartbeat (they go to all partitions), so every task applies the our-side rule to its
-        // own channels; the task of partition 0 alone reports it, so that a silence is one alert, as in replay.
-        this.monitor = new Monitor(new MonitorConfig(mineConfig, null, setup.silentAfter), new Monitor.Listener() {
+        this.ownedVersion = setup.channels.version(partition); // read before the channels: a change meanwhile is seen again
+        this.owned = setup.channels.partition(partition);
+        this.listener = new Monitor.Listener() {
             @Override
             public void onAlert(Alert alert) {
                 send(alert);
@@ -260,9 +251,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
                     answerLatencies[answerLatencyCount++] = Math.max(0, firstAnswer - slot);
                 }
             }
-        }, partition == 0);
-        this.validator = monitor.validator();
-        this.parser = new EventParser(monitor::indexOf); // -1 for a channel not this task's
+        };
+        newMonitor();
         this.watermark = orNone(task.get(META_WATERMARK));
         this.start = orNone(task.get(META_START));
         this.savedWatermark = watermark;
@@ -290,7 +280,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         this.backlog = true;
         context.schedule(setup.options.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, t -> punctuate());
         LOG.info("detector task {} owns {} of {} channels (partition {} of {}); watermark {}, started {}, {} records waiting",
-                context.taskId(), owned.size(), setup.detectors.size(), partition, partitions, text(watermark), text(start),
+                context.taskId(), owned.size(), setup.channels.size(), partition, partitions, text(watermark), text(start),
                 pending.size());
     }
 
@@ -317,26 +307,104 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             return; // channels start with the task
         }
         Map<String, ChannelState> states = new HashMap<>();
-        for (Map.Entry<String, Detector> e : owned.entrySet()) {
-            String id = e.getKey();
-            Detector d = e.getValue();
-            StoredChannel s = stored.get(id);
-            ChannelState state;
-            if (s == null) {
-                state = d.initial(Instant.ofEpochMilli(watermark));
-                channels.put(id, new StoredChannel(setup.fingerprints.get(id), state));
-                LOG.info("channel {}: new; starts at {}", id, text(watermark));
-            } else if (s.fingerprint() != setup.fingerprints.get(id)) {
-                state = ChannelRestart.restart(d, s.state(), watermark);
-                channels.put(id, new StoredChannel(setup.fingerprints.get(id), state));
-                LOG.info("channel {}: configuration changed; schedule restarts at {}, status {} and streak {} kept",
-                        id, text(watermark), state.status(), state.streak());
-            } else {
-                state = s.state();
-            }
-            states.put(id, state);
+        for (Map.Entry<String, ChannelRegistry.Entry> e : owned.entrySet()) {
+            StoredChannel s = stored.get(e.getKey());
+            states.put(e.getKey(), s == null ? arrive(e.getKey(), e.getValue())
+                    : s.fingerprint() != e.getValue().fingerprint() ? change(e.getKey(), e.getValue(), s.state()) : s.state());
         }
         monitor.resume(watermark, states::get, savedOurSide);
+    }
+
+    /** A channel new to this task, started at the watermark (the task has started); its state is stored at once. */
+    private ChannelState arrive(String id, ChannelRegistry.Entry entry) {
+        ChannelState state = entry.detector().initial(Instant.ofEpochMilli(watermark));
+        channels.put(id, new StoredChannel(entry.fingerprint(), state));
+        LOG.info("channel {}: new; starts at {}", id, text(watermark));
+        return state;
+    }
+
+    /** A channel whose configuration changed: its schedule restarts at the watermark ({@link ChannelRestart}). */
+    private ChannelState change(String id, ChannelRegistry.Entry entry, ChannelState old) {
+        ChannelState state = ChannelRestart.restart(entry.detector(), old, watermark);
+        channels.put(id, new StoredChannel(entry.fingerprint(), state));
+        LOG.info("channel {}: configuration changed; schedule restarts at {}, status {} and streak {} kept",
+                id, text(watermark), state.status(), state.streak());
+        return state;
+    }
+
+    /** A monitor of the owned channels, not started; the parser and validator bound to it. */
+    private void newMonitor() {
+        List<Channel> mine = new ArrayList<>(owned.size());
+        owned.values().forEach(e -> mine.add(e.channel()));
+        // Every task sees every heartbeat (they go to all partitions), so every task applies the our-side rule to its
+        // own channels; the task of partition 0 alone reports it, so that a silence is one alert, as in replay.
+        this.monitor = new Monitor(new MonitorConfig(mine, null, setup.silentAfter), listener, partition == 0);
+        this.validator = monitor.validator();
+        this.parser = new EventParser(monitor::indexOf); // -1 for a channel not this task's
+    }
+
+    /**
+     * Applies a change of this partition's channels (a channels topic changed while the task runs): the channels removed
+     * leave (their state is deleted), those added start at the watermark, those whose configuration changed restart their
+     * schedule there ({@link ChannelRestart}), the others continue; as at a restart with another configuration. Waiting
+     * records are checked again against the new channels when released.
+     */
+    private void reconfigure() {
+        long version = setup.channels.version(partition);
+        Map<String, ChannelRegistry.Entry> now = setup.channels.partition(partition);
+        List<String> removed = new ArrayList<>();
+        owned.keySet().forEach(id -> {
+            if (!now.containsKey(id)) {
+                removed.add(id);
+            }
+        });
+        int added = 0;
+        int changed = 0;
+        boolean detectorsChanged = !removed.isEmpty();
+        for (Map.Entry<String, ChannelRegistry.Entry> e : now.entrySet()) {
+            ChannelRegistry.Entry before = owned.get(e.getKey());
+            added += before == null ? 1 : 0;
+            changed += before != null && before.fingerprint() != e.getValue().fingerprint() ? 1 : 0;
+            detectorsChanged |= before != e.getValue();
+        }
+        ownedVersion = version;
+        if (!detectorsChanged) {
+            return;
+        }
+        boolean started = start != NONE;
+        Map<String, ChannelState> old = Map.of();
+        if (started) {
+            saveChannels(); // the states as they stand, before the old monitor goes
+            old = monitor.states();
+        }
+        Monitor.OurSide ourSide = monitor.ourSide();
+        Map<String, ChannelRegistry.Entry> before = owned;
+        owned = now;
+        newMonitor();
+        for (String id : removed) {
+            channels.delete(id);
+            LOG.info("channel {}: removed from the channels; its state is dropped", id);
+        }
+        setup.view.removeChannels(removed);
+        if (started) {
+            Map<String, ChannelState> states = new HashMap<>();
+            for (Map.Entry<String, ChannelRegistry.Entry> e : now.entrySet()) {
+                String id = e.getKey();
+                ChannelRegistry.Entry was = before.get(id);
+                ChannelState state = was == null ? arrive(id, e.getValue())
+                        : was.fingerprint() != e.getValue().fingerprint() ? change(id, e.getValue(), old.get(id)) : old.get(id);
+                states.put(id, state);
+                if (was == null || was.fingerprint() != e.getValue().fingerprint()) {
+                    setup.view.putChannel(partition, id, state);
+                }
+            }
+            monitor.resume(watermark, states::get, ourSide);
+        }
+        // The waiting records were checked against the old channels and hold the old monitor's indexes: each is checked
+        // again when released, as a record restored from the store is.
+        pending.replaceRecords((offset, r) -> r instanceof Record<?, ?> rec ? buffered(offset, rec) : r);
+        LOG.info("detector task {}: channels changed: {} added, {} changed, {} removed; {} channels now, at {}",
+                context.taskId(), added, changed, removed.size(), owned.size(), text(watermark));
     }
 
     /** Loads the saved waiting records; they are checked again when released (the configuration may have changed). */
@@ -420,6 +488,9 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     }
 
     private void punctuate() {
+        if (setup.channels.version(partition) != ownedVersion) {
+            reconfigure();
+        }
         advanceTo(Math.max(watermark, candidate(setup.clock.millis())));
     }
 
@@ -487,7 +558,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         }
         String id = parser.channel();
         int i = monitor.indexOf(id);
-        return i >= 0 ? i : setup.detectors.containsKey(id) ? OTHER_PARTITION : UNKNOWN;
+        return i >= 0 ? i : setup.channels.contains(id) ? OTHER_PARTITION : UNKNOWN;
     }
 
     /** Applies a record checked on arrival to its channel. */
@@ -541,16 +612,10 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
      * commit, so that the stores hold the state as of the committed offsets.
      */
     private void save() {
-        monitor.drainChanged((id, state) -> {
-            channels.put(id, new StoredChannel(setup.fingerprints.get(id), state));
-            setup.view.putChannel(partition, id, state);
-        });
+        saveChannels();
         pending.drainLeft((t, offset) -> buffer.delete(BufferedRecord.key(t, offset)));
-        pending.drainUnsaved((t, offset, r) -> {
-            Record<?, ?> rec = (Record<?, ?>) r;
-            buffer.put(BufferedRecord.key(t, offset), new BufferedRecord(topic, partition, offset, rec.timestamp(),
-                    (byte[]) rec.key(), (byte[]) rec.value(), rec.headers().toArray()));
-        });
+        pending.drainUnsaved((t, offset, r) -> buffer.put(BufferedRecord.key(t, offset), r instanceof BufferedRecord b ? b
+                : buffered(offset, (Record<?, ?>) r)));
         if (watermark != savedWatermark) {
             task.put(META_WATERMARK, watermark);
             savedWatermark = watermark;
@@ -589,6 +654,20 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         setup.view.answered(answerChannels, answerLatencies, answerLatencyCount);
         Arrays.fill(answerChannels, 0, answerLatencyCount, null);
         answerLatencyCount = 0;
+    }
+
+    /** A record read from this task's partition, as the reorder store keeps it. */
+    private BufferedRecord buffered(long offset, Record<?, ?> r) {
+        return new BufferedRecord(topic, partition, offset, r.timestamp(), (byte[]) r.key(), (byte[]) r.value(),
+                r.headers().toArray());
+    }
+
+    /** Writes the channels whose state changed since the last call to the store and the view. */
+    private void saveChannels() {
+        monitor.drainChanged((id, state) -> {
+            channels.put(id, new StoredChannel(owned.get(id).fingerprint(), state));
+            setup.view.putChannel(partition, id, state);
+        });
     }
 
     /** The source of the last heartbeat as {@link #save} stored it, or {@code null}. */
@@ -668,7 +747,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
                     + " channel was applied; the detector's time is " + Instant.ofEpochMilli(monitor.watermarkMillis())
                     + ", allowed lateness " + setup.latenessDuration + "); verdicts before it are final");
         }
-        Detector d = setup.detectors.get(event.channel());
+        ChannelRegistry.Entry e = owned.get(event.channel());
+        Detector d = e == null ? null : e.detector(); // null only for UNKNOWN_CHANNEL
         return switch (outcome) {
             case UNKNOWN_CHANNEL -> new Rejection(Rejection.UNKNOWN_CHANNEL, "channel",
                     "unknown channel '" + event.channel() + "' (not in the channel configuration)");

@@ -143,13 +143,26 @@ public final class DetectorTopology {
     public static Topology build(Topology topology, MonitorConfig config, DetectorTopics topics,
                                  Duration allowedLateness, Clock clock, BrokerContact contact, RejectCounter rejects,
                                  DetectorView view, Options options) {
+        return build(topology, ChannelRegistry.of(config.channels(), options.eventPartitions()), config.silentAfter(), topics,
+                allowedLateness, clock, contact, rejects, view, options);
+    }
+
+    /**
+     * As {@link #build(Topology, MonitorConfig, DetectorTopics, Duration, Clock, BrokerContact, RejectCounter,
+     * DetectorView, Options)}, with the channels in {@code channels}: the tasks follow its changes while they run.
+     *
+     * @param silentAfter the our-side silence rule's {@code silentAfter}, or {@code null} for none
+     */
+    public static Topology build(Topology topology, ChannelRegistry channels, Duration silentAfter, DetectorTopics topics,
+                                 Duration allowedLateness, Clock clock, BrokerContact contact, RejectCounter rejects,
+                                 DetectorView view, Options options) {
         Objects.requireNonNull(topology, "topology");
         Objects.requireNonNull(topics, "topics");
         if (allowedLateness.isNegative()) {
             throw new IllegalArgumentException("allowed lateness must not be negative, was " + allowedLateness);
         }
-        DetectorProcessor.Setup setup = new DetectorProcessor.Setup(config, allowedLateness, clock, contact, rejects, view,
-                options);
+        DetectorProcessor.Setup setup = new DetectorProcessor.Setup(channels, silentAfter, allowedLateness, clock, contact,
+                rejects, view, options);
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.events());
         topology.addProcessor(PROCESSOR, () -> new DetectorProcessor(setup), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CHANNEL_STORE),

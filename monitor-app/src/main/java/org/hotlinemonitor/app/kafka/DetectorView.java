@@ -138,7 +138,7 @@ public final class DetectorView {
      */
     private final Map<Integer, AtomicLongArray> statusCounts = new ConcurrentHashMap<>();
     /** The detectors of the configured channels (the topology's, shared), for {@link #nextDeadline}; none until set. */
-    private volatile Map<String, Detector> detectors = Map.of();
+    private volatile java.util.function.Function<String, Detector> detectors = id -> null;
     private volatile Listener listener = NO_LISTENER;
     private volatile Decisions decisions = NO_DECISIONS;
 
@@ -158,7 +158,7 @@ public final class DetectorView {
             throw new IllegalArgumentException("partitions must be at least 1, was " + partitions);
         }
         DetectorView view = new DetectorView();
-        view.detectors(detectors);
+        view.detectors(detectors::get);
         int i = 0;
         for (Map.Entry<String, ChannelState> e : states.entrySet()) {
             view.putChannel(i++ % partitions, e.getKey(), e.getValue());
@@ -354,14 +354,15 @@ public final class DetectorView {
     }
 
     /**
-     * Sets the configured channels' detectors, for {@link #nextDeadline}: the topology's own map, read-only and not
-     * copied, so the deadlines cost no memory per channel here.
+     * Sets where the configured channels' detectors are found, for {@link #nextDeadline}: the topology's own
+     * {@link ChannelRegistry}, not copied, so the deadlines cost no memory per channel here; {@code null} for a channel
+     * not configured.
      */
-    void detectors(Map<String, Detector> byChannel) {
+    void detectors(java.util.function.Function<String, Detector> byChannel) {
         this.detectors = Objects.requireNonNull(byChannel, "byChannel");
     }
 
-    Map<String, Detector> detectors() {
+    java.util.function.Function<String, Detector> detectors() {
         return detectors;
     }
 
@@ -371,7 +372,7 @@ public final class DetectorView {
      * not own it).
      */
     public long nextDeadline(String id, ChannelState state) {
-        Detector d = detectors.get(id);
+        Detector d = detectors.apply(id);
         return state == null || d == null ? ChannelState.NONE : d.nextDeadline(state);
     }
 

@@ -130,6 +130,17 @@ final class PendingRecords {
         }
     }
 
+    interface Replace {
+        Object apply(long offset, Object record);
+    }
+
+    /** Replaces every record by what {@code f} makes of it; order, parts and whether each is saved are kept. */
+    void replaceRecords(Replace f) {
+        for (int i = head; i < tail; i++) {
+            record[i] = f.apply(offset[i], record[i]);
+        }
+    }
+
     interface Left {
         void accept(long ts, long offset);
     }

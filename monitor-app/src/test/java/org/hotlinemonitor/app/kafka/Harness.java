@@ -43,9 +43,16 @@ public final class Harness implements AutoCloseable {
     final java.util.concurrent.atomic.AtomicLong outageFrom = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
 
     Harness(MonitorConfig config, Duration lateness, DetectorTopology.Options options, Instant start, Path stateDir) {
+        this(ChannelRegistry.of(config.channels(), options.eventPartitions()), config.silentAfter(), lateness, options, start,
+                stateDir);
+    }
+
+    /** A detector whose channels are {@code channels}: a test changes them while it runs, as a channels topic would. */
+    Harness(ChannelRegistry channels, Duration silentAfter, Duration lateness, DetectorTopology.Options options, Instant start,
+            Path stateDir) {
         this.clock = new MutableClock(start);
         this.interval = options.punctuateInterval();
-        Topology topology = DetectorTopology.build(new Topology(), config, TOPICS, lateness, clock,
+        Topology topology = DetectorTopology.build(new Topology(), channels, silentAfter, TOPICS, lateness, clock,
                 now -> Math.min(now, outageFrom.get()), rejects, view, options);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "detector-test");

@@ -200,6 +200,35 @@ public final class ConfigLoader {
         return settings.config();
     }
 
+    /**
+     * Reads and validates one channel written alone as a JSON object, with the keys and rules of an item of a file's
+     * {@code channels} list and the built-in defaults ({@code answerWithin} PT1H, {@code downAfter} 2, no default
+     * zone): a record of a channels topic ({@link ChannelRecords}). Problems name {@code source} (say, the topic,
+     * partition and offset), the line and column within {@code json} and the field as {@code channel.zone}.
+     *
+     * @throws ConfigException with every problem found
+     */
+    public static Channel channel(String source, String json) throws ConfigException {
+        ConfigLoader loader = new ConfigLoader(source);
+        Node node;
+        try {
+            node = YamlTree.read(YamlTree.Syntax.JSON, new StringReader(json), null, null);
+        } catch (YamlTree.SyntaxError e) {
+            throw new ConfigException(List.of(new ConfigProblem(source, e.line, e.column, "", e.getMessage())));
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(source, 0, 0, "", cannotRead(e))));
+        }
+        if (node == null) {
+            throw new ConfigException(List.of(new ConfigProblem(source, 1, 1, "", "empty; expected a channel as a JSON object")));
+        }
+        Channel channel = loader.channel(node, "channel", new Defaults(DEFAULT_ANSWER_WITHIN, DEFAULT_DOWN_AFTER, null, false),
+                new HashMap<>());
+        if (!loader.problems.isEmpty() || channel == null) {
+            throw loader.failure();
+        }
+        return channel;
+    }
+
     // ---- reading: each file once, its channels streamed ----
 
     /** Opens a document afresh: a second pass reads it again. */

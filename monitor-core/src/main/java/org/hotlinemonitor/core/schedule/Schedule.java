@@ -261,6 +261,11 @@ public final class Schedule {
         return local.toInstant(offsets.get(0)).toEpochMilli();
     }
 
+    /** How the schedule was written: {@code checks 09:00,16:00 every day}, {@code cron "0 9 * * *"}. */
+    public String description() {
+        return description;
+    }
+
     @Override
     public String toString() {
         return description + " (" + zone + ")";
