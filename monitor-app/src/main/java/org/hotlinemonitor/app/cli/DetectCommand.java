@@ -39,6 +39,12 @@ final class DetectCommand implements Callable<Integer> {
     @Mixin
     LiveOptions.Channels channels;
 
+    @picocli.CommandLine.Option(names = "--channels-topic", paramLabel = "TOPIC", defaultValue = "${env:HOTLINE_CHANNELS_TOPIC}",
+            description = "Take the channels from this compacted topic (written by `channels publish`) and follow its changes "
+                    + "while running, instead of the --channels file's channels; --channels is then optional, and read for its "
+                    + "other settings only. Env: HOTLINE_CHANNELS_TOPIC. Default: none (the file's channels).")
+    String channelsTopic;
+
     @Mixin
     LiveOptions.Detector detector;
 
@@ -55,8 +61,13 @@ final class DetectCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         CommandLine cl = spec.commandLine();
         KafkaSettings settings = cluster.settings(cl);
-        MonitorConfig config = channels.load(cl);
-        SigningConfig signing = Live.loadSigning(channels.file);
+        MonitorConfig config = channelsTopic != null && channels.file == null ? new MonitorConfig(java.util.List.of())
+                : channels.load(cl);
+        if (channelsTopic != null && !config.channels().isEmpty()) {
+            LOG.info("The {} channel(s) of {} are not used: the channels come from the topic {}", config.channels().size(),
+                    channels.file, channelsTopic);
+        }
+        SigningConfig signing = channels.file == null ? SigningConfig.NONE : Live.loadSigning(channels.file);
         Clock clock = clockOptions.clock(cl);
         int streamThreads = detector.streamThreads(cl);
         org.hotlinemonitor.app.metrics.ChannelMetrics channelMetrics = detector.channelMetrics(cl);
@@ -69,6 +80,9 @@ final class DetectCommand implements Callable<Integer> {
             Live.ensureTopics(bootstrap, client, settings);
             try (DetectorService detect = new DetectorService(membership.applyTo(Live.detectorSettings(bootstrap, client, settings.topics(),
                     detector.applicationId, stateDir, streamThreads, Live.Timing.forClock(clock))), config, signing, clock)) {
+                if (channelsTopic != null) {
+                    detect.channelsFrom(channelsTopic);
+                }
                 web.bindDetector(detect, channelMetrics, clock);
                 web.ready(detect::isRunning);
                 Live.startDetector(detect);

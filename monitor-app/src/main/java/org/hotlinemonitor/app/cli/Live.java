@@ -333,5 +333,6 @@ final class Live {
             Throwable cause = detector.failure().orElse(null);
             throw new IllegalStateException("the detector stopped: " + (cause == null ? "unknown error" : cause), cause);
         }
+        detector.channelTopic().ifPresent(org.hotlinemonitor.app.kafka.ChannelTopic::checkAlive);
     }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Monitors liaison hotlines checked with routine calls at fixed times.",
         subcommands = {RunCommand.class, DemoCommand.class, ProduceCommand.class, DetectCommand.class, ReplayCommand.class,
             GenerateCommand.class, BrokerCommand.class, RecordCommand.class, NotifyCommand.class, TokenCommand.class,
-            AclsCommand.class, AnnotationsCommand.class,
+            AclsCommand.class, AnnotationsCommand.class, ChannelsCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -56,6 +56,10 @@ public final class DetectorService implements AutoCloseable {
     private volatile BrokerWatch watch;
     private int eventPartitions;
     private boolean closed;
+    /** The compacted topic the channels come from, or null: the configuration's. */
+    private String channelsTopic;
+    private volatile ChannelTopic channelTopic;
+    private volatile ChannelRegistry registry;
 
     /** A service on the system clock. */
     public DetectorService(DetectorSettings settings, MonitorConfig config) {
@@ -79,8 +83,24 @@ public final class DetectorService implements AutoCloseable {
     }
 
     /**
+     * Takes the channels from the compacted topic {@code topic} ({@link ChannelTopic}) instead of the configuration:
+     * {@link #start()} reads it whole before the tasks start, and the tasks follow its changes while they run. The
+     * configuration's other settings ({@code silentAfter}) still count; its channels are not used.
+     *
+     * @throws IllegalStateException if already started
+     */
+    public synchronized DetectorService channelsFrom(String topic) {
+        if (streams != null || closed) {
+            throw new IllegalStateException(closed ? "closed" : "already started");
+        }
+        TopicSpec.checkName(topic);
+        this.channelsTopic = topic;
+        return this;
+    }
+
+    /**
      * Looks up the events topic, builds the topology and starts the streams client; returns without waiting
-     * for it to be running.
+     * for it to be running. With {@link #channelsFrom}, first reads the channels topic whole.
      *
      * @throws IllegalStateException if already started or closed, or the events topic does not exist
      */
@@ -94,8 +114,16 @@ public final class DetectorService implements AutoCloseable {
         if (brokerFailed) {
             watch.brokerFailed();
         }
-        Topology topology = DetectorTopology.build(new Topology(), config, settings.topics(), settings.allowedLateness(), clock,
-                watch, rejects, view, new DetectorTopology.Options(eventPartitions, settings.punctuateInterval(),
+        ChannelRegistry channels = new ChannelRegistry(eventPartitions);
+        if (channelsTopic == null) {
+            config.channels().forEach(channels::put);
+        } else {
+            channelTopic = ChannelTopic.start(settings.bootstrapServers(), clientConfig(
+                    org.apache.kafka.clients.consumer.ConsumerConfig.configNames()), channelsTopic, channels, ChannelTopic.LOAD_LIMIT);
+        }
+        registry = channels;
+        Topology topology = DetectorTopology.build(new Topology(), channels, config.silentAfter(), settings.topics(),
+                settings.allowedLateness(), clock, watch, rejects, view, new DetectorTopology.Options(eventPartitions, settings.punctuateInterval(),
                         settings.backlogThreshold(), settings.futureTolerance(), signing));
         KafkaStreams s = new KafkaStreams(topology, settings.streamsProperties());
         s.setStateListener((now, before) -> {
@@ -110,8 +138,9 @@ public final class DetectorService implements AutoCloseable {
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams = s;
-        LOG.info("detector {}: starting on {} ({} channels, {} partitions of {}, allowed lateness {})",
-                settings.applicationId(), settings.bootstrapServers(), config.channels().size(), eventPartitions,
+        LOG.info("detector {}: starting on {} ({} channels{}, {} partitions of {}, allowed lateness {})",
+                settings.applicationId(), settings.bootstrapServers(), channels.size(),
+                channelsTopic == null ? "" : " from " + channelsTopic, eventPartitions,
                 settings.topics().events(), settings.allowedLateness());
         s.start();
     }
@@ -144,6 +173,16 @@ public final class DetectorService implements AutoCloseable {
     /** This instance's channels, watermarks and counts, as of its tasks' last commits. */
     public DetectorView view() {
         return view;
+    }
+
+    /** The channels as they stand (from the configuration or the channels topic); {@code null} before {@link #start()}. */
+    public ChannelRegistry channels() {
+        return registry;
+    }
+
+    /** The reader of the channels topic, when the channels come from one and the service has started. */
+    public Optional<ChannelTopic> channelTopic() {
+        return Optional.ofNullable(channelTopic);
     }
 
     /** The events topic's partition count found by {@link #start()}; 0 before. */
@@ -197,6 +236,9 @@ public final class DetectorService implements AutoCloseable {
         if (watch != null) {
             watch.close();
         }
+        if (channelTopic != null) {
+            channelTopic.close();
+        }
         if (streams != null) {
             LOG.info("detector {}: stopped", settings.applicationId());
         }
@@ -204,16 +246,22 @@ public final class DetectorService implements AutoCloseable {
 
     /** The admin client settings of this detector's streams overrides (security settings among them). */
     private Map<String, Object> adminConfig() {
-        Map<String, Object> admin = new HashMap<>();
+        Map<String, Object> admin = clientConfig(AdminClientConfig.configNames());
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        return admin;
+    }
+
+    /** This detector's streams overrides that a client with the settings {@code names} takes (security among them). */
+    private Map<String, Object> clientConfig(java.util.Set<String> names) {
+        Map<String, Object> client = new HashMap<>();
         settings.streamsOverrides().forEach((k, v) -> {
             // config.providers.<name>.class and .param.* are prefixes, not names: without them a ${file:...} or
             // ${env:...} in a security setting would reach the broker unresolved.
-            if (AdminClientConfig.configNames().contains(k) || k.startsWith("config.providers.")) {
-                admin.put(k, v);
+            if (names.contains(k) || k.startsWith("config.providers.")) {
+                client.put(k, v);
             }
         });
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        return admin;
+        return client;
     }
 
     private int lookUpPartitions(String topic) {

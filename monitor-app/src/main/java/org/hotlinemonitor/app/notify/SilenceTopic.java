@@ -3,23 +3,17 @@ package org.hotlinemonitor.app.notify;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.hotlinemonitor.app.kafka.CompactedTopicReader;
 import org.hotlinemonitor.app.kafka.KafkaSetupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,21 +53,17 @@ public final class SilenceTopic implements SilenceStore.Journal, AutoCloseable {
     private final String topic;
     private final SilenceStore store;
     private final KafkaProducer<String, byte[]> producer;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final Thread reader;
+    private final CompactedTopicReader reader;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
-    private volatile boolean running = true;
-    private volatile Throwable failure;
 
-    private SilenceTopic(String topic, SilenceStore store, KafkaProducer<String, byte[]> producer,
-                         KafkaConsumer<String, byte[]> consumer) {
+    private SilenceTopic(String topic, SilenceStore store, KafkaProducer<String, byte[]> producer, String bootstrapServers,
+                         Map<String, ?> kafka) {
         this.topic = topic;
         this.store = store;
         this.producer = producer;
-        this.consumer = consumer;
-        this.reader = new Thread(this::read, "silences-reader");
-        this.reader.setDaemon(true);
+        this.reader = new CompactedTopicReader(bootstrapServers, kafka, topic, "the silences topic", "hotline-silences-reader",
+                this::apply);
     }
 
     /**
@@ -97,80 +87,26 @@ public final class SilenceTopic implements SilenceStore.Journal, AutoCloseable {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis() / 2);
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "hotline-silences-writer");
-        Map<String, Object> c = new HashMap<>(kafka);
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "hotline-silences-reader");
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-        KafkaConsumer<String, byte[]> consumer;
+        SilenceTopic silences;
         try {
-            consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+            silences = new SilenceTopic(topic, store, producer, bootstrapServers, kafka);
         } catch (RuntimeException e) {
             producer.close(Duration.ZERO);
             throw e;
         }
-        SilenceTopic silences = new SilenceTopic(topic, store, producer, consumer);
         try {
             long started = System.nanoTime();
-            silences.load(loadLimit);
+            silences.reader.load(loadLimit, "run creates it with the other topics: cleanup.policy=compact, 1 partition");
             store.journal(silences);
-            silences.reader.start();
+            silences.reader.follow();
             LOG.info("Silences: {} record(s) of {} read in {} ms; {} silence(s) in force", silences.applied.get(), topic,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), store.entries().size());
             return silences;
         } catch (RuntimeException e) {
-            consumer.close(Duration.ZERO);
+            silences.reader.close();
             producer.close(Duration.ZERO);
             throw e;
-        }
-    }
-
-    /** Assigns every partition and reads each from the beginning to its end offset of now. */
-    private void load(Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        List<TopicPartition> partitions;
-        try {
-            partitions = consumer.partitionsFor(topic, limit).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            throw new KafkaSetupException("the silences topic " + topic + " could not be found within "
-                    + limit.toSeconds() + " s: is Kafka reachable?", e);
-        }
-        if (partitions.isEmpty()) {
-            throw new KafkaSetupException("the silences topic " + topic + " does not exist (run creates it with the "
-                    + "other topics: cleanup.policy=compact, 1 partition)");
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions, limit));
-        while (true) {
-            ends.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
-            if (ends.isEmpty()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new KafkaSetupException("the silences topic " + topic + " could not be read to its end within "
-                        + limit.toSeconds() + " s (left: " + ends + ")");
-            }
-            consumer.poll(POLL).forEach(this::apply);
-        }
-    }
-
-    private void read() {
-        try {
-            while (running) {
-                consumer.poll(POLL).forEach(this::apply);
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                failure = e;
-            }
-        } catch (RuntimeException | Error e) {
-            failure = e;
-            LOG.error("The silences reader of {} failed: other instances' silence changes no longer arrive", topic, e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
         }
     }
 
@@ -220,22 +156,13 @@ public final class SilenceTopic implements SilenceStore.Journal, AutoCloseable {
 
     /** Fails with the reader's error if it stopped by itself. */
     public void checkAlive() {
-        Throwable f = failure;
-        if (f != null) {
-            throw new IllegalStateException("the silences reader of " + topic + " stopped: " + f, f);
-        }
+        reader.checkAlive();
     }
 
     /** Stops the reader (waits for it, at most 10 s) and closes the clients. */
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            reader.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        reader.close();
         producer.close(Duration.ofSeconds(5));
     }
 }

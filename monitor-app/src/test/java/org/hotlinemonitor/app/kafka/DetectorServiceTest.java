@@ -2,6 +2,10 @@ package org.hotlinemonitor.app.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.hotlinemonitor.core.model.Channel;
+
+import java.util.Optional;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -584,5 +588,93 @@ class DetectorServiceTest {
                 AlertCodec.toJson(Alert.channelDown(steady, s1, d2, 2)));
         assertThat(readCommitted(run.topics.rejects())).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .containsExactly(event(removed, "CALL_PLACED", s2.plusSeconds(2)));
+    }
+
+    /**
+     * Channels kept in a compacted topic: two instances of one detector read it at start, and both follow a channel added,
+     * a bad record and a channel removed while they run; the added channel is watched at once, the removed one no longer.
+     */
+    @Test
+    void channelsFromATopicAreFollowedByEveryInstanceWithoutARestart() throws Exception {
+        Run run = new Run("chtopic");
+        String topic = "chtopic.channels";
+        List<String> ids = samePartition("kept", "added", run.partitions);
+        String kept = ids.get(0);
+        String added = ids.get(1);
+        ChannelTopic.Published first = ChannelTopic.publish(cluster.bootstrapServers(), Map.of(), topic, Optional.of((short) 1),
+                Harness.config("channels:\n" + run.channel(kept, Duration.ZERO)).channels(), false);
+        assertThat(first).isEqualTo(new ChannelTopic.Published(1, 0, 0, 0));
+
+        List<DetectorService> services = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                DetectorSettings settings = DetectorSettings.of(cluster.bootstrapServers()).withApplicationId(run.appId)
+                        .withStateDir(tmp.resolve("state-" + i)).withTopics(run.topics).withAllowedLateness(LATENESS)
+                        .withStreamsOverrides(Map.of("commit.interval.ms", "100"));
+                DetectorService s = new DetectorService(settings, new MonitorConfig(List.of()), run.clock).channelsFrom(topic);
+                services.add(s);
+                s.start();
+                assertThat(s.channels().channels()).extracting(Channel::id).containsExactly(kept);
+            }
+            for (DetectorService s : services) {
+                assertThat(s.awaitRunning(WAIT)).isTrue();
+            }
+            run.heartbeats();
+            run.moveClock(run.clock.instant().plus(LATENESS).plusSeconds(1));
+            await("the tasks start", () -> services.stream().anyMatch(s -> s.view().channel(kept).isPresent()));
+
+            // Added while both run: each instance's registry has it, and the task that owns it watches it from now.
+            ChannelTopic.Published second = ChannelTopic.publish(cluster.bootstrapServers(), Map.of(), topic,
+                    Optional.of((short) 1), Harness.config("channels:\n" + run.channel(kept, Duration.ZERO)
+                            + run.channel(added, Duration.ZERO)).channels(), false);
+            assertThat(second).isEqualTo(new ChannelTopic.Published(1, 0, 1, 0));
+            await("both instances hold " + added, () -> services.stream().allMatch(s -> s.channels().contains(added)));
+            await("the owning task watches " + added, () -> services.stream().anyMatch(s -> s.view().channel(added).isPresent()));
+            run.send(run.slot(0), added, event(added, "CALL_PLACED", run.slot(0)));
+            run.moveClock(run.slot(0).plus(Duration.ofMinutes(1)).plusSeconds(5));
+            assertThat(run.awaitAlerts(2)).map(AlertCodec::fromJson).extracting(Alert::channel, Alert::slot)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(kept, run.slot(0)),
+                            org.assertj.core.groups.Tuple.tuple(added, run.slot(0)));
+            assertThat(readCommitted(run.topics.rejects())).as("the added channel's event was taken").isEmpty();
+
+            // A bad record is refused by every instance and changes nothing; the channel stays as it was.
+            producer.send(new ProducerRecord<>(topic, added, "{\"id\":\"" + added + "\",\"zone\":\"Mars/Base\",\"checks\":[\"09:00\"]}"))
+                    .get();
+            await("both instances refuse the bad record", () -> services.stream()
+                    .allMatch(s -> s.channelTopic().orElseThrow().refused() == 1));
+            for (DetectorService s : services) {
+                assertThat(s.channelTopic().orElseThrow().refusals()).singleElement()
+                        .satisfies(r -> assertThat(r.reason()).contains("channel.zone").contains("Mars/Base"));
+                assertThat(s.channels().contains(added)).isTrue();
+            }
+
+            // Removed while both run: dropped everywhere, its next slot is not judged; the other's is.
+            assertThat(ChannelTopic.remove(cluster.bootstrapServers(), Map.of(), topic, List.of(kept, "never-there")))
+                    .containsExactly("never-there");
+            await("both instances dropped " + kept, () -> services.stream().noneMatch(s -> s.channels().contains(kept)));
+            await("no task watches " + kept, () -> services.stream().noneMatch(s -> s.view().channel(kept).isPresent()));
+            run.moveClock(run.slot(1).plus(Duration.ofMinutes(1)).plusSeconds(5));
+            List<Alert> alerts = run.awaitAlerts(3).stream().map(AlertCodec::fromJson).toList();
+            assertThat(alerts).hasSize(3);
+            assertThat(alerts.get(2).channel()).isEqualTo(added);
+            assertThat(alerts.get(2).slot()).isEqualTo(run.slot(1));
+        } finally {
+            for (DetectorService s : services) {
+                s.close();
+            }
+        }
+    }
+
+    /** Two channel ids that the default partitioner sends to the same partition. */
+    static List<String> samePartition(String a, String b, int partitions) {
+        for (int i = 0; ; i++) {
+            for (int j = 0; j < 50; j++) {
+                String x = a + "-" + i;
+                String y = b + "-" + j;
+                if (ChannelPartitions.partitionOf(x, partitions) == ChannelPartitions.partitionOf(y, partitions)) {
+                    return List.of(x, y);
+                }
+            }
+        }
     }
 }
