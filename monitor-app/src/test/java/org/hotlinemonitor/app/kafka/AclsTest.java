@@ -34,7 +34,7 @@ class AclsTest {
     @CsvSource(delimiter = '|', textBlock = """
             SCHEDULER | Write topic:hotline.events, Read topic:hotline.events, Read topic:hotline-monitor-detector-detector-channels-changelog
             API       | Write topic:hotline.events, Read topic:hotline.alerts, Read topic:hotline.silences, Write topic:hotline.silences
-            DETECTOR  | Read topic:hotline.events, Write topic:hotline.alerts, Write topic:hotline.rejects, All topic:hotline-monitor-detector*, Read group:hotline-monitor-detector*, Write transactional_id:hotline-monitor-detector*, Describe transactional_id:hotline-monitor-detector*
+            DETECTOR  | Read topic:hotline.events, Write topic:hotline.alerts, Write topic:hotline.rejects, Read topic:hotline.channels, All topic:hotline-monitor-detector*, Read group:hotline-monitor-detector*, Write transactional_id:hotline-monitor-detector*, Describe transactional_id:hotline-monitor-detector*
             NOTIFIER  | Read topic:hotline.alerts, Read group:hotline-notify*, Write topic:hotline.notify-rejects, Read topic:hotline.silences
             REPLAY    | Read topic:hotline.events
             """)
