@@ -109,8 +109,7 @@ public final class Acls {
                 allow.literal(ResourceType.TOPIC, t.events(), AclOperation.READ);
                 allow.literal(ResourceType.TOPIC, t.alerts(), AclOperation.WRITE);
                 allow.literal(ResourceType.TOPIC, t.rejects(), AclOperation.WRITE);
-                // detect --channels-topic: the channels it follows (the default name; grant another name by hand).
-                allow.literal(ResourceType.TOPIC, ChannelTopic.DEFAULT_TOPIC, AclOperation.DESCRIBE);
+                // detect --channels-topic: the channels it follows (the default name; grant another name by hand); Read implies Describe.
                 allow.literal(ResourceType.TOPIC, ChannelTopic.DEFAULT_TOPIC, AclOperation.READ);
                 // Kafka Streams' changelog topics, <application id>-<store>-changelog: it creates and checks them.
                 allow.prefixed(ResourceType.TOPIC, app, AclOperation.ALL);
