@@ -63,7 +63,7 @@ final class LiveHttp implements AutoCloseable {
      */
     void bindDetector(DetectorService detector, ChannelMetrics channelMetrics, Clock clock) {
         MonitorMeters meters = metrics.bind(new MonitorMeters(clock).detector(detector.view(), detector.rejects())
-                .channelMetrics(channelMetrics));
+                .channelMetrics(channelMetrics).channelTopic(detector::channelTopic));
         server.beforeScrape(meters::beforeScrape);
     }
 

@@ -118,8 +118,19 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
     private volatile long scrapeEpoch;
 
     /** @param clock the detector's clock, for the watermark lag (an accelerated one in the demo) */
+    private java.util.function.Supplier<java.util.Optional<org.hotlinemonitor.app.kafka.ChannelTopic>> channelTopic;
+
     public MonitorMeters(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * The records of the channels topic a detector follows (it starts after binding, so asked at each scrape):
+     * {@code hotline_channel_records_total{outcome="applied|removed|refused"}}, zero while there is none.
+     */
+    public MonitorMeters channelTopic(java.util.function.Supplier<java.util.Optional<org.hotlinemonitor.app.kafka.ChannelTopic>> topic) {
+        this.channelTopic = Objects.requireNonNull(topic, "topic");
+        return this;
     }
 
     /** The detector's meters: channels, counts by state, slots, events, alerts, rejects, watermark lag. */
@@ -173,6 +184,9 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
         if (view != null) {
             bindDetector(r);
         }
+        if (channelTopic != null) {
+            bindChannelTopic(r);
+        }
         if (deliveries != null) {
             bindNotifier(r);
         }
@@ -191,6 +205,18 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
                         .tags("channel", channel, "result", failed ? "failed" : "placed").register(r);
             }
         }
+    }
+
+    private void bindChannelTopic(MeterRegistry r) {
+        var topic = channelTopic;
+        Map<String, java.util.function.ToLongFunction<org.hotlinemonitor.app.kafka.ChannelTopic>> outcomes = Map.of(
+                "applied", org.hotlinemonitor.app.kafka.ChannelTopic::applied,
+                "removed", org.hotlinemonitor.app.kafka.ChannelTopic::removed,
+                "refused", org.hotlinemonitor.app.kafka.ChannelTopic::refused);
+        outcomes.forEach((outcome, f) -> counter("hotline.channel.records", "records", "Records of the channels topic read "
+                + "(detect --channels-topic), by outcome: applied (a channel added, changed or the same again), removed (a "
+                + "tombstone), refused (not a valid channel: logged with its offset and reason; the channel stays as it was)",
+                topic, t -> t.get().map(f::applyAsLong).orElse(0L)).tag("outcome", outcome).register(r));
     }
 
     private void bindDetector(MeterRegistry r) {
