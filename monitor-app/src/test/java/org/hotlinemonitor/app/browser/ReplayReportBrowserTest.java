@@ -24,6 +24,7 @@ import org.openqa.selenium.WebElement;
  * error and no request but its own, shows the liaison office's outage days as missed with hover text naming the
  * slots, zooms to a month; and a report of 20 channels over 5 years loads fast enough (measured and printed).
  */
+@org.junit.jupiter.api.Tag("integration")
 class ReplayReportBrowserTest {
 
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();

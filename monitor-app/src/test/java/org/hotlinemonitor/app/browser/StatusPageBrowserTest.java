@@ -22,6 +22,7 @@ import org.openqa.selenium.WebElement;
  * per second, then staying. The three inter-Korean lines miss Thursday's afternoon call and Friday's 09:00 one, and go
  * down at 10:00 on Friday; the page, opened before, shows it without being reloaded.
  */
+@org.junit.jupiter.api.Tag("integration")
 class StatusPageBrowserTest {
 
     static final Duration WAIT = Duration.ofSeconds(150);

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * day each, an outage a month: more than the live page keeps, which is 90 days), and what it shows when reads are
  * protected. No Kafka here: the ledger is filled as the detector's feed would fill it.
  */
+@org.junit.jupiter.api.Tag("integration")
 class StatusPageLoadTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusPageLoadTest.class);

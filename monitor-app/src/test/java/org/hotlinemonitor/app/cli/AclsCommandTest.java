@@ -18,6 +18,7 @@ import org.hotlinemonitor.core.alert.NotifyConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@org.junit.jupiter.api.Tag("integration")
 class AclsCommandTest {
 
     static final Path SCRIPT = CliTest.ROOT.resolve("deploy/kafka/acls.sh");

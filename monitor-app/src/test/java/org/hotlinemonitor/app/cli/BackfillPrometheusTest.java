@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Skipped when promtool or Prometheus is missing, unless {@code CI=true}: then it fails.
  */
+@org.junit.jupiter.api.Tag("integration")
 class BackfillPrometheusTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code broker} as a user runs it: in its own JVM until SIGTERM, and the one-line errors of what is in its way. */
+@org.junit.jupiter.api.Tag("integration")
 class BrokerCommandTest {
 
     @TempDir

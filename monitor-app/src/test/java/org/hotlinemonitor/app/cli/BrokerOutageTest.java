@@ -42,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * outage. Of the four channels on each partition the first answers every slot; the second misses the first slot
  * ({@code downAfter: 1}: down) and answers the others (restored, during the outage); the last two are never placed.
  */
+@org.junit.jupiter.api.Tag("integration")
 class BrokerOutageTest {
 
     /** The broker stops this long after the second slot, and starts again this long after its deadline. */

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code channels publish|remove|list} against a real broker. */
+@org.junit.jupiter.api.Tag("integration")
 class ChannelsCommandTest {
 
     @TempDir

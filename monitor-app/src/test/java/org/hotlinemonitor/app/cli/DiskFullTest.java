@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Needs {@code unshare} and {@code mount} with the right to mount (root, as in CI): skipped with a message
  * otherwise, and a failure under {@code CI=true}.
  */
+@org.junit.jupiter.api.Tag("integration")
 class DiskFullTest {
 
     @TempDir

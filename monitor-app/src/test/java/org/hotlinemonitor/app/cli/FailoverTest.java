@@ -65,6 +65,7 @@ import org.junit.jupiter.api.io.TempDir;
  * first round and answers in the second ({@code downAfter: 1}: down, then restored), the last two are never placed.
  * No event is sent while a partition changes hands.
  */
+@org.junit.jupiter.api.Tag("integration")
 class FailoverTest {
 
     /** The bound on the time from a detector's death to its channels' due alerts. */

@@ -57,6 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       Kafka.</li>
  * </ul>
  */
+@org.junit.jupiter.api.Tag("integration")
 class FutureEventTest {
 
     static final int PARTITIONS = 2;

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code notify}, and {@code run} with a notify section: bad configuration, and pages from a live run. */
+@org.junit.jupiter.api.Tag("integration")
 class NotifyCommandTest {
 
     private static final String WITH_NOTIFY = RunCommandTest.CHANNELS + """

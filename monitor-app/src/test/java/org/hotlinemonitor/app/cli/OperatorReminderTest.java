@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The operator placer's reminder ends with a {@code record} command that, pasted into a shell, records the slot. */
+@org.junit.jupiter.api.Tag("integration")
 class OperatorReminderTest {
 
     static final String TOPIC = "reminder.events";

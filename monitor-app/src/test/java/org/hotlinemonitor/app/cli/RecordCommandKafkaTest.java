@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code record} producing to a real broker: the event printed is the event on the topic. */
+@org.junit.jupiter.api.Tag("integration")
 class RecordCommandKafkaTest {
 
     static final String TOPIC = "record.events";

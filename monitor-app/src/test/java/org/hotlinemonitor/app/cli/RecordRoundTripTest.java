@@ -55,6 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       the range the detector still takes, nothing written.</li>
  * </ul>
  */
+@org.junit.jupiter.api.Tag("integration")
 class RecordRoundTripTest {
 
     static final Duration ANSWER_WITHIN = Duration.ofSeconds(7);

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * {@code record} to a cluster that is not there, as an operator runs it (its own JVM, the shipped logging
  * configuration): one line that says so, a non-zero exit, within the timeout; no Kafka warnings, no stack trace.
  */
+@org.junit.jupiter.api.Tag("integration")
 class RecordUnreachableTest {
 
     @Test

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * simulated far side never answering a channel that is checked every ten minutes, on a clock running 600 times
  * faster from the past (a slot a second). Alerts flow to stdout; SIGTERM stops it with exit code 0.
  */
+@org.junit.jupiter.api.Tag("integration")
 class RunCommandTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommandTest.class);

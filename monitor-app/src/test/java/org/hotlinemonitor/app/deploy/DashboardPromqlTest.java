@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Skipped when Prometheus is missing, unless {@code CI=true}: then it fails (CI installs the package).
  */
+@org.junit.jupiter.api.Tag("integration")
 class DashboardPromqlTest {
 
     /** What Grafana puts in for the dashboards' own variables: two channels selected, every job and instance. */

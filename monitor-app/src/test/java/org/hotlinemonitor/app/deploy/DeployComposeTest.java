@@ -52,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * as start-broker.sh writes it, is checked by Kafka's own {@link KafkaConfig} and formatted by Kafka's own storage
  * tool with the admin user's SCRAM credentials; monitor.yaml is loaded by the monitor's own loaders.
  */
+@org.junit.jupiter.api.Tag("integration")
 class DeployComposeTest {
 
     static Path compose() {

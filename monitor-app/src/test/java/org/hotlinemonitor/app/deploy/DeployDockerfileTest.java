@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * health check itself (deploy/docker/Healthcheck.java), compiled as the image's build stage compiles it and run
  * against the monitor's real HTTP server in each of its shapes.
  */
+@org.junit.jupiter.api.Tag("integration")
 class DeployDockerfileTest {
 
     static Path dockerfile() {

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Needs node and {@code npm ci --prefix deploy/kubernetes/validate} (CI does both): skipped without, failed under
  * {@code CI=true}.
  */
+@org.junit.jupiter.api.Tag("integration")
 class DeployKubernetesTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

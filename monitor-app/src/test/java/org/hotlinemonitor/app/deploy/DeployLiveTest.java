@@ -55,6 +55,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.Tag("integration")
 class DeployLiveTest {
 
     private static final String NO_NOTIFIER = "the demo has no notify: section, so it runs no notifier and serves no "

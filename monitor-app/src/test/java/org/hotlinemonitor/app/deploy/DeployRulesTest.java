@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * <p>The programs are Debian's ({@code prometheus}, {@code prometheus-alertmanager}): skipped without them, failed
  * under {@code CI=true}.
  */
+@org.junit.jupiter.api.Tag("integration")
 class DeployRulesTest {
 
     static final Set<String> SEVERITIES = Set.of("page", "ticket", "info");

@@ -35,6 +35,7 @@ import picocli.CommandLine;
  * ExecStart names this test's own JVM instead, and says so. The jar's path is an argument, not checked by systemd.
  * The program comes from Debian's {@code systemd} package: skipped without it, failed under {@code CI=true}.
  */
+@org.junit.jupiter.api.Tag("integration")
 class DeploySystemdTest {
 
     static Path dir() {

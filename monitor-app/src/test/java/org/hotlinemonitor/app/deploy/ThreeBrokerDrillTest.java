@@ -66,6 +66,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exactly the alerts {@code replay --bootstrap-servers} computes from the events topic up to the same instant, and the
  * webhook must have received each of them. The takeover time after each kill is printed.
  */
+@org.junit.jupiter.api.Tag("integration")
 class ThreeBrokerDrillTest {
 
     static final int PARTITIONS = 6;

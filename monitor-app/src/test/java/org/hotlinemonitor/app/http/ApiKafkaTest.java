@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The API's Kafka adapters against a real in-process broker: recording a call, the alert ring, the readiness probe. */
+@org.junit.jupiter.api.Tag("integration")
 class ApiKafkaTest {
 
     static final String EVENTS = "api-events";

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The limits are the default ones but for a 2 s idle time-out and body time-out, so that the test sees the closes.
  */
+@org.junit.jupiter.api.Tag("integration")
 class SlowClientsTest {
 
     static final Duration IDLE = Duration.ofSeconds(2);

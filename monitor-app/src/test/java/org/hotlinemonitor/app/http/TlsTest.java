@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /metrics} over HTTPS to a client that trusts the certificate; plain HTTP and untrusting clients fail. The
  * certificates are made by the JDK's keytool, then written out as PEM.
  */
+@org.junit.jupiter.api.Tag("integration")
 class TlsTest {
 
     private static final char[] PASSWORD = "changeit".toCharArray();

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * timeout, the sink's outbox while the client has no metadata), and a record written twice by the
  * cluster is an identical copy with the same id.
  */
+@org.junit.jupiter.api.Tag("integration")
 class BrokerRestartTest {
 
     static final String TOPIC = "hotline.events";

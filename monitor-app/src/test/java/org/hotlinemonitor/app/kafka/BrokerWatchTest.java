@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * as an outage all the same, since the producers keep the events of that partition (the three-broker drill,
  * docs/operations.md).
  */
+@org.junit.jupiter.api.Tag("integration")
 class BrokerWatchTest {
 
     static final String TOPIC = "watched.events";

@@ -58,6 +58,7 @@ import org.junit.jupiter.api.io.TempDir;
  * timestamps). Before the test moves the clock past a deadline it waits until the detector has consumed
  * everything produced, as time would in production: a moved clock turns unconsumed records late.
  */
+@org.junit.jupiter.api.Tag("integration")
 class DetectorServiceTest {
 
     static final Duration LATENESS = Duration.ofSeconds(2);

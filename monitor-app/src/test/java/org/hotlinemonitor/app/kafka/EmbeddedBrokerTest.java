@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A real KRaft broker in this JVM: data kept across restarts, formatted once, and clear errors before Kafka starts. */
+@org.junit.jupiter.api.Tag("integration")
 class EmbeddedBrokerTest {
 
     @TempDir

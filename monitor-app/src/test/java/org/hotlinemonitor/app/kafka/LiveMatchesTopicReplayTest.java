@@ -42,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * log (all of it a backlog, so only event time moves its watermarks, as in replay), then moved once to
  * {@code end + allowedLateness}, so that every task's watermark ends at {@code end}, replay's {@code --until}.
  */
+@org.junit.jupiter.api.Tag("integration")
 class LiveMatchesTopicReplayTest {
 
     static final Duration LATENESS = Duration.ofMinutes(1);

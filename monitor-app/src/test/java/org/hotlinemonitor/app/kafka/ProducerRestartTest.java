@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * events, places no slot twice, and deals with every slot that fell due while it was down (late if
  * its window is still open, reported not placed if it closed).
  */
+@org.junit.jupiter.api.Tag("integration")
 class ProducerRestartTest {
 
     static final String TOPIC = "restart.events";

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the changelogs; every alert that replay computes from the same events appears on the alerts topic exactly once
  * for a {@code read_committed} reader. A real KRaft broker (KafkaClusterTestKit), six partitions, 24 channels.
  */
+@org.junit.jupiter.api.Tag("integration")
 class ScaleOutTest {
 
     static final Duration LATENESS = Duration.ofSeconds(2);

@@ -52,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refuses an event written with the notifier's credentials and an alert written with the scheduler's. The alerts are
  * those of the same log replayed from a file, with no Kafka and no security at all.
  */
+@org.junit.jupiter.api.Tag("integration")
 class SecureClusterTest {
 
     static final int PARTITIONS = 3;

@@ -16,6 +16,7 @@ import org.hotlinemonitor.core.model.EventKind;
 import org.junit.jupiter.api.Test;
 
 /** A scheduler's sink with a signing key: every record on the topic, heartbeat copies included, carries a valid sig. */
+@org.junit.jupiter.api.Tag("integration")
 class SignedEventSinkTest {
 
     static final String KEY = "k7Qm2vX9pL4sT8wZ1nB6cR3yH5jD0fGa";

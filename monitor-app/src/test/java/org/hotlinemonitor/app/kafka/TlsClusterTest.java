@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * SASL/PLAIN inside TLS are accepted, {@code record} as the notifier over mTLS is refused, and {@code replay} as
  * replay over SASL/SCRAM inside TLS reads the events back.
  */
+@org.junit.jupiter.api.Tag("integration")
 class TlsClusterTest {
 
     static final String PASS = "changeit";

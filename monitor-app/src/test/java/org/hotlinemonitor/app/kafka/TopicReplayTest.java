@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * alerts and report as replaying the same events from a file, {@code --since}/{@code --until} bounds, rejects that
  * name topic, partition and offset, and the exit codes.
  */
+@org.junit.jupiter.api.Tag("integration")
 class TopicReplayTest {
 
     static final Path EXAMPLE_CHANNELS = Path.of("..").toAbsolutePath().normalize().resolve("examples/channels.yaml");

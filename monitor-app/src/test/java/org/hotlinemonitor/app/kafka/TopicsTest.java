@@ -22,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Topic creation against one real embedded broker: idempotent, safe under races, and honest about existing topics. */
+@org.junit.jupiter.api.Tag("integration")
 class TopicsTest {
 
     @TempDir

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Skipped when promtool is missing, unless {@code CI=true}: then it fails (CI installs the package).
  */
+@org.junit.jupiter.api.Tag("integration")
 class PromtoolTest {
 
 

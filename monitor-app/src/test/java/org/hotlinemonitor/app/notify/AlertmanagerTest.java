@@ -45,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Skipped when the binary is missing, unless {@code CI=true}: then it fails (CI installs the package).
  */
+@org.junit.jupiter.api.Tag("integration")
 class AlertmanagerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

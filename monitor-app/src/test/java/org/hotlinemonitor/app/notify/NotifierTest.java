@@ -48,6 +48,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /** The notifier against a real in-process broker and local HTTP receivers: retries, outages, rejects, restarts. */
+@org.junit.jupiter.api.Tag("integration")
 class NotifierTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -45,6 +45,7 @@ import org.junit.jupiter.api.Test;
  * survive a restart (a new store reading the topic keeps the pagers quiet in the window) and are shared by the
  * instances that run at once.
  */
+@org.junit.jupiter.api.Tag("integration")
 class SilenceTopicTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
