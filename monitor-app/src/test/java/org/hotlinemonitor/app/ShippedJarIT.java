@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,44 @@ class ShippedJarIT {
         }
         assertThat(run.exitValue()).as(() -> read(log)).isZero();
         assertThat(read(log)).doesNotContain("WARN", "ERROR", "UnsatisfiedLinkError", "rocksdb");
+    }
+
+    /**
+     * The package step writes a class-data archive beside the jar (with this JDK, which can), and bin/hotline runs the
+     * jar with it: the replay's alerts are those of the jar run plainly, and stdout holds nothing else.
+     */
+    @Test
+    void theLauncherUsesTheClassDataArchiveAndChangesNoOutput() throws Exception {
+        Path jsa = Path.of("target", "monitor-app.jsa");
+        assertThat(jsa).as("written by the package step").exists();
+        assertThat(Files.size(jsa)).isGreaterThan(1_000_000);
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        List<String> replay = List.of("replay", "--channels", root.resolve("examples/channels.yaml").toString(),
+                "--report-out", tmp.resolve("report.md").toString(), "--no-progress",
+                root.resolve("examples/april-2023.jsonl").toString());
+        java.util.ArrayList<String> launcher = new java.util.ArrayList<>(List.of(root.resolve("bin/hotline").toString()));
+        launcher.addAll(replay);
+        java.util.ArrayList<String> plain = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:off", "-jar",
+                JAR.toAbsolutePath().toString()));
+        plain.addAll(replay);
+        String withCds = output(launcher, Map.of());
+        String without = output(plain, Map.of());
+        assertThat(withCds).isNotEmpty().isEqualTo(without);
+        // The JVM says where classes came from: with the launcher, from the shared archive.
+        String sources = output(List.of(root.resolve("bin/hotline").toString(), "--version"),
+                Map.of("JAVA_OPTS", "-Xlog:class+load=info:stdout"));
+        assertThat(sources).contains("source: shared objects file (top)");
+    }
+
+    private static String output(List<String> command, Map<String, String> env) throws Exception {
+        ProcessBuilder b = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        b.environment().putAll(env);
+        Process p = b.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", command)).isZero();
+        return out;
     }
 
     private static int freePort() throws Exception {
