@@ -11,7 +11,7 @@ import org.hotlinemonitor.app.kafka.KafkaSettings;
 import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.schedule.AcceleratedClock;
 import org.hotlinemonitor.core.model.MonitorConfig;
-import org.hotlinemonitor.core.model.SigningConfig;
+import org.hotlinemonitor.core.codec.SigningConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;

@@ -32,7 +32,7 @@ import org.hotlinemonitor.core.config.ConfigLoader;
 import org.hotlinemonitor.core.config.KafkaConfigLoader;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.MonitorConfig;
-import org.hotlinemonitor.core.model.SigningConfig;
+import org.hotlinemonitor.core.codec.SigningConfig;
 
 /**
  * The wiring the live commands ({@code run}, {@code demo}, {@code produce}, {@code detect}) share: topics, the

@@ -20,7 +20,7 @@ import org.hotlinemonitor.app.schedule.AcceleratedClock;
 import org.hotlinemonitor.app.schedule.PlacerSettings;
 import org.hotlinemonitor.core.alert.NotifyConfig;
 import org.hotlinemonitor.core.model.MonitorConfig;
-import org.hotlinemonitor.core.model.SigningConfig;
+import org.hotlinemonitor.core.codec.SigningConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;

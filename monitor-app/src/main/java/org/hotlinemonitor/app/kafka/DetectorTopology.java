@@ -9,7 +9,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.hotlinemonitor.core.model.MonitorConfig;
-import org.hotlinemonitor.core.model.SigningConfig;
+import org.hotlinemonitor.core.codec.SigningConfig;
 import org.hotlinemonitor.app.schedule.OperatorRecord;
 
 /**

@@ -30,7 +30,7 @@ import org.hotlinemonitor.core.config.YamlTree.Scalar;
 import org.hotlinemonitor.core.config.YamlTree.ScalarKind;
 import org.hotlinemonitor.core.config.YamlTree.Sequence;
 import org.hotlinemonitor.core.model.Channel;
-import org.hotlinemonitor.core.model.SigningConfig;
+import org.hotlinemonitor.core.codec.SigningConfig;
 
 /**
  * Loads the operators' sections of the monitor's YAML file: {@code silences:} (maintenance windows, {@link Silence}),

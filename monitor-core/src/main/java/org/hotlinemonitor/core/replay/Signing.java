@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.hotlinemonitor.core.codec.EventSignature;
 import org.hotlinemonitor.core.model.CallEvent;
-import org.hotlinemonitor.core.model.SigningConfig;
+import org.hotlinemonitor.core.codec.SigningConfig;
 
 /**
  * The check of signed events, shared by replay and the live detector: an event whose {@code source} is configured

@@ -207,7 +207,7 @@ class ChannelFilesTest {
         MonitorConfig config = ConfigLoader.load(file);
         List<Silence> silences = OperatorConfigLoader.silences(file, Set.of("liaison-office"));
         boolean api = OperatorConfigLoader.api(file, env::get).isPresent();
-        boolean signing = OperatorConfigLoader.signing(file, env::get) == org.hotlinemonitor.core.model.SigningConfig.NONE;
+        boolean signing = OperatorConfigLoader.signing(file, env::get) == org.hotlinemonitor.core.codec.SigningConfig.NONE;
         boolean notify = NotifyConfigLoader.load(file, Set.of("liaison-office"), env::get).isEmpty();
         boolean kafka = KafkaConfigLoader.load(file, env::get) == KafkaConfigLoader.KafkaSection.NONE;
 

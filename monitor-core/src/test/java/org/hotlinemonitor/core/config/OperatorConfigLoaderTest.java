@@ -137,7 +137,7 @@ class OperatorConfigLoaderTest {
                     field-1: keys/field-1.key
                     op-console: ${OP_KEY}
                 """);
-        org.hotlinemonitor.core.model.SigningConfig signing = OperatorConfigLoader.signing(file,
+        org.hotlinemonitor.core.codec.SigningConfig signing = OperatorConfigLoader.signing(file,
                 Map.of("OP_KEY", KEY.toUpperCase(java.util.Locale.ROOT))::get);
         assertThat(signing.sources()).containsExactly("field-1", "op-console");
         assertThat(signing.keys().get("field-1").value()).as("without the line break").isEqualTo(KEY);

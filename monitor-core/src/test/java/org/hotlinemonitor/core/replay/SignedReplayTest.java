@@ -20,7 +20,7 @@ import org.hotlinemonitor.core.config.ConfigLoader;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
-import org.hotlinemonitor.core.model.SigningConfig;
+import org.hotlinemonitor.core.codec.SigningConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

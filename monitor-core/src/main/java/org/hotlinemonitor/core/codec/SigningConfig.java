@@ -1,11 +1,10 @@
-package org.hotlinemonitor.core.model;
+package org.hotlinemonitor.core.codec;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.hotlinemonitor.core.alert.Secret;
-import org.hotlinemonitor.core.codec.EventSignature;
 
 /**
  * The sources that must sign their events, and their keys, from the {@code signing:} section of the monitor's
