@@ -11,5 +11,7 @@
  * compared byte for byte. Bad input becomes an {@link org.hotlinemonitor.core.codec.EventFormatException}
  * (events) or an {@link java.lang.IllegalArgumentException} (alerts, timestamps) whose message names
  * the field at fault.
+ *
+ * <p>Uses: core.alert, core.model.
  */
 package org.hotlinemonitor.core.codec;

@@ -1,0 +1,7 @@
+/**
+ * The command line (picocli): one class per command, and the wiring of the adapters each command runs. Thin: the
+ * work is in the packages it calls. docs/cli.md is the contract.
+ *
+ * <p>Uses: app.http, app.kafka, app.metrics, app.notify, app.report, app.schedule, core.alert, core.codec, core.config, core.detect, core.model, core.replay, core.status.
+ */
+package org.hotlinemonitor.app.cli;

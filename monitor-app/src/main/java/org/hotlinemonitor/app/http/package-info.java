@@ -1,0 +1,7 @@
+/**
+ * The HTTP API ({@code /api/v1}: channels, alerts, silences, recorded calls) and the status page, on Jetty, with
+ * tokens, scopes and TLS. docs/api.md is the contract.
+ *
+ * <p>Uses: app.kafka, app.notify, app.schedule, core.alert, core.codec, core.detect, core.model, core.schedule, core.status.
+ */
+package org.hotlinemonitor.app.http;
