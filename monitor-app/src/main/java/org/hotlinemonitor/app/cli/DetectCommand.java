@@ -59,6 +59,7 @@ final class DetectCommand implements Callable<Integer> {
         SigningConfig signing = Live.loadSigning(channels.file);
         Clock clock = clockOptions.clock(cl);
         int streamThreads = detector.streamThreads(cl);
+        Live.Timing timing = detector.timing(cl, clock);
         org.hotlinemonitor.app.metrics.ChannelMetrics channelMetrics = detector.channelMetrics(cl);
         LiveOptions.Membership membership = detector.membership(cl);
         String bootstrap = settings.bootstrapServers().orElseThrow();
@@ -68,7 +69,7 @@ final class DetectCommand implements Callable<Integer> {
              LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT)) {
             Live.ensureTopics(bootstrap, client, settings);
             try (DetectorService detect = new DetectorService(membership.applyTo(Live.detectorSettings(bootstrap, client, settings.topics(),
-                    detector.applicationId, stateDir, streamThreads, Live.Timing.forClock(clock))), config, signing, clock)) {
+                    detector.applicationId, stateDir, streamThreads, timing)), config, signing, clock)) {
                 web.bindDetector(detect, channelMetrics, clock);
                 web.ready(detect::isRunning);
                 Live.startDetector(detect);
