@@ -406,20 +406,25 @@ public final class KafkaThroughputBenchmark {
     }
 
     /**
-     * Sanity: the detector's alerts against a replay of the same log with the same lateness. Each task ends with
-     * its watermark at its partition's newest event less the lateness; replay ends at the newest event. So the
-     * replay's alerts are cut, per channel, at its partition's end watermark before comparing.
+     * Sanity: the detector's alerts against a replay of the same log with the same lateness (see
+     * {@link #replayExpected} and {@link #compare}).
      */
     static void compareWithReplay(String bootstrap, String alertsTopic, MonitorConfig config, Path log, int partitions,
                                   long[] newest) throws Exception {
-        List<ConsumerRecord<byte[], byte[]>> fromKafka = BenchKafka.readAll(bootstrap, alertsTopic);
-        Map<String, Integer> live = new HashMap<>();
-        Map<String, Integer> byType = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : fromKafka) {
-            String json = new String(r.value(), StandardCharsets.UTF_8);
-            live.merge(json, 1, Integer::sum);
-            byType.merge(AlertCodec.fromJson(json).type().name(), 1, Integer::sum);
-        }
+        compare(bootstrap, alertsTopic, replayExpected(config, log, partitions, newest));
+        System.out.printf(Locale.ROOT, "end watermark of partition 0: %s%n", Instant.ofEpochMilli(newest[0] - LATENESS.toMillis()));
+    }
+
+    /**
+     * What a detector that read the whole topic must have sent: the alerts of a replay of the same log with the
+     * same lateness ({@code expected}, as JSON with their counts), cut per channel at its partition's end watermark.
+     * Each task ends with its watermark at its partition's newest event less the lateness; replay ends at the
+     * newest event. {@code cut}: the replay's alerts left out that way.
+     */
+    record Expected(Map<String, Integer> alerts, long count, long replayed, long cut, long rejects) {
+    }
+
+    static Expected replayExpected(MonitorConfig config, Path log, int partitions, long[] newest) throws Exception {
         List<Alert> replayed = new ArrayList<>();
         AtomicLong rejects = new AtomicLong();
         new Replay(new Replay.Options(config, LATENESS, null, false), replayed::add, r -> rejects.incrementAndGet(),
@@ -434,15 +439,34 @@ public final class KafkaThroughputBenchmark {
                 cut++;
             }
         }
+        long count = expected.values().stream().mapToLong(Integer::longValue).sum();
+        return new Expected(expected, count, replayed.size(), cut, rejects.get());
+    }
+
+    /**
+     * Reads {@code alertsTopic} ({@code read_committed}) and compares its alerts, byte for byte (ids included),
+     * with {@code expected}; prints the counts; returns whether they are the same alerts, each as many times.
+     */
+    static boolean compare(String bootstrap, String alertsTopic, Expected expected) {
+        List<ConsumerRecord<byte[], byte[]>> fromKafka = BenchKafka.readAll(bootstrap, alertsTopic);
+        Map<String, Integer> live = new HashMap<>();
+        Map<String, Integer> byType = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : fromKafka) {
+            String json = new String(r.value(), StandardCharsets.UTF_8);
+            live.merge(json, 1, Integer::sum);
+            byType.merge(AlertCodec.fromJson(json).type().name(), 1, Integer::sum);
+        }
         long same = 0;
         for (Map.Entry<String, Integer> e : live.entrySet()) {
-            same += Math.min(e.getValue(), expected.getOrDefault(e.getKey(), 0));
+            same += Math.min(e.getValue(), expected.alerts().getOrDefault(e.getKey(), 0));
         }
+        Map<String, Integer> expectedByType = new TreeMap<>();
+        expected.alerts().forEach((json, n) -> expectedByType.merge(AlertCodec.fromJson(json).type().name(), n, Integer::sum));
         long liveCount = fromKafka.size();
-        long expectedCount = expected.values().stream().mapToLong(Integer::longValue).sum();
-        System.out.printf(Locale.ROOT, "alerts: detector %,d %s; replay %,d (%,d after the detector's end watermark left out, "
-                        + "%d rejects); identical: %,d; only in the detector: %,d; only in replay: %,d%n",
-                liveCount, byType, replayed.size(), cut, rejects.get(), same, liveCount - same, expectedCount - same);
-        System.out.printf(Locale.ROOT, "end watermark of partition 0: %s%n", Instant.ofEpochMilli(newest[0] - LATENESS.toMillis()));
+        System.out.printf(Locale.ROOT, "alerts: detector %,d %s; replay %,d, of them %,d before the end watermarks %s "
+                        + "(%,d after, left out; %d rejects); identical: %,d; only in the detector: %,d; only in replay: %,d%n",
+                liveCount, byType, expected.replayed(), expected.count(), expectedByType, expected.cut(), expected.rejects(),
+                same, liveCount - same, expected.count() - same);
+        return same == liveCount && same == expected.count();
     }
 }
