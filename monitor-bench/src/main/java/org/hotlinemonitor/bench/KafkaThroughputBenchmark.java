@@ -245,6 +245,11 @@ public final class KafkaThroughputBenchmark {
 
     /** Writes the log to the events topic, as fast as one producer goes. */
     static Loaded load(String bootstrap, Path log, int partitions) throws Exception {
+        return load(bootstrap, EVENTS, log, partitions);
+    }
+
+    /** Writes the log to {@code topic}, as {@link #load(String, Path, int)} does to the events topic. */
+    static Loaded load(String bootstrap, String topic, Path log, int partitions) throws Exception {
         Map<String, Object> c = new HashMap<>();
         c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ProducerConfig.LINGER_MS_CONFIG, 20);
@@ -273,13 +278,13 @@ public final class KafkaThroughputBenchmark {
                 if (parser.kind() == EventKind.HEARTBEAT) {
                     byte[] key = parser.source() == null ? null : parser.source().getBytes(StandardCharsets.UTF_8);
                     for (int p = 0; p < partitions; p++) {
-                        producer.send(new ProducerRecord<>(EVENTS, p, ts, key, value), (m, e) -> failed(failure, e));
+                        producer.send(new ProducerRecord<>(topic, p, ts, key, value), (m, e) -> failed(failure, e));
                         newest[p] = Math.max(newest[p], ts);
                         records++;
                     }
                 } else {
                     String channel = parser.channel();
-                    producer.send(new ProducerRecord<>(EVENTS, null, ts, channel.getBytes(StandardCharsets.UTF_8), value),
+                    producer.send(new ProducerRecord<>(topic, null, ts, channel.getBytes(StandardCharsets.UTF_8), value),
                             (m, e) -> failed(failure, e));
                     int p = ChannelPartitions.partitionOf(channel, partitions);
                     newest[p] = Math.max(newest[p], ts);
