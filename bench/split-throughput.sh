@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Topic replay with K detector instances: the shipped jar's `broker` as its own process, the generated log of
-# CHANNELS channels over DAYS days loaded into hotline.events (6 partitions), then for each K in INSTANCES, K `detect`
-# processes of one fresh application id read it from offset 0 (--allowed-lateness PT5M --backlog-threshold PT24H,
-# --channel-metrics failing) until their committed offsets reach the end of every partition: records/s, CPU, each
-# instance's peak RSS and heap after a full GC, and their alerts against a replay of the same log.
+# Topic replay with K detector instances: the shipped jar's `broker` as its own process and the generated log of
+# CHANNELS channels over DAYS days; for each K in INSTANCES, K `detect` processes of one fresh application id
+# (--allowed-lateness PT5M --backlog-threshold PT24H, --channel-metrics failing) start on an events topic of their
+# own (6 partitions), the log is loaded into it once their group settles, and they read it until their committed
+# offsets reach the end of every partition: records/s, CPU, each instance's peak RSS and heap after a full GC, and
+# their alerts against a replay of the same log.
 # Usage: bench/split-throughput.sh [CHANNELS] [DAYS] [INSTANCES...]   (defaults: 1000000 channels, 1 day, 1 2 3)
 # BENCH_JAVA_OPTS: the benchmark's own JVM (default -Xmx4g); there, -Dbench.detectOpts='-Xmx3g' (each detector's
-# JVM options), -Dbench.brokerOpts='-Xmx1g', -Dbench.channelMetrics=failing, -Dbench.partitions=6.
+# JVM options), -Dbench.brokerOpts='-Xmx1g', -Dbench.channelMetrics=failing, -Dbench.partitions=6, and
+# -Dbench.preloaded=true to launch the detectors on the loaded topic instead of loading it once their group settles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 channels="${1:-1000000}"
