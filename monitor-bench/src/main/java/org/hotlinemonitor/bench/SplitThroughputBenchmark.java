@@ -132,6 +132,10 @@ public final class SplitThroughputBenchmark {
                     String.join(" + ", r.heap()), r.partitionsPerInstance(), r.alertsIdentical() ? "identical" : "NO", r.trouble());
         }
         System.out.println("work directory (the logs of every process kept, the broker's data and state directories deleted): " + dir);
+        if (results.stream().anyMatch(r -> !r.alertsIdentical())) {
+            System.out.println("FAILED: the alerts of some run are not the replay's");
+            System.exit(1);
+        }
     }
 
     /** Scans and replays the log, then runs each K against the broker at {@code bootstrap}. */
