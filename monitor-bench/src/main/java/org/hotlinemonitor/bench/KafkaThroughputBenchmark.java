@@ -245,6 +245,11 @@ public final class KafkaThroughputBenchmark {
 
     /** Writes the log to the events topic, as fast as one producer goes. */
     static Loaded load(String bootstrap, Path log, int partitions) throws Exception {
+        return load(bootstrap, EVENTS, log, partitions);
+    }
+
+    /** Writes the log to {@code topic}, as {@link #load(String, Path, int)} does to the events topic. */
+    static Loaded load(String bootstrap, String topic, Path log, int partitions) throws Exception {
         Map<String, Object> c = new HashMap<>();
         c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ProducerConfig.LINGER_MS_CONFIG, 20);
@@ -273,13 +278,13 @@ public final class KafkaThroughputBenchmark {
                 if (parser.kind() == EventKind.HEARTBEAT) {
                     byte[] key = parser.source() == null ? null : parser.source().getBytes(StandardCharsets.UTF_8);
                     for (int p = 0; p < partitions; p++) {
-                        producer.send(new ProducerRecord<>(EVENTS, p, ts, key, value), (m, e) -> failed(failure, e));
+                        producer.send(new ProducerRecord<>(topic, p, ts, key, value), (m, e) -> failed(failure, e));
                         newest[p] = Math.max(newest[p], ts);
                         records++;
                     }
                 } else {
                     String channel = parser.channel();
-                    producer.send(new ProducerRecord<>(EVENTS, null, ts, channel.getBytes(StandardCharsets.UTF_8), value),
+                    producer.send(new ProducerRecord<>(topic, null, ts, channel.getBytes(StandardCharsets.UTF_8), value),
                             (m, e) -> failed(failure, e));
                     int p = ChannelPartitions.partitionOf(channel, partitions);
                     newest[p] = Math.max(newest[p], ts);
@@ -406,20 +411,25 @@ public final class KafkaThroughputBenchmark {
     }
 
     /**
-     * Sanity: the detector's alerts against a replay of the same log with the same lateness. Each task ends with
-     * its watermark at its partition's newest event less the lateness; replay ends at the newest event. So the
-     * replay's alerts are cut, per channel, at its partition's end watermark before comparing.
+     * Sanity: the detector's alerts against a replay of the same log with the same lateness (see
+     * {@link #replayExpected} and {@link #compare}).
      */
     static void compareWithReplay(String bootstrap, String alertsTopic, MonitorConfig config, Path log, int partitions,
                                   long[] newest) throws Exception {
-        List<ConsumerRecord<byte[], byte[]>> fromKafka = BenchKafka.readAll(bootstrap, alertsTopic);
-        Map<String, Integer> live = new HashMap<>();
-        Map<String, Integer> byType = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : fromKafka) {
-            String json = new String(r.value(), StandardCharsets.UTF_8);
-            live.merge(json, 1, Integer::sum);
-            byType.merge(AlertCodec.fromJson(json).type().name(), 1, Integer::sum);
-        }
+        compare(bootstrap, alertsTopic, replayExpected(config, log, partitions, newest));
+        System.out.printf(Locale.ROOT, "end watermark of partition 0: %s%n", Instant.ofEpochMilli(newest[0] - LATENESS.toMillis()));
+    }
+
+    /**
+     * What a detector that read the whole topic must have sent: the alerts of a replay of the same log with the
+     * same lateness ({@code expected}, as JSON with their counts), cut per channel at its partition's end watermark.
+     * Each task ends with its watermark at its partition's newest event less the lateness; replay ends at the
+     * newest event. {@code cut}: the replay's alerts left out that way.
+     */
+    record Expected(Map<String, Integer> alerts, long count, long replayed, long cut, long rejects) {
+    }
+
+    static Expected replayExpected(MonitorConfig config, Path log, int partitions, long[] newest) throws Exception {
         List<Alert> replayed = new ArrayList<>();
         AtomicLong rejects = new AtomicLong();
         new Replay(new Replay.Options(config, LATENESS, null, false), replayed::add, r -> rejects.incrementAndGet(),
@@ -434,15 +444,34 @@ public final class KafkaThroughputBenchmark {
                 cut++;
             }
         }
+        long count = expected.values().stream().mapToLong(Integer::longValue).sum();
+        return new Expected(expected, count, replayed.size(), cut, rejects.get());
+    }
+
+    /**
+     * Reads {@code alertsTopic} ({@code read_committed}) and compares its alerts, byte for byte (ids included),
+     * with {@code expected}; prints the counts; returns whether they are the same alerts, each as many times.
+     */
+    static boolean compare(String bootstrap, String alertsTopic, Expected expected) {
+        List<ConsumerRecord<byte[], byte[]>> fromKafka = BenchKafka.readAll(bootstrap, alertsTopic);
+        Map<String, Integer> live = new HashMap<>();
+        Map<String, Integer> byType = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : fromKafka) {
+            String json = new String(r.value(), StandardCharsets.UTF_8);
+            live.merge(json, 1, Integer::sum);
+            byType.merge(AlertCodec.fromJson(json).type().name(), 1, Integer::sum);
+        }
         long same = 0;
         for (Map.Entry<String, Integer> e : live.entrySet()) {
-            same += Math.min(e.getValue(), expected.getOrDefault(e.getKey(), 0));
+            same += Math.min(e.getValue(), expected.alerts().getOrDefault(e.getKey(), 0));
         }
+        Map<String, Integer> expectedByType = new TreeMap<>();
+        expected.alerts().forEach((json, n) -> expectedByType.merge(AlertCodec.fromJson(json).type().name(), n, Integer::sum));
         long liveCount = fromKafka.size();
-        long expectedCount = expected.values().stream().mapToLong(Integer::longValue).sum();
-        System.out.printf(Locale.ROOT, "alerts: detector %,d %s; replay %,d (%,d after the detector's end watermark left out, "
-                        + "%d rejects); identical: %,d; only in the detector: %,d; only in replay: %,d%n",
-                liveCount, byType, replayed.size(), cut, rejects.get(), same, liveCount - same, expectedCount - same);
-        System.out.printf(Locale.ROOT, "end watermark of partition 0: %s%n", Instant.ofEpochMilli(newest[0] - LATENESS.toMillis()));
+        System.out.printf(Locale.ROOT, "alerts: detector %,d %s; replay %,d, of them %,d before the end watermarks %s "
+                        + "(%,d after, left out; %d rejects); identical: %,d; only in the detector: %,d; only in replay: %,d%n",
+                liveCount, byType, expected.replayed(), expected.count(), expectedByType, expected.cut(), expected.rejects(),
+                same, liveCount - same, expected.count() - same);
+        return same == liveCount && same == expected.count();
     }
 }

@@ -228,7 +228,7 @@ public final class LiveScaleBenchmark {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
@@ -334,7 +334,7 @@ public final class LiveScaleBenchmark {
         }
     }
 
-    private static void trouble(String name, Path stderr) throws IOException {
+    static void trouble(String name, Path stderr) throws IOException {
         List<String> lines = Files.readAllLines(stderr);
         long fenced = lines.stream().filter(l -> l.contains("Fenced") || l.contains("InvalidProducerEpoch")).count();
         long rebalance = lines.stream().filter(l -> l.toLowerCase(Locale.ROOT).contains("rebalanc")).count();
@@ -356,7 +356,7 @@ public final class LiveScaleBenchmark {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static String heapAfterGc(long pid) throws IOException, InterruptedException {
+    static String heapAfterGc(long pid) throws IOException, InterruptedException {
         run("jcmd", Long.toString(pid), "GC.run");
         String info = run("jcmd", Long.toString(pid), "GC.heap_info");
         Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
@@ -371,13 +371,13 @@ public final class LiveScaleBenchmark {
     }
 
     /** utime + stime of the process, in clock ticks (10 ms). */
-    private static long cpuTicks(long pid) throws IOException {
+    static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
-    private static long rssKb(long pid) throws IOException {
+    static long rssKb(long pid) throws IOException {
         for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (l.startsWith("VmRSS:")) {
                 return Long.parseLong(l.replaceAll("[^0-9]", ""));

@@ -70,6 +70,7 @@ final class DetectCommand implements Callable<Integer> {
         SigningConfig signing = channels.file == null ? SigningConfig.NONE : Live.loadSigning(channels.file);
         Clock clock = clockOptions.clock(cl);
         int streamThreads = detector.streamThreads(cl);
+        Live.Timing timing = detector.timing(cl, clock);
         org.hotlinemonitor.app.metrics.ChannelMetrics channelMetrics = detector.channelMetrics(cl);
         LiveOptions.Membership membership = detector.membership(cl);
         String bootstrap = settings.bootstrapServers().orElseThrow();
@@ -79,7 +80,7 @@ final class DetectCommand implements Callable<Integer> {
              LiveHttp web = LiveHttp.start(http, cl, MetricsServer.DEFAULT_PORT)) {
             Live.ensureTopics(bootstrap, client, settings);
             try (DetectorService detect = new DetectorService(membership.applyTo(Live.detectorSettings(bootstrap, client, settings.topics(),
-                    detector.applicationId, stateDir, streamThreads, Live.Timing.forClock(clock))), config, signing, clock)) {
+                    detector.applicationId, stateDir, streamThreads, timing)), config, signing, clock)) {
                 if (channelsTopic != null) {
                     detect.channelsFrom(channelsTopic);
                 }

@@ -99,6 +99,38 @@ final class LiveOptions {
             return stateDir != null ? stateDir : dataDir.resolve("streams");
         }
 
+        @Option(names = "--allowed-lateness", paramLabel = "DURATION", defaultValue = "${env:HOTLINE_ALLOWED_LATENESS}",
+                description = "How far out of order the detector takes events (ISO-8601, at least PT0S); it delays every "
+                        + "alert by as much. For a bulk run over old records (replay's PT5M), not for live use. "
+                        + "Env: HOTLINE_ALLOWED_LATENESS. Default: PT0.5S.")
+        Duration allowedLateness;
+
+        @Option(names = "--backlog-threshold", paramLabel = "DURATION", defaultValue = "${env:HOTLINE_BACKLOG_THRESHOLD}",
+                description = "A record whose Kafka timestamp is further behind the clock than this is part of a backlog, "
+                        + "during which only event time moves the detector's watermark (ISO-8601, positive). PT24H for a bulk "
+                        + "run over old records, so that a pause in the reading never lets the clock decide their slots. "
+                        + "Env: HOTLINE_BACKLOG_THRESHOLD. Default: PT2S.")
+        Duration backlogThreshold;
+
+        /**
+         * The detector's durations: {@code --allowed-lateness} and {@code --backlog-threshold} when given, else
+         * {@link Live.Timing#forClock}'s (the defaults, scaled with an accelerated clock); a usage error naming the
+         * option when one is out of range.
+         */
+        Live.Timing timing(CommandLine commandLine, Clock clock) {
+            Live.Timing base = Live.Timing.forClock(clock);
+            if (allowedLateness != null && allowedLateness.isNegative()) {
+                throw new CommandLine.ParameterException(commandLine, "--allowed-lateness (or HOTLINE_ALLOWED_LATENESS) must "
+                        + "not be negative, was " + allowedLateness);
+            }
+            if (backlogThreshold != null && (backlogThreshold.isNegative() || backlogThreshold.isZero())) {
+                throw new CommandLine.ParameterException(commandLine, "--backlog-threshold (or HOTLINE_BACKLOG_THRESHOLD) must "
+                        + "be positive, was " + backlogThreshold);
+            }
+            return new Live.Timing(allowedLateness != null ? allowedLateness : base.allowedLateness(),
+                    backlogThreshold != null ? backlogThreshold : base.backlogThreshold(), base.heartbeatEvery(), base.lateAfter());
+        }
+
         @Option(names = "--channel-metrics", paramLabel = "MODE", defaultValue = "${env:HOTLINE_CHANNEL_METRICS}",
                 description = "Which channels have per-channel series on /metrics (hotline_channel_*, 26 lines each): "
                         + "all; none; failing (those shown missed or down, checked at each scrape). The counts "

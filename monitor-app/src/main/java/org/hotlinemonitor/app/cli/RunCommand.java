@@ -85,7 +85,7 @@ final class RunCommand implements Callable<Integer> {
         int streamThreads = detector.streamThreads(cl);
         org.hotlinemonitor.app.metrics.ChannelMetrics channelMetrics = detector.channelMetrics(cl);
         LiveOptions.Membership membership = detector.membership(cl);
-        Live.Timing timing = Live.Timing.forClock(clock);
+        Live.Timing timing = detector.timing(cl, clock);
         KafkaClientConfig given = kafka.client.load(channels.file);
         // The broker: users matter only to the embedded broker; with a cluster, their variables are not needed.
         EmbeddedBroker.Security brokerSecurity = settings.embedded()

@@ -81,6 +81,9 @@ class CliTest {
             too short --session-timeout | detect --bootstrap-servers 127.0.0.1:1 --channels CHANNELS --session-timeout PT2S
             bad --channel-metrics     | detect --bootstrap-servers 127.0.0.1:1 --channels CHANNELS --channel-metrics some
             bad run --channel-metrics | run --bootstrap-servers 127.0.0.1:1 --channels CHANNELS --channel-metrics not_up
+            negative --allowed-lateness | detect --bootstrap-servers 127.0.0.1:1 --channels CHANNELS --allowed-lateness -PT1S
+            zero --backlog-threshold  | run --bootstrap-servers 127.0.0.1:1 --channels CHANNELS --backlog-threshold PT0S
+            bad --backlog-threshold   | detect --bootstrap-servers 127.0.0.1:1 --channels CHANNELS --backlog-threshold 24h
             """)
     void usageErrorsExitWith2(String name, String args) {
         String[] argv = args.isBlank() ? new String[0]
