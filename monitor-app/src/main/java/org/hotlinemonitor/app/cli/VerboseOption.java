@@ -9,12 +9,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --verbose}, a picocli mixin of every command that runs Kafka (a broker, clients, Streams): Kafka's own INFO
- * lines on stderr beside ours. Without it they stay out (logback.xml sets Kafka's loggers to WARN, unless
+ * lines on stderr beside ours. Without it they stay out (LogSetup sets Kafka's loggers to WARN, unless
  * {@code HOTLINE_KAFKA_LOG_LEVEL} says otherwise): hundreds of lines on every start that bury the monitor's own.
  */
 final class VerboseOption {
 
-    /** The loggers logback.xml turns down to {@code HOTLINE_KAFKA_LOG_LEVEL}: the broker's, the clients', Streams'. */
+    /** The loggers LogSetup turns down to {@code HOTLINE_KAFKA_LOG_LEVEL}: the broker's, the clients', Streams'. */
     static final List<String> KAFKA_LOGGERS = List.of("org.apache.kafka", "kafka", "state.change.logger", "org.apache.zookeeper");
 
     /** Whether {@code --verbose} was given. */

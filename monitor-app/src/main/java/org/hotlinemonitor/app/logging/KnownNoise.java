@@ -15,7 +15,7 @@ import org.slf4j.Marker;
  * Streams' advice about an exception
  * handler for global stores, logged for every configuration it builds (the detector has no global store; setting the
  * deprecated option does not stop it, since Kafka Streams also builds configurations of its own). Each is matched by its logger and the
- * start of its message, so that every other warning of those loggers still shows. Registered in logback.xml.
+ * start of its message, so that every other warning of those loggers still shows. Registered by {@link LogSetup}.
  */
 public final class KnownNoise extends TurboFilter {
 
