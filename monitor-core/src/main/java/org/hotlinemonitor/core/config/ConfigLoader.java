@@ -30,6 +30,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -414,19 +416,40 @@ public final class ConfigLoader {
     private static ConfigLoader pass(String source, YamlTree.Syntax syntax, Opener opener, Map<String, IdAt> earlierIds,
                                      boolean inDirectory, Entry presetDefaults) throws ConfigException {
         ConfigLoader loader = new ConfigLoader(source, earlierIds, inDirectory, presetDefaults);
+        ChannelSink sink = loader.new ChannelSink();
         try (Reader yaml = opener.open()) {
-            loader.root = YamlTree.read(syntax, yaml, "channels", loader.new ChannelSink());
+            loader.root = YamlTree.read(syntax, yaml, "channels", sink);
+            sink.finish();
             return loader;
         } catch (YamlTree.SyntaxError e) {
             throw new ConfigException(List.of(new ConfigProblem(source, e.line, e.column, "", e.getMessage())));
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigProblem(source, 0, 0, "", cannotRead(e))));
+        } finally {
+            sink.abandon(); // after finish, nothing to do; after a failure, stops the converting thread
         }
     }
 
-    /** Converts each item of the top-level {@code channels} list as it is read, with the defaults known by then. */
+    /** Items of a long channels list are converted in batches of this many, on a second thread. */
+    static final int CONVERT_BATCH = 1024;
+    /** Converted batches the parsing thread may run ahead by. */
+    private static final int BATCHES_AHEAD = 8;
+
+    /**
+     * Converts each item of the top-level {@code channels} list as it is read, with the defaults known by then.
+     *
+     * <p>A list of up to {@link #CONVERT_BATCH} items is converted on the parsing thread when it ends. A longer
+     * one is converted on a second thread, batch by batch, while the parser reads on (the machine's second core
+     * does half of a large file's work). One thread converts every item, in list order, and the parsing thread
+     * touches none of the loader's state until {@link #finish} has waited for it: the channels, the problems
+     * and the first line of each id are exactly what converting on the parsing thread gives.
+     */
     private final class ChannelSink implements YamlTree.ListSink {
         private Defaults defaults;
+        private Node[] batch = new Node[CONVERT_BATCH];
+        private int batchStart;
+        private int batchSize;
+        private Converter converter;
 
         @Override
         public void start(List<Entry> before) {
@@ -440,9 +463,138 @@ public final class ConfigLoader {
         @Override
         public void item(Node item, int index) {
             streamedCount++;
-            Channel channel = channel(item, "channels[" + index + "]", defaults, idLines);
+            batch[batchSize++] = item;
+            if (batchSize == batch.length) {
+                if (converter == null) {
+                    converter = new Converter(defaults);
+                }
+                converter.put(new Batch(batch, batchStart, batchSize));
+                batch = new Node[CONVERT_BATCH];
+                batchStart += batchSize;
+                batchSize = 0;
+            }
+        }
+
+        /** The list was read to its end: converts what is left and waits for every item's conversion. */
+        void finish() {
+            Batch last = new Batch(batch, batchStart, batchSize);
+            batch = null;
+            if (converter == null) {
+                convert(last, defaults);
+                return;
+            }
+            converter.put(last);
+            converter.finish();
+        }
+
+        /** Reading failed: stops the second thread, if any, without waiting for its conversions. */
+        void abandon() {
+            if (converter != null) {
+                converter.abandon();
+            }
+        }
+    }
+
+    /** Items {@code [0, size)} of {@code items}, which are the list's items from index {@code start}. */
+    private record Batch(Node[] items, int start, int size) {
+    }
+
+    private void convert(Batch batch, Defaults defaults) {
+        for (int i = 0; i < batch.size(); i++) {
+            Channel channel = channel(batch.items()[i], "channels[" + (batch.start() + i) + "]", defaults, idLines);
             if (channel != null) {
                 streamedChannels.add(channel);
+            }
+        }
+    }
+
+    /**
+     * The second thread of a long channels list: converts batches in the order they are put. Until {@link #finish}
+     * returns, it alone touches the loader's channels, problems and ids; the thread's end is what publishes them.
+     */
+    private final class Converter {
+        private static final Batch END = new Batch(new Node[0], 0, 0);
+
+        private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(BATCHES_AHEAD);
+        private final Thread thread;
+        private volatile boolean abandoned;
+        private Throwable failure; // read after join
+
+        Converter(Defaults defaults) {
+            thread = new Thread(() -> run(defaults), "channel-file-converter");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void run(Defaults defaults) {
+            for (Batch batch = takeBatch(); batch != END; batch = takeBatch()) {
+                if (failure == null && !abandoned) {
+                    try {
+                        convert(batch, defaults);
+                    } catch (RuntimeException | Error e) { // a bug: rethrown on the parsing thread by finish()
+                        failure = e;
+                    }
+                }
+            }
+        }
+
+        private Batch takeBatch() {
+            while (true) {
+                try {
+                    return queue.take();
+                } catch (InterruptedException e) {
+                    // Nobody else interrupts this thread; END always comes (finish or abandon put it).
+                }
+            }
+        }
+
+        void put(Batch batch) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    queue.put(batch);
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the batch must go in; the caller sees its interrupt afterwards
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Waits for every batch put so far; rethrows what the conversion threw. */
+        void finish() {
+            put(END);
+            join();
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+        }
+
+        void abandon() {
+            if (thread.isAlive()) {
+                abandoned = true;
+                put(END);
+                join();
+            }
+        }
+
+        private void join() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
