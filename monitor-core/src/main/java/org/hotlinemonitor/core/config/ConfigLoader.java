@@ -32,7 +32,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -119,7 +118,8 @@ public final class ConfigLoader {
             "is a top-level setting, not a channel setting", "allowedLateness", "silentAfter", "maxJump", "defaults",
             "channels");
 
-    private static final Pattern CHECK_TIME = Pattern.compile("([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?");
+    /** What a check time is; {@link #checkTime} applies it by hand. */
+    static final Pattern CHECK_TIME = Pattern.compile("([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?");
 
     private final String source;
     private final List<ConfigProblem> problems = new ArrayList<>();
@@ -139,6 +139,11 @@ public final class ConfigLoader {
     private int streamedCount;
     private final List<Channel> streamedChannels = new ArrayList<>();
     private Node root;
+
+    // Values that most channels of a large file repeat, parsed once (by the thread that converts the channels).
+    private final Map<String, Duration> durations = new HashMap<>();
+    private final Map<String, ZoneId> zones = new HashMap<>();
+    private final Map<List<Object>, Schedule> schedules = new HashMap<>();
 
     private ConfigLoader(String source) {
         this(source, Map.of(), false, null);
@@ -849,7 +854,7 @@ public final class ConfigLoader {
         if (id == null) {
             return null;
         }
-        if (!Channel.ID.matcher(id).matches()) {
+        if (!Channel.isValidId(id)) {
             problem(entry.value(), field, "bad id '" + id + "': use 1 to 64 of a-z, 0-9, '.', '_' and '-'");
             return null;
         }
@@ -910,6 +915,17 @@ public final class ConfigLoader {
         if (times == null || weekdays == null || zone == null) {
             return null;
         }
+        List<Object> key = List.of(zone, times, weekdays);
+        Schedule known = schedules.get(key);
+        if (known == null) {
+            known = schedule(zone, times, weekdays);
+            schedules.put(key, known);
+        }
+        return known;
+    }
+
+    /** The schedule of check times on weekdays (interned by {@link Schedule#of}). */
+    private static Schedule schedule(ZoneId zone, TreeSet<LocalTime> times, Set<DayOfWeek> weekdays) {
         String timesText = times.stream().map(LocalTime::toString).collect(Collectors.joining(","));
         if (weekdays.size() == 7) {
             return Schedule.of(zone, times, DayRule.everyDay(), "checks " + timesText + " every day");
@@ -931,27 +947,51 @@ public final class ConfigLoader {
         boolean ok = true;
         for (int i = 0; i < list.items().size(); i++) {
             Node item = list.items().get(i);
-            String field = path + "[" + i + "]";
-            String text = string(item, field, "a check time HH:mm");
+            String text = text(item);
             if (text == null) {
+                string(item, path + "[" + i + "]", "a check time HH:mm");
                 ok = false;
                 continue;
             }
-            Matcher m = CHECK_TIME.matcher(text);
-            if (!m.matches()) {
-                problem(item, field,
+            LocalTime time = checkTime(text);
+            if (time == null) {
+                problem(item, path + "[" + i + "]",
                         "bad check time '" + text + "', expected HH:mm or HH:mm:ss from 00:00 to 23:59:59");
                 ok = false;
                 continue;
             }
-            LocalTime time = LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
-                    m.group(3) == null ? 0 : Integer.parseInt(m.group(3)));
             if (!times.add(time)) {
-                problem(item, field, "duplicate check time " + time);
+                problem(item, path + "[" + i + "]", "duplicate check time " + time);
                 ok = false;
             }
         }
         return ok ? times : null;
+    }
+
+    /**
+     * The time of {@code text} if it matches {@link #CHECK_TIME} (HH:mm or HH:mm:ss, 00:00 to 23:59:59), else
+     * {@code null}: the pattern's rule by hand, as it runs for every check time of every channel.
+     */
+    static LocalTime checkTime(String text) {
+        int n = text.length();
+        if (n != 5 && n != 8 || text.charAt(2) != ':' || n == 8 && text.charAt(5) != ':') {
+            return null;
+        }
+        int h0 = digit(text.charAt(0));
+        int h1 = digit(text.charAt(1));
+        int m0 = digit(text.charAt(3));
+        int m1 = digit(text.charAt(4));
+        int s0 = n == 8 ? digit(text.charAt(6)) : 0;
+        int s1 = n == 8 ? digit(text.charAt(7)) : 0;
+        if (h0 < 0 || h1 < 0 || m0 < 0 || m1 < 0 || s0 < 0 || s1 < 0 || h0 > 2 || h0 == 2 && h1 > 3 || m0 > 5 || s0 > 5) {
+            return null;
+        }
+        return LocalTime.of(h0 * 10 + h1, m0 * 10 + m1, s0 * 10 + s1);
+    }
+
+    /** An ASCII digit's value, or -1 (the pattern's {@code [0-9]}). */
+    private static int digit(char c) {
+        return c >= '0' && c <= '9' ? c - '0' : -1;
     }
 
     private Set<DayOfWeek> days(Node node, String path) {
@@ -967,16 +1007,18 @@ public final class ConfigLoader {
         boolean ok = true;
         for (int i = 0; i < list.items().size(); i++) {
             Node item = list.items().get(i);
-            String field = path + "[" + i + "]";
-            String text = string(item, field, "a day like MON or a range like MON-FRI");
-            List<DayOfWeek> itemDays = text == null ? null : dayItem(item, field, text);
+            String text = text(item);
+            if (text == null) {
+                string(item, path + "[" + i + "]", "a day like MON or a range like MON-FRI");
+            }
+            List<DayOfWeek> itemDays = text == null ? null : dayItem(item, path, i, text);
             if (itemDays == null) {
                 ok = false;
                 continue;
             }
             for (DayOfWeek day : itemDays) {
                 if (!days.add(day)) {
-                    problem(item, field, "day " + abbreviation(day) + " is listed more than once");
+                    problem(item, path + "[" + i + "]", "day " + abbreviation(day) + " is listed more than once");
                     ok = false;
                     break;
                 }
@@ -986,7 +1028,12 @@ public final class ConfigLoader {
     }
 
     /** The days of one item of {@code days}: a day, or a range within MON..SUN. */
-    private List<DayOfWeek> dayItem(Node item, String field, String text) {
+    private List<DayOfWeek> dayItem(Node item, String path, int index, String text) {
+        DayOfWeek single = DAY_NAMES.get(text);
+        if (single != null) { // MON: the usual item, without splitting it
+            return List.of(single);
+        }
+        String field = path + "[" + index + "]";
         String[] ends = text.split("-", -1);
         if (ends.length > 2) {
             problem(item, field, "bad day range '" + text + "', expected a range like MON-FRI");
@@ -1066,13 +1113,19 @@ public final class ConfigLoader {
         if (text == null) {
             return null;
         }
+        ZoneId known = zones.get(text);
+        if (known != null) {
+            return known;
+        }
         if (!KNOWN_ZONES.contains(text)) {
             String suggestion = didYouMean(text, KNOWN_ZONES);
             problem(entry.value(), path, "unknown time zone '" + text + "'"
                     + (suggestion.isEmpty() ? "; use an IANA zone id like Asia/Seoul" : suggestion));
             return null;
         }
-        return ZoneId.of(text);
+        ZoneId zone = ZoneId.of(text);
+        zones.put(text, zone);
+        return zone;
     }
 
     private Duration answerWithin(Entry entry, String path) {
@@ -1095,8 +1148,14 @@ public final class ConfigLoader {
         if (text == null) {
             return null;
         }
+        Duration known = durations.get(text);
+        if (known != null) {
+            return known;
+        }
         try {
-            return Duration.parse(text);
+            Duration parsed = Duration.parse(text);
+            durations.put(text, parsed);
+            return parsed;
         } catch (DateTimeParseException e) {
             problem(entry.value(), path, "bad duration '" + text + "', expected ISO-8601 like " + example
                     + " (PT30M, PT1H30M, P1D)");
@@ -1126,11 +1185,18 @@ public final class ConfigLoader {
      * of NO). {@code null}, with a problem, for anything else.
      */
     private String string(Node node, String path, String expected) {
-        if (node instanceof Scalar scalar && scalar.kind() != ScalarKind.NULL && scalar.kind() != ScalarKind.ALIAS) {
-            return scalar.text();
+        String text = text(node);
+        if (text == null) {
+            problem(node, path, "expected " + expected + ", was " + describe(node));
         }
-        problem(node, path, "expected " + expected + ", was " + describe(node));
-        return null;
+        return text;
+    }
+
+    /** {@link #string}'s text, or {@code null} (and no problem yet) when the node is no such scalar. */
+    private static String text(Node node) {
+        return node instanceof Scalar scalar && scalar.kind() != ScalarKind.NULL && scalar.kind() != ScalarKind.ALIAS
+                ? scalar.text()
+                : null;
     }
 
     // ---- keys ----
@@ -1144,8 +1210,8 @@ public final class ConfigLoader {
         Map<String, Entry> keys = new LinkedHashMap<>();
         for (Entry entry : mapping.entries()) {
             String key = entry.key();
-            String field = path.isEmpty() ? key : path + "." + key;
             if (!allowed.contains(key)) {
+                String field = field(path, key);
                 String message;
                 if (key.equals("<<")) {
                     message = "YAML merge keys (<<) are not supported; use defaults";
@@ -1159,12 +1225,16 @@ public final class ConfigLoader {
                 }
                 problem(entry, field, message);
             } else if (keys.containsKey(key)) {
-                problem(entry, field, "duplicate key '" + key + "', first at line " + keys.get(key).line());
+                problem(entry, field(path, key), "duplicate key '" + key + "', first at line " + keys.get(key).line());
             } else {
                 keys.put(key, entry);
             }
         }
         return keys;
+    }
+
+    private static String field(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
     }
 
     private static Map<String, String> hints(String hint, String... keys) {

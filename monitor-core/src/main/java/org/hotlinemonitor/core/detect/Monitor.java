@@ -398,6 +398,11 @@ public final class Monitor {
             return index.indexOf(channel);
         }
 
+        /** How many channels are configured. */
+        public int channels() {
+            return index.size();
+        }
+
         /** {@link Monitor#validate(CallEvent)} when the channel's index is known ({@code -1}: unknown). */
         public EventOutcome validate(CallEvent event, int channel) {
             if (event.kind() == EventKind.HEARTBEAT) {

@@ -503,6 +503,11 @@ public final class ReplayDriver {
             return validator.indexOf(channel);
         }
 
+        /** How many channels are configured. */
+        public int channels() {
+            return validator.channels();
+        }
+
         /** {@link ReplayDriver#check}. */
         public Rejection check(CallEvent event) {
             return check(event, event.kind() == EventKind.HEARTBEAT ? -1 : validator.indexOf(event.channel()));
