@@ -129,7 +129,17 @@ public final class ReplayDriver {
     private final long[] outcomes = new long[EventOutcome.values().length];
     private long newest = Long.MIN_VALUE;
     private long first = Long.MAX_VALUE;
-    private final ReorderBuffer.Sink apply = this::apply;
+    private final ReorderBuffer.Sink apply = new ReorderBuffer.Sink() {
+        @Override
+        public void accept(long ts, int channel, int kind, long slot) {
+            apply(ts, channel, kind, slot);
+        }
+
+        @Override
+        public void prepare(int[] channels, int from, int to) {
+            monitor.prefetch(channels, from, to);
+        }
+    };
     private boolean finished;
 
     /**
