@@ -120,7 +120,7 @@ public final class EventParser {
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
     private static final byte[] NULL = {'n', 'u', 'l', 'l'};
 
-    /** Channel ids are at most 64 characters; a deployment has far fewer than this many channels. */
+    /** Channel ids are at most 64 characters. */
     private final StringCache channels;
     private final StringCache sources = new StringCache(4_096, 64);
 
@@ -171,8 +171,20 @@ public final class EventParser {
      * for each parsed event without looking the id up again. {@code null}: no tags.
      */
     public EventParser(java.util.function.ToIntFunction<String> channelTags) {
-        this.channels = new StringCache(65_536, 64, channelTags);
+        this(channelTags, 0);
     }
+
+    /**
+     * As {@link #EventParser(java.util.function.ToIntFunction)}, for events of up to {@code channels} configured
+     * channels: the cache of channel ids holds that many more ids than its usual {@value #CACHED_CHANNELS}, so that
+     * every configured channel is found with its tag (an id past the cache is a new string and a lookup each time).
+     */
+    public EventParser(java.util.function.ToIntFunction<String> channelTags, int channels) {
+        this.channels = new StringCache(CACHED_CHANNELS + Math.max(0, channels), 64, channelTags);
+    }
+
+    /** Channel ids cached beyond the configured channels (unknown ids, or all of them without a count). */
+    private static final int CACHED_CHANNELS = 65_536;
 
     /**
      * The channel tag of the event last parsed (see {@link #EventParser(java.util.function.ToIntFunction)}),

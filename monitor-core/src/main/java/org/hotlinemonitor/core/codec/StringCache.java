@@ -99,7 +99,6 @@ final class StringCache {
         if (size >= maxEntries) {
             return s;
         }
-        s = s.intern(); // the same instance as the configuration's channel id: identity compares
         int tag = tagger == null ? NO_TAG : tagger.applyAsInt(s);
         if (tag < -1 || tag >= TAG_NONE - 1) {
             tag = NO_TAG; // not representable in the entry: callers look the string up instead

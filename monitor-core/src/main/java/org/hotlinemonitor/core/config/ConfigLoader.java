@@ -30,7 +30,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -117,7 +118,8 @@ public final class ConfigLoader {
             "is a top-level setting, not a channel setting", "allowedLateness", "silentAfter", "maxJump", "defaults",
             "channels");
 
-    private static final Pattern CHECK_TIME = Pattern.compile("([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?");
+    /** What a check time is; {@link #checkTime} applies it by hand. */
+    static final Pattern CHECK_TIME = Pattern.compile("([01][0-9]|2[0-3]):([0-5][0-9])(?::([0-5][0-9]))?");
 
     private final String source;
     private final List<ConfigProblem> problems = new ArrayList<>();
@@ -137,6 +139,11 @@ public final class ConfigLoader {
     private int streamedCount;
     private final List<Channel> streamedChannels = new ArrayList<>();
     private Node root;
+
+    // Values that most channels of a large file repeat, parsed once (by the thread that converts the channels).
+    private final Map<String, Duration> durations = new HashMap<>();
+    private final Map<String, ZoneId> zones = new HashMap<>();
+    private final Map<List<Object>, Schedule> schedules = new HashMap<>();
 
     private ConfigLoader(String source) {
         this(source, Map.of(), false, null);
@@ -443,19 +450,40 @@ public final class ConfigLoader {
     private static ConfigLoader pass(String source, YamlTree.Syntax syntax, Opener opener, Map<String, IdAt> earlierIds,
                                      boolean inDirectory, Entry presetDefaults) throws ConfigException {
         ConfigLoader loader = new ConfigLoader(source, earlierIds, inDirectory, presetDefaults);
+        ChannelSink sink = loader.new ChannelSink();
         try (Reader yaml = opener.open()) {
-            loader.root = YamlTree.read(syntax, yaml, "channels", loader.new ChannelSink());
+            loader.root = YamlTree.read(syntax, yaml, "channels", sink);
+            sink.finish();
             return loader;
         } catch (YamlTree.SyntaxError e) {
             throw new ConfigException(List.of(new ConfigProblem(source, e.line, e.column, "", e.getMessage())));
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigProblem(source, 0, 0, "", cannotRead(e))));
+        } finally {
+            sink.abandon(); // after finish, nothing to do; after a failure, stops the converting thread
         }
     }
 
-    /** Converts each item of the top-level {@code channels} list as it is read, with the defaults known by then. */
+    /** Items of a long channels list are converted in batches of this many, on a second thread. */
+    static final int CONVERT_BATCH = 1024;
+    /** Converted batches the parsing thread may run ahead by. */
+    private static final int BATCHES_AHEAD = 8;
+
+    /**
+     * Converts each item of the top-level {@code channels} list as it is read, with the defaults known by then.
+     *
+     * <p>A list of up to {@link #CONVERT_BATCH} items is converted on the parsing thread when it ends. A longer
+     * one is converted on a second thread, batch by batch, while the parser reads on (the machine's second core
+     * does half of a large file's work). One thread converts every item, in list order, and the parsing thread
+     * touches none of the loader's state until {@link #finish} has waited for it: the channels, the problems
+     * and the first line of each id are exactly what converting on the parsing thread gives.
+     */
     private final class ChannelSink implements YamlTree.ListSink {
         private Defaults defaults;
+        private Node[] batch = new Node[CONVERT_BATCH];
+        private int batchStart;
+        private int batchSize;
+        private Converter converter;
 
         @Override
         public void start(List<Entry> before) {
@@ -469,9 +497,138 @@ public final class ConfigLoader {
         @Override
         public void item(Node item, int index) {
             streamedCount++;
-            Channel channel = channel(item, "channels[" + index + "]", defaults, idLines);
+            batch[batchSize++] = item;
+            if (batchSize == batch.length) {
+                if (converter == null) {
+                    converter = new Converter(defaults);
+                }
+                converter.put(new Batch(batch, batchStart, batchSize));
+                batch = new Node[CONVERT_BATCH];
+                batchStart += batchSize;
+                batchSize = 0;
+            }
+        }
+
+        /** The list was read to its end: converts what is left and waits for every item's conversion. */
+        void finish() {
+            Batch last = new Batch(batch, batchStart, batchSize);
+            batch = null;
+            if (converter == null) {
+                convert(last, defaults);
+                return;
+            }
+            converter.put(last);
+            converter.finish();
+        }
+
+        /** Reading failed: stops the second thread, if any, without waiting for its conversions. */
+        void abandon() {
+            if (converter != null) {
+                converter.abandon();
+            }
+        }
+    }
+
+    /** Items {@code [0, size)} of {@code items}, which are the list's items from index {@code start}. */
+    private record Batch(Node[] items, int start, int size) {
+    }
+
+    private void convert(Batch batch, Defaults defaults) {
+        for (int i = 0; i < batch.size(); i++) {
+            Channel channel = channel(batch.items()[i], "channels[" + (batch.start() + i) + "]", defaults, idLines);
             if (channel != null) {
                 streamedChannels.add(channel);
+            }
+        }
+    }
+
+    /**
+     * The second thread of a long channels list: converts batches in the order they are put. Until {@link #finish}
+     * returns, it alone touches the loader's channels, problems and ids; the thread's end is what publishes them.
+     */
+    private final class Converter {
+        private static final Batch END = new Batch(new Node[0], 0, 0);
+
+        private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(BATCHES_AHEAD);
+        private final Thread thread;
+        private volatile boolean abandoned;
+        private Throwable failure; // read after join
+
+        Converter(Defaults defaults) {
+            thread = new Thread(() -> run(defaults), "channel-file-converter");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void run(Defaults defaults) {
+            for (Batch batch = takeBatch(); batch != END; batch = takeBatch()) {
+                if (failure == null && !abandoned) {
+                    try {
+                        convert(batch, defaults);
+                    } catch (RuntimeException | Error e) { // a bug: rethrown on the parsing thread by finish()
+                        failure = e;
+                    }
+                }
+            }
+        }
+
+        private Batch takeBatch() {
+            while (true) {
+                try {
+                    return queue.take();
+                } catch (InterruptedException e) {
+                    // Nobody else interrupts this thread; END always comes (finish or abandon put it).
+                }
+            }
+        }
+
+        void put(Batch batch) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    queue.put(batch);
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the batch must go in; the caller sees its interrupt afterwards
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Waits for every batch put so far; rethrows what the conversion threw. */
+        void finish() {
+            put(END);
+            join();
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+        }
+
+        void abandon() {
+            if (thread.isAlive()) {
+                abandoned = true;
+                put(END);
+                join();
+            }
+        }
+
+        private void join() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -726,7 +883,7 @@ public final class ConfigLoader {
         if (id == null) {
             return null;
         }
-        if (!Channel.ID.matcher(id).matches()) {
+        if (!Channel.isValidId(id)) {
             problem(entry.value(), field, "bad id '" + id + "': use 1 to 64 of a-z, 0-9, '.', '_' and '-'");
             return null;
         }
@@ -787,6 +944,17 @@ public final class ConfigLoader {
         if (times == null || weekdays == null || zone == null) {
             return null;
         }
+        List<Object> key = List.of(zone, times, weekdays);
+        Schedule known = schedules.get(key);
+        if (known == null) {
+            known = schedule(zone, times, weekdays);
+            schedules.put(key, known);
+        }
+        return known;
+    }
+
+    /** The schedule of check times on weekdays (interned by {@link Schedule#of}). */
+    private static Schedule schedule(ZoneId zone, TreeSet<LocalTime> times, Set<DayOfWeek> weekdays) {
         String timesText = times.stream().map(LocalTime::toString).collect(Collectors.joining(","));
         if (weekdays.size() == 7) {
             return Schedule.of(zone, times, DayRule.everyDay(), "checks " + timesText + " every day");
@@ -808,27 +976,51 @@ public final class ConfigLoader {
         boolean ok = true;
         for (int i = 0; i < list.items().size(); i++) {
             Node item = list.items().get(i);
-            String field = path + "[" + i + "]";
-            String text = string(item, field, "a check time HH:mm");
+            String text = text(item);
             if (text == null) {
+                string(item, path + "[" + i + "]", "a check time HH:mm");
                 ok = false;
                 continue;
             }
-            Matcher m = CHECK_TIME.matcher(text);
-            if (!m.matches()) {
-                problem(item, field,
+            LocalTime time = checkTime(text);
+            if (time == null) {
+                problem(item, path + "[" + i + "]",
                         "bad check time '" + text + "', expected HH:mm or HH:mm:ss from 00:00 to 23:59:59");
                 ok = false;
                 continue;
             }
-            LocalTime time = LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
-                    m.group(3) == null ? 0 : Integer.parseInt(m.group(3)));
             if (!times.add(time)) {
-                problem(item, field, "duplicate check time " + time);
+                problem(item, path + "[" + i + "]", "duplicate check time " + time);
                 ok = false;
             }
         }
         return ok ? times : null;
+    }
+
+    /**
+     * The time of {@code text} if it matches {@link #CHECK_TIME} (HH:mm or HH:mm:ss, 00:00 to 23:59:59), else
+     * {@code null}: the pattern's rule by hand, as it runs for every check time of every channel.
+     */
+    static LocalTime checkTime(String text) {
+        int n = text.length();
+        if (n != 5 && n != 8 || text.charAt(2) != ':' || n == 8 && text.charAt(5) != ':') {
+            return null;
+        }
+        int h0 = digit(text.charAt(0));
+        int h1 = digit(text.charAt(1));
+        int m0 = digit(text.charAt(3));
+        int m1 = digit(text.charAt(4));
+        int s0 = n == 8 ? digit(text.charAt(6)) : 0;
+        int s1 = n == 8 ? digit(text.charAt(7)) : 0;
+        if (h0 < 0 || h1 < 0 || m0 < 0 || m1 < 0 || s0 < 0 || s1 < 0 || h0 > 2 || h0 == 2 && h1 > 3 || m0 > 5 || s0 > 5) {
+            return null;
+        }
+        return LocalTime.of(h0 * 10 + h1, m0 * 10 + m1, s0 * 10 + s1);
+    }
+
+    /** An ASCII digit's value, or -1 (the pattern's {@code [0-9]}). */
+    private static int digit(char c) {
+        return c >= '0' && c <= '9' ? c - '0' : -1;
     }
 
     private Set<DayOfWeek> days(Node node, String path) {
@@ -844,16 +1036,18 @@ public final class ConfigLoader {
         boolean ok = true;
         for (int i = 0; i < list.items().size(); i++) {
             Node item = list.items().get(i);
-            String field = path + "[" + i + "]";
-            String text = string(item, field, "a day like MON or a range like MON-FRI");
-            List<DayOfWeek> itemDays = text == null ? null : dayItem(item, field, text);
+            String text = text(item);
+            if (text == null) {
+                string(item, path + "[" + i + "]", "a day like MON or a range like MON-FRI");
+            }
+            List<DayOfWeek> itemDays = text == null ? null : dayItem(item, path, i, text);
             if (itemDays == null) {
                 ok = false;
                 continue;
             }
             for (DayOfWeek day : itemDays) {
                 if (!days.add(day)) {
-                    problem(item, field, "day " + abbreviation(day) + " is listed more than once");
+                    problem(item, path + "[" + i + "]", "day " + abbreviation(day) + " is listed more than once");
                     ok = false;
                     break;
                 }
@@ -863,7 +1057,12 @@ public final class ConfigLoader {
     }
 
     /** The days of one item of {@code days}: a day, or a range within MON..SUN. */
-    private List<DayOfWeek> dayItem(Node item, String field, String text) {
+    private List<DayOfWeek> dayItem(Node item, String path, int index, String text) {
+        DayOfWeek single = DAY_NAMES.get(text);
+        if (single != null) { // MON: the usual item, without splitting it
+            return List.of(single);
+        }
+        String field = path + "[" + index + "]";
         String[] ends = text.split("-", -1);
         if (ends.length > 2) {
             problem(item, field, "bad day range '" + text + "', expected a range like MON-FRI");
@@ -943,13 +1142,19 @@ public final class ConfigLoader {
         if (text == null) {
             return null;
         }
+        ZoneId known = zones.get(text);
+        if (known != null) {
+            return known;
+        }
         if (!KNOWN_ZONES.contains(text)) {
             String suggestion = didYouMean(text, KNOWN_ZONES);
             problem(entry.value(), path, "unknown time zone '" + text + "'"
                     + (suggestion.isEmpty() ? "; use an IANA zone id like Asia/Seoul" : suggestion));
             return null;
         }
-        return ZoneId.of(text);
+        ZoneId zone = ZoneId.of(text);
+        zones.put(text, zone);
+        return zone;
     }
 
     private Duration answerWithin(Entry entry, String path) {
@@ -972,8 +1177,14 @@ public final class ConfigLoader {
         if (text == null) {
             return null;
         }
+        Duration known = durations.get(text);
+        if (known != null) {
+            return known;
+        }
         try {
-            return Duration.parse(text);
+            Duration parsed = Duration.parse(text);
+            durations.put(text, parsed);
+            return parsed;
         } catch (DateTimeParseException e) {
             problem(entry.value(), path, "bad duration '" + text + "', expected ISO-8601 like " + example
                     + " (PT30M, PT1H30M, P1D)");
@@ -1003,11 +1214,18 @@ public final class ConfigLoader {
      * of NO). {@code null}, with a problem, for anything else.
      */
     private String string(Node node, String path, String expected) {
-        if (node instanceof Scalar scalar && scalar.kind() != ScalarKind.NULL && scalar.kind() != ScalarKind.ALIAS) {
-            return scalar.text();
+        String text = text(node);
+        if (text == null) {
+            problem(node, path, "expected " + expected + ", was " + describe(node));
         }
-        problem(node, path, "expected " + expected + ", was " + describe(node));
-        return null;
+        return text;
+    }
+
+    /** {@link #string}'s text, or {@code null} (and no problem yet) when the node is no such scalar. */
+    private static String text(Node node) {
+        return node instanceof Scalar scalar && scalar.kind() != ScalarKind.NULL && scalar.kind() != ScalarKind.ALIAS
+                ? scalar.text()
+                : null;
     }
 
     // ---- keys ----
@@ -1021,8 +1239,8 @@ public final class ConfigLoader {
         Map<String, Entry> keys = new LinkedHashMap<>();
         for (Entry entry : mapping.entries()) {
             String key = entry.key();
-            String field = path.isEmpty() ? key : path + "." + key;
             if (!allowed.contains(key)) {
+                String field = field(path, key);
                 String message;
                 if (key.equals("<<")) {
                     message = "YAML merge keys (<<) are not supported; use defaults";
@@ -1036,12 +1254,16 @@ public final class ConfigLoader {
                 }
                 problem(entry, field, message);
             } else if (keys.containsKey(key)) {
-                problem(entry, field, "duplicate key '" + key + "', first at line " + keys.get(key).line());
+                problem(entry, field(path, key), "duplicate key '" + key + "', first at line " + keys.get(key).line());
             } else {
                 keys.put(key, entry);
             }
         }
         return keys;
+    }
+
+    private static String field(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
     }
 
     private static Map<String, String> hints(String hint, String... keys) {

@@ -350,6 +350,29 @@ public final class Monitor {
     }
 
     /**
+     * Reads, and so brings into the processor's cache, the state of the channels at indexes
+     * {@code channels[from..to)} that events about to be {@link #acceptValidated accepted} will touch (indexes
+     * outside the configuration, heartbeats' -1, are skipped). Changes nothing. With many channels each event's
+     * lane is a cache miss: applied one by one the misses come one after the other, read here first they
+     * overlap.
+     */
+    public void prefetch(int[] channels, int from, int to) {
+        Lane[] ls = lanes;
+        long sum = 0;
+        for (int i = from; i < to; i++) {
+            int c = channels[i];
+            if (c >= 0 && c < ls.length) {
+                Lane lane = ls[c];
+                sum += lane.watermark + lane.nextDeadline + lane.detector.answerWithinMillis();
+            }
+        }
+        prefetched += sum; // used, so that the reads are made
+    }
+
+    /** What {@link #prefetch} read, summed: kept only so that its reads cannot be left out. */
+    private long prefetched;
+
+    /**
      * Checks what can be checked of an event before it is buffered or applied: its channel is configured,
      * and a slot it names is valid ({@link Detector#validate}). Returns the rejection, or {@code null}.
      * Thread-safe.
@@ -396,6 +419,11 @@ public final class Monitor {
         /** The position of a channel in the configuration, or -1 when it is not configured. */
         public int indexOf(String channel) {
             return index.indexOf(channel);
+        }
+
+        /** How many channels are configured. */
+        public int channels() {
+            return index.size();
         }
 
         /** {@link Monitor#validate(CallEvent)} when the channel's index is known ({@code -1}: unknown). */

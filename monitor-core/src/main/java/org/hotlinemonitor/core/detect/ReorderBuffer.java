@@ -26,7 +26,17 @@ public final class ReorderBuffer {
     @FunctionalInterface
     public interface Sink {
         void accept(long ts, int channel, int kind, long slot);
+
+        /**
+         * Told, before events {@code [from, to)} of a release are accepted, their channels ({@code channels[from..to)}):
+         * a sink may read ahead what accepting them will touch. Changes nothing; by default does nothing.
+         */
+        default void prepare(int[] channels, int from, int to) {
+        }
     }
+
+    /** Released events are handed on in runs of this many, each run {@link Sink#prepare prepared} first. */
+    static final int RUN = 16;
 
     private static final int MAX_BUCKETS = 1 << 16;
 
@@ -104,8 +114,12 @@ public final class ReorderBuffer {
     /** Hands on, in time order, every event in buckets that lie wholly before the watermark. */
     public void release(Sink sink) {
         Columns r = ready;
-        for (int i = 0, n = r.size; i < n; i++) {
-            sink.accept(r.ts[i], r.channel[i], r.kind[i], r.slot[i]);
+        for (int from = 0, n = r.size; from < n; from += RUN) {
+            int to = Math.min(n, from + RUN);
+            sink.prepare(r.channel, from, to);
+            for (int i = from; i < to; i++) {
+                sink.accept(r.ts[i], r.channel[i], r.kind[i], r.slot[i]);
+            }
         }
         r.size = 0;
     }

@@ -36,10 +36,9 @@ public record Channel(String id, String name, Schedule schedule, Duration answer
 
     public Channel {
         Objects.requireNonNull(id, "id");
-        if (!ID.matcher(id).matches()) {
+        if (!isValidId(id)) {
             throw new IllegalArgumentException("id must match [a-z0-9._-]{1,64}, was '" + id + "'");
         }
-        id = id.intern(); // one String per id: lookups on the hot path compare by identity first
         name = name == null || name.isBlank() ? id : name;
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(answerWithin, "answerWithin");
@@ -52,6 +51,21 @@ public record Channel(String id, String name, Schedule schedule, Duration answer
         if (downAfter < 1) {
             throw new IllegalArgumentException("downAfter must be at least 1, was " + downAfter);
         }
+    }
+
+    /** Whether {@code id} matches {@link #ID}: checked by hand, as it runs for every channel of a file. */
+    public static boolean isValidId(String id) {
+        int n = id.length();
+        if (n < 1 || n > 64) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public ZoneId zone() {

@@ -40,8 +40,16 @@ public final class EventReader implements AutoCloseable {
      * and {@link #channelTag()}.
      */
     public EventReader(LogInput input, InputStream stdin, java.util.function.ToIntFunction<String> channelTags) {
+        this(input, stdin, channelTags, 0);
+    }
+
+    /**
+     * As {@link #EventReader(LogInput, InputStream, java.util.function.ToIntFunction)}, for a log of up to
+     * {@code channels} configured channels (see {@link EventParser#EventParser(java.util.function.ToIntFunction, int)}).
+     */
+    public EventReader(LogInput input, InputStream stdin, java.util.function.ToIntFunction<String> channelTags, int channels) {
         this.input = input;
-        this.json = new EventParser(channelTags);
+        this.json = new EventParser(channelTags, channels);
         try {
             this.raw = new Counting(input.openRaw(stdin), input.path() != null);
             this.decoded = LogInput.decoded(raw);

@@ -91,7 +91,7 @@ final class ReadAhead implements AutoCloseable {
         ReplayDriver.Checker check = shared.copy();
         Signing signing = sharedSigning.copy();
         Batch b = null;
-        try (EventReader reader = new EventReader(input, stdin, check::indexOf)) {
+        try (EventReader reader = new EventReader(input, stdin, check::indexOf, check.channels())) {
             b = take(free);
             while (b != null && reader.nextPartsDeferred()) {
                 int i = b.size;

@@ -129,7 +129,17 @@ public final class ReplayDriver {
     private final long[] outcomes = new long[EventOutcome.values().length];
     private long newest = Long.MIN_VALUE;
     private long first = Long.MAX_VALUE;
-    private final ReorderBuffer.Sink apply = this::apply;
+    private final ReorderBuffer.Sink apply = new ReorderBuffer.Sink() {
+        @Override
+        public void accept(long ts, int channel, int kind, long slot) {
+            apply(ts, channel, kind, slot);
+        }
+
+        @Override
+        public void prepare(int[] channels, int from, int to) {
+            monitor.prefetch(channels, from, to);
+        }
+    };
     private boolean finished;
 
     /**
@@ -501,6 +511,11 @@ public final class ReplayDriver {
         /** The position of a configured channel, or -1. */
         public int indexOf(String channel) {
             return validator.indexOf(channel);
+        }
+
+        /** How many channels are configured. */
+        public int channels() {
+            return validator.channels();
         }
 
         /** {@link ReplayDriver#check}. */

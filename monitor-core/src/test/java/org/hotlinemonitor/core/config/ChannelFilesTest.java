@@ -108,6 +108,75 @@ class ChannelFilesTest {
         assertThat(e.problems().get(0).message()).startsWith("JSON syntax error: ");
     }
 
+    /** The generated JSON channel file of {@code channels} channels, one a line: channel {@code i} is on line i + 2. */
+    private static List<String> jsonLines(int channels) {
+        return new SyntheticLog(channels, 1, 1, LocalDate.of(2023, 4, 1)).channelsJson().lines()
+                .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+    }
+
+    private static String located(List<String> lines, int line, String text, String fieldAndMessage) {
+        int column = lines.get(line - 1).indexOf(text) + 1;
+        assertThat(column).as("%s on line %d", text, line).isPositive();
+        return line + ":" + column + " " + fieldAndMessage;
+    }
+
+    private static boolean converterRunning() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("channel-file-converter") && t.isAlive());
+    }
+
+    @Test
+    void aLongListConvertedOnTheSecondThreadReportsEveryProblemInFileOrderAndTheSameEveryTime() throws Exception {
+        int channels = 5 * ConfigLoader.CONVERT_BATCH + 123; // batches on the second thread, and a last partial one
+        List<String> lines = jsonLines(channels);
+        lines.set(3 + 1, lines.get(3 + 1).replaceFirst("\"zone\": \"[^\"]+\"", "\"zone\": \"Mars/Base\""));
+        int dup = 4 * ConfigLoader.CONVERT_BATCH + 7; // in the second half, and a batch of its own
+        lines.set(dup + 1, lines.get(dup + 1).replaceFirst("line-\\d+", "line-00011"));
+        int last = channels - 1; // in the last batch, put when the list ends
+        lines.set(last + 1, lines.get(last + 1).replaceFirst("\"\\d\\d:\\d\\d\"", "\"24:00\""));
+        String text = String.join("\n", lines) + "\n";
+        List<String> expected = List.of(
+                located(lines, 5, "\"Mars/Base\"", "channels[3].zone: unknown time zone 'Mars/Base'; use an IANA zone id like Asia/Seoul"),
+                located(lines, dup + 2, "\"line-00011\"", "channels[" + dup + "].id: duplicate id 'line-00011', first used at line 12"),
+                located(lines, last + 2, "\"24:00\"", "channels[" + last + "].checks[0]: bad check time '24:00', "
+                        + "expected HH:mm or HH:mm:ss from 00:00 to 23:59:59"));
+
+        for (int run = 0; run < 3; run++) { // a file per run: each is read afresh
+            Path file = write("long-" + run + ".json", text);
+            ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
+
+            assertThat(e.problems()).extracting(p -> p.line() + ":" + p.column() + " " + p.field() + ": " + p.message())
+                    .containsExactlyElementsOf(expected);
+            assertThat(e.problems()).extracting(ConfigProblem::file).containsOnly(file.toString());
+        }
+        assertThat(converterRunning()).isFalse();
+    }
+
+    @Test
+    void aSyntaxErrorLateInALongListIsTheOneProblemAndStopsTheSecondThread() throws Exception {
+        int channels = 6 * ConfigLoader.CONVERT_BATCH;
+        List<String> lines = jsonLines(channels);
+        lines.set(3 + 1, lines.get(3 + 1).replaceFirst("\"zone\": \"[^\"]+\"", "\"zone\": \"Mars/Base\""));
+        int broken = 5 * ConfigLoader.CONVERT_BATCH + 10;
+        lines.set(broken + 1, lines.get(broken + 1).replace("\", \"zone\"", " \"zone\""));
+        Path file = write("broken.json", String.join("\n", lines) + "\n");
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(file));
+
+        assertThat(e.problems()).hasSize(1); // as on one thread: a syntax error is all that is reported
+        assertThat(e.problems().get(0).line()).isEqualTo(broken + 2);
+        assertThat(e.problems().get(0).message()).startsWith("JSON syntax error: ");
+        assertThat(converterRunning()).isFalse();
+    }
+
+    @Test
+    void aLongListLoadsTheSameChannelsInTheSameOrderAsItsShortParts() throws Exception {
+        SyntheticLog log = new SyntheticLog(3 * ConfigLoader.CONVERT_BATCH + 1, 1, 1, LocalDate.of(2023, 4, 1));
+        MonitorConfig loaded = ConfigLoader.load(write("long.json", log.channelsJson()));
+
+        assertThat(fingerprint(loaded)).isEqualTo(fingerprint(log.config()));
+    }
+
     @Test
     void theExampleReadsTheSameFromItsFileFromAReaderAndFromADirectory() throws Exception {
         Path example = repositoryFile("examples/channels.yaml");
