@@ -11,7 +11,8 @@ import org.slf4j.Marker;
  * Drops the few warnings Kafka logs on every normal start and stop of the embedded broker and its clients, which tell
  * an operator nothing and teach them to ignore warnings: a fresh controller's "the metadata log appears to be
  * empty" (it is, on first start), a client closed twice at shutdown, an internal topic ({@code __transaction_state},
- * {@code __consumer_offsets}) "already exists" when two clients asked for it at once on a fresh broker, and Kafka
+ * {@code __consumer_offsets}) "already exists" when two clients asked for it at once on a fresh broker, a produce
+ * request retried because the previous transaction was still being completed ({@code CONCURRENT_TRANSACTIONS}), and Kafka
  * Streams' advice about an exception
  * handler for global stores, logged for every configuration it builds (the detector has no global store; setting the
  * deprecated option does not stop it, since Kafka Streams also builds configurations of its own). Each is matched by its logger and the
@@ -19,7 +20,12 @@ import org.slf4j.Marker;
  */
 public final class KnownNoise extends TurboFilter {
 
-    record Noise(String logger, String messageStart) {
+    /** A message of {@code logger} that starts with {@code messageStart} and, unless null, has a parameter {@code param}. */
+    record Noise(String logger, String messageStart, String param) {
+
+        Noise(String logger, String messageStart) {
+            this(logger, messageStart, null);
+        }
     }
 
     static final List<Noise> NOISE = List.of(
@@ -30,7 +36,11 @@ public final class KnownNoise extends TurboFilter {
             new Noise("kafka.server.DefaultAutoTopicCreationManager",
                     "Auto topic creation failed for __transaction_state with error 'TOPIC_ALREADY_EXISTS'"),
             new Noise("kafka.server.DefaultAutoTopicCreationManager",
-                    "Auto topic creation failed for __consumer_offsets with error 'TOPIC_ALREADY_EXISTS'"));
+                    "Auto topic creation failed for __consumer_offsets with error 'TOPIC_ALREADY_EXISTS'"),
+            // Exactly once: a transaction's first write reached its coordinator while the previous commit was still being
+            // completed; the producer retries it (at a busy start, mostly). Only this error: other produce errors show.
+            new Noise("org.apache.kafka.clients.producer.internals.Sender", "Got error produce response with correlation id",
+                    "CONCURRENT_TRANSACTIONS"));
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
@@ -38,11 +48,23 @@ public final class KnownNoise extends TurboFilter {
             return FilterReply.NEUTRAL;
         }
         for (Noise n : NOISE) {
-            if (logger.getName().equals(n.logger()) && matches(format, params, n.messageStart())) {
+            if (logger.getName().equals(n.logger()) && matches(format, params, n.messageStart())
+                    && (n.param() == null || hasParam(params, n.param()))) {
                 return FilterReply.DENY;
             }
         }
         return FilterReply.NEUTRAL;
+    }
+
+    static boolean hasParam(Object[] params, String value) {
+        if (params != null) {
+            for (Object p : params) {
+                if (p != null && p.toString().startsWith(value)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

@@ -31,10 +31,19 @@ class KnownNoiseTest {
         assertThat(decide("kafka.server.DefaultAutoTopicCreationManager", Level.WARN,
                 "Auto topic creation failed for __transaction_state with error 'TOPIC_ALREADY_EXISTS': Topic '__transaction_state' already exists."))
                 .isEqualTo(FilterReply.DENY);
+        assertThat(decide("org.apache.kafka.clients.producer.internals.Sender", Level.WARN,
+                "[Producer clientId=d-StreamThread-2-producer, transactionalId=d-2] Got error produce response with correlation id {}"
+                        + " on topic-partition {}, retrying ({} attempts left). Error: {}",
+                17, "d-detector-channels-changelog-1", 2147483646, "CONCURRENT_TRANSACTIONS"))
+                .isEqualTo(FilterReply.DENY);
     }
 
     @Test
     void keepsEveryOtherWarningOfThoseLoggersAndErrors() {
+        assertThat(decide("org.apache.kafka.clients.producer.internals.Sender", Level.WARN,
+                "[Producer clientId=p] Got error produce response with correlation id {} on topic-partition {}, retrying ({} "
+                        + "attempts left). Error: {}", 17, "hotline.alerts-1", 5, "NOT_ENOUGH_REPLICAS"))
+                .as("another produce error shows").isEqualTo(FilterReply.NEUTRAL);
         assertThat(decide("org.apache.kafka.clients.NetworkClient", Level.WARN,
                 "[Consumer clientId=c] Bootstrap broker localhost:9092 (id: -1 rack: null) disconnected"))
                 .isEqualTo(FilterReply.NEUTRAL);
