@@ -25,16 +25,22 @@ import org.slf4j.Logger;
  *   <li>{@link KnownNoise} drops the known warnings of Kafka's normal start and stop.</li>
  * </ul>
  * A {@code logback.xml} or {@code logback-test.xml} on the class path, or {@code -Dlogback.configurationFile}, wins:
- * then this steps aside and logback reads that file.
+ * then this steps aside and logback reads that file, unless {@value #SHIPPED} is set.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements ch.qos.logback.classic.spi.Configurator {
 
+    /**
+     * {@code -Dhotline.log.shipped=true}: this set-up even where a logback file would win (the tests' child processes,
+     * whose class path holds the tests' {@code logback-test.xml}, use it to log as the shipped program does).
+     */
+    public static final String SHIPPED = "hotline.log.shipped";
+
     @Override
     public ExecutionStatus configure(LoggerContext context) {
-        if (System.getProperty("logback.configurationFile") != null
+        if (!Boolean.getBoolean(SHIPPED) && (System.getProperty("logback.configurationFile") != null
                 || LogSetup.class.getClassLoader().getResource("logback-test.xml") != null
-                || LogSetup.class.getClassLoader().getResource("logback.xml") != null) {
+                || LogSetup.class.getClassLoader().getResource("logback.xml") != null)) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         setUp(context);

@@ -35,9 +35,8 @@ class StatusPageBrowserTest {
     void showsTheOutageAsItHappensWithoutReload() throws Exception {
         Path log = tmp.resolve("demo.log");
         // The shipped logging configuration, as an operator runs it.
-        String logback = Path.of(StatusPageBrowserTest.class.getResource("/logback.xml").toURI()).toString();
         Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-Dlogback.configurationFile=" + logback, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "-D" + org.hotlinemonitor.app.logging.LogSetup.SHIPPED + "=true", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "demo", "--stay", "--speed", "3600", "--duration", "PT30H", "--http-port", "0")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try (Browser browser = Browser.start()) {

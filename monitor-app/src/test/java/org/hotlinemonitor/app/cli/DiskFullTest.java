@@ -43,13 +43,12 @@ class DiskFullTest {
         Path firstExit = tmp.resolve("first.exit");
         Path again = tmp.resolve("again.err");
         Path againExit = tmp.resolve("again.exit");
-        String logback = Path.of(DiskFullTest.class.getResource("/logback.xml").toURI()).toString();
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // In the namespace: mount a 256 MiB tmpfs, start run with its data there, wait for the test's word, fill the disk.
         String script = String.join("\n",
                 "set -u",
                 "mount -t tmpfs -o size=256m tmpfs \"$DISK\" || exit 97",
-                "\"$JAVA\" -Dlogback.configurationFile=\"$LOGBACK\" -cp \"$CP\" " + Main.class.getName()
+                "\"$JAVA\" -D" + org.hotlinemonitor.app.logging.LogSetup.SHIPPED + "=true -cp \"$CP\" " + Main.class.getName()
                         + " run --channels \"$CHANNELS\" --data-dir \"$DISK/data\" --http-port 0 --placer simulated"
                         + " --broker-port $BROKER_PORT --controller-port $CONTROLLER_PORT &",
                 "pid=$!",
@@ -61,7 +60,7 @@ class DiskFullTest {
                 "echo $code > \"$FIRST_EXIT\"",
                 // What the error line says to do: free space, and start again on the same data.
                 "rm -f \"$DISK/filler\"",
-                "\"$JAVA\" -Dlogback.configurationFile=\"$LOGBACK\" -cp \"$CP\" " + Main.class.getName()
+                "\"$JAVA\" -D" + org.hotlinemonitor.app.logging.LogSetup.SHIPPED + "=true -cp \"$CP\" " + Main.class.getName()
                         + " run --channels \"$CHANNELS\" --data-dir \"$DISK/data\" --http-port 0 --placer simulated"
                         + " --broker-port $BROKER_PORT --controller-port $CONTROLLER_PORT 2> \"$AGAIN\" &",
                 "pid=$!",
@@ -70,7 +69,7 @@ class DiskFullTest {
                 "exit $code");
         ProcessBuilder pb = new ProcessBuilder("unshare", "-m", "--propagation", "private", "sh", "-c", script)
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().putAll(java.util.Map.of("DISK", mount.toString(), "JAVA", javaBin, "LOGBACK", logback,
+        pb.environment().putAll(java.util.Map.of("DISK", mount.toString(), "JAVA", javaBin,
                 "CP", System.getProperty("java.class.path"), "CHANNELS", CliTest.CHANNELS.toString(),
                 "FILL", fill.toString(), "FILLED", filled.toString(), "FIRST_EXIT", firstExit.toString(), "AGAIN", again.toString(),
                 "AGAIN_EXIT", againExit.toString()));

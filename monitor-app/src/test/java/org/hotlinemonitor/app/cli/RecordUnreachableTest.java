@@ -49,9 +49,8 @@ class RecordUnreachableTest {
     }
 
     private static Process start(String... args) throws Exception {
-        String logback = Path.of(RecordUnreachableTest.class.getResource("/logback.xml").toURI()).toString();
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dlogback.configurationFile=" + logback, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-D" + org.hotlinemonitor.app.logging.LogSetup.SHIPPED + "=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
         p.getOutputStream().close();

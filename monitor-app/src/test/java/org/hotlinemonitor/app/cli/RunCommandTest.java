@@ -56,10 +56,9 @@ class RunCommandTest {
         Path script = Files.writeString(tmp.resolve("simulation.yaml"), SILENT_FAR_SIDE);
         Path stderr = tmp.resolve("stderr.txt");
         long t0 = System.nanoTime();
-        // The shipped logging configuration, not the tests' (logback-test.xml comes first on the test class path).
-        String logback = Path.of(RunCommandTest.class.getResource("/logback.xml").toURI()).toString();
+        // The shipped logging set-up, not the tests' (logback-test.xml comes first on the test class path).
         Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dlogback.configurationFile=" + logback,
+                "-D" + org.hotlinemonitor.app.logging.LogSetup.SHIPPED + "=true",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "run", "--channels", channels.toString(), "--placer", "simulated", "--simulation", script.toString(),
                 "--data-dir", tmp.resolve("data").toString(), "--broker-port", "0", "--controller-port", "0", "--http-port", "0",

@@ -38,4 +38,20 @@ class LogSetupTest {
         }
         assertThat(LogSetup.level("hotline.test.level", "HOTLINE_NO_SUCH_VARIABLE", Level.INFO)).isEqualTo(Level.INFO);
     }
+
+    @Test
+    void aLogbackFileWinsUnlessTheShippedSetUpIsAskedFor() {
+        // logback-test.xml is on the test class path: the file wins, this steps aside.
+        assertThat(new LogSetup().configure(new LoggerContext()))
+                .isEqualTo(ch.qos.logback.classic.spi.Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+        System.setProperty(LogSetup.SHIPPED, "true");
+        try {
+            LoggerContext context = new LoggerContext();
+            assertThat(new LogSetup().configure(context))
+                    .isEqualTo(ch.qos.logback.classic.spi.Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+            assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR")).isNotNull();
+        } finally {
+            System.clearProperty(LogSetup.SHIPPED);
+        }
+    }
 }
