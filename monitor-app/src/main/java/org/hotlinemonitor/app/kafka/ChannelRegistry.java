@@ -32,6 +32,11 @@ public final class ChannelRegistry {
         public Channel channel() {
             return detector.channel();
         }
+
+        /** Whether {@code other} would change nothing here: the same fingerprint and the same name. */
+        public boolean sameAs(Channel other) {
+            return fingerprint == ChannelFingerprint.of(other) && channel().name().equals(other.name());
+        }
     }
 
     private final int partitions;
@@ -71,11 +76,10 @@ public final class ChannelRegistry {
         Objects.requireNonNull(channel, "channel");
         int p = ChannelPartitions.partitionOf(channel.id(), partitions);
         Entry before = byPartition[p].get(channel.id());
-        long fingerprint = ChannelFingerprint.of(channel);
-        if (before != null && before.fingerprint() == fingerprint && before.channel().name().equals(channel.name())) {
+        if (before != null && before.sameAs(channel)) {
             return false;
         }
-        byPartition[p].put(channel.id(), new Entry(new Detector(channel), fingerprint));
+        byPartition[p].put(channel.id(), new Entry(new Detector(channel), ChannelFingerprint.of(channel)));
         versions.incrementAndGet(p);
         return true;
     }

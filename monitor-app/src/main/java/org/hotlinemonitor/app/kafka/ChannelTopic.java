@@ -21,7 +21,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -225,7 +224,6 @@ public final class ChannelTopic implements AutoCloseable {
         ensure(bootstrapServers, kafka, topic, replicationFactor);
         ChannelTopic now = read(bootstrapServers, kafka, topic, LOAD_LIMIT);
         Set<String> refusedLast = now.refusedLast();
-        Map<String, ChannelRegistry.Entry> before = new HashMap<>(now.registry.partition(0));
         int added = 0;
         int changed = 0;
         int unchanged = 0;
@@ -233,9 +231,8 @@ public final class ChannelTopic implements AutoCloseable {
         Set<String> ids = new LinkedHashSet<>();
         for (Channel c : channels) {
             ids.add(c.id());
-            ChannelRegistry.Entry was = before.get(c.id());
-            if (was != null && was.fingerprint() == ChannelFingerprint.of(c) && was.channel().name().equals(c.name())
-                    && !refusedLast.contains(c.id())) {
+            ChannelRegistry.Entry was = now.registry.get(c.id());
+            if (was != null && was.sameAs(c) && !refusedLast.contains(c.id())) {
                 unchanged++;
                 continue;
             }
@@ -248,9 +245,9 @@ public final class ChannelTopic implements AutoCloseable {
         }
         int removedCount = 0;
         if (prune) {
-            for (String id : before.keySet()) {
-                if (!ids.contains(id)) {
-                    writes.add(new ProducerRecord<>(topic, id, null));
+            for (Channel c : now.registry.channels()) {
+                if (!ids.contains(c.id())) {
+                    writes.add(new ProducerRecord<>(topic, c.id(), null));
                     removedCount++;
                 }
             }
@@ -265,10 +262,11 @@ public final class ChannelTopic implements AutoCloseable {
      */
     public static List<String> remove(String bootstrapServers, Map<String, ?> kafka, String topic, Collection<String> ids) {
         ChannelTopic now = read(bootstrapServers, kafka, topic, LOAD_LIMIT);
+        Set<String> refusedLast = now.refusedLast();
         List<String> unknown = new ArrayList<>();
         List<ProducerRecord<String, byte[]>> writes = new ArrayList<>();
         for (String id : ids) {
-            if (now.registry.contains(id) || now.refusedLast().contains(id)) {
+            if (now.registry.contains(id) || refusedLast.contains(id)) {
                 writes.add(new ProducerRecord<>(topic, id, null));
             } else {
                 unknown.add(id);
@@ -291,15 +289,8 @@ public final class ChannelTopic implements AutoCloseable {
         if (records.isEmpty()) {
             return;
         }
-        Map<String, Object> p = new HashMap<>(kafka);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis());
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis());
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis() / 2);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "hotline-channels-writer");
+        Map<String, Object> p = KafkaClientConfig.acknowledgedWriter(bootstrapServers, kafka, "hotline-channels-writer",
+                WRITE_TIMEOUT, 20); // a linger: a publish writes many records at once
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
             for (ProducerRecord<String, byte[]> r : records) {

@@ -306,11 +306,18 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         }
         Map<String, ChannelState> states = new HashMap<>();
         for (Map.Entry<String, ChannelRegistry.Entry> e : owned.entrySet()) {
-            StoredChannel s = stored.get(e.getKey());
-            states.put(e.getKey(), s == null ? arrive(e.getKey(), e.getValue())
-                    : s.fingerprint() != e.getValue().fingerprint() ? change(e.getKey(), e.getValue(), s.state()) : s.state());
+            states.put(e.getKey(), carry(e.getKey(), e.getValue(), stored.get(e.getKey())));
         }
         monitor.resume(watermark, states::get, savedOurSide);
+    }
+
+    /**
+     * An owned channel's state from what was known of it ({@code null}: nothing): a new channel arrives, a changed one
+     * restarts its schedule, an unchanged one continues.
+     */
+    private ChannelState carry(String id, ChannelRegistry.Entry entry, StoredChannel known) {
+        return known == null ? arrive(id, entry)
+                : known.fingerprint() != entry.fingerprint() ? change(id, entry, known.state()) : known.state();
     }
 
     /** A channel new to this task, started at the watermark (the task has started); its state is stored at once. */
@@ -356,14 +363,9 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
                 removed.add(id);
             }
         });
-        int added = 0;
-        int changed = 0;
         boolean detectorsChanged = !removed.isEmpty();
         for (Map.Entry<String, ChannelRegistry.Entry> e : now.entrySet()) {
-            ChannelRegistry.Entry before = owned.get(e.getKey());
-            added += before == null ? 1 : 0;
-            changed += before != null && before.fingerprint() != e.getValue().fingerprint() ? 1 : 0;
-            detectorsChanged |= before != e.getValue();
+            detectorsChanged |= owned.get(e.getKey()) != e.getValue(); // the registry makes a new entry for each change
         }
         ownedVersion = version;
         if (!detectorsChanged) {
@@ -384,18 +386,24 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             LOG.info("channel {}: removed from the channels; its state is dropped", id);
         }
         setup.view.removeChannels(removed);
-        if (started) {
-            Map<String, ChannelState> states = new HashMap<>();
-            for (Map.Entry<String, ChannelRegistry.Entry> e : now.entrySet()) {
-                String id = e.getKey();
-                ChannelRegistry.Entry was = before.get(id);
-                ChannelState state = was == null ? arrive(id, e.getValue())
-                        : was.fingerprint() != e.getValue().fingerprint() ? change(id, e.getValue(), old.get(id)) : old.get(id);
-                states.put(id, state);
-                if (was == null || was.fingerprint() != e.getValue().fingerprint()) {
-                    setup.view.putChannel(partition, id, state);
+        int added = 0;
+        int changed = 0;
+        Map<String, ChannelState> states = new HashMap<>();
+        for (Map.Entry<String, ChannelRegistry.Entry> e : now.entrySet()) {
+            ChannelRegistry.Entry was = before.get(e.getKey());
+            boolean same = was != null && was.fingerprint() == e.getValue().fingerprint();
+            added += was == null ? 1 : 0;
+            changed += was == null || same ? 0 : 1;
+            if (started) { // else the channels start with the task
+                ChannelState state = carry(e.getKey(), e.getValue(),
+                        was == null ? null : new StoredChannel(was.fingerprint(), old.get(e.getKey())));
+                states.put(e.getKey(), state);
+                if (!same) {
+                    setup.view.putChannel(partition, e.getKey(), state);
                 }
             }
+        }
+        if (started) {
             monitor.resume(watermark, states::get, ourSide);
         }
         // The waiting records were checked against the old channels and hold the old monitor's indexes: each is checked

@@ -53,6 +53,25 @@ public record KafkaClientConfig(Map<String, String> values) {
         return c;
     }
 
+    /**
+     * A producer's settings for a writer whose every write must be acknowledged by all in-sync replicas before it
+     * returns (the silences and channels topics): idempotent, {@code acks=all}, each write given up after
+     * {@code timeout}; {@code kafka}'s settings (security...) beneath.
+     */
+    public static Map<String, Object> acknowledgedWriter(String bootstrapServers, Map<String, ?> kafka, String clientId,
+                                                         java.time.Duration timeout, int lingerMs) {
+        Map<String, Object> p = new HashMap<>(kafka);
+        p.put("bootstrap.servers", bootstrapServers);
+        p.put("acks", "all");
+        p.put("enable.idempotence", true);
+        p.put("linger.ms", lingerMs);
+        p.put("max.block.ms", (int) timeout.toMillis());
+        p.put("request.timeout.ms", (int) timeout.toMillis() / 2);
+        p.put("delivery.timeout.ms", (int) timeout.toMillis());
+        p.put("client.id", clientId);
+        return p;
+    }
+
     /** Keys, with values only for {@link #SHOWN} keys; the rest are {@code [hidden]}, as Kafka logs passwords. */
     @Override
     public String toString() {

@@ -2,14 +2,12 @@ package org.hotlinemonitor.app.notify;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -78,15 +76,8 @@ public final class SilenceTopic implements SilenceStore.Journal, AutoCloseable {
                                      Duration loadLimit) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(store, "store");
-        Map<String, Object> p = new HashMap<>(kafka);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis());
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis() / 2);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) WRITE_TIMEOUT.toMillis());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "hotline-silences-writer");
+        Map<String, Object> p = org.hotlinemonitor.app.kafka.KafkaClientConfig.acknowledgedWriter(bootstrapServers, kafka,
+                "hotline-silences-writer", WRITE_TIMEOUT, 0);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         SilenceTopic silences;
         try {

@@ -1,10 +1,10 @@
 package org.hotlinemonitor.core.config;
 
 import java.nio.charset.StandardCharsets;
-import java.time.DayOfWeek;
 import java.util.stream.Collectors;
 import org.hotlinemonitor.core.codec.JsonStrings;
 import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.schedule.Cron;
 import org.hotlinemonitor.core.schedule.DayRule;
 import org.hotlinemonitor.core.schedule.Schedule;
 
@@ -33,14 +33,14 @@ public final class ChannelRecords {
         json.append("{\"id\":").append(JsonStrings.quote(channel.id()))
                 .append(",\"name\":").append(JsonStrings.quote(channel.name()))
                 .append(",\"zone\":").append(JsonStrings.quote(s.zone().getId()));
-        String cron = cronOf(s);
+        String cron = Cron.expressionOf(s);
         if (cron != null) {
             json.append(",\"cron\":").append(JsonStrings.quote(cron));
         } else {
             json.append(",\"checks\":[").append(s.times().stream().map(t -> JsonStrings.quote(t.toString()))
                     .collect(Collectors.joining(","))).append(']');
             if (s.days() instanceof DayRule.DaysOfWeek d && d.days().size() < 7) {
-                json.append(",\"days\":[").append(d.days().stream().sorted().map(day -> JsonStrings.quote(abbreviation(day)))
+                json.append(",\"days\":[").append(d.days().stream().sorted().map(day -> JsonStrings.quote(ConfigLoader.abbreviation(day)))
                         .collect(Collectors.joining(","))).append(']');
             }
         }
@@ -69,17 +69,5 @@ public final class ChannelRecords {
                             + "'; key each record by the id of the channel in it")));
         }
         return channel;
-    }
-
-    /** The cron expression a schedule was written with, or {@code null} for one of check times. */
-    static String cronOf(Schedule schedule) {
-        String d = schedule.description();
-        return d.startsWith(CRON_PREFIX) && d.endsWith("\"") ? d.substring(CRON_PREFIX.length(), d.length() - 1) : null;
-    }
-
-    private static final String CRON_PREFIX = "cron \"";
-
-    private static String abbreviation(DayOfWeek day) {
-        return day.name().substring(0, 3);
     }
 }

@@ -1105,7 +1105,8 @@ public final class ConfigLoader {
         return DAY_NAMES.get(text.strip().toUpperCase(Locale.ROOT));
     }
 
-    private static String abbreviation(DayOfWeek day) {
+    /** MON for Monday, and so on: how the configuration writes days. */
+    static String abbreviation(DayOfWeek day) {
         return day.name().substring(0, 3);
     }
 

@@ -75,6 +75,16 @@ public final class Cron {
     private Cron() {
     }
 
+    /** How a cron schedule's description starts: {@code cron "EXPRESSION"}. */
+    private static final String DESCRIPTION_START = "cron \"";
+
+    /** The expression a schedule was parsed from by {@link #parse}, or {@code null} for a schedule of check times. */
+    public static String expressionOf(Schedule schedule) {
+        String d = schedule.description();
+        return d.startsWith(DESCRIPTION_START) && d.endsWith("\"")
+                ? d.substring(DESCRIPTION_START.length(), d.length() - 1) : null;
+    }
+
     /**
      * Parses a five-field cron expression into a schedule in {@code zone}.
      *
@@ -122,7 +132,7 @@ public final class Cron {
         }
         CronDays days = new CronDays(daysOfMonth.bits, daysOfMonth.last, daysOfMonth.lastWeekday,
                 daysOfMonth.nearestWeekday, months, weekdays, daysOfWeek.lastOfMonth, daysOfWeek.nth, either);
-        Schedule schedule = Schedule.of(zone, times, days, "cron \"" + expression + "\"", dst);
+        Schedule schedule = Schedule.of(zone, times, days, DESCRIPTION_START + expression + "\"", dst);
         checkFires(schedule, expression);
         return schedule;
     }
