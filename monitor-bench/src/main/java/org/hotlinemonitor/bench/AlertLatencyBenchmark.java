@@ -14,11 +14,11 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
-import org.hotlinemonitor.app.kafka.DetectorService;
-import org.hotlinemonitor.app.kafka.DetectorSettings;
-import org.hotlinemonitor.app.kafka.DetectorTopics;
-import org.hotlinemonitor.app.kafka.EmbeddedBroker;
-import org.hotlinemonitor.app.kafka.KafkaEventSink;
+import org.hotlinemonitor.app.broker.EmbeddedBroker;
+import org.hotlinemonitor.app.detect.DetectorService;
+import org.hotlinemonitor.app.detect.DetectorSettings;
+import org.hotlinemonitor.app.detect.DetectorTopics;
+import org.hotlinemonitor.app.produce.KafkaEventPublisher;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
@@ -32,7 +32,7 @@ import org.hotlinemonitor.core.schedule.Cron;
  * docs/benchmarks.md.
  *
  * <p>One JVM: the {@link EmbeddedBroker}, a {@link DetectorService} with {@link DetectorSettings#of defaults}, a
- * producer ({@link KafkaEventSink}, as the live producers use) and a {@code read_committed} consumer of the alerts.
+ * producer ({@link KafkaEventPublisher}, as the live producers use) and a {@code read_committed} consumer of the alerts.
  * {@code CHANNELS} channels are checked every minute ({@code cron: "* * * * *"}), with {@code answerWithin} from
  * 5 to 54 s so that deadlines spread over the minute, and two missed slots make a channel down. Each slot is
  * answered (60%), rings out ({@code NO_ANSWER}, 30%: {@code SLOT_MISSED}, and {@code CHANNEL_DOWN} on the second)
@@ -77,7 +77,7 @@ public final class AlertLatencyBenchmark {
             long end;
             long rejected;
             try (DetectorService detector = new DetectorService(settings, config);
-                 KafkaEventSink sink = new KafkaEventSink(KafkaEventSink.producerConfig(bootstrap, "latency-bench",
+                 KafkaEventPublisher sink = new KafkaEventPublisher(KafkaEventPublisher.producerConfig(bootstrap, "latency-bench",
                          Duration.ofMinutes(1), Map.of()), topics.events(), Duration.ofMinutes(1))) {
                 detector.start();
                 if (!detector.awaitRunning(Duration.ofMinutes(2))) {
@@ -118,7 +118,7 @@ public final class AlertLatencyBenchmark {
     }
 
     /** Sends each slot's event at its moment, for the slots in {@code [start, end)}; returns at {@code end}. */
-    static void produce(KafkaEventSink sink, MonitorConfig config, long start, long end) throws InterruptedException {
+    static void produce(KafkaEventPublisher sink, MonitorConfig config, long start, long end) throws InterruptedException {
         SplittableRandom random = new SplittableRandom(1);
         for (long slot = start; slot < end; slot += 60_000) {
             List<long[]> plan = new ArrayList<>(); // send at, channel index, kind ordinal

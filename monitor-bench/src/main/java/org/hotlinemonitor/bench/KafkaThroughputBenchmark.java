@@ -24,18 +24,18 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.tools.ConsumerPerformance;
-import org.hotlinemonitor.app.kafka.ChannelPartitions;
-import org.hotlinemonitor.app.kafka.DetectorService;
-import org.hotlinemonitor.app.kafka.DetectorSettings;
-import org.hotlinemonitor.app.kafka.DetectorTopics;
-import org.hotlinemonitor.app.kafka.EmbeddedBroker;
+import org.hotlinemonitor.app.broker.ChannelPartitions;
+import org.hotlinemonitor.app.broker.EmbeddedBroker;
+import org.hotlinemonitor.app.detect.DetectorService;
+import org.hotlinemonitor.app.detect.DetectorSettings;
+import org.hotlinemonitor.app.detect.DetectorTopics;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.codec.EventFormatException;
@@ -56,7 +56,7 @@ import org.hotlinemonitor.core.replay.Replay;
  *
  * <ol>
  *   <li>Load: every line of the log becomes one record of {@code hotline.events} ({@code PARTITIONS}
- *       partitions), keyed by channel id, timestamped with the event's time, as {@code KafkaEventSink} does;
+ *       partitions), keyed by channel id, timestamped with the event's time, as {@code KafkaEventPublisher} does;
  *       a heartbeat becomes one record per partition.</li>
  *   <li>Then, {@code RUNS} times: {@code ConsumerPerformance} reads the whole topic (its own group); then a
  *       detector (its own application id, state directory and output topics) reads it from offset 0 with
@@ -257,7 +257,7 @@ public final class KafkaThroughputBenchmark {
         c.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L << 20);
         // One request in flight and generous timeouts: with five, a request that timed out on the loaded machine
         // left the 4.3 client retrying it behind later ones (OUT_OF_ORDER_SEQUENCE_NUMBER) until it gave up, as
-        // KafkaEventSink found after broker restarts. Big batches keep one in flight fast enough.
+        // KafkaEventPublisher found after broker restarts. Big batches keep one in flight fast enough.
         c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 120_000);
         c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 600_000);

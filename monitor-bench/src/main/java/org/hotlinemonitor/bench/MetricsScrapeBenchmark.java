@@ -12,8 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.hotlinemonitor.app.kafka.DetectorView;
-import org.hotlinemonitor.app.kafka.RejectCounter;
+import org.hotlinemonitor.app.detect.DetectorView;
 import org.hotlinemonitor.app.metrics.ChannelMetrics;
 import org.hotlinemonitor.app.metrics.Metrics;
 import org.hotlinemonitor.app.metrics.MetricsServer;
@@ -24,6 +23,7 @@ import org.hotlinemonitor.core.detect.ChannelStatus;
 import org.hotlinemonitor.core.detect.Detector;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.replay.RejectCounter;
 
 /**
  * The cost of {@code /metrics} by {@code --channel-metrics} mode: a detector view holding every channel of a channel

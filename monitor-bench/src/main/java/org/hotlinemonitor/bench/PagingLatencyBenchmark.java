@@ -34,15 +34,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.hotlinemonitor.app.kafka.DetectorService;
-import org.hotlinemonitor.app.kafka.DetectorSettings;
-import org.hotlinemonitor.app.kafka.DetectorTopics;
-import org.hotlinemonitor.app.kafka.EmbeddedBroker;
-import org.hotlinemonitor.app.kafka.KafkaEventSink;
+import org.hotlinemonitor.app.broker.EmbeddedBroker;
+import org.hotlinemonitor.app.detect.DetectorService;
+import org.hotlinemonitor.app.detect.DetectorSettings;
+import org.hotlinemonitor.app.detect.DetectorTopics;
 import org.hotlinemonitor.app.metrics.Metrics;
 import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.metrics.MonitorMeters;
 import org.hotlinemonitor.app.notify.Notifier;
+import org.hotlinemonitor.app.produce.KafkaEventPublisher;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.alert.NotifyConfig;
@@ -160,9 +160,9 @@ public final class PagingLatencyBenchmark {
             long start;
             long end;
             try (DetectorService detector = new DetectorService(settings, config);
-                 Notifier notifier = Notifier.create(new Notifier.Settings(bootstrap, topics.alerts(), org.hotlinemonitor.app.kafka.Topics.DEFAULT.notifyRejects(), notify),
+                 Notifier notifier = Notifier.create(new Notifier.Settings(bootstrap, topics.alerts(), org.hotlinemonitor.app.broker.Topics.DEFAULT.notifyRejects(), notify),
                          Clock.systemUTC());
-                 KafkaEventSink sink = new KafkaEventSink(KafkaEventSink.producerConfig(bootstrap, "paging-bench",
+                 KafkaEventPublisher sink = new KafkaEventPublisher(KafkaEventPublisher.producerConfig(bootstrap, "paging-bench",
                          Duration.ofMinutes(1), Map.of()), topics.events(), Duration.ofMinutes(1))) {
                 detector.start();
                 if (!detector.awaitRunning(Duration.ofMinutes(2))) {

@@ -19,7 +19,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
-import org.hotlinemonitor.app.kafka.ChannelPartitions;
+import org.hotlinemonitor.app.broker.ChannelPartitions;
 import org.hotlinemonitor.core.codec.EventParser;
 import org.hotlinemonitor.core.config.ConfigLoader;
 import org.hotlinemonitor.core.model.EventKind;
@@ -42,7 +42,7 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  *       {@code --channel-metrics failing}. They start on the empty topic; once each has logged its ready line and
  *       their group has been stable for 3 s with every instance holding partitions, the log is loaded into the topic
  *       as {@link KafkaThroughputBenchmark#load} does (keyed by channel id, stamped with the event's time, as
- *       {@code KafkaEventSink} does; a heartbeat to every partition), from a thread of this JVM. That is the start.
+ *       {@code KafkaEventPublisher} does; a heartbeat to every partition), from a thread of this JVM. That is the start.
  *       With {@code -Dbench.preloaded=true} the log is loaded first and the detectors launched on it (the start is
  *       the launch): a late joiner then finds the first's tasks with state, and Kafka Streams leaves them there.</li>
  *   <li>From the start until the group's committed offsets (listed every 200 ms) reach the end of every partition:

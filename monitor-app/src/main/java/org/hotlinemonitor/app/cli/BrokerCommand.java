@@ -4,10 +4,10 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.hotlinemonitor.app.kafka.EmbeddedBroker;
-import org.hotlinemonitor.app.kafka.KafkaSettings;
-import org.hotlinemonitor.app.kafka.KafkaSettings.Setting;
-import org.hotlinemonitor.app.kafka.Topics;
+import org.hotlinemonitor.app.broker.EmbeddedBroker;
+import org.hotlinemonitor.app.broker.KafkaSettings;
+import org.hotlinemonitor.app.broker.KafkaSettings.Setting;
+import org.hotlinemonitor.app.broker.Topics;
 import org.hotlinemonitor.core.alert.NotifyConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +39,9 @@ final class BrokerCommand implements Callable<Integer> {
     java.nio.file.Path config;
 
     @picocli.CommandLine.Option(names = "--application-id", paramLabel = "ID",
-            defaultValue = "${env:HOTLINE_APPLICATION_ID:-" + org.hotlinemonitor.app.kafka.DetectorSettings.DEFAULT_APPLICATION_ID + "}",
+            defaultValue = "${env:HOTLINE_APPLICATION_ID:-" + org.hotlinemonitor.app.detect.DetectorSettings.DEFAULT_APPLICATION_ID + "}",
             description = "The detector's application id, in the detector role's ACLs. Env: HOTLINE_APPLICATION_ID. "
-                    + "Default: " + org.hotlinemonitor.app.kafka.DetectorSettings.DEFAULT_APPLICATION_ID + ".")
+                    + "Default: " + org.hotlinemonitor.app.detect.DetectorSettings.DEFAULT_APPLICATION_ID + ".")
     String applicationId;
 
     @picocli.CommandLine.Option(names = "--notify-group-id", paramLabel = "ID",

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.hotlinemonitor.app.kafka.ChannelTopic;
+import org.hotlinemonitor.app.detect.ChannelTopic;
 import org.hotlinemonitor.core.config.ChannelRecords;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.MonitorConfig;

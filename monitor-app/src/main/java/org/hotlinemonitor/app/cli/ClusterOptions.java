@@ -2,8 +2,8 @@ package org.hotlinemonitor.app.cli;
 
 import java.util.EnumMap;
 import java.util.Map;
-import org.hotlinemonitor.app.kafka.KafkaSettings;
-import org.hotlinemonitor.app.kafka.KafkaSettings.Setting;
+import org.hotlinemonitor.app.broker.KafkaSettings;
+import org.hotlinemonitor.app.broker.KafkaSettings.Setting;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -11,15 +11,15 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.hotlinemonitor.app.kafka.DetectorService;
-import org.hotlinemonitor.app.kafka.EmbeddedBroker;
-import org.hotlinemonitor.app.kafka.KafkaClientConfig;
-import org.hotlinemonitor.app.kafka.KafkaSettings;
-import org.hotlinemonitor.app.kafka.Producer;
-import org.hotlinemonitor.app.kafka.Topics;
-import org.hotlinemonitor.app.schedule.AcceleratedClock;
-import org.hotlinemonitor.app.schedule.PlacerSettings;
-import org.hotlinemonitor.app.schedule.SimulationScript;
+import org.hotlinemonitor.app.broker.EmbeddedBroker;
+import org.hotlinemonitor.app.broker.KafkaClientConfig;
+import org.hotlinemonitor.app.broker.KafkaSettings;
+import org.hotlinemonitor.app.broker.Topics;
+import org.hotlinemonitor.app.calls.AcceleratedClock;
+import org.hotlinemonitor.app.calls.PlacerSettings;
+import org.hotlinemonitor.app.calls.SimulationScript;
+import org.hotlinemonitor.app.detect.DetectorService;
+import org.hotlinemonitor.app.produce.SchedulerService;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -124,7 +124,7 @@ final class DemoCommand implements Callable<Integer> {
                          config, System.out);
                  DetectorService detect = new DetectorService(Live.detectorSettings(bootstrap, client, topics, "hotline-demo",
                          dataDir.resolve("streams"), timing), config, clock);
-                 Producer produce = new Producer(Live.producerSettings(bootstrap, client, topics, config, "demo-scheduler",
+                 SchedulerService produce = new SchedulerService(Live.producerSettings(bootstrap, client, topics, config, "demo-scheduler",
                          new PlacerSettings.Simulated(script), timing), clock)) {
                 printer.start();
                 web.bindDetector(detect, org.hotlinemonitor.app.metrics.ChannelMetrics.ALL, clock);

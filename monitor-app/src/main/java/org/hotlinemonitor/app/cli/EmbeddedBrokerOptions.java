@@ -1,7 +1,7 @@
 package org.hotlinemonitor.app.cli;
 
 import java.util.Map;
-import org.hotlinemonitor.app.kafka.KafkaSettings.Setting;
+import org.hotlinemonitor.app.broker.KafkaSettings.Setting;
 import picocli.CommandLine.Option;
 
 /**

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import org.hotlinemonitor.app.kafka.KafkaClientConfig;
+import org.hotlinemonitor.app.broker.KafkaClientConfig;
 import picocli.CommandLine.Option;
 
 /**

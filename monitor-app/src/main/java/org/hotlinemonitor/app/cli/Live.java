@@ -1,9 +1,9 @@
 package org.hotlinemonitor.app.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,27 +12,27 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.hotlinemonitor.app.kafka.Acls;
-import org.hotlinemonitor.app.kafka.DetectorService;
-import org.hotlinemonitor.app.kafka.EmbeddedBroker;
-import org.hotlinemonitor.app.kafka.DetectorSettings;
-import org.hotlinemonitor.app.kafka.DetectorTopics;
-import org.hotlinemonitor.app.kafka.DetectorTopology;
-import org.hotlinemonitor.app.kafka.KafkaClientConfig;
-import org.hotlinemonitor.app.kafka.KafkaSettings;
-import org.hotlinemonitor.app.kafka.Producer;
-import org.hotlinemonitor.app.kafka.Topics;
-import org.hotlinemonitor.app.schedule.AcceleratedClock;
-import org.hotlinemonitor.app.schedule.CallScheduler;
-import org.hotlinemonitor.app.schedule.PlacerSettings;
-import org.hotlinemonitor.app.schedule.SimulationScript;
-import org.hotlinemonitor.app.schedule.SimulationScriptLoader;
+import org.hotlinemonitor.app.broker.Acls;
+import org.hotlinemonitor.app.broker.EmbeddedBroker;
+import org.hotlinemonitor.app.broker.KafkaClientConfig;
+import org.hotlinemonitor.app.broker.KafkaSettings;
+import org.hotlinemonitor.app.broker.Topics;
+import org.hotlinemonitor.app.calls.AcceleratedClock;
+import org.hotlinemonitor.app.calls.CallScheduler;
+import org.hotlinemonitor.app.calls.PlacerSettings;
+import org.hotlinemonitor.app.calls.SimulationScript;
+import org.hotlinemonitor.app.calls.SimulationScriptLoader;
+import org.hotlinemonitor.app.detect.DetectorService;
+import org.hotlinemonitor.app.detect.DetectorSettings;
+import org.hotlinemonitor.app.detect.DetectorTopics;
+import org.hotlinemonitor.app.detect.DetectorTopology;
+import org.hotlinemonitor.app.produce.SchedulerService;
+import org.hotlinemonitor.core.codec.SigningConfig;
 import org.hotlinemonitor.core.config.ConfigException;
 import org.hotlinemonitor.core.config.ConfigLoader;
 import org.hotlinemonitor.core.config.KafkaConfigLoader;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.MonitorConfig;
-import org.hotlinemonitor.core.codec.SigningConfig;
 
 /**
  * The wiring the live commands ({@code run}, {@code demo}, {@code produce}, {@code detect}) share: topics, the
@@ -143,9 +143,9 @@ final class Live {
                 .withStreamsOverrides(overrides);
     }
 
-    static Producer.Settings producerSettings(String bootstrapServers, KafkaClientConfig client, Topics topics, MonitorConfig config,
+    static SchedulerService.Settings producerSettings(String bootstrapServers, KafkaClientConfig client, Topics topics, MonitorConfig config,
                                               String source, PlacerSettings placer, Timing timing) {
-        return Producer.Settings.of(bootstrapServers, config, source, placer)
+        return SchedulerService.Settings.of(bootstrapServers, config, source, placer)
                 .withKafka(client.values())
                 .withTopic(topics.events())
                 .withHeartbeatEvery(timing.heartbeatEvery())
@@ -164,7 +164,7 @@ final class Live {
         }
         java.util.List<String> words = new java.util.ArrayList<>(Main.PROGRAM);
         words.addAll(java.util.List.of("record", "--bootstrap-servers", bootstrapServers));
-        if (!eventsTopic.equals(Producer.DEFAULT_TOPIC)) {
+        if (!eventsTopic.equals(SchedulerService.DEFAULT_TOPIC)) {
             words.addAll(java.util.List.of("--topic", eventsTopic));
         }
         words.addAll(java.util.List.of("--channels", channelsFile.toString()));
@@ -333,6 +333,6 @@ final class Live {
             Throwable cause = detector.failure().orElse(null);
             throw new IllegalStateException("the detector stopped: " + (cause == null ? "unknown error" : cause), cause);
         }
-        detector.channelTopic().ifPresent(org.hotlinemonitor.app.kafka.ChannelTopic::checkAlive);
+        detector.channelTopic().ifPresent(org.hotlinemonitor.app.detect.ChannelTopic::checkAlive);
     }
 }

@@ -1,10 +1,10 @@
 package org.hotlinemonitor.app.cli;
 
 import java.time.Clock;
+import org.hotlinemonitor.app.detect.DetectorService;
 import org.hotlinemonitor.app.http.ApiAccess;
 import org.hotlinemonitor.app.http.StatusFeed;
 import org.hotlinemonitor.app.http.StatusPage;
-import org.hotlinemonitor.app.kafka.DetectorService;
 import org.hotlinemonitor.app.metrics.ChannelMetrics;
 import org.hotlinemonitor.app.metrics.Metrics;
 import org.hotlinemonitor.app.metrics.MetricsServer;
@@ -75,7 +75,7 @@ final class LiveHttp implements AutoCloseable {
     }
 
     /** The scheduler's Kafka producer's metrics, and its calls to the placer per channel; once it has started. */
-    void bindProducer(org.hotlinemonitor.app.kafka.Producer producer) {
+    void bindProducer(org.hotlinemonitor.app.produce.SchedulerService producer) {
         metrics.bindKafkaProducer(producer.kafkaProducer());
         metrics.bind(new MonitorMeters(Clock.systemUTC()).placer(producer.channelIds(), producer::placerCalls));
     }

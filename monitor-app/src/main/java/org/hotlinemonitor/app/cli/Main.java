@@ -1,6 +1,6 @@
 package org.hotlinemonitor.app.cli;
 
-import org.hotlinemonitor.app.kafka.KafkaSetupException;
+import org.hotlinemonitor.app.broker.KafkaSetupException;
 import org.hotlinemonitor.app.metrics.MetricsServerException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -3,11 +3,11 @@ package org.hotlinemonitor.app.cli;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.hotlinemonitor.app.kafka.KafkaClientConfig;
-import org.hotlinemonitor.app.kafka.KafkaSettings;
-import org.hotlinemonitor.app.schedule.AcceleratedClock;
-import org.hotlinemonitor.app.kafka.Producer;
-import org.hotlinemonitor.app.schedule.PlacerSettings;
+import org.hotlinemonitor.app.broker.KafkaClientConfig;
+import org.hotlinemonitor.app.broker.KafkaSettings;
+import org.hotlinemonitor.app.calls.AcceleratedClock;
+import org.hotlinemonitor.app.calls.PlacerSettings;
+import org.hotlinemonitor.app.produce.SchedulerService;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +55,7 @@ final class ProduceCommand implements Callable<Integer> {
         KafkaClientConfig client = cluster.client.load(channels.file);
         try (StopSignal stop = StopSignal.install()) {
             Live.ensureTopics(bootstrap, client, settings);
-            try (Producer produce = new Producer(Live.producerSettings(bootstrap, client, settings.topics(), config, producer.source,
+            try (SchedulerService produce = new SchedulerService(Live.producerSettings(bootstrap, client, settings.topics(), config, producer.source,
                     Live.recordCommand(placer, bootstrap, settings.topics().events(), channels.file, cluster.client.file, null),
                     Live.Timing.forClock(clock)), clock, signer)) {
                 if (clock instanceof AcceleratedClock accelerated) {

@@ -13,12 +13,13 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.hotlinemonitor.app.kafka.CommittedChannel;
-import org.hotlinemonitor.app.kafka.DetectorSettings;
-import org.hotlinemonitor.app.kafka.KafkaEventSink;
-import org.hotlinemonitor.app.kafka.KafkaSetupException;
-import org.hotlinemonitor.app.kafka.Producer;
-import org.hotlinemonitor.app.schedule.OperatorRecord;
+import org.hotlinemonitor.app.broker.KafkaSetupException;
+import org.hotlinemonitor.app.broker.Topics;
+import org.hotlinemonitor.app.calls.OperatorRecord;
+import org.hotlinemonitor.app.detect.CommittedChannel;
+import org.hotlinemonitor.app.detect.DetectorSettings;
+import org.hotlinemonitor.app.produce.KafkaEventPublisher;
+import org.hotlinemonitor.app.produce.SchedulerService;
 import org.hotlinemonitor.core.codec.EventSignature;
 import org.hotlinemonitor.core.codec.EventWriter;
 import org.hotlinemonitor.core.detect.ChannelState;
@@ -51,7 +52,7 @@ final class RecordCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     KafkaClientOptions kafkaClient;
 
-    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = Producer.DEFAULT_TOPIC,
+    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = SchedulerService.DEFAULT_TOPIC,
             description = "The events topic. Default: ${DEFAULT-VALUE}.")
     String topic;
 
@@ -142,8 +143,8 @@ final class RecordCommand implements Callable<Integer> {
         try (Quiet quiet = verbose.on ? new Quiet() : Quiet.kafkaClients()) {
             String unchecked = refuseIfLate(event, overrides, now);
             overrides.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ms);
-            Map<String, Object> producerConfig = KafkaEventSink.producerConfig(bootstrapServers, source, timeout, overrides);
-            try (KafkaEventSink sink = new KafkaEventSink(producerConfig, topic, timeout)) {
+            Map<String, Object> producerConfig = KafkaEventPublisher.producerConfig(bootstrapServers, source, timeout, overrides);
+            try (KafkaEventPublisher sink = new KafkaEventPublisher(producerConfig, topic, timeout)) {
                 try {
                     written = sink.sendNow(event).get(ms + 1_000, TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
@@ -182,12 +183,12 @@ final class RecordCommand implements Callable<Integer> {
                     + " (is it running, is the address right?); the call was not recorded", e);
         } catch (org.apache.kafka.common.errors.AuthorizationException e) {
             return "could not read the detector's state to check that it would take the event ("
-                    + CommittedChannel.changelogTopic(applicationId) + ": " + e.getMessage() + "; docs/security.md gives the "
+                    + Topics.detectorChannelChangelog(applicationId) + ": " + e.getMessage() + "; docs/security.md gives the "
                     + "scheduler role read on it); recorded without that check";
         }
         if (state == null) {
             return "no detector has run with application id " + applicationId + " (no topic "
-                    + CommittedChannel.changelogTopic(applicationId) + "), so nothing said whether it would take the event; "
+                    + Topics.detectorChannelChangelog(applicationId) + "), so nothing said whether it would take the event; "
                     + "recorded without that check (is --application-id the detector's?)";
         }
         String late = OperatorRecord.late(event, state.map(ChannelState::watermark).orElse(ChannelState.NONE), now);
@@ -215,7 +216,7 @@ final class RecordCommand implements Callable<Integer> {
     }
 
     /** Whether the sink's producer ever opened a connection to the cluster (its {@code connection-creation-total}). */
-    private static boolean connected(KafkaEventSink sink) {
+    private static boolean connected(KafkaEventPublisher sink) {
         for (var m : sink.kafkaProducer().metrics().entrySet()) {
             if (m.getKey().name().equals("connection-creation-total") && m.getKey().group().equals("producer-metrics")
                     && m.getValue().metricValue() instanceof Number n && n.doubleValue() > 0) {
@@ -235,7 +236,7 @@ final class RecordCommand implements Callable<Integer> {
         static Quiet kafkaClients() {
             Quiet q = new Quiet();
             q.set("org.apache.kafka", ch.qos.logback.classic.Level.ERROR);
-            q.set(KafkaEventSink.class.getName(), ch.qos.logback.classic.Level.OFF);
+            q.set(KafkaEventPublisher.class.getName(), ch.qos.logback.classic.Level.OFF);
             return q;
         }
 

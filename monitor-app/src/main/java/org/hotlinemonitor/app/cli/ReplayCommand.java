@@ -17,12 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import org.hotlinemonitor.app.kafka.KafkaSetupException;
-import org.hotlinemonitor.app.kafka.Producer;
-import org.hotlinemonitor.app.kafka.TopicReplay;
-import org.hotlinemonitor.app.kafka.TopicSpec;
+import org.hotlinemonitor.app.broker.KafkaSetupException;
+import org.hotlinemonitor.app.broker.TopicSpec;
 import org.hotlinemonitor.app.metrics.GrafanaAnnotations;
 import org.hotlinemonitor.app.metrics.OpenMetricsWriter;
+import org.hotlinemonitor.app.produce.SchedulerService;
+import org.hotlinemonitor.app.replay.TopicReplay;
 import org.hotlinemonitor.app.report.BothListeners;
 import org.hotlinemonitor.app.report.HtmlReport;
 import org.hotlinemonitor.app.report.LedgerListener;
@@ -145,7 +145,7 @@ final class ReplayCommand implements Callable<Integer> {
     String bootstrapServers;
 
     @Option(names = "--topic", paramLabel = "TOPIC",
-            description = "Kafka source: the events topic. Default: " + Producer.DEFAULT_TOPIC + ".")
+            description = "Kafka source: the events topic. Default: " + SchedulerService.DEFAULT_TOPIC + ".")
     String topic;
 
     @picocli.CommandLine.Mixin
@@ -338,7 +338,7 @@ final class ReplayCommand implements Callable<Integer> {
         if (wait.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--timeout must be at least PT1S, was " + wait);
         }
-        String events = topic != null ? topic : Producer.DEFAULT_TOPIC;
+        String events = topic != null ? topic : SchedulerService.DEFAULT_TOPIC;
         try {
             TopicSpec.checkName(events);
             return new TopicReplay.Source(bootstrapServers.strip(), events, since, until, Duration.ZERO,

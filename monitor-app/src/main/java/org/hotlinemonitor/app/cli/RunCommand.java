@@ -6,21 +6,21 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.hotlinemonitor.app.broker.EmbeddedBroker;
+import org.hotlinemonitor.app.broker.KafkaClientConfig;
+import org.hotlinemonitor.app.broker.KafkaSettings;
+import org.hotlinemonitor.app.calls.AcceleratedClock;
+import org.hotlinemonitor.app.calls.PlacerSettings;
+import org.hotlinemonitor.app.detect.DetectorService;
 import org.hotlinemonitor.app.http.ApiAccess;
 import org.hotlinemonitor.app.http.ApiRuntime;
-import org.hotlinemonitor.app.kafka.DetectorService;
-import org.hotlinemonitor.app.kafka.EmbeddedBroker;
-import org.hotlinemonitor.app.kafka.KafkaClientConfig;
-import org.hotlinemonitor.app.kafka.KafkaSettings;
-import org.hotlinemonitor.app.kafka.Producer;
 import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.notify.Notifier;
 import org.hotlinemonitor.app.notify.SilenceTopic;
-import org.hotlinemonitor.app.schedule.AcceleratedClock;
-import org.hotlinemonitor.app.schedule.PlacerSettings;
+import org.hotlinemonitor.app.produce.SchedulerService;
 import org.hotlinemonitor.core.alert.NotifyConfig;
-import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.codec.SigningConfig;
+import org.hotlinemonitor.core.model.MonitorConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -111,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
                  DetectorService detect = new DetectorService(membership.applyTo(Live.detectorSettings(bootstrap, client,
                          settings.topics(), detector.applicationId, detector.stateDir(settings.broker().dataDir()), streamThreads,
                          timing)), config, signing, clock);
-                 Producer produce = new Producer(Live.producerSettings(bootstrap, client, settings.topics(), config, producer.source,
+                 SchedulerService produce = new SchedulerService(Live.producerSettings(bootstrap, client, settings.topics(), config, producer.source,
                          Live.recordCommand(placer, bootstrap, settings.topics().events(), channels.file, kafka.client.file,
                                  detector.applicationId),
                          timing), clock, signer);

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
-import org.hotlinemonitor.app.kafka.DetectorView;
+import org.hotlinemonitor.app.detect.DetectorView;
 import org.hotlinemonitor.app.notify.SilenceStore;
 import org.hotlinemonitor.core.model.MonitorConfig;
 

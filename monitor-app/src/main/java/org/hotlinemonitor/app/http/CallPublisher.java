@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.hotlinemonitor.app.kafka.KafkaEventSink;
+import org.hotlinemonitor.app.produce.KafkaEventPublisher;
 import org.hotlinemonitor.core.model.CallEvent;
 
 /** Writes an operator's event to the events topic and waits until the cluster has it. */
@@ -28,7 +28,7 @@ public interface CallPublisher {
     Written publish(CallEvent event) throws Exception;
 
     /**
-     * The publisher of the {@code record} command's kind: a {@link KafkaEventSink} (an idempotent producer,
+     * The publisher of the {@code record} command's kind: a {@link KafkaEventPublisher} (an idempotent producer,
      * {@code acks=all}, key = channel id, record timestamp = the event's {@code ts}), each event sent at once and
      * waited for at most {@code timeout}. Close it to close the producer.
      */
@@ -39,17 +39,17 @@ public interface CallPublisher {
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1_000, Math.min(15_000, ms / 2)));
         // delivery.timeout.ms must be at least linger + request time-out.
         Duration delivery = Duration.ofMillis(Math.max(ms, 20_000));
-        return new Kafka(new KafkaEventSink(KafkaEventSink.producerConfig(bootstrapServers, "hotline-api", delivery, config),
+        return new Kafka(new KafkaEventPublisher(KafkaEventPublisher.producerConfig(bootstrapServers, "hotline-api", delivery, config),
                 topic, delivery), topic, timeout);
     }
 
     /** See {@link #kafka}. Thread-safe. */
     final class Kafka implements CallPublisher, AutoCloseable {
-        private final KafkaEventSink sink;
+        private final KafkaEventPublisher sink;
         private final String topic;
         private final Duration timeout;
 
-        Kafka(KafkaEventSink sink, String topic, Duration timeout) {
+        Kafka(KafkaEventPublisher sink, String topic, Duration timeout) {
             this.sink = Objects.requireNonNull(sink, "sink");
             this.topic = topic;
             this.timeout = timeout;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
-import org.hotlinemonitor.app.schedule.OperatorRecord;
+import org.hotlinemonitor.app.calls.OperatorRecord;
 import org.hotlinemonitor.core.codec.EventFormatException;
 import org.hotlinemonitor.core.codec.EventParser;
 import org.hotlinemonitor.core.codec.Timestamps;

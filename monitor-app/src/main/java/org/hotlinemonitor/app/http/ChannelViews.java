@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.hotlinemonitor.app.kafka.DetectorView;
+import org.hotlinemonitor.app.detect.DetectorView;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.Detector;
 import org.hotlinemonitor.core.model.Channel;

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import org.hotlinemonitor.app.kafka.DetectorView;
+import org.hotlinemonitor.app.detect.DetectorView;
 import org.hotlinemonitor.app.notify.SilenceStore;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.MissCause;

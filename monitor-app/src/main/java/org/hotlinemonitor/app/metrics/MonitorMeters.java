@@ -21,15 +21,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
-import org.hotlinemonitor.app.kafka.DeadLetters;
-import org.hotlinemonitor.app.kafka.DetectorView;
-import org.hotlinemonitor.app.kafka.RejectCounter;
+import org.hotlinemonitor.app.detect.DeadLetters;
+import org.hotlinemonitor.app.detect.DetectorView;
 import org.hotlinemonitor.app.notify.DeliveryCounter;
 import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.ChannelStatus;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.replay.RejectCounter;
 import org.hotlinemonitor.core.replay.Rejection;
 
 /**
@@ -118,7 +118,7 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
     private volatile long scrapeEpoch;
 
     /** @param clock the detector's clock, for the watermark lag (an accelerated one in the demo) */
-    private java.util.function.Supplier<java.util.Optional<org.hotlinemonitor.app.kafka.ChannelTopic>> channelTopic;
+    private java.util.function.Supplier<java.util.Optional<org.hotlinemonitor.app.detect.ChannelTopic>> channelTopic;
 
     public MonitorMeters(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -128,7 +128,7 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
      * The records of the channels topic a detector follows (it starts after binding, so asked at each scrape):
      * {@code hotline_channel_records_total{outcome="applied|removed|refused"}}, zero while there is none.
      */
-    public MonitorMeters channelTopic(java.util.function.Supplier<java.util.Optional<org.hotlinemonitor.app.kafka.ChannelTopic>> topic) {
+    public MonitorMeters channelTopic(java.util.function.Supplier<java.util.Optional<org.hotlinemonitor.app.detect.ChannelTopic>> topic) {
         this.channelTopic = Objects.requireNonNull(topic, "topic");
         return this;
     }
@@ -209,10 +209,10 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
 
     private void bindChannelTopic(MeterRegistry r) {
         var topic = channelTopic;
-        Map<String, java.util.function.ToLongFunction<org.hotlinemonitor.app.kafka.ChannelTopic>> outcomes = Map.of(
-                "applied", org.hotlinemonitor.app.kafka.ChannelTopic::applied,
-                "removed", org.hotlinemonitor.app.kafka.ChannelTopic::removed,
-                "refused", org.hotlinemonitor.app.kafka.ChannelTopic::refused);
+        Map<String, java.util.function.ToLongFunction<org.hotlinemonitor.app.detect.ChannelTopic>> outcomes = Map.of(
+                "applied", org.hotlinemonitor.app.detect.ChannelTopic::applied,
+                "removed", org.hotlinemonitor.app.detect.ChannelTopic::removed,
+                "refused", org.hotlinemonitor.app.detect.ChannelTopic::refused);
         outcomes.forEach((outcome, f) -> counter("hotline.channel.records", "records", "Records of the channels topic read "
                 + "(detect --channels-topic), by outcome: applied (a channel added, changed or the same again), removed (a "
                 + "tombstone), refused (not a valid channel: logged with its offset and reason; the channel stays as it was)",

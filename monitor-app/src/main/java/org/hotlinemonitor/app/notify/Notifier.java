@@ -32,12 +32,12 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.hotlinemonitor.app.kafka.RejectCounter;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.AlertGroups;
 import org.hotlinemonitor.core.alert.NotifyConfig;
 import org.hotlinemonitor.core.alert.SinkConfig;
 import org.hotlinemonitor.core.codec.AlertCodec;
+import org.hotlinemonitor.core.replay.RejectCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,7 +124,7 @@ public final class Notifier implements AutoCloseable {
         @Override
         public String toString() {
             return "Settings[" + bootstrapServers + ", alerts " + alertsTopic + ", rejects " + rejectsTopic + ", groups "
-                    + config.groupId() + ", kafka " + org.hotlinemonitor.app.kafka.KafkaClientConfig.redacted(kafka) + "]";
+                    + config.groupId() + ", kafka " + org.hotlinemonitor.app.broker.KafkaClientConfig.redacted(kafka) + "]";
         }
     }
 

@@ -8,8 +8,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.hotlinemonitor.app.kafka.DeadLetters;
-import org.hotlinemonitor.app.kafka.RejectCounter;
+import org.hotlinemonitor.app.detect.DeadLetters;
+import org.hotlinemonitor.core.replay.RejectCounter;
 import org.hotlinemonitor.core.replay.Rejection;
 
 /**

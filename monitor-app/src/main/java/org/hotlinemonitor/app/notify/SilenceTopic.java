@@ -11,8 +11,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.hotlinemonitor.app.kafka.CompactedTopicReader;
-import org.hotlinemonitor.app.kafka.KafkaSetupException;
+import org.hotlinemonitor.app.broker.CompactedTopicReader;
+import org.hotlinemonitor.app.broker.KafkaSetupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +76,7 @@ public final class SilenceTopic implements SilenceStore.Journal, AutoCloseable {
                                      Duration loadLimit) {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(store, "store");
-        Map<String, Object> p = org.hotlinemonitor.app.kafka.KafkaClientConfig.acknowledgedWriter(bootstrapServers, kafka,
+        Map<String, Object> p = org.hotlinemonitor.app.broker.KafkaClientConfig.acknowledgedWriter(bootstrapServers, kafka,
                 "hotline-silences-writer", WRITE_TIMEOUT, 0);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         SilenceTopic silences;

@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.hotlinemonitor.app.deploy.DashboardQueries;
 import org.hotlinemonitor.app.deploy.DashboardQueries.Query;
-import org.hotlinemonitor.app.kafka.DebianBinary;
+import org.hotlinemonitor.app.deploy.DebianBinary;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.codec.AlertCodec;

@@ -20,10 +20,10 @@ import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.hotlinemonitor.app.kafka.KafkaClientConfig;
-import org.hotlinemonitor.app.kafka.DetectorService;
-import org.hotlinemonitor.app.kafka.KafkaEventSink;
-import org.hotlinemonitor.app.kafka.TestCluster;
+import org.hotlinemonitor.app.broker.KafkaClientConfig;
+import org.hotlinemonitor.app.broker.TestCluster;
+import org.hotlinemonitor.app.detect.DetectorService;
+import org.hotlinemonitor.app.produce.KafkaEventPublisher;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
@@ -73,8 +73,8 @@ class BrokerOutageTest {
             }
             BrokerServer broker = cluster.brokers().values().iterator().next();
             List<CallEvent> sent = new ArrayList<>();
-            try (KafkaEventSink producer = new KafkaEventSink(KafkaEventSink.producerConfig(bootstrap, "outage-test",
-                    KafkaEventSink.DEFAULT_DELIVERY_TIMEOUT, SLOW_RECONNECT), TOPICS.events(), KafkaEventSink.DEFAULT_DELIVERY_TIMEOUT);
+            try (KafkaEventPublisher producer = new KafkaEventPublisher(KafkaEventPublisher.producerConfig(bootstrap, "outage-test",
+                    KafkaEventPublisher.DEFAULT_DELIVERY_TIMEOUT, SLOW_RECONNECT), TOPICS.events(), KafkaEventPublisher.DEFAULT_DELIVERY_TIMEOUT);
                  DetectorService detector = new DetectorService(Live.detectorSettings(bootstrap, KafkaClientConfig.NONE, TOPICS, APP_ID,
                          tmp.resolve("detector"), 1, Live.Timing.forSpeed(1)), config);
                  FailoverTest.AlertWatch alerts = new FailoverTest.AlertWatch(bootstrap)) {
@@ -155,7 +155,7 @@ class BrokerOutageTest {
         }
     }
 
-    private static void send(KafkaEventSink producer, CallEvent e, List<CallEvent> sent) {
+    private static void send(KafkaEventPublisher producer, CallEvent e, List<CallEvent> sent) {
         producer.publish(e);
         sent.add(e);
     }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.kafka.common.acl.AclOperation;
-import org.hotlinemonitor.app.kafka.EmbeddedBroker;
-import org.hotlinemonitor.app.kafka.KafkaClientConfig;
-import org.hotlinemonitor.app.kafka.Topics;
+import org.hotlinemonitor.app.broker.EmbeddedBroker;
+import org.hotlinemonitor.app.broker.KafkaClientConfig;
+import org.hotlinemonitor.app.broker.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

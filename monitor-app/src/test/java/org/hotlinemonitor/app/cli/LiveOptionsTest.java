@@ -1,16 +1,15 @@
 package org.hotlinemonitor.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.hotlinemonitor.app.kafka.DetectorSettings;
-import org.hotlinemonitor.app.kafka.DetectorTopology;
-import org.hotlinemonitor.app.schedule.AcceleratedClock;
+import org.hotlinemonitor.app.calls.AcceleratedClock;
+import org.hotlinemonitor.app.detect.DetectorSettings;
+import org.hotlinemonitor.app.detect.DetectorTopology;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

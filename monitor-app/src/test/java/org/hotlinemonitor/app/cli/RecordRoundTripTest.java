@@ -12,10 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.hotlinemonitor.app.broker.KafkaClientConfig;
+import org.hotlinemonitor.app.calls.PlacerSettings;
 import org.hotlinemonitor.app.cli.CliTest.Result;
-import org.hotlinemonitor.app.kafka.KafkaClientConfig;
-import org.hotlinemonitor.app.kafka.Producer;
-import org.hotlinemonitor.app.schedule.PlacerSettings;
+import org.hotlinemonitor.app.produce.SchedulerService;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.alert.MissCause;
@@ -114,7 +114,7 @@ class RecordRoundTripTest {
             Result refusedAsLate;
             List<Long> ownJvmMillis = new ArrayList<>();
             List<String> printed = new ArrayList<>();
-            try (Producer scheduler = new Producer(Live.producerSettings(run.bootstrap, KafkaClientConfig.NONE, LiveRun.TOPICS, config, "scheduler",
+            try (SchedulerService scheduler = new SchedulerService(Live.producerSettings(run.bootstrap, KafkaClientConfig.NONE, LiveRun.TOPICS, config, "scheduler",
                     new PlacerSettings.Operator(), Live.Timing.forSpeed(1)))) {
                 scheduler.start();
                 run.startDetector(channels);

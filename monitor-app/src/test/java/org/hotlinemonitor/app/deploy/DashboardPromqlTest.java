@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.hotlinemonitor.app.deploy.DashboardQueries.Query;
-import org.hotlinemonitor.app.kafka.DebianBinary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -17,7 +17,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.hotlinemonitor.app.kafka.DebianBinary;
 import org.junit.jupiter.api.Test;
 
 /**

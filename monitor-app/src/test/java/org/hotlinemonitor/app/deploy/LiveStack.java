@@ -30,7 +30,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.hotlinemonitor.app.cli.Main;
-import org.hotlinemonitor.app.kafka.DebianBinary;
 
 /**
  * The monitor, a real Prometheus and a real Alertmanager, as an operator would run them from deploy/, for tests that

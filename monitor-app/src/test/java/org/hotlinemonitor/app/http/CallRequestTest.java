@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import org.hotlinemonitor.app.schedule.OperatorRecord;
+import org.hotlinemonitor.app.calls.OperatorRecord;
 import org.hotlinemonitor.core.config.ConfigLoader;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;

@@ -133,14 +133,14 @@ class StatusViewTest {
     @Test
     void aChannelDownBeforeARestartIsShownDownFromItsRestoredState() {
         StatusFeed feed = new StatusFeed(new StatusLedger(CONFIG, 10), null, Clock.fixed(NOW, ZoneOffset.UTC));
-        org.hotlinemonitor.app.kafka.DetectorView view = new org.hotlinemonitor.app.kafka.DetectorView();
+        org.hotlinemonitor.app.detect.DetectorView view = new org.hotlinemonitor.app.detect.DetectorView();
         view.decisions(feed);
         long none = org.hotlinemonitor.core.detect.ChannelState.NONE;
         // as the task restores them: the liaison office down since Thursday afternoon, the ship never decided
-        org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, 0, "liaison-office", new org.hotlinemonitor.core.detect.ChannelState(
+        org.hotlinemonitor.app.detect.DetectorViewFixture.join(view, 0, "liaison-office", new org.hotlinemonitor.core.detect.ChannelState(
                 NOW.toEpochMilli(), FRI_MORNING.plus(Duration.ofHours(7)).toEpochMilli(), org.hotlinemonitor.core.detect.ChannelStatus.DOWN,
                 2, THU_AFTERNOON.toEpochMilli(), THU_MORNING.plusSeconds(30).toEpochMilli(), none, 0, none, List.of()));
-        org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, 0, "ship-to-ship",
+        org.hotlinemonitor.app.detect.DetectorViewFixture.join(view, 0, "ship-to-ship",
                 org.hotlinemonitor.core.detect.ChannelState.initial(NOW.toEpochMilli(), FRI_MORNING.plus(Duration.ofDays(1)).toEpochMilli()));
         JsonNode s = JSON.valueToTree(StatusView.json(feed.ledger(), List.of(), NOW));
         JsonNode liaison = s.get("channels").get(0);

@@ -5,7 +5,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.hotlinemonitor.app.kafka.DetectorView;
+import org.hotlinemonitor.app.detect.DetectorView;
 import org.hotlinemonitor.app.metrics.Metrics;
 import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.notify.SilenceStore;

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
-import org.hotlinemonitor.app.kafka.DetectorView;
+import org.hotlinemonitor.app.detect.DetectorView;
 import org.hotlinemonitor.app.metrics.Metrics;
 import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.notify.SilenceStore;

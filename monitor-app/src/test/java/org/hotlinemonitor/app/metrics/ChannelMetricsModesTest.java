@@ -1,8 +1,8 @@
 package org.hotlinemonitor.app.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hotlinemonitor.app.kafka.Harness.event;
-import static org.hotlinemonitor.app.kafka.Harness.heartbeat;
+import static org.hotlinemonitor.app.detect.Harness.event;
+import static org.hotlinemonitor.app.detect.Harness.heartbeat;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,10 +12,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import org.hotlinemonitor.app.kafka.Harness;
+import org.hotlinemonitor.app.detect.Harness;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --channel-metrics}: which channels have per-channel series, over a real detector run (the topology in a

@@ -1,8 +1,8 @@
 package org.hotlinemonitor.app.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hotlinemonitor.app.kafka.Harness.event;
-import static org.hotlinemonitor.app.kafka.Harness.heartbeat;
+import static org.hotlinemonitor.app.detect.Harness.event;
+import static org.hotlinemonitor.app.detect.Harness.heartbeat;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
@@ -13,9 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.hotlinemonitor.app.kafka.Harness;
+import org.hotlinemonitor.app.detect.Harness;
 import org.hotlinemonitor.app.notify.DeliveryCounter;
-import org.hotlinemonitor.app.kafka.RejectCounter;
+import org.hotlinemonitor.core.replay.RejectCounter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -174,14 +174,14 @@ class MonitorMetersTest {
         org.hotlinemonitor.core.detect.ChannelState state = org.hotlinemonitor.core.detect.ChannelState.initial(
                 START.toEpochMilli(), START.toEpochMilli());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        org.hotlinemonitor.app.kafka.DetectorView view = new org.hotlinemonitor.app.kafka.DetectorView();
+        org.hotlinemonitor.app.detect.DetectorView view = new org.hotlinemonitor.app.detect.DetectorView();
         MonitorMeters meters = new MonitorMeters(java.time.Clock.systemUTC()).detector(view, new RejectCounter());
         meters.bindTo(registry);
         int n = 5000;
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
             ids.add("c" + i);
-            org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, i % 6, "c" + i, state);
+            org.hotlinemonitor.app.detect.DetectorViewFixture.join(view, i % 6, "c" + i, state);
         }
         // The joins only noted the channels (a stream thread in a commit must not register meters: issue 21).
         assertThat(registry.find("hotline.channel.state").gauges()).isEmpty();
@@ -194,7 +194,7 @@ class MonitorMetersTest {
         assertThat(meters.registrations()).as("a second sync with nothing new does nothing").isEqualTo(n);
         assertThat(registry.find("hotline.channel.state").gauges()).hasSize(4 * n);
         assertThat(registry.find("hotline.channel.slots").functionCounters()).hasSize(3 * n);
-        org.hotlinemonitor.app.kafka.DetectorViewFixture.leave(view, ids.subList(0, n / 2));
+        org.hotlinemonitor.app.detect.DetectorViewFixture.leave(view, ids.subList(0, n / 2));
         meters.sync();
         assertThat(meters.refreshes()).isEqualTo(1);
         assertThat(meters.registrations()).isEqualTo(n);
@@ -217,7 +217,7 @@ class MonitorMetersTest {
      */
     @Test
     void everyGaugeOfAChannelReadsOneStatePerScrape() {
-        org.hotlinemonitor.app.kafka.DetectorView view = new org.hotlinemonitor.app.kafka.DetectorView();
+        org.hotlinemonitor.app.detect.DetectorView view = new org.hotlinemonitor.app.detect.DetectorView();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MonitorMeters meters = new MonitorMeters(java.time.Clock.systemUTC()).detector(view, new RejectCounter());
         meters.bindTo(registry);
@@ -226,11 +226,11 @@ class MonitorMetersTest {
         org.hotlinemonitor.core.detect.ChannelState down = new org.hotlinemonitor.core.detect.ChannelState(t, t,
                 org.hotlinemonitor.core.detect.ChannelStatus.DOWN, 2, since, org.hotlinemonitor.core.detect.ChannelState.NONE,
                 org.hotlinemonitor.core.detect.ChannelState.NONE, 0, org.hotlinemonitor.core.detect.ChannelState.NONE, List.of());
-        org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, 0, "c", down);
+        org.hotlinemonitor.app.detect.DetectorViewFixture.join(view, 0, "c", down);
         meters.beforeScrape(); // a scrape begins
         assertThat(registry.find("hotline.channel.state").tag("state", "down").gauge().value()).isEqualTo(1.0);
         // a commit restores the channel while the scrape writes the next families
-        org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, 0, "c", inState(org.hotlinemonitor.core.detect.ChannelStatus.UP));
+        org.hotlinemonitor.app.detect.DetectorViewFixture.join(view, 0, "c", inState(org.hotlinemonitor.core.detect.ChannelStatus.UP));
         assertThat(registry.find("hotline.channel.outage.start.timestamp").gauge().value())
                 .as("the same scrape: the outage of the state it showed").isEqualTo(since / 1000.0);
         assertThat(registry.find("hotline.channel.consecutive.missed").gauge().value()).isEqualTo(2.0);
@@ -246,7 +246,7 @@ class MonitorMetersTest {
      */
     @Test
     void failingScrapesCostOneLookAtEachChannelAndOneRegistrationPerChannelThatLeftUp() {
-        org.hotlinemonitor.app.kafka.DetectorView view = new org.hotlinemonitor.app.kafka.DetectorView();
+        org.hotlinemonitor.app.detect.DetectorView view = new org.hotlinemonitor.app.detect.DetectorView();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MonitorMeters meters = new MonitorMeters(java.time.Clock.systemUTC()).detector(view, new RejectCounter())
                 .channelMetrics(ChannelMetrics.FAILING);
@@ -254,7 +254,7 @@ class MonitorMetersTest {
         int n = 6000;
         org.hotlinemonitor.core.detect.ChannelStatus[] statuses = org.hotlinemonitor.core.detect.ChannelStatus.values();
         for (int i = 0; i < n; i++) { // a quarter in each state
-            org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, i % 6, "c" + i, inState(statuses[i % 4]));
+            org.hotlinemonitor.app.detect.DetectorViewFixture.join(view, i % 6, "c" + i, inState(statuses[i % 4]));
         }
         assertThat(meters.registrations()).as("joining registers nothing in failing mode").isZero();
         assertThat(meters.swept()).isZero();
@@ -273,14 +273,14 @@ class MonitorMetersTest {
 
         // every channel up: all their meters go; then one goes down: its meters, and only its
         for (int i = 0; i < n; i++) {
-            org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, i % 6, "c" + i, inState(statuses[1]));
+            org.hotlinemonitor.app.detect.DetectorViewFixture.join(view, i % 6, "c" + i, inState(statuses[1]));
         }
         assertThat(statuses[1]).isEqualTo(org.hotlinemonitor.core.detect.ChannelStatus.UP);
         meters.beforeScrape();
         assertThat(meters.channelsWithMeters()).isZero();
         assertThat(registry.find("hotline.channel.state").gauges()).isEmpty();
         assertThat(new Scrape(registry.scrape()).value("hotline_channels", "state", "up")).isEqualTo((double) n);
-        org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, 7 % 6, "c7",
+        org.hotlinemonitor.app.detect.DetectorViewFixture.join(view, 7 % 6, "c7",
                 inState(org.hotlinemonitor.core.detect.ChannelStatus.DOWN));
         meters.beforeScrape();
         assertThat(meters.registrations()).isEqualTo(n / 2 + 1);
@@ -291,13 +291,13 @@ class MonitorMetersTest {
 
     @Test
     void noneRegistersNoChannelMeterAndKeepsTheCounts() {
-        org.hotlinemonitor.app.kafka.DetectorView view = new org.hotlinemonitor.app.kafka.DetectorView();
+        org.hotlinemonitor.app.detect.DetectorView view = new org.hotlinemonitor.app.detect.DetectorView();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MonitorMeters meters = new MonitorMeters(java.time.Clock.systemUTC()).detector(view, new RejectCounter())
                 .channelMetrics(ChannelMetrics.NONE);
         meters.bindTo(registry);
         for (int i = 0; i < 1000; i++) {
-            org.hotlinemonitor.app.kafka.DetectorViewFixture.join(view, i % 6, "c" + i,
+            org.hotlinemonitor.app.detect.DetectorViewFixture.join(view, i % 6, "c" + i,
                     inState(i < 10 ? org.hotlinemonitor.core.detect.ChannelStatus.DOWN : org.hotlinemonitor.core.detect.ChannelStatus.UP));
         }
         meters.beforeScrape();
@@ -307,7 +307,7 @@ class MonitorMetersTest {
         assertThat(s.samples.keySet()).noneMatch(k -> k.startsWith("hotline_channel_"));
         assertThat(s.value("hotline_channels", "state", "down")).isEqualTo(10.0);
         assertThat(s.value("hotline_channels", "state", "up")).isEqualTo(990.0);
-        org.hotlinemonitor.app.kafka.DetectorViewFixture.leave(view, List.of("c0", "c11"));
+        org.hotlinemonitor.app.detect.DetectorViewFixture.leave(view, List.of("c0", "c11"));
         s = new Scrape(registry.scrape());
         assertThat(s.value("hotline_channels", "state", "down")).as("a channel that left is no longer counted").isEqualTo(9.0);
         assertThat(s.value("hotline_channels", "state", "up")).isEqualTo(989.0);

@@ -14,10 +14,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.hotlinemonitor.app.kafka.DebianBinary;
-import org.hotlinemonitor.app.kafka.Harness;
-import org.hotlinemonitor.app.kafka.RejectCounter;
+import org.hotlinemonitor.app.deploy.DebianBinary;
+import org.hotlinemonitor.app.detect.Harness;
 import org.hotlinemonitor.app.notify.DeliveryCounter;
+import org.hotlinemonitor.core.replay.RejectCounter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
