@@ -1,5 +1,10 @@
 package org.hotlinemonitor.app.cli;
 
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.hotlinemonitor.app.broker.KafkaSetupException;
 import org.hotlinemonitor.app.metrics.MetricsServerException;
 import picocli.CommandLine;
@@ -10,10 +15,6 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Monitors liaison hotlines checked with routine calls at fixed times.",
-        subcommands = {RunCommand.class, DemoCommand.class, ProduceCommand.class, DetectCommand.class, ReplayCommand.class,
-            GenerateCommand.class, BrokerCommand.class, RecordCommand.class, NotifyCommand.class, TokenCommand.class,
-            AclsCommand.class, AnnotationsCommand.class, ChannelsCommand.class,
-            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -28,7 +29,34 @@ public final class Main implements Runnable {
      * How the documentation runs the program, from the repository's root after {@code ./mvnw package}: the words that
      * start a command the monitor prints for an operator to paste (see {@link Live#recordCommand}).
      */
-    static final java.util.List<String> PROGRAM = java.util.List.of("java", "-jar", "monitor-app/target/monitor-app.jar");
+    static final List<String> PROGRAM = List.of("java", "-jar", "monitor-app/target/monitor-app.jar");
+
+    /**
+     * The commands by name, in the order {@code --help} lists them. Picocli reads a command's options from its
+     * annotations when the command is added, which for all of them costs more than a short replay itself: so a command
+     * line that names its command gets that one only ({@link #commandLine(String...)}). {@code MainTest} checks these
+     * names against the commands' own.
+     */
+    static final Map<String, Class<?>> COMMANDS = commands();
+
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("run", RunCommand.class);
+        m.put("demo", DemoCommand.class);
+        m.put("produce", ProduceCommand.class);
+        m.put("detect", DetectCommand.class);
+        m.put("replay", ReplayCommand.class);
+        m.put("generate", GenerateCommand.class);
+        m.put("broker", BrokerCommand.class);
+        m.put("record", RecordCommand.class);
+        m.put("notify", NotifyCommand.class);
+        m.put("token", TokenCommand.class);
+        m.put("acls", AclsCommand.class);
+        m.put("annotations", AnnotationsCommand.class);
+        m.put("channels", ChannelsCommand.class);
+        m.put("help", CommandLine.HelpCommand.class);
+        return Collections.unmodifiableMap(m);
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -39,11 +67,40 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code. */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
+    /** The whole command line, every command in it (for the usage, and for tests that walk the commands). */
     static CommandLine commandLine() {
+        return commandLine(COMMANDS.keySet());
+    }
+
+    /**
+     * The command line that {@code args} need: the one command they name (its first word that is not an option), or no
+     * command for a bare {@code --version}, or every command otherwise ({@code help}, no command, a mistyped one: the
+     * usage and the suggestions list them all).
+     */
+    static CommandLine commandLine(String... args) {
+        String first = null;
+        boolean versionOnly = args.length > 0;
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                first = a;
+                break;
+            }
+            versionOnly &= a.equals("--version") || a.equals("-V");
+        }
+        if (first != null && COMMANDS.containsKey(first) && !first.equals("help")) {
+            return commandLine(List.of(first));
+        }
+        return commandLine(first == null && versionOnly ? List.of() : COMMANDS.keySet());
+    }
+
+    private static CommandLine commandLine(Collection<String> commands) {
         CommandLine cl = new CommandLine(new Main());
+        for (String name : commands) {
+            cl.addSubcommand(name, COMMANDS.get(name));
+        }
         cl.setExitCodeExceptionMapper(Main::exitCode);
         cl.setParameterExceptionHandler(Main::usageError);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
