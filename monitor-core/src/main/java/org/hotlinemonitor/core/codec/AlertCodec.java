@@ -35,10 +35,13 @@ import org.hotlinemonitor.core.alert.MissCause;
  */
 public final class AlertCodec {
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    /** The reader, made when first used: writing alerts, all a replay does, needs no Jackson mapper. */
+    private static final class Reader {
+        static final JsonMapper MAPPER = JsonMapper.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
 
     private AlertCodec() {
     }
@@ -102,7 +105,7 @@ public final class AlertCodec {
     public static Alert fromJson(String json) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(json);
+            root = Reader.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("malformed alert JSON: " + e.getOriginalMessage(), e);
         }

@@ -39,13 +39,16 @@ public final class ReplayReport implements Monitor.Listener {
 
     /**
      * The JSON form's writer: pretty-printed, leaves the target open, and does not flush after each value (a channel's
-     * part is one value: a flush each would be a write to the file each).
+     * part is one value: a flush each would be a write to the file each). Made when first used: a Markdown report
+     * needs no Jackson mapper, whose making is a good part of a short replay's time.
      */
-    private static final ObjectWriter JSON = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
-            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-            .writer();
+    private static final class Json {
+        static final ObjectWriter WRITER = new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .writer();
+    }
 
     private static final int DUE = 0;
     private static final int ANSWERED = 1;
@@ -362,7 +365,7 @@ public final class ReplayReport implements Monitor.Listener {
      */
     public void writeJson(Writer out, JsonExtras extras) throws IOException {
         requireClosed();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        try (JsonGenerator g = Json.WRITER.createGenerator(out)) {
             g.writeStartObject();
             Map<String, Object> in = inputTree();
             extras.input(in);
