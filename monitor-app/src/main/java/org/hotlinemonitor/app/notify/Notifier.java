@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.Predicate;
@@ -48,29 +50,32 @@ import org.slf4j.LoggerFactory;
  * <p>Each sink has its own worker thread and its own consumer group ({@link NotifyConfig#groupIdOf}), reading
  * the whole topic {@code read_committed} (only alerts the detector committed), with automatic commits off. So each
  * sink keeps its own place: a pager that is down holds back only its own deliveries, and its committed offsets are
- * exactly what it has been given. A worker:
+ * exactly what it has been given. A worker is a thin consumer loop around the sink's {@link NotifyPipeline}, whose
+ * stages hold the rules:
  * <ol>
- *   <li>polls a batch, and keeps polling for {@link NotifyConfig#groupWait()} to gather the rest of an
- *       evaluation;</li>
- *   <li>parses each record ({@link AlertCodec#fromJson}); a record that is not an alert is done (the first
+ *   <li>it polls a batch, and keeps polling for {@link NotifyConfig#groupWait()} to gather the rest of an
+ *       evaluation ({@link GroupStage});</li>
+ *   <li>it parses each record ({@link AlertCodec#fromJson}); a record that is not an alert is done (the first
  *       sink's worker puts it on the rejects topic with its reason and counts it, so it is reported once);</li>
- *   <li>keeps the alerts routed to its sink ({@link NotifyConfig#sinksFor}) and plans the pages with
+ *   <li>the pipeline keeps the alerts routed to its sink ({@link RouteStage}, {@link NotifyConfig#sinksFor}), not
+ *       taken before ({@link RepeatStage}) nor silenced ({@link SilenceStage}), and plans the pages with
  *       {@link AlertGroups#plan} (one page per type and instant when grouping is on; a channel's alerts in log
  *       order);</li>
- *   <li>delivers page after page. Delivered: done. Retryable: waits (exponential backoff with full jitter, at
- *       least the receiver's {@code Retry-After}, never longer than the backoff's {@code max}: 15 s by default,
- *       20 s at most, so a pager that recovers gets its backlog soon), polling meanwhile with its partitions paused so that it stays
- *       in its group, and tries the same page again, for as long as it takes: nothing later is delivered
- *       before it. Permanent: a page of several alerts is tried again one alert at a time, so that one bad alert
- *       does not sink its neighbours; an alert refused alone goes to the rejects topic, naming the sink and the
- *       reason, and is done;</li>
- *   <li>after each page, commits (synchronously) for each partition the offset of its first record not yet
- *       done.</li>
+ *   <li>it delivers page after page ({@link DeliverStage}). Delivered: done. Retryable ({@link RetryStage}): the
+ *       next attempt waits (exponential backoff with full jitter, at least the receiver's {@code Retry-After},
+ *       never longer than the backoff's {@code max}: 15 s by default, 20 s at most, so a pager that recovers gets
+ *       its backlog soon), the worker polling meanwhile with its partitions paused so that it stays in its group,
+ *       and the same page is tried again, for as long as it takes: nothing later is delivered before it.
+ *       Permanent: a page of several alerts is tried again one alert at a time, so that one bad alert does not
+ *       sink its neighbours; an alert refused alone goes to the rejects topic, naming the sink and the reason, and
+ *       is done;</li>
+ *   <li>after each page, the worker commits (synchronously) for each partition the offset of its first record not
+ *       yet done.</li>
  * </ol>
  *
  * <p>Duplicates: if the group rebalances in the middle of a batch, or a commit fails (a broker went away), the
  * worker drops the rest of the batch and re-reads it from its committed offsets; the alerts it took already in this
- * process are remembered by id ({@link #REMEMBERED} per sink) and not paged again (counted
+ * process are remembered by id ({@link RepeatStage#REMEMBERED} per sink) and not paged again (counted
  * {@link DeliveryCounter#REPEAT_SKIPPED}). Only a crash between a pager's 2xx and the commit delivers a page again,
  * after the restart, with the same dedup key ({@link org.hotlinemonitor.core.alert.DeliveryKeys}), which PagerDuty,
  * Alertmanager (same labels) and webhook receivers ({@code Idempotency-Key}) use to page once.
@@ -84,11 +89,8 @@ public final class Notifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration CLOSE_LIMIT = Duration.ofSeconds(30);
-    /**
-     * How many alert ids each sink's worker remembers as handled: far more than a batch (at most 500 records,
-     * plus those of the grouping wait), so a batch read again is always covered.
-     */
-    static final int REMEMBERED = 50_000;
+    /** The pipelines' time: monotonic (System.nanoTime), so that waits do not move with the wall clock. */
+    private static final InstantSource MONOTONIC = () -> Instant.ofEpochSecond(0, System.nanoTime());
 
     /**
      * Where the notifier reads and writes.
@@ -262,36 +264,21 @@ public final class Notifier implements AutoCloseable {
         }
     }
 
-    /** One record of a batch: its alert (null when it is not one) and whether it is done. */
-    private static final class Item {
-        final ConsumerRecord<byte[], byte[]> record;
-        final Alert alert;
-        final String problem;
-        boolean done;
-
-        Item(ConsumerRecord<byte[], byte[]> record) {
-            this.record = record;
-            Alert parsed = null;
-            String why = null;
-            if (record.value() == null) {
-                why = "no value (a tombstone); expected an alert as JSON";
-            } else {
-                try {
-                    parsed = AlertCodec.fromJson(new String(record.value(), StandardCharsets.UTF_8));
-                } catch (IllegalArgumentException e) {
-                    why = e.getMessage();
-                }
-            }
-            this.alert = parsed;
-            this.problem = why;
+    /** A record read: parsed into an alert, or the parser's reason why it is not one. */
+    private static NotifyPipeline.Read<ConsumerRecord<byte[], byte[]>, TopicPartition> read(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition lane = new TopicPartition(record.topic(), record.partition());
+        if (record.value() == null) {
+            return new NotifyPipeline.Read<>(record, lane, record.offset(), null, "no value (a tombstone); expected an alert as JSON");
         }
-
-        TopicPartition partition() {
-            return new TopicPartition(record.topic(), record.partition());
+        try {
+            Alert alert = AlertCodec.fromJson(new String(record.value(), StandardCharsets.UTF_8));
+            return new NotifyPipeline.Read<>(record, lane, record.offset(), alert, null);
+        } catch (IllegalArgumentException e) {
+            return new NotifyPipeline.Read<>(record, lane, record.offset(), null, e.getMessage());
         }
     }
 
-    /** The rest of a batch is abandoned: the group rebalanced, or the worker is stopping. */
+    /** The rest of a batch is abandoned: the group rebalanced, a commit failed, or the worker is stopping. */
     private static final class Abandoned extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -300,10 +287,28 @@ public final class Notifier implements AutoCloseable {
         }
     }
 
+    private static boolean positive(Duration d) {
+        return !d.isNegative() && !d.isZero();
+    }
+
+    /** Thrown by a worker's sink when it is called while the worker is stopping: nothing is sent. */
+    private static final class Stopping extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stopping() {
+            super("stopping", null, false, false);
+        }
+    }
+
+    /**
+     * One sink's consumer loop: feeds what it polls to the sink's {@link NotifyPipeline}, ticks it when something is
+     * due (polling with its partitions paused while it waits, so as to stay in its group), and acts on each step:
+     * dead letters written, then positions committed.
+     */
     private final class Worker implements ConsumerRebalanceListener {
         final Sink sink;
         final NotifyRejects deadLetters;
-        final boolean reportsMalformed;
+        final NotifyPipeline<ConsumerRecord<byte[], byte[]>, TopicPartition> pipeline;
         final Thread thread;
         volatile boolean running = true;
         volatile Throwable failure;
@@ -312,25 +317,47 @@ public final class Notifier implements AutoCloseable {
         volatile KafkaConsumer<byte[], byte[]> consumer;
         /** Incremented on every revocation or loss of partitions (callbacks run inside poll, on this thread). */
         int generation;
-        /**
-         * The ids of the alerts this sink took (or refused for good) in this process, most recent
-         * {@link #REMEMBERED} of them: a batch read again after a rebalance or a failed commit skips them
-         * instead of paging them a second time.
-         */
-        final Map<String, Boolean> handled = new LinkedHashMap<>(1024, 0.75f, false) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                return size() > REMEMBERED;
-            }
-        };
+        /** The generation when the batch being delivered was closed. */
+        int batchGeneration;
 
         Worker(Sink sink, NotifyRejects deadLetters, boolean reportsMalformed) {
             this.sink = sink;
             this.deadLetters = deadLetters;
-            this.reportsMalformed = reportsMalformed;
+            NotifyConfig config = settings.config();
+            DeliveryCounter counter = Notifier.this.deliveries;
+            this.pipeline = new NotifyPipeline<>(new RouteStage(config, sink.name()),
+                    new RepeatStage(sink.name(), counter), new SilenceStage(sink.name(), () -> silenced, counter),
+                    new GroupStage(config.grouping(), config.groupWait(), sink::groupable),
+                    new DeliverStage(new Guarded(), counter, clock),
+                    new RetryStage(sink.name(), config.backoff(), random, counter, settings.rejectsTopic()),
+                    reportsMalformed, MONOTONIC);
             this.thread = new Thread(this::run, "notify-" + sink.name());
+        }
+
+        /** The sink, marked as waiting on its receiver while it sends, and not called once stopping. */
+        private final class Guarded implements Sink {
+            @Override
+            public String name() {
+                return sink.name();
+            }
+
+            @Override
+            public boolean groupable(Alert alert) {
+                return sink.groupable(alert);
+            }
+
+            @Override
+            public DeliveryResult send(List<Alert> alerts) throws InterruptedException {
+                sending = true;
+                try {
+                    if (!running) {
+                        throw new Stopping();
+                    }
+                    return sink.send(alerts);
+                } finally {
+                    sending = false;
+                }
+            }
         }
 
         void stop() {
@@ -365,19 +392,12 @@ public final class Notifier implements AutoCloseable {
             try {
                 c.subscribe(List.of(settings.alertsTopic()), this);
                 while (running) {
-                    ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
-                    if (records.isEmpty()) {
-                        continue;
-                    }
-                    List<Item> batch = new ArrayList<>();
-                    records.forEach(r -> batch.add(new Item(r)));
-                    linger(c, batch);
                     try {
-                        process(c, batch);
+                        step(c);
                     } catch (Abandoned e) {
                         LOG.info("Sink {}: {}; the rest of the batch is read again from the committed offsets",
                                 sink.name(), e.getMessage());
-                        rewind(c, batch);
+                        rewind(c, pipeline.abandon());
                     }
                 }
             } catch (WakeupException | InterruptException e) {
@@ -398,121 +418,66 @@ public final class Notifier implements AutoCloseable {
             }
         }
 
-        /** Keeps reading for groupWait after the first records, to gather the rest of their evaluation. */
-        private void linger(KafkaConsumer<byte[], byte[]> c, List<Item> batch) {
-            Duration wait = settings.config().groupWait();
-            if (!settings.config().grouping() || wait.isZero()) {
-                return;
-            }
-            long deadline = System.nanoTime() + wait.toNanos();
-            for (long left = wait.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-                c.poll(Duration.ofNanos(left)).forEach(r -> batch.add(new Item(r)));
-            }
-        }
-
-        private void process(KafkaConsumer<byte[], byte[]> c, List<Item> batch) throws InterruptedException, Abandoned {
-            int startGeneration = generation;
-            List<Item> routed = new ArrayList<>();
-            for (Item item : batch) {
-                if (item.alert == null) {
-                    if (reportsMalformed) {
-                        LOG.warn("Not an alert at {}-{}@{}: {}; sent to {}", item.record.topic(), item.record.partition(),
-                                item.record.offset(), item.problem, settings.rejectsTopic());
-                        deadLetters.malformed(item.record, item.problem);
-                    }
-                    item.done = true;
-                } else if (!settings.config().sinksFor(item.alert).contains(sink.name())) {
-                    item.done = true;
-                } else if (handled.containsKey(item.alert.id())) {
-                    LOG.info("Sink {}: not paging {} again: it took it before the batch was read again", sink.name(),
-                            item.alert.id());
-                    deliveries.add(sink.name(), DeliveryCounter.REPEAT_SKIPPED, 1);
-                    item.done = true;
-                } else if (silenced.test(item.alert)) {
-                    LOG.info("Sink {}: not paging {}: silenced", sink.name(), item.alert.id());
-                    deliveries.add(sink.name(), DeliveryCounter.SILENCED, 1);
-                    item.done = true;
-                } else {
-                    routed.add(item);
+        /**
+         * Reads (a batch opens with the first records polled and gathers until the pipeline closes it) or, while a
+         * batch is being delivered, waits in the group for its next attempt; then does what is due.
+         */
+        private void step(KafkaConsumer<byte[], byte[]> c) throws InterruptedException, Abandoned {
+            Optional<Instant> due = pipeline.due();
+            if (pipeline.accepting()) {
+                Duration wait = due.map(d -> Duration.between(MONOTONIC.instant(), d)).orElse(POLL);
+                if (positive(wait)) {
+                    c.poll(wait).forEach(r -> pipeline.offer(read(r)));
                 }
+            } else {
+                waitInGroup(c, due.orElseThrow());
             }
-            for (List<Item> page : AlertGroups.plan(routed, i -> i.alert, settings.config().grouping(), sink::groupable)) {
-                deliver(c, page, startGeneration);
-                commit(c, batch, startGeneration);
-            }
-            commit(c, batch, startGeneration); // a batch with nothing for this sink
-        }
-
-        private static Instant oldest(List<Alert> alerts) {
-            Instant t = alerts.get(0).at();
-            for (Alert a : alerts) {
-                t = a.at().isBefore(t) ? a.at() : t;
-            }
-            return t;
-        }
-
-        /** Delivers one page, retrying for as long as it takes; marks its items done. */
-        private void deliver(KafkaConsumer<byte[], byte[]> c, List<Item> page, int startGeneration)
-                throws InterruptedException, Abandoned {
-            List<Alert> alerts = page.stream().map(i -> i.alert).toList();
-            for (int attempt = 1; ; attempt++) {
-                DeliveryResult result;
-                sending = true;
+            while (pipeline.due().filter(d -> !d.isAfter(MONOTONIC.instant())).isPresent()) {
+                if (pipeline.accepting()) {
+                    batchGeneration = generation; // this tick closes the batch
+                } else if (!running) {
+                    throw new Abandoned("stopping");
+                }
+                NotifyPipeline.Step<ConsumerRecord<byte[], byte[]>, TopicPartition> done;
                 try {
-                    if (!running) {
-                        throw new Abandoned("stopping");
-                    }
-                    result = sink.send(alerts);
-                } finally {
-                    sending = false;
+                    done = pipeline.tick();
+                } catch (Stopping e) {
+                    throw new Abandoned("stopping");
                 }
-                if (result instanceof DeliveryResult.Delivered delivered) {
-                    deliveries.add(sink.name(), DeliveryCounter.DELIVERED, alerts.size());
-                    deliveries.delivered(sink.name(), Duration.between(oldest(alerts), clock.instant()));
-                    LOG.debug("Sink {}: delivered {} alert(s) (HTTP {})", sink.name(), alerts.size(), delivered.status());
-                    page.forEach(i -> {
-                        i.done = true;
-                        handled.put(i.alert.id(), Boolean.TRUE);
-                    });
-                    return;
-                }
-                if (result instanceof DeliveryResult.Permanent permanent) {
-                    if (page.size() > 1) {
-                        LOG.warn("Sink {} refused a page of {} alerts ({}); trying them one by one", sink.name(),
-                                page.size(), permanent.reason());
-                        for (Item item : page) {
-                            deliver(c, List.of(item), startGeneration);
-                        }
-                        return;
-                    }
-                    Item item = page.get(0);
-                    LOG.error("Sink {} refused alert {} for good: {}; sent to {}", sink.name(), item.alert.id(),
-                            permanent.reason(), settings.rejectsTopic());
-                    deadLetters.refused(item.record, sink.name(), permanent.reason());
+                act(c, done);
+            }
+        }
+
+        /** Writes the step's dead letters, then commits its positions. */
+        private void act(KafkaConsumer<byte[], byte[]> c, NotifyPipeline.Step<ConsumerRecord<byte[], byte[]>, TopicPartition> step)
+                throws InterruptedException, Abandoned {
+            for (NotifyPipeline.DeadLetter<ConsumerRecord<byte[], byte[]>> letter : step.deadLetters()) {
+                ConsumerRecord<byte[], byte[]> record = letter.source();
+                if (letter.reason().equals(NotifyRejects.SINK_REJECTED)) {
+                    deadLetters.refused(record, sink.name(), letter.detail());
                     deliveries.add(sink.name(), DeliveryCounter.REJECTED, 1);
-                    item.done = true;
-                    handled.put(item.alert.id(), Boolean.TRUE);
-                    return;
+                } else {
+                    LOG.warn("Not an alert at {}-{}@{}: {}; sent to {}", record.topic(), record.partition(),
+                            record.offset(), letter.detail(), settings.rejectsTopic());
+                    deadLetters.malformed(record, letter.detail());
                 }
-                DeliveryResult.Retryable retry = (DeliveryResult.Retryable) result;
-                deliveries.add(sink.name(), DeliveryCounter.RETRIED, 1);
-                Duration wait = settings.config().backoff().delay(attempt, retry.retryAfter(), random.getAsDouble());
-                LOG.warn("Sink {}: attempt {} at {} alert(s) failed ({}); next in {} ms", sink.name(), attempt,
-                        alerts.size(), retry.reason(), wait.toMillis());
-                waitInGroup(c, wait, startGeneration);
+            }
+            if (!step.commit().isEmpty()) {
+                commit(c, step.commit());
             }
         }
 
         /**
-         * Waits while staying in the group: the assigned partitions are paused and poll is called, so that the
-         * consumer keeps its membership (max.poll.interval.ms) through an outage of any length.
+         * Waits until {@code until} ({@link #MONOTONIC}) while staying in the group: the assigned partitions are
+         * paused and poll is called, so that the consumer keeps its membership (max.poll.interval.ms) through an
+         * outage of any length.
          */
-        private void waitInGroup(KafkaConsumer<byte[], byte[]> c, Duration wait, int startGeneration) throws Abandoned {
+        private void waitInGroup(KafkaConsumer<byte[], byte[]> c, Instant until) throws Abandoned {
             c.pause(c.assignment());
-            long deadline = System.nanoTime() + wait.toNanos();
             try {
-                for (long left = wait.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-                    ConsumerRecords<byte[], byte[]> unexpected = c.poll(Duration.ofNanos(Math.min(left, POLL.toNanos())));
+                for (Duration left = Duration.between(MONOTONIC.instant(), until); positive(left);
+                     left = Duration.between(MONOTONIC.instant(), until)) {
+                    ConsumerRecords<byte[], byte[]> unexpected = c.poll(left.compareTo(POLL) < 0 ? left : POLL);
                     // Only partitions newly assigned in a rebalance are not paused: read them again later.
                     for (TopicPartition tp : unexpected.partitions()) {
                         c.seek(tp, unexpected.records(tp).get(0).offset());
@@ -520,7 +485,7 @@ public final class Notifier implements AutoCloseable {
                     if (!running) {
                         throw new Abandoned("stopping");
                     }
-                    if (generation != startGeneration) {
+                    if (generation != batchGeneration) {
                         throw new Abandoned("the group rebalanced");
                     }
                 }
@@ -529,12 +494,13 @@ public final class Notifier implements AutoCloseable {
             }
         }
 
-        /** Commits, for each partition of the batch still assigned, the offset of its first record not done. */
-        private void commit(KafkaConsumer<byte[], byte[]> c, List<Item> batch, int startGeneration) throws Abandoned {
-            if (generation != startGeneration) {
+        /** Commits, for each partition still assigned, the offset of its first record not done. */
+        private void commit(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> next) throws Abandoned {
+            if (generation != batchGeneration) {
                 throw new Abandoned("the group rebalanced");
             }
-            Map<TopicPartition, OffsetAndMetadata> offsets = nextOffsets(batch);
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            next.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
             offsets.keySet().retainAll(c.assignment());
             if (offsets.isEmpty()) {
                 return;
@@ -549,33 +515,11 @@ public final class Notifier implements AutoCloseable {
             }
         }
 
-        /** Per partition: the first record not done, or past the last. */
-        private Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<Item> batch) {
-            Map<TopicPartition, Long> next = new HashMap<>();
-            Map<TopicPartition, Boolean> blocked = new HashMap<>();
-            for (Item item : batch) { // each partition's records are in offset order
-                TopicPartition tp = item.partition();
-                if (blocked.getOrDefault(tp, false)) {
-                    continue;
-                }
-                if (item.done) {
-                    next.put(tp, item.record.offset() + 1);
-                } else {
-                    next.put(tp, item.record.offset());
-                    blocked.put(tp, true);
-                }
-            }
-            Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
-            next.forEach((tp, offset) -> out.put(tp, new OffsetAndMetadata(offset)));
-            return out;
-        }
-
         /** After an abandoned batch: partitions still assigned go back to their first record not done. */
-        private void rewind(KafkaConsumer<byte[], byte[]> c, List<Item> batch) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = nextOffsets(batch);
-            for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
+        private void rewind(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> from) {
+            for (Map.Entry<TopicPartition, Long> e : from.entrySet()) {
                 if (c.assignment().contains(e.getKey())) {
-                    c.seek(e.getKey(), e.getValue().offset());
+                    c.seek(e.getKey(), e.getValue());
                 }
             }
         }

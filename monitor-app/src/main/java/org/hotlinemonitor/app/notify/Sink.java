@@ -5,7 +5,7 @@ import org.hotlinemonitor.core.alert.Alert;
 
 /**
  * A pager: {@code send(alerts) -> Delivered | Retryable | Permanent}. One attempt per call; the
- * {@link Notifier} decides about retries.
+ * {@link Notifier} decides about retries (its {@link RetryStage}).
  *
  * <p>Thread-safety: implementations are safe from any thread; the notifier calls each from one thread.
  */
