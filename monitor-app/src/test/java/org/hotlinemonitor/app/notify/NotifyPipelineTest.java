@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import org.hotlinemonitor.app.kafka.MutableClock;
+import org.hotlinemonitor.app.calls.MutableClock;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.Backoff;
 import org.hotlinemonitor.core.alert.MissCause;
