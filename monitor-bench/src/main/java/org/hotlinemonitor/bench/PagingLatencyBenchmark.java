@@ -45,11 +45,11 @@ import org.hotlinemonitor.app.notify.Notifier;
 import org.hotlinemonitor.app.produce.KafkaEventPublisher;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.AlertType;
-import org.hotlinemonitor.core.alert.NotifyConfig;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.config.NotifyConfigLoader;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.notify.NotifyConfig;
 
 /**
  * Paging latency, live: from a slot's deadline to a webhook receiving the page, for the monitor's own notifier and,

@@ -14,7 +14,7 @@ import org.hotlinemonitor.app.broker.KafkaSettings;
 import org.hotlinemonitor.app.broker.KafkaSettings.Setting;
 import org.hotlinemonitor.app.broker.Topics;
 import org.hotlinemonitor.app.detect.DetectorSettings;
-import org.hotlinemonitor.core.alert.NotifyConfig;
+import org.hotlinemonitor.core.notify.NotifyConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -8,7 +8,7 @@ import org.hotlinemonitor.app.broker.EmbeddedBroker;
 import org.hotlinemonitor.app.broker.KafkaSettings;
 import org.hotlinemonitor.app.broker.KafkaSettings.Setting;
 import org.hotlinemonitor.app.broker.Topics;
-import org.hotlinemonitor.core.alert.NotifyConfig;
+import org.hotlinemonitor.core.notify.NotifyConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;

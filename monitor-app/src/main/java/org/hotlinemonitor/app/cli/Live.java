@@ -186,7 +186,7 @@ final class Live {
      * The {@code notify:} section of the monitor's configuration file, checked against its channels, with secrets
      * from the environment; empty when there is none. A bad section is a bad-input error naming file, line and field.
      */
-    static java.util.Optional<org.hotlinemonitor.core.alert.NotifyConfig> loadNotify(Path file, MonitorConfig config) {
+    static java.util.Optional<org.hotlinemonitor.core.notify.NotifyConfig> loadNotify(Path file, MonitorConfig config) {
         try {
             return org.hotlinemonitor.core.config.NotifyConfigLoader.load(file, channelIds(config), System::getenv);
         } catch (ConfigException e) {
@@ -235,7 +235,7 @@ final class Live {
      * What the channel file says for operators: the HTTP API's access ({@code api:}, empty: reads open, writes
      * refused) and the maintenance windows ({@code silences:}), in the store the API and the notifier share.
      */
-    record Operator(java.util.Optional<org.hotlinemonitor.core.alert.ApiConfig> api,
+    record Operator(java.util.Optional<org.hotlinemonitor.core.config.ApiConfig> api,
                     org.hotlinemonitor.app.notify.SilenceStore silences) {
     }
 
@@ -268,7 +268,7 @@ final class Live {
 
     /** The notifier for {@code config} on the live topics, over HTTP; not started. */
     static org.hotlinemonitor.app.notify.Notifier notifier(String bootstrapServers, KafkaClientConfig client, Topics topics,
-                                                           org.hotlinemonitor.core.alert.NotifyConfig config) {
+                                                           org.hotlinemonitor.core.notify.NotifyConfig config) {
         return org.hotlinemonitor.app.notify.Notifier.create(new org.hotlinemonitor.app.notify.Notifier.Settings(
                 bootstrapServers, topics.alerts(), topics.notifyRejects(), config, Map.of(), client.values()), Clock.systemUTC());
     }

@@ -25,12 +25,12 @@ import org.hotlinemonitor.app.calls.OperatorRecord;
 import org.hotlinemonitor.app.detect.DetectorView;
 import org.hotlinemonitor.app.notify.SilenceStore;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.alert.Silence;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.codec.EventWriter;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.notify.Silence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -16,8 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.hotlinemonitor.core.alert.ApiConfig;
-import org.hotlinemonitor.core.alert.Secret;
+import org.hotlinemonitor.core.config.ApiConfig;
+import org.hotlinemonitor.core.model.Secret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

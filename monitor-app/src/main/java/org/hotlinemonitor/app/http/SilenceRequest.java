@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.hotlinemonitor.app.notify.SilenceStore;
-import org.hotlinemonitor.core.alert.Route;
-import org.hotlinemonitor.core.alert.Silence;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.notify.Route;
+import org.hotlinemonitor.core.notify.Silence;
 
 /**
  * The body of {@code POST /api/v1/silences}, checked (pure), and a silence as JSON. The fields are those of the

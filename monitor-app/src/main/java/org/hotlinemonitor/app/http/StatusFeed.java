@@ -9,10 +9,10 @@ import org.hotlinemonitor.app.detect.DetectorView;
 import org.hotlinemonitor.app.notify.SilenceStore;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.MissCause;
-import org.hotlinemonitor.core.alert.Silence;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.ChannelStatus;
 import org.hotlinemonitor.core.detect.Verdict;
+import org.hotlinemonitor.core.notify.Silence;
 import org.hotlinemonitor.core.status.StatusLedger;
 
 /**

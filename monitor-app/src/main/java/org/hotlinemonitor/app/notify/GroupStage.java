@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.alert.AlertGroups;
+import org.hotlinemonitor.core.notify.AlertGroups;
 
 /**
  * The group stage of a sink's {@link NotifyPipeline}: how long a batch stays open after its first record (the

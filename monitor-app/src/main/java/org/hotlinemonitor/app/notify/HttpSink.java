@@ -10,8 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.alert.DeliveryKeys;
-import org.hotlinemonitor.core.alert.SinkConfig;
+import org.hotlinemonitor.core.notify.DeliveryKeys;
+import org.hotlinemonitor.core.notify.SinkConfig;
 
 /**
  * A {@link Sink} over {@link HttpClient}: builds the page with its {@link PageFormat}, posts it, and reads the

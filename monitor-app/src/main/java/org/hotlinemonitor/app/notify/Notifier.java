@@ -35,10 +35,10 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.alert.AlertGroups;
-import org.hotlinemonitor.core.alert.NotifyConfig;
-import org.hotlinemonitor.core.alert.SinkConfig;
 import org.hotlinemonitor.core.codec.AlertCodec;
+import org.hotlinemonitor.core.notify.AlertGroups;
+import org.hotlinemonitor.core.notify.NotifyConfig;
+import org.hotlinemonitor.core.notify.SinkConfig;
 import org.hotlinemonitor.core.replay.RejectCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +77,7 @@ import org.slf4j.LoggerFactory;
  * worker drops the rest of the batch and re-reads it from its committed offsets; the alerts it took already in this
  * process are remembered by id ({@link RepeatStage#REMEMBERED} per sink) and not paged again (counted
  * {@link DeliveryCounter#REPEAT_SKIPPED}). Only a crash between a pager's 2xx and the commit delivers a page again,
- * after the restart, with the same dedup key ({@link org.hotlinemonitor.core.alert.DeliveryKeys}), which PagerDuty,
+ * after the restart, with the same dedup key ({@link org.hotlinemonitor.core.notify.DeliveryKeys}), which PagerDuty,
  * Alertmanager (same labels) and webhook receivers ({@code Idempotency-Key}) use to page once.
  *
  * <p>Thread-safety: {@link #start()} and {@link #close()} from the owning thread; the counters and

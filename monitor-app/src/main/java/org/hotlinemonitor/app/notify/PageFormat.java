@@ -15,8 +15,8 @@ public interface PageFormat {
     /**
      * The request for {@code alerts}.
      *
-     * @param alerts one, or a group from {@link org.hotlinemonitor.core.alert.AlertGroups} (same type and instant)
-     * @param key    the delivery's dedup key ({@link org.hotlinemonitor.core.alert.DeliveryKeys#of(List)})
+     * @param alerts one, or a group from {@link org.hotlinemonitor.core.notify.AlertGroups} (same type and instant)
+     * @param key    the delivery's dedup key ({@link org.hotlinemonitor.core.notify.DeliveryKeys#of(List)})
      */
     Page build(List<Alert> alerts, String key);
 

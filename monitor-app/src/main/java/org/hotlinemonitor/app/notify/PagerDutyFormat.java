@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.AlertType;
-import org.hotlinemonitor.core.alert.Secret;
 import org.hotlinemonitor.core.alert.Severity;
 import org.hotlinemonitor.core.codec.AlertCodec;
+import org.hotlinemonitor.core.model.Secret;
 
 /**
  * PagerDuty Events API v2: {@code POST <url>/v2/enqueue}, one event per request.

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.DoubleSupplier;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.alert.Backoff;
+import org.hotlinemonitor.core.notify.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

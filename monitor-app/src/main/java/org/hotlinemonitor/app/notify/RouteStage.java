@@ -2,7 +2,7 @@ package org.hotlinemonitor.app.notify;
 
 import java.util.Objects;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.alert.NotifyConfig;
+import org.hotlinemonitor.core.notify.NotifyConfig;
 
 /**
  * The route stage of a sink's {@link NotifyPipeline}: whether an alert goes to this sink, by the configuration's

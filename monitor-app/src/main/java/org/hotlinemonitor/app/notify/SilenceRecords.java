@@ -15,7 +15,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.hotlinemonitor.core.alert.Silence;
+import org.hotlinemonitor.core.notify.Silence;
 
 /**
  * An API silence as the value of its record on the silences topic (key: the silence id, UTF-8), and back. Pure.

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.alert.Silence;
-import org.hotlinemonitor.core.alert.Silences;
+import org.hotlinemonitor.core.notify.Silence;
+import org.hotlinemonitor.core.notify.Silences;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

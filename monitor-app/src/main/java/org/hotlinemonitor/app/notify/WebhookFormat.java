@@ -10,9 +10,9 @@ import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.alert.DeliveryKeys;
-import org.hotlinemonitor.core.alert.Secret;
 import org.hotlinemonitor.core.codec.AlertCodec;
+import org.hotlinemonitor.core.model.Secret;
+import org.hotlinemonitor.core.notify.DeliveryKeys;
 
 /**
  * A generic webhook: {@code POST <url>} with the body {@code {"key":"<idempotency key>","alerts":[<alert>,...]}},

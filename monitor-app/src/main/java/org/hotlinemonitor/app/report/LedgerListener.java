@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Objects;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.MissCause;
-import org.hotlinemonitor.core.alert.Silence;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.ChannelIndex;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.notify.Silence;
 import org.hotlinemonitor.core.status.StatusLedger;
 
 /**

@@ -3,9 +3,9 @@ package org.hotlinemonitor.app.report;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.hotlinemonitor.core.alert.Silence;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.notify.Silence;
 
 /**
  * The configuration's maintenance windows ({@code silences:}), per channel position: whether one covers a channel's

@@ -11,13 +11,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.MissCause;
-import org.hotlinemonitor.core.alert.Silence;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.SlotVerdict;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.ChannelIndex;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.notify.Silence;
 import org.hotlinemonitor.core.status.StatusLedger;
 import org.hotlinemonitor.core.status.StatusLedger.Availability;
 

@@ -4,6 +4,6 @@
  * it shows and the JSON report carries too ({@link org.hotlinemonitor.app.report.MonthlyAvailability},
  * {@link org.hotlinemonitor.app.report.ReportJson}).
  *
- * <p>Uses: core.alert, core.detect, core.model, core.replay, core.schedule, core.status.
+ * <p>Uses: core.alert, core.detect, core.model, core.notify, core.replay, core.schedule, core.status.
  */
 package org.hotlinemonitor.app.report;

@@ -14,7 +14,7 @@ import org.apache.kafka.common.acl.AclBindingFilter;
 import org.hotlinemonitor.app.broker.Acls;
 import org.hotlinemonitor.app.broker.EmbeddedBroker;
 import org.hotlinemonitor.app.broker.Topics;
-import org.hotlinemonitor.core.alert.NotifyConfig;
+import org.hotlinemonitor.core.notify.NotifyConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -32,11 +32,11 @@ import org.hotlinemonitor.app.broker.TopicSpec;
 import org.hotlinemonitor.app.broker.Topics;
 import org.hotlinemonitor.app.detect.DetectorSettings;
 import org.hotlinemonitor.app.metrics.MetricsServer;
-import org.hotlinemonitor.core.alert.NotifyConfig;
 import org.hotlinemonitor.core.config.ConfigLoader;
 import org.hotlinemonitor.core.config.NotifyConfigLoader;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.notify.NotifyConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -24,7 +24,7 @@ import org.hotlinemonitor.app.broker.TopicSpec;
 import org.hotlinemonitor.app.broker.Topics;
 import org.hotlinemonitor.app.detect.DetectorSettings;
 import org.hotlinemonitor.app.metrics.MetricsServer;
-import org.hotlinemonitor.core.alert.NotifyConfig;
+import org.hotlinemonitor.core.notify.NotifyConfig;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package org.hotlinemonitor.app.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.EnumSet;
-import org.hotlinemonitor.core.alert.Secret;
+import org.hotlinemonitor.core.model.Secret;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

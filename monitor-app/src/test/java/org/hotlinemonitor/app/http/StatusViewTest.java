@@ -12,9 +12,9 @@ import java.util.List;
 import org.hotlinemonitor.app.notify.SilenceStore;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.MissCause;
-import org.hotlinemonitor.core.alert.Silence;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.MonitorConfig;
+import org.hotlinemonitor.core.notify.Silence;
 import org.hotlinemonitor.core.status.StatusLedger;
 import org.junit.jupiter.api.Test;
 

@@ -9,8 +9,8 @@ import org.hotlinemonitor.app.detect.DetectorView;
 import org.hotlinemonitor.app.metrics.Metrics;
 import org.hotlinemonitor.app.metrics.MetricsServer;
 import org.hotlinemonitor.app.notify.SilenceStore;
-import org.hotlinemonitor.core.alert.Secret;
 import org.hotlinemonitor.core.model.CallEvent;
+import org.hotlinemonitor.core.model.Secret;
 
 /**
  * The monitor's HTTP server on a free loopback port, with the API of {@link ApiTest}'s configuration (Kafka replaced

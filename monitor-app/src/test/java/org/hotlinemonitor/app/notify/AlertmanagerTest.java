@@ -28,12 +28,12 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.hotlinemonitor.app.broker.TestCluster;
 import org.hotlinemonitor.app.deploy.DebianBinary;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.alert.Backoff;
-import org.hotlinemonitor.core.alert.NotifyConfig;
-import org.hotlinemonitor.core.alert.Route;
-import org.hotlinemonitor.core.alert.SinkConfig;
-import org.hotlinemonitor.core.alert.SinkType;
 import org.hotlinemonitor.core.codec.AlertCodec;
+import org.hotlinemonitor.core.notify.Backoff;
+import org.hotlinemonitor.core.notify.NotifyConfig;
+import org.hotlinemonitor.core.notify.Route;
+import org.hotlinemonitor.core.notify.SinkConfig;
+import org.hotlinemonitor.core.notify.SinkType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

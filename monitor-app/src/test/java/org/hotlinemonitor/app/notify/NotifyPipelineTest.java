@@ -16,15 +16,15 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.hotlinemonitor.app.calls.MutableClock;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.alert.Backoff;
 import org.hotlinemonitor.core.alert.MissCause;
-import org.hotlinemonitor.core.alert.NotifyConfig;
-import org.hotlinemonitor.core.alert.Route;
-import org.hotlinemonitor.core.alert.Secret;
 import org.hotlinemonitor.core.alert.Severity;
-import org.hotlinemonitor.core.alert.Silence;
-import org.hotlinemonitor.core.alert.SinkConfig;
-import org.hotlinemonitor.core.alert.SinkType;
+import org.hotlinemonitor.core.model.Secret;
+import org.hotlinemonitor.core.notify.Backoff;
+import org.hotlinemonitor.core.notify.NotifyConfig;
+import org.hotlinemonitor.core.notify.Route;
+import org.hotlinemonitor.core.notify.Silence;
+import org.hotlinemonitor.core.notify.SinkConfig;
+import org.hotlinemonitor.core.notify.SinkType;
 import org.junit.jupiter.api.Test;
 
 /**

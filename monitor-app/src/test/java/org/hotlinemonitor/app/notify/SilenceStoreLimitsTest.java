@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.hotlinemonitor.core.alert.Silence;
+import org.hotlinemonitor.core.notify.Silence;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,7 +1,6 @@
 /**
- * What the monitor says and to whom: {@link org.hotlinemonitor.core.alert.Alert} and its types and causes, and the
- * settings of their delivery (notify routes and sinks, silences, the API's tokens, secrets) as the configuration
- * loaders build them.
+ * What the monitor says: {@link org.hotlinemonitor.core.alert.Alert}, its types ({@link
+ * org.hotlinemonitor.core.alert.AlertType}), severities and causes. Where alerts go is {@code core.notify}'s.
  *
  * <p>Uses: core.model.
  */

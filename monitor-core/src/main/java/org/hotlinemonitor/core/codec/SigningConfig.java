@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.hotlinemonitor.core.alert.Secret;
+import org.hotlinemonitor.core.model.Secret;
 
 /**
  * The sources that must sign their events, and their keys, from the {@code signing:} section of the monitor's

@@ -14,13 +14,13 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.hotlinemonitor.core.alert.Secret;
 import org.hotlinemonitor.core.config.YamlTree.Entry;
 import org.hotlinemonitor.core.config.YamlTree.Mapping;
 import org.hotlinemonitor.core.config.YamlTree.Node;
 import org.hotlinemonitor.core.config.YamlTree.Scalar;
 import org.hotlinemonitor.core.config.YamlTree.ScalarKind;
 import org.hotlinemonitor.core.config.YamlTree.Sequence;
+import org.hotlinemonitor.core.model.Secret;
 
 /**
  * Loads the {@code kafka:} section of the monitor's configuration file: the Kafka client settings every client of

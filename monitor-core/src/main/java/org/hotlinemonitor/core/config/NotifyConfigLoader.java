@@ -17,13 +17,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.hotlinemonitor.core.alert.Backoff;
-import org.hotlinemonitor.core.alert.NotifyConfig;
-import org.hotlinemonitor.core.alert.Route;
-import org.hotlinemonitor.core.alert.Secret;
 import org.hotlinemonitor.core.alert.Severity;
-import org.hotlinemonitor.core.alert.SinkConfig;
-import org.hotlinemonitor.core.alert.SinkType;
 import org.hotlinemonitor.core.config.YamlTree.Entry;
 import org.hotlinemonitor.core.config.YamlTree.Mapping;
 import org.hotlinemonitor.core.config.YamlTree.Node;
@@ -31,6 +25,12 @@ import org.hotlinemonitor.core.config.YamlTree.Scalar;
 import org.hotlinemonitor.core.config.YamlTree.ScalarKind;
 import org.hotlinemonitor.core.config.YamlTree.Sequence;
 import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.Secret;
+import org.hotlinemonitor.core.notify.Backoff;
+import org.hotlinemonitor.core.notify.NotifyConfig;
+import org.hotlinemonitor.core.notify.Route;
+import org.hotlinemonitor.core.notify.SinkConfig;
+import org.hotlinemonitor.core.notify.SinkType;
 
 /**
  * Loads the {@code notify:} section of the monitor's YAML file (the file {@link ConfigLoader} reads the channels

@@ -19,10 +19,8 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.hotlinemonitor.core.alert.ApiConfig;
-import org.hotlinemonitor.core.alert.Route;
-import org.hotlinemonitor.core.alert.Secret;
-import org.hotlinemonitor.core.alert.Silence;
+import org.hotlinemonitor.core.codec.SigningConfig;
+import org.hotlinemonitor.core.config.ApiConfig;
 import org.hotlinemonitor.core.config.YamlTree.Entry;
 import org.hotlinemonitor.core.config.YamlTree.Mapping;
 import org.hotlinemonitor.core.config.YamlTree.Node;
@@ -30,7 +28,9 @@ import org.hotlinemonitor.core.config.YamlTree.Scalar;
 import org.hotlinemonitor.core.config.YamlTree.ScalarKind;
 import org.hotlinemonitor.core.config.YamlTree.Sequence;
 import org.hotlinemonitor.core.model.Channel;
-import org.hotlinemonitor.core.codec.SigningConfig;
+import org.hotlinemonitor.core.model.Secret;
+import org.hotlinemonitor.core.notify.Route;
+import org.hotlinemonitor.core.notify.Silence;
 
 /**
  * Loads the operators' sections of the monitor's YAML file: {@code silences:} (maintenance windows, {@link Silence}),

@@ -4,6 +4,6 @@
  * notify, api, silences, signing and kafka sections. Every problem names its file, line, column and field
  * ({@link org.hotlinemonitor.core.config.ConfigProblem}); docs/formats.md is the contract.
  *
- * <p>Uses: core.alert, core.codec, core.model, core.schedule.
+ * <p>Uses: core.alert, core.codec, core.model, core.notify, core.schedule.
  */
 package org.hotlinemonitor.core.config;

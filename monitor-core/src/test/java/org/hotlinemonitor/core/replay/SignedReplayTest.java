@@ -13,14 +13,14 @@ import java.util.List;
 import java.util.Map;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.AlertType;
-import org.hotlinemonitor.core.alert.Secret;
 import org.hotlinemonitor.core.codec.EventSignature;
 import org.hotlinemonitor.core.codec.EventWriter;
+import org.hotlinemonitor.core.codec.SigningConfig;
 import org.hotlinemonitor.core.config.ConfigLoader;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
-import org.hotlinemonitor.core.codec.SigningConfig;
+import org.hotlinemonitor.core.model.Secret;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

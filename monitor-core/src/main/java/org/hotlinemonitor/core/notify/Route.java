@@ -1,9 +1,12 @@
-package org.hotlinemonitor.core.alert;
+package org.hotlinemonitor.core.notify;
 
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.AlertType;
+import org.hotlinemonitor.core.alert.Severity;
 
 /**
  * One routing rule: alerts whose severity and channel match go to {@link #sinks()}.

@@ -1,6 +1,7 @@
-package org.hotlinemonitor.core.alert;
+package org.hotlinemonitor.core.config;
 
 import java.nio.file.Path;
+import org.hotlinemonitor.core.model.Secret;
 
 /**
  * The HTTP API's access settings, from the {@code api:} section of the monitor's YAML file

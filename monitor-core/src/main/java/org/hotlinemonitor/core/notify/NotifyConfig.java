@@ -1,4 +1,4 @@
-package org.hotlinemonitor.core.alert;
+package org.hotlinemonitor.core.notify;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.hotlinemonitor.core.alert.Alert;
 
 /**
  * The notifier's configuration: where alerts go ({@link #sinks()}), which go where ({@link #routes()}), and how

@@ -1,10 +1,11 @@
-package org.hotlinemonitor.core.alert;
+package org.hotlinemonitor.core.notify;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import org.hotlinemonitor.core.alert.Alert;
 
 /**
  * The keys under which a pager deduplicates deliveries, derived from the alerts' identity alone, so that a

@@ -1,7 +1,8 @@
-package org.hotlinemonitor.core.alert;
+package org.hotlinemonitor.core.notify;
 
 import java.net.URI;
 import java.util.Objects;
+import org.hotlinemonitor.core.model.Secret;
 
 /**
  * One pager the notifier delivers to.

@@ -1,8 +1,9 @@
-package org.hotlinemonitor.core.alert;
+package org.hotlinemonitor.core.notify;
 
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
+import org.hotlinemonitor.core.alert.Alert;
 
 /**
  * Matching alerts against maintenance windows ({@link Silence}). Pure.

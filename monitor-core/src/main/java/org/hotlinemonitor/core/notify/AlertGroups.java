@@ -1,4 +1,4 @@
-package org.hotlinemonitor.core.alert;
+package org.hotlinemonitor.core.notify;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.hotlinemonitor.core.alert.Alert;
 
 /**
  * Plans the deliveries of a batch of alerts to one sink: which alerts go out together as one page, and in which

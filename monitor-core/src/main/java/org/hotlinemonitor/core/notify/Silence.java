@@ -1,4 +1,4 @@
-package org.hotlinemonitor.core.alert;
+package org.hotlinemonitor.core.notify;
 
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.hotlinemonitor.core.alert.Alert;
 
 /**
  * A maintenance window: alerts of the channels it names, stamped with an instant inside it, are recorded as
