@@ -19,16 +19,16 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.hotlinemonitor.core.codec.EventFormatException;
 import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.ingest.EventGate;
+import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.replay.BadInputException;
 import org.hotlinemonitor.core.replay.RecordReplay;
 import org.hotlinemonitor.core.replay.RejectRecord;
-import org.hotlinemonitor.core.replay.Rejection;
 import org.hotlinemonitor.core.replay.Replay;
 import org.hotlinemonitor.core.replay.ReplayDriver;
-import org.hotlinemonitor.core.replay.Signing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -216,8 +216,7 @@ public final class TopicReplay {
         String topic = source.topic();
         String name = "kafka:" + topic;
         replay.input(name);
-        ReplayDriver.Checker check = replay.checker().copy();
-        Signing signing = replay.signing();
+        EventGate check = replay.gate().copy();
         EventParser parser = new EventParser(check::indexOf);
         long untilMs = source.until() == null ? Long.MAX_VALUE : source.until().toEpochMilli();
         long stopAfter = source.until() == null ? Long.MAX_VALUE : untilMs + source.allowedLateness().toMillis();
@@ -319,7 +318,7 @@ public final class TopicReplay {
                             p.finished = true;
                             break;
                         }
-                        Parsed r = parse(record, parser, check, signing, owner, partitions);
+                        Parsed r = parse(record, parser, check, owner, partitions);
                         boolean jump = r.kind != null && r.ts - p.newest > maxJump;
                         if (r.kind != null && !jump && r.ts > p.newest) {
                             p.newest = r.ts;
@@ -396,7 +395,7 @@ public final class TopicReplay {
     }
 
     /** For each channel index, the partition that owns it: the default partitioner on its id. */
-    private int[] owners(ReplayDriver.Checker check, int partitions) {
+    private int[] owners(EventGate check, int partitions) {
         int[] owner = new int[config.channels().size()];
         for (Channel c : config.channels()) {
             owner[check.indexOf(c.id())] = ChannelPartitions.partitionOf(c.id(), partitions);
@@ -404,30 +403,29 @@ public final class TopicReplay {
         return owner;
     }
 
-    private static Parsed parse(ConsumerRecord<byte[], byte[]> record, EventParser parser, ReplayDriver.Checker check,
-                                Signing signing, int[] owner, int partitions) {
+    private static Parsed parse(ConsumerRecord<byte[], byte[]> record, EventParser parser, EventGate check,
+                                int[] owner, int partitions) {
         Parsed r = new Parsed();
         r.offset = record.offset();
         byte[] value = record.value();
         r.raw = value;
         if (value == null) {
-            r.rejection = new Rejection(Rejection.MALFORMED, null, "record has no value");
+            r.rejection = EventGate.noValue();
             return r;
         }
         try {
             parser.parseParts(value, 0, value.length);
         } catch (EventFormatException e) {
-            r.rejection = new Rejection(e.field() == null ? Rejection.MALFORMED : Rejection.INVALID_FIELD, e.field(),
-                    e.getMessage());
+            r.rejection = EventGate.unreadable(e);
             return r;
         }
         EventKind kind = parser.kind();
         long ts = parser.tsMillis();
         long slot = parser.slotMillis(); // EventParser.NO_SLOT is ChannelState.NONE
-        if (signing.signs(parser.source())) { // checked first, as the live detector does
+        if (check.signs(parser.source())) { // checked first, as the live detector does
             Rejection bad;
             try {
-                bad = signing.check(parser.parse(value, 0, value.length)); // whole, for the signed form
+                bad = check.signature(parser.parse(value, 0, value.length)); // whole, for the signed form
             } catch (EventFormatException e) {
                 throw new IllegalStateException("parsed once, refused the second time: " + e.getMessage(), e);
             }
@@ -445,13 +443,9 @@ public final class TopicReplay {
                 channel = check.indexOf(parser.channel());
             }
             if (channel >= 0 && owner[channel] != record.partition()) {
-                // Worded as the live detector words it (DetectorProcessor).
                 r.kind = kind;
                 r.ts = ts;
-                r.rejection = new Rejection(DeadLetters.WRONG_PARTITION, "channel", "channel '" + parser.channel()
-                        + "' belongs to partition " + owner[channel] + " of " + partitions
-                        + " (default partitioner on the channel id), but the record was read from partition "
-                        + record.partition() + "; produce events keyed by their channel id");
+                r.rejection = EventGate.wrongPartition(parser.channel(), owner[channel], partitions, record.partition());
                 return r;
             }
         }

@@ -6,6 +6,6 @@
  * that talks to Kafka: the embedded broker, topics and ACLs, the scheduler's producer, replay of the events topic, the
  * channels topic and the compacted-topic reader; to be split by purpose.
  *
- * <p>Uses: app.schedule, core.alert, core.codec, core.config, core.detect, core.model, core.replay, core.schedule.
+ * <p>Uses: app.schedule, core.alert, core.codec, core.config, core.detect, core.ingest, core.model, core.replay, core.schedule.
  */
 package org.hotlinemonitor.app.kafka;

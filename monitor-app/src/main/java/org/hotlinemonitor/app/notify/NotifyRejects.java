@@ -10,7 +10,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.hotlinemonitor.app.kafka.DeadLetters;
 import org.hotlinemonitor.app.kafka.RejectCounter;
-import org.hotlinemonitor.core.replay.Rejection;
+import org.hotlinemonitor.core.ingest.Rejection;
 
 /**
  * The notifier's dead letters on {@code hotline.rejects}, with {@link DeadLetters}' headers: the original key,

@@ -16,11 +16,12 @@ import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.alert.Secret;
 import org.hotlinemonitor.core.codec.EventSignature;
 import org.hotlinemonitor.core.codec.EventWriter;
+import org.hotlinemonitor.core.codec.SigningConfig;
 import org.hotlinemonitor.core.config.ConfigLoader;
+import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
-import org.hotlinemonitor.core.codec.SigningConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
