@@ -48,6 +48,9 @@ import org.slf4j.LoggerFactory;
  * core {@link Monitor}, the same in-place engine replay runs, so live and replay share the rules and their order.
  *
  * <h2>Time, with replay's semantics</h2>
+ * The checks of an event, the judgements of lateness and clock skew below, and the reasons a record is refused with are
+ * replay's code ({@link EventGate}); this adapter keeps what only Kafka has: the record's partition and offset in the dead
+ * letter, {@code wrong-partition}, the changelogged waiting records and the punctuation that releases them.
  * <ul>
  *   <li>The task's <b>watermark</b> is {@code max(newest event time seen, clock) - allowedLateness}, never
  *       decreasing, and persisted. It moves on every record and on a wall-clock punctuator that reads the
@@ -149,7 +152,6 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
 
     private final Setup setup;
     private final long backlogThreshold;
-    private final long futureTolerance;
     private final PendingRecords pending = new PendingRecords();
     /** Checks the events of sources that must sign; this task's own (it holds a Mac per source), in {@link #gate}. */
     private final Signing signing;
@@ -207,7 +209,6 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         this.setup = setup;
         this.signing = new Signing(setup.options.signing());
         this.backlogThreshold = setup.options.backlogThreshold().toMillis();
-        this.futureTolerance = setup.options.futureTolerance().toMillis();
     }
 
     @Override
@@ -465,7 +466,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
                     // Behind the watermark: judged against its own channel's time, not by how long it travelled. A task
                     // that has not started yet starts at its first event, if the event is within the maximum skew of the
                     // clock (one from the distant past must not start it years ago).
-                    if (start == NONE && pending.isEmpty() && now - ts <= futureTolerance) {
+                    if (start == NONE && pending.isEmpty() && gate.nearClock(ts, now)) {
                         begin(ts);
                     }
                     advanceTo(w);

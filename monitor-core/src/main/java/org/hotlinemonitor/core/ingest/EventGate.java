@@ -199,6 +199,43 @@ public final class EventGate {
     }
 
     /**
+     * Replay's {@code outlier}: an event more than {@code maxJump} ahead of the replay's time that no other event
+     * confirmed a jump to. {@code newest}: the newest event time taken, or {@code Long.MIN_VALUE} when none was.
+     */
+    public static Rejection outlierAhead(long ts, long maxJump, long newest) {
+        return new Rejection(Rejection.OUTLIER, "ts", "event at " + Instant.ofEpochMilli(ts) + " is more than "
+                + jump(maxJump) + " ahead of the replay's time "
+                + (newest == Long.MIN_VALUE ? "(no event taken)" : Instant.ofEpochMilli(newest) + " (newest event time taken)")
+                + " and no other event confirms a jump; an outlier moves time for no one");
+    }
+
+    /**
+     * Replay's {@code outlier}: an event held in a gap, more than {@code maxJump} before the events read after it
+     * (from {@code jumpStart}) that confirmed a jump. {@code newest}: as for {@link #outlierAhead}.
+     */
+    public static Rejection outlierBefore(long ts, long maxJump, long jumpStart, long newest) {
+        return new Rejection(Rejection.OUTLIER, "ts", "event at " + Instant.ofEpochMilli(ts)
+                + " is more than " + jump(maxJump) + " before the events read after it (from "
+                + Instant.ofEpochMilli(jumpStart) + ") that moved the replay's time"
+                + (newest == Long.MIN_VALUE ? "" : " on from " + Instant.ofEpochMilli(newest))
+                + ", and no other event confirms it; an outlier moves time for no one");
+    }
+
+    /** maxJump as written: {@code P1D} rather than {@code PT24H}. */
+    private static String jump(long maxJump) {
+        long day = Duration.ofDays(1).toMillis();
+        return maxJump % day == 0 ? "P" + maxJump / day + "D" : Duration.ofMillis(maxJump).toString();
+    }
+
+    /**
+     * Whether an event at {@code ts} is no further behind the clock's reading {@code now} than the maximum clock skew:
+     * the live detector starts a task at such an event (one from the distant past must not start it years ago).
+     */
+    public boolean nearClock(long ts, long now) {
+        return now - ts <= futureToleranceMillis;
+    }
+
+    /**
      * {@code null} when an event at {@code ts} is within the maximum clock skew of the clock's reading {@code now}
      * (or behind it), else its {@code beyond-until} rejection: it would move time for every channel at once.
      */

@@ -26,7 +26,8 @@ import org.hotlinemonitor.core.model.MonitorConfig;
 
 /**
  * Replays parsed events through the {@link Monitor}: events are checked, put back into event-time
- * order within the allowed lateness, applied, and time advances with the newest event taken. Alerts
+ * order within the allowed lateness, applied, and time advances with the newest event taken. The checks, the
+ * judgement of an event behind the watermark and the reasons are the live detector's too ({@link EventGate}). Alerts
  * leave in a deterministic order ({@link AlertOrder}). No I/O and no clock: the caller reads the input
  * and writes the outputs.
  *
@@ -337,11 +338,7 @@ public final class ReplayDriver {
         boolean jumped = false;
         for (Held h : sorted) {
             if (h.ts < from) {
-                decide(h, new Rejection(Rejection.OUTLIER, "ts", "event at " + Instant.ofEpochMilli(h.ts)
-                        + " is more than " + jump() + " before the events read after it (from "
-                        + Instant.ofEpochMilli(start) + ") that moved the replay's time"
-                        + (newest == Long.MIN_VALUE ? "" : " on from " + Instant.ofEpochMilli(newest))
-                        + ", and no other event confirms it; an outlier moves time for no one"));
+                decide(h, EventGate.outlierBefore(h.ts, maxJump, start, newest));
             } else if (!jumped || h.ts <= limit) {
                 jumped = true;
                 decide(h, admit(h.channel, h.kind, h.ts, h.slot, h.source));
@@ -363,16 +360,7 @@ public final class ReplayDriver {
     }
 
     private Rejection outlier(Held h) {
-        return new Rejection(Rejection.OUTLIER, "ts", "event at " + Instant.ofEpochMilli(h.ts) + " is more than "
-                + jump() + " ahead of the replay's time "
-                + (newest == Long.MIN_VALUE ? "(no event taken)" : Instant.ofEpochMilli(newest) + " (newest event time taken)")
-                + " and no other event confirms a jump; an outlier moves time for no one");
-    }
-
-    /** maxJump as written: {@code P1D} rather than {@code PT24H}. */
-    private String jump() {
-        long day = Duration.ofDays(1).toMillis();
-        return maxJump % day == 0 ? "P" + maxJump / day + "D" : Duration.ofMillis(maxJump).toString();
+        return EventGate.outlierAhead(h.ts, maxJump, newest);
     }
 
     /** Ends holding {@code h}: taken ({@code refused} null) or refused; tells the listener, or the running call. */

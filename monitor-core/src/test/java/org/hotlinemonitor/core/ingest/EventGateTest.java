@@ -125,6 +125,31 @@ class EventGateTest {
         }
     }
 
+    /** A task starts at an event no more than the skew (5 minutes) behind the clock; one older does not start it. */
+    @ParameterizedTest
+    @CsvSource(textBlock = """
+            2023-04-07T00:00:00Z, true
+            2023-04-06T23:55:00Z, true
+            2023-04-06T23:54:59.999Z, false
+            2023-04-07T00:05:00Z, true
+            """)
+    void onlyAnEventNearTheClockMayStartATask(Instant ts, boolean near) throws Exception {
+        assertThat(gate(monitor(), null).nearClock(ts.toEpochMilli(), SLOT.toEpochMilli())).isEqualTo(near);
+    }
+
+    @Test
+    void outliersSayHowFarAndFromWhat() {
+        long day = Duration.ofDays(1).toMillis();
+        assertThat(EventGate.outlierAhead(SLOT.toEpochMilli(), day, Long.MIN_VALUE).message()).isEqualTo(
+                "event at 2023-04-07T00:00:00Z is more than P1D ahead of the replay's time (no event taken) and no other"
+                        + " event confirms a jump; an outlier moves time for no one");
+        assertThat(EventGate.outlierBefore(SLOT.toEpochMilli(), Duration.ofHours(6).toMillis(), SLOT.plusSeconds(30 * 3600)
+                .toEpochMilli(), SLOT.minusSeconds(60).toEpochMilli())).isEqualTo(new Rejection(Rejection.OUTLIER, "ts",
+                "event at 2023-04-07T00:00:00Z is more than PT6H before the events read after it (from 2023-04-08T06:00:00Z)"
+                        + " that moved the replay's time on from 2023-04-06T23:59:00Z, and no other event confirms it; an"
+                        + " outlier moves time for no one"));
+    }
+
     @Test
     void anEventBehindTheWatermarkIsJudgedByItsChannelsTime() throws Exception {
         Monitor monitor = monitor();
