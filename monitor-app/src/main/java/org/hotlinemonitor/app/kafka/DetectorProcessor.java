@@ -155,7 +155,10 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private final PendingRecords pending = new PendingRecords();
     /** Checks the events of sources that must sign; this task's own (it holds a Mac per source), in {@link #gate}. */
     private final Signing signing;
-    /** Parses a refused record again for its message (the main parser's parts must not change meanwhile). */
+    /**
+     * Parses a record again whole: a refused one for its message, one of a signing source for its signed form (the main
+     * parser's parts must not change meanwhile).
+     */
     private final EventParser messages = new EventParser();
     /** Events accepted on arrival since the last commit, by kind ordinal: published to the view at commit. */
     private final long[] eventsByKind = new long[KINDS.length];
@@ -454,7 +457,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             int channel = kind == EventKind.HEARTBEAT ? -1 : channel();
             long ts = parser.tsMillis();
             long slot = parser.slotMillis();
-            why = gate.signs(parser.source()) ? checkSignature(value) : null;
+            why = gate.signature(parser, messages, value);
             if (why == null) {
                 why = check(kind, channel, ts, slot, md.partition());
             }
@@ -596,7 +599,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             parser.parseParts(r.value(), 0, r.value().length);
             EventKind kind = parser.kind();
             int channel = kind == EventKind.HEARTBEAT ? -1 : channel();
-            why = gate.signs(parser.source()) ? checkSignature(r.value()) : null;
+            why = gate.signature(parser, messages, r.value());
             if (why == null) {
                 why = check(kind, channel, parser.tsMillis(), parser.slotMillis(), r.partition());
             }
@@ -705,18 +708,6 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         sentSinceCommit.add(a);
         context.forward(new Record<>(utf8(a.channel()), utf8(AlertCodec.toJson(a)), now, new RecordHeaders()),
                 DetectorTopology.ALERTS_SINK);
-    }
-
-    /**
-     * The {@code bad-signature} rejection of the record just parsed, whose source must sign, or {@code null}. Parsed
-     * again whole (by the parser for messages, so that the main parser's parts stay), for the signed form.
-     */
-    private Rejection checkSignature(byte[] value) {
-        try {
-            return gate.signature(messages.parse(value, 0, value.length));
-        } catch (EventFormatException e) { // parsed a moment ago by the same rules
-            throw new IllegalStateException("parsed once, refused the second time: " + e.getMessage(), e);
-        }
     }
 
     /**

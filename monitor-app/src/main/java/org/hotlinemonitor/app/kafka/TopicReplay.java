@@ -218,6 +218,7 @@ public final class TopicReplay {
         replay.input(name);
         EventGate check = replay.gate().copy();
         EventParser parser = new EventParser(check::indexOf);
+        EventParser whole = new EventParser(); // for the signed form of a signing source's record; parser's parts stay
         long untilMs = source.until() == null ? Long.MAX_VALUE : source.until().toEpochMilli();
         long stopAfter = source.until() == null ? Long.MAX_VALUE : untilMs + source.allowedLateness().toMillis();
         long maxJump = source.maxJump().toMillis();
@@ -318,7 +319,7 @@ public final class TopicReplay {
                             p.finished = true;
                             break;
                         }
-                        Parsed r = parse(record, parser, check, owner, partitions);
+                        Parsed r = parse(record, parser, whole, check, owner, partitions);
                         boolean jump = r.kind != null && r.ts - p.newest > maxJump;
                         if (r.kind != null && !jump && r.ts > p.newest) {
                             p.newest = r.ts;
@@ -403,8 +404,8 @@ public final class TopicReplay {
         return owner;
     }
 
-    private static Parsed parse(ConsumerRecord<byte[], byte[]> record, EventParser parser, EventGate check,
-                                int[] owner, int partitions) {
+    private static Parsed parse(ConsumerRecord<byte[], byte[]> record, EventParser parser, EventParser whole,
+                                EventGate check, int[] owner, int partitions) {
         Parsed r = new Parsed();
         r.offset = record.offset();
         byte[] value = record.value();
@@ -422,19 +423,12 @@ public final class TopicReplay {
         EventKind kind = parser.kind();
         long ts = parser.tsMillis();
         long slot = parser.slotMillis(); // EventParser.NO_SLOT is ChannelState.NONE
-        if (check.signs(parser.source())) { // checked first, as the live detector does
-            Rejection bad;
-            try {
-                bad = check.signature(parser.parse(value, 0, value.length)); // whole, for the signed form
-            } catch (EventFormatException e) {
-                throw new IllegalStateException("parsed once, refused the second time: " + e.getMessage(), e);
-            }
-            if (bad != null) {
-                r.kind = kind;
-                r.ts = ts;
-                r.rejection = bad;
-                return r;
-            }
+        Rejection bad = check.signature(parser, whole, value); // checked first, as the live detector does
+        if (bad != null) {
+            r.kind = kind;
+            r.ts = ts;
+            r.rejection = bad;
+            return r;
         }
         int channel = -1;
         if (kind != EventKind.HEARTBEAT) {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.hotlinemonitor.core.alert.Secret;
 import org.hotlinemonitor.core.codec.EventFormatException;
+import org.hotlinemonitor.core.codec.EventParser;
 import org.hotlinemonitor.core.codec.EventSignature;
 import org.hotlinemonitor.core.codec.SigningConfig;
 import org.hotlinemonitor.core.config.ConfigLoader;
@@ -92,6 +93,29 @@ class EventGateTest {
         assertThat(gate.signature(placer.signed(event))).isNull();
         EventSignature forger = new EventSignature("field-1", "an-attackers-own-key-of-32-bytes".getBytes(StandardCharsets.UTF_8));
         assertThat(gate.signature(forger.signed(event)).reason()).isEqualTo(Rejection.BAD_SIGNATURE);
+    }
+
+    /** The check of a record parsed into parts: the parts' parser is left as it was, for the checks that follow. */
+    @Test
+    void aRecordInPartsIsCheckedWholeWhenItsSourceSigns() throws Exception {
+        EventGate gate = gate(monitor(), null);
+        EventParser parts = new EventParser();
+        EventParser whole = new EventParser();
+        byte[] unsigned = ("{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"ts\":\"2023-04-07T00:00:30Z\","
+                + "\"source\":\"field-1\"}").getBytes(StandardCharsets.UTF_8);
+        parts.parseParts(unsigned, 0, unsigned.length);
+        assertThat(gate.signature(parts, whole, unsigned)).isEqualTo(new Rejection(Rejection.BAD_SIGNATURE, "sig",
+                "source 'field-1' must sign its events, and this one has no sig"));
+        assertThat(parts.channel()).isEqualTo("liaison-office");
+        EventSignature placer = new EventSignature("field-1", KEY.getBytes(StandardCharsets.UTF_8));
+        byte[] signed = org.hotlinemonitor.core.codec.EventWriter.toJson(placer.signed(new CallEvent("liaison-office",
+                EventKind.ANSWERED, SLOT.plusSeconds(30), null, null, "field-1", null))).getBytes(StandardCharsets.UTF_8);
+        parts.parseParts(signed, 0, signed.length);
+        assertThat(gate.signature(parts, whole, signed)).isNull();
+        byte[] other = "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"ts\":\"2023-04-07T00:00:30Z\",\"source\":\"x\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        parts.parseParts(other, 0, other.length);
+        assertThat(gate.signature(parts, whole, other)).isNull();
     }
 
     @Test
