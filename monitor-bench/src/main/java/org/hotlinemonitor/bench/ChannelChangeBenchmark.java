@@ -22,8 +22,8 @@ import org.hotlinemonitor.app.detect.ChannelRegistry;
 import org.hotlinemonitor.app.detect.DetectorTopics;
 import org.hotlinemonitor.app.detect.DetectorTopology;
 import org.hotlinemonitor.app.detect.DetectorView;
+import org.hotlinemonitor.core.ingest.RejectCounter;
 import org.hotlinemonitor.core.model.Channel;
-import org.hotlinemonitor.core.replay.RejectCounter;
 import org.hotlinemonitor.core.schedule.DayRule;
 import org.hotlinemonitor.core.schedule.Schedule;
 

@@ -21,9 +21,9 @@ import org.hotlinemonitor.core.config.ConfigLoader;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.ChannelStatus;
 import org.hotlinemonitor.core.detect.Detector;
+import org.hotlinemonitor.core.ingest.RejectCounter;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.MonitorConfig;
-import org.hotlinemonitor.core.replay.RejectCounter;
 
 /**
  * The cost of {@code /metrics} by {@code --channel-metrics} mode: a detector view holding every channel of a channel

@@ -3,7 +3,7 @@ package org.hotlinemonitor.app.detect;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.hotlinemonitor.core.replay.Rejection;
+import org.hotlinemonitor.core.ingest.Rejection;
 
 /**
  * The dead-letter records of {@code hotline.rejects}: a refused record's original key and value bytes and
@@ -11,7 +11,7 @@ import org.hotlinemonitor.core.replay.Rejection;
  * <ul>
  *   <li>{@value #REASON}: the reason code, one of replay's ({@link Rejection}: {@code malformed},
  *       {@code invalid-field}, {@code bad-signature}, {@code unknown-channel}, {@code not-a-slot}, {@code too-early},
- *       {@code late}, {@code beyond-until}) or {@value #WRONG_PARTITION}, which only Kafka has;</li>
+ *       {@code late}, {@code beyond-until}) or {@code wrong-partition} ({@link Rejection#WRONG_PARTITION}), which only Kafka has;</li>
  *   <li>{@value #FIELD}: the field at fault, when there is one;</li>
  *   <li>{@value #MESSAGE}: a sentence for people;</li>
  *   <li>{@value #TOPIC}, {@value #PARTITION}, {@value #OFFSET}: where the record was read.</li>
@@ -25,13 +25,6 @@ public final class DeadLetters {
     public static final String TOPIC = "reject.topic";
     public static final String PARTITION = "reject.partition";
     public static final String OFFSET = "reject.offset";
-
-    /**
-     * The reason for an event whose channel's partition (by the default partitioner on the channel id) is not
-     * the partition it was read from: the task that owns the channel never sees it, so applying it elsewhere
-     * would split the channel's state. Its producer did not key it by channel id.
-     */
-    public static final String WRONG_PARTITION = "wrong-partition";
 
     private DeadLetters() {
     }

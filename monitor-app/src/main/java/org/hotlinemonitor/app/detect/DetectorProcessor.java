@@ -30,17 +30,17 @@ import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.codec.EventFormatException;
 import org.hotlinemonitor.core.codec.EventParser;
 import org.hotlinemonitor.core.detect.ChannelState;
-import org.hotlinemonitor.core.detect.Detector;
 import org.hotlinemonitor.core.detect.EventOutcome;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.Verdict;
+import org.hotlinemonitor.core.ingest.EventGate;
+import org.hotlinemonitor.core.ingest.RejectCounter;
+import org.hotlinemonitor.core.ingest.Rejection;
+import org.hotlinemonitor.core.ingest.Signing;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
-import org.hotlinemonitor.core.replay.RejectCounter;
-import org.hotlinemonitor.core.replay.Rejection;
-import org.hotlinemonitor.core.replay.Signing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
  * core {@link Monitor}, the same in-place engine replay runs, so live and replay share the rules and their order.
  *
  * <h2>Time, with replay's semantics</h2>
+ * The checks of an event, the judgements of lateness and clock skew below, and the reasons a record is refused with are
+ * replay's code ({@link EventGate}); this adapter keeps what only Kafka has: the record's partition and offset in the dead
+ * letter, {@code wrong-partition}, the changelogged waiting records and the punctuation that releases them.
  * <ul>
  *   <li>The task's <b>watermark</b> is {@code max(newest event time seen, clock) - allowedLateness}, never
  *       decreasing, and persisted. It moves on every record and on a wall-clock punctuator that reads the
@@ -151,11 +154,13 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
 
     private final Setup setup;
     private final long backlogThreshold;
-    private final long futureTolerance;
     private final PendingRecords pending = new PendingRecords();
-    /** Checks the events of sources that must sign; this task's own (it holds a Mac per source). */
+    /** Checks the events of sources that must sign; this task's own (it holds a Mac per source), in {@link #gate}. */
     private final Signing signing;
-    /** Parses a refused record again for its message (the main parser's parts must not change meanwhile). */
+    /**
+     * Parses a record again whole: a refused one for its message, one of a signing source for its signed form (the main
+     * parser's parts must not change meanwhile).
+     */
     private final EventParser messages = new EventParser();
     /** Events accepted on arrival since the last commit, by kind ordinal: published to the view at commit. */
     private final long[] eventsByKind = new long[KINDS.length];
@@ -187,7 +192,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private long ownedVersion;
     private Monitor.Listener listener;
     private Monitor monitor;
-    private Monitor.Validator validator;
+    /** The checks of an event, its lateness and skew, and the reasons, shared with replay; bound to {@link #monitor}. */
+    private EventGate gate;
     private EventParser parser;
     private int partition;
     private String topic;
@@ -208,7 +214,6 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         this.setup = setup;
         this.signing = new Signing(setup.options.signing());
         this.backlogThreshold = setup.options.backlogThreshold().toMillis();
-        this.futureTolerance = setup.options.futureTolerance().toMillis();
     }
 
     @Override
@@ -339,14 +344,14 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         return state;
     }
 
-    /** A monitor of the owned channels, not started; the parser and validator bound to it. */
+    /** A monitor of the owned channels, not started; the parser and the gate bound to it. */
     private void newMonitor() {
         List<Channel> mine = new ArrayList<>(owned.size());
         owned.values().forEach(e -> mine.add(e.channel()));
         // Every task sees every heartbeat (they go to all partitions), so every task applies the our-side rule to its
         // own channels; the task of partition 0 alone reports it, so that a silence is one alert, as in replay.
         this.monitor = new Monitor(new MonitorConfig(mine, null, setup.silentAfter), listener, partition == 0);
-        this.validator = monitor.validator();
+        this.gate = new EventGate(monitor.validator(), signing, setup.latenessDuration, null, setup.options.futureTolerance());
         this.parser = new EventParser(monitor::indexOf); // -1 for a channel not this task's
     }
 
@@ -440,13 +445,12 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         byte[] value = record.value();
         Rejection why = null;
         if (value == null) {
-            why = new Rejection(Rejection.MALFORMED, null, "record has no value");
+            why = EventGate.noValue();
         } else {
             try {
                 parser.parseParts(value, 0, value.length);
             } catch (EventFormatException e) {
-                why = new Rejection(e.field() == null ? Rejection.MALFORMED : Rejection.INVALID_FIELD, e.field(),
-                        e.getMessage());
+                why = EventGate.unreadable(e);
             }
         }
         long w = Math.max(watermark, candidate(now));
@@ -455,20 +459,19 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             int channel = kind == EventKind.HEARTBEAT ? -1 : channel();
             long ts = parser.tsMillis();
             long slot = parser.slotMillis();
-            why = signing.signs(parser.source()) ? checkSignature(value) : null;
+            why = gate.signature(parser, messages, value);
             if (why == null) {
-                why = check(kind, channel, ts, slot, md.partition(), value);
+                why = check(kind, channel, ts, slot, md.partition());
             }
             if (why == null) {
-                if (ts > now + futureTolerance) {
-                    why = new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + Instant.ofEpochMilli(ts) + " is more than "
-                            + setup.options.futureTolerance() + " ahead of the detector's clock (" + Instant.ofEpochMilli(now)
-                            + "): it would move time for every channel of the partition; check its producer's clock");
-                } else if (w != NONE && ts < w) {
+                why = gate.ahead(ts, now);
+            }
+            if (why == null) {
+                if (w != NONE && ts < w) {
                     // Behind the watermark: judged against its own channel's time, not by how long it travelled. A task
                     // that has not started yet starts at its first event, if the event is within the maximum skew of the
                     // clock (one from the distant past must not start it years ago).
-                    if (start == NONE && pending.isEmpty() && now - ts <= futureTolerance) {
+                    if (start == NONE && pending.isEmpty() && gate.nearClock(ts, now)) {
                         begin(ts);
                     }
                     advanceTo(w);
@@ -574,21 +577,21 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         EventOutcome outcome = monitor.acceptValidated(channel, kind, ts, slot, source);
         if (outcome.rejected()) { // cannot happen for a checked record at or after the watermark; kept honest
             byte[] value = (byte[]) r.value();
-            reject((byte[]) r.key(), value, r.timestamp(), r.headers(), refusal(outcome, value, ts), topic, partition, offset);
+            reject((byte[]) r.key(), value, r.timestamp(), r.headers(), refusal(outcome, value), topic, partition, offset);
         }
     }
 
     /**
      * Applies at once an event older than the watermark, if its channel has seen nothing since its time (no deadline
-     * decided at or after it, no later event: {@link Monitor#acceptValidated(int, EventKind, long, long, int)}); else it is
-     * late. Returns the rejection, or {@code null}.
+     * decided at or after it, no later event: {@link EventGate#behind}, replay's rule); else it is late. Returns the
+     * rejection, or {@code null}.
      */
     private Rejection applyBehind(int channel, EventKind kind, long ts, long slot, int source, byte[] value) {
-        if (start == NONE) {
-            return late(Instant.ofEpochMilli(ts), watermark);
+        EventOutcome outcome = EventGate.behind(monitor, channel, kind, ts, slot, source);
+        if (!outcome.rejected()) {
+            return null;
         }
-        EventOutcome outcome = monitor.acceptValidated(channel, kind, ts, slot, source);
-        return outcome.rejected() ? refusal(outcome, value, ts) : null;
+        return start == NONE ? gate.late(ts, watermark) : refusal(outcome, value);
     }
 
     /** Applies a record restored from the reorder store: parsed and checked again, against today's configuration. */
@@ -598,17 +601,17 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             parser.parseParts(r.value(), 0, r.value().length);
             EventKind kind = parser.kind();
             int channel = kind == EventKind.HEARTBEAT ? -1 : channel();
-            why = signing.signs(parser.source()) ? checkSignature(r.value()) : null;
+            why = gate.signature(parser, messages, r.value());
             if (why == null) {
-                why = check(kind, channel, parser.tsMillis(), parser.slotMillis(), r.partition(), r.value());
+                why = check(kind, channel, parser.tsMillis(), parser.slotMillis(), r.partition());
             }
             if (why == null) {
                 EventOutcome outcome = monitor.acceptValidated(channel, kind, parser.tsMillis(), parser.slotMillis(),
                         monitor.sourceId(parser.source()));
-                why = outcome.rejected() ? refusal(outcome, r.value(), ts) : null;
+                why = outcome.rejected() ? refusal(outcome, r.value()) : null;
             }
         } catch (EventFormatException e) { // parsed on arrival; the parser has not changed since
-            why = new Rejection(e.field() == null ? Rejection.MALFORMED : Rejection.INVALID_FIELD, e.field(), e.getMessage());
+            why = EventGate.unreadable(e);
         }
         if (why != null) {
             reject(r.key(), r.value(), r.timestamp(), r.headersCopy(), why, r.topic(), r.partition(), r.offset());
@@ -710,70 +713,36 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     }
 
     /**
-     * The {@code bad-signature} rejection of the record just parsed, whose source must sign, or {@code null}. Parsed
-     * again whole (by the parser for messages, so that the main parser's parts stay), for the signed form.
+     * What can be checked of the event just parsed without state ({@link EventGate#check}); {@code null} when it passes.
+     * A channel of another partition is this adapter's own refusal: only Kafka has partitions.
      */
-    private Rejection checkSignature(byte[] value) {
-        try {
-            return signing.check(messages.parse(value, 0, value.length));
-        } catch (EventFormatException e) { // parsed a moment ago by the same rules
-            throw new IllegalStateException("parsed once, refused the second time: " + e.getMessage(), e);
-        }
-    }
-
-    /** What can be checked of an event without state; {@code null} when it passes. {@code value}: for messages. */
-    private Rejection check(EventKind kind, int channel, long ts, long slot, int fromPartition, byte[] value) {
+    private Rejection check(EventKind kind, int channel, long ts, long slot, int fromPartition) {
         if (kind == EventKind.HEARTBEAT) {
             return null;
         }
-        if (channel == UNKNOWN) {
-            return refusal(EventOutcome.UNKNOWN_CHANNEL, value, ts);
-        }
         if (channel == OTHER_PARTITION) {
             String id = parser.channel();
-            return new Rejection(DeadLetters.WRONG_PARTITION, "channel", "channel '" + id
-                    + "' belongs to partition " + ChannelPartitions.partitionOf(id, setup.options.eventPartitions())
-                    + " of " + setup.options.eventPartitions() + " (default partitioner on the channel id), but the record was read from partition "
-                    + fromPartition + "; produce events keyed by their channel id");
+            int partitions = setup.options.eventPartitions();
+            return EventGate.wrongPartition(id, ChannelPartitions.partitionOf(id, partitions), partitions, fromPartition);
         }
-        EventOutcome invalid = validator.validate(kind, channel, ts, slot);
-        return invalid == null ? null : refusal(invalid, value, ts);
+        return gate.check(kind, channel, parser.channel(), ts, slot);
     }
 
-    /** The rejection for an outcome; parses the record again for the message (a rare path). */
-    private Rejection refusal(EventOutcome outcome, byte[] value, long watermarkIfLate) {
+    /** The rejection for an outcome of the monitor; parses the record again for the message (a rare path). */
+    private Rejection refusal(EventOutcome outcome, byte[] value) {
         CallEvent event;
         try {
             event = messages.parse(value, 0, value.length);
         } catch (EventFormatException e) {
             throw new IllegalStateException("a record parsed before no longer parses", e);
         }
+        long ts = event.ts().toEpochMilli();
         if (outcome == EventOutcome.LATE) {
-            return event.kind() == EventKind.HEARTBEAT ? late(event.ts(), monitor.watermarkMillis())
-                    : new Rejection(Rejection.LATE, "ts", "event at " + event.ts() + " came after channel '" + event.channel()
-                    + "' had moved past it (a deadline of the channel at or after it was decided, or a later event of the"
-                    + " channel was applied; the detector's time is " + Instant.ofEpochMilli(monitor.watermarkMillis())
-                    + ", allowed lateness " + setup.latenessDuration + "); verdicts before it are final");
+            return event.kind() == EventKind.HEARTBEAT ? gate.late(ts, monitor.watermarkMillis())
+                    : gate.lateForChannel(event.channel(), ts, monitor.watermarkMillis());
         }
-        ChannelRegistry.Entry e = owned.get(event.channel());
-        Detector d = e == null ? null : e.detector(); // null only for UNKNOWN_CHANNEL
-        return switch (outcome) {
-            case UNKNOWN_CHANNEL -> new Rejection(Rejection.UNKNOWN_CHANNEL, "channel",
-                    "unknown channel '" + event.channel() + "' (not in the channel configuration)");
-            case NOT_A_SLOT -> new Rejection(Rejection.NOT_A_SLOT, "slot",
-                    "slot " + event.slot() + " is not a scheduled slot of channel '" + event.channel() + "' ("
-                            + d.channel().schedule() + ")");
-            case TOO_EARLY -> new Rejection(Rejection.TOO_EARLY, "ts",
-                    "event at " + event.ts() + " is more than answerWithin (" + d.channel().answerWithin()
-                            + ") before its slot " + event.slot());
-            default -> throw new IllegalArgumentException("not a rejection: " + outcome);
-        };
-    }
-
-    private Rejection late(Instant ts, long w) {
-        return new Rejection(Rejection.LATE, "ts", "event at " + ts + " arrived after the watermark "
-                + Instant.ofEpochMilli(w) + " (allowed lateness " + setup.latenessDuration
-                + " exceeded); verdicts before it are final");
+        return gate.refusal(outcome, -1, event.channel(), ts,
+                event.slot() == null ? NONE : event.slot().toEpochMilli());
     }
 
     private void reject(byte[] key, byte[] value, long timestamp, Headers headers, Rejection why, String fromTopic,

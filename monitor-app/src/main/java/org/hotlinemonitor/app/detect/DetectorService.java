@@ -20,8 +20,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.hotlinemonitor.app.broker.TopicSpec;
 import org.hotlinemonitor.core.codec.SigningConfig;
+import org.hotlinemonitor.core.ingest.RejectCounter;
 import org.hotlinemonitor.core.model.MonitorConfig;
-import org.hotlinemonitor.core.replay.RejectCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

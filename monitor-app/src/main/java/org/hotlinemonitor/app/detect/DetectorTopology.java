@@ -11,8 +11,8 @@ import org.apache.kafka.streams.state.Stores;
 import org.hotlinemonitor.app.broker.Topics;
 import org.hotlinemonitor.app.calls.OperatorRecord;
 import org.hotlinemonitor.core.codec.SigningConfig;
+import org.hotlinemonitor.core.ingest.RejectCounter;
 import org.hotlinemonitor.core.model.MonitorConfig;
-import org.hotlinemonitor.core.replay.RejectCounter;
 
 /**
  * The detector as a Kafka Streams topology: {@code hotline.events} → detector → {@code hotline.alerts} and

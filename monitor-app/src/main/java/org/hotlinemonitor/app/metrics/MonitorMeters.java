@@ -28,9 +28,9 @@ import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.ChannelStatus;
 import org.hotlinemonitor.core.detect.Verdict;
+import org.hotlinemonitor.core.ingest.RejectCounter;
+import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.EventKind;
-import org.hotlinemonitor.core.replay.RejectCounter;
-import org.hotlinemonitor.core.replay.Rejection;
 
 /**
  * The monitor's own meters, {@code hotline.*} (the reference, with the names as Prometheus shows them:
@@ -77,7 +77,7 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
     /** The detector's reasons for refusing a record (dead letters): each counter exists from the start, at 0. */
     static final List<String> DETECTOR_REJECT_REASONS = List.of(Rejection.MALFORMED, Rejection.INVALID_FIELD,
             Rejection.UNKNOWN_CHANNEL, Rejection.NOT_A_SLOT, Rejection.TOO_EARLY, Rejection.LATE, Rejection.BEYOND_UNTIL,
-            DeadLetters.WRONG_PARTITION, Rejection.BAD_SIGNATURE);
+            Rejection.WRONG_PARTITION, Rejection.BAD_SIGNATURE);
     /** The notifier's reasons. */
     static final List<String> NOTIFIER_REJECT_REASONS = List.of(Rejection.MALFORMED, "sink-rejected");
     static final List<String> DELIVERY_RESULTS = List.of(DeliveryCounter.DELIVERED, DeliveryCounter.RETRIED,

@@ -36,10 +36,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.codec.AlertCodec;
+import org.hotlinemonitor.core.ingest.RejectCounter;
 import org.hotlinemonitor.core.notify.AlertGroups;
 import org.hotlinemonitor.core.notify.NotifyConfig;
 import org.hotlinemonitor.core.notify.SinkConfig;
-import org.hotlinemonitor.core.replay.RejectCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.replay.Rejection;
+import org.hotlinemonitor.core.ingest.Rejection;
 
 /**
  * One sink's delivery of the records it reads, as stages: {@link RouteStage} (is the alert for this sink),

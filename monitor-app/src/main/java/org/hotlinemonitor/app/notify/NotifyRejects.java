@@ -9,8 +9,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.hotlinemonitor.app.detect.DeadLetters;
-import org.hotlinemonitor.core.replay.RejectCounter;
-import org.hotlinemonitor.core.replay.Rejection;
+import org.hotlinemonitor.core.ingest.RejectCounter;
+import org.hotlinemonitor.core.ingest.Rejection;
 
 /**
  * The notifier's dead letters on {@code hotline.rejects}, with {@link DeadLetters}' headers: the original key,

@@ -25,10 +25,10 @@ import org.hotlinemonitor.app.detect.DetectorService;
 import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.codec.EventWriter;
+import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
-import org.hotlinemonitor.core.replay.Rejection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

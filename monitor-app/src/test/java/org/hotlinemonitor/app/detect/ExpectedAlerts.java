@@ -9,9 +9,9 @@ import java.util.List;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.detect.Monitor;
+import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.MonitorConfig;
-import org.hotlinemonitor.core.replay.Rejection;
 import org.hotlinemonitor.core.replay.ReplayDriver;
 
 /** What the live tests compare with: core's replay over the events they sent. */

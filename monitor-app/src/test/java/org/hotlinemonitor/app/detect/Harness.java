@@ -21,8 +21,8 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.hotlinemonitor.app.calls.MutableClock;
 import org.hotlinemonitor.core.config.ConfigException;
 import org.hotlinemonitor.core.config.ConfigLoader;
+import org.hotlinemonitor.core.ingest.RejectCounter;
 import org.hotlinemonitor.core.model.MonitorConfig;
-import org.hotlinemonitor.core.replay.RejectCounter;
 
 /**
  * The detector topology in a {@link TopologyTestDriver} (one partition, partition 0), on a {@link MutableClock}.

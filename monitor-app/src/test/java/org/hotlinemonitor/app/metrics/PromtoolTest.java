@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.hotlinemonitor.app.deploy.DebianBinary;
 import org.hotlinemonitor.app.detect.Harness;
 import org.hotlinemonitor.app.notify.DeliveryCounter;
-import org.hotlinemonitor.core.replay.RejectCounter;
+import org.hotlinemonitor.core.ingest.RejectCounter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

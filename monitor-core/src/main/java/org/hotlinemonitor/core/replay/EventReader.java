@@ -8,6 +8,8 @@ import java.time.Instant;
 import org.hotlinemonitor.core.codec.CsvEventParser;
 import org.hotlinemonitor.core.codec.EventFormatException;
 import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.ingest.EventGate;
+import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 
@@ -157,8 +159,7 @@ public final class EventReader implements AutoCloseable {
                     event = json.parse(lines.buffer(), lines.lineStart(), lines.lineLength());
                 }
             } catch (EventFormatException e) {
-                rejection = new Rejection(e.field() == null ? Rejection.MALFORMED : Rejection.INVALID_FIELD, e.field(),
-                        e.getMessage());
+                rejection = EventGate.unreadable(e);
             }
             return true;
         }

@@ -8,7 +8,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.hotlinemonitor.core.codec.EventParser;
 import org.hotlinemonitor.core.detect.ChannelState;
-import org.hotlinemonitor.core.model.CallEvent;
+import org.hotlinemonitor.core.ingest.EventGate;
+import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.EventKind;
 
 /**
@@ -74,22 +75,22 @@ final class ReadAhead implements AutoCloseable {
     }
 
     /**
-     * Starts reading {@code input}; {@link ReplayDriver.Checker#check} is applied to each parsed event on the
-     * reading thread and its non-null result refuses the event; the channel is resolved to its index there too.
-     * Events of sources that sign are checked first ({@link Signing#check}), on the reading thread too.
+     * Starts reading {@code input}; the {@link EventGate}'s checks are applied to each parsed event on the reading
+     * thread (with the gate's own {@link EventGate#copy() copy}) and a non-null result refuses the event; the channel
+     * is resolved to its index there too. Events of sources that sign are checked first
+     * ({@link EventGate#signature}).
      */
-    ReadAhead(LogInput input, InputStream stdin, ReplayDriver.Checker check, Signing signing) {
+    ReadAhead(LogInput input, InputStream stdin, EventGate gate) {
         for (int i = 0; i < IN_FLIGHT + 2; i++) {
             free.add(new Batch());
         }
-        thread = new Thread(() -> produce(input, stdin, check, signing), "replay-reader");
+        thread = new Thread(() -> produce(input, stdin, gate), "replay-reader");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void produce(LogInput input, InputStream stdin, ReplayDriver.Checker shared, Signing sharedSigning) {
-        ReplayDriver.Checker check = shared.copy();
-        Signing signing = sharedSigning.copy();
+    private void produce(LogInput input, InputStream stdin, EventGate shared) {
+        EventGate check = shared.copy();
         Batch b = null;
         try (EventReader reader = new EventReader(input, stdin, check::indexOf, check.channels())) {
             b = take(free);
@@ -112,7 +113,7 @@ final class ReadAhead implements AutoCloseable {
                     b.times[i] = reader.tsMillis();
                     b.slots[i] = reader.slotMillis(); // EventParser.NO_SLOT is ChannelState.NONE
                     b.sources[i] = reader.source();
-                    Rejection badSignature = signing.signs(b.sources[i]) ? checkSignature(b, i, reader, signing) : null;
+                    Rejection badSignature = check.signs(b.sources[i]) ? checkSignature(b, i, reader, check) : null;
                     if (badSignature != null) {
                         r = badSignature;
                     } else if (kind == EventKind.HEARTBEAT) {
@@ -152,18 +153,18 @@ final class ReadAhead implements AutoCloseable {
      * The {@code bad-signature} rejection of event {@code i}, whose source signs, or {@code null}. Rare (only events
      * of signing sources), so it may allocate: the signed form needs the event whole, its channel id resolved now.
      */
-    private static Rejection checkSignature(Batch b, int i, EventReader reader, Signing signing) {
+    private static Rejection checkSignature(Batch b, int i, EventReader reader, EventGate gate) {
         if (reader.channelOffset() >= 0) {
             reader.resolveChannel(b.raw, b.rawStart[i] + reader.channelOffset(), reader.channelLength());
         }
-        return signing.check(reader.event());
+        return gate.signature(reader.event());
     }
 
     /**
      * Looks up the channel ids of a whole batch in one tight loop, then checks those events: done per
      * line, each lookup would wait for its cache miss; here the processor keeps several in flight.
      */
-    private static void resolveChannels(Batch b, EventReader reader, ReplayDriver.Checker check) {
+    private static void resolveChannels(Batch b, EventReader reader, EventGate check) {
         int[] tags = b.channels;
         for (int i = 0; i < b.size; i++) {
             if (b.unresolved[i] >= 0) {
@@ -181,7 +182,7 @@ final class ReadAhead implements AutoCloseable {
     }
 
     /** Checks event {@code i} of the batch once its channel is known ({@code tag}: its index, or NO_TAG to look up). */
-    private static Rejection resolved(Batch b, int i, EventReader reader, ReplayDriver.Checker check, int tag) {
+    private static Rejection resolved(Batch b, int i, EventReader reader, EventGate check, int tag) {
         int channel = tag;
         String id = null;
         if (channel == EventParser.NO_TAG) { // not cached: look the id up by value

@@ -10,6 +10,8 @@ import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.SlotVerdict;
 import org.hotlinemonitor.core.detect.Verdict;
+import org.hotlinemonitor.core.ingest.EventGate;
+import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.EventKind;
 
 /**
@@ -18,11 +20,11 @@ import org.hotlinemonitor.core.model.EventKind;
  * and strict mode.
  *
  * <p>Use: {@link #input} names the source; then, in the order the replay is to see them, each record is
- * handed over either as an event that parsed and passed {@link #checker()}'s checks ({@link #offer}) or as
+ * handed over either as an event that parsed and passed the {@link #gate()}'s checks ({@link #offer}) or as
  * refused with its reason ({@link #refuse}); then {@link #finish} once. The caller parses with
- * {@link org.hotlinemonitor.core.codec.EventParser}, resolving channel ids to indexes through the checker.
+ * {@link org.hotlinemonitor.core.codec.EventParser}, resolving channel ids to indexes through the gate.
  * Alerts and rejects go to the consumers given, on the calling thread. Not thread-safe; a reading thread uses
- * its own {@link ReplayDriver.Checker#copy() copy} of the checker.
+ * its own {@link EventGate#copy() copy} of the gate.
  */
 public final class RecordReplay {
 
@@ -59,6 +61,7 @@ public final class RecordReplay {
         this.rejects = Objects.requireNonNull(rejects, "rejects");
         this.report = new ReplayReport(options.config());
         this.driver = new ReplayDriver(options.config(), options.allowedLateness(), options.maxJump(), options.until(),
+                options.signing(),
                 new Monitor.Listener() {
                     @Override
                     public void onAlert(Alert alert) {
@@ -114,30 +117,23 @@ public final class RecordReplay {
                 });
     }
 
-    /**
-     * The check of signed events this replay's options ask for ({@link Signing}), new for the calling thread: the
-     * caller refuses, with {@link #refuse}, the events it finds unsigned or badly signed before {@link #offer}.
-     */
-    public Signing signing() {
-        return new Signing(options.signing());
-    }
-
     /** Names an input in the report (for example the topic). */
     public void input(String name) {
         report.input(name);
     }
 
     /**
-     * The checks an event passes before {@link #offer}: its channel is configured (and its index), a slot it
-     * names is valid, it is not after {@code until}. Immutable; {@link ReplayDriver.Checker#copy() copy} it on
-     * the thread that uses it.
+     * The checks an event passes before {@link #offer} ({@link EventGate}): its signature when its source signs, its
+     * channel is configured (and its index), a slot it names is valid, it is not after {@code until}; the caller
+     * refuses, with {@link #refuse}, the events it fails. Not thread-safe: {@link EventGate#copy() copy} it on the
+     * thread that uses it.
      */
-    public ReplayDriver.Checker checker() {
-        return driver.checker();
+    public EventGate gate() {
+        return driver.gate();
     }
 
     /**
-     * Takes the next record: an event that passed the {@link #checker()}'s checks, in parts (see
+     * Takes the next record: an event that passed the the {@link #gate()}'s checks, in parts (see
      * {@link ReplayDriver#offerChecked(int, EventKind, long, long, String)}). It may still be refused as late, or
      * held and refused later as an outlier.
      *

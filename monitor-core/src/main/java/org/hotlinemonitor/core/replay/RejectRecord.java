@@ -1,6 +1,7 @@
 package org.hotlinemonitor.core.replay;
 
 import java.util.Objects;
+import org.hotlinemonitor.core.ingest.Rejection;
 
 /**
  * A refused input record, kept with where it came from and why.

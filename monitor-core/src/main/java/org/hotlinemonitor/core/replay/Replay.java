@@ -1,5 +1,6 @@
 package org.hotlinemonitor.core.replay;
 
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -8,8 +9,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.codec.SigningConfig;
+import org.hotlinemonitor.core.ingest.Rejection;
+import org.hotlinemonitor.core.model.MonitorConfig;
 
 /**
  * Replays call logs through the detector: reads each input line by line, parses it, keeps every
@@ -33,7 +35,7 @@ public final class Replay {
      * @param until           where time ends, and past which events are refused; {@code null}: the newest event
      * @param strict          stop at the first refused line with a {@link BadInputException}
      * @param signing         the sources that must sign: their events without a valid {@code sig} are refused with
-     *                        reason {@code bad-signature} ({@link Signing})
+     *                        reason {@code bad-signature} ({@link org.hotlinemonitor.core.ingest.Signing})
      */
     public record Options(MonitorConfig config, Duration allowedLateness, Duration maxJump, Instant until, boolean strict,
                           SigningConfig signing) {
@@ -73,7 +75,6 @@ public final class Replay {
 
     private final Progress progress;
     private final RecordReplay replay;
-    private final Signing signing;
     private long records;
 
     public Replay(Options options, Consumer<Alert> alerts, Consumer<RejectRecord> rejects, Progress progress) {
@@ -88,7 +89,6 @@ public final class Replay {
                   org.hotlinemonitor.core.detect.Monitor.Listener also) {
         this.progress = Objects.requireNonNull(progress, "progress");
         this.replay = new RecordReplay(options, alerts, rejects, also);
-        this.signing = new Signing(options.signing());
     }
 
     /** Replays the inputs in order and returns the closed report. {@code stdin} serves the input named {@code -}. */
@@ -112,7 +112,7 @@ public final class Replay {
     private void read(LogInput input, InputStream stdin) throws IOException, BadInputException {
         replay.input(input.name());
         long total = input.size();
-        try (ReadAhead ahead = new ReadAhead(input, stdin, replay.checker(), signing)) {
+        try (ReadAhead ahead = new ReadAhead(input, stdin, replay.gate())) {
             ReadAhead.Batch batch;
             while ((batch = ahead.next()) != null) {
                 for (int i = 0; i < batch.size; i++) {

@@ -10,20 +10,24 @@ import java.util.Map;
 import java.util.Objects;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.MissCause;
+import org.hotlinemonitor.core.codec.SigningConfig;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.EventOutcome;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.ReorderBuffer;
 import org.hotlinemonitor.core.detect.SlotVerdict;
 import org.hotlinemonitor.core.detect.Verdict;
+import org.hotlinemonitor.core.ingest.EventGate;
+import org.hotlinemonitor.core.ingest.Rejection;
+import org.hotlinemonitor.core.ingest.Signing;
 import org.hotlinemonitor.core.model.CallEvent;
-import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
 
 /**
  * Replays parsed events through the {@link Monitor}: events are checked, put back into event-time
- * order within the allowed lateness, applied, and time advances with the newest event taken. Alerts
+ * order within the allowed lateness, applied, and time advances with the newest event taken. The checks, the
+ * judgement of an event behind the watermark and the reasons are the live detector's too ({@link EventGate}). Alerts
  * leave in a deterministic order ({@link AlertOrder}). No I/O and no clock: the caller reads the input
  * and writes the outputs.
  *
@@ -57,7 +61,7 @@ public final class ReplayDriver {
     private final AlertOrder alertOrder;
     private final Monitor.Listener listener;
     private final Instant until;
-    private final Checker checker;
+    private final EventGate gate;
     private static final EventKind[] KINDS = EventKind.values();
     /** Bits of the reorder buffer's kind column that hold the kind; the source id is above them. */
     private static final int KIND_BITS = 4;
@@ -151,6 +155,12 @@ public final class ReplayDriver {
      */
     public ReplayDriver(MonitorConfig config, Duration allowedLateness, Duration maxJump, Instant until,
                         Monitor.Listener listener, HeldListener held) {
+        this(config, allowedLateness, maxJump, until, SigningConfig.NONE, listener, held);
+    }
+
+    /** As above, with {@code signing}'s sources required to sign ({@link #gate()} checks it). */
+    public ReplayDriver(MonitorConfig config, Duration allowedLateness, Duration maxJump, Instant until,
+                        SigningConfig signing, Monitor.Listener listener, HeldListener held) {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.heldListener = Objects.requireNonNull(held, "held");
         if (maxJump.isNegative() || maxJump.isZero()) {
@@ -187,7 +197,7 @@ public final class ReplayDriver {
         });
         this.buffer = new ReorderBuffer(allowedLateness);
         this.until = until;
-        this.checker = new Checker(monitor.validator(), until);
+        this.gate = new EventGate(monitor.validator(), new Signing(signing), allowedLateness, until, null);
     }
 
     /**
@@ -200,17 +210,20 @@ public final class ReplayDriver {
     }
 
     /**
-     * Checks what can be checked of an event without the replay's state: it is not after {@code until},
-     * its channel is configured, and a slot it names is valid. Returns the rejection, or {@code null}.
-     * Thread-safe ({@link #checker()} is this check in a form for another thread).
+     * Checks what can be checked of an event without the replay's state ({@link EventGate#check(CallEvent)}): it is
+     * not after {@code until}, its channel is configured, and a slot it names is valid. Returns the rejection, or
+     * {@code null}. The signature is checked apart ({@link #gate()}).
      */
     public Rejection check(CallEvent event) {
-        return checker.check(event);
+        return gate.check(event);
     }
 
-    /** The checks of {@link #check}, immutable, for the reading thread. */
-    public Checker checker() {
-        return checker;
+    /**
+     * The checks of an event and the reasons it is refused with, shared with the live detector; for this thread
+     * (the reading thread works with its own {@link EventGate#copy() copy}).
+     */
+    public EventGate gate() {
+        return gate;
     }
 
     /** {@link #offer} for an event that passed {@link #check}. */
@@ -262,19 +275,14 @@ public final class ReplayDriver {
      */
     private Rejection admit(int channel, EventKind kind, long ts, long slot, int source) {
         if (!buffer.offer(ts, channel, kind.ordinal() | source << KIND_BITS, slot)) {
-            // Behind the buffer's watermark. Before the monitor's own time it is judged against its channel's time:
-            // taken when nothing of its channel happened since (the same rule as live); else late.
-            if (monitor.started() && ts < monitor.watermarkMillis()) {
-                EventOutcome outcome = monitor.acceptValidated(channel, kind, ts, slot, source);
-                if (!outcome.rejected()) {
-                    first = Math.min(first, ts);
-                    outcomes[outcome.ordinal()]++;
-                    return null;
-                }
+            // Behind the buffer's watermark: judged against its channel's time, by the rule live uses too.
+            EventOutcome outcome = EventGate.behind(monitor, channel, kind, ts, slot, source);
+            if (!outcome.rejected()) {
+                first = Math.min(first, ts);
+                outcomes[outcome.ordinal()]++;
+                return null;
             }
-            return new Rejection(Rejection.LATE, "ts", "event at " + Instant.ofEpochMilli(ts)
-                    + " arrived after the watermark " + Instant.ofEpochMilli(buffer.watermark())
-                    + " (allowed lateness exceeded) and after its channel's time; verdicts before it are final");
+            return gate.lateInReplay(ts, buffer.watermark());
         }
         first = Math.min(first, ts);
         if (ts > newest) {
@@ -330,11 +338,7 @@ public final class ReplayDriver {
         boolean jumped = false;
         for (Held h : sorted) {
             if (h.ts < from) {
-                decide(h, new Rejection(Rejection.OUTLIER, "ts", "event at " + Instant.ofEpochMilli(h.ts)
-                        + " is more than " + jump() + " before the events read after it (from "
-                        + Instant.ofEpochMilli(start) + ") that moved the replay's time"
-                        + (newest == Long.MIN_VALUE ? "" : " on from " + Instant.ofEpochMilli(newest))
-                        + ", and no other event confirms it; an outlier moves time for no one"));
+                decide(h, EventGate.outlierBefore(h.ts, maxJump, start, newest));
             } else if (!jumped || h.ts <= limit) {
                 jumped = true;
                 decide(h, admit(h.channel, h.kind, h.ts, h.slot, h.source));
@@ -356,16 +360,7 @@ public final class ReplayDriver {
     }
 
     private Rejection outlier(Held h) {
-        return new Rejection(Rejection.OUTLIER, "ts", "event at " + Instant.ofEpochMilli(h.ts) + " is more than "
-                + jump() + " ahead of the replay's time "
-                + (newest == Long.MIN_VALUE ? "(no event taken)" : Instant.ofEpochMilli(newest) + " (newest event time taken)")
-                + " and no other event confirms a jump; an outlier moves time for no one");
-    }
-
-    /** maxJump as written: {@code P1D} rather than {@code PT24H}. */
-    private String jump() {
-        long day = Duration.ofDays(1).toMillis();
-        return maxJump % day == 0 ? "P" + maxJump / day + "D" : Duration.ofMillis(maxJump).toString();
+        return EventGate.outlierAhead(h.ts, maxJump, newest);
     }
 
     /** Ends holding {@code h}: taken ({@code refused} null) or refused; tells the listener, or the running call. */
@@ -486,89 +481,5 @@ public final class ReplayDriver {
                     + " refused after validation: " + outcome);
         }
         outcomes[outcome.ordinal()]++;
-    }
-
-    /**
-     * The checks an event passes before it enters the replay, which need no replay state: immutable and
-     * thread-safe. The reading thread works with its own {@link #copy}.
-     */
-    public static final class Checker {
-        private final Monitor.Validator validator;
-        private final Instant until;
-        private final long untilMillis;
-
-        private Checker(Monitor.Validator validator, Instant until) {
-            this.validator = validator;
-            this.until = until;
-            this.untilMillis = until == null ? Long.MAX_VALUE : until.toEpochMilli();
-        }
-
-        /** A copy to make on the thread that uses it, so that it lives apart from objects other threads write. */
-        public Checker copy() {
-            return new Checker(validator.copy(), until);
-        }
-
-        /** The position of a configured channel, or -1. */
-        public int indexOf(String channel) {
-            return validator.indexOf(channel);
-        }
-
-        /** How many channels are configured. */
-        public int channels() {
-            return validator.channels();
-        }
-
-        /** {@link ReplayDriver#check}. */
-        public Rejection check(CallEvent event) {
-            return check(event, event.kind() == EventKind.HEARTBEAT ? -1 : validator.indexOf(event.channel()));
-        }
-
-        /** {@link ReplayDriver#check} when the channel's {@link #indexOf index} is known. */
-        public Rejection check(CallEvent event, int channel) {
-            if (event.ts().toEpochMilli() > untilMillis) {
-                return beyondUntil(event.ts().toEpochMilli());
-            }
-            EventOutcome invalid = validator.validate(event, channel);
-            return invalid == null ? null : rejection(invalid, event.channel(), event.ts().toEpochMilli(),
-                    event.slot() == null ? ChannelState.NONE : event.slot().toEpochMilli());
-        }
-
-        /**
-         * {@link ReplayDriver#check} on an event's parts: {@code channel} its index ({@code -1}: unknown or
-         * none), {@code channelId} its id (for messages; needed only when the channel is unknown), times in
-         * epoch milliseconds, {@code slot} the named slot or {@link ChannelState#NONE}.
-         */
-        public Rejection check(EventKind kind, int channel, String channelId, long ts, long slot) {
-            if (ts > untilMillis) {
-                return beyondUntil(ts);
-            }
-            EventOutcome invalid = validator.validate(kind, channel, ts, slot);
-            return invalid == null ? null : rejection(invalid, channel, channelId, ts, slot);
-        }
-
-        private Rejection beyondUntil(long ts) {
-            return new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + Instant.ofEpochMilli(ts) + " is after --until " + until);
-        }
-
-        private Rejection rejection(EventOutcome outcome, String channel, long ts, long slot) {
-            return rejection(outcome, -1, channel, ts, slot);
-        }
-
-        /** The rejection for {@code outcome}; the channel's configuration comes from its index, or else its id. */
-        private Rejection rejection(EventOutcome outcome, int index, String id, long ts, long slot) {
-            Instant at = Instant.ofEpochMilli(ts);
-            Instant slotAt = slot == ChannelState.NONE ? null : Instant.ofEpochMilli(slot);
-            Channel c = index >= 0 ? validator.channelAt(index) : id == null ? null : validator.channel(id);
-            String name = c != null ? c.id() : id;
-            return switch (outcome) {
-                case UNKNOWN_CHANNEL -> new Rejection(Rejection.UNKNOWN_CHANNEL, "channel",
-                        "unknown channel '" + name + "' (not in the channel configuration)");
-                case NOT_A_SLOT -> new Rejection(Rejection.NOT_A_SLOT, "slot",
-                        "slot " + slotAt + " is not a scheduled slot of channel '" + name + "' (" + c.schedule() + ")");
-                case TOO_EARLY -> new Rejection(Rejection.TOO_EARLY, "ts",
-                        "event at " + at + " is more than answerWithin (" + c.answerWithin() + ") before its slot " + slotAt);
-                default -> throw new IllegalArgumentException("not a validation outcome: " + outcome);
-            };
-        }
     }
 }

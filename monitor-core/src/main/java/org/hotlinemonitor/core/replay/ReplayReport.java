@@ -1,8 +1,8 @@
 package org.hotlinemonitor.core.replay;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -23,6 +23,7 @@ import org.hotlinemonitor.core.detect.EventOutcome;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.SlotVerdict;
 import org.hotlinemonitor.core.detect.Verdict;
+import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.ChannelIndex;
 import org.hotlinemonitor.core.model.MonitorConfig;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.config.ConfigLoader;
+import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.codec.EventWriter;
+import org.hotlinemonitor.core.ingest.EventGate;
+import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.junit.jupiter.api.Test;
@@ -183,7 +185,7 @@ class OutlierReplayTest {
         List<RejectRecord> rejects = new ArrayList<>();
         RecordReplay replay = new RecordReplay(new Replay.Options(LogGen.config(), LATENESS, null, true), a -> { },
                 rejects::add);
-        ReplayDriver.Checker check = replay.checker();
+        EventGate check = replay.gate();
         CallEvent future = CallEvent.heartbeat(log.get(100).ts().plus(Duration.ofDays(30)), "test");
         List<CallEvent> input = new ArrayList<>(log);
         input.add(100, future);
@@ -212,7 +214,7 @@ class OutlierReplayTest {
         input.add(input.size() - 5, CallEvent.heartbeat(log.get(0).ts().plus(Duration.ofDays(200)), "test"));
         long n = 0;
         for (CallEvent e : input) {
-            int channel = e.kind() == EventKind.HEARTBEAT ? -1 : replay.checker().indexOf(e.channel());
+            int channel = e.kind() == EventKind.HEARTBEAT ? -1 : replay.gate().indexOf(e.channel());
             replay.offer(channel, e.kind(), e.ts().toEpochMilli(), e.slot() == null ? org.hotlinemonitor.core.detect.ChannelState.NONE : e.slot().toEpochMilli(),
                     e.source(), new RejectRecord.Line("log", ++n), null);
         }

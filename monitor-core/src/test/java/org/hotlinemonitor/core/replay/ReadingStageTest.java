@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.schedule.DayRule;

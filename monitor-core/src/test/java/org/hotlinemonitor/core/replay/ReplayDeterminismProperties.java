@@ -12,6 +12,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import org.hotlinemonitor.core.alert.AlertType;
+import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.CallEvent;
 
 /** Same input, same alerts; reordering within the allowed lateness and duplication change nothing. */

@@ -17,6 +17,7 @@ import org.hotlinemonitor.core.codec.EventSignature;
 import org.hotlinemonitor.core.codec.EventWriter;
 import org.hotlinemonitor.core.codec.SigningConfig;
 import org.hotlinemonitor.core.config.ConfigLoader;
+import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;

@@ -1,4 +1,4 @@
-package org.hotlinemonitor.core.replay;
+package org.hotlinemonitor.core.ingest;
 
 import java.util.Objects;
 
@@ -7,7 +7,7 @@ import java.util.Objects;
  *
  * @param reason  a stable code: {@code malformed}, {@code invalid-field}, {@code unknown-channel},
  *                {@code not-a-slot}, {@code too-early}, {@code late}, {@code beyond-until},
- *                {@code outlier}, {@code bad-signature}
+ *                {@code outlier}, {@code bad-signature}, {@code wrong-partition}
  * @param field   the field at fault, or {@code null} when the record as a whole is
  * @param message a sentence for people
  */
@@ -20,10 +20,12 @@ public record Rejection(String reason, String field, String message) {
     public static final String TOO_EARLY = "too-early";
     public static final String LATE = "late";
     public static final String BEYOND_UNTIL = "beyond-until";
-    /** More than maxJump away from the replay's time, and no other event confirmed the jump ({@link ReplayDriver}). */
+    /** More than maxJump away from the replay's time, and no other event confirmed the jump (replay's {@code ReplayDriver}). */
     public static final String OUTLIER = "outlier";
     /** From a source configured to sign, unsigned or not signed with its key ({@link Signing}). */
     public static final String BAD_SIGNATURE = "bad-signature";
+    /** Read from a partition of the events topic that does not own its channel ({@link EventGate#wrongPartition}). */
+    public static final String WRONG_PARTITION = "wrong-partition";
 
     public Rejection {
         Objects.requireNonNull(reason, "reason");

@@ -1,11 +1,11 @@
-package org.hotlinemonitor.core.replay;
+package org.hotlinemonitor.core.ingest;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.hotlinemonitor.core.codec.EventSignature;
-import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.codec.SigningConfig;
+import org.hotlinemonitor.core.model.CallEvent;
 
 /**
  * The check of signed events, shared by replay and the live detector: an event whose {@code source} is configured

@@ -1,4 +1,4 @@
-package org.hotlinemonitor.core.replay;
+package org.hotlinemonitor.core.ingest;
 
 import java.util.Map;
 import java.util.Objects;

@@ -1,0 +1,271 @@
+package org.hotlinemonitor.core.ingest;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import org.hotlinemonitor.core.codec.EventFormatException;
+import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.detect.ChannelState;
+import org.hotlinemonitor.core.detect.EventOutcome;
+import org.hotlinemonitor.core.detect.Monitor;
+import org.hotlinemonitor.core.model.CallEvent;
+import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.EventKind;
+
+/**
+ * The one path an event takes before the detector applies it, for replay and for the live detector alike: what a
+ * record that does not parse is refused as, the checks of a parsed event (signature when its source signs, channel
+ * configured, slot valid, not after {@code until}), the judgement of an event behind the watermark (allowed lateness),
+ * the judgement of an event ahead of the clock (clock skew), and every reason's code ({@link Rejection}) and wording.
+ * The callers keep only what is theirs: replay its reorder buffer and jumps of time, the live detector its Kafka record
+ * metadata and its punctuation.
+ *
+ * <p>No clock and no I/O: the times a decision needs (the watermark, the clock's reading) are passed in. The checks
+ * cost no allocation for an event that passes them; a rejection allocates its message.
+ *
+ * <p>Thread-safety: not thread-safe (the signature check holds a {@link javax.crypto.Mac} per signing source); a
+ * thread that checks events beside the one that applies them works with its own {@link #copy()}.
+ */
+public final class EventGate {
+
+    private final Monitor.Validator validator;
+    private final Signing signing;
+    private final Instant until;
+    private final long untilMillis;
+    private final Duration futureTolerance;
+    private final long futureToleranceMillis;
+    private final Duration allowedLateness;
+
+    /**
+     * @param validator       the configured channels and their rules
+     * @param signing         the sources that must sign
+     * @param allowedLateness how far behind the newest event an event may come (for messages)
+     * @param until           events after it are refused ({@code beyond-until}); {@code null}: no bound
+     * @param futureTolerance how far ahead of the clock an event may be (the maximum clock skew); {@code null}: no
+     *                        clock ({@link #ahead} is then never called)
+     */
+    public EventGate(Monitor.Validator validator, Signing signing, Duration allowedLateness, Instant until,
+                     Duration futureTolerance) {
+        this.validator = Objects.requireNonNull(validator, "validator");
+        this.signing = Objects.requireNonNull(signing, "signing");
+        this.allowedLateness = Objects.requireNonNull(allowedLateness, "allowedLateness");
+        this.until = until;
+        this.untilMillis = until == null ? Long.MAX_VALUE : until.toEpochMilli();
+        this.futureTolerance = futureTolerance;
+        this.futureToleranceMillis = futureTolerance == null ? Long.MAX_VALUE : futureTolerance.toMillis();
+    }
+
+    /** A gate for another thread, with the same rules; made on that thread, so that it lives apart from this one. */
+    public EventGate copy() {
+        return new EventGate(validator.copy(), signing.copy(), allowedLateness, until, futureTolerance);
+    }
+
+    // ---- parse -------------------------------------------------------------------------------------------------
+
+    /** A record that did not parse: {@code malformed} when the record as a whole is at fault, else {@code invalid-field}. */
+    public static Rejection unreadable(EventFormatException e) {
+        return new Rejection(e.field() == null ? Rejection.MALFORMED : Rejection.INVALID_FIELD, e.field(), e.getMessage());
+    }
+
+    /** A record without a value (a Kafka tombstone). */
+    public static Rejection noValue() {
+        return new Rejection(Rejection.MALFORMED, null, "record has no value");
+    }
+
+    // ---- validate ----------------------------------------------------------------------------------------------
+
+    /** The position of a configured channel, or -1. */
+    public int indexOf(String channel) {
+        return validator.indexOf(channel);
+    }
+
+    /** How many channels are configured. */
+    public int channels() {
+        return validator.channels();
+    }
+
+    /** Whether events of {@code source} must be signed ({@code null}: no); one map lookup. */
+    public boolean signs(String source) {
+        return signing.signs(source);
+    }
+
+    /** {@code null} when {@code event}'s signature is as its source requires, else its {@code bad-signature} rejection. */
+    public Rejection signature(CallEvent event) {
+        return signing.check(event);
+    }
+
+    /**
+     * The signature check of a record just parsed into parts by {@code parts} ({@link EventParser#parseParts}):
+     * {@code null} when its source does not sign (one map lookup) or it is signed as required, else its
+     * {@code bad-signature} rejection. Callers check it first: a forged event is {@code bad-signature} whatever else is
+     * wrong with it. The record is parsed again whole by {@code whole} (a parser other than {@code parts}, whose parts
+     * must stay), for the signed form.
+     *
+     * @throws IllegalStateException if {@code value} no longer parses (it parsed a moment ago by the same rules)
+     */
+    public Rejection signature(EventParser parts, EventParser whole, byte[] value) {
+        if (!signing.signs(parts.source())) {
+            return null;
+        }
+        try {
+            return signing.check(whole.parse(value, 0, value.length));
+        } catch (EventFormatException e) {
+            throw new IllegalStateException("parsed once, refused the second time: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks what can be checked of an event without any state: not after {@code until}, its channel configured, a
+     * slot it names valid. Returns the rejection, or {@code null}. The signature is checked apart ({@link #signature}),
+     * first, by callers that have the event whole.
+     */
+    public Rejection check(CallEvent event) {
+        return check(event.kind(), event.kind() == EventKind.HEARTBEAT ? -1 : validator.indexOf(event.channel()),
+                event.channel(), event.ts().toEpochMilli(), event.slot() == null ? ChannelState.NONE : event.slot().toEpochMilli());
+    }
+
+    /**
+     * {@link #check(CallEvent)} on an event's parts: {@code channel} its index (negative: unknown or none),
+     * {@code channelId} its id (for messages; needed only when the channel is unknown), times in epoch milliseconds,
+     * {@code slot} the named slot or {@link ChannelState#NONE}.
+     */
+    public Rejection check(EventKind kind, int channel, String channelId, long ts, long slot) {
+        if (ts > untilMillis) {
+            return beyondUntil(ts);
+        }
+        EventOutcome invalid = validator.validate(kind, channel, ts, slot);
+        return invalid == null ? null : refusal(invalid, channel, channelId, ts, slot);
+    }
+
+    /**
+     * The rejection for a validation outcome ({@code unknown-channel}, {@code not-a-slot}, {@code too-early}); the
+     * channel's configuration comes from its index ({@code channel}, negative: none), or else its id.
+     */
+    public Rejection refusal(EventOutcome outcome, int channel, String channelId, long ts, long slot) {
+        Instant at = Instant.ofEpochMilli(ts);
+        Instant slotAt = slot == ChannelState.NONE ? null : Instant.ofEpochMilli(slot);
+        Channel c = channel >= 0 ? validator.channelAt(channel) : channelId == null ? null : validator.channel(channelId);
+        String name = c != null ? c.id() : channelId;
+        return switch (outcome) {
+            case UNKNOWN_CHANNEL -> new Rejection(Rejection.UNKNOWN_CHANNEL, "channel",
+                    "unknown channel '" + name + "' (not in the channel configuration)");
+            case NOT_A_SLOT -> new Rejection(Rejection.NOT_A_SLOT, "slot",
+                    "slot " + slotAt + " is not a scheduled slot of channel '" + name + "' (" + c.schedule() + ")");
+            case TOO_EARLY -> new Rejection(Rejection.TOO_EARLY, "ts",
+                    "event at " + at + " is more than answerWithin (" + c.answerWithin() + ") before its slot " + slotAt);
+            default -> throw new IllegalArgumentException("not a validation outcome: " + outcome);
+        };
+    }
+
+    /**
+     * An event of a channel read from a partition that does not own it ({@code wrong-partition}): its detector is
+     * another task's, and keying by the channel id is the producer's contract.
+     *
+     * @param owner      the partition the channel belongs to
+     * @param partitions the events topic's partitions
+     * @param readFrom   the partition the record was read from
+     */
+    public static Rejection wrongPartition(String channelId, int owner, int partitions, int readFrom) {
+        return new Rejection(Rejection.WRONG_PARTITION, "channel", "channel '" + channelId
+                + "' belongs to partition " + owner + " of " + partitions
+                + " (default partitioner on the channel id), but the record was read from partition "
+                + readFrom + "; produce events keyed by their channel id");
+    }
+
+    // ---- lateness ----------------------------------------------------------------------------------------------
+
+    /**
+     * Judges and, when it may be, applies an event behind the watermark of the ordering (older than the newest event
+     * minus the allowed lateness): it is judged against its own channel's time, not by how long it travelled. Before
+     * the monitor's time it is applied at once when nothing of its channel happened since
+     * ({@link Monitor#acceptValidated(int, EventKind, long, long, int)}); otherwise, or before the monitor started,
+     * it is {@link EventOutcome#LATE}. The event passed {@link #check}.
+     *
+     * @return what the monitor did with it; {@link EventOutcome#rejected()} when it is late
+     */
+    public static EventOutcome behind(Monitor monitor, int channel, EventKind kind, long ts, long slot, int source) {
+        if (!monitor.started() || ts >= monitor.watermarkMillis()) {
+            return EventOutcome.LATE;
+        }
+        return monitor.acceptValidated(channel, kind, ts, slot, source);
+    }
+
+    /** Replay's {@code late}: behind the reorder buffer's watermark and its channel's time. */
+    public Rejection lateInReplay(long ts, long watermark) {
+        return new Rejection(Rejection.LATE, "ts", "event at " + Instant.ofEpochMilli(ts)
+                + " arrived after the watermark " + Instant.ofEpochMilli(watermark)
+                + " (allowed lateness exceeded) and after its channel's time; verdicts before it are final");
+    }
+
+    /** The live detector's {@code late} for an event behind its watermark before it started, or a late heartbeat. */
+    public Rejection late(long ts, long watermark) {
+        return new Rejection(Rejection.LATE, "ts", "event at " + Instant.ofEpochMilli(ts) + " arrived after the watermark "
+                + Instant.ofEpochMilli(watermark) + " (allowed lateness " + allowedLateness
+                + " exceeded); verdicts before it are final");
+    }
+
+    /** The live detector's {@code late} for a channel's event its channel has moved past ({@code monitorTime}: the monitor's). */
+    public Rejection lateForChannel(String channelId, long ts, long monitorTime) {
+        return new Rejection(Rejection.LATE, "ts", "event at " + Instant.ofEpochMilli(ts) + " came after channel '" + channelId
+                + "' had moved past it (a deadline of the channel at or after it was decided, or a later event of the"
+                + " channel was applied; the detector's time is " + Instant.ofEpochMilli(monitorTime)
+                + ", allowed lateness " + allowedLateness + "); verdicts before it are final");
+    }
+
+    // ---- the future: until, clock skew ---------------------------------------------------------------------------
+
+    /** An event after {@code until}. */
+    public Rejection beyondUntil(long ts) {
+        return new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + Instant.ofEpochMilli(ts) + " is after --until " + until);
+    }
+
+    /**
+     * Replay's {@code outlier}: an event more than {@code maxJump} ahead of the replay's time that no other event
+     * confirmed a jump to. {@code newest}: the newest event time taken, or {@code Long.MIN_VALUE} when none was.
+     */
+    public static Rejection outlierAhead(long ts, long maxJump, long newest) {
+        return new Rejection(Rejection.OUTLIER, "ts", "event at " + Instant.ofEpochMilli(ts) + " is more than "
+                + jump(maxJump) + " ahead of the replay's time "
+                + (newest == Long.MIN_VALUE ? "(no event taken)" : Instant.ofEpochMilli(newest) + " (newest event time taken)")
+                + " and no other event confirms a jump; an outlier moves time for no one");
+    }
+
+    /**
+     * Replay's {@code outlier}: an event held in a gap, more than {@code maxJump} before the events read after it
+     * (from {@code jumpStart}) that confirmed a jump. {@code newest}: as for {@link #outlierAhead}.
+     */
+    public static Rejection outlierBefore(long ts, long maxJump, long jumpStart, long newest) {
+        return new Rejection(Rejection.OUTLIER, "ts", "event at " + Instant.ofEpochMilli(ts)
+                + " is more than " + jump(maxJump) + " before the events read after it (from "
+                + Instant.ofEpochMilli(jumpStart) + ") that moved the replay's time"
+                + (newest == Long.MIN_VALUE ? "" : " on from " + Instant.ofEpochMilli(newest))
+                + ", and no other event confirms it; an outlier moves time for no one");
+    }
+
+    /** maxJump as written: {@code P1D} rather than {@code PT24H}. */
+    private static String jump(long maxJump) {
+        long day = Duration.ofDays(1).toMillis();
+        return maxJump % day == 0 ? "P" + maxJump / day + "D" : Duration.ofMillis(maxJump).toString();
+    }
+
+    /**
+     * Whether an event at {@code ts} is no further behind the clock's reading {@code now} than the maximum clock skew:
+     * the live detector starts a task at such an event (one from the distant past must not start it years ago).
+     */
+    public boolean nearClock(long ts, long now) {
+        return now - ts <= futureToleranceMillis;
+    }
+
+    /**
+     * {@code null} when an event at {@code ts} is within the maximum clock skew of the clock's reading {@code now}
+     * (or behind it), else its {@code beyond-until} rejection: it would move time for every channel at once.
+     */
+    public Rejection ahead(long ts, long now) {
+        if (ts <= now + futureToleranceMillis || now > Long.MAX_VALUE - futureToleranceMillis) {
+            return null;
+        }
+        return new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + Instant.ofEpochMilli(ts) + " is more than "
+                + futureTolerance + " ahead of the detector's clock (" + Instant.ofEpochMilli(now)
+                + "): it would move time for every channel of the partition; check its producer's clock");
+    }
+}
