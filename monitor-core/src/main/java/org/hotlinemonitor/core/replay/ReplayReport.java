@@ -11,6 +11,7 @@ import java.io.Writer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -218,8 +219,9 @@ public final class ReplayReport implements Monitor.Listener {
         return rejectsByReason.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /** Refused records by reason, in the order of the reasons' names (the same on every run). */
     public Map<String, Long> rejectsByReason() {
-        return Map.copyOf(rejectsByReason);
+        return Collections.unmodifiableMap(new TreeMap<>(rejectsByReason));
     }
 
     /** The report as a tree of maps and lists, the shape of the JSON form (the whole of it in memory: see {@link #writeJson}). */

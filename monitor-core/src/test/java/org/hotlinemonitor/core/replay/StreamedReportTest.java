@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.hotlinemonitor.core.ingest.Rejection;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,18 @@ class StreamedReportTest {
                 a -> { }, r -> { }, Replay.Progress.NONE);
         InputStream in = new ByteArrayInputStream(events.toString().getBytes(StandardCharsets.UTF_8));
         report = replay.run(List.of(LogInput.of("-", null)), in);
+    }
+
+    @Test
+    void rejectsByReasonComeInTheOrderOfTheReasonsNamesEveryTime() {
+        ReplayReport r = new ReplayReport(new SyntheticLog(2, 1, 1, LocalDate.of(2023, 4, 3)).config());
+        for (String reason : List.of("unknown-channel", "late", "malformed", "beyond-until", "late", "invalid-field")) {
+            r.rejected(new Rejection(reason, null, "x"));
+        }
+        assertThat(r.rejectsByReason().keySet()).containsExactly("beyond-until", "invalid-field", "late", "malformed",
+                "unknown-channel");
+        assertThat(r.rejectsByReason()).containsEntry("late", 2L);
+        assertThat(r.rejects()).isEqualTo(6);
     }
 
     @Test
