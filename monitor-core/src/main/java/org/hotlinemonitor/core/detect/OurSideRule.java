@@ -90,7 +90,10 @@ public final class OurSideRule {
 
     /**
      * A heartbeat at {@code ts} (epoch milliseconds) from {@code source} ({@code null}: none): {@link EventOutcome#LATE}
-     * if {@link #late}, else time moves to {@code ts} and our side is heard ({@link EventOutcome#TIME_ONLY}).
+     * if {@link #late}, else our side is heard ({@link EventOutcome#TIME_ONLY}). Time is the caller's: a heartbeat in
+     * time order comes after {@link #advance(Monitor.OurSide, long) advance} to its time (which may declare a silence
+     * first); one behind the caller's time is applied without moving time. A silence such a heartbeat makes due
+     * before the caller's time is declared at the next advance.
      */
     public Result heartbeat(Monitor.OurSide s, long ts, String source) {
         Cursor c = new Cursor(this, s);
@@ -98,7 +101,6 @@ public final class OurSideRule {
             return new Result(s, List.of(), EventOutcome.LATE);
         }
         List<Alert> out = new ArrayList<>(1);
-        advance(c, ts, out::add);
         heard(c, ts, source, out::add);
         return new Result(c.freeze(), out, EventOutcome.TIME_ONLY);
     }
