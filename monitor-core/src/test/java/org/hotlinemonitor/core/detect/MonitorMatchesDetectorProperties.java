@@ -207,7 +207,8 @@ class MonitorMatchesDetectorProperties {
      * kind around it (naming it or not, some after the deadline), a few unscheduled ones, duplicates, a few invalid
      * (unknown channel, a named time that is not a slot, too early for the slot named); heartbeats every 1 to 20
      * minutes from one or two schedulers (some with equal times, some without source) with random gaps of up to 8
-     * hours, or (one log in eight) none at all.
+     * hours, in half the logs on whole minutes; before some gaps a heartbeat {@code silentAfter} before a deadline (so that
+     * silences fall on deadlines); or (one log in eight) none at all.
      */
     static List<CallEvent> randomLog(MonitorConfig config, Random r, int days) {
         Instant start = Instant.parse(STARTS[r.nextInt(STARTS.length)]);
@@ -248,18 +249,37 @@ class MonitorMatchesDetectorProperties {
         }
         if (r.nextInt(8) != 0) {
             long gapMinutes = 1 + r.nextInt(20);
-            for (Instant t = start.plusSeconds(r.nextInt(600)); t.isBefore(end); ) {
+            long unit = r.nextBoolean() ? 60_000 : 1; // on whole minutes, a silence often falls on a deadline's instant
+            for (Instant t = start.plusSeconds(60 * r.nextInt(10)); t.isBefore(end); ) {
                 String source = BEAT_SOURCES[r.nextInt(BEAT_SOURCES.length)];
                 out.add(CallEvent.heartbeat(t, source));
                 if (r.nextInt(10) == 0) {
                     out.add(CallEvent.heartbeat(t, BEAT_SOURCES[r.nextInt(BEAT_SOURCES.length)])); // same time, another copy
                 }
-                t = r.nextInt(12) == 0 ? t.plusMillis(r.nextLong(8 * 3_600_000L))
-                        : t.plusMillis(1 + r.nextLong(gapMinutes * 60_000L));
+                if (r.nextInt(12) == 0) { // a gap
+                    Instant silentAt = config.silentAfter() == null || r.nextBoolean() ? null
+                            : nextDeadline(config, r, t, t.plus(Duration.ofHours(8)));
+                    Instant lastBefore = silentAt == null ? null : silentAt.minus(config.silentAfter());
+                    if (lastBefore != null && lastBefore.isAfter(t)) { // the silence falls exactly on a deadline
+                        out.add(CallEvent.heartbeat(lastBefore, BEAT_SOURCES[r.nextInt(BEAT_SOURCES.length)]));
+                        t = silentAt.plusMillis(unit * r.nextLong(3_600_000L / unit));
+                    } else {
+                        t = t.plusMillis(unit * r.nextLong(8 * 3_600_000L / unit));
+                    }
+                } else {
+                    t = t.plusMillis(unit * (1 + r.nextLong(gapMinutes * 60_000L / unit)));
+                }
             }
         }
         out.sort(Comparator.comparing(CallEvent::ts)); // stable
         return out;
+    }
+
+    /** The deadline of a random slot of a random channel in {@code [from, to)}, or {@code null} if it has none there. */
+    private static Instant nextDeadline(MonitorConfig config, Random r, Instant from, Instant to) {
+        Channel c = config.channels().get(r.nextInt(config.channels().size()));
+        List<Instant> slots = c.schedule().slotsBetween(from, to);
+        return slots.isEmpty() ? null : slots.get(r.nextInt(slots.size())).plus(c.answerWithin());
     }
 
     /**
@@ -316,6 +336,7 @@ class MonitorMatchesDetectorProperties {
         collect("an event behind the monitor's time taken", reached.behindTaken(), 20);
         collect("an event late", reached.late(), 20);
         collect("a channel down and restored", reached.restored(), 20);
+        collect("a silence at the instant of a deadline", reached.silenceAtDeadline(), 15);
     }
 
     private static void collect(String label, boolean value, double minPercent) {
@@ -324,7 +345,8 @@ class MonitorMatchesDetectorProperties {
     }
 
     /** Which of the cases that matter a run reached. */
-    record Reached(boolean silence, boolean covered, boolean behindTaken, boolean late, boolean restored) {
+    record Reached(boolean silence, boolean covered, boolean behindTaken, boolean late, boolean restored,
+                   boolean silenceAtDeadline) {
     }
 
     /** One run of {@link #monitorDecidesLikeThePureRulesComposed}: asserts, and says what it reached. */
@@ -382,6 +404,7 @@ class MonitorMatchesDetectorProperties {
 
         return new Reached(pure.ourSide().resumedAt() != ChannelState.NONE || pure.ourSide().silentSince() != ChannelState.NONE,
                 pure.covered > 0, behindTaken > 0, outcomes.contains(EventOutcome.LATE),
-                pure.alerts.stream().anyMatch(a -> a.type() == org.hotlinemonitor.core.alert.AlertType.CHANNEL_RESTORED));
+                pure.alerts.stream().anyMatch(a -> a.type() == org.hotlinemonitor.core.alert.AlertType.CHANNEL_RESTORED),
+                pure.silencesAtADeadline > 0);
     }
 }

@@ -37,6 +37,8 @@ final class PureRules {
     final List<SlotVerdict> verdicts = new ArrayList<>();
     /** How many alerts {@link OurSideRule#covers} left out. */
     int covered;
+    /** How many silences were declared at the instant of a channel's deadline (the silence comes first). */
+    int silencesAtADeadline;
 
     PureRules(MonitorConfig config, boolean reportOurSide) {
         this.reportOurSide = reportOurSide;
@@ -118,6 +120,9 @@ final class PureRules {
             }
             long silence = ourSideRule.silenceDue(ourSide);
             if (silence < to && silence <= deadline) {
+                if (silence == deadline) {
+                    silencesAtADeadline++;
+                }
                 OurSideRule.Result r = ourSideRule.advance(ourSide, silence + 1);
                 ourSide = r.state();
                 ourSideAlerts(r.alerts());
