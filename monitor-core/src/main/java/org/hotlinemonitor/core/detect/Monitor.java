@@ -297,9 +297,7 @@ public final class Monitor {
         }
         advanceTo(ts);
         if (kind == EventKind.HEARTBEAT) {
-            // Never late here: every heartbeat applied and every silence declared is at or before the watermark.
-            ourSideRule.heard(heartbeats, ts, name, ourSideAlerts);
-            return EventOutcome.TIME_ONLY;
+            return ourSideRule.heartbeat(heartbeats, ts, name, ourSideAlerts);
         }
         return applyTo(lanes[channel], kind, ts, slot, name);
     }
@@ -330,12 +328,8 @@ public final class Monitor {
      */
     private EventOutcome acceptBehind(int channel, EventKind kind, long ts, long slot, String source) {
         if (kind == EventKind.HEARTBEAT) {
-            // Before this monitor's start, or late by our side's rules (older than a heartbeat applied or a silence).
-            if (ts < floor || ourSideRule.late(heartbeats, ts)) {
-                return EventOutcome.LATE;
-            }
-            ourSideRule.heard(heartbeats, ts, source, ourSideAlerts);
-            return EventOutcome.TIME_ONLY;
+            // Before this monitor's start: late; else late or not by our side's rules.
+            return ts < floor ? EventOutcome.LATE : ourSideRule.heartbeat(heartbeats, ts, source, ourSideAlerts);
         }
         return applyTo(lanes[channel], kind, ts, slot, source);
     }
@@ -475,15 +469,14 @@ public final class Monitor {
             return;
         }
         while (true) {
-            // A silence first: the deadlines at its instant are covered. One comparison when none is near.
-            long silenceDue = heartbeats.silenceDue;
-            if (silenceDue < to && (due.isEmpty() || silenceDue <= due.first())) {
-                ourSideRule.advance(heartbeats, silenceDue + 1, ourSideAlerts); // declares it, at its own instant
-            } else if (!due.isEmpty() && due.first() < to) {
-                due.pollFirst(decideNext);
-            } else {
+            boolean deadline = !due.isEmpty() && due.first() < to;
+            // Our side first, up to just past the next deadline: a silence at its instant comes first and covers it.
+            // One comparison when no silence is near.
+            ourSideRule.advance(heartbeats, deadline ? due.first() + 1 : to, ourSideAlerts);
+            if (!deadline) {
                 break;
             }
+            due.pollFirst(decideNext);
         }
         watermark = to;
     }

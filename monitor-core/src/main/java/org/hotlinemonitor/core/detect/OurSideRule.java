@@ -90,19 +90,26 @@ public final class OurSideRule {
 
     /**
      * A heartbeat at {@code ts} (epoch milliseconds) from {@code source} ({@code null}: none): {@link EventOutcome#LATE}
-     * if {@link #late}, else our side is heard ({@link EventOutcome#TIME_ONLY}). Time is the caller's: a heartbeat in
-     * time order comes after {@link #advance(Monitor.OurSide, long) advance} to its time (which may declare a silence
-     * first); one behind the caller's time is applied without moving time. A silence such a heartbeat makes due
-     * before the caller's time is declared at the next advance.
+     * if it is older than a heartbeat applied or than a declared silence, else our side is heard
+     * ({@link EventOutcome#TIME_ONLY}). Time is the caller's: a heartbeat in time order comes after
+     * {@link #advance(Monitor.OurSide, long) advance} to its time (which may declare a silence first); one behind the
+     * caller's time is applied without moving time. A silence such a heartbeat makes due before the caller's time is
+     * declared at the next advance.
      */
     public Result heartbeat(Monitor.OurSide s, long ts, String source) {
         Cursor c = new Cursor(this, s);
-        if (late(c, ts)) {
-            return new Result(s, List.of(), EventOutcome.LATE);
-        }
         List<Alert> out = new ArrayList<>(1);
-        heard(c, ts, source, out::add);
-        return new Result(c.freeze(), out, EventOutcome.TIME_ONLY);
+        EventOutcome outcome = heartbeat(c, ts, source, out::add);
+        return outcome == EventOutcome.LATE ? new Result(s, List.of(), outcome) : new Result(c.freeze(), out, outcome);
+    }
+
+    /** {@link #heartbeat(Monitor.OurSide, long, String)} in place. */
+    EventOutcome heartbeat(Cursor c, long ts, String source, Consumer<Alert> out) {
+        if (late(c, ts)) {
+            return EventOutcome.LATE;
+        }
+        heard(c, ts, source, out);
+        return EventOutcome.TIME_ONLY;
     }
 
     /**
@@ -142,12 +149,12 @@ public final class OurSideRule {
      * Whether a heartbeat at {@code ts} is {@link EventOutcome#LATE}: older than one applied or than a declared
      * silence. A heartbeat at or after every decided time is never late.
      */
-    boolean late(Cursor c, long ts) {
+    private boolean late(Cursor c, long ts) {
         return ts < c.lastHeartbeat || ts < c.silentSince; // NONE is Long.MIN_VALUE: never later than ts
     }
 
-    /** A heartbeat at {@code ts} from {@code source}, not {@link #late}, time already advanced to it: our side is heard. */
-    void heard(Cursor c, long ts, String source, Consumer<Alert> out) {
+    /** A heartbeat at {@code ts} from {@code source}, not {@link #late}: our side is heard. */
+    private void heard(Cursor c, long ts, String source, Consumer<Alert> out) {
         if (c.silentSince != NONE) {
             c.silentSince = NONE;
             c.resumedAt = ts;
