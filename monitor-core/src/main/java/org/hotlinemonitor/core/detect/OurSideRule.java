@@ -28,8 +28,9 @@ import org.hotlinemonitor.core.alert.AlertType;
  *       {@link EventOutcome#LATE} and changes nothing (it would change nothing, or would have prevented the silence).
  *       Of heartbeats at the same time the last one's source is the smallest name.</li>
  *   <li><b>Covered slots.</b> A slot our side did not place, decided while our side is silent or whose slot time is
- *       before the heartbeat that ended the last silence, raises no {@code CALL_NOT_PLACED}: the one alert about our side
- *       stands for them all ({@link #covers(Monitor.OurSide, Alert)}). The slot's verdict is still {@link Verdict#NOT_PLACED}.</li>
+ *       before the heartbeat that ended the last silence, raises no {@code CALL_NOT_PLACED}: the one alert about our
+ *       side stands for them all ({@link #covers(Monitor.OurSide, Alert)}). The slot's verdict is still
+ *       {@link Verdict#NOT_PLACED}.</li>
  * </ol>
  * The rules are about time order across channels: a silence and the slots' deadlines are decided in time order, the
  * silence first at equal instants (so it covers the deadlines of its instant). That order is the driver's

@@ -23,8 +23,9 @@ import org.hotlinemonitor.core.replay.ReplayDriver;
  * and schedules, {@code silentAfter} set or not, heartbeats interleaved with gaps, every event kind, invalid and
  * duplicate events (refused alike), arrival out of order within the allowed lateness (which must change nothing), and
  * {@code maxJump} (never below the longest gap of the log, nor the span of its first four events: outliers are the
- * replay's own rule). Heartbeats of two sources at one instant are left out (see {@link #oneSourcePerInstant}). The replay hands each instant's alerts on sorted by channel id ({@code AlertOrder}); the pure
- * rules' alerts are compared in that order.
+ * replay's own rule). Heartbeats of two sources at one instant are left out (see {@link #oneSourcePerInstant}). The
+ * replay hands each instant's alerts on sorted by channel id ({@code AlertOrder}); the pure rules' alerts are compared
+ * in that order.
  */
 class ReplayMatchesPureRulesProperties {
 
@@ -93,14 +94,16 @@ class ReplayMatchesPureRulesProperties {
         assertThat(refused).as("only the invalid events are refused").hasSize(invalid);
         assertThat(replayed).isEqualTo(expected);
 
-        boolean silence = pure.ourSide().silentSince() != ChannelState.NONE || pure.ourSide().resumedAt() != ChannelState.NONE;
-        boolean reordered = !arrivals.equals(log);
-        net.jqwik.api.statistics.Statistics.label("our side went silent").collect(silence);
-        net.jqwik.api.statistics.Statistics.label("our side went silent").coverage(c -> c.check(true).percentage(p -> p >= 20));
-        net.jqwik.api.statistics.Statistics.label("a CALL_NOT_PLACED covered").collect(pure.covered > 0);
-        net.jqwik.api.statistics.Statistics.label("a CALL_NOT_PLACED covered").coverage(c -> c.check(true).percentage(p -> p >= 10));
-        net.jqwik.api.statistics.Statistics.label("arrival out of order").collect(reordered);
-        net.jqwik.api.statistics.Statistics.label("arrival out of order").coverage(c -> c.check(true).percentage(p -> p >= 50));
+        Monitor.OurSide ourSide = pure.ourSide();
+        collect("our side went silent", ourSide.silentSince() != ChannelState.NONE || ourSide.resumedAt() != ChannelState.NONE,
+                20);
+        collect("a CALL_NOT_PLACED covered", pure.covered > 0, 10);
+        collect("arrival out of order", !arrivals.equals(log), 50);
+    }
+
+    private static void collect(String label, boolean value, double minPercent) {
+        net.jqwik.api.statistics.Statistics.label(label).collect(value);
+        net.jqwik.api.statistics.Statistics.label(label).coverage(c -> c.check(true).percentage(p -> p >= minPercent));
     }
 
     /**
