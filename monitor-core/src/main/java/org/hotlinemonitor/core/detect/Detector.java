@@ -51,7 +51,9 @@ import org.hotlinemonitor.core.schedule.Schedule;
  * {@link Cursor} (the state in mutable form) and hand each decision to a {@link Decisions} sink as it
  * is made; the pure methods copy the state into a cursor, run the rules and freeze the result. The
  * {@link Monitor} keeps one cursor per channel and runs the same rules without the copies, which is
- * what lets a replay decide millions of events per second. There is no second implementation.
+ * what lets a replay decide millions of events per second. There is no second implementation: the rules about our
+ * own side (heartbeats, silence, and the {@code CALL_NOT_PLACED} a silence covers) are {@link OurSideRule}'s, in the
+ * same two forms, and the {@link Monitor} only orders the steps of both.
  *
  * <p>Thread-safety: immutable; share freely (a cursor belongs to one thread at a time).
  */

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
@@ -33,12 +32,18 @@ import org.hotlinemonitor.core.schedule.Schedule;
  * detector's rules (see {@link Detector}): no state is copied per event. {@link #state} and
  * {@link #states} return immutable snapshots.
  *
- * <p><b>Our own side.</b> When the configuration sets {@code silentAfter}, the monitor also watches the heartbeats
- * of our side (the schedulers): once one has been seen, time passing {@code silentAfter} beyond the last one raises
- * one {@code OUR_SIDE_SILENT} alert, and the next heartbeat {@code OUR_SIDE_RESUMED}. A slot our side did not place
- * whose window overlaps such a silence raises no {@code CALL_NOT_PLACED}: the one alert about our side stands for
- * them all (the verdict is still {@link Verdict#NOT_PLACED}). The silence is a deadline like a slot's, decided in
- * time order with them, so replay and live agree.
+ * <p><b>Our own side.</b> When the configuration sets {@code silentAfter}, the monitor also runs the rules of
+ * {@link OurSideRule} on the heartbeats of our side (the schedulers), in place on one cursor: time passing
+ * {@code silentAfter} beyond the last heartbeat raises one {@code OUR_SIDE_SILENT}, the next heartbeat
+ * {@code OUR_SIDE_RESUMED}, and a {@code CALL_NOT_PLACED} that {@link OurSideRule#covers(OurSide, Alert) the silence
+ * covers} is not raised (the verdict is still {@link Verdict#NOT_PLACED}). The monitor holds no rule of its own: it
+ * only orders the steps, the silence being a deadline like a slot's, decided in time order with them and first at
+ * equal instants, so replay and live agree.
+ *
+ * <p><b>Where the rules live.</b> Every decision is made by {@link Detector} (one channel) or {@link OurSideRule}
+ * (our side); what the monitor adds is the order of the steps (above), lazy advancing, and which events are late (an
+ * event older than the monitor's time is taken when its own channel has not moved past it, see {@link #accept}).
+ * {@code MonitorMatchesDetectorProperties} checks it against the plainest composition of the two pure rule sets.
  *
  * <p><b>Sources.</b> Alerts name the sources of the events their decision used ({@link Alert#sources()}, and
  * {@link Detector} for the rules); {@code OUR_SIDE_SILENT} names the source of the last heartbeat,
@@ -98,8 +103,6 @@ public final class Monitor {
     private final ChannelIndex index;
     private final Lane[] lanes;
     private final Sources sources = new Sources();
-    /** The source of {@link #lastHeartbeat}, or {@code null}. */
-    private String lastHeartbeatSource;
     private final Validator validator;
     private final Calendar due;
     private final java.util.function.Consumer<Lane> decideNext = this::decideNext;
@@ -110,16 +113,11 @@ public final class Monitor {
     private long watermark = NONE;
     /** Where this monitor started or resumed: nothing before it is taken. */
     private long floor = NONE;
-    /** {@code silentAfter} in milliseconds, or NONE when the our-side silence rule is off. */
-    private final long silentAfter;
-    /** Whether the our-side alerts are handed to the listener (the rule applies either way). */
-    private final boolean reportOurSide;
-    /** The newest heartbeat applied, the start of the current silence, the end of the last one; NONE when none. */
-    private long lastHeartbeat = NONE;
-    private long silentSince = NONE;
-    private long resumedAt = NONE;
-    /** When our side goes silent unless a heartbeat comes first; {@code Long.MAX_VALUE} when it cannot (now). */
-    private long silenceDue = Long.MAX_VALUE;
+    /** Our side's rules ({@code silentAfter}), and our side's state in their mutable form. */
+    private final OurSideRule ourSideRule;
+    private final OurSideRule.Cursor heartbeats = new OurSideRule.Cursor();
+    /** Where our side's alerts go: the listener, or nowhere when this monitor does not report them. */
+    private final java.util.function.Consumer<Alert> ourSideAlerts;
     /** The indexes of the lanes whose state changed since the last {@link #drainChanged}, each once. */
     private int[] changed = new int[16];
     private int changedCount;
@@ -136,8 +134,8 @@ public final class Monitor {
     public Monitor(MonitorConfig config, Listener listener, boolean reportOurSide) {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.observeStates = listener.wantsStates();
-        this.silentAfter = config.silentAfter() == null ? NONE : config.silentAfter().toMillis();
-        this.reportOurSide = reportOurSide;
+        this.ourSideRule = new OurSideRule(config.silentAfter());
+        this.ourSideAlerts = reportOurSide ? listener::onAlert : alert -> { };
         List<String> byId = config.channels().stream().map(Channel::id).sorted().toList();
         this.index = new ChannelIndex(config.channels());
         Detector[] detectors = new Detector[config.channels().size()];
@@ -204,12 +202,9 @@ public final class Monitor {
         }
         this.watermark = watermark;
         this.floor = watermark;
-        this.lastHeartbeat = ourSide.lastHeartbeat();
-        this.lastHeartbeatSource = ourSide.lastHeartbeatSource() == null ? null
-                : sources.name(sources.id(ourSide.lastHeartbeatSource()));
-        this.silentSince = ourSide.silentSince();
-        this.resumedAt = ourSide.resumedAt();
-        this.silenceDue = silenceDue();
+        heartbeats.load(ourSideRule, ourSide);
+        heartbeats.lastHeartbeatSource = ourSide.lastHeartbeatSource() == null ? null
+                : sources.name(sources.id(ourSide.lastHeartbeatSource())); // interned, as a heartbeat's would be
         for (Lane lane : lanes) {
             schedule(lane);
         }
@@ -302,8 +297,7 @@ public final class Monitor {
         }
         advanceTo(ts);
         if (kind == EventKind.HEARTBEAT) {
-            heard(ts, name);
-            return EventOutcome.TIME_ONLY;
+            return ourSideRule.heartbeat(heartbeats, ts, name, ourSideAlerts);
         }
         return applyTo(lanes[channel], kind, ts, slot, name);
     }
@@ -334,12 +328,8 @@ public final class Monitor {
      */
     private EventOutcome acceptBehind(int channel, EventKind kind, long ts, long slot, String source) {
         if (kind == EventKind.HEARTBEAT) {
-            // Before this monitor's start, older than a heartbeat applied, or before a declared silence: late.
-            if (ts < floor || (lastHeartbeat != NONE && ts < lastHeartbeat) || (silentSince != NONE && ts < silentSince)) {
-                return EventOutcome.LATE;
-            }
-            heard(ts, source);
-            return EventOutcome.TIME_ONLY;
+            // Before this monitor's start: late; else late or not by our side's rules.
+            return ts < floor ? EventOutcome.LATE : ourSideRule.heartbeat(heartbeats, ts, source, ourSideAlerts);
         }
         return applyTo(lanes[channel], kind, ts, slot, source);
     }
@@ -479,56 +469,16 @@ public final class Monitor {
             return;
         }
         while (true) {
-            // A silence first: the deadlines at its instant are covered. One comparison when none is near.
-            if (silenceDue < to && (due.isEmpty() || silenceDue <= due.first())) {
-                goSilent(silenceDue);
-            } else if (!due.isEmpty() && due.first() < to) {
-                due.pollFirst(decideNext);
-            } else {
+            boolean deadline = !due.isEmpty() && due.first() < to;
+            // Our side first, up to just past the next deadline: a silence at its instant comes first and covers it.
+            // One comparison when no silence is near.
+            ourSideRule.advance(heartbeats, deadline ? due.first() + 1 : to, ourSideAlerts);
+            if (!deadline) {
                 break;
             }
+            due.pollFirst(decideNext);
         }
         watermark = to;
-    }
-
-    /** {@link #silenceDue} from the state it depends on, after each change of that state. */
-    private long silenceDue() {
-        return silentAfter == NONE || lastHeartbeat == NONE || silentSince != NONE ? Long.MAX_VALUE
-                : lastHeartbeat + silentAfter;
-    }
-
-    private void goSilent(long at) {
-        silentSince = at;
-        silenceDue = Long.MAX_VALUE;
-        if (reportOurSide) {
-            listener.onAlert(Alert.ourSideSilent(Instant.ofEpochMilli(lastHeartbeat), Instant.ofEpochMilli(at))
-                    .withSources(lastHeartbeatSource == null ? List.of() : List.of(lastHeartbeatSource)));
-        }
-    }
-
-    /** A heartbeat at {@code ts} from {@code source} (time already advanced to it): our side is heard. */
-    private void heard(long ts, String source) {
-        if (silentSince != NONE) {
-            silentSince = NONE;
-            resumedAt = ts;
-            if (reportOurSide) {
-                listener.onAlert(Alert.ourSideResumed(Instant.ofEpochMilli(lastHeartbeat), Instant.ofEpochMilli(ts))
-                        .withSources(source == null ? List.of() : List.of(source)));
-            }
-        }
-        if (ts > lastHeartbeat) {
-            lastHeartbeat = ts;
-            lastHeartbeatSource = source;
-        } else if (ts == lastHeartbeat && source != null
-                && (lastHeartbeatSource == null || source.compareTo(lastHeartbeatSource) < 0)) {
-            lastHeartbeatSource = source; // equal times: the smallest name, whichever came first
-        }
-        silenceDue = silenceDue();
-    }
-
-    /** Whether a slot our side did not place, decided now, falls in a silence of our side (and raises no alert of its own). */
-    private boolean coveredBySilence(long slot) {
-        return silentSince != NONE || (resumedAt != NONE && resumedAt > slot);
     }
 
     /**
@@ -536,12 +486,12 @@ public final class Monitor {
      * on heartbeats and silences.
      */
     public OurSide ourSide() {
-        return new OurSide(lastHeartbeat, silentSince, resumedAt, lastHeartbeatSource);
+        return heartbeats.freeze();
     }
 
     /** When our side went silent (epoch milliseconds), or {@link ChannelState#NONE} while it is heard (or the rule is off). */
     public long ourSideSilentSince() {
-        return silentSince;
+        return heartbeats.silentSince;
     }
 
     /**
@@ -632,7 +582,7 @@ public final class Monitor {
 
         @Override
         public void alert(Alert alert) {
-            if (alert.type() == AlertType.CALL_NOT_PLACED && coveredBySilence(alert.slot().toEpochMilli())) {
+            if (ourSideRule.covers(heartbeats, alert)) {
                 return; // OUR_SIDE_SILENT stands for it
             }
             listener.onAlert(alert);

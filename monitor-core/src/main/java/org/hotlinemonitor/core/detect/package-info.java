@@ -1,8 +1,9 @@
 /**
  * The rules: {@link org.hotlinemonitor.core.detect.Detector} judges one channel's slots (answered, missed, not placed;
- * down after {@code downAfter} misses, restored at an answer), {@link org.hotlinemonitor.core.detect.Monitor} runs many
- * channels in deadline order over a watermark, with our side's silence rule. Pure: no clock, no I/O; replay and the
- * live detector both run it.
+ * down after {@code downAfter} misses, restored at an answer), {@link org.hotlinemonitor.core.detect.OurSideRule} our
+ * side's heartbeats (silent, resumed, the unplaced slots a silence covers), and
+ * {@link org.hotlinemonitor.core.detect.Monitor} runs both over many channels in deadline order over a watermark,
+ * deciding nothing itself. Pure: no clock, no I/O; replay and the live detector both run it.
  *
  * <p>Uses: core.alert, core.model, core.schedule.
  */
