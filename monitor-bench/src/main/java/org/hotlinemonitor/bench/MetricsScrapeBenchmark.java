@@ -23,6 +23,7 @@ import org.hotlinemonitor.core.detect.ChannelStatus;
 import org.hotlinemonitor.core.detect.Detector;
 import org.hotlinemonitor.core.ingest.RejectCounter;
 import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.model.MonitorConfig;
 
 /**
@@ -130,7 +131,7 @@ public final class MetricsScrapeBenchmark {
     }
 
     static ChannelState inState(ChannelState initial, ChannelStatus status, long at) {
-        long none = ChannelState.NONE;
+        long none = Millis.NONE;
         boolean failing = status == ChannelStatus.MISSED || status == ChannelStatus.DOWN;
         return new ChannelState(initial.watermark(), initial.cursor(), status, failing ? (status == ChannelStatus.DOWN ? 2 : 1) : 0,
                 failing ? at : none, status == ChannelStatus.UP ? at : none, none, 0, none, List.of());

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.hotlinemonitor.core.codec.Timestamps;
-import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.schedule.Schedule;
 
@@ -156,12 +156,12 @@ public final class OperatorRecord {
      * before the committed watermark is certainly dropped, and nothing the detector would take is refused. An event
      * at or after it may still turn out late, if the detector moves on before the event reaches it (0.5 s live).
      *
-     * @param watermark the channel's committed watermark (epoch millis), or {@code ChannelState.NONE} when the detector
+     * @param watermark the channel's committed watermark (epoch millis), or {@code Millis.NONE} when the detector
      *                  has none for the channel: then nothing can be said, and nothing is refused
      * @param now       for the upper end of the range taken
      */
     public static String late(CallEvent event, long watermark, Instant now) {
-        if (watermark == ChannelState.NONE || event.ts().toEpochMilli() >= watermark) {
+        if (watermark == Millis.NONE || event.ts().toEpochMilli() >= watermark) {
             return null;
         }
         String from = Timestamps.format(watermark);

@@ -25,6 +25,7 @@ import org.hotlinemonitor.core.codec.EventWriter;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -191,7 +192,7 @@ final class RecordCommand implements Callable<Integer> {
                     + Topics.detectorChannelChangelog(applicationId) + "), so nothing said whether it would take the event; "
                     + "recorded without that check (is --application-id the detector's?)";
         }
-        String late = OperatorRecord.late(event, state.map(ChannelState::watermark).orElse(ChannelState.NONE), now);
+        String late = OperatorRecord.late(event, state.map(ChannelState::watermark).orElse(Millis.NONE), now);
         if (late != null) {
             throw new Main.BadInput("--at: " + late + "; the call was not recorded");
         }

@@ -1,6 +1,6 @@
 package org.hotlinemonitor.app.detect;
 
-import static org.hotlinemonitor.core.detect.ChannelState.NONE;
+import static org.hotlinemonitor.core.model.Millis.NONE;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -19,6 +19,7 @@ import org.hotlinemonitor.core.detect.Detector;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.Millis;
 
 /**
  * What this detector instance knows, for readers on other threads (metrics, the HTTP API): the state of each
@@ -183,17 +184,17 @@ public final class DetectorView {
 
     /**
      * The one rule for what a channel shows: {@link ChannelStatus#UNKNOWN} while our side is silent
-     * ({@code silentSince} not {@link ChannelState#NONE}), else the detector's status.
+     * ({@code silentSince} not {@link Millis#NONE}), else the detector's status.
      */
     public static ChannelStatus shown(ChannelState state, long silentSince) {
-        return silentSince != ChannelState.NONE ? ChannelStatus.UNKNOWN : state.status();
+        return silentSince != Millis.NONE ? ChannelStatus.UNKNOWN : state.status();
     }
 
-    /** When our side went silent for the task that owns the channel (epoch ms), or {@link ChannelState#NONE}. */
+    /** When our side went silent for the task that owns the channel (epoch ms), or {@link Millis#NONE}. */
     public long silentSince(String id) {
         Integer partition = partitionOf.get(id);
         Monitor.OurSide s = partition == null ? null : ourSide.get(partition);
-        return s == null ? ChannelState.NONE : s.silentSince();
+        return s == null ? Millis.NONE : s.silentSince();
     }
 
     /** Each owned partition's view of our side's heartbeats. A copy. */
@@ -201,15 +202,15 @@ public final class DetectorView {
         return Map.copyOf(ourSide);
     }
 
-    /** The newest heartbeat any owned task applied (epoch ms), or {@link ChannelState#NONE}. */
+    /** The newest heartbeat any owned task applied (epoch ms), or {@link Millis#NONE}. */
     public long lastHeartbeat() {
-        return ourSide.values().stream().mapToLong(Monitor.OurSide::lastHeartbeat).max().orElse(ChannelState.NONE);
+        return ourSide.values().stream().mapToLong(Monitor.OurSide::lastHeartbeat).max().orElse(Millis.NONE);
     }
 
-    /** The earliest start of a silence of our side among the owned tasks still silent (epoch ms), or {@link ChannelState#NONE}. */
+    /** The earliest start of a silence of our side among the owned tasks still silent (epoch ms), or {@link Millis#NONE}. */
     public long ourSideSilentSince() {
-        return ourSide.values().stream().mapToLong(Monitor.OurSide::silentSince).filter(t -> t != ChannelState.NONE)
-                .min().orElse(ChannelState.NONE);
+        return ourSide.values().stream().mapToLong(Monitor.OurSide::silentSince).filter(t -> t != Millis.NONE)
+                .min().orElse(Millis.NONE);
     }
 
     /** The committed states of the channels this instance owns, by id; a copy. */
@@ -336,7 +337,7 @@ public final class DetectorView {
         long[] out = new long[STATUSES.length];
         statusCounts.forEach((partition, counts) -> {
             Monitor.OurSide s = ourSide.get(partition);
-            boolean silent = s != null && s.silentSince() != ChannelState.NONE;
+            boolean silent = s != null && s.silentSince() != Millis.NONE;
             for (int i = 0; i < out.length; i++) {
                 long n = counts.get(i);
                 out[silent ? ChannelStatus.UNKNOWN.ordinal() : i] += n;
@@ -368,12 +369,12 @@ public final class DetectorView {
 
     /**
      * The deadline of the channel's earliest undecided slot (epoch ms) in {@code state}, a state of the channel read
-     * before, or {@link ChannelState#NONE}: when its schedule has ended, or {@code state} is null (this instance does
+     * before, or {@link Millis#NONE}: when its schedule has ended, or {@code state} is null (this instance does
      * not own it).
      */
     public long nextDeadline(String id, ChannelState state) {
         Detector d = detectors.apply(id);
-        return state == null || d == null ? ChannelState.NONE : d.nextDeadline(state);
+        return state == null || d == null ? Millis.NONE : d.nextDeadline(state);
     }
 
     void putWatermark(int partition, long watermark) {

@@ -1,6 +1,6 @@
 package org.hotlinemonitor.app.detect;
 
-import static org.hotlinemonitor.core.detect.ChannelState.NONE;
+import static org.hotlinemonitor.core.model.Millis.NONE;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -14,6 +14,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.ChannelStatus;
 import org.hotlinemonitor.core.detect.OpenSlot;
+import org.hotlinemonitor.core.model.Millis;
 
 /**
  * A compact binary form of {@link StoredChannel}, for the detector's channel store and its changelog.
@@ -24,7 +25,7 @@ import org.hotlinemonitor.core.detect.OpenSlot;
  * int64    fingerprint
  * byte     status: 0 UNKNOWN, 1 UP, 2 MISSED, 3 DOWN
  * byte     presence bits of the optional times below: 1 watermark, 2 cursor, 4 streakSince,
- *          8 lastAnswer, 16 openSlot, 32 openFirstAnswer (an absent time is ChannelState.NONE)
+ *          8 lastAnswer, 16 openSlot, 32 openFirstAnswer (an absent time is Millis.NONE)
  * varint   streak
  * int64... the present times, in that order
  * varint   openFlags
@@ -92,7 +93,7 @@ public final class StoredChannelSerde implements Serde<StoredChannel> {
         for (OpenSlot o : more) {
             b.putLong(o.slot());
             putVarint(b, o.flags());
-            if (o.firstAnswer() == OpenSlot.NONE) {
+            if (o.firstAnswer() == Millis.NONE) {
                 b.put((byte) 0);
             } else {
                 b.put((byte) 1);
@@ -134,7 +135,7 @@ public final class StoredChannelSerde implements Serde<StoredChannel> {
             for (int i = 0; i < n; i++) {
                 long slot = b.getLong();
                 int flags = getVarint(b);
-                long firstAnswer = b.get() == 0 ? OpenSlot.NONE : b.getLong();
+                long firstAnswer = b.get() == 0 ? Millis.NONE : b.getLong();
                 more.add(new OpenSlot(slot, flags, firstAnswer, sources ? getSources(b) : List.of()));
             }
             if (b.hasRemaining()) {

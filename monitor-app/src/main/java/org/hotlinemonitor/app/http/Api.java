@@ -27,8 +27,8 @@ import org.hotlinemonitor.app.notify.SilenceStore;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.codec.EventWriter;
-import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.notify.Silence;
 import org.slf4j.Logger;
@@ -292,7 +292,7 @@ public final class Api {
     }
 
     private static String instant(long epochMillis) {
-        return epochMillis == ChannelState.NONE ? null : Instant.ofEpochMilli(epochMillis).toString();
+        return epochMillis == Millis.NONE ? null : Instant.ofEpochMilli(epochMillis).toString();
     }
 
     /** @param source the token's name, the event's {@code source} */

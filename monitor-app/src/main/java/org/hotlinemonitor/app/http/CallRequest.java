@@ -16,6 +16,7 @@ import org.hotlinemonitor.core.detect.EventOutcome;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.model.MonitorConfig;
 
 /**
@@ -54,7 +55,7 @@ final class CallRequest {
      *              run the channel's detector: then nothing can be said, and nothing is refused
      */
     static ApiProblem late(CallEvent event, ChannelState state, Instant now) {
-        String why = OperatorRecord.late(event, state == null ? ChannelState.NONE : state.watermark(), now);
+        String why = OperatorRecord.late(event, state == null ? Millis.NONE : state.watermark(), now);
         return why == null ? null : new ApiProblem(409, "ts", "field 'ts': " + why);
     }
 

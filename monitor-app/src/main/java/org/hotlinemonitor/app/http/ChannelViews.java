@@ -8,6 +8,7 @@ import org.hotlinemonitor.app.detect.DetectorView;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.Detector;
 import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.Millis;
 
 /** A channel as {@code GET /api/v1/channels} shows it: its configuration and, when this instance owns it, its committed state. Pure. */
 final class ChannelViews {
@@ -23,7 +24,7 @@ final class ChannelViews {
      * @param state       the detector's committed state, or {@code null} when this instance does not own the channel
      *                    (another instance's task does, or the detector has not started or restored it yet)
      * @param silentSince when our own side went silent for the task that owns the channel (epoch ms), or
-     *                    {@link ChannelState#NONE}: while silent the channel's {@code state} is {@code unknown}
+     *                    {@link Millis#NONE}: while silent the channel's {@code state} is {@code unknown}
      */
     static Map<String, Object> json(Channel channel, ChannelState state, long silentSince) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -60,6 +61,6 @@ final class ChannelViews {
     }
 
     private static String instant(long epochMillis) {
-        return epochMillis == ChannelState.NONE ? null : Instant.ofEpochMilli(epochMillis).toString();
+        return epochMillis == Millis.NONE ? null : Instant.ofEpochMilli(epochMillis).toString();
     }
 }

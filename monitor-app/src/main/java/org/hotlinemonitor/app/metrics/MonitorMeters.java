@@ -31,6 +31,7 @@ import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.ingest.RejectCounter;
 import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.Millis;
 
 /**
  * The monitor's own meters, {@code hotline.*} (the reference, with the names as Prometheus shows them:
@@ -261,7 +262,7 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
         }
         TimeGauge.builder("hotline.last.heartbeat.timestamp", v, TimeUnit.MILLISECONDS, x -> {
                     long t = x.lastHeartbeat();
-                    return t == ChannelState.NONE ? Double.NaN : t;
+                    return t == Millis.NONE ? Double.NaN : t;
                 })
                 .description("Event time of the newest heartbeat from our side's schedulers the detector applied "
                         + "(seconds since the epoch); NaN before the first")
@@ -402,7 +403,7 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
     }
 
     private static String ourSideState(DetectorView v) {
-        return v.ourSideSilentSince() != ChannelState.NONE ? "silent" : v.lastHeartbeat() != ChannelState.NONE ? "heard" : "unknown";
+        return v.ourSideSilentSince() != Millis.NONE ? "silent" : v.lastHeartbeat() != Millis.NONE ? "heard" : "unknown";
     }
 
     private void bindNotifier(MeterRegistry r) {
@@ -629,7 +630,7 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
 
         long time(java.util.function.ToLongFunction<ChannelState> field) {
             ChannelState s = state();
-            return s == null ? ChannelState.NONE : field.applyAsLong(s);
+            return s == null ? Millis.NONE : field.applyAsLong(s);
         }
 
         private void refresh() {
@@ -658,7 +659,7 @@ public final class MonitorMeters implements MeterBinder, AutoCloseable {
                                    java.util.function.LongSupplier epochMillis) {
         return TimeGauge.builder(name, () -> {
                     long t = epochMillis.getAsLong();
-                    return t == ChannelState.NONE ? null : t;
+                    return t == Millis.NONE ? null : t;
                 }, TimeUnit.MILLISECONDS)
                 .description(description + " (seconds since the epoch)")
                 .tag("channel", channel)

@@ -425,7 +425,7 @@ public final class TopicReplay {
         }
         EventKind kind = parser.kind();
         long ts = parser.tsMillis();
-        long slot = parser.slotMillis(); // EventParser.NO_SLOT is ChannelState.NONE
+        long slot = parser.slotMillis(); // EventParser.NO_SLOT is Millis.NONE
         Rejection bad = check.signature(parser, whole, value); // checked first, as the live detector does
         if (bad != null) {
             r.kind = kind;

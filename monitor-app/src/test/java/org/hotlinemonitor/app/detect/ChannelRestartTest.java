@@ -1,7 +1,7 @@
 package org.hotlinemonitor.app.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hotlinemonitor.core.detect.ChannelState.NONE;
+import static org.hotlinemonitor.core.model.Millis.NONE;
 
 import java.time.Instant;
 import java.util.List;

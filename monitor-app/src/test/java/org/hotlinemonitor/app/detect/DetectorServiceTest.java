@@ -43,6 +43,7 @@ import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.ChannelStatus;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.status.StatusLedger;
 import org.junit.jupiter.api.AfterAll;
@@ -475,8 +476,8 @@ public class DetectorServiceTest {
             run.heartbeats(); // the scheduler is back
             run.moveClock(back.plus(LATENESS).plusSeconds(1));
             run.awaitAlerts(2);
-            await("heard again on both partitions", () -> second.view().silentSince(alpha) == ChannelState.NONE
-                    && second.view().silentSince(bravo) == ChannelState.NONE);
+            await("heard again on both partitions", () -> second.view().silentSince(alpha) == Millis.NONE
+                    && second.view().silentSince(bravo) == Millis.NONE);
             assertThat(second.view().lastHeartbeat()).isEqualTo(back.toEpochMilli());
         }
         List<String> expected = List.of(AlertCodec.toJson(Alert.ourSideSilent(lastBeat, silentAt)),

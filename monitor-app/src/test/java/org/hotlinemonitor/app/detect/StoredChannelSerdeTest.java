@@ -2,7 +2,7 @@ package org.hotlinemonitor.app.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.hotlinemonitor.core.detect.ChannelState.NONE;
+import static org.hotlinemonitor.core.model.Millis.NONE;
 
 import java.util.Arrays;
 import java.util.List;

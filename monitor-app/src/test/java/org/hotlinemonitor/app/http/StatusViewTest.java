@@ -135,7 +135,7 @@ class StatusViewTest {
         StatusFeed feed = new StatusFeed(new StatusLedger(CONFIG, 10), null, Clock.fixed(NOW, ZoneOffset.UTC));
         org.hotlinemonitor.app.detect.DetectorView view = new org.hotlinemonitor.app.detect.DetectorView();
         view.decisions(feed);
-        long none = org.hotlinemonitor.core.detect.ChannelState.NONE;
+        long none = org.hotlinemonitor.core.model.Millis.NONE;
         // as the task restores them: the liaison office down since Thursday afternoon, the ship never decided
         org.hotlinemonitor.app.detect.DetectorViewFixture.join(view, 0, "liaison-office", new org.hotlinemonitor.core.detect.ChannelState(
                 NOW.toEpochMilli(), FRI_MORNING.plus(Duration.ofHours(7)).toEpochMilli(), org.hotlinemonitor.core.detect.ChannelStatus.DOWN,

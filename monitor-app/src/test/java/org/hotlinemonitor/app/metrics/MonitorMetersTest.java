@@ -205,9 +205,9 @@ class MonitorMetersTest {
 
     static org.hotlinemonitor.core.detect.ChannelState inState(org.hotlinemonitor.core.detect.ChannelStatus status) {
         long t = START.toEpochMilli();
-        return new org.hotlinemonitor.core.detect.ChannelState(t, t, status, 0, org.hotlinemonitor.core.detect.ChannelState.NONE,
-                org.hotlinemonitor.core.detect.ChannelState.NONE, org.hotlinemonitor.core.detect.ChannelState.NONE, 0,
-                org.hotlinemonitor.core.detect.ChannelState.NONE, List.of());
+        return new org.hotlinemonitor.core.detect.ChannelState(t, t, status, 0, org.hotlinemonitor.core.model.Millis.NONE,
+                org.hotlinemonitor.core.model.Millis.NONE, org.hotlinemonitor.core.model.Millis.NONE, 0,
+                org.hotlinemonitor.core.model.Millis.NONE, List.of());
     }
 
     /**
@@ -224,8 +224,8 @@ class MonitorMetersTest {
         long t = START.toEpochMilli();
         long since = t - 3_600_000;
         org.hotlinemonitor.core.detect.ChannelState down = new org.hotlinemonitor.core.detect.ChannelState(t, t,
-                org.hotlinemonitor.core.detect.ChannelStatus.DOWN, 2, since, org.hotlinemonitor.core.detect.ChannelState.NONE,
-                org.hotlinemonitor.core.detect.ChannelState.NONE, 0, org.hotlinemonitor.core.detect.ChannelState.NONE, List.of());
+                org.hotlinemonitor.core.detect.ChannelStatus.DOWN, 2, since, org.hotlinemonitor.core.model.Millis.NONE,
+                org.hotlinemonitor.core.model.Millis.NONE, 0, org.hotlinemonitor.core.model.Millis.NONE, List.of());
         org.hotlinemonitor.app.detect.DetectorViewFixture.join(view, 0, "c", down);
         meters.beforeScrape(); // a scrape begins
         assertThat(registry.find("hotline.channel.state").tag("state", "down").gauge().value()).isEqualTo(1.0);

@@ -1,28 +1,31 @@
 package org.hotlinemonitor.core.detect;
 
+import static org.hotlinemonitor.core.model.Millis.NONE;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import org.hotlinemonitor.core.model.Millis;
 
 /**
  * The detector's state for one channel. Immutable; the detector returns a new one on every change.
  *
  * <p>Times are epoch milliseconds in plain {@code long}s (not {@link Instant}s) to keep the state
  * small: it is held for every channel and written to a changelog on every change.
- * {@link #NONE} marks an absent time.
+ * {@link Millis#NONE} marks an absent time.
  *
  * @param watermark   every deadline before it is decided; events before it are late
- * @param cursor      the earliest slot not yet decided, or {@link #NONE} if the schedule has ended
+ * @param cursor      the earliest slot not yet decided, or {@link Millis#NONE} if the schedule has ended
  * @param status      the channel's state
  * @param streak      consecutive missed slots (not-placed slots neither count nor break the streak;
  *                    any answer ends it)
- * @param streakSince the first missed slot of the current streak, or {@link #NONE} when {@code streak == 0}
- * @param lastAnswer  the latest ANSWERED event time seen, or {@link #NONE}
- * @param openSlot    the earliest undecided slot that has seen events, or {@link #NONE}; with
+ * @param streakSince the first missed slot of the current streak, or {@link Millis#NONE} when {@code streak == 0}
+ * @param lastAnswer  the latest ANSWERED event time seen, or {@link Millis#NONE}
+ * @param openSlot    the earliest undecided slot that has seen events, or {@link Millis#NONE}; with
  *                    {@code openFlags} and {@code openFirstAnswer} it is that slot's record, kept inline
  *                    because it is almost always the only one
  * @param openFlags   its {@code OpenSlot.SEEN_*} bits
- * @param openFirstAnswer its earliest answer, or {@link #NONE}
+ * @param openFirstAnswer its earliest answer, or {@link Millis#NONE}
  * @param moreOpen    later undecided slots that have seen events (overlapping windows, early calls),
  *                    ascending; usually empty
  * @param openSources the sources of the events of {@code openSlot}, as a {@link SourceSet}; empty when there is
@@ -31,8 +34,6 @@ import java.util.Objects;
 public record ChannelState(long watermark, long cursor, ChannelStatus status, int streak, long streakSince,
                            long lastAnswer, long openSlot, int openFlags, long openFirstAnswer,
                            List<OpenSlot> moreOpen, List<String> openSources) {
-
-    public static final long NONE = Long.MIN_VALUE;
 
     public ChannelState {
         Objects.requireNonNull(status, "status");

@@ -1,6 +1,6 @@
 package org.hotlinemonitor.core.detect;
 
-import static org.hotlinemonitor.core.detect.ChannelState.NONE;
+import static org.hotlinemonitor.core.model.Millis.NONE;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +11,7 @@ import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.schedule.Schedule;
 
 /**
@@ -88,12 +89,12 @@ public final class Detector {
         c.load(ChannelState.initial(start, schedule.firstAtOrAfter(start - answerWithin)));
     }
 
-    /** The deadline of the earliest undecided slot, or {@link ChannelState#NONE}. */
+    /** The deadline of the earliest undecided slot, or {@link Millis#NONE}. */
     public long nextDeadline(ChannelState state) {
         return deadlineOf(state.cursor());
     }
 
-    /** The deadline of the cursor's earliest undecided slot, or {@link ChannelState#NONE}. */
+    /** The deadline of the cursor's earliest undecided slot, or {@link Millis#NONE}. */
     long nextDeadline(Cursor c) {
         return deadlineOf(c.cursor);
     }
@@ -160,7 +161,7 @@ public final class Detector {
 
     /**
      * {@link #applyValidated} in place, on the event's parts: {@code named} is the slot the event names,
-     * or {@link ChannelState#NONE}; {@code source} is the event's source or {@code null}. A
+     * or {@link Millis#NONE}; {@code source} is the event's source or {@code null}. A
      * {@link EventOutcome#LATE} event changes nothing.
      */
     EventOutcome apply(Cursor c, EventKind kind, long ts, long named, String source, Decisions out) {
@@ -182,7 +183,7 @@ public final class Detector {
 
         advance(c, ts, out);
         if (target != NONE && target >= c.cursor) {
-            c.record(target, flag(kind), kind == EventKind.ANSWERED ? ts : OpenSlot.NONE, source);
+            c.record(target, flag(kind), kind == EventKind.ANSWERED ? ts : Millis.NONE, source);
         } else if (target != NONE) {
             // Cannot happen: a slot whose window holds ts has a deadline >= ts > every decided deadline.
             throw new IllegalStateException("slot " + Instant.ofEpochMilli(target) + " of " + id
@@ -205,7 +206,7 @@ public final class Detector {
         return validate(event.kind(), event.ts().toEpochMilli(), event.slot() == null ? NONE : event.slot().toEpochMilli());
     }
 
-    /** {@link #validate(CallEvent)} on the event's parts (epoch milliseconds; {@code slot} may be {@link ChannelState#NONE}). */
+    /** {@link #validate(CallEvent)} on the event's parts (epoch milliseconds; {@code slot} may be {@link Millis#NONE}). */
     EventOutcome validate(EventKind kind, long ts, long slot) {
         return validate(schedule, answerWithin, kind, ts, slot);
     }
@@ -287,7 +288,7 @@ public final class Detector {
     interface Decisions {
         /**
          * A slot was decided. Times in epoch milliseconds; {@code cause} only for {@link Verdict#MISSED},
-         * {@code firstAnswer} only for {@link Verdict#ANSWERED} (else {@link ChannelState#NONE}).
+         * {@code firstAnswer} only for {@link Verdict#ANSWERED} (else {@link Millis#NONE}).
          */
         void verdict(long slot, long deadline, Verdict verdict, MissCause cause, long firstAnswer);
 

@@ -1,6 +1,6 @@
 package org.hotlinemonitor.core.detect;
 
-import static org.hotlinemonitor.core.detect.ChannelState.NONE;
+import static org.hotlinemonitor.core.model.Millis.NONE;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -17,6 +17,7 @@ import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.ChannelIndex;
 import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.schedule.Schedule;
 
@@ -69,7 +70,7 @@ public final class Monitor {
          * A slot was decided: {@link #onVerdict(SlotVerdict)} in parts, without building objects.
          * {@code channel} is the channel's position in the configuration; times are epoch milliseconds;
          * {@code cause} is set only for {@link Verdict#MISSED}, {@code firstAnswer} only for
-         * {@link Verdict#ANSWERED} (else {@link ChannelState#NONE}). By default builds the
+         * {@link Verdict#ANSWERED} (else {@link Millis#NONE}). By default builds the
          * {@link SlotVerdict} and calls {@link #onVerdict(SlotVerdict)}.
          */
         default void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict,
@@ -179,7 +180,7 @@ public final class Monitor {
      * from {@link Detector#initial} at the watermark). Nothing counts as {@link #drainChanged changed}.
      *
      * @throws IllegalStateException    if already started
-     * @throws IllegalArgumentException if a channel has no state, or {@code watermark} is {@link ChannelState#NONE}
+     * @throws IllegalArgumentException if a channel has no state, or {@code watermark} is {@link Millis#NONE}
      */
     public void resume(long watermark, java.util.function.Function<String, ChannelState> states) {
         resume(watermark, states, OurSide.NEVER_HEARD);
@@ -240,7 +241,7 @@ public final class Monitor {
         return started() ? Instant.ofEpochMilli(watermark) : null;
     }
 
-    /** {@link #watermark()} in epoch milliseconds, or {@link ChannelState#NONE} before {@link #start}. */
+    /** {@link #watermark()} in epoch milliseconds, or {@link Millis#NONE} before {@link #start}. */
     public long watermarkMillis() {
         return watermark;
     }
@@ -282,7 +283,7 @@ public final class Monitor {
     /**
      * {@link #acceptValidated(CallEvent)} on the event's parts: {@code channel} is the channel's
      * {@link #indexOf index} ({@code -1} for a heartbeat), times are epoch milliseconds, {@code slot}
-     * is the slot the event names or {@link ChannelState#NONE}, {@code source} the {@link #sourceId} of its source.
+     * is the slot the event names or {@link Millis#NONE}, {@code source} the {@link #sourceId} of its source.
      */
     public EventOutcome acceptValidated(int channel, EventKind kind, long ts, long slot, int source) {
         if (kind != EventKind.HEARTBEAT && (channel < 0 || channel >= lanes.length)) {
@@ -426,7 +427,7 @@ public final class Monitor {
 
         /**
          * {@link #validate(CallEvent, int)} on the event's parts: times in epoch milliseconds, {@code slot}
-         * the named slot or {@link ChannelState#NONE}.
+         * the named slot or {@link Millis#NONE}.
          */
         public EventOutcome validate(EventKind kind, int channel, long ts, long slot) {
             if (kind == EventKind.HEARTBEAT) {
@@ -489,13 +490,13 @@ public final class Monitor {
         return heartbeats.freeze();
     }
 
-    /** When our side went silent (epoch milliseconds), or {@link ChannelState#NONE} while it is heard (or the rule is off). */
+    /** When our side went silent (epoch milliseconds), or {@link Millis#NONE} while it is heard (or the rule is off). */
     public long ourSideSilentSince() {
         return heartbeats.silentSince;
     }
 
     /**
-     * What the monitor knows of our side's heartbeats, in epoch milliseconds, {@link ChannelState#NONE} for "never".
+     * What the monitor knows of our side's heartbeats, in epoch milliseconds, {@link Millis#NONE} for "never".
      *
      * @param lastHeartbeat the newest heartbeat applied
      * @param silentSince   when the current silence began ({@code lastHeartbeat + silentAfter}), NONE when heard

@@ -1,6 +1,7 @@
 package org.hotlinemonitor.core.detect;
 
 import java.util.List;
+import org.hotlinemonitor.core.model.Millis;
 
 /**
  * What has been seen of one slot whose deadline has not passed yet. Only slots that received events
@@ -8,12 +9,10 @@ import java.util.List;
  *
  * @param slot        the slot, epoch milliseconds
  * @param flags       the {@code SEEN_*} bits of the kinds seen by the deadline
- * @param firstAnswer the earliest ANSWERED time, epoch milliseconds, or {@link #NONE}
+ * @param firstAnswer the earliest ANSWERED time, epoch milliseconds, or {@link Millis#NONE}
  * @param sources     the sources of its events, as a {@link SourceSet}; empty when they named none
  */
 public record OpenSlot(long slot, int flags, long firstAnswer, List<String> sources) {
-
-    public static final long NONE = Long.MIN_VALUE;
     public static final int SEEN_PLACED = 1;
     public static final int SEEN_NO_ANSWER = 2;
     public static final int SEEN_FAULT = 4;

@@ -1,6 +1,6 @@
 package org.hotlinemonitor.core.detect;
 
-import static org.hotlinemonitor.core.detect.ChannelState.NONE;
+import static org.hotlinemonitor.core.model.Millis.NONE;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.AlertType;
+import org.hotlinemonitor.core.model.Millis;
 
 /**
  * The rules about our own side (the schedulers that place the calls), as a pure function:
@@ -45,7 +46,7 @@ import org.hotlinemonitor.core.alert.AlertType;
  */
 public final class OurSideRule {
 
-    /** {@code silentAfter} in milliseconds, or {@link ChannelState#NONE} when the rule is off. */
+    /** {@code silentAfter} in milliseconds, or {@link Millis#NONE} when the rule is off. */
     private final long silentAfter;
 
     /** @param silentAfter how long without a heartbeat before our side is silent; {@code null}: the rule is off */

@@ -1,7 +1,10 @@
 package org.hotlinemonitor.core.detect;
 
+import static org.hotlinemonitor.core.model.Millis.NONE;
+
 import java.time.Duration;
 import java.util.Arrays;
+import org.hotlinemonitor.core.model.Millis;
 
 /**
  * Puts a stream of events back into event-time order, tolerating disorder up to an allowed lateness.
@@ -13,7 +16,7 @@ import java.util.Arrays;
  * detector treats those alike).
  *
  * <p>An event is held in parts: its time, channel index, kind ordinal and named slot (epoch
- * milliseconds, or {@link ChannelState#NONE}), in flat arrays, so that holding and sorting millions
+ * milliseconds, or {@link Millis#NONE}), in flat arrays, so that holding and sorting millions
  * of events allocates nothing per event and touches no event objects. Events wait in buckets of
  * {@link #granularity()} (one second, or coarser for very long lateness) kept in a ring that spans
  * the lateness; a bucket is sorted once (only if it arrived out of order), and released whole once
@@ -46,8 +49,9 @@ public final class ReorderBuffer {
     /** Released events waiting to be handed on, in order: a FIFO in columns. */
     private final Columns ready = new Columns(64);
     private long[] sortKeys = new long[64];
-    private long newest = Long.MIN_VALUE;
-    /** Index (time / granularity) of the oldest bucket that may hold events; older ones are released. */
+    private long newest = NONE;
+    /** Index (time / granularity) of the oldest bucket that may hold events; older ones are released. Not a time:
+     * {@code Long.MIN_VALUE} before the first event. */
     private long oldest = Long.MIN_VALUE;
     /** Events in the ring (not counting those ready). */
     private int held;
@@ -62,17 +66,17 @@ public final class ReorderBuffer {
         this.ring = new Bucket[Integer.highestOneBit((int) (lateness / granularity + 2)) * 2];
     }
 
-    /** Events before this time are late. {@code Long.MIN_VALUE} before the first event. */
+    /** Events before this time are late. {@link Millis#NONE} before the first event. */
     public long watermark() {
-        return newest == Long.MIN_VALUE ? Long.MIN_VALUE : newest - lateness;
+        return newest == NONE ? NONE : newest - lateness;
     }
 
     /**
      * After {@link #release}: every event before this time has been handed on, and no event before it
-     * can still be accepted, so time may safely advance to it. {@code Long.MIN_VALUE} at first.
+     * can still be accepted, so time may safely advance to it. {@link Millis#NONE} at first.
      */
     public long releasedUntil() {
-        return oldest == Long.MIN_VALUE ? Long.MIN_VALUE : oldest * granularity;
+        return oldest == Long.MIN_VALUE ? NONE : oldest * granularity;
     }
 
     /** The bucket width in milliseconds. */

@@ -5,12 +5,12 @@ import java.time.Instant;
 import java.util.Objects;
 import org.hotlinemonitor.core.codec.EventFormatException;
 import org.hotlinemonitor.core.codec.EventParser;
-import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.EventOutcome;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.Millis;
 
 /**
  * The one path an event takes before the detector applies it, for replay and for the live detector alike: what a
@@ -121,13 +121,13 @@ public final class EventGate {
      */
     public Rejection check(CallEvent event) {
         return check(event.kind(), event.kind() == EventKind.HEARTBEAT ? -1 : validator.indexOf(event.channel()),
-                event.channel(), event.ts().toEpochMilli(), event.slot() == null ? ChannelState.NONE : event.slot().toEpochMilli());
+                event.channel(), event.ts().toEpochMilli(), event.slot() == null ? Millis.NONE : event.slot().toEpochMilli());
     }
 
     /**
      * {@link #check(CallEvent)} on an event's parts: {@code channel} its index (negative: unknown or none),
      * {@code channelId} its id (for messages; needed only when the channel is unknown), times in epoch milliseconds,
-     * {@code slot} the named slot or {@link ChannelState#NONE}.
+     * {@code slot} the named slot or {@link Millis#NONE}.
      */
     public Rejection check(EventKind kind, int channel, String channelId, long ts, long slot) {
         if (ts > untilMillis) {
@@ -143,7 +143,7 @@ public final class EventGate {
      */
     public Rejection refusal(EventOutcome outcome, int channel, String channelId, long ts, long slot) {
         Instant at = Instant.ofEpochMilli(ts);
-        Instant slotAt = slot == ChannelState.NONE ? null : Instant.ofEpochMilli(slot);
+        Instant slotAt = slot == Millis.NONE ? null : Instant.ofEpochMilli(slot);
         Channel c = channel >= 0 ? validator.channelAt(channel) : channelId == null ? null : validator.channel(channelId);
         String name = c != null ? c.id() : channelId;
         return switch (outcome) {

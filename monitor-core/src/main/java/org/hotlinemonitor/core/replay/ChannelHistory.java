@@ -16,6 +16,7 @@ import org.hotlinemonitor.core.detect.ChannelStatus;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.model.MonitorConfig;
 
 /**
@@ -89,7 +90,7 @@ public final class ChannelHistory implements Monitor.Listener {
     private final Track silent = new Track(false);
     /** Per channel: the last state recorded, to keep only changes. */
     private final ChannelState[] last;
-    private long start = ChannelState.NONE;
+    private long start = Millis.NONE;
 
     public ChannelHistory(MonitorConfig config) {
         this.ids = config.channels().stream().map(Channel::id).toList();
@@ -120,7 +121,7 @@ public final class ChannelHistory implements Monitor.Listener {
 
     @Override
     public void onStateChange(int channel, String channelId, long at, ChannelState state) {
-        if (start == ChannelState.NONE || at < start) {
+        if (start == Millis.NONE || at < start) {
             start = at;
         }
         ChannelState before = last[channel];
@@ -142,7 +143,7 @@ public final class ChannelHistory implements Monitor.Listener {
     @Override
     public void onVerdict(org.hotlinemonitor.core.detect.SlotVerdict v) {
         onVerdict(ids.indexOf(v.channel()), v.channel(), v.slot().toEpochMilli(), v.deadline().toEpochMilli(), v.verdict(),
-                v.cause(), ChannelState.NONE);
+                v.cause(), Millis.NONE);
     }
 
     @Override
@@ -166,7 +167,7 @@ public final class ChannelHistory implements Monitor.Listener {
 
     /** The replay's start (when the monitor started, epoch milliseconds), or {@code null} before any event. */
     public Instant start() {
-        return start == ChannelState.NONE ? null : Instant.ofEpochMilli(start);
+        return start == Millis.NONE ? null : Instant.ofEpochMilli(start);
     }
 
     /** Change points kept so far, over all series: what the history holds in memory. */
@@ -197,7 +198,7 @@ public final class ChannelHistory implements Monitor.Listener {
             throw new IllegalArgumentException("step must be at least 1 ms, was " + step);
         }
         long stepMs = step.toMillis();
-        boolean any = start != ChannelState.NONE && end != null;
+        boolean any = start != Millis.NONE && end != null;
         long endMs = any ? end.toEpochMilli() : 0;
         if (any && endMs < start) {
             throw new IllegalArgumentException("end " + end + " is before the replay's start " + Instant.ofEpochMilli(start));
@@ -308,7 +309,7 @@ public final class ChannelHistory implements Monitor.Listener {
     }
 
     private static double seconds(long epochMillis) {
-        return epochMillis == ChannelState.NONE ? Double.NaN : epochMillis / 1000.0;
+        return epochMillis == Millis.NONE ? Double.NaN : epochMillis / 1000.0;
     }
 
     /** The sample times every series has: the start, each multiple of the step after it, the end. */

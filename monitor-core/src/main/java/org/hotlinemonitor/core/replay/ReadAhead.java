@@ -7,7 +7,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.hotlinemonitor.core.codec.EventParser;
-import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.ingest.EventGate;
 import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.EventKind;
@@ -111,7 +110,7 @@ final class ReadAhead implements AutoCloseable {
                     EventKind kind = reader.kind();
                     b.kinds[i] = kind;
                     b.times[i] = reader.tsMillis();
-                    b.slots[i] = reader.slotMillis(); // EventParser.NO_SLOT is ChannelState.NONE
+                    b.slots[i] = reader.slotMillis(); // EventParser.NO_SLOT is Millis.NONE
                     b.sources[i] = reader.source();
                     Rejection badSignature = check.signs(b.sources[i]) ? checkSignature(b, i, reader, check) : null;
                     if (badSignature != null) {

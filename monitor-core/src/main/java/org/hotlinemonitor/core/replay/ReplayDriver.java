@@ -22,6 +22,7 @@ import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.ingest.Signing;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.model.MonitorConfig;
 
 /**
@@ -230,7 +231,7 @@ public final class ReplayDriver {
     public Rejection offerChecked(CallEvent event) {
         int channel = event.kind() == EventKind.HEARTBEAT ? -1 : monitor.indexOf(event.channel());
         return offerChecked(channel, event.kind(), event.ts().toEpochMilli(),
-                event.slot() == null ? ChannelState.NONE : event.slot().toEpochMilli(), event.source());
+                event.slot() == null ? Millis.NONE : event.slot().toEpochMilli(), event.source());
     }
 
     /** {@link #offerChecked(int, EventKind, long, long, String)} for an event without a source. */
@@ -241,7 +242,7 @@ public final class ReplayDriver {
     /**
      * {@link #offerChecked(CallEvent)} on the event's parts, as the reading thread hands them over:
      * {@code channel} is the channel's {@link #indexOf index} ({@code -1} for a heartbeat), times are epoch
-     * milliseconds, {@code slot} is the named slot or {@link ChannelState#NONE}, {@code source} the event's source
+     * milliseconds, {@code slot} is the named slot or {@link Millis#NONE}, {@code source} the event's source
      * or {@code null}.
      */
     public Rejection offerChecked(int channel, EventKind kind, long ts, long slot, String source) {

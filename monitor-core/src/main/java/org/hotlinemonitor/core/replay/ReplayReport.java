@@ -27,6 +27,7 @@ import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.ChannelIndex;
+import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.model.MonitorConfig;
 
 /**
@@ -116,7 +117,7 @@ public final class ReplayReport implements Monitor.Listener {
     @Override
     public void onVerdict(SlotVerdict v) {
         onVerdict(index.indexOf(v.channel()), v.channel(), v.slot().toEpochMilli(), v.deadline().toEpochMilli(),
-                v.verdict(), v.cause(), v.firstAnswer() == null ? ChannelState.NONE : v.firstAnswer().toEpochMilli());
+                v.verdict(), v.cause(), v.firstAnswer() == null ? Millis.NONE : v.firstAnswer().toEpochMilli());
     }
 
     @Override

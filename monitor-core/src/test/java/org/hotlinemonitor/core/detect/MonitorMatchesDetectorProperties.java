@@ -20,6 +20,7 @@ import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.schedule.DayRule;
 import org.hotlinemonitor.core.schedule.Schedule;
@@ -402,7 +403,7 @@ class MonitorMatchesDetectorProperties {
         assertThat(monitor.ourSide()).as("our side").isEqualTo(pure.ourSide());
         assertThat(monitor.watermarkMillis()).as("watermark").isEqualTo(pure.watermark());
 
-        return new Reached(pure.ourSide().resumedAt() != ChannelState.NONE || pure.ourSide().silentSince() != ChannelState.NONE,
+        return new Reached(pure.ourSide().resumedAt() != Millis.NONE || pure.ourSide().silentSince() != Millis.NONE,
                 pure.covered > 0, behindTaken > 0, outcomes.contains(EventOutcome.LATE),
                 pure.alerts.stream().anyMatch(a -> a.type() == org.hotlinemonitor.core.alert.AlertType.CHANNEL_RESTORED),
                 pure.silencesAtADeadline > 0);

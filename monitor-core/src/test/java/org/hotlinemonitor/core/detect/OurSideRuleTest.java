@@ -2,7 +2,7 @@ package org.hotlinemonitor.core.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.hotlinemonitor.core.detect.ChannelState.NONE;
+import static org.hotlinemonitor.core.model.Millis.NONE;
 import static org.hotlinemonitor.core.detect.Fixtures.at;
 
 import java.time.Duration;

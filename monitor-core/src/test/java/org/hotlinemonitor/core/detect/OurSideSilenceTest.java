@@ -22,6 +22,7 @@ import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,7 +101,7 @@ class OurSideSilenceTest {
                 beats("04-06T08:00", "04-06T08:30"));
         assertThat(run.brief()).containsExactly("CALL_NOT_PLACED@04-06T10:00 slot=04-06T09:00",
                 "CALL_NOT_PLACED@04-06T10:00 slot=04-06T09:00");
-        assertThat(run.monitor.ourSideSilentSince()).isEqualTo(ChannelState.NONE);
+        assertThat(run.monitor.ourSideSilentSince()).isEqualTo(Millis.NONE);
     }
 
     @Test
@@ -120,7 +121,7 @@ class OurSideSilenceTest {
                 "our-side/OUR_SIDE_SILENT/2023-04-06T08:30:00Z", "our-side/OUR_SIDE_RESUMED/2023-04-06T08:30:00Z");
         assertThat(run.alerts).allMatch(a -> a.channel().equals(Channel.OUR_SIDE));
         assertThat(run.alerts).as("each names the heartbeats' source").allMatch(a -> a.sources().equals(List.of("scheduler")));
-        assertThat(run.monitor.ourSide()).isEqualTo(new Monitor.OurSide(at("04-06T12:00").toEpochMilli(), ChannelState.NONE,
+        assertThat(run.monitor.ourSide()).isEqualTo(new Monitor.OurSide(at("04-06T12:00").toEpochMilli(), Millis.NONE,
                 at("04-06T09:30").toEpochMilli(), "scheduler"));
     }
 

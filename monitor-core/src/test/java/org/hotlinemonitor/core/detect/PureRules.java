@@ -1,6 +1,6 @@
 package org.hotlinemonitor.core.detect;
 
-import static org.hotlinemonitor.core.detect.ChannelState.NONE;
+import static org.hotlinemonitor.core.model.Millis.NONE;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.hotlinemonitor.core.model.Millis;
 import org.junit.jupiter.api.Test;
 
 class ReorderBufferTest {
@@ -18,7 +19,7 @@ class ReorderBufferTest {
     }
 
     private static boolean offer(ReorderBuffer b, String ts) {
-        return offer(b, ts, ChannelState.NONE);
+        return offer(b, ts, Millis.NONE);
     }
 
     /** Collects released times as instants. */

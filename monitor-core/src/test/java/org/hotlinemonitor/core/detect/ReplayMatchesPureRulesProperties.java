@@ -14,6 +14,7 @@ import net.jqwik.api.constraints.LongRange;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.CallEvent;
+import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.replay.ReplayDriver;
 
@@ -95,7 +96,7 @@ class ReplayMatchesPureRulesProperties {
         assertThat(replayed).isEqualTo(expected);
 
         Monitor.OurSide ourSide = pure.ourSide();
-        collect("our side went silent", ourSide.silentSince() != ChannelState.NONE || ourSide.resumedAt() != ChannelState.NONE,
+        collect("our side went silent", ourSide.silentSince() != Millis.NONE || ourSide.resumedAt() != Millis.NONE,
                 20);
         collect("a CALL_NOT_PLACED covered", pure.covered > 0, 10);
         collect("arrival out of order", !arrivals.equals(log), 50);

@@ -11,11 +11,11 @@ import org.hotlinemonitor.core.codec.EventParser;
 import org.hotlinemonitor.core.codec.EventSignature;
 import org.hotlinemonitor.core.codec.SigningConfig;
 import org.hotlinemonitor.core.config.ConfigLoader;
-import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.EventOutcome;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.model.Secret;
 import org.junit.jupiter.api.Test;
@@ -66,7 +66,7 @@ class EventGateTest {
         CallEvent event = new CallEvent(channel, kind, ts, slot, null, null, null);
         Rejection whole = gate.check(event);
         Rejection parts = gate.check(kind, gate.indexOf(channel), channel, ts.toEpochMilli(),
-                slot == null ? ChannelState.NONE : slot.toEpochMilli());
+                slot == null ? Millis.NONE : slot.toEpochMilli());
         Rejection copy = gate.copy().check(event);
         if (reason == null) {
             assertThat(whole).isNull();

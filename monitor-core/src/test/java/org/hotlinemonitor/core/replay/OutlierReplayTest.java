@@ -195,7 +195,7 @@ class OutlierReplayTest {
                 int channel = e.kind() == EventKind.HEARTBEAT ? -1 : check.indexOf(e.channel());
                 offered[0]++;
                 replay.offer(channel, e.kind(), e.ts().toEpochMilli(),
-                        e.slot() == null ? org.hotlinemonitor.core.detect.ChannelState.NONE : e.slot().toEpochMilli(),
+                        e.slot() == null ? org.hotlinemonitor.core.model.Millis.NONE : e.slot().toEpochMilli(),
                         e.source(), new RejectRecord.Line("log", offered[0]), EventWriter.toJson(e).getBytes(StandardCharsets.UTF_8));
             }
         }).isInstanceOf(BadInputException.class).hasMessageContaining("log:101:", "outlier moves time for no one");
@@ -215,7 +215,7 @@ class OutlierReplayTest {
         long n = 0;
         for (CallEvent e : input) {
             int channel = e.kind() == EventKind.HEARTBEAT ? -1 : replay.gate().indexOf(e.channel());
-            replay.offer(channel, e.kind(), e.ts().toEpochMilli(), e.slot() == null ? org.hotlinemonitor.core.detect.ChannelState.NONE : e.slot().toEpochMilli(),
+            replay.offer(channel, e.kind(), e.ts().toEpochMilli(), e.slot() == null ? org.hotlinemonitor.core.model.Millis.NONE : e.slot().toEpochMilli(),
                     e.source(), new RejectRecord.Line("log", ++n), null);
         }
         assertThatThrownBy(replay::finish).isInstanceOf(BadInputException.class)
