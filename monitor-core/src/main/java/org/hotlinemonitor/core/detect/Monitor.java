@@ -4,7 +4,6 @@ import static org.hotlinemonitor.core.model.Millis.NONE;
 
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -105,7 +104,8 @@ public final class Monitor {
     private final Lane[] lanes;
     private final Sources sources = new Sources();
     private final Validator validator;
-    private final Calendar due;
+    /** The lanes by next deadline, then rank. */
+    private final Deadlines<Lane> due;
     private final java.util.function.Consumer<Lane> decideNext = this::decideNext;
     private final Listener listener;
     /** {@link Listener#wantsStates()}, asked once. */
@@ -150,7 +150,7 @@ public final class Monitor {
         for (int i = 0; i < lanes.length; i++) {
             lanes[i] = new Lane(detectors[i], i, Collections.binarySearch(byId, detectors[i].channel().id()), sources);
         }
-        this.due = new Calendar(lanes);
+        this.due = new DeadlineCalendar<>(Arrays.asList(lanes));
     }
 
     /** True once {@link #start} has run. */
@@ -470,14 +470,15 @@ public final class Monitor {
             return;
         }
         while (true) {
-            boolean deadline = !due.isEmpty() && due.first() < to;
+            long next = due.next();
+            boolean deadline = next != NONE && next < to;
             // Our side first, up to just past the next deadline: a silence at its instant comes first and covers it.
             // One comparison when no silence is near.
-            ourSideRule.advance(heartbeats, deadline ? due.first() + 1 : to, ourSideAlerts);
+            ourSideRule.advance(heartbeats, deadline ? next + 1 : to, ourSideAlerts);
             if (!deadline) {
                 break;
             }
-            due.pollFirst(decideNext);
+            due.takeNext(decideNext);
         }
         watermark = to;
     }
@@ -537,9 +538,7 @@ public final class Monitor {
 
     private void schedule(Lane lane) {
         lane.nextDeadline = lane.detector.nextDeadline(lane);
-        if (lane.nextDeadline != NONE) {
-            due.add(lane);
-        }
+        due.file(lane); // a lane without a deadline (NONE) is not filed
     }
 
     private Lane lane(String channel) {
@@ -591,7 +590,7 @@ public final class Monitor {
     }
 
     /** One channel: its detector, and its state in the detector's mutable form. */
-    private static final class Lane extends Detector.Cursor {
+    private static final class Lane extends Detector.Cursor implements Deadlines.Entry {
         final Detector detector;
         final String id;
         /** The channel's position in the configuration. */
@@ -614,6 +613,16 @@ public final class Monitor {
         @Override
         List<String> withSource(List<String> set, String source) {
             return sources.withSource(set, source);
+        }
+
+        @Override
+        public int rank() {
+            return rank;
+        }
+
+        @Override
+        public long deadline() {
+            return nextDeadline;
         }
     }
 
@@ -691,142 +700,6 @@ public final class Monitor {
                 sets.put(next, next);
             }
             return next;
-        }
-    }
-
-    /**
-     * Lanes by (next deadline, rank), as a calendar: the lanes due at one instant sit in one batch, and
-     * the distinct instants in a small heap. Channels that share a schedule share deadlines, so there are
-     * few distinct instants and a lane is filed in O(1); a batch is handed out in rank order, sorted only
-     * when it was filed out of order (lanes decided in rank order are refiled in rank order).
-     *
-     * <p>Removal is lazy: an entry whose lane's {@code nextDeadline} no longer equals the batch's instant is
-     * stale, and {@link #pollFirst} skips it.
-     */
-    private static final class Calendar {
-        private final Lane[] byRank;
-        private final Map<Long, Batch> batches = new HashMap<>();
-        private final ArrayDeque<Batch> spare = new ArrayDeque<>();
-        private long[] instants = new long[16];
-        private int count;
-        private long lastInstant = NONE;
-        private Batch lastBatch;
-
-        Calendar(Lane[] lanes) {
-            byRank = new Lane[lanes.length];
-            for (Lane lane : lanes) {
-                byRank[lane.rank] = lane;
-            }
-        }
-
-        boolean isEmpty() {
-            return count == 0;
-        }
-
-        /** The earliest instant with a batch; only when not {@link #isEmpty}. */
-        long first() {
-            return instants[0];
-        }
-
-        void add(Lane lane) {
-            long at = lane.nextDeadline;
-            Batch b;
-            if (at == lastInstant) {
-                b = lastBatch;
-            } else {
-                b = batches.get(at);
-                if (b == null) {
-                    b = spare.isEmpty() ? new Batch() : spare.poll();
-                    batches.put(at, b);
-                    push(at);
-                }
-                lastInstant = at;
-                lastBatch = b;
-            }
-            b.add(lane.rank);
-        }
-
-        /**
-         * Removes the earliest batch and hands its live lanes to {@code each}, in rank order. Lanes filed
-         * at later instants meanwhile go to their own batches.
-         */
-        void pollFirst(java.util.function.Consumer<Lane> each) {
-            long at = instants[0];
-            Batch b = batches.remove(at);
-            pop();
-            if (at == lastInstant) {
-                lastInstant = NONE;
-                lastBatch = null;
-            }
-            if (!b.sorted) {
-                Arrays.sort(b.ranks, 0, b.size);
-            }
-            for (int i = 0; i < b.size; i++) {
-                Lane lane = byRank[b.ranks[i]];
-                if (lane.nextDeadline == at && (i == 0 || b.ranks[i - 1] != b.ranks[i])) {
-                    each.accept(lane);
-                }
-            }
-            b.clear();
-            spare.push(b);
-        }
-
-        private void push(long at) {
-            if (count == instants.length) {
-                instants = Arrays.copyOf(instants, count * 2);
-            }
-            int i = count++;
-            while (i > 0) {
-                int parent = (i - 1) >>> 1;
-                if (instants[parent] <= at) {
-                    break;
-                }
-                instants[i] = instants[parent];
-                i = parent;
-            }
-            instants[i] = at;
-        }
-
-        private void pop() {
-            long last = instants[--count];
-            int i = 0;
-            while (true) {
-                int child = 2 * i + 1;
-                if (child >= count) {
-                    break;
-                }
-                if (child + 1 < count && instants[child + 1] < instants[child]) {
-                    child++;
-                }
-                if (instants[child] >= last) {
-                    break;
-                }
-                instants[i] = instants[child];
-                i = child;
-            }
-            instants[i] = last;
-        }
-
-        /** The ranks of the lanes filed at one instant, in filing order. */
-        private static final class Batch {
-            int[] ranks = new int[16];
-            int size;
-            boolean sorted = true;
-
-            void add(int rank) {
-                if (size == ranks.length) {
-                    ranks = Arrays.copyOf(ranks, size * 2);
-                }
-                if (size > 0 && ranks[size - 1] > rank) {
-                    sorted = false;
-                }
-                ranks[size++] = rank;
-            }
-
-            void clear() {
-                size = 0;
-                sorted = true;
-            }
         }
     }
 }
