@@ -111,7 +111,7 @@ public final class ReplayBenchmark {
         int n = monitor.states().size();
         System.out.printf(Locale.ROOT, "monitor: %,d channels, %,d bytes of heap, %.0f bytes per channel (state, detector, calendar, index)%n",
                 n, with - without, (double) (with - without) / n);
-        if (monitor.watermark() == null) {
+        if (!monitor.started()) {
             System.out.println(); // keeps the monitor reachable until measured
         }
     }

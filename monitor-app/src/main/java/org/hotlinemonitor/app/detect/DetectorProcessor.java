@@ -228,6 +228,14 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         this.owned = setup.channels.partition(partition);
         this.listener = new Monitor.Listener() {
             @Override
+            public boolean reportsOurSide() {
+                // Every task sees every heartbeat (they go to all partitions), so every task applies the our-side rule
+                // to its own channels; the task of partition 0 alone reports it, so that a silence is one alert, as in
+                // replay.
+                return partition == 0;
+            }
+
+            @Override
             public void onAlert(Alert alert) {
                 send(alert);
             }
@@ -348,9 +356,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private void newMonitor() {
         List<Channel> mine = new ArrayList<>(owned.size());
         owned.values().forEach(e -> mine.add(e.channel()));
-        // Every task sees every heartbeat (they go to all partitions), so every task applies the our-side rule to its
-        // own channels; the task of partition 0 alone reports it, so that a silence is one alert, as in replay.
-        this.monitor = new Monitor(new MonitorConfig(mine, null, setup.silentAfter), listener, partition == 0);
+        this.monitor = new Monitor(new MonitorConfig(mine, null, setup.silentAfter), listener); // see reportsOurSide
         this.gate = new EventGate(monitor.validator(), signing, setup.latenessDuration, null, setup.options.futureTolerance());
         this.parser = new EventParser(monitor::indexOf); // -1 for a channel not this task's
     }
@@ -528,7 +534,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             begin(watermark);
         }
         if (start != NONE) {
-            monitor.advanceToMillis(watermark);
+            monitor.advanceTo(watermark);
         }
     }
 
@@ -738,8 +744,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         }
         long ts = event.ts().toEpochMilli();
         if (outcome == EventOutcome.LATE) {
-            return event.kind() == EventKind.HEARTBEAT ? gate.late(ts, monitor.watermarkMillis())
-                    : gate.lateForChannel(event.channel(), ts, monitor.watermarkMillis());
+            return event.kind() == EventKind.HEARTBEAT ? gate.late(ts, monitor.watermark())
+                    : gate.lateForChannel(event.channel(), ts, monitor.watermark());
         }
         return gate.refusal(outcome, -1, event.channel(), ts,
                 event.slot() == null ? NONE : event.slot().toEpochMilli());

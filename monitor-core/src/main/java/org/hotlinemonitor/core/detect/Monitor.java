@@ -87,6 +87,15 @@ public final class Monitor {
         }
 
         /**
+         * Whether this listener is handed {@code OUR_SIDE_SILENT} and {@code OUR_SIDE_RESUMED}: asked once, when the
+         * monitor is made. True by default. Several monitors that each see all heartbeats (the tasks of a partitioned
+         * detector) all apply our side's rule, and one of them reports it.
+         */
+        default boolean reportsOurSide() {
+            return true;
+        }
+
+        /**
          * A channel's state may have changed at {@code at} (epoch milliseconds): when monitoring started, an event of
          * the channel was applied at that time (an answer makes it up at once), or its slot whose deadline is
          * {@code at} was decided. {@code state} is the channel's state just after, as {@link #state} would give it.
@@ -123,20 +132,12 @@ public final class Monitor {
     private int[] changed = new int[16];
     private int changedCount;
 
+    /** A monitor of {@code config}'s channels, not started, that hands what it decides to {@code listener}. */
     public Monitor(MonitorConfig config, Listener listener) {
-        this(config, listener, true);
-    }
-
-    /**
-     * @param reportOurSide whether to hand {@code OUR_SIDE_SILENT} and {@code OUR_SIDE_RESUMED} to the listener.
-     *                      Several monitors that each see all heartbeats (the tasks of a partitioned detector) all
-     *                      apply the rule, and one of them reports it.
-     */
-    public Monitor(MonitorConfig config, Listener listener, boolean reportOurSide) {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.observeStates = listener.wantsStates();
         this.ourSideRule = new OurSideRule(config.silentAfter());
-        this.ourSideAlerts = reportOurSide ? listener::onAlert : alert -> { };
+        this.ourSideAlerts = listener.reportsOurSide() ? listener::onAlert : alert -> { };
         List<String> byId = config.channels().stream().map(Channel::id).sorted().toList();
         this.index = new ChannelIndex(config.channels());
         Detector[] detectors = new Detector[config.channels().size()];
@@ -177,16 +178,12 @@ public final class Monitor {
      * Resumes a monitor that was started before and whose states were saved: every deadline before
      * {@code watermark} (epoch milliseconds) counts as decided, and each channel continues from
      * {@code states.apply(id)}, which must not be {@code null} (a channel new to the configuration starts
-     * from {@link Detector#initial} at the watermark). Nothing counts as {@link #drainChanged changed}.
+     * from {@link Detector#initial} at the watermark), and our side from {@code ourSide}, as {@link #ourSide()} gave it
+     * ({@link OurSide#NEVER_HEARD} when none was saved). Nothing counts as {@link #drainChanged changed}.
      *
      * @throws IllegalStateException    if already started
      * @throws IllegalArgumentException if a channel has no state, or {@code watermark} is {@link Millis#NONE}
      */
-    public void resume(long watermark, java.util.function.Function<String, ChannelState> states) {
-        resume(watermark, states, OurSide.NEVER_HEARD);
-    }
-
-    /** {@link #resume(long, java.util.function.Function)} with our side's state as {@link #ourSide()} gave it. */
     public void resume(long watermark, java.util.function.Function<String, ChannelState> states, OurSide ourSide) {
         if (started()) {
             throw new IllegalStateException("already started at " + Instant.ofEpochMilli(this.watermark));
@@ -236,13 +233,11 @@ public final class Monitor {
         }
     }
 
-    /** The time up to which every deadline before it is decided; {@code null} before {@link #start}. */
-    public Instant watermark() {
-        return started() ? Instant.ofEpochMilli(watermark) : null;
-    }
-
-    /** {@link #watermark()} in epoch milliseconds, or {@link Millis#NONE} before {@link #start}. */
-    public long watermarkMillis() {
+    /**
+     * The time up to which every deadline before it is decided, epoch milliseconds, or {@link Millis#NONE} before
+     * {@link #start}.
+     */
+    public long watermark() {
         return watermark;
     }
 
@@ -252,23 +247,10 @@ public final class Monitor {
      * {@link EventOutcome#LATE} and changes nothing. Starts the monitor at the event's time if needed.
      */
     public EventOutcome accept(CallEvent event) {
-        EventOutcome invalid = validate(event);
-        return invalid != null ? invalid : acceptValidated(event);
-    }
-
-    /**
-     * {@link #accept} for an event that already passed {@link #validate} (replay validates events on
-     * arrival, before they wait in the reorder buffer, and must not pay for it twice).
-     */
-    public EventOutcome acceptValidated(CallEvent event) {
         int channel = event.kind() == EventKind.HEARTBEAT ? -1 : index.indexOf(event.channel());
-        return acceptValidated(channel, event.kind(), event.ts().toEpochMilli(),
+        EventOutcome invalid = validator.validate(event, channel);
+        return invalid != null ? invalid : acceptValidated(channel, event.kind(), event.ts().toEpochMilli(),
                 event.slot() == null ? NONE : event.slot().toEpochMilli(), sourceId(event.source()));
-    }
-
-    /** {@link #acceptValidated(int, EventKind, long, long, int)} for an event without a source. */
-    public EventOutcome acceptValidated(int channel, EventKind kind, long ts, long slot) {
-        return acceptValidated(channel, kind, ts, slot, 0);
     }
 
     /**
@@ -281,9 +263,10 @@ public final class Monitor {
     }
 
     /**
-     * {@link #acceptValidated(CallEvent)} on the event's parts: {@code channel} is the channel's
-     * {@link #indexOf index} ({@code -1} for a heartbeat), times are epoch milliseconds, {@code slot}
-     * is the slot the event names or {@link Millis#NONE}, {@code source} the {@link #sourceId} of its source.
+     * {@link #accept} for an event that already passed {@link #validate} (replay validates events on arrival, before
+     * they wait in the reorder buffer, and must not pay for it twice), on the event's parts: {@code channel} is the
+     * channel's {@link #indexOf index} ({@code -1} for a heartbeat), times are epoch milliseconds, {@code slot} is the
+     * slot the event names or {@link Millis#NONE}, {@code source} the {@link #sourceId} of its source (0: none).
      */
     public EventOutcome acceptValidated(int channel, EventKind kind, long ts, long slot, int source) {
         if (kind != EventKind.HEARTBEAT && (channel < 0 || channel >= lanes.length)) {
@@ -296,7 +279,7 @@ public final class Monitor {
         if (ts < watermark) {
             return acceptBehind(channel, kind, ts, slot, name);
         }
-        advanceTo(ts);
+        advance(ts);
         if (kind == EventKind.HEARTBEAT) {
             return ourSideRule.heartbeat(heartbeats, ts, name, ourSideAlerts);
         }
@@ -449,23 +432,18 @@ public final class Monitor {
         }
     }
 
-    /** Moves time to {@code to}: decides, in time order, every slot of every channel with a deadline before it. */
-    public void advanceTo(Instant to) {
+    /**
+     * Moves time to {@code to} (epoch milliseconds): decides, in time order, every slot of every channel with a deadline
+     * before it. Starts the monitor at {@code to} if needed.
+     */
+    public void advanceTo(long to) {
         if (!started()) {
-            start(to);
+            start(Instant.ofEpochMilli(to));
         }
-        advanceTo(to.toEpochMilli());
+        advance(to);
     }
 
-    /** {@link #advanceTo(Instant)} in epoch milliseconds, for a monitor already {@link #started}. */
-    public void advanceToMillis(long to) {
-        if (!started()) {
-            throw new IllegalStateException("not started");
-        }
-        advanceTo(to);
-    }
-
-    private void advanceTo(long to) {
+    private void advance(long to) {
         if (to <= watermark) {
             return;
         }

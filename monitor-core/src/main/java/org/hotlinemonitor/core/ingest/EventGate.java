@@ -184,7 +184,7 @@ public final class EventGate {
      * @return what the monitor did with it; {@link EventOutcome#rejected()} when it is late
      */
     public static EventOutcome behind(Monitor monitor, int channel, EventKind kind, long ts, long slot, int source) {
-        if (!monitor.started() || ts >= monitor.watermarkMillis()) {
+        if (!monitor.started() || ts >= monitor.watermark()) {
             return EventOutcome.LATE;
         }
         return monitor.acceptValidated(channel, kind, ts, slot, source);

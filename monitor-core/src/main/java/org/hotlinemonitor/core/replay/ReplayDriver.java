@@ -291,8 +291,8 @@ public final class ReplayDriver {
             limit = ts > Long.MAX_VALUE - maxJump ? Long.MAX_VALUE : ts + maxJump;
             buffer.release(apply);
             long released = buffer.releasedUntil();
-            if (monitor.started() && released > monitor.watermarkMillis()) {
-                monitor.advanceTo(Instant.ofEpochMilli(released));
+            if (monitor.started() && released > monitor.watermark()) {
+                monitor.advanceTo(released);
             }
         }
         return null;
@@ -432,7 +432,7 @@ public final class ReplayDriver {
         buffer.flush(apply);
         Instant end = end();
         if (end != null) {
-            monitor.advanceTo(end);
+            monitor.advanceTo(end.toEpochMilli());
         }
         alertOrder.flush();
     }

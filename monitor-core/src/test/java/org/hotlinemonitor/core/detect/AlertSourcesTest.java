@@ -142,8 +142,8 @@ class AlertSourcesTest {
         assertThat(saved.openSources()).containsExactly("op-kim", "scheduler");
 
         Monitor second = new Monitor(new MonitorConfig(CONFIG.channels()), alerts::add);
-        second.resume(first.watermarkMillis(), id -> saved);
-        second.advanceTo(at("04-06T12:00"));
+        second.resume(first.watermark(), id -> saved, Monitor.OurSide.NEVER_HEARD);
+        second.advanceTo(at("04-06T12:00").toEpochMilli());
         assertThat(alerts).singleElement().satisfies(a -> assertThat(a.sources()).containsExactly("op-kim", "scheduler"));
     }
 

@@ -62,12 +62,17 @@ final class Fixtures {
             public void onVerdict(SlotVerdict verdict) {
                 run.verdicts.add(verdict);
             }
-        }, reportOurSide);
+
+            @Override
+            public boolean reportsOurSide() {
+                return reportOurSide;
+            }
+        });
         monitor.start(start);
         for (CallEvent e : events) {
             run.outcomes.add(monitor.accept(e));
         }
-        monitor.advanceTo(until);
+        monitor.advanceTo(until.toEpochMilli());
         run.monitor = monitor;
         return run;
     }

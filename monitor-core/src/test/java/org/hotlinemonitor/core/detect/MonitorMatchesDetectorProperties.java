@@ -121,7 +121,7 @@ class MonitorMatchesDetectorProperties {
                 monitorOutcomes.computeIfAbsent(e.channel(), k -> new ArrayList<>()).add(o);
             }
         }
-        monitor.advanceTo(end);
+        monitor.advanceTo(end.toEpochMilli());
 
         for (Channel c : config.channels()) {
             Detector d = new Detector(c);
@@ -307,6 +307,16 @@ class MonitorMatchesDetectorProperties {
     private static final class Recorder implements Monitor.Listener {
         final List<Alert> alerts = new ArrayList<>();
         final List<SlotVerdict> verdicts = new ArrayList<>();
+        final boolean reportsOurSide;
+
+        Recorder(boolean reportsOurSide) {
+            this.reportsOurSide = reportsOurSide;
+        }
+
+        @Override
+        public boolean reportsOurSide() {
+            return reportsOurSide;
+        }
 
         @Override
         public void onAlert(Alert alert) {
@@ -364,8 +374,8 @@ class MonitorMatchesDetectorProperties {
         int cut = resumeAtPercent == 100 ? -1 : arrivals.size() * resumeAtPercent / 100; // 100: never stopped
 
         PureRules pure = new PureRules(config, reportOurSide);
-        Recorder seen = new Recorder();
-        Monitor monitor = new Monitor(config, seen, reportOurSide);
+        Recorder seen = new Recorder(reportOurSide);
+        Monitor monitor = new Monitor(config, seen);
         if (explicitStart) {
             pure.start(start.toEpochMilli());
             monitor.start(start);
@@ -378,8 +388,8 @@ class MonitorMatchesDetectorProperties {
             CallEvent e = arrivals.get(i);
             if (i == cut && monitor.started()) { // stop; a new monitor resumes from what the old one saved
                 monitor.drainChanged(saved::put);
-                Monitor resumed = new Monitor(config, seen, reportOurSide);
-                resumed.resume(monitor.watermarkMillis(), saved::get, monitor.ourSide());
+                Monitor resumed = new Monitor(config, seen);
+                resumed.resume(monitor.watermark(), saved::get, monitor.ourSide());
                 monitor = resumed;
                 pure.resumedHere();
             } else if (i % 37 == 0) {
@@ -394,14 +404,14 @@ class MonitorMatchesDetectorProperties {
             }
         }
         pure.advance(end.toEpochMilli());
-        monitor.advanceTo(end);
+        monitor.advanceTo(end.toEpochMilli());
 
         assertThat(seen.alerts).as("alerts, in order").isEqualTo(pure.alerts);
         assertThat(seen.verdicts).as("verdicts, in order").isEqualTo(pure.verdicts);
         assertThat(outcomes).as("outcomes").isEqualTo(pureOutcomes);
         assertThat(monitor.states()).as("channel states").isEqualTo(pure.states());
         assertThat(monitor.ourSide()).as("our side").isEqualTo(pure.ourSide());
-        assertThat(monitor.watermarkMillis()).as("watermark").isEqualTo(pure.watermark());
+        assertThat(monitor.watermark()).as("watermark").isEqualTo(pure.watermark());
 
         return new Reached(pure.ourSide().resumedAt() != Millis.NONE || pure.ourSide().silentSince() != Millis.NONE,
                 pure.covered > 0, behindTaken > 0, outcomes.contains(EventOutcome.LATE),

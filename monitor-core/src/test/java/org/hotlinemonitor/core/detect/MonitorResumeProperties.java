@@ -36,7 +36,7 @@ class MonitorResumeProperties {
         List<Alert> whole = new ArrayList<>();
         Monitor uninterrupted = new Monitor(config, whole::add);
         log.forEach(uninterrupted::accept);
-        uninterrupted.advanceTo(end);
+        uninterrupted.advanceTo(end.toEpochMilli());
 
         int cut = log.size() * cutPercent / 100;
         List<Alert> alerts = new ArrayList<>();
@@ -56,13 +56,13 @@ class MonitorResumeProperties {
         }
         Monitor second = new Monitor(config, alerts::add);
         if (first.started()) {
-            second.resume(first.watermarkMillis(), saved::get);
+            second.resume(first.watermark(), saved::get, Monitor.OurSide.NEVER_HEARD);
             assertThat(second.states()).isEqualTo(first.states());
         }
         for (int i = cut; i < log.size(); i++) {
             second.accept(log.get(i));
         }
-        second.advanceTo(end);
+        second.advanceTo(end.toEpochMilli());
 
         assertThat(alerts).isEqualTo(whole);
         assertThat(second.states()).isEqualTo(uninterrupted.states());
@@ -89,9 +89,9 @@ class MonitorResumeProperties {
         MonitorConfig config = MonitorMatchesDetectorProperties.config();
         Monitor m = new Monitor(config, a -> { });
         long t = Instant.parse("2024-03-08T00:00:00Z").toEpochMilli();
-        assertThatThrownBy(() -> m.resume(t, id -> null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> m.resume(t, id -> null, Monitor.OurSide.NEVER_HEARD)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no state to resume channel");
         m.start(Instant.ofEpochMilli(t));
-        assertThatThrownBy(() -> m.resume(t, id -> ChannelState.initial(t, t))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> m.resume(t, id -> ChannelState.initial(t, t), Monitor.OurSide.NEVER_HEARD)).isInstanceOf(IllegalStateException.class);
     }
 }

@@ -142,11 +142,11 @@ class OurSideSilenceTest {
         List<Alert> without = new ArrayList<>();
         Monitor off = new Monitor(plain, without::add);
         log.forEach(off::accept);
-        off.advanceTo(end);
+        off.advanceTo(end.toEpochMilli());
         List<Alert> with = new ArrayList<>();
         Monitor on = new Monitor(plain.withSilentAfter(silentAfter), with::add);
         log.forEach(on::accept);
-        on.advanceTo(end);
+        on.advanceTo(end.toEpochMilli());
 
         List<long[]> silences = new ArrayList<>(); // {last heartbeat, start, end or Long.MAX_VALUE}
         List<Long> beats = log.stream().filter(e -> e.kind() == EventKind.HEARTBEAT).map(e -> e.ts().toEpochMilli()).toList();
@@ -185,7 +185,7 @@ class OurSideSilenceTest {
         List<Alert> whole = new ArrayList<>();
         Monitor uninterrupted = new Monitor(config, whole::add);
         log.forEach(uninterrupted::accept);
-        uninterrupted.advanceTo(end);
+        uninterrupted.advanceTo(end.toEpochMilli());
 
         int cut = Math.max(1, log.size() * cutPercent / 100);
         List<Alert> alerts = new ArrayList<>();
@@ -194,9 +194,9 @@ class OurSideSilenceTest {
         log.subList(0, cut).forEach(first::accept);
         first.drainChanged(saved::put);
         Monitor second = new Monitor(config, alerts::add);
-        second.resume(first.watermarkMillis(), saved::get, first.ourSide());
+        second.resume(first.watermark(), saved::get, first.ourSide());
         log.subList(cut, log.size()).forEach(second::accept);
-        second.advanceTo(end);
+        second.advanceTo(end.toEpochMilli());
         assertThat(alerts).isEqualTo(whole);
         assertThat(whole).as("the generated log has silences (heartbeats every 3 h)")
                 .anyMatch(a -> a.type() == AlertType.OUR_SIDE_SILENT);

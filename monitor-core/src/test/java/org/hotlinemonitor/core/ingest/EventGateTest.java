@@ -183,7 +183,7 @@ class EventGateTest {
         assertThat(EventGate.behind(monitor, channel, EventKind.CALL_PLACED, placed, SLOT.toEpochMilli(), 0))
                 .isEqualTo(EventOutcome.LATE);
         monitor.start(SLOT.minusSeconds(60));
-        monitor.advanceTo(SLOT.plusSeconds(600));
+        monitor.advanceTo(SLOT.plusSeconds(600).toEpochMilli());
         // Not before the monitor's time: it is not behind, and the caller must order it; late here.
         assertThat(EventGate.behind(monitor, channel, EventKind.CALL_PLACED, SLOT.plusSeconds(600).toEpochMilli(),
                 SLOT.toEpochMilli(), 0)).isEqualTo(EventOutcome.LATE);
@@ -191,7 +191,7 @@ class EventGateTest {
         EventOutcome taken = EventGate.behind(monitor, channel, EventKind.CALL_PLACED, placed, SLOT.toEpochMilli(), 0);
         assertThat(taken.rejected()).isFalse();
         // Its slot's deadline decided since: late.
-        monitor.advanceTo(SLOT.plus(Duration.ofHours(2)));
+        monitor.advanceTo(SLOT.plus(Duration.ofHours(2)).toEpochMilli());
         assertThat(EventGate.behind(monitor, channel, EventKind.ANSWERED, SLOT.plusSeconds(30).toEpochMilli(),
                 SLOT.toEpochMilli(), 0)).isEqualTo(EventOutcome.LATE);
         EventGate gate = gate(monitor, null);

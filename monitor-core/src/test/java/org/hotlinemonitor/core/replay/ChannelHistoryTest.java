@@ -126,7 +126,7 @@ class ChannelHistoryTest {
         for (CallEvent e : story()) {
             assertThat(monitor.accept(e).rejected()).as(e.toString()).isFalse();
         }
-        monitor.advanceTo(END);
+        monitor.advanceTo(END.toEpochMilli());
         assertThat(history.start()).isEqualTo(START);
         Collect out = new Collect();
         history.render(END, step, out);
