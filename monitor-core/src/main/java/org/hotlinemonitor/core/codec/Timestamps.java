@@ -28,7 +28,7 @@ public final class Timestamps {
 
     private static final int MILLIS_PER_DAY = 86_400_000;
     /** Returned by {@link #parseCanonical} for text it leaves to the general path; never a valid result. */
-    static final long NOT_CANONICAL = Long.MIN_VALUE;
+    private static final long NOT_CANONICAL = Long.MIN_VALUE;
     private static final String ZONE_EXPECTED = "expected zone ('Z' or an offset like +09:00)";
 
     private Timestamps() {
@@ -63,7 +63,7 @@ public final class Timestamps {
      *
      * @param len 20 or 24; the range must be inside {@code buf}
      */
-    static long parseCanonical(byte[] buf, int off, int len) {
+    private static long parseCanonical(byte[] buf, int off, int len) {
         if (buf[off + 4] != '-' || buf[off + 7] != '-' || buf[off + 10] != 'T' || buf[off + 13] != ':'
                 || buf[off + 16] != ':' || buf[off + len - 1] != 'Z') {
             return NOT_CANONICAL;

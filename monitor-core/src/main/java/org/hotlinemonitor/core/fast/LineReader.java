@@ -1,4 +1,4 @@
-package org.hotlinemonitor.core.replay;
+package org.hotlinemonitor.core.fast;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,9 +15,9 @@ import java.util.Arrays;
  * line before it is used: {@link #damage()} then holds the error, and a last line the error cut short is flagged
  * {@link #cutShort()}. Not thread-safe; does not close the stream.
  */
-final class LineReader {
+public final class LineReader {
 
-    static final int MAX_LINE = 1 << 20;
+    public static final int MAX_LINE = 1 << 20;
 
     private final InputStream in;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -36,12 +36,12 @@ final class LineReader {
     private boolean cutShort;
     private boolean endsCutShort;
 
-    LineReader(InputStream in) {
+    public LineReader(InputStream in) {
         this.in = in;
     }
 
     /** Moves to the next line; false at the end of the stream. */
-    boolean next() throws IOException {
+    public boolean next() throws IOException {
         tooLong = false;
         cutShort = false;
         while (true) {
@@ -151,49 +151,49 @@ final class LineReader {
         return -1;
     }
 
-    byte[] buffer() {
+    public byte[] buffer() {
         return tooLong ? longHead : buf;
     }
 
-    int lineStart() {
+    public int lineStart() {
         return tooLong ? 0 : lineStart;
     }
 
-    int lineLength() {
+    public int lineLength() {
         return tooLong ? longHead.length : lineLength;
     }
 
     /** 1-based number of the current line. */
-    long lineNumber() {
+    public long lineNumber() {
         return lineNumber;
     }
 
     /** True when the current line was longer than {@link #MAX_LINE}; its head is kept as its text. */
-    boolean tooLong() {
+    public boolean tooLong() {
         return tooLong;
     }
 
     /** True when the current line is the last, cut short by a read error ({@link #damage()}). */
-    boolean cutShort() {
+    public boolean cutShort() {
         return cutShort;
     }
 
     /** At the end of the lines: how many were whole (all but one cut short by {@link #damage()}). */
-    long completeLines() {
+    public long completeLines() {
         return endsCutShort ? lineNumber - 1 : lineNumber;
     }
 
     /** The read error that ended the lines early, or {@code null}. */
-    IOException damage() {
+    public IOException damage() {
         return damage;
     }
 
     /** Decoded bytes consumed so far. */
-    long bytesConsumed() {
+    public long bytesConsumed() {
         return bytesConsumed;
     }
 
-    boolean blank() {
+    public boolean blank() {
         if (tooLong) {
             return false;
         }
@@ -206,7 +206,7 @@ final class LineReader {
         return true;
     }
 
-    String text() {
+    public String text() {
         return new String(buffer(), lineStart(), lineLength(), java.nio.charset.StandardCharsets.UTF_8);
     }
 }
