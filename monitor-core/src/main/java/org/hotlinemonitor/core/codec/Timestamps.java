@@ -208,11 +208,12 @@ public final class Timestamps {
     }
 
     /**
-     * Parses an ISO-8601 instant as {@link #parseMillis(byte[], int, int)} does.
+     * Parses an ISO-8601 instant as {@link #parseMillis(byte[], int, int)} does; for the readers of this package, which
+     * have the text as a string. A character beyond ASCII is out of place and refused as any other.
      *
      * @throws TimestampFormatException if the text is not such an instant
      */
-    public static long parseMillis(String text) {
+    static long parseMillis(String text) {
         int n = text.length();
         byte[] bytes = new byte[n];
         for (int i = 0; i < n; i++) {
@@ -237,7 +238,7 @@ public final class Timestamps {
     }
 
     /** Appends {@link #format(long) format(epochMillis)} to {@code sb}. */
-    public static void appendTo(StringBuilder sb, long epochMillis) {
+    static void appendTo(StringBuilder sb, long epochMillis) {
         if (epochMillis < MIN_FOUR_DIGIT_YEAR_MILLIS || epochMillis >= END_FOUR_DIGIT_YEAR_MILLIS) {
             sb.append(Instant.ofEpochMilli(epochMillis));
             return;
@@ -252,7 +253,7 @@ public final class Timestamps {
      * {@link #parseMillis(String)} accepts; outside them, {@code Instant.toString()} writes a signed
      * year of five or more digits that strict parsing rejects.
      */
-    public static boolean hasFourDigitYear(long epochMillis) {
+    static boolean hasFourDigitYear(long epochMillis) {
         return epochMillis >= MIN_FOUR_DIGIT_YEAR_MILLIS && epochMillis < END_FOUR_DIGIT_YEAR_MILLIS;
     }
 

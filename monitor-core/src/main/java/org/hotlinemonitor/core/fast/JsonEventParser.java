@@ -26,7 +26,9 @@ import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 
 /**
- * Parses one call-check event from one line of JSON, at replay speed.
+ * Parses one call-check event from one line of JSON, at replay speed: the {@link EventDecoder} of replay, the live
+ * detector and the API. Besides the decoder's two operations it can leave a line's channel id unresolved, for a reader
+ * that resolves a batch of ids at once ({@link #deferringChannels}).
  *
  * <p>The line is a JSON object, for example
  * <pre>{"channel":"liaison-office","kind":"ANSWERED","ts":"2023-04-06T08:00:41Z","slot":"2023-04-06T08:00:00Z"}</pre>
@@ -585,7 +587,7 @@ public final class JsonEventParser implements EventDecoder {
         int start = pos;
         if (c == '"') {
             // Fast path: the canonical forms, whose closing quote is 20 or 24 bytes on. Every byte before
-            // it must be a digit or separator for parseCanonical to accept, so there is no escape to miss.
+            // it must be a digit or separator for the canonical path to accept, so there is no escape to miss.
             int s = pos + 1;
             int len = s + 20 < end && buf[s + 20] == '"' ? 20 : s + 24 < end && buf[s + 24] == '"' ? 24 : 0;
             if (len != 0) {
@@ -607,7 +609,7 @@ public final class JsonEventParser implements EventDecoder {
             }
             String text = decodeString();
             try {
-                return Timestamps.parseMillis(text);
+                return Timestamps.parseMillis(ascii(text), 0, text.length());
             } catch (TimestampFormatException e) {
                 throw new EventFormatException(EventFields.badTimestamp(name, text, e), name, column(start), e);
             }
@@ -618,11 +620,21 @@ public final class JsonEventParser implements EventDecoder {
         throw wrongType(field, "an ISO-8601 string or an integer (epoch milliseconds)");
     }
 
+    /** {@code text} as bytes for {@link Timestamps}, a character beyond ASCII as a byte that matches nothing. */
+    private static byte[] ascii(String text) {
+        byte[] bytes = new byte[text.length()];
+        for (int i = 0; i < bytes.length; i++) {
+            char c = text.charAt(i);
+            bytes[i] = c < 0x80 ? (byte) c : (byte) 0xFF;
+        }
+        return bytes;
+    }
+
     /**
-     * {@link Timestamps#parseCanonical} with a memo of the last hour: a log's events come in time
+     * {@link #canonical} with a memo of the last hour: a log's events come in time
      * order, mostly many to an hour, so when the text starts with the same {@code YYYY-MM-DDTHH} as the
      * last canonical timestamp, only the minutes, seconds and fraction are left to read. Returns
-     * {@link Timestamps#NOT_CANONICAL} for anything it does not accept, for the general path to explain.
+     * {@link #NOT_CANONICAL} for anything it does not accept, for the general path to explain.
      */
     private long parseCanonicalTime(int s, int len) {
         long prefix0 = (long) LONGS.get(buf, s);

@@ -75,7 +75,8 @@ class JsonEventParserPropertyTest {
             String line = "{\"kind\":\"HEARTBEAT\",\"ts\":\"" + text + "\"}";
             Long alone;
             try {
-                alone = Timestamps.parseMillis(text.toString());
+                byte[] ascii = text.toString().getBytes(StandardCharsets.US_ASCII); // the text is ASCII
+                alone = Timestamps.parseMillis(ascii, 0, ascii.length);
             } catch (TimestampFormatException e) {
                 alone = null;
             }
