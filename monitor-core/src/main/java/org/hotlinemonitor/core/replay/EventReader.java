@@ -68,8 +68,8 @@ public final class EventReader implements AutoCloseable {
     /**
      * Moves to the next record; false at the end of the input. Then the record is either an event ({@link #hasEvent()}),
      * held in parts ({@link #kind()}, {@link #tsMillis()}, {@link #slotMillis()}, {@link #channelId()},
-     * {@link #channelTag()}, {@link #source()}) with {@link #event()} building it on demand, so that JSON lines are read
-     * without allocating; or a {@link #rejection()}.
+     * {@link #source()}) with {@link #event()} building it on demand, so that JSON lines are read without allocating; or
+     * a {@link #rejection()}.
      */
     public boolean next() throws IOException {
         event = null;
@@ -187,7 +187,7 @@ public final class EventReader implements AutoCloseable {
      * The tag of the current event's channel, or {@link EventDecoder#NO_TAG} when it has none (CSV input,
      * no channel, or no tagger given); then look the channel up by its id.
      */
-    public int channelTag() {
+    int channelTag() {
         return hasEvent() && csv == null ? json.channelTag() : EventDecoder.NO_TAG;
     }
 
