@@ -17,6 +17,7 @@ import java.util.Arrays;
  */
 public final class LineReader {
 
+    /** The longest line read whole, in bytes (1 MiB). */
     public static final int MAX_LINE = 1 << 20;
 
     private final InputStream in;
@@ -27,7 +28,6 @@ public final class LineReader {
     private int end;
     private boolean eof;
     private long lineNumber;
-    private long bytesConsumed;
     private int lineStart;
     private int lineLength;
     private boolean tooLong;
@@ -36,6 +36,7 @@ public final class LineReader {
     private boolean cutShort;
     private boolean endsCutShort;
 
+    /** Lines of {@code in}, which the caller closes. */
     public LineReader(InputStream in) {
         this.in = in;
     }
@@ -48,7 +49,6 @@ public final class LineReader {
             int nl = indexOf((byte) '\n', start, end);
             if (nl >= 0) {
                 emit(start, nl);
-                bytesConsumed += nl + 1 - start;
                 start = nl + 1;
                 return true;
             }
@@ -57,7 +57,6 @@ public final class LineReader {
                     cutShort = damage != null;
                     endsCutShort = cutShort;
                     emit(start, end);
-                    bytesConsumed += end - start;
                     start = end;
                     return true;
                 }
@@ -98,11 +97,9 @@ public final class LineReader {
             }
             int nl = indexOf((byte) '\n', start, end);
             if (nl >= 0) {
-                bytesConsumed += nl + 1 - start;
                 start = nl + 1;
                 return;
             }
-            bytesConsumed += end - start;
             start = end;
         }
     }
@@ -151,6 +148,11 @@ public final class LineReader {
         return -1;
     }
 
+    /**
+     * The current line is {@code buffer()[lineStart(), lineStart() + lineLength())}, without its terminator (the first 200
+     * bytes of a line {@link #tooLong()}); valid until
+     * {@link #next()}, which reuses the buffer.
+     */
     public byte[] buffer() {
         return tooLong ? longHead : buf;
     }
@@ -187,12 +189,7 @@ public final class LineReader {
     public IOException damage() {
         return damage;
     }
-
-    /** Decoded bytes consumed so far. */
-    public long bytesConsumed() {
-        return bytesConsumed;
-    }
-
+    /** True when the current line is empty or only spaces, tabs and carriage returns. */
     public boolean blank() {
         if (tooLong) {
             return false;
@@ -206,6 +203,7 @@ public final class LineReader {
         return true;
     }
 
+    /** The current line decoded as UTF-8 (malformed bytes as U+FFFD). */
     public String text() {
         return new String(buffer(), lineStart(), lineLength(), java.nio.charset.StandardCharsets.UTF_8);
     }
