@@ -150,8 +150,7 @@ public final class LineReader {
 
     /**
      * The current line is {@code buffer()[lineStart(), lineStart() + lineLength())}, without its terminator (the first 200
-     * bytes of a line {@link #tooLong()}); valid until
-     * {@link #next()}, which reuses the buffer.
+     * bytes of a line {@link #tooLong()}); valid until {@link #next()}, which reuses the buffer.
      */
     public byte[] buffer() {
         return tooLong ? longHead : buf;

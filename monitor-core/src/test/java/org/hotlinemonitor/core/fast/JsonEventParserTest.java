@@ -433,6 +433,46 @@ class JsonEventParserTest {
         return "{" + CH + "," + extra + "," + KIND + "," + TS + "," + SLOT + "}";
     }
 
+    /** A deferring parser leaves the channel id's bytes where they are until asked; the rest is read at once. */
+    @Test
+    void aDeferringParserResolvesTheChannelWhenAsked() throws Exception {
+        JsonEventParser parser = JsonEventParser.deferringChannels(id -> id.equals("liaison-office") ? 7 : -1, 1);
+        byte[] line = ("  {\"kind\":\"ANSWERED\",\"channel\":\"liaison-office\",\"ts\":\"2023-04-06T08:00:41Z\","
+                + "\"slot\":\"2023-04-06T08:00:00Z\",\"source\":\"field-1\"}").getBytes(StandardCharsets.UTF_8);
+        parser.decodeParts(line, 2, line.length - 2);
+        assertThat(parser.kind()).isEqualTo(EventKind.ANSWERED);
+        assertThat(parser.tsMillis()).isEqualTo(Instant.parse("2023-04-06T08:00:41Z").toEpochMilli());
+        assertThat(parser.slotMillis()).isEqualTo(Instant.parse("2023-04-06T08:00:00Z").toEpochMilli());
+        assertThat(parser.source()).isEqualTo("field-1");
+        int at = 2 + parser.channelOffset();
+        assertThat(new String(line, at, parser.channelLength(), StandardCharsets.UTF_8)).isEqualTo("liaison-office");
+        byte[] copy = java.util.Arrays.copyOfRange(line, at, at + parser.channelLength());
+        assertThat(parser.resolveChannel(copy, 0, copy.length)).isEqualTo("liaison-office");
+        assertThat(parser.channel()).isEqualTo("liaison-office");
+        assertThat(parser.channelTag()).isEqualTo(7);
+
+        byte[] escaped = "{\"channel\":\"liai\\u0073on-office\",\"kind\":\"NO_ANSWER\",\"ts\":1680768041000}"
+                .getBytes(StandardCharsets.UTF_8);
+        parser.decodeParts(escaped, 0, escaped.length);
+        assertThat(parser.channelOffset()).as("an id with escapes is resolved at once").isEqualTo(-1);
+        assertThat(parser.channel()).isEqualTo("liaison-office");
+        assertThat(parser.channelTag()).as("nor tagged: the caller looks it up").isEqualTo(JsonEventParser.NO_TAG);
+
+        assertThat(parser.decode(line, 2, line.length - 2).channel()).as("decode always resolves")
+                .isEqualTo("liaison-office");
+        assertThat(parser.channelTag()).isEqualTo(7);
+    }
+
+    /** The parts and the event agree, and a parser that does not defer never leaves an id unresolved. */
+    @Test
+    void partsAreTheEvent() throws Exception {
+        byte[] line = CANONICAL.getBytes(StandardCharsets.UTF_8);
+        parser.decodeParts(line, 0, line.length);
+        assertThat(parser.channelOffset()).isEqualTo(-1);
+        assertThat(parser.channelTag()).isEqualTo(JsonEventParser.NO_TAG);
+        assertThat(parser.event()).isEqualTo(parser.decode(line, 0, line.length)).isEqualTo(ANSWERED);
+    }
+
     private static byte[] concat(byte[]... parts) {
         int n = 0;
         for (byte[] p : parts) {
