@@ -56,7 +56,7 @@ public final class EventFields {
     }
 
     /** {@code 'value'}, cut short when long so that a message stays one readable line. */
-    public static String quoteForMessage(String value) {
+    static String quoteForMessage(String value) {
         StringBuilder sb = new StringBuilder().append('\'');
         int n = Math.min(value.length(), MAX_QUOTED);
         for (int i = 0; i < n; i++) {
