@@ -38,9 +38,10 @@ import org.hotlinemonitor.app.detect.DetectorSettings;
 import org.hotlinemonitor.app.detect.DetectorTopics;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.codec.AlertCodec;
+import org.hotlinemonitor.core.codec.EventDecoder;
 import org.hotlinemonitor.core.codec.EventFormatException;
-import org.hotlinemonitor.core.codec.EventParser;
 import org.hotlinemonitor.core.config.ConfigLoader;
+import org.hotlinemonitor.core.fast.JsonEventParser;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.replay.LogInput;
@@ -174,14 +175,14 @@ public final class KafkaThroughputBenchmark {
         Topology topology = new Topology();
         topology.addSource("events", new ByteArrayDeserializer(), new ByteArrayDeserializer(), EVENTS);
         topology.addProcessor("reference", () -> new Processor<byte[], byte[], Void, Void>() {
-            private final EventParser parser = new EventParser();
+            private final EventDecoder parser = new JsonEventParser();
             private long parsed;
 
             @Override
             public void process(Record<byte[], byte[]> r) {
                 if (parse) {
                     try {
-                        parser.parseParts(r.value(), 0, r.value().length);
+                        parser.decodeParts(r.value(), 0, r.value().length);
                         parsed += parser.tsMillis() & 1;
                     } catch (EventFormatException e) {
                         throw new IllegalStateException(e);
@@ -266,13 +267,13 @@ public final class KafkaThroughputBenchmark {
         java.util.Arrays.fill(newest, Long.MIN_VALUE);
         long records = 0;
         long events = 0;
-        EventParser parser = new EventParser();
+        EventDecoder parser = new JsonEventParser();
         long t0 = System.nanoTime();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
              BufferedReader in = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 byte[] value = line.getBytes(StandardCharsets.UTF_8);
-                parser.parseParts(value, 0, value.length);
+                parser.decodeParts(value, 0, value.length);
                 long ts = parser.tsMillis();
                 events++;
                 if (parser.kind() == EventKind.HEARTBEAT) {

@@ -124,7 +124,7 @@ public final class ReplayBenchmark {
         long events = 0;
         long checksum = 0;
         try (EventReader reader = new EventReader(LogInput.of(log, null), InputStream.nullInputStream())) {
-            while (reader.nextParts()) {
+            while (reader.next()) {
                 if (reader.hasEvent()) {
                     events++;
                     checksum += reader.tsMillis() + reader.kind().ordinal();

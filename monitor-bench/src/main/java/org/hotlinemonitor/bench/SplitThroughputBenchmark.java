@@ -20,8 +20,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.hotlinemonitor.app.broker.ChannelPartitions;
-import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.codec.EventDecoder;
 import org.hotlinemonitor.core.config.ConfigLoader;
+import org.hotlinemonitor.core.fast.JsonEventParser;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
 
@@ -168,11 +169,11 @@ public final class SplitThroughputBenchmark {
         long[] newest = new long[PARTITIONS];
         Arrays.fill(newest, Long.MIN_VALUE);
         long records = 0;
-        EventParser parser = new EventParser();
+        EventDecoder parser = new JsonEventParser();
         try (BufferedReader in = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 byte[] value = line.getBytes(StandardCharsets.UTF_8);
-                parser.parseParts(value, 0, value.length);
+                parser.decodeParts(value, 0, value.length);
                 long ts = parser.tsMillis();
                 if (parser.kind() == EventKind.HEARTBEAT) {
                     for (int p = 0; p < PARTITIONS; p++) {

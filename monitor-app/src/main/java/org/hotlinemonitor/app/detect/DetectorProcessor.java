@@ -27,12 +27,13 @@ import org.hotlinemonitor.app.broker.ChannelPartitions;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.codec.AlertCodec;
+import org.hotlinemonitor.core.codec.EventDecoder;
 import org.hotlinemonitor.core.codec.EventFormatException;
-import org.hotlinemonitor.core.codec.EventParser;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.EventOutcome;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.Verdict;
+import org.hotlinemonitor.core.fast.JsonEventParser;
 import org.hotlinemonitor.core.ingest.EventGate;
 import org.hotlinemonitor.core.ingest.RejectCounter;
 import org.hotlinemonitor.core.ingest.Rejection;
@@ -161,7 +162,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
      * Parses a record again whole: a refused one for its message, one of a signing source for its signed form (the main
      * parser's parts must not change meanwhile).
      */
-    private final EventParser messages = new EventParser();
+    private final EventDecoder messages = new JsonEventParser();
     /** Events accepted on arrival since the last commit, by kind ordinal: published to the view at commit. */
     private final long[] eventsByKind = new long[KINDS.length];
     /** Slots decided since the last commit, by verdict ordinal: published to the view at commit. */
@@ -194,7 +195,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private Monitor monitor;
     /** The checks of an event, its lateness and skew, and the reasons, shared with replay; bound to {@link #monitor}. */
     private EventGate gate;
-    private EventParser parser;
+    private EventDecoder parser;
     private int partition;
     private String topic;
     /** Every deadline before it is decided (once started); events before it are late. Saved at commit. */
@@ -358,7 +359,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         owned.values().forEach(e -> mine.add(e.channel()));
         this.monitor = new Monitor(new MonitorConfig(mine, null, setup.silentAfter), listener); // see reportsOurSide
         this.gate = new EventGate(monitor.validator(), signing, setup.latenessDuration, null, setup.options.futureTolerance());
-        this.parser = new EventParser(monitor::indexOf); // -1 for a channel not this task's
+        this.parser = new JsonEventParser(monitor::indexOf, 0); // -1 for a channel not this task's
     }
 
     /**
@@ -454,7 +455,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             why = EventGate.noValue();
         } else {
             try {
-                parser.parseParts(value, 0, value.length);
+                parser.decodeParts(value, 0, value.length);
             } catch (EventFormatException e) {
                 why = EventGate.unreadable(e);
             }
@@ -604,7 +605,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private void applySaved(long ts, BufferedRecord r) {
         Rejection why;
         try {
-            parser.parseParts(r.value(), 0, r.value().length);
+            parser.decodeParts(r.value(), 0, r.value().length);
             EventKind kind = parser.kind();
             int channel = kind == EventKind.HEARTBEAT ? -1 : channel();
             why = gate.signature(parser, messages, r.value());
@@ -738,7 +739,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private Rejection refusal(EventOutcome outcome, byte[] value) {
         CallEvent event;
         try {
-            event = messages.parse(value, 0, value.length);
+            event = messages.decode(value, 0, value.length);
         } catch (EventFormatException e) {
             throw new IllegalStateException("a record parsed before no longer parses", e);
         }

@@ -7,6 +7,6 @@
  * restores, how far it may trust its clock ({@link org.hotlinemonitor.app.detect.BrokerWatch}), and its view for the
  * metrics and the HTTP API. Semantics and operations: docs/kafka.md, "The detector on Kafka Streams".
  *
- * <p>Uses: app.broker, app.calls, core.alert, core.codec, core.config, core.detect, core.ingest, core.model, core.replay, core.schedule.
+ * <p>Uses: app.broker, app.calls, core.alert, core.codec, core.config, core.detect, core.fast, core.ingest, core.model, core.replay, core.schedule.
  */
 package org.hotlinemonitor.app.detect;

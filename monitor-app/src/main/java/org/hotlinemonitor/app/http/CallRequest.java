@@ -4,15 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.hotlinemonitor.app.calls.OperatorRecord;
+import org.hotlinemonitor.core.codec.EventDecoder;
 import org.hotlinemonitor.core.codec.EventFormatException;
-import org.hotlinemonitor.core.codec.EventParser;
 import org.hotlinemonitor.core.codec.Timestamps;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.Detector;
 import org.hotlinemonitor.core.detect.EventOutcome;
+import org.hotlinemonitor.core.fast.JsonEventParser;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
@@ -27,7 +29,7 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  * now), {@code slot}, {@code note} and {@code id}. The event's {@code source} is the token's name, set here: a body
  * that gives one is refused (400), so that whoever reads the events knows which token recorded it; so is a {@code sig}
  * (the token authenticates the call; docs/security.md). It is read by
- * the core {@link EventParser}, the parser of every event the detector reads, so that what the API accepts is
+ * the core's {@link JsonEventParser}, the parser of every event the detector reads, so that what the API accepts is
  * what the detector accepts; then the operator's rules of the {@code record} command ({@link OperatorRecord}: the
  * channel is configured, {@code ts} not in the future, the slot one of the channel's and not too early); then the
  * detector's own {@link Detector#validate}. The event id is {@code record}'s deterministic one unless the body gives
@@ -87,7 +89,9 @@ final class CallRequest {
         }
         CallEvent parsed;
         try {
-            parsed = new EventParser().parse(JSON.writeValueAsString(object));
+            byte[] line = JSON.writeValueAsString(object).getBytes(StandardCharsets.UTF_8);
+            EventDecoder decoder = new JsonEventParser();
+            parsed = decoder.decode(line, 0, line.length);
         } catch (EventFormatException e) {
             throw ApiProblem.badField(e.field(), e.getMessage());
         } catch (JsonProcessingException e) {

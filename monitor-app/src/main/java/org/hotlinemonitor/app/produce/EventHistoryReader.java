@@ -15,8 +15,9 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.hotlinemonitor.core.codec.EventDecoder;
 import org.hotlinemonitor.core.codec.EventFormatException;
-import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.fast.JsonEventParser;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +72,7 @@ public final class EventHistoryReader {
                 OffsetAndTimestamp start = starts.get(p);
                 consumer.seek(p, start == null ? ends.get(p) : start.offset());
             }
-            EventParser parser = new EventParser();
+            EventDecoder parser = new JsonEventParser();
             ends.entrySet().removeIf(e -> consumer.position(e.getKey(), remaining(deadline)) >= e.getValue());
             while (!ends.isEmpty()) {
                 if (System.nanoTime() > deadline) {
@@ -82,7 +83,7 @@ public final class EventHistoryReader {
                         continue;
                     }
                     try {
-                        CallEvent e = parser.parse(r.value(), 0, r.value().length);
+                        CallEvent e = parser.decode(r.value(), 0, r.value().length);
                         if (keep.test(e)) {
                             out.add(e);
                         }

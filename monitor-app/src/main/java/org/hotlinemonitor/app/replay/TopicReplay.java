@@ -20,8 +20,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.hotlinemonitor.app.broker.ChannelPartitions;
 import org.hotlinemonitor.app.broker.KafkaClientConfig;
 import org.hotlinemonitor.app.detect.DeadLetters;
+import org.hotlinemonitor.core.codec.EventDecoder;
 import org.hotlinemonitor.core.codec.EventFormatException;
-import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.fast.JsonEventParser;
 import org.hotlinemonitor.core.ingest.EventGate;
 import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.Channel;
@@ -220,8 +221,8 @@ public final class TopicReplay {
         String name = "kafka:" + topic;
         replay.input(name);
         EventGate check = replay.gate().copy();
-        EventParser parser = new EventParser(check::indexOf);
-        EventParser whole = new EventParser(); // for the signed form of a signing source's record; parser's parts stay
+        EventDecoder parser = new JsonEventParser(check::indexOf, 0);
+        EventDecoder whole = new JsonEventParser(); // for the signed form of a signing source's record; parser's parts stay
         long untilMs = source.until() == null ? Long.MAX_VALUE : source.until().toEpochMilli();
         long stopAfter = source.until() == null ? Long.MAX_VALUE : untilMs + source.allowedLateness().toMillis();
         long maxJump = source.maxJump().toMillis();
@@ -407,7 +408,7 @@ public final class TopicReplay {
         return owner;
     }
 
-    private static Parsed parse(ConsumerRecord<byte[], byte[]> record, EventParser parser, EventParser whole,
+    private static Parsed parse(ConsumerRecord<byte[], byte[]> record, EventDecoder parser, EventDecoder whole,
                                 EventGate check, int[] owner, int partitions) {
         Parsed r = new Parsed();
         r.offset = record.offset();
@@ -418,14 +419,14 @@ public final class TopicReplay {
             return r;
         }
         try {
-            parser.parseParts(value, 0, value.length);
+            parser.decodeParts(value, 0, value.length);
         } catch (EventFormatException e) {
             r.rejection = EventGate.unreadable(e);
             return r;
         }
         EventKind kind = parser.kind();
         long ts = parser.tsMillis();
-        long slot = parser.slotMillis(); // EventParser.NO_SLOT is Millis.NONE
+        long slot = parser.slotMillis(); // EventDecoder.NO_SLOT is Millis.NONE
         Rejection bad = check.signature(parser, whole, value); // checked first, as the live detector does
         if (bad != null) {
             r.kind = kind;
@@ -436,7 +437,7 @@ public final class TopicReplay {
         int channel = -1;
         if (kind != EventKind.HEARTBEAT) {
             channel = parser.channelTag();
-            if (channel == EventParser.NO_TAG) {
+            if (channel == EventDecoder.NO_TAG) {
                 channel = check.indexOf(parser.channel());
             }
             if (channel >= 0 && owner[channel] != record.partition()) {

@@ -40,7 +40,9 @@ import org.hotlinemonitor.app.produce.KafkaEventPublisher;
 import org.hotlinemonitor.app.replay.LiveMatchesTopicReplayTest;
 import org.hotlinemonitor.app.replay.TopicReplayTest;
 import org.hotlinemonitor.core.alert.Alert;
-import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.codec.EventDecoder;
+import org.hotlinemonitor.core.codec.EventFormatException;
+import org.hotlinemonitor.core.fast.JsonEventParser;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.Secret;
@@ -79,11 +81,11 @@ class SecureClusterTest {
         SyntheticLog log = new SyntheticLog(40, 3, 2, LocalDate.of(2023, 4, 3));
         StringWriter out = new StringWriter();
         log.write(out);
-        EventParser parser = new EventParser();
+        EventDecoder parser = new JsonEventParser();
         List<String> lines = new ArrayList<>();
         List<CallEvent> events = new ArrayList<>();
         for (String line : out.toString().lines().toList()) {
-            CallEvent e = parser.parse(line);
+            CallEvent e = decode(parser, line);
             if (e.kind() != EventKind.HEARTBEAT || e.ts().toEpochMilli() % 600_000 == 0) {
                 events.add(e);
                 lines.add(line);
@@ -272,5 +274,11 @@ class SecureClusterTest {
         try (Admin a = Admin.create(admin.withBootstrap(bootstrap))) {
             TestCluster.awaitConsumed(a, topic, PARTITIONS, APP_ID, DetectorServiceTest.WAIT);
         }
+    }
+
+    /** The event in one JSON line, read by the core's parser as the detector reads it. */
+    private static CallEvent decode(EventDecoder parser, String line) throws EventFormatException {
+        byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return parser.decode(bytes, 0, bytes.length);
     }
 }

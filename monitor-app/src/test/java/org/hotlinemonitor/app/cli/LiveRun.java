@@ -22,8 +22,9 @@ import org.hotlinemonitor.app.broker.TestCluster;
 import org.hotlinemonitor.app.broker.Topics;
 import org.hotlinemonitor.app.detect.DeadLetters;
 import org.hotlinemonitor.app.detect.DetectorService;
+import org.hotlinemonitor.core.codec.EventDecoder;
 import org.hotlinemonitor.core.codec.EventFormatException;
-import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.fast.JsonEventParser;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.MonitorConfig;
 
@@ -76,11 +77,11 @@ final class LiveRun implements AutoCloseable {
 
     /** Every event on the events topic, parsed, each once (heartbeats go to every partition), in event-time order. */
     List<CallEvent> events() {
-        EventParser parser = new EventParser();
+        EventDecoder parser = new JsonEventParser();
         List<CallEvent> events = new ArrayList<>();
         for (ConsumerRecord<String, String> r : TestCluster.readAll(bootstrap, TOPICS.events())) {
             try {
-                CallEvent e = parser.parse(r.value());
+                CallEvent e = decode(parser, r.value());
                 if (!events.contains(e)) {
                     events.add(e);
                 }
@@ -161,5 +162,11 @@ final class LiveRun implements AutoCloseable {
         } finally {
             cluster.close();
         }
+    }
+
+    /** The event in one JSON line, read by the core's parser as the detector reads it. */
+    private static CallEvent decode(EventDecoder parser, String line) throws EventFormatException {
+        byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return parser.decode(bytes, 0, bytes.length);
     }
 }

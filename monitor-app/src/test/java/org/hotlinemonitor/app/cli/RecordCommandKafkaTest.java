@@ -8,6 +8,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.hotlinemonitor.app.broker.TestCluster;
 import org.hotlinemonitor.app.cli.CliTest.Result;
+import org.hotlinemonitor.core.codec.EventDecoder;
+import org.hotlinemonitor.core.codec.EventFormatException;
+import org.hotlinemonitor.core.fast.JsonEventParser;
+import org.hotlinemonitor.core.model.CallEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,7 +111,7 @@ class RecordCommandKafkaTest {
         assertThat(signed.code()).as(signed.err()).isZero();
         assertThat(signed.err()).doesNotContain(key);
 
-        org.hotlinemonitor.core.model.CallEvent printed = new org.hotlinemonitor.core.codec.EventParser().parse(signed.out().strip());
+        org.hotlinemonitor.core.model.CallEvent printed = decode(new JsonEventParser(), signed.out().strip());
         org.hotlinemonitor.core.codec.EventSignature check = new org.hotlinemonitor.core.codec.EventSignature("field-1",
                 key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(printed.sig()).isNotNull();
@@ -132,5 +136,11 @@ class RecordCommandKafkaTest {
             assertThat(r.out()).isEmpty();
             assertThat(elapsed).isLessThan(java.time.Duration.ofSeconds(2 + 3));
         }
+    }
+
+    /** The event in one JSON line, read by the core's parser as the detector reads it. */
+    private static CallEvent decode(EventDecoder parser, String line) throws EventFormatException {
+        byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return parser.decode(bytes, 0, bytes.length);
     }
 }

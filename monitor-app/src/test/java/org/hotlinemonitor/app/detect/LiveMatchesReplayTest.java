@@ -11,8 +11,9 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.hotlinemonitor.core.codec.AlertCodec;
+import org.hotlinemonitor.core.codec.EventDecoder;
 import org.hotlinemonitor.core.codec.EventFormatException;
-import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.fast.JsonEventParser;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
@@ -44,12 +45,12 @@ class LiveMatchesReplayTest {
         StringWriter out = new StringWriter();
         log.write(out);
         List<String> lines = out.toString().lines().toList();
-        EventParser parser = new EventParser();
+        EventDecoder parser = new JsonEventParser();
         List<CallEvent> events = new ArrayList<>();
         List<String> kept = new ArrayList<>();
         java.util.Random random = new java.util.Random(12);
         for (String line : lines) {
-            CallEvent e = parser.parse(line);
+            CallEvent e = decode(parser, line);
             // One heartbeat in ten is plenty (they only move time) and keeps the test quick.
             if (e.kind() != EventKind.HEARTBEAT || e.ts().toEpochMilli() % 600_000 == 0) {
                 if (e.kind() != EventKind.HEARTBEAT) {
@@ -100,5 +101,11 @@ class LiveMatchesReplayTest {
         assertThat(live).as("same alerts, same ids, same bytes, each once").containsExactlyInAnyOrderElementsOf(replayed);
         assertThat(live).as("live alerts leave in time order").isSortedAccordingTo(
                 (a, b) -> AlertCodec.fromJson(a).at().compareTo(AlertCodec.fromJson(b).at()));
+    }
+
+    /** The event in one JSON line, read by the core's parser as the detector reads it. */
+    private static CallEvent decode(EventDecoder parser, String line) throws EventFormatException {
+        byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return parser.decode(bytes, 0, bytes.length);
     }
 }

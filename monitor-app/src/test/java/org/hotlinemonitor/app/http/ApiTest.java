@@ -26,6 +26,9 @@ import org.hotlinemonitor.app.notify.SilenceStore;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.codec.AlertCodec;
+import org.hotlinemonitor.core.codec.EventDecoder;
+import org.hotlinemonitor.core.codec.EventFormatException;
+import org.hotlinemonitor.core.fast.JsonEventParser;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
@@ -360,7 +363,7 @@ class ApiTest {
             assertThat(published).hasSize(1);
             // what was published is what the event codec writes and reads back
             CallEvent written = published.get(0);
-            assertThat(new org.hotlinemonitor.core.codec.EventParser().parse(
+            assertThat(decode(new JsonEventParser(), 
                     org.hotlinemonitor.core.codec.EventWriter.toJson(written))).isEqualTo(written);
         }
     }
@@ -1045,5 +1048,11 @@ class ApiTest {
         assertThat(put.raw().headers().firstValue("Allow")).hasValue("GET, HEAD, POST");
         assertThat(get("/api/v1/calls").status()).isEqualTo(405);
         assertThat(send("POST", "/readyz", "", null).status()).isEqualTo(405);
+    }
+
+    /** The event in one JSON line, read by the core's parser as the detector reads it. */
+    private static CallEvent decode(EventDecoder parser, String line) throws EventFormatException {
+        byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return parser.decode(bytes, 0, bytes.length);
     }
 }

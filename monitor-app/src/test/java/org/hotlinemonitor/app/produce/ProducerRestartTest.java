@@ -18,8 +18,9 @@ import org.hotlinemonitor.app.calls.MutableClock;
 import org.hotlinemonitor.app.calls.PlacerSettings;
 import org.hotlinemonitor.app.calls.RetryPolicy;
 import org.hotlinemonitor.app.calls.SimulationScript;
+import org.hotlinemonitor.core.codec.EventDecoder;
 import org.hotlinemonitor.core.codec.EventFormatException;
-import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.fast.JsonEventParser;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
@@ -123,14 +124,20 @@ public class ProducerRestartTest {
     }
 
     public static List<CallEvent> events(List<ConsumerRecord<String, String>> records) throws EventFormatException {
-        EventParser parser = new EventParser();
+        EventDecoder parser = new JsonEventParser();
         List<CallEvent> out = new ArrayList<>();
         for (ConsumerRecord<String, String> r : records) {
-            CallEvent e = parser.parse(r.value());
+            CallEvent e = decode(parser, r.value());
             assertThat(r.timestamp()).as("record timestamp is the event's ts").isEqualTo(e.ts().toEpochMilli());
             assertThat(r.key()).isEqualTo(e.channel() != null ? e.channel() : e.source());
             out.add(e);
         }
         return out;
+    }
+
+    /** The event in one JSON line, read by the core's parser as the detector reads it. */
+    private static CallEvent decode(EventDecoder parser, String line) throws EventFormatException {
+        byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return parser.decode(bytes, 0, bytes.length);
     }
 }

@@ -10,8 +10,10 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.hotlinemonitor.app.broker.TestCluster;
-import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.codec.EventDecoder;
+import org.hotlinemonitor.core.codec.EventFormatException;
 import org.hotlinemonitor.core.codec.EventSignature;
+import org.hotlinemonitor.core.fast.JsonEventParser;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.junit.jupiter.api.Test;
@@ -38,12 +40,18 @@ class SignedEventPublisherTest {
             assertThat(closed.delivered()).as("the event, and the heartbeat on each partition").isEqualTo(3);
             List<ConsumerRecord<String, String>> records = TestCluster.readAll(cluster.bootstrapServers(), "signed.events");
             assertThat(records).hasSize(3);
-            EventParser parser = new EventParser();
+            EventDecoder parser = new JsonEventParser();
             for (ConsumerRecord<String, String> r : records) {
-                CallEvent e = parser.parse(r.value());
+                CallEvent e = decode(parser, r.value());
                 assertThat(e.sig()).as(r.value()).isNotNull();
                 assertThat(signer.verify(e)).as(r.value()).isTrue();
             }
         }
+    }
+
+    /** The event in one JSON line, read by the core's parser as the detector reads it. */
+    private static CallEvent decode(EventDecoder parser, String line) throws EventFormatException {
+        byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return parser.decode(bytes, 0, bytes.length);
     }
 }

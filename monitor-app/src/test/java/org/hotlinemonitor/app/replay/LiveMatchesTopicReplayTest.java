@@ -30,7 +30,9 @@ import org.hotlinemonitor.app.detect.DetectorServiceTest;
 import org.hotlinemonitor.app.detect.DetectorSettings;
 import org.hotlinemonitor.app.detect.DetectorTopics;
 import org.hotlinemonitor.app.produce.KafkaEventPublisher;
-import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.codec.EventDecoder;
+import org.hotlinemonitor.core.codec.EventFormatException;
+import org.hotlinemonitor.core.fast.JsonEventParser;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.replay.SyntheticLog;
@@ -63,13 +65,13 @@ public class LiveMatchesTopicReplayTest {
         SyntheticLog log = new SyntheticLog(200, 7, 2, LocalDate.of(2023, 4, 3));
         StringWriter out = new StringWriter();
         log.write(out);
-        EventParser parser = new EventParser();
+        EventDecoder parser = new JsonEventParser();
         List<String> lines = new ArrayList<>();
         List<CallEvent> events = new ArrayList<>();
         Instant logStart = LocalDate.of(2023, 4, 3).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
         Instant outage = logStart.plus(Duration.ofDays(2)).plus(Duration.ofHours(6)); // our scheduler down for 4 hours
         for (String line : out.toString().lines().toList()) {
-            CallEvent e = parser.parse(line);
+            CallEvent e = decode(parser, line);
             // One heartbeat in ten minutes is plenty (they only move time) and keeps the test quick.
             boolean keep = e.kind() != EventKind.HEARTBEAT || (e.ts().toEpochMilli() % 600_000 == 0
                     && (e.ts().isBefore(outage) || !e.ts().isBefore(outage.plus(Duration.ofHours(4)))));
@@ -186,5 +188,11 @@ public class LiveMatchesTopicReplayTest {
         try (Admin admin = cluster.admin()) {
             TestCluster.awaitConsumed(admin, topic, PARTITIONS, appId, DetectorServiceTest.WAIT);
         }
+    }
+
+    /** The event in one JSON line, read by the core's parser as the detector reads it. */
+    private static CallEvent decode(EventDecoder parser, String line) throws EventFormatException {
+        byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return parser.decode(bytes, 0, bytes.length);
     }
 }

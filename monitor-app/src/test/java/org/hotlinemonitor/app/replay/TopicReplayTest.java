@@ -31,7 +31,9 @@ import org.hotlinemonitor.app.broker.TestCluster;
 import org.hotlinemonitor.app.broker.Topics;
 import org.hotlinemonitor.app.cli.ExitCodes;
 import org.hotlinemonitor.app.cli.Main;
-import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.codec.EventDecoder;
+import org.hotlinemonitor.core.codec.EventFormatException;
+import org.hotlinemonitor.core.fast.JsonEventParser;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.replay.SyntheticLog;
 import org.junit.jupiter.api.AfterAll;
@@ -120,10 +122,10 @@ public class TopicReplayTest {
         StringWriter out = new StringWriter();
         log.write(out);
         List<String> lines = out.toString().lines().toList();
-        EventParser parser = new EventParser();
+        EventDecoder parser = new JsonEventParser();
         List<CallEvent> events = new ArrayList<>();
         for (String line : lines) {
-            events.add(parser.parse(line));
+            events.add(decode(parser, line));
         }
         Path yaml = tmp.resolve("channels.yaml");
         Files.writeString(yaml, log.channelsYaml());
@@ -269,10 +271,10 @@ public class TopicReplayTest {
         lines.add(500, ahead);
         String topic = "outlier.events";
         createTopic(topic, 3);
-        EventParser parser = new EventParser();
+        EventDecoder parser = new JsonEventParser();
         RecordMetadata outlier = null;
         for (String line : lines) {
-            CallEvent e = parser.parse(line);
+            CallEvent e = decode(parser, line);
             RecordMetadata m = producer.send(new ProducerRecord<>(topic, null, e.ts().toEpochMilli(),
                     e.channel() == null ? "scheduler" : e.channel(), line)).get();
             if (line.equals(ahead)) {
@@ -382,5 +384,11 @@ public class TopicReplayTest {
                 "--since", "2023-04-06T00:00:00Z", "--report-out", tmp.resolve("r.md").toString());
         assertThat(unreachable.code()).as(unreachable.err()).isEqualTo(ExitCodes.FAILURE);
         assertThat(unreachable.err()).contains("cannot read hotline.events from 127.0.0.1:1").doesNotContain("\tat ");
+    }
+
+    /** The event in one JSON line, read by the core's parser as the detector reads it. */
+    private static CallEvent decode(EventDecoder parser, String line) throws EventFormatException {
+        byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return parser.decode(bytes, 0, bytes.length);
     }
 }

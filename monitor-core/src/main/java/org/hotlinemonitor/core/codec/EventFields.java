@@ -1,26 +1,25 @@
 package org.hotlinemonitor.core.codec;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.hotlinemonitor.core.model.EventKind;
 
-/** What the JSON and CSV event formats share: field names, kind lookup and the wording of errors. */
-final class EventFields {
+/**
+ * What the event formats share, for their readers here and in {@code core.fast}: field names, kind lookup and the
+ * wording of errors, so that a bad field is described alike whichever reader finds it.
+ */
+public final class EventFields {
 
-    static final String CHANNEL = "channel";
-    static final String KIND = "kind";
-    static final String TS = "ts";
-    static final String SLOT = "slot";
-    static final String ID = "id";
-    static final String SOURCE = "source";
-    static final String NOTE = "note";
-    static final String SIG = "sig";
+    public static final String CHANNEL = "channel";
+    public static final String KIND = "kind";
+    public static final String TS = "ts";
+    public static final String SLOT = "slot";
+    public static final String ID = "id";
+    public static final String SOURCE = "source";
+    public static final String NOTE = "note";
+    public static final String SIG = "sig";
 
-    /** The kinds, and their names as bytes for matching without decoding. */
-    static final EventKind[] KINDS = EventKind.values();
-    static final byte[][] KIND_NAMES = Arrays.stream(KINDS)
-            .map(k -> k.name().getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+    private static final EventKind[] KINDS = EventKind.values();
 
     private static final String KIND_LIST = Arrays.stream(KINDS).map(Enum::name).collect(Collectors.joining(", "));
 
@@ -31,7 +30,7 @@ final class EventFields {
     }
 
     /** The kind named exactly {@code name}, or {@code null}. */
-    static EventKind kind(String name) {
+    public static EventKind kind(String name) {
         for (EventKind k : KINDS) {
             if (k.name().equals(name)) {
                 return k;
@@ -40,19 +39,19 @@ final class EventFields {
         return null;
     }
 
-    static String unknownKind(String name) {
+    public static String unknownKind(String name) {
         return "field 'kind': unknown kind " + quoteForMessage(name) + " (expected one of " + KIND_LIST + ")";
     }
 
-    static String badTimestamp(String field, String text, TimestampFormatException e) {
+    public static String badTimestamp(String field, String text, TimestampFormatException e) {
         return "field '" + field + "': bad timestamp " + quoteForMessage(text) + ": " + e.getMessage();
     }
 
-    static String missing(String field) {
+    public static String missing(String field) {
         return "missing field '" + field + "'";
     }
 
-    static String missingChannel(EventKind kind) {
+    public static String missingChannel(EventKind kind) {
         return "missing field 'channel' (required for " + kind + ")";
     }
 

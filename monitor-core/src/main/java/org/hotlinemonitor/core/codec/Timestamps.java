@@ -28,7 +28,7 @@ public final class Timestamps {
 
     private static final int MILLIS_PER_DAY = 86_400_000;
     /** Returned by {@link #parseCanonical} for text it leaves to the general path; never a valid result. */
-    static final long NOT_CANONICAL = Long.MIN_VALUE;
+    private static final long NOT_CANONICAL = Long.MIN_VALUE;
     private static final String ZONE_EXPECTED = "expected zone ('Z' or an offset like +09:00)";
 
     private Timestamps() {
@@ -63,7 +63,7 @@ public final class Timestamps {
      *
      * @param len 20 or 24; the range must be inside {@code buf}
      */
-    static long parseCanonical(byte[] buf, int off, int len) {
+    private static long parseCanonical(byte[] buf, int off, int len) {
         if (buf[off + 4] != '-' || buf[off + 7] != '-' || buf[off + 10] != 'T' || buf[off + 13] != ':'
                 || buf[off + 16] != ':' || buf[off + len - 1] != 'Z') {
             return NOT_CANONICAL;
@@ -208,11 +208,12 @@ public final class Timestamps {
     }
 
     /**
-     * Parses an ISO-8601 instant as {@link #parseMillis(byte[], int, int)} does.
+     * Parses an ISO-8601 instant as {@link #parseMillis(byte[], int, int)} does; for the readers of this package, which
+     * have the text as a string. A character beyond ASCII is out of place and refused as any other.
      *
      * @throws TimestampFormatException if the text is not such an instant
      */
-    public static long parseMillis(String text) {
+    static long parseMillis(String text) {
         int n = text.length();
         byte[] bytes = new byte[n];
         for (int i = 0; i < n; i++) {
@@ -237,7 +238,7 @@ public final class Timestamps {
     }
 
     /** Appends {@link #format(long) format(epochMillis)} to {@code sb}. */
-    public static void appendTo(StringBuilder sb, long epochMillis) {
+    static void appendTo(StringBuilder sb, long epochMillis) {
         if (epochMillis < MIN_FOUR_DIGIT_YEAR_MILLIS || epochMillis >= END_FOUR_DIGIT_YEAR_MILLIS) {
             sb.append(Instant.ofEpochMilli(epochMillis));
             return;
@@ -252,7 +253,7 @@ public final class Timestamps {
      * {@link #parseMillis(String)} accepts; outside them, {@code Instant.toString()} writes a signed
      * year of five or more digits that strict parsing rejects.
      */
-    public static boolean hasFourDigitYear(long epochMillis) {
+    static boolean hasFourDigitYear(long epochMillis) {
         return epochMillis >= MIN_FOUR_DIGIT_YEAR_MILLIS && epochMillis < END_FOUR_DIGIT_YEAR_MILLIS;
     }
 

@@ -1,14 +1,14 @@
 /**
- * Wire formats: call-check events as JSON lines ({@link org.hotlinemonitor.core.codec.EventParser},
- * {@link org.hotlinemonitor.core.codec.EventWriter}) or CSV
+ * Wire formats: call-check events as JSON lines (read through an {@link org.hotlinemonitor.core.codec.EventDecoder},
+ * written by {@link org.hotlinemonitor.core.codec.EventWriter}) or CSV
  * ({@link org.hotlinemonitor.core.codec.CsvEventParser}), alerts as JSON lines
  * ({@link org.hotlinemonitor.core.codec.AlertCodec}), and ISO-8601 instants as epoch milliseconds
  * ({@link org.hotlinemonitor.core.codec.Timestamps}).
  *
- * <p>Event parsing is on the replay's hot path and is written by hand over bytes; everything else
- * favours plainness. Writers produce canonical text (fixed field order, no whitespace, UTC instants
- * with millisecond precision), so that equal values give equal bytes and golden files can be
- * compared byte for byte. Bad input becomes an {@link org.hotlinemonitor.core.codec.EventFormatException}
+ * <p>Event parsing is on the replay's hot path: the decoder's implementation, written by hand over bytes, lives in
+ * {@code core.fast}, which uses this package and not the reverse; everything here favours plainness. Writers produce
+ * canonical text (fixed field order, no whitespace, UTC instants with millisecond precision), so that equal values
+ * give equal bytes and golden files can be compared byte for byte. Bad input becomes an {@link org.hotlinemonitor.core.codec.EventFormatException}
  * (events) or an {@link java.lang.IllegalArgumentException} (alerts, timestamps) whose message names
  * the field at fault.
  *

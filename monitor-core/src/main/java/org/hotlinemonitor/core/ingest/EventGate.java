@@ -3,8 +3,8 @@ package org.hotlinemonitor.core.ingest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import org.hotlinemonitor.core.codec.EventDecoder;
 import org.hotlinemonitor.core.codec.EventFormatException;
-import org.hotlinemonitor.core.codec.EventParser;
 import org.hotlinemonitor.core.detect.EventOutcome;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.model.CallEvent;
@@ -95,7 +95,7 @@ public final class EventGate {
     }
 
     /**
-     * The signature check of a record just parsed into parts by {@code parts} ({@link EventParser#parseParts}):
+     * The signature check of a record just parsed into parts by {@code parts} ({@link EventDecoder#decodeParts}):
      * {@code null} when its source does not sign (one map lookup) or it is signed as required, else its
      * {@code bad-signature} rejection. Callers check it first: a forged event is {@code bad-signature} whatever else is
      * wrong with it. The record is parsed again whole by {@code whole} (a parser other than {@code parts}, whose parts
@@ -103,12 +103,12 @@ public final class EventGate {
      *
      * @throws IllegalStateException if {@code value} no longer parses (it parsed a moment ago by the same rules)
      */
-    public Rejection signature(EventParser parts, EventParser whole, byte[] value) {
+    public Rejection signature(EventDecoder parts, EventDecoder whole, byte[] value) {
         if (!signing.signs(parts.source())) {
             return null;
         }
         try {
-            return signing.check(whole.parse(value, 0, value.length));
+            return signing.check(whole.decode(value, 0, value.length));
         } catch (EventFormatException e) {
             throw new IllegalStateException("parsed once, refused the second time: " + e.getMessage(), e);
         }

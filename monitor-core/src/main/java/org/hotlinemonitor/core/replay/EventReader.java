@@ -4,10 +4,12 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Instant;
+import java.util.function.ToIntFunction;
 import org.hotlinemonitor.core.codec.CsvEventParser;
+import org.hotlinemonitor.core.codec.EventDecoder;
 import org.hotlinemonitor.core.codec.EventFormatException;
-import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.fast.JsonEventParser;
+import org.hotlinemonitor.core.fast.LineReader;
 import org.hotlinemonitor.core.ingest.EventGate;
 import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.CallEvent;
@@ -24,7 +26,7 @@ public final class EventReader implements AutoCloseable {
     private final Counting raw;
     private final LogInput.Decoded decoded;
     private final LineReader lines;
-    private final EventParser json;
+    private final JsonEventParser json;
     private CsvEventParser csv;
     private String csvProblem;
     private boolean csvHeaderSeen;
@@ -33,25 +35,23 @@ public final class EventReader implements AutoCloseable {
     private boolean inParts;
     private Rejection rejection;
 
+    /** A reader of {@code input} ({@code stdin} when it names standard input). */
     public EventReader(LogInput input, InputStream stdin) {
-        this(input, stdin, null);
+        this(input, stdin, null, 0, false);
     }
 
     /**
-     * A reader that also numbers channels: see {@link EventParser#EventParser(java.util.function.ToIntFunction)}
-     * and {@link #channelTag()}.
+     * A reader that also numbers channels ({@link #channelTag()}, see
+     * {@link JsonEventParser#JsonEventParser(ToIntFunction, int)}) and, with {@code deferChannels}, leaves a JSON line's
+     * channel id unresolved when it can ({@link JsonEventParser#deferringChannels}): then {@link #channelOffset()} is
+     * where its bytes start in the line, and {@link #resolveChannel} must be called before {@link #channelId()} or
+     * {@link #channelTag()} mean anything.
      */
-    public EventReader(LogInput input, InputStream stdin, java.util.function.ToIntFunction<String> channelTags) {
-        this(input, stdin, channelTags, 0);
-    }
-
-    /**
-     * As {@link #EventReader(LogInput, InputStream, java.util.function.ToIntFunction)}, for a log of up to
-     * {@code channels} configured channels (see {@link EventParser#EventParser(java.util.function.ToIntFunction, int)}).
-     */
-    public EventReader(LogInput input, InputStream stdin, java.util.function.ToIntFunction<String> channelTags, int channels) {
+    EventReader(LogInput input, InputStream stdin, ToIntFunction<String> channelTags, int channels,
+            boolean deferChannels) {
         this.input = input;
-        this.json = new EventParser(channelTags, channels);
+        this.json = deferChannels ? JsonEventParser.deferringChannels(channelTags, channels)
+                : new JsonEventParser(channelTags, channels);
         try {
             this.raw = new Counting(input.openRaw(stdin), input.path() != null);
             this.decoded = LogInput.decoded(raw);
@@ -65,52 +65,13 @@ public final class EventReader implements AutoCloseable {
         return input;
     }
 
-    /** Moves to the next record; false at the end of the input. Then {@link #event()} or {@link #rejection()} is set. */
+    /**
+     * Moves to the next record; false at the end of the input. Then the record is either an event ({@link #hasEvent()}),
+     * held in parts ({@link #kind()}, {@link #tsMillis()}, {@link #slotMillis()}, {@link #channelId()},
+     * {@link #source()}) with {@link #event()} building it on demand, so that JSON lines are read without allocating; or
+     * a {@link #rejection()}.
+     */
     public boolean next() throws IOException {
-        return next(false, false);
-    }
-
-    /**
-     * {@link #next()} that may leave the event in parts ({@link #hasEvent()}, {@link #kind()},
-     * {@link #tsMillis()}, {@link #slotMillis()}, {@link #channelId()}, {@link #channelTag()}) without
-     * building it; {@link #event()} builds it on demand. JSON lines are then read without allocating.
-     */
-    public boolean nextParts() throws IOException {
-        return next(true, false);
-    }
-
-    /**
-     * {@link #nextParts()} that leaves a JSON line's channel id unresolved when it can (see
-     * {@link EventParser#parsePartsDeferred}): then {@link #channelOffset()} is where its bytes start in
-     * the line, and {@link #resolveChannel} must be called before {@link #channelId()} or
-     * {@link #channelTag()} mean anything.
-     */
-    public boolean nextPartsDeferred() throws IOException {
-        return next(true, true);
-    }
-
-    /** After {@link #nextPartsDeferred()}: where the unresolved channel id starts in the line, or -1 if it is resolved. */
-    public int channelOffset() {
-        return inParts ? json.channelOffset() : -1;
-    }
-
-    /** After {@link #nextPartsDeferred()}: the unresolved channel id's length in bytes. */
-    public int channelLength() {
-        return json.channelLength();
-    }
-
-    /** The channel id last resolved by {@link #resolveChannel}. */
-    public String resolvedChannel() {
-        return json.channel();
-    }
-
-    /** Resolves a channel id left unresolved (its bytes copied anywhere); returns its tag, as {@link #channelTag()}. */
-    public int resolveChannel(byte[] bytes, int off, int len) {
-        json.resolveChannel(bytes, off, len);
-        return json.channelTag();
-    }
-
-    private boolean next(boolean parts, boolean defer) throws IOException {
         event = null;
         inParts = false;
         rejection = null;
@@ -148,15 +109,9 @@ public final class EventReader implements AutoCloseable {
             try {
                 if (csv != null) {
                     event = csv.parse(lines.text());
-                } else if (parts) {
-                    if (defer) {
-                        json.parsePartsDeferred(lines.buffer(), lines.lineStart(), lines.lineLength());
-                    } else {
-                        json.parseParts(lines.buffer(), lines.lineStart(), lines.lineLength());
-                    }
-                    inParts = true;
                 } else {
-                    event = json.parse(lines.buffer(), lines.lineStart(), lines.lineLength());
+                    json.decodeParts(lines.buffer(), lines.lineStart(), lines.lineLength());
+                    inParts = true;
                 }
             } catch (EventFormatException e) {
                 rejection = EventGate.unreadable(e);
@@ -166,12 +121,31 @@ public final class EventReader implements AutoCloseable {
         return false;
     }
 
+    /** With deferred channels: where the unresolved channel id starts in the line, or -1 if it is resolved. */
+    int channelOffset() {
+        return inParts ? json.channelOffset() : -1;
+    }
+
+    /** With deferred channels: the unresolved channel id's length in bytes. */
+    int channelLength() {
+        return json.channelLength();
+    }
+
+    /** The channel id last resolved by {@link #resolveChannel}. */
+    String resolvedChannel() {
+        return json.channel();
+    }
+
+    /** Resolves a channel id left unresolved (its bytes copied anywhere); returns its tag, as {@link #channelTag()}. */
+    int resolveChannel(byte[] bytes, int off, int len) {
+        json.resolveChannel(bytes, off, len);
+        return json.channelTag();
+    }
+
     /** The current record's event, or {@code null} when it was refused. */
     public CallEvent event() {
         if (event == null && inParts) {
-            event = new CallEvent(json.channel(), json.kind(), Instant.ofEpochMilli(json.tsMillis()),
-                    json.slotMillis() == EventParser.NO_SLOT ? null : Instant.ofEpochMilli(json.slotMillis()),
-                    json.id(), json.source(), json.note(), json.sig());
+            event = json.event();
         }
         return event;
     }
@@ -196,12 +170,12 @@ public final class EventReader implements AutoCloseable {
         return inParts ? json.tsMillis() : event.ts().toEpochMilli();
     }
 
-    /** The slot the current event names, epoch milliseconds, or {@link EventParser#NO_SLOT}; only when {@link #hasEvent()}. */
+    /** The slot the current event names, epoch milliseconds, or {@link EventDecoder#NO_SLOT}; only when {@link #hasEvent()}. */
     public long slotMillis() {
         if (inParts) {
             return json.slotMillis();
         }
-        return event.slot() == null ? EventParser.NO_SLOT : event.slot().toEpochMilli();
+        return event.slot() == null ? EventDecoder.NO_SLOT : event.slot().toEpochMilli();
     }
 
     /** The current event's channel id ({@code null} for a heartbeat without one); only when {@link #hasEvent()}. */
@@ -210,11 +184,11 @@ public final class EventReader implements AutoCloseable {
     }
 
     /**
-     * The tag of the current event's channel, or {@link EventParser#NO_TAG} when it has none (CSV input,
+     * The tag of the current event's channel, or {@link EventDecoder#NO_TAG} when it has none (CSV input,
      * no channel, or no tagger given); then look the channel up by its id.
      */
-    public int channelTag() {
-        return hasEvent() && csv == null ? json.channelTag() : EventParser.NO_TAG;
+    int channelTag() {
+        return hasEvent() && csv == null ? json.channelTag() : EventDecoder.NO_TAG;
     }
 
     /** Why the current record was refused, or {@code null}. */

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.hotlinemonitor.core.codec.EventParser;
+import org.hotlinemonitor.core.codec.EventDecoder;
 import org.hotlinemonitor.core.ingest.EventGate;
 import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.EventKind;
@@ -91,9 +91,9 @@ final class ReadAhead implements AutoCloseable {
     private void produce(LogInput input, InputStream stdin, EventGate shared) {
         EventGate check = shared.copy();
         Batch b = null;
-        try (EventReader reader = new EventReader(input, stdin, check::indexOf, check.channels())) {
+        try (EventReader reader = new EventReader(input, stdin, check::indexOf, check.channels(), true)) {
             b = take(free);
-            while (b != null && reader.nextPartsDeferred()) {
+            while (b != null && reader.next()) {
                 int i = b.size;
                 int len = reader.lineLength();
                 if (b.rawUsed + len > b.raw.length) {
@@ -110,7 +110,7 @@ final class ReadAhead implements AutoCloseable {
                     EventKind kind = reader.kind();
                     b.kinds[i] = kind;
                     b.times[i] = reader.tsMillis();
-                    b.slots[i] = reader.slotMillis(); // EventParser.NO_SLOT is Millis.NONE
+                    b.slots[i] = reader.slotMillis(); // EventDecoder.NO_SLOT is Millis.NONE
                     b.sources[i] = reader.source();
                     Rejection badSignature = check.signs(b.sources[i]) ? checkSignature(b, i, reader, check) : null;
                     if (badSignature != null) {
@@ -172,7 +172,7 @@ final class ReadAhead implements AutoCloseable {
         }
         for (int i = 0; i < b.size; i++) {
             if (b.unresolved[i] >= 0) {
-                if (tags[i] == EventParser.NO_TAG) {
+                if (tags[i] == EventDecoder.NO_TAG) {
                     reader.resolveChannel(b.raw, b.unresolved[i], b.unresolvedLength[i]); // for its id
                 }
                 b.rejections[i] = resolved(b, i, reader, check, tags[i]);
@@ -184,7 +184,7 @@ final class ReadAhead implements AutoCloseable {
     private static Rejection resolved(Batch b, int i, EventReader reader, EventGate check, int tag) {
         int channel = tag;
         String id = null;
-        if (channel == EventParser.NO_TAG) { // not cached: look the id up by value
+        if (channel == EventDecoder.NO_TAG) { // not cached: look the id up by value
             id = b.unresolved[i] >= 0 ? reader.resolvedChannel() : reader.channelId();
             channel = check.indexOf(id);
         }

@@ -22,7 +22,7 @@ import org.hotlinemonitor.core.model.EventKind;
  * <p>Use: {@link #input} names the source; then, in the order the replay is to see them, each record is
  * handed over either as an event that parsed and passed the {@link #gate()}'s checks ({@link #offer}) or as
  * refused with its reason ({@link #refuse}); then {@link #finish} once. The caller parses with
- * {@link org.hotlinemonitor.core.codec.EventParser}, resolving channel ids to indexes through the gate.
+ * {@link org.hotlinemonitor.core.codec.EventDecoder}, resolving channel ids to indexes through the gate.
  * Alerts and rejects go to the consumers given, on the calling thread. Not thread-safe; a reading thread uses
  * its own {@link EventGate#copy() copy} of the gate.
  */

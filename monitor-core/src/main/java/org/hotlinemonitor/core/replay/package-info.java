@@ -4,6 +4,6 @@
  * same {@code Monitor} as the live detector, so a replay raises exactly the alerts the live system would have; the
  * checks of an event and the reasons it is refused with are the live detector's too ({@code core.ingest.EventGate}).
  *
- * <p>Uses: core.alert, core.codec, core.detect, core.ingest, core.model, core.schedule.
+ * <p>Uses: core.alert, core.codec, core.detect, core.fast, core.ingest, core.model, core.schedule.
  */
 package org.hotlinemonitor.core.replay;

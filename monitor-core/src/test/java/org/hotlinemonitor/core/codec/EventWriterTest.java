@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.stream.Stream;
+import org.hotlinemonitor.core.fast.JsonEventParser;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class EventWriterTest {
         StringBuilder sb = new StringBuilder("> ");
         EventWriter.appendJson(sb, event);
         assertThat(sb).hasToString("> " + json);
-        CallEvent back = new EventParser().parse(json);
+        CallEvent back = decode(json);
         assertThat(EventWriter.toJson(back)).as("the parser reads it back").isEqualTo(json);
     }
 
@@ -58,5 +59,11 @@ class EventWriterTest {
         assertThatThrownBy(() -> EventWriter.toJson(far))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("ts out of range for epoch milliseconds");
+    }
+
+    /** The event in one JSON line, read as replay and the detector read it. */
+    private static CallEvent decode(String line) throws EventFormatException {
+        byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new JsonEventParser().decode(bytes, 0, bytes.length);
     }
 }

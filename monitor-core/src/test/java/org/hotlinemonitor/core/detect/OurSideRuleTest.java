@@ -2,8 +2,8 @@ package org.hotlinemonitor.core.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.hotlinemonitor.core.model.Millis.NONE;
 import static org.hotlinemonitor.core.detect.Fixtures.at;
+import static org.hotlinemonitor.core.model.Millis.NONE;
 
 import java.time.Duration;
 import java.util.List;

@@ -7,12 +7,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.hotlinemonitor.core.codec.EventFormatException;
-import org.hotlinemonitor.core.codec.EventParser;
 import org.hotlinemonitor.core.codec.EventSignature;
 import org.hotlinemonitor.core.codec.SigningConfig;
 import org.hotlinemonitor.core.config.ConfigLoader;
 import org.hotlinemonitor.core.detect.EventOutcome;
 import org.hotlinemonitor.core.detect.Monitor;
+import org.hotlinemonitor.core.fast.JsonEventParser;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.Millis;
@@ -99,22 +99,22 @@ class EventGateTest {
     @Test
     void aRecordInPartsIsCheckedWholeWhenItsSourceSigns() throws Exception {
         EventGate gate = gate(monitor(), null);
-        EventParser parts = new EventParser();
-        EventParser whole = new EventParser();
+        JsonEventParser parts = new JsonEventParser();
+        JsonEventParser whole = new JsonEventParser();
         byte[] unsigned = ("{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"ts\":\"2023-04-07T00:00:30Z\","
                 + "\"source\":\"field-1\"}").getBytes(StandardCharsets.UTF_8);
-        parts.parseParts(unsigned, 0, unsigned.length);
+        parts.decodeParts(unsigned, 0, unsigned.length);
         assertThat(gate.signature(parts, whole, unsigned)).isEqualTo(new Rejection(Rejection.BAD_SIGNATURE, "sig",
                 "source 'field-1' must sign its events, and this one has no sig"));
         assertThat(parts.channel()).isEqualTo("liaison-office");
         EventSignature placer = new EventSignature("field-1", KEY.getBytes(StandardCharsets.UTF_8));
         byte[] signed = org.hotlinemonitor.core.codec.EventWriter.toJson(placer.signed(new CallEvent("liaison-office",
                 EventKind.ANSWERED, SLOT.plusSeconds(30), null, null, "field-1", null))).getBytes(StandardCharsets.UTF_8);
-        parts.parseParts(signed, 0, signed.length);
+        parts.decodeParts(signed, 0, signed.length);
         assertThat(gate.signature(parts, whole, signed)).isNull();
         byte[] other = "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"ts\":\"2023-04-07T00:00:30Z\",\"source\":\"x\"}"
                 .getBytes(StandardCharsets.UTF_8);
-        parts.parseParts(other, 0, other.length);
+        parts.decodeParts(other, 0, other.length);
         assertThat(gate.signature(parts, whole, other)).isNull();
     }
 

@@ -17,9 +17,9 @@ import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.status.StatusLedger.DayKind;
 import org.hotlinemonitor.core.status.StatusLedger.Slot;
 import org.hotlinemonitor.core.status.StatusLedger.State;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class StatusLedgerTest {
 

@@ -1,29 +1,31 @@
-package org.hotlinemonitor.core.codec;
+package org.hotlinemonitor.core.fast;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Random;
+import org.hotlinemonitor.core.codec.EventFormatException;
+import org.hotlinemonitor.core.codec.EventWriter;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 
 /**
- * A rough throughput check for {@link EventParser}, not a unit test: parses 5 million generated event
+ * A rough throughput check for {@link JsonEventParser}, not a unit test: parses 5 million generated event
  * lines, split out of one buffer as a log reader would, and prints lines per second.
  *
  * <p>Run after {@code ./mvnw -q -pl monitor-core test-compile dependency:build-classpath
  * -Dmdep.outputFile=target/cp.txt}:
  * <pre>java -cp monitor-core/target/classes:monitor-core/target/test-classes:$(cat monitor-core/target/cp.txt) \
- *     org.hotlinemonitor.core.codec.EventParserBench [lines [distinct-lines]]</pre>
+ *     org.hotlinemonitor.core.codec.JsonEventParserBench [lines [distinct-lines]]</pre>
  *
  * <p>It prints two rates: parsing alone, over lines whose ends were found beforehand, and finding each
  * line end byte by byte as a simple reader would, then parsing.
  */
-public final class EventParserBench {
+public final class JsonEventParserBench {
 
     private static int DISTINCT_LINES = 200_000;
 
-    private EventParserBench() {
+    private JsonEventParserBench() {
     }
 
     public static void main(String[] args) throws Exception {
@@ -33,12 +35,12 @@ public final class EventParserBench {
         System.out.printf("%d distinct lines, %d bytes, %.1f bytes per line%n", DISTINCT_LINES, log.length,
                 (double) log.length / DISTINCT_LINES);
 
-        EventParser parser = new EventParser();
+        JsonEventParser parser = new JsonEventParser();
         run(parser, log, 2_000_000, "warm-up");
         run(parser, log, total, "measured");
     }
 
-    private static void run(EventParser parser, byte[] log, long lines, String label) throws EventFormatException {
+    private static void run(JsonEventParser parser, byte[] log, long lines, String label) throws EventFormatException {
         int[] starts = new int[DISTINCT_LINES + 1];
         int n = 0;
         for (int i = 0; i < log.length; i++) {
@@ -52,7 +54,7 @@ public final class EventParserBench {
         long start = System.nanoTime();
         while (parsed < lines) {
             for (int i = 0; i < n && parsed < lines; i++, parsed++) {
-                CallEvent e = parser.parse(log, starts[i], starts[i + 1] - 1 - starts[i]);
+                CallEvent e = parser.decode(log, starts[i], starts[i + 1] - 1 - starts[i]);
                 checksum += e.ts().toEpochMilli() + e.channel().length() + e.kind().ordinal();
             }
         }
@@ -66,7 +68,7 @@ public final class EventParserBench {
             int from = 0;
             for (int i = 0; i < log.length && parsed < lines; i++) {
                 if (log[i] == '\n') {
-                    CallEvent e = parser.parse(log, from, i - from);
+                    CallEvent e = parser.decode(log, from, i - from);
                     checksum += e.ts().toEpochMilli() + e.channel().length() + e.kind().ordinal();
                     parsed++;
                     from = i + 1;

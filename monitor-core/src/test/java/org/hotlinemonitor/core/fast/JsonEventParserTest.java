@@ -1,4 +1,4 @@
-package org.hotlinemonitor.core.codec;
+package org.hotlinemonitor.core.fast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.stream.Stream;
+import org.hotlinemonitor.core.codec.EventFormatException;
+import org.hotlinemonitor.core.codec.TimestampFormatException;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class EventParserTest {
+class JsonEventParserTest {
 
     private static final String CH = "\"channel\":\"liaison-office\"";
     private static final String KIND = "\"kind\":\"ANSWERED\"";
@@ -28,7 +30,7 @@ class EventParserTest {
     private static final CallEvent ANSWERED = CallEvent.of("liaison-office", EventKind.ANSWERED, T, S);
     private static final CallEvent NO_SLOT = CallEvent.of("liaison-office", EventKind.ANSWERED, T, null);
 
-    private final EventParser parser = new EventParser();
+    private final JsonEventParser parser = new JsonEventParser();
 
     static Stream<Arguments> validLines() {
         return Stream.of(
@@ -104,7 +106,7 @@ class EventParserTest {
         System.arraycopy(utf8, 0, framed, 2, utf8.length);
         framed[framed.length - 2] = '}';
         framed[framed.length - 1] = '\n';
-        assertThat(parser.parse(framed, 2, utf8.length)).as("within a larger buffer").isEqualTo(expected);
+        assertThat(parser.decode(framed, 2, utf8.length)).as("within a larger buffer").isEqualTo(expected);
     }
 
     @ParameterizedTest
@@ -273,7 +275,7 @@ class EventParserTest {
     void columnsCountFromTheOffsetGiven() {
         byte[] bytes = ("garbage{\"kind\":\"ANSWER\"}").getBytes(StandardCharsets.US_ASCII);
         EventFormatException e = catchThrowableOfType(EventFormatException.class,
-                () -> parser.parse(bytes, 7, bytes.length - 7));
+                () -> parser.decode(bytes, 7, bytes.length - 7));
         assertThat(e.column()).isEqualTo(9);
         assertThat(e.field()).isEqualTo("kind");
     }
@@ -288,10 +290,10 @@ class EventParserTest {
     @Test
     void readsOnlyTheGivenRange() throws Exception {
         byte[] bytes = (CANONICAL + "garbage").getBytes(StandardCharsets.US_ASCII);
-        assertThat(parser.parse(bytes, 0, CANONICAL.length())).isEqualTo(ANSWERED);
-        assertThatThrownBy(() -> parser.parse(bytes, 0, CANONICAL.length() - 1))
+        assertThat(parser.decode(bytes, 0, CANONICAL.length())).isEqualTo(ANSWERED);
+        assertThatThrownBy(() -> parser.decode(bytes, 0, CANONICAL.length() - 1))
                 .isInstanceOf(EventFormatException.class).hasMessageContaining("unexpected end of line");
-        assertThatThrownBy(() -> parser.parse(bytes, 5, bytes.length))
+        assertThatThrownBy(() -> parser.decode(bytes, 5, bytes.length))
                 .isInstanceOf(IndexOutOfBoundsException.class);
     }
 
@@ -304,7 +306,7 @@ class EventParserTest {
         byte[] bytes = (line + line).getBytes(StandardCharsets.US_ASCII);
         for (int len = 0; len < line.length(); len++) {
             int cut = len;
-            assertThatThrownBy(() -> parser.parse(bytes, 0, cut)).as("cut at %d", cut)
+            assertThatThrownBy(() -> parser.decode(bytes, 0, cut)).as("cut at %d", cut)
                     .isInstanceOf(EventFormatException.class)
                     .hasMessageMatching(cut == 0 ? "empty line" : "malformed JSON at column \\d+: unexpected end of line"
                             + "|malformed JSON at column \\d+: expected ',' or '}'|field 'ts': bad timestamp .*");
@@ -349,7 +351,7 @@ class EventParserTest {
         byte[] mid = ("\"," + KIND + "," + TS + ",\"note\":\"x").getBytes(StandardCharsets.US_ASCII);
         byte[] tail = "y\\n\"}".getBytes(StandardCharsets.US_ASCII);
         byte[] line = concat(head, new byte[] {(byte) 0xFF}, mid, new byte[] {(byte) 0xC3}, tail);
-        CallEvent event = parser.parse(line, 0, line.length);
+        CallEvent event = parser.decode(line, 0, line.length);
         assertThat(event.channel()).isEqualTo("a\ufffd");
         assertThat(event.note()).isEqualTo("x\ufffdy\n");
     }
@@ -358,10 +360,10 @@ class EventParserTest {
     void invalidUtf8InAKindOrTimestampIsAnErrorNotACrash() {
         byte[] kind = concat("{\"kind\":\"ANSWERED".getBytes(StandardCharsets.US_ASCII), new byte[] {(byte) 0x80},
                 "\"}".getBytes(StandardCharsets.US_ASCII));
-        assertThatThrownBy(() -> parser.parse(kind, 0, kind.length)).hasMessageContaining("unknown kind 'ANSWERED\ufffd'");
+        assertThatThrownBy(() -> parser.decode(kind, 0, kind.length)).hasMessageContaining("unknown kind 'ANSWERED\ufffd'");
         byte[] ts = concat(("{" + CH + "," + KIND + ",\"ts\":\"2023").getBytes(StandardCharsets.US_ASCII),
                 new byte[] {(byte) 0xE2, (byte) 0x80, (byte) 0x90}, "04-06T08:00:41Z\"}".getBytes(StandardCharsets.US_ASCII));
-        assertThatThrownBy(() -> parser.parse(ts, 0, ts.length))
+        assertThatThrownBy(() -> parser.decode(ts, 0, ts.length))
                 .hasMessageContaining("expected '-' at position 4, found a non-ASCII character");
     }
 
@@ -369,11 +371,11 @@ class EventParserTest {
     void repeatedChannelsAndSourcesShareOneString() throws Exception {
         String line = "{" + CH + "," + KIND + "," + TS + ",\"source\":\"scheduler\"}";
         CallEvent first = parser.parse(line);
-        CallEvent second = parser.parse(line.getBytes(StandardCharsets.UTF_8), 0, line.length());
+        CallEvent second = parser.decode(line.getBytes(StandardCharsets.UTF_8), 0, line.length());
         assertThat(second.channel()).isSameAs(first.channel());
         assertThat(second.source()).isSameAs(first.source());
         // Not interned (a parser's cache is its own; the JVM's string table is slow at a million ids): equal only.
-        assertThat(new EventParser().parse(line).channel()).isEqualTo(first.channel()).isNotSameAs(first.channel());
+        assertThat(new JsonEventParser().parse(line).channel()).isEqualTo(first.channel()).isNotSameAs(first.channel());
     }
 
     @Test
@@ -429,6 +431,46 @@ class EventParserTest {
 
     private static String withExtra(String extra) {
         return "{" + CH + "," + extra + "," + KIND + "," + TS + "," + SLOT + "}";
+    }
+
+    /** A deferring parser leaves the channel id's bytes where they are until asked; the rest is read at once. */
+    @Test
+    void aDeferringParserResolvesTheChannelWhenAsked() throws Exception {
+        JsonEventParser parser = JsonEventParser.deferringChannels(id -> id.equals("liaison-office") ? 7 : -1, 1);
+        byte[] line = ("  {\"kind\":\"ANSWERED\",\"channel\":\"liaison-office\",\"ts\":\"2023-04-06T08:00:41Z\","
+                + "\"slot\":\"2023-04-06T08:00:00Z\",\"source\":\"field-1\"}").getBytes(StandardCharsets.UTF_8);
+        parser.decodeParts(line, 2, line.length - 2);
+        assertThat(parser.kind()).isEqualTo(EventKind.ANSWERED);
+        assertThat(parser.tsMillis()).isEqualTo(Instant.parse("2023-04-06T08:00:41Z").toEpochMilli());
+        assertThat(parser.slotMillis()).isEqualTo(Instant.parse("2023-04-06T08:00:00Z").toEpochMilli());
+        assertThat(parser.source()).isEqualTo("field-1");
+        int at = 2 + parser.channelOffset();
+        assertThat(new String(line, at, parser.channelLength(), StandardCharsets.UTF_8)).isEqualTo("liaison-office");
+        byte[] copy = java.util.Arrays.copyOfRange(line, at, at + parser.channelLength());
+        assertThat(parser.resolveChannel(copy, 0, copy.length)).isEqualTo("liaison-office");
+        assertThat(parser.channel()).isEqualTo("liaison-office");
+        assertThat(parser.channelTag()).isEqualTo(7);
+
+        byte[] escaped = "{\"channel\":\"liai\\u0073on-office\",\"kind\":\"NO_ANSWER\",\"ts\":1680768041000}"
+                .getBytes(StandardCharsets.UTF_8);
+        parser.decodeParts(escaped, 0, escaped.length);
+        assertThat(parser.channelOffset()).as("an id with escapes is resolved at once").isEqualTo(-1);
+        assertThat(parser.channel()).isEqualTo("liaison-office");
+        assertThat(parser.channelTag()).as("nor tagged: the caller looks it up").isEqualTo(JsonEventParser.NO_TAG);
+
+        assertThat(parser.decode(line, 2, line.length - 2).channel()).as("decode always resolves")
+                .isEqualTo("liaison-office");
+        assertThat(parser.channelTag()).isEqualTo(7);
+    }
+
+    /** The parts and the event agree, and a parser that does not defer never leaves an id unresolved. */
+    @Test
+    void partsAreTheEvent() throws Exception {
+        byte[] line = CANONICAL.getBytes(StandardCharsets.UTF_8);
+        parser.decodeParts(line, 0, line.length);
+        assertThat(parser.channelOffset()).isEqualTo(-1);
+        assertThat(parser.channelTag()).isEqualTo(JsonEventParser.NO_TAG);
+        assertThat(parser.event()).isEqualTo(parser.decode(line, 0, line.length)).isEqualTo(ANSWERED);
     }
 
     private static byte[] concat(byte[]... parts) {

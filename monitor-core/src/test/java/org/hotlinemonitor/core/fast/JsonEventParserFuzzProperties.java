@@ -1,4 +1,4 @@
-package org.hotlinemonitor.core.codec;
+package org.hotlinemonitor.core.fast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,13 +12,15 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.hotlinemonitor.core.codec.CsvEventParser;
+import org.hotlinemonitor.core.codec.EventFormatException;
 import org.hotlinemonitor.core.model.CallEvent;
 
 /**
  * Any bytes given to the event parsers end in an event or an {@link EventFormatException} with a message, never in
  * another exception: random bytes, and valid lines with bytes flipped, cut, doubled or inserted.
  */
-class EventParserFuzzProperties {
+class JsonEventParserFuzzProperties {
 
     static final List<String> VALID = List.of(
             "{\"channel\":\"liaison-office\",\"kind\":\"ANSWERED\",\"ts\":\"2023-04-06T00:00:41Z\",\"slot\":\"2023-04-06T00:00:00Z\",\"id\":\"a/1\",\"source\":\"op\",\"note\":\"ok \\u00e9\"}",
@@ -28,9 +30,9 @@ class EventParserFuzzProperties {
     @Property(tries = 3000)
     void anyBytesGiveAnEventOrAFormatError(@ForAll("lines") byte[] line) {
         Map<String, Integer> tags = Map.of("liaison-office", 0, "x", 1);
-        EventParser tagging = new EventParser(id -> tags.getOrDefault(id, -1));
-        parseEveryWay(line, tagging);
-        parseEveryWay(line, new EventParser());
+        parseEveryWay(line, new JsonEventParser(id -> tags.getOrDefault(id, -1), 0),
+                JsonEventParser.deferringChannels(id -> tags.getOrDefault(id, -1), 0));
+        parseEveryWay(line, new JsonEventParser(), JsonEventParser.deferringChannels(null, 0));
     }
 
     @Property(tries = 1000)
@@ -50,13 +52,13 @@ class EventParserFuzzProperties {
         }
     }
 
-    private static void parseEveryWay(byte[] line, EventParser parser) {
+    private static void parseEveryWay(byte[] line, JsonEventParser parser, JsonEventParser deferring) {
         // Inside a larger buffer, as the line reader hands lines over.
         byte[] buffer = new byte[line.length + 7];
         Arrays.fill(buffer, (byte) '{');
         System.arraycopy(line, 0, buffer, 3, line.length);
         try {
-            CallEvent event = parser.parse(buffer, 3, line.length);
+            CallEvent event = parser.decode(buffer, 3, line.length);
             assertThat(event).isNotNull();
             net.jqwik.api.statistics.Statistics.label("outcome").collect("event");
         } catch (EventFormatException e) {
@@ -64,16 +66,16 @@ class EventParserFuzzProperties {
             net.jqwik.api.statistics.Statistics.label("outcome").collect(e.field() == null ? "malformed" : "invalid field");
         }
         try {
-            parser.parseParts(buffer, 3, line.length);
+            parser.decodeParts(buffer, 3, line.length);
             parser.kind();
         } catch (EventFormatException e) {
             assertThat(e.getMessage()).isNotBlank();
         }
         try {
-            parser.parsePartsDeferred(buffer, 3, line.length);
-            if (parser.channelOffset() >= 0) {
-                parser.resolveChannel(buffer, 3 + parser.channelOffset(), parser.channelLength());
-                parser.channelTag();
+            deferring.decodeParts(buffer, 3, line.length);
+            if (deferring.channelOffset() >= 0) {
+                deferring.resolveChannel(buffer, 3 + deferring.channelOffset(), deferring.channelLength());
+                deferring.channelTag();
             }
         } catch (EventFormatException e) {
             assertThat(e.getMessage()).isNotBlank();

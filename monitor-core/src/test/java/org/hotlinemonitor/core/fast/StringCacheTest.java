@@ -1,10 +1,11 @@
-package org.hotlinemonitor.core.codec;
+package org.hotlinemonitor.core.fast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import org.hotlinemonitor.core.codec.EventDecoder;
 import org.junit.jupiter.api.Test;
 
 class StringCacheTest {
@@ -48,7 +49,7 @@ class StringCacheTest {
         StringCache c = new StringCache(1000, 64, s -> Integer.parseInt(s.substring(3)));
         for (int i = 0; i < 1500; i++) {
             assertThat(get(c, "ch-" + i)).isEqualTo("ch-" + i);
-            assertThat(c.lastTag()).isEqualTo(i < 1000 ? i : StringCache.NO_TAG);
+            assertThat(c.lastTag()).isEqualTo(i < 1000 ? i : EventDecoder.NO_TAG);
         }
         assertThat(c.size()).isEqualTo(1000);
         for (int i = 0; i < 1000; i++) {
@@ -57,6 +58,6 @@ class StringCacheTest {
             assertThat(c.lastTag()).isEqualTo(i);
         }
         assertThat(get(c, "x".repeat(65))).hasSize(65);
-        assertThat(c.lastTag()).isEqualTo(StringCache.NO_TAG);
+        assertThat(c.lastTag()).isEqualTo(EventDecoder.NO_TAG);
     }
 }

@@ -1,4 +1,4 @@
-package org.hotlinemonitor.core.codec;
+package org.hotlinemonitor.core.fast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,27 +26,31 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
+import org.hotlinemonitor.core.codec.EventFormatException;
+import org.hotlinemonitor.core.codec.EventWriter;
+import org.hotlinemonitor.core.codec.TimestampFormatException;
+import org.hotlinemonitor.core.codec.Timestamps;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 
-/** EventParser against EventWriter (round trips) and against Jackson (a second reading of every line). */
-class EventParserPropertyTest {
+/** JsonEventParser against EventWriter (round trips) and against Jackson (a second reading of every line). */
+class JsonEventParserPropertyTest {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** What a mutation inserts or puts in place of a character: mostly JSON's own punctuation. */
     private static final String MUTATION_ALPHABET =
             "{}[]\":,{}[]\":,{}[]\":,\\ \t\n0123456789-+.eEtrufalsnZTx\u0001\u00e9";
 
-    private final EventParser parser = new EventParser();
+    private final JsonEventParser parser = new JsonEventParser();
 
-    // ---- (a) EventWriter then EventParser gives the event back ----------------------------------------
+    // ---- (a) EventWriter then JsonEventParser gives the event back ----------------------------------------
 
     @Property(tries = 2000)
     void writtenEventsParseBackEqual(@ForAll("events") CallEvent event) throws Exception {
         String json = EventWriter.toJson(event);
         assertThat(parser.parse(json)).isEqualTo(event);
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        assertThat(parser.parse(bytes, 0, bytes.length)).isEqualTo(event);
+        assertThat(parser.decode(bytes, 0, bytes.length)).isEqualTo(event);
     }
 
     @Property(tries = 500)
@@ -71,7 +75,8 @@ class EventParserPropertyTest {
             String line = "{\"kind\":\"HEARTBEAT\",\"ts\":\"" + text + "\"}";
             Long alone;
             try {
-                alone = Timestamps.parseMillis(text.toString());
+                byte[] ascii = text.toString().getBytes(StandardCharsets.US_ASCII); // the text is ASCII
+                alone = Timestamps.parseMillis(ascii, 0, ascii.length);
             } catch (TimestampFormatException e) {
                 alone = null;
             }
@@ -92,7 +97,7 @@ class EventParserPropertyTest {
         byte[] line = jacksonLine(event, new Random(seed), 0);
         JacksonOracle.Reading reading = JacksonOracle.read(line);
         assertThat(reading.event()).as("Jackson's reading of %s: %s", utf8(line), reading.problem()).isEqualTo(event);
-        assertThat(parser.parse(line, 0, line.length)).as(utf8(line)).isEqualTo(event);
+        assertThat(parser.decode(line, 0, line.length)).as(utf8(line)).isEqualTo(event);
     }
 
     // ---- and on lines that are broken at random -------------------------------------------------------
@@ -110,7 +115,7 @@ class EventParserPropertyTest {
         CallEvent ours;
         EventFormatException error = null;
         try {
-            ours = parser.parse(line, 0, line.length);
+            ours = parser.decode(line, 0, line.length);
         } catch (EventFormatException e) {
             ours = null;
             error = e;

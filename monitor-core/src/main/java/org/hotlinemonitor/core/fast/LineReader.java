@@ -1,4 +1,4 @@
-package org.hotlinemonitor.core.replay;
+package org.hotlinemonitor.core.fast;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,9 +15,10 @@ import java.util.Arrays;
  * line before it is used: {@link #damage()} then holds the error, and a last line the error cut short is flagged
  * {@link #cutShort()}. Not thread-safe; does not close the stream.
  */
-final class LineReader {
+public final class LineReader {
 
-    static final int MAX_LINE = 1 << 20;
+    /** The longest line read whole, in bytes (1 MiB). */
+    public static final int MAX_LINE = 1 << 20;
 
     private final InputStream in;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -27,7 +28,6 @@ final class LineReader {
     private int end;
     private boolean eof;
     private long lineNumber;
-    private long bytesConsumed;
     private int lineStart;
     private int lineLength;
     private boolean tooLong;
@@ -36,19 +36,19 @@ final class LineReader {
     private boolean cutShort;
     private boolean endsCutShort;
 
-    LineReader(InputStream in) {
+    /** Lines of {@code in}, which the caller closes. */
+    public LineReader(InputStream in) {
         this.in = in;
     }
 
     /** Moves to the next line; false at the end of the stream. */
-    boolean next() throws IOException {
+    public boolean next() throws IOException {
         tooLong = false;
         cutShort = false;
         while (true) {
             int nl = indexOf((byte) '\n', start, end);
             if (nl >= 0) {
                 emit(start, nl);
-                bytesConsumed += nl + 1 - start;
                 start = nl + 1;
                 return true;
             }
@@ -57,7 +57,6 @@ final class LineReader {
                     cutShort = damage != null;
                     endsCutShort = cutShort;
                     emit(start, end);
-                    bytesConsumed += end - start;
                     start = end;
                     return true;
                 }
@@ -98,11 +97,9 @@ final class LineReader {
             }
             int nl = indexOf((byte) '\n', start, end);
             if (nl >= 0) {
-                bytesConsumed += nl + 1 - start;
                 start = nl + 1;
                 return;
             }
-            bytesConsumed += end - start;
             start = end;
         }
     }
@@ -151,49 +148,48 @@ final class LineReader {
         return -1;
     }
 
-    byte[] buffer() {
+    /**
+     * The current line is {@code buffer()[lineStart(), lineStart() + lineLength())}, without its terminator (the first 200
+     * bytes of a line {@link #tooLong()}); valid until {@link #next()}, which reuses the buffer.
+     */
+    public byte[] buffer() {
         return tooLong ? longHead : buf;
     }
 
-    int lineStart() {
+    public int lineStart() {
         return tooLong ? 0 : lineStart;
     }
 
-    int lineLength() {
+    public int lineLength() {
         return tooLong ? longHead.length : lineLength;
     }
 
     /** 1-based number of the current line. */
-    long lineNumber() {
+    public long lineNumber() {
         return lineNumber;
     }
 
     /** True when the current line was longer than {@link #MAX_LINE}; its head is kept as its text. */
-    boolean tooLong() {
+    public boolean tooLong() {
         return tooLong;
     }
 
     /** True when the current line is the last, cut short by a read error ({@link #damage()}). */
-    boolean cutShort() {
+    public boolean cutShort() {
         return cutShort;
     }
 
     /** At the end of the lines: how many were whole (all but one cut short by {@link #damage()}). */
-    long completeLines() {
+    public long completeLines() {
         return endsCutShort ? lineNumber - 1 : lineNumber;
     }
 
     /** The read error that ended the lines early, or {@code null}. */
-    IOException damage() {
+    public IOException damage() {
         return damage;
     }
-
-    /** Decoded bytes consumed so far. */
-    long bytesConsumed() {
-        return bytesConsumed;
-    }
-
-    boolean blank() {
+    /** True when the current line is empty or only spaces, tabs and carriage returns. */
+    public boolean blank() {
         if (tooLong) {
             return false;
         }
@@ -206,7 +202,8 @@ final class LineReader {
         return true;
     }
 
-    String text() {
+    /** The current line decoded as UTF-8 (malformed bytes as U+FFFD). */
+    public String text() {
         return new String(buffer(), lineStart(), lineLength(), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -1,4 +1,4 @@
-package org.hotlinemonitor.core.codec;
+package org.hotlinemonitor.core.fast;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -21,7 +21,7 @@ import org.hotlinemonitor.core.model.EventKind;
 
 /**
  * A second, slow reading of the event format built from Jackson and java.time, against which the tests
- * hold {@link EventParser}. It shares no code with the parser.
+ * hold {@link JsonEventParser}. It shares no code with the parser.
  */
 final class JacksonOracle {
 

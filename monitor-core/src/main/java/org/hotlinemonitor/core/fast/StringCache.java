@@ -1,4 +1,4 @@
-package org.hotlinemonitor.core.codec;
+package org.hotlinemonitor.core.fast;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.ToIntFunction;
+import org.hotlinemonitor.core.codec.EventDecoder;
 
 /**
  * Maps short byte sequences to the same {@link String} each time, so that a replay does not allocate a
@@ -21,9 +22,6 @@ import java.util.function.ToIntFunction;
  * <p>Thread-safety: none; one per parser.
  */
 final class StringCache {
-
-    /** What {@link #lastTag()} is when the last string has no tag (it was not cached, or there is no tagger). */
-    static final int NO_TAG = Integer.MIN_VALUE;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /**
@@ -45,7 +43,7 @@ final class StringCache {
     private byte[][] tails;
     private int capacity;
     private int size;
-    private int lastTag = NO_TAG;
+    private int lastTag = EventDecoder.NO_TAG;
 
     StringCache(int maxEntries, int maxKeyLength) {
         this(maxEntries, maxKeyLength, null);
@@ -62,14 +60,14 @@ final class StringCache {
         allocate(64);
     }
 
-    /** The tag of the string last returned by {@link #get}, or {@link #NO_TAG}. */
+    /** The tag of the string last returned by {@link #get}, or {@link EventDecoder#NO_TAG}. */
     int lastTag() {
         return lastTag;
     }
 
     /** The string for UTF-8 {@code buf[off, off + len)}, from the cache when it is there. */
     String get(byte[] buf, int off, int len, boolean ascii) {
-        lastTag = NO_TAG;
+        lastTag = EventDecoder.NO_TAG;
         if (len > maxKeyLength) {
             return decode(buf, off, len, ascii);
         }
@@ -88,7 +86,7 @@ final class StringCache {
             if ((m & ~TAG_BITS) == meta && t[at + 1] == w0 && t[at + 2] == w1
                     && (len <= INLINE || Arrays.equals(tails[slot], 0, len - INLINE, buf, off + INLINE, off + len))) {
                 long tag = m & TAG_BITS;
-                lastTag = tag == TAG_NONE ? NO_TAG : (int) tag - 1;
+                lastTag = tag == TAG_NONE ? EventDecoder.NO_TAG : (int) tag - 1;
                 return values[slot];
             }
         }
@@ -99,12 +97,12 @@ final class StringCache {
         if (size >= maxEntries) {
             return s;
         }
-        int tag = tagger == null ? NO_TAG : tagger.applyAsInt(s);
+        int tag = tagger == null ? EventDecoder.NO_TAG : tagger.applyAsInt(s);
         if (tag < -1 || tag >= TAG_NONE - 1) {
-            tag = NO_TAG; // not representable in the entry: callers look the string up instead
+            tag = EventDecoder.NO_TAG; // not representable in the entry: callers look the string up instead
         }
         int at = slot * STRIDE;
-        table[at] = meta | (tag == NO_TAG ? TAG_NONE : tag + 1);
+        table[at] = meta | (tag == EventDecoder.NO_TAG ? TAG_NONE : tag + 1);
         table[at + 1] = w0;
         table[at + 2] = w1;
         values[slot] = s;

@@ -1,4 +1,4 @@
-package org.hotlinemonitor.core.replay;
+package org.hotlinemonitor.core.fast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

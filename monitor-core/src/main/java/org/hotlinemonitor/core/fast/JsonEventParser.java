@@ -1,11 +1,11 @@
-package org.hotlinemonitor.core.codec;
+package org.hotlinemonitor.core.fast;
 
 import static org.hotlinemonitor.core.codec.EventFields.CHANNEL;
 import static org.hotlinemonitor.core.codec.EventFields.ID;
 import static org.hotlinemonitor.core.codec.EventFields.KIND;
 import static org.hotlinemonitor.core.codec.EventFields.NOTE;
-import static org.hotlinemonitor.core.codec.EventFields.SLOT;
 import static org.hotlinemonitor.core.codec.EventFields.SIG;
+import static org.hotlinemonitor.core.codec.EventFields.SLOT;
 import static org.hotlinemonitor.core.codec.EventFields.SOURCE;
 import static org.hotlinemonitor.core.codec.EventFields.TS;
 
@@ -16,11 +16,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.ToIntFunction;
+import org.hotlinemonitor.core.codec.EventDecoder;
+import org.hotlinemonitor.core.codec.EventFields;
+import org.hotlinemonitor.core.codec.EventFormatException;
+import org.hotlinemonitor.core.codec.TimestampFormatException;
+import org.hotlinemonitor.core.codec.Timestamps;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
 
 /**
- * Parses one call-check event from one line of JSON, at replay speed.
+ * Parses one call-check event from one line of JSON, at replay speed: the {@link EventDecoder} of replay, the live
+ * detector and the API. Besides the decoder's two operations it can leave a line's channel id unresolved, for a reader
+ * that resolves a batch of ids at once ({@link #deferringChannels}).
  *
  * <p>The line is a JSON object, for example
  * <pre>{"channel":"liaison-office","kind":"ANSWERED","ts":"2023-04-06T08:00:41Z","slot":"2023-04-06T08:00:00Z"}</pre>
@@ -56,7 +64,7 @@ import org.hotlinemonitor.core.model.EventKind;
  * <p>Thread-safety: an instance is <em>not</em> thread-safe (it keeps the current line and its caches
  * in fields); use one per reading thread.
  */
-public final class EventParser {
+public final class JsonEventParser implements EventDecoder {
 
     private static final int F_CHANNEL = 0;
     private static final int F_KIND = 1;
@@ -98,12 +106,18 @@ public final class EventParser {
      * {@code 2i} for the first eight bytes, {@code 2i + 1} for up to eight more. A name too long for
      * two words gets a mask that matches nothing and is left to the general path.
      */
-    private static final long[] KIND_WORDS = new long[EventFields.KINDS.length * 2];
-    private static final long[] KIND_MASKS = new long[EventFields.KINDS.length * 2];
+    /** The kinds, and their names as bytes for matching without decoding. */
+    private static final EventKind[] KINDS = EventKind.values();
+    private static final byte[][] KIND_NAMES = Arrays.stream(KINDS)
+            .map(k -> k.name().getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+    /** What {@link #parseCanonicalTime} returns for text it leaves to the general path; never a valid time. */
+    private static final long NOT_CANONICAL = Long.MIN_VALUE;
+    private static final long[] KIND_WORDS = new long[KINDS.length * 2];
+    private static final long[] KIND_MASKS = new long[KINDS.length * 2];
 
     static {
-        for (int i = 0; i < EventFields.KINDS.length; i++) {
-            String quoted = EventFields.KINDS[i].name() + '"';
+        for (int i = 0; i < KINDS.length; i++) {
+            String quoted = KINDS[i].name() + '"';
             if (quoted.length() > 16) {
                 KIND_WORDS[2 * i] = 1; // (w & 0) == 1 never holds
                 continue;
@@ -138,6 +152,7 @@ public final class EventParser {
     private byte[] stack = new byte[16];
 
     private int channelTag = NO_TAG;
+    private final boolean deferChannels;
     private boolean deferChannel;
     private int channelOffset = -1;
     private int channelLength;
@@ -160,72 +175,68 @@ public final class EventParser {
     private long hourPrefix1 = -1;
     private long hourMillis;
 
-    /** A parser without channel tags. */
-    public EventParser() {
-        this(null);
+    /** A parser without channel tags: {@link #channelTag()} is always {@link #NO_TAG}. */
+    public JsonEventParser() {
+        this(null, 0, false);
     }
 
     /**
-     * A parser that also numbers channels: {@code channelTags} is asked once per distinct channel id
-     * (for example for its index in the configuration), and {@link #channelTag()} hands the number out
-     * for each parsed event without looking the id up again. {@code null}: no tags.
+     * A parser that also numbers channels: {@code channelTags} is asked once per distinct channel id (for example for
+     * its index in the configuration), and {@link #channelTag()} hands the number out for each parsed event without
+     * looking the id up again. {@code channels}: how many configured channels the events may name; the cache of channel
+     * ids holds that many more ids than its usual {@value #CACHED_CHANNELS}, so that every configured channel is found
+     * with its tag (an id past the cache is a new string and a lookup each time).
      */
-    public EventParser(java.util.function.ToIntFunction<String> channelTags) {
-        this(channelTags, 0);
+    public JsonEventParser(ToIntFunction<String> channelTags, int channels) {
+        this(channelTags, channels, false);
     }
 
     /**
-     * As {@link #EventParser(java.util.function.ToIntFunction)}, for events of up to {@code channels} configured
-     * channels: the cache of channel ids holds that many more ids than its usual {@value #CACHED_CHANNELS}, so that
-     * every configured channel is found with its tag (an id past the cache is a new string and a lookup each time).
+     * As {@link #JsonEventParser(ToIntFunction, int)}, but {@link #decodeParts} leaves the channel id unresolved when it
+     * can: its bytes are at {@link #channelOffset()} (from the line's {@code off}) for {@link #channelLength()} bytes,
+     * and {@link #resolveChannel} turns them into the id and its tag later; until then {@link #channel()} and
+     * {@link #channelTag()} mean nothing. A caller that parses a batch of lines first and then resolves all their ids
+     * in one tight loop lets the processor overlap the ids' cache misses instead of waiting for each. When the id cannot
+     * be deferred (it has escapes, or is absent) it is resolved at once and {@link #channelOffset()} is -1.
+     * {@link #decode} always resolves the id.
      */
-    public EventParser(java.util.function.ToIntFunction<String> channelTags, int channels) {
+    public static JsonEventParser deferringChannels(ToIntFunction<String> channelTags, int channels) {
+        return new JsonEventParser(channelTags, channels, true);
+    }
+
+    private JsonEventParser(ToIntFunction<String> channelTags, int channels, boolean deferChannels) {
         this.channels = new StringCache(CACHED_CHANNELS + Math.max(0, channels), 64, channelTags);
+        this.deferChannels = deferChannels;
     }
 
     /** Channel ids cached beyond the configured channels (unknown ids, or all of them without a count). */
     private static final int CACHED_CHANNELS = 65_536;
 
-    /**
-     * The channel tag of the event last parsed (see {@link #EventParser(java.util.function.ToIntFunction)}),
-     * or {@link #NO_TAG} when it has none (no tagger, no channel, or the parse failed).
-     */
+    @Override
     public int channelTag() {
         return channelTag;
     }
 
-    /** What {@link #channelTag()} returns when there is no tag. */
-    public static final int NO_TAG = StringCache.NO_TAG;
-
-    /**
-     * Parses the event in {@code line[off, off + len)}, UTF-8 without the line terminator. The parser
-     * keeps no reference to {@code line} after it returns.
-     *
-     * @throws EventFormatException      if the bytes are not a valid event; its column counts from {@code off}
-     * @throws IndexOutOfBoundsException if the range is not inside {@code line}
-     */
-    public CallEvent parse(byte[] line, int off, int len) throws EventFormatException {
-        parseParts(line, off, len);
-        return new CallEvent(channel, kind, Instant.ofEpochMilli(tsMillis),
-                slotMillis == NO_SLOT ? null : Instant.ofEpochMilli(slotMillis), id, source, note, sig);
+    @Override
+    public CallEvent decode(byte[] line, int off, int len) throws EventFormatException {
+        parse(line, off, len, false);
+        return event();
     }
 
-    /**
-     * {@link #parse(byte[], int, int)} without building the event: its parts are left in
-     * {@link #channel()}, {@link #channelTag()}, {@link #kind()}, {@link #tsMillis()} and
-     * {@link #slotMillis()} until the next parse. The same checks; nothing is allocated for an event
-     * whose channel id has been seen before, which is what lets a replay read millions of events a second.
-     *
-     * @throws EventFormatException      if the bytes are not a valid event (the parts are then undefined)
-     * @throws IndexOutOfBoundsException if the range is not inside {@code line}
-     */
-    public void parseParts(byte[] line, int off, int len) throws EventFormatException {
+    @Override
+    public void decodeParts(byte[] line, int off, int len) throws EventFormatException {
+        parse(line, off, len, deferChannels);
+    }
+
+    private void parse(byte[] line, int off, int len, boolean defer) throws EventFormatException {
         Objects.checkFromIndexSize(off, len, line.length);
         buf = line;
         pos = off;
         end = off + len;
         base = off;
         channelTag = NO_TAG;
+        deferChannel = defer;
+        channelOffset = -1;
         try {
             parseEvent();
         } catch (EventFormatException e) {
@@ -236,37 +247,25 @@ public final class EventParser {
         }
     }
 
-    /**
-     * {@link #parseParts} that leaves the channel id unresolved: its bytes are at {@link #channelOffset()}
-     * (from {@code off}) for {@link #channelLength()} bytes, and {@link #resolveChannel} turns them into the
-     * id and its tag later. A caller that parses a batch of lines first and then resolves all their ids in
-     * one tight loop lets the processor overlap the ids' cache misses instead of waiting for each. When
-     * the id cannot be deferred (it has escapes, or is absent) it is resolved at once and
-     * {@link #channelOffset()} is -1.
-     */
-    public void parsePartsDeferred(byte[] line, int off, int len) throws EventFormatException {
-        deferChannel = true;
-        channelOffset = -1;
-        try {
-            parseParts(line, off, len);
-        } finally {
-            deferChannel = false;
-        }
+    @Override
+    public CallEvent event() {
+        return new CallEvent(channel, kind, Instant.ofEpochMilli(tsMillis),
+                slotMillis == NO_SLOT ? null : Instant.ofEpochMilli(slotMillis), id, source, note, sig);
     }
 
-    /** See {@link #parsePartsDeferred}: where the unresolved id starts, from the line's start; -1 if resolved. */
+    /** For a {@linkplain #deferringChannels deferring} parser: where the unresolved id starts, from the line's start; -1 if resolved. */
     public int channelOffset() {
         return channelOffset;
     }
 
-    /** See {@link #parsePartsDeferred}: the unresolved id's length in bytes. */
+    /** For a {@linkplain #deferringChannels deferring} parser: the unresolved id's length in bytes. */
     public int channelLength() {
         return channelLength;
     }
 
     /**
-     * Resolves a channel id left by {@link #parsePartsDeferred} (whose bytes the caller may have copied
-     * elsewhere): afterwards {@link #channel()} is the id and {@link #channelTag()} its tag.
+     * Resolves a channel id left unresolved by a {@linkplain #deferringChannels deferring} parser (whose bytes the
+     * caller may have copied elsewhere): afterwards {@link #channel()} is the id and {@link #channelTag()} its tag.
      */
     public String resolveChannel(byte[] bytes, int off, int len) {
         channel = channels.get(bytes, off, len, false);
@@ -274,58 +273,53 @@ public final class EventParser {
         return channel;
     }
 
-    /** What {@link #slotMillis()} is when the event names no slot. */
-    public static final long NO_SLOT = Long.MIN_VALUE;
-
-    /** The channel id of the event last parsed; {@code null} for a heartbeat without one. */
+    @Override
     public String channel() {
         return channel;
     }
 
-    /** The kind of the event last parsed. */
+    @Override
     public EventKind kind() {
         return kind;
     }
 
-    /** The time of the event last parsed, epoch milliseconds. */
+    @Override
     public long tsMillis() {
         return tsMillis;
     }
 
     /** The optional {@code id} of the event last parsed, or {@code null}. */
-    public String id() {
+    String id() {
         return id;
     }
 
-    /** The optional {@code source} of the event last parsed, or {@code null}. */
+    @Override
     public String source() {
         return source;
     }
 
     /** The optional {@code note} of the event last parsed, or {@code null}. */
-    public String note() {
+    String note() {
         return note;
     }
 
     /** The optional {@code sig} of the event last parsed, or {@code null}. */
-    public String sig() {
+    String sig() {
         return sig;
     }
 
-    /** The slot the event last parsed names, epoch milliseconds, or {@link #NO_SLOT}. */
+    @Override
     public long slotMillis() {
         return slotMillis;
     }
 
     /**
-     * Parses the event in {@code line}, without the line terminator. The line is encoded as UTF-8
-     * first (an unpaired surrogate becomes {@code ?}, as {@link String#getBytes} makes it).
-     *
-     * @throws EventFormatException if it is not a valid event; the column counts UTF-8 bytes
+     * {@link #decode} of {@code line}, encoded as UTF-8 first (an unpaired surrogate becomes {@code ?}, as
+     * {@link String#getBytes} makes it); for the tests, which hold the parser to Jackson line by line.
      */
-    public CallEvent parse(String line) throws EventFormatException {
+    CallEvent parse(String line) throws EventFormatException {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        return parse(bytes, 0, bytes.length);
+        return decode(bytes, 0, bytes.length);
     }
 
     private void parseEvent() throws EventFormatException {
@@ -557,13 +551,13 @@ public final class EventParser {
             // the line, but a match counts only when its closing quote is inside the line.
             long w0 = (long) LONGS.get(buf, s);
             long w1 = (long) LONGS.get(buf, s + 8);
-            for (int i = 0; i < EventFields.KINDS.length; i++) {
+            for (int i = 0; i < KINDS.length; i++) {
                 if ((w0 & KIND_MASKS[2 * i]) == KIND_WORDS[2 * i]
                         && (w1 & KIND_MASKS[2 * i + 1]) == KIND_WORDS[2 * i + 1]) {
-                    int quote = s + EventFields.KIND_NAMES[i].length;
+                    int quote = s + KIND_NAMES[i].length;
                     if (quote < end) {
                         pos = quote + 1;
-                        return EventFields.KINDS[i];
+                        return KINDS[i];
                     }
                 }
             }
@@ -571,11 +565,11 @@ public final class EventParser {
         scanString();
         if ((strFlags & ESCAPED) == 0) {
             int len = strEnd - strStart;
-            byte[][] names = EventFields.KIND_NAMES;
+            byte[][] names = KIND_NAMES;
             for (int i = 0; i < names.length; i++) {
                 byte[] name = names[i];
                 if (name.length == len && Arrays.equals(name, 0, len, buf, strStart, strEnd)) {
-                    return EventFields.KINDS[i];
+                    return KINDS[i];
                 }
             }
         }
@@ -593,12 +587,12 @@ public final class EventParser {
         int start = pos;
         if (c == '"') {
             // Fast path: the canonical forms, whose closing quote is 20 or 24 bytes on. Every byte before
-            // it must be a digit or separator for parseCanonical to accept, so there is no escape to miss.
+            // it must be a digit or separator for the canonical path to accept, so there is no escape to miss.
             int s = pos + 1;
             int len = s + 20 < end && buf[s + 20] == '"' ? 20 : s + 24 < end && buf[s + 24] == '"' ? 24 : 0;
             if (len != 0) {
                 long millis = parseCanonicalTime(s, len);
-                if (millis != Timestamps.NOT_CANONICAL) {
+                if (millis != NOT_CANONICAL) {
                     pos = s + len + 1;
                     return millis;
                 }
@@ -615,7 +609,7 @@ public final class EventParser {
             }
             String text = decodeString();
             try {
-                return Timestamps.parseMillis(text);
+                return Timestamps.parseMillis(ascii(text), 0, text.length());
             } catch (TimestampFormatException e) {
                 throw new EventFormatException(EventFields.badTimestamp(name, text, e), name, column(start), e);
             }
@@ -626,18 +620,28 @@ public final class EventParser {
         throw wrongType(field, "an ISO-8601 string or an integer (epoch milliseconds)");
     }
 
+    /** {@code text} as bytes for {@link Timestamps}, a character beyond ASCII as a byte that matches nothing. */
+    private static byte[] ascii(String text) {
+        byte[] bytes = new byte[text.length()];
+        for (int i = 0; i < bytes.length; i++) {
+            char c = text.charAt(i);
+            bytes[i] = c < 0x80 ? (byte) c : (byte) 0xFF;
+        }
+        return bytes;
+    }
+
     /**
-     * {@link Timestamps#parseCanonical} with a memo of the last hour: a log's events come in time
+     * {@link #canonical} with a memo of the last hour: a log's events come in time
      * order, mostly many to an hour, so when the text starts with the same {@code YYYY-MM-DDTHH} as the
      * last canonical timestamp, only the minutes, seconds and fraction are left to read. Returns
-     * {@link Timestamps#NOT_CANONICAL} for anything it does not accept, for the general path to explain.
+     * {@link #NOT_CANONICAL} for anything it does not accept, for the general path to explain.
      */
     private long parseCanonicalTime(int s, int len) {
         long prefix0 = (long) LONGS.get(buf, s);
         long prefix1 = (long) LONGS.get(buf, s + 8) & MASK_5;
         if (prefix0 == hourPrefix0 && prefix1 == hourPrefix1) {
             if (buf[s + 13] != ':' || buf[s + 16] != ':' || buf[s + len - 1] != 'Z') {
-                return Timestamps.NOT_CANONICAL;
+                return NOT_CANONICAL;
             }
             int m0 = buf[s + 14] - '0';
             int m1 = buf[s + 15] - '0';
@@ -648,7 +652,7 @@ public final class EventParser {
             int f2 = 0;
             if (len == 24) {
                 if (buf[s + 19] != '.') {
-                    return Timestamps.NOT_CANONICAL;
+                    return NOT_CANONICAL;
                 }
                 f0 = buf[s + 20] - '0';
                 f1 = buf[s + 21] - '0';
@@ -658,17 +662,36 @@ public final class EventParser {
             int all = m0 | m1 | s0 | s1 | f0 | f1 | f2 | (5 - m0) | (9 - m1) | (5 - s0) | (9 - s1) | (9 - f0)
                     | (9 - f1) | (9 - f2);
             if (all < 0) {
-                return Timestamps.NOT_CANONICAL;
+                return NOT_CANONICAL;
             }
             return hourMillis + ((m0 * 10 + m1) * 60 + s0 * 10 + s1) * 1000L + f0 * 100 + f1 * 10 + f2;
         }
-        long millis = Timestamps.parseCanonical(buf, s, len);
-        if (millis != Timestamps.NOT_CANONICAL) {
+        long millis = canonical(s, len);
+        if (millis != NOT_CANONICAL) {
             hourPrefix0 = prefix0;
             hourPrefix1 = prefix1;
             hourMillis = Math.floorDiv(millis, 3_600_000L) * 3_600_000L;
         }
         return millis;
+    }
+
+    /**
+     * The time of a canonical text {@code YYYY-MM-DDTHH:MM:SSZ} or {@code YYYY-MM-DDTHH:MM:SS.mmmZ} ({@code len} 20 or
+     * 24) at {@code s}, or {@link #NOT_CANONICAL} for anything else, a date or time that does not exist included: the
+     * general path then finds and describes the problem. The separators and the {@code Z} are checked here, so that a
+     * text with an offset ({@code +0900} is as long as {@code .000Z}) never becomes the hour memo; {@link Timestamps}
+     * checks the digits and ranges (on its own fast path for canonical text) and refuses anything else.
+     */
+    private long canonical(int s, int len) {
+        if (buf[s + 4] != '-' || buf[s + 7] != '-' || buf[s + 10] != 'T' || buf[s + 13] != ':' || buf[s + 16] != ':'
+                || buf[s + len - 1] != 'Z' || (len == 24 && buf[s + 19] != '.')) {
+            return NOT_CANONICAL;
+        }
+        try {
+            return Timestamps.parseMillis(buf, s, len);
+        } catch (TimestampFormatException e) {
+            return NOT_CANONICAL; // not digits, or a field out of range (month 13, February 30): a line refused anyway
+        }
     }
 
     private long readEpochMillis(int field) throws EventFormatException {
