@@ -80,7 +80,7 @@ public final class Main implements Runnable {
      * command for a bare {@code --version}, or every command otherwise ({@code help}, no command, a mistyped one: the
      * usage and the suggestions list them all).
      */
-    static CommandLine commandLine(String... args) {
+    public static CommandLine commandLine(String... args) {
         String first = null;
         boolean versionOnly = args.length > 0;
         for (String a : args) {

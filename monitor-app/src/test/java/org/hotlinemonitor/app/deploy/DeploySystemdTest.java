@@ -156,7 +156,7 @@ class DeploySystemdTest {
             List<String> args = new ArrayList<>(List.of(exec.substring(prefix.length()).replace("%i", "instance-1").split(" ")));
             assertThat(args.get(0)).isEqualTo(COMMANDS.get(unit.getFileName().toString()));
             // the monitor's own command line takes the command and its options (parsed, not run)
-            CommandLine.ParseResult parsed = new CommandLine(new Main()).parseArgs(args.toArray(String[]::new));
+            CommandLine.ParseResult parsed = Main.commandLine(args.toArray(String[]::new)).parseArgs(args.toArray(String[]::new));
             assertThat(parsed.subcommand().commandSpec().name()).isEqualTo(args.get(0));
             assertThat(parsed.subcommand().unmatched()).isEmpty();
         }
