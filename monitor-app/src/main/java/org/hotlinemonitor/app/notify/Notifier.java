@@ -323,14 +323,8 @@ public final class Notifier implements AutoCloseable {
         Worker(Sink sink, NotifyRejects deadLetters, boolean reportsMalformed) {
             this.sink = sink;
             this.deadLetters = deadLetters;
-            NotifyConfig config = settings.config();
-            DeliveryCounter counter = Notifier.this.deliveries;
-            this.pipeline = new NotifyPipeline<>(new RouteStage(config, sink.name()),
-                    new RepeatStage(sink.name(), counter), new SilenceStage(sink.name(), () -> silenced, counter),
-                    new GroupStage(config.grouping(), config.groupWait(), sink::groupable),
-                    new DeliverStage(new Guarded(), counter, clock),
-                    new RetryStage(sink.name(), config.backoff(), random, counter, settings.rejectsTopic()),
-                    reportsMalformed, MONOTONIC);
+            this.pipeline = NotifyPipeline.forSink(settings.config(), new Guarded(), () -> silenced, deliveries, clock, random,
+                    settings.rejectsTopic(), reportsMalformed, MONOTONIC);
             this.thread = new Thread(this::run, "notify-" + sink.name());
         }
 
@@ -435,8 +429,6 @@ public final class Notifier implements AutoCloseable {
             while (pipeline.due().filter(d -> !d.isAfter(MONOTONIC.instant())).isPresent()) {
                 if (pipeline.accepting()) {
                     batchGeneration = generation; // this tick closes the batch
-                } else if (!running) {
-                    throw new Abandoned("stopping");
                 }
                 NotifyPipeline.Step<ConsumerRecord<byte[], byte[]>, TopicPartition> done;
                 try {

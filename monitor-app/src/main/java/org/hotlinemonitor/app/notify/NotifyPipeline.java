@@ -1,15 +1,22 @@
 package org.hotlinemonitor.app.notify;
 
 import java.time.Instant;
+import org.hotlinemonitor.core.notify.NotifyConfig;
+import java.util.function.Supplier;
+import java.util.function.Predicate;
+import java.util.function.DoubleSupplier;
+import java.time.Clock;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.ingest.Rejection;
 
@@ -122,6 +129,26 @@ final class NotifyPipeline<R, L> {
     private Instant closesAt;
     private final Deque<Page<R, L>> pages = new ArrayDeque<>();
 
+
+    /**
+     * The pipeline of one sink, its stages made from the notifier's configuration: the one way the notifier and the
+     * tests put it together.
+     *
+     * @param silences       the silences in force now (read for each alert)
+     * @param wallClock      for the delivery latency
+     * @param random         the jitter of the backoff
+     * @param time           when batches close and retries are due (monotonic in the notifier)
+     */
+    static <R, L> NotifyPipeline<R, L> forSink(NotifyConfig config, Sink sink, Supplier<Predicate<Alert>> silences,
+                                               DeliveryCounter deliveries, Clock wallClock, DoubleSupplier random,
+                                               String deadLetterTopic, boolean reportsMalformed, InstantSource time) {
+        return new NotifyPipeline<>(new RouteStage(config, sink.name()), new RepeatStage(sink.name(), deliveries),
+                new SilenceStage(sink.name(), silences, deliveries),
+                new GroupStage(config.grouping(), config.groupWait(), sink::groupable),
+                new DeliverStage(sink, deliveries, wallClock),
+                new RetryStage(sink.name(), config.backoff(), random, deliveries, deadLetterTopic),
+                reportsMalformed, time);
+    }
     /**
      * @param reportsMalformed whether records that are not alerts become dead letters here (one sink's pipeline
      *                         reports them, so that each is reported once)
@@ -189,7 +216,8 @@ final class NotifyPipeline<R, L> {
             page.entries.forEach(this::finish);
             return pageDone(List.of());
         }
-        RetryStage.Next next = retry.after(page.attempt, alerts, result, time.instant());
+        Instant failedAt = time.instant();
+        RetryStage.Next next = retry.after(page.attempt, alerts, result, failedAt);
         if (next instanceof RetryStage.Again again) {
             page.attempt++;
             page.due = again.at();
@@ -197,10 +225,9 @@ final class NotifyPipeline<R, L> {
         }
         if (next instanceof RetryStage.OneByOne) {
             pages.removeFirst();
-            Instant at = time.instant();
             for (int i = page.entries.size() - 1; i >= 0; i--) {
                 boolean last = i == page.entries.size() - 1;
-                pages.addFirst(new Page<>(List.of(page.entries.get(i)), at, last && page.commitAfter));
+                pages.addFirst(new Page<>(List.of(page.entries.get(i)), failedAt, last && page.commitAfter));
             }
             return Step.none();
         }
@@ -270,17 +297,17 @@ final class NotifyPipeline<R, L> {
     /** Per lane: the offset of the batch's first record not done, or one past its last. */
     private Map<L, Long> commitPoints() {
         Map<L, Long> next = new LinkedHashMap<>();
-        Map<L, Boolean> blocked = new LinkedHashMap<>();
+        Set<L> blocked = new HashSet<>();
         for (Entry<R, L> entry : batch) { // each lane's records are in offset order
             L lane = entry.read.lane();
-            if (blocked.getOrDefault(lane, false)) {
+            if (blocked.contains(lane)) {
                 continue;
             }
             if (entry.done) {
                 next.put(lane, entry.read.offset() + 1);
             } else {
                 next.put(lane, entry.read.offset());
-                blocked.put(lane, true);
+                blocked.add(lane);
             }
         }
         return next;

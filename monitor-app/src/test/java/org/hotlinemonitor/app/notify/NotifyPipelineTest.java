@@ -108,11 +108,7 @@ class NotifyPipelineTest {
 
     private NotifyPipeline<String, Integer> pipeline(NotifyConfig config, FakeSink sink, Predicate<Alert> silenced,
                                                      boolean reportsMalformed) {
-        return new NotifyPipeline<>(new RouteStage(config, sink.name()), new RepeatStage(sink.name(), deliveries),
-                new SilenceStage(sink.name(), () -> silenced, deliveries),
-                new GroupStage(config.grouping(), config.groupWait(), sink::groupable),
-                new DeliverStage(sink, deliveries, clock),
-                new RetryStage(sink.name(), config.backoff(), () -> RANDOM, deliveries, "hotline.notify-rejects"),
+        return NotifyPipeline.forSink(config, sink, () -> silenced, deliveries, clock, () -> RANDOM, "hotline.notify-rejects",
                 reportsMalformed, clock);
     }
 
