@@ -158,10 +158,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private final PendingRecords pending = new PendingRecords();
     /** Checks the events of sources that must sign; this task's own (it holds a Mac per source), in {@link #gate}. */
     private final Signing signing;
-    /**
-     * Parses a record again whole: a refused one for its message, one of a signing source for its signed form (the main
-     * parser's parts must not change meanwhile).
-     */
+    /** Parses a refused record again whole, for its message (the main parser's parts must not change meanwhile). */
     private final EventDecoder messages = new JsonEventParser();
     /** Events accepted on arrival since the last commit, by kind ordinal: published to the view at commit. */
     private final long[] eventsByKind = new long[KINDS.length];
@@ -466,7 +463,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             int channel = kind == EventKind.HEARTBEAT ? -1 : channel();
             long ts = parser.tsMillis();
             long slot = parser.slotMillis();
-            why = gate.signature(parser, messages, value);
+            why = gate.signature(parser);
             if (why == null) {
                 why = check(kind, channel, ts, slot, md.partition());
             }
@@ -608,7 +605,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             parser.decodeParts(r.value(), 0, r.value().length);
             EventKind kind = parser.kind();
             int channel = kind == EventKind.HEARTBEAT ? -1 : channel();
-            why = gate.signature(parser, messages, r.value());
+            why = gate.signature(parser);
             if (why == null) {
                 why = check(kind, channel, parser.tsMillis(), parser.slotMillis(), r.partition());
             }

@@ -222,7 +222,6 @@ public final class TopicReplay {
         replay.input(name);
         EventGate check = replay.gate().copy();
         EventDecoder parser = new JsonEventParser(check::indexOf, 0);
-        EventDecoder whole = new JsonEventParser(); // for the signed form of a signing source's record; parser's parts stay
         long untilMs = source.until() == null ? Long.MAX_VALUE : source.until().toEpochMilli();
         long stopAfter = source.until() == null ? Long.MAX_VALUE : untilMs + source.allowedLateness().toMillis();
         long maxJump = source.maxJump().toMillis();
@@ -323,7 +322,7 @@ public final class TopicReplay {
                             p.finished = true;
                             break;
                         }
-                        Parsed r = parse(record, parser, whole, check, owner, partitions);
+                        Parsed r = parse(record, parser, check, owner, partitions);
                         boolean jump = r.kind != null && r.ts - p.newest > maxJump;
                         if (r.kind != null && !jump && r.ts > p.newest) {
                             p.newest = r.ts;
@@ -408,7 +407,7 @@ public final class TopicReplay {
         return owner;
     }
 
-    private static Parsed parse(ConsumerRecord<byte[], byte[]> record, EventDecoder parser, EventDecoder whole,
+    private static Parsed parse(ConsumerRecord<byte[], byte[]> record, EventDecoder parser,
                                 EventGate check, int[] owner, int partitions) {
         Parsed r = new Parsed();
         r.offset = record.offset();
@@ -427,7 +426,7 @@ public final class TopicReplay {
         EventKind kind = parser.kind();
         long ts = parser.tsMillis();
         long slot = parser.slotMillis(); // EventDecoder.NO_SLOT is Millis.NONE
-        Rejection bad = check.signature(parser, whole, value); // checked first, as the live detector does
+        Rejection bad = check.signature(parser); // checked first, as the live detector does
         if (bad != null) {
             r.kind = kind;
             r.ts = ts;

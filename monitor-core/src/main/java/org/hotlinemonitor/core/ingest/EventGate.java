@@ -98,20 +98,10 @@ public final class EventGate {
      * The signature check of a record just parsed into parts by {@code parts} ({@link EventDecoder#decodeParts}):
      * {@code null} when its source does not sign (one map lookup) or it is signed as required, else its
      * {@code bad-signature} rejection. Callers check it first: a forged event is {@code bad-signature} whatever else is
-     * wrong with it. The record is parsed again whole by {@code whole} (a parser other than {@code parts}, whose parts
-     * must stay), for the signed form.
-     *
-     * @throws IllegalStateException if {@code value} no longer parses (it parsed a moment ago by the same rules)
+     * wrong with it. The signed form is the event the parts make ({@link EventDecoder#event()}); the parts stay.
      */
-    public Rejection signature(EventDecoder parts, EventDecoder whole, byte[] value) {
-        if (!signing.signs(parts.source())) {
-            return null;
-        }
-        try {
-            return signing.check(whole.decode(value, 0, value.length));
-        } catch (EventFormatException e) {
-            throw new IllegalStateException("parsed once, refused the second time: " + e.getMessage(), e);
-        }
+    public Rejection signature(EventDecoder parts) {
+        return signing.signs(parts.source()) ? signing.check(parts.event()) : null;
     }
 
     /**
