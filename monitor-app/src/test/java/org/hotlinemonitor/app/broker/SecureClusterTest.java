@@ -30,7 +30,6 @@ import org.hotlinemonitor.app.calls.MutableClock;
 import org.hotlinemonitor.app.cli.Main;
 import org.hotlinemonitor.app.detect.BrokerWatch;
 import org.hotlinemonitor.app.detect.DetectorService;
-import org.hotlinemonitor.app.detect.DetectorServiceTest;
 import org.hotlinemonitor.app.detect.DetectorSettings;
 import org.hotlinemonitor.app.detect.DetectorTopics;
 import org.hotlinemonitor.app.notify.DeliveryResult;
@@ -38,7 +37,6 @@ import org.hotlinemonitor.app.notify.Notifier;
 import org.hotlinemonitor.app.notify.Sink;
 import org.hotlinemonitor.app.produce.KafkaEventPublisher;
 import org.hotlinemonitor.app.replay.LiveMatchesTopicReplayTest;
-import org.hotlinemonitor.app.replay.TopicReplayTest;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.codec.EventDecoder;
 import org.hotlinemonitor.core.codec.EventFormatException;
@@ -117,9 +115,9 @@ class SecureClusterTest {
             KafkaClientConfig notifier = security.clientConfig("notifier");
             try (Admin a = Admin.create(admin.withBootstrap(bootstrap))) {
                 List<NewTopic> created = new ArrayList<>();
-                created.add(new NewTopic(topics.events(), PARTITIONS, (short) 1).configs(TopicReplayTest.OLD_RECORDS));
-                created.add(new NewTopic(topics.alerts(), 2, (short) 1).configs(TopicReplayTest.OLD_RECORDS));
-                created.add(new NewTopic(topics.rejects(), 1, (short) 1).configs(TopicReplayTest.OLD_RECORDS));
+                created.add(new NewTopic(topics.events(), PARTITIONS, (short) 1).configs(TestCluster.OLD_RECORDS));
+                created.add(new NewTopic(topics.alerts(), 2, (short) 1).configs(TestCluster.OLD_RECORDS));
+                created.add(new NewTopic(topics.rejects(), 1, (short) 1).configs(TestCluster.OLD_RECORDS));
                 created.add(new NewTopic(topics.notifyRejects(), 1, (short) 1));
                 created.add(new NewTopic(topics.silences(), 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
                 a.createTopics(created).all().get(30, TimeUnit.SECONDS);
@@ -169,7 +167,7 @@ class SecureClusterTest {
             List<Alert> paged = Collections.synchronizedList(new ArrayList<>());
             try (DetectorService detector = new DetectorService(settings, log.config(), clock)) {
                 detector.start();
-                assertThat(detector.awaitRunning(DetectorServiceTest.WAIT)).as("the detector runs as User:detector").isTrue();
+                assertThat(detector.awaitRunning(TestCluster.WAIT)).as("the detector runs as User:detector").isTrue();
                 awaitConsumed(admin, bootstrap, topics.events());
                 clock.set(end.plus(LATENESS));
 
@@ -184,7 +182,7 @@ class SecureClusterTest {
                         "--rejects-out", tmp.resolve("rejects.jsonl").toString())).as("replay as User:replay").isZero();
                 List<String> replayed = Files.readAllLines(alertsFromTopic);
 
-                DetectorServiceTest.await(replayed.size() + " live alerts", () -> {
+                TestCluster.await(replayed.size() + " live alerts", TestCluster.WAIT, () -> {
                     live.clear();
                     live.addAll(readCommitted(notifier, bootstrap, topics.alerts()));
                     return live.size() >= replayed.size();
@@ -218,7 +216,7 @@ class SecureClusterTest {
                      Notifier n = new Notifier(new Notifier.Settings(bootstrap, topics.alerts(), topics.notifyRejects(), notifyConfig,
                         Map.of(), notifier.values()), Map.of("pager", sink), () -> 0.5)) {
                     n.start();
-                    DetectorServiceTest.await(replayed.size() + " alerts paged", () -> paged.size() >= replayed.size());
+                    TestCluster.await(replayed.size() + " alerts paged", TestCluster.WAIT, () -> paged.size() >= replayed.size());
                     n.checkAlive();
                     silences.checkAlive();
                 }
@@ -272,7 +270,7 @@ class SecureClusterTest {
     /** Waits until the detector has committed offsets up to the end of every events partition. */
     private static void awaitConsumed(KafkaClientConfig admin, String bootstrap, String topic) throws Exception {
         try (Admin a = Admin.create(admin.withBootstrap(bootstrap))) {
-            TestCluster.awaitConsumed(a, topic, PARTITIONS, APP_ID, DetectorServiceTest.WAIT);
+            TestCluster.awaitConsumed(a, topic, PARTITIONS, APP_ID, TestCluster.WAIT);
         }
     }
 

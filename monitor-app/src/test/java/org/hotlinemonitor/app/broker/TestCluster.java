@@ -94,6 +94,17 @@ public final class TestCluster {
         }
     }
 
+    /** How long the tests against a cluster wait for what a running service should have done by then. */
+    public static final Duration WAIT = Duration.ofSeconds(60);
+
+    /**
+     * Topics for records stamped in 2023 must keep them whatever their age and must not roll a segment on every
+     * append (a segment's age counts from its first record's timestamp); else the broker deletes records under the
+     * producer's feet and its idempotence state with them (OUT_OF_ORDER_SEQUENCE_NUMBER).
+     */
+    public static final Map<String, String> OLD_RECORDS = Map.of("retention.ms", "-1", "segment.ms",
+            Long.toString(Duration.ofDays(36_500).toMillis()));
+
     public static void await(String what, Duration wait, BooleanSupplier condition) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (!condition.getAsBoolean()) {

@@ -26,8 +26,6 @@ import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.hotlinemonitor.app.cli.Main;
-import org.hotlinemonitor.app.detect.DetectorServiceTest;
-import org.hotlinemonitor.app.replay.TopicReplayTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,13 +99,13 @@ class TlsClusterTest {
                     new Acls.Grant(Acls.Role.NOTIFIER, "User:notifier"), new Acls.Grant(Acls.Role.API, "User:api"),
                     new Acls.Grant(Acls.Role.REPLAY, "User:replay")), new Acls.Names(topics, "d", "n"));
             try (Admin a = Admin.create(admin.withBootstrap(mtls))) {
-                a.createTopics(List.of(new NewTopic(topics.events(), 2, (short) 1).configs(TopicReplayTest.OLD_RECORDS),
+                a.createTopics(List.of(new NewTopic(topics.events(), 2, (short) 1).configs(TestCluster.OLD_RECORDS),
                         new NewTopic(topics.alerts(), 1, (short) 1), new NewTopic(topics.rejects(), 1, (short) 1),
                         new NewTopic(topics.silences(), 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
                 a.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("replay",
                         new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), "replay-pw"))).all().get(30, TimeUnit.SECONDS);
                 a.createAcls(acls).all().get(30, TimeUnit.SECONDS);
-                DetectorServiceTest.await("users and ACLs in place", () -> {
+                TestCluster.await("users and ACLs in place", TestCluster.WAIT, () -> {
                     try {
                         return a.describeAcls(AclBindingFilter.ANY).values().get().containsAll(acls)
                                 && a.describeUserScramCredentials(List.of("replay")).all().get().size() == 1;

@@ -61,10 +61,10 @@ import org.junit.jupiter.api.io.TempDir;
  * everything produced, as time would in production: a moved clock turns unconsumed records late.
  */
 @org.junit.jupiter.api.Tag("integration")
-public class DetectorServiceTest {
+class DetectorServiceTest {
 
     static final Duration LATENESS = Duration.ofSeconds(2);
-    public static final Duration WAIT = Duration.ofSeconds(60);
+    static final Duration WAIT = TestCluster.WAIT;
 
     static KafkaClusterTestKit cluster;
     static Admin admin;
@@ -212,7 +212,7 @@ public class DetectorServiceTest {
         }
     }
 
-    public static void await(String what, BooleanSupplier condition) {
+    static void await(String what, BooleanSupplier condition) {
         TestCluster.await(what, WAIT, condition);
     }
 

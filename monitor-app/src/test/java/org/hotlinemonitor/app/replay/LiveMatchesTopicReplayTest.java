@@ -26,7 +26,6 @@ import org.hotlinemonitor.app.broker.TestCluster;
 import org.hotlinemonitor.app.calls.MutableClock;
 import org.hotlinemonitor.app.cli.Main;
 import org.hotlinemonitor.app.detect.DetectorService;
-import org.hotlinemonitor.app.detect.DetectorServiceTest;
 import org.hotlinemonitor.app.detect.DetectorSettings;
 import org.hotlinemonitor.app.detect.DetectorTopics;
 import org.hotlinemonitor.app.produce.KafkaEventPublisher;
@@ -96,9 +95,9 @@ public class LiveMatchesTopicReplayTest {
             DetectorTopics topics = new DetectorTopics("live.events", "live.alerts", "live.rejects");
             try (Admin admin = cluster.admin()) {
                 admin.createTopics(List.of(
-                        new NewTopic(topics.events(), PARTITIONS, (short) 1).configs(TopicReplayTest.OLD_RECORDS),
-                        new NewTopic(topics.alerts(), 2, (short) 1).configs(TopicReplayTest.OLD_RECORDS),
-                        new NewTopic(topics.rejects(), 1, (short) 1).configs(TopicReplayTest.OLD_RECORDS))).all().get();
+                        new NewTopic(topics.events(), PARTITIONS, (short) 1).configs(TestCluster.OLD_RECORDS),
+                        new NewTopic(topics.alerts(), 2, (short) 1).configs(TestCluster.OLD_RECORDS),
+                        new NewTopic(topics.rejects(), 1, (short) 1).configs(TestCluster.OLD_RECORDS))).all().get();
             }
             produce(cluster.bootstrapServers(), topics.events(), lines, events);
 
@@ -112,7 +111,7 @@ public class LiveMatchesTopicReplayTest {
             List<String> replayed;
             try (DetectorService service = new DetectorService(settings, log.config().withSilentAfter(silentAfter), clock)) {
                 service.start();
-                assertThat(service.awaitRunning(DetectorServiceTest.WAIT)).as("running").isTrue();
+                assertThat(service.awaitRunning(TestCluster.WAIT)).as("running").isTrue();
                 awaitConsumed(cluster, appId, topics.events());
                 // The clock jumps past the backlog threshold: every task's watermark moves to end.
                 clock.set(end.plus(LATENESS));
@@ -128,7 +127,7 @@ public class LiveMatchesTopicReplayTest {
                 replayed = Files.readAllLines(alerts);
 
                 live = new ArrayList<>();
-                DetectorServiceTest.await(replayed.size() + " live alerts", () -> {
+                TestCluster.await(replayed.size() + " live alerts", TestCluster.WAIT, () -> {
                     live.clear();
                     live.addAll(TestCluster.readCommittedValues(cluster.bootstrapServers(), topics.alerts()));
                     return live.size() >= replayed.size();
@@ -186,7 +185,7 @@ public class LiveMatchesTopicReplayTest {
     /** Waits until the detector has committed offsets up to the end of every events partition. */
     static void awaitConsumed(KafkaClusterTestKit cluster, String appId, String topic) throws Exception {
         try (Admin admin = cluster.admin()) {
-            TestCluster.awaitConsumed(admin, topic, PARTITIONS, appId, DetectorServiceTest.WAIT);
+            TestCluster.awaitConsumed(admin, topic, PARTITIONS, appId, TestCluster.WAIT);
         }
     }
 

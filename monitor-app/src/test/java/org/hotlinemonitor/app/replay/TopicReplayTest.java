@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * name topic, partition and offset, and the exit codes.
  */
 @org.junit.jupiter.api.Tag("integration")
-public class TopicReplayTest {
+class TopicReplayTest {
 
     static final Path EXAMPLE_CHANNELS = Path.of("..").toAbsolutePath().normalize().resolve("examples/channels.yaml");
 
@@ -80,16 +80,10 @@ public class TopicReplayTest {
         }
     }
 
-    /**
-     * Topics for records stamped in 2023 must keep them whatever their age and must not roll a segment on every
-     * append (a segment's age counts from its first record's timestamp); else the broker deletes records under the
-     * producer's feet and its idempotence state with them (OUT_OF_ORDER_SEQUENCE_NUMBER).
-     */
-    public static final Map<String, String> OLD_RECORDS = Map.of("retention.ms", "-1", "segment.ms", Long.toString(Duration.ofDays(36_500).toMillis()));
 
     static void createTopic(String topic, int partitions) throws Exception {
         try (Admin admin = cluster.admin()) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(OLD_RECORDS))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(TestCluster.OLD_RECORDS))).all().get();
         }
     }
 
