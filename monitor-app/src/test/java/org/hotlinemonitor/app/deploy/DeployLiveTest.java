@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Everything under deploy/ against the real programs, on one run of them ({@link LiveStack}: the monitor's demo on an
  * accelerated clock, three lines down for a while and restored, two answering every call, scraped every second by a
  * real Prometheus with the shipped rules, whose alerts go through a real Alertmanager with the shipped routes to a
- * test webhook). One run for all the checks, in this order, because the scenario takes two minutes of real time:
+ * test webhook). One run for all the checks, in this order, because the scenario takes a minute of real time:
  *
  * <ol>
  *   <li>the rules: HotlineDown fires in Prometheus for the scenario's three down channels, and for no other, and
@@ -48,8 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       running;</li>
  *   <li>last, because it stops the monitor: the second line of defence, MonitorDown fires and is delivered.</li>
  * </ol>
- * Each step waits for what it needs itself, so that a failure in one still lets the next report its own. About two
- * and a half minutes: the scenario plays 27 hours of clock time at 900x.
+ * Each step waits for what it needs itself, so that a failure in one still lets the next report its own. About a
+ * minute and a quarter: the scenario plays 27 hours of clock time at 1800x.
  *
  * <p>Skipped when Prometheus or Alertmanager is missing, unless {@code CI=true}: then it fails.
  */

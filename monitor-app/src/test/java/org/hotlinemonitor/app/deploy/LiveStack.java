@@ -44,14 +44,17 @@ import org.hotlinemonitor.app.cli.Main;
  *       and the rule files' paths (copies in the stack's directory);</li>
  *   <li>the rules: every {@code for:} becomes {@value #FOR} (the scenario's outage lasts seconds, not hours);</li>
  *   <li>alertmanager.yml: the webhooks' URL prefix {@value #PAGER_PLACEHOLDER} becomes the test receiver's, so that a
- *       notification's path says which receiver it went to ({@code /hotline/page}, {@code /hotline/ticket}, ...).</li>
+ *       notification's path says which receiver it went to ({@code /hotline/page}, {@code /hotline/ticket}, ...); and
+ *       every {@code group_wait:} becomes {@value #GROUP_WAIT} (the routes, receivers, grouping and inhibitions are the
+ *       shipped ones; only how long Alertmanager holds a new group's first notification changes, as {@code for:}
+ *       does for the rules).</li>
  * </ul>
  *
  * <p>The scenario ({@link #DEFAULT}): the demo's bundled channels and far side from Thursday 2023-04-06 15:00 to
- * Friday 18:00 in Seoul at {@value #SPEED}x (an hour in 4 s): the pink phone answers at Thursday 15:30; the three
- * inter-Korean lines miss Thursday's afternoon and Friday's 09:00 calls and are down from Friday 10:00 (about 76 s
+ * Friday 18:00 in Seoul at {@value #SPEED}x (an hour in 2 s): the pink phone answers at Thursday 15:30; the three
+ * inter-Korean lines miss Thursday's afternoon and Friday's 09:00 calls and are down from Friday 10:00 (about 38 s
  * after the start) until their afternoon answers (east and west coast restored at 16:00, the liaison office at 17:00:
- * 24 s and 28 s later); the ship and the pink phone answer every call. Then the demo stays ({@code --stay}): no more
+ * 12 s and 14 s later); the ship and the pink phone answer every call. Then the demo stays ({@code --stay}): no more
  * calls, counters steady, /metrics served until {@link #stopMonitor()}. Expected availability over the scenario:
  * {@link #EXPECTED_AVAILABILITY}.
  *
@@ -62,15 +65,18 @@ import org.hotlinemonitor.app.cli.Main;
 public final class LiveStack implements AutoCloseable {
 
     /**
-     * The demo's clock speed: an hour of clock time in 4 s. Not faster: the outage must outlast the page route's
-     * {@code group_wait} (10 s) with margin, or Alertmanager may see HotlineDown resolved before it sends the firing
-     * page (at 1800x the outage lasts 12 to 14 s, and one full run missed the page).
+     * The demo's clock speed: an hour of clock time in 2 s. The outage (12 to 14 s at this speed) must outlast
+     * Alertmanager's {@code group_wait} with margin, or Alertmanager may see HotlineDown resolved before it sends the
+     * firing page: with the shipped page route's 10 s, one full run at this speed missed the page, hence
+     * {@link #GROUP_WAIT} (the scenario took twice as long at 900x with the shipped 10 s).
      */
-    public static final long SPEED = 900;
+    public static final long SPEED = 1800;
     public static final String START = "2023-04-06T15:00+09:00";
     public static final String DURATION = "PT27H";
     /** The substitute of every {@code for:} of the shipped rules. */
     public static final String FOR = "1s";
+    /** The substitute of every {@code group_wait:} of the shipped alertmanager.yml. */
+    public static final String GROUP_WAIT = "1s";
     public static final String PAGER_PLACEHOLDER = "http://pager.example.invalid/";
     /** The channels the scenario takes down (and restores). */
     public static final List<String> DOWN_CHANNELS = List.of("liaison-office", "east-coast-military", "west-coast-military");
@@ -309,7 +315,11 @@ public final class LiveStack implements AutoCloseable {
         if (!shipped.contains(PAGER_PLACEHOLDER)) {
             throw new AssertionError("alertmanager.yml has no webhook under " + PAGER_PLACEHOLDER + " to point at the test");
         }
-        String config = shipped.replace(PAGER_PLACEHOLDER, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/");
+        if (!shipped.matches("(?s).*\\bgroup_wait: \\S+.*")) {
+            throw new AssertionError("alertmanager.yml has no group_wait to shorten for the test");
+        }
+        String config = shipped.replace(PAGER_PLACEHOLDER, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/")
+                .replaceAll("(?m)^(\\s+)group_wait: \\S+$", "$1group_wait: " + GROUP_WAIT);
         Path file = Files.writeString(dir.resolve("alertmanager.yml"), config);
         alertmanagerPort = freePort();
         alertmanager = new ProcessBuilder(binary.toString(), "--config.file=" + file,
