@@ -25,6 +25,7 @@ import org.openqa.selenium.WebElement;
  * slots, zooms to a month; and a report of 20 channels over 5 years loads fast enough (measured and printed).
  */
 @org.junit.jupiter.api.Tag("integration")
+@org.junit.jupiter.api.Tag("timing") // bounds on how long things take: run with no other test class beside it (pom.xml)
 class ReplayReportBrowserTest {
 
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();

@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * protected. No Kafka here: the ledger is filled as the detector's feed would fill it.
  */
 @org.junit.jupiter.api.Tag("integration")
+@org.junit.jupiter.api.Tag("timing") // bounds on how long things take: run with no other test class beside it (pom.xml)
 class StatusPageLoadTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusPageLoadTest.class);

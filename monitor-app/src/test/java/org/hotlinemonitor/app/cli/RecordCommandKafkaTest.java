@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code record} producing to a real broker: the event printed is the event on the topic. */
 @org.junit.jupiter.api.Tag("integration")
+@org.junit.jupiter.api.Tag("timing") // bounds on how long things take: run with no other test class beside it (pom.xml)
 class RecordCommandKafkaTest {
 
     static final String TOPIC = "record.events";

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * configuration): one line that says so, a non-zero exit, within the timeout; no Kafka warnings, no stack trace.
  */
 @org.junit.jupiter.api.Tag("integration")
+@org.junit.jupiter.api.Tag("timing") // bounds on how long things take: run with no other test class beside it (pom.xml)
 class RecordUnreachableTest {
 
     @Test

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * <p>The limits are the default ones but for a 2 s idle time-out and body time-out, so that the test sees the closes.
  */
 @org.junit.jupiter.api.Tag("integration")
+@org.junit.jupiter.api.Tag("timing") // bounds on how long things take: run with no other test class beside it (pom.xml)
 class SlowClientsTest {
 
     static final Duration IDLE = Duration.ofSeconds(2);

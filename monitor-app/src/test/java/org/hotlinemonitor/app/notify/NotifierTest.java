@@ -49,6 +49,7 @@ import org.junit.jupiter.api.TestInfo;
 
 /** The notifier against a real in-process broker and local HTTP receivers: retries, outages, rejects, restarts. */
 @org.junit.jupiter.api.Tag("integration")
+@org.junit.jupiter.api.Tag("timing") // bounds on how long things take: run with no other test class beside it (pom.xml)
 class NotifierTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

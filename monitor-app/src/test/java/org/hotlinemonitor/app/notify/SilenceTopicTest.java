@@ -46,6 +46,7 @@ import org.junit.jupiter.api.Test;
  * instances that run at once.
  */
 @org.junit.jupiter.api.Tag("integration")
+@org.junit.jupiter.api.Tag("timing") // bounds on how long things take: run with no other test class beside it (pom.xml)
 class SilenceTopicTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
