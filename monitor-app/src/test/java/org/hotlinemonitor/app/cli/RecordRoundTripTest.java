@@ -56,6 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  */
 @org.junit.jupiter.api.Tag("integration")
+@org.junit.jupiter.api.Tag("timing") // a record in a cold JVM of its own must reach the detector in time: run alone (pom.xml)
 class RecordRoundTripTest {
 
     static final Duration ANSWER_WITHIN = Duration.ofSeconds(7);

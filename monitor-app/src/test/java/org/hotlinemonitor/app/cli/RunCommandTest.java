@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * faster from the past (a slot a second). Alerts flow to stdout; SIGTERM stops it with exit code 0.
  */
 @org.junit.jupiter.api.Tag("integration")
+@org.junit.jupiter.api.Tag("timing") // no warning in a normal run; a broker slowed by another test makes some: run alone
 class RunCommandTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommandTest.class);
