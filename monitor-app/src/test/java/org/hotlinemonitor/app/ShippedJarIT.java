@@ -102,6 +102,34 @@ class ShippedJarIT {
                 "picocli.CommandLine source: shared objects file");
     }
 
+    /**
+     * bin/hotline runs a replay of less than 1 GiB of log with the JVM's quick compiler only, anything else with the
+     * JVM's default (four tiers), and JAVA_OPTS has the last word. The JVM prints its flags first on stdout.
+     */
+    @Test
+    void theLauncherPicksTheQuickCompilerForASmallReplayOnly() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        String launcher = root.resolve("bin/hotline").toString();
+        Map<String, String> flags = Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal");
+        String channels = root.resolve("examples/channels.yaml").toString();
+        String small = root.resolve("examples/april-2023.jsonl").toString();
+        Path big = tmp.resolve("big.jsonl");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(1L << 30); // sparse: 1 GiB on paper, nothing on disk; only its size is read (replay --help)
+        }
+        String report = tmp.resolve("report.md").toString();
+        String tier = "TieredStopAtLevel\\s+=\\s+";
+        assertThat(output(List.of(launcher, "replay", "--channels", channels, "--report-out", report, "--no-progress", small),
+                flags)).containsPattern(tier + "1\\b");
+        // The channel file and the outputs are not the log: a big one there changes nothing.
+        assertThat(output(List.of(launcher, "replay", "--channels", big.toString(), "--help", small), flags))
+                .containsPattern(tier + "1\\b");
+        assertThat(output(List.of(launcher, "replay", "--help", small, big.toString()), flags)).containsPattern(tier + "4\\b");
+        assertThat(output(List.of(launcher, "--version"), flags)).containsPattern(tier + "4\\b");
+        assertThat(output(List.of(launcher, "replay", "--channels", channels, "--report-out", report, "--no-progress", small),
+                Map.of("JAVA_OPTS", "-XX:TieredStopAtLevel=4 -XX:+PrintFlagsFinal"))).containsPattern(tier + "4\\b");
+    }
+
     private static String output(List<String> command, Map<String, String> env) throws Exception {
         ProcessBuilder b = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         b.environment().putAll(env);

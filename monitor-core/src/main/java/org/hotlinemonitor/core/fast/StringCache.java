@@ -141,7 +141,12 @@ final class StringCache {
         for (int i = off + INLINE; i < off + len; i++) {
             h = (h ^ buf[i]) * 0x9E37_79B9_7F4A_7C15L;
         }
-        return (int) (h ^ (h >>> 32)); // the high half of a product is the well-mixed half
+        // A product's bit k depends only on the factors' bits up to k: without this last round, bytes late in a word
+        // would never reach the low bits that pick the slot, and ids alike but for such bytes ("line-00001",
+        // "line-00101"...) would pile up in long probe runs. Folding the high half down and multiplying again lets
+        // every byte reach the high half, which is returned.
+        h = (h ^ (h >>> 32)) * 0x9E37_79B9_7F4A_7C15L;
+        return (int) (h >>> 32);
     }
 
     private static String decode(byte[] buf, int off, int len, boolean ascii) {
@@ -151,6 +156,19 @@ final class StringCache {
     /** Strings cached. */
     int size() {
         return size;
+    }
+
+    /** The mean number of entries a lookup of a cached string reads (1 when every string sits in its own slot). */
+    double meanProbes() {
+        int mask = capacity - 1;
+        long probes = 0;
+        for (int slot = 0; slot < capacity; slot++) {
+            long meta = table[slot * STRIDE];
+            if (meta != 0) {
+                probes += ((slot - (int) (meta >>> 32)) & mask) + 1;
+            }
+        }
+        return size == 0 ? 0 : (double) probes / size;
     }
 
     private void allocate(int newCapacity) {

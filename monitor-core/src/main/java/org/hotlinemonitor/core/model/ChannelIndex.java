@@ -17,6 +17,8 @@ public final class ChannelIndex {
     private final int[] hashes;
     private final int[] values;
     private final int mask;
+    /** 32 minus the table's bits: {@link #home} keeps the high bits of a product. */
+    private final int shift;
     private final int size;
 
     public ChannelIndex(List<Channel> channels) {
@@ -25,9 +27,10 @@ public final class ChannelIndex {
         hashes = new int[capacity];
         values = new int[capacity];
         mask = capacity - 1;
+        shift = Integer.numberOfLeadingZeros(capacity) + 1;
         for (int i = 0; i < channels.size(); i++) {
             String id = channels.get(i).id();
-            int slot = spread(id.hashCode()) & mask;
+            int slot = home(id.hashCode());
             while (keys[slot] != null) {
                 if (keys[slot].equals(id)) {
                     throw new IllegalArgumentException("duplicate channel id '" + id + "'");
@@ -47,7 +50,7 @@ public final class ChannelIndex {
             return -1;
         }
         int h = id.hashCode();
-        int slot = spread(h) & mask;
+        int slot = home(h);
         String k;
         while ((k = keys[slot]) != null) {
             if (k == id || (hashes[slot] == h && k.equals(id))) { // the hash check spares a cold key's bytes
@@ -62,7 +65,23 @@ public final class ChannelIndex {
         return size;
     }
 
-    private static int spread(int h) {
-        return h ^ (h >>> 16);
+    /** The mean number of keys a lookup of a configured id compares (1 when every id sits in its own slot). */
+    double meanProbes() {
+        long probes = 0;
+        for (int slot = 0; slot < keys.length; slot++) {
+            if (keys[slot] != null) {
+                probes += ((slot - home(hashes[slot])) & mask) + 1;
+            }
+        }
+        return size == 0 ? 0 : (double) probes / size;
+    }
+
+    /**
+     * The slot a hash starts from: the high bits of its product with 2^32 / the golden ratio. {@link String#hashCode}
+     * gives ids that differ in a digit hashes that differ by a multiple of 31, which the low bits of the hash, even
+     * folded, put in overlapping runs ("line-00001" to "line-10000": 5.6 keys compared per lookup, against 1.07).
+     */
+    private int home(int h) {
+        return (h * 0x9E37_79B9) >>> shift;
     }
 }

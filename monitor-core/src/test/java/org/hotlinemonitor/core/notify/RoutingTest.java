@@ -77,6 +77,18 @@ class RoutingTest {
         "a.b,        a.b,            true",
         "a.b,        axb,            false",   // a dot is literal
         "exact,      exact2,         false",
+        "exact,      exac,           false",
+        "*-kr,       us-kr,          true",
+        "*-kr,       us-kr-2,        false",
+        "a*b*c,      aXbYbZc,        true",
+        "a*b*c,      aXbYc-,         false",
+        "**,         '',             true",
+        "'',         '',             true",
+        "'',         x,              false",
+        "?*,         '',             false",
+        "a*a*a*a*b,  aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, false",
+        "line-[1],   line-[1],       true",    // brackets are literal, not a class
+        "line-[1],   line-1,         false",
     })
     void globs(String glob, String text, boolean matches) {
         assertThat(Route.globMatches(glob, text)).isEqualTo(matches);
