@@ -154,7 +154,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
 
     private final Setup setup;
     private final long backlogThreshold;
-    private final PendingRecords pending = new PendingRecords();
+    private final PendingRecords pending;
     /** Checks the events of sources that must sign; this task's own (it holds a Mac per source), in {@link #gate}. */
     private final Signing signing;
     /** Events accepted on arrival since the last commit, by kind ordinal: published to the view at commit. */
@@ -207,6 +207,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
 
     DetectorProcessor(Setup setup) {
         this.setup = setup;
+        this.pending = new PendingRecords(setup.latenessDuration);
         this.signing = new Signing(setup.options.signing());
         this.backlogThreshold = setup.options.backlogThreshold().toMillis();
     }
@@ -532,22 +533,20 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
 
     /** Applies, in (event time, offset) order, every waiting record at or before the watermark. */
     private void release() {
-        while (!pending.isEmpty() && pending.firstTs() <= watermark) {
-            long ts = pending.firstTs();
-            if (start == NONE) {
-                begin(ts);
-            }
-            Object r = pending.firstRecord();
-            if (r instanceof BufferedRecord saved) {
-                applySaved(ts, saved);
-            } else {
-                int kindAndSource = pending.firstKind();
-                apply(pending.firstChannel(), KINDS[kindAndSource & KIND_MASK], ts, pending.firstSlot(),
-                        kindAndSource >>> KIND_BITS, pending.firstOffset(), (Record<?, ?>) r);
-            }
-            pending.removeFirst();
-        }
+        pending.releaseThrough(watermark, released);
     }
+
+    /** Applies one released record: the first starts the task, if it has not started. */
+    private final PendingRecords.Released released = (ts, offset, channel, kindAndSource, slot, r) -> {
+        if (start == NONE) {
+            begin(ts);
+        }
+        if (r instanceof BufferedRecord saved) {
+            applySaved(ts, saved);
+        } else {
+            apply(channel, KINDS[kindAndSource & KIND_MASK], ts, slot, kindAndSource >>> KIND_BITS, offset, (Record<?, ?>) r);
+        }
+    };
 
     /** Starts the task at {@code t}: every owned channel starts then. */
     private void begin(long t) {
