@@ -4,6 +4,7 @@ import static org.hotlinemonitor.core.model.Millis.NONE;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.TreeMap;
 import org.hotlinemonitor.core.model.Millis;
 
 /**
@@ -17,8 +18,7 @@ import org.hotlinemonitor.core.model.Millis;
  * times keep their arrival order; the detector treats those alike). <b>The live detector</b> ({@link #add},
  * {@link #releaseThrough}): its watermark is its own (the clock moves it too, and an event ahead of the clock must not),
  * so it judges lateness itself, adds whatever it holds, of any time, and releases, record by record, every event at or
- * before its watermark; the ring then grows to span what it holds. Its records arrive in offset order, so arrival order
- * is its (event time, offset) order.
+ * before its watermark. Its records arrive in offset order, so arrival order is its (event time, offset) order.
  *
  * <p>An event is held in parts: its time, channel index, kind ordinal and named slot (epoch
  * milliseconds, or {@link Millis#NONE}), in flat arrays, so that holding and sorting millions
@@ -26,11 +26,11 @@ import org.hotlinemonitor.core.model.Millis;
  * {@link #granularity()} (one second, or coarser for very long lateness) kept in a ring that spans
  * the lateness; a bucket is sorted once (only if it arrived out of order), and released whole once
  * the watermark has passed its end. {@link #releasedUntil()} says how far the released events reach:
- * the consumer may advance time to it and no further. Inserting costs O(1). Under {@link #add} a bucket is kept in
- * order as events come (almost always an append; else a binary search and a shift within the bucket), so that a
- * release through any time takes the events before it off the front of a bucket, without sorting; the ring grows, a
- * slot per second (per {@link #granularity()}) of the times held, when they span more than the lateness. Not
- * thread-safe.
+ * the consumer may advance time to it and no further. Inserting costs O(1). Under {@link #add} the buckets are kept
+ * by index in a sorted map instead of the ring (the live times held span more than the lateness, without bound), and
+ * a bucket is kept in order as events come (almost always an append; else a binary search and a shift within the
+ * bucket), so that a release through any time takes the events before it off the front of a bucket, without sorting.
+ * Not thread-safe.
  */
 public final class ReorderBuffer {
 
@@ -54,8 +54,7 @@ public final class ReorderBuffer {
 
     private final long lateness;
     private final long granularity;
-    /** Buckets by index modulo its length (a power of two); grows only under {@link #add}. */
-    private Bucket[] ring;
+    private final Bucket[] ring;
     /** Released events waiting to be handed on, in order: a FIFO in columns. */
     private final Columns ready = new Columns(64);
     private long[] sortKeys = new long[64];
@@ -65,8 +64,14 @@ public final class ReorderBuffer {
     private long oldest = Long.MIN_VALUE;
     /** Events in the ring (not counting those ready). */
     private int held;
-    /** Under {@link #add}: index of the newest bucket that may hold events (the ring spans [oldest, top]). */
-    private long top = Long.MIN_VALUE;
+    /**
+     * Under {@link #add}, in place of the ring: the buckets that hold events, by index. The live detector's times are not
+     * bounded by the lateness (an event ahead of its clock, the records of a broker outage, a record restored from long
+     * ago), so no ring sized by it can span them; a bucket is made per second of event time held.
+     */
+    private TreeMap<Long, Bucket> buckets;
+    /** Under {@link #add}: the bucket added to last, still in {@link #buckets} (most events go to it), or null. */
+    private Bucket current;
 
     public ReorderBuffer(Duration allowedLateness) {
         if (allowedLateness.isNegative()) {
@@ -166,22 +171,19 @@ public final class ReorderBuffer {
      */
     public void add(long ts, int channel, int kind, long slot) {
         long index = Math.floorDiv(ts, granularity);
-        if (held == 0) {
-            oldest = index;
-            top = index;
-        } else if (index < oldest) {
-            span(top - index + 1);
-            oldest = index;
-        } else if (index > top) {
-            span(index - oldest + 1);
-            top = index;
+        Bucket b = current;
+        if (b == null || b.index != index) {
+            if (buckets == null) {
+                buckets = new TreeMap<>();
+            }
+            b = buckets.get(index);
+            if (b == null) {
+                b = new Bucket();
+                b.index = index;
+                buckets.put(index, b);
+            }
+            current = b;
         }
-        Bucket b = ring[(int) (index & (ring.length - 1))];
-        if (b == null) {
-            b = new Bucket();
-            ring[(int) (index & (ring.length - 1))] = b;
-        }
-        b.index = index;
         b.insert(ts, channel, kind, slot);
         held++;
     }
@@ -191,27 +193,32 @@ public final class ReorderBuffer {
      * later ones stay. With {@link #add}.
      */
     public void releaseThrough(long through, Sink sink) {
-        if (held > 0) {
-            long last = Math.floorDiv(through, granularity); // buckets before it lie wholly at or before through
-            while (oldest < last && oldest <= top) {
-                drain(oldest++);
+        long last = Math.floorDiv(through, granularity); // buckets before it lie wholly at or before through
+        while (held > 0) {
+            Long first = buckets.firstKey();
+            long index = first;
+            if (index > last) {
+                break;
             }
-            if (oldest < last) {
-                oldest = last; // nothing held before it
+            Bucket b = buckets.get(first);
+            if (index < last) {
+                drain(b, index);
+            } else {
+                drainThrough(b, through);
             }
-            if (oldest == last && held > 0) {
-                drainThrough(last, through);
+            if (b.size > 0) {
+                break;
+            }
+            buckets.remove(first);
+            if (b == current) {
+                current = null;
             }
         }
         release(sink);
     }
 
-    /** Moves bucket {@code index}'s events at or before {@code through} to the ready queue, in order; keeps the rest. */
-    private void drainThrough(long index, long through) {
-        Bucket b = ring[(int) (index & (ring.length - 1))];
-        if (b == null || b.size == 0 || b.index != index) {
-            return;
-        }
+    /** Moves the events of {@code b} at or before {@code through} to the ready queue, in order; keeps the rest. */
+    private void drainThrough(Bucket b, long through) {
         int i = b.from;
         while (i < b.size && b.ts[i] <= through) { // sorted: added in order (Bucket.insert)
             ready.add(b.ts[i], b.channel[i], b.kind[i], b.slot[i]);
@@ -224,23 +231,6 @@ public final class ReorderBuffer {
         } else {
             b.from = i;
         }
-    }
-
-    /** Grows the ring, under {@link #add}, to span {@code buckets} buckets. */
-    private void span(long buckets) {
-        if (buckets <= ring.length) {
-            return;
-        }
-        if (buckets > 1 << 30) {
-            throw new IllegalStateException("reorder ring cannot span " + buckets + " buckets of " + granularity + " ms");
-        }
-        Bucket[] grown = new Bucket[Integer.highestOneBit((int) buckets - 1) * 2];
-        for (Bucket b : ring) {
-            if (b != null && b.size > 0) {
-                grown[(int) (b.index & (grown.length - 1))] = b;
-            }
-        }
-        ring = grown;
     }
 
     /** Moves, in order, every bucket before {@code limit} to the ready queue. */
@@ -263,6 +253,11 @@ public final class ReorderBuffer {
         if (b == null || b.size == 0 || b.index != index) {
             return;
         }
+        drain(b, index);
+    }
+
+    /** Moves bucket {@code b}, of {@code index}, to the ready queue, in order. */
+    private void drain(Bucket b, long index) {
         int n = b.size;
         if (b.sorted) {
             for (int i = b.from; i < n; i++) { // from: 0 but under add, whose buckets are always sorted

@@ -100,6 +100,9 @@ class ReorderBufferTest {
             4,     PT0S,         0,     300,       40
             5,     P30D,   -100000, 86400000, 7200000
             6,     PT0.5S,   -3000, 172800000, 50000000
+            7,     PT0.5S, -1000000000000, 1000000000000, 400000000000
+            8,     PT0.5S,   -2000,    2000,     3000
+            9,     PT0S,     -1000,     100,      500
             """)
     void addedEventsLeaveThroughTheWatermarkInTimeThenArrivalOrder(long seed, Duration lateness, long behind, long ahead,
                                                                      long jump) {
@@ -148,6 +151,10 @@ class ReorderBufferTest {
         assertThat(out).containsExactly("10000:1:2:3", "5000:7:8:9");
         b.releaseThrough(12_500, sink);
         assertThat(out).containsExactly("10000:1:2:3", "5000:7:8:9", "12500:4:5:6", "12500:10:11:12");
+        assertThat(b.isEmpty()).isTrue();
+        b.add(12_600, 13, 14, 15); // the second just emptied, again
+        b.releaseThrough(12_600, sink);
+        assertThat(out).endsWith("12600:13:14:15");
         assertThat(b.isEmpty()).isTrue();
     }
 }
