@@ -14,11 +14,12 @@ import org.hotlinemonitor.core.model.Millis;
 
 /**
  * The one path an event takes before the detector applies it, for replay and for the live detector alike: what a
- * record that does not parse is refused as, the checks of a parsed event (signature when its source signs, channel
- * configured, slot valid, not after {@code until}), the judgement of an event behind the watermark (allowed lateness),
- * the judgement of an event ahead of the clock (clock skew), and every reason's code ({@link Rejection}) and wording.
- * The callers keep only what is theirs: replay its reorder buffer and jumps of time, the live detector its Kafka record
- * metadata and its punctuation.
+ * record that does not parse is refused as, the checks of a parsed event in their one order ({@link #admit}: signature
+ * when its source signs, partition when read from Kafka, not after {@code until}, channel configured, slot valid, not
+ * too early), the judgement of an event behind the watermark (allowed lateness), the judgement of an event ahead of the
+ * clock (clock skew), and every reason's code ({@link Rejection}) and wording, one per reason. The callers keep only
+ * what is theirs: replay its jumps of time, the live detector its Kafka record metadata and its punctuation; both
+ * order the events that wait with the core's {@link org.hotlinemonitor.core.detect.ReorderBuffer}.
  *
  * <p>No clock and no I/O: the times a decision needs (the watermark, the clock's reading) are passed in. The checks
  * cost no allocation for an event that passes them; a rejection allocates its message.
