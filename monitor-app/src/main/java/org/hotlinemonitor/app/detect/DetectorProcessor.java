@@ -38,7 +38,6 @@ import org.hotlinemonitor.core.ingest.EventGate;
 import org.hotlinemonitor.core.ingest.RejectCounter;
 import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.ingest.Signing;
-import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
 import org.hotlinemonitor.core.model.MonitorConfig;
@@ -155,11 +154,9 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
 
     private final Setup setup;
     private final long backlogThreshold;
-    private final PendingRecords pending = new PendingRecords();
+    private final PendingRecords pending;
     /** Checks the events of sources that must sign; this task's own (it holds a Mac per source), in {@link #gate}. */
     private final Signing signing;
-    /** Parses a refused record again whole, for its message (the main parser's parts must not change meanwhile). */
-    private final EventDecoder messages = new JsonEventParser();
     /** Events accepted on arrival since the last commit, by kind ordinal: published to the view at commit. */
     private final long[] eventsByKind = new long[KINDS.length];
     /** Slots decided since the last commit, by verdict ordinal: published to the view at commit. */
@@ -210,6 +207,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
 
     DetectorProcessor(Setup setup) {
         this.setup = setup;
+        this.pending = new PendingRecords(setup.latenessDuration);
         this.signing = new Signing(setup.options.signing());
         this.backlogThreshold = setup.options.backlogThreshold().toMillis();
     }
@@ -463,10 +461,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             int channel = kind == EventKind.HEARTBEAT ? -1 : channel();
             long ts = parser.tsMillis();
             long slot = parser.slotMillis();
-            why = gate.signature(parser);
-            if (why == null) {
-                why = check(kind, channel, ts, slot, md.partition());
-            }
+            why = admit(channel, md.partition());
             if (why == null) {
                 why = gate.ahead(ts, now);
             }
@@ -479,7 +474,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
                         begin(ts);
                     }
                     advanceTo(w);
-                    why = applyBehind(channel, kind, ts, slot, monitor.sourceId(parser.source()), value);
+                    why = applyBehind(channel, kind, ts, slot, monitor.sourceId(parser.source()));
                     if (why == null) {
                         eventsByKind[kind.ordinal()]++;
                     }
@@ -538,22 +533,20 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
 
     /** Applies, in (event time, offset) order, every waiting record at or before the watermark. */
     private void release() {
-        while (!pending.isEmpty() && pending.firstTs() <= watermark) {
-            long ts = pending.firstTs();
-            if (start == NONE) {
-                begin(ts);
-            }
-            Object r = pending.firstRecord();
-            if (r instanceof BufferedRecord saved) {
-                applySaved(ts, saved);
-            } else {
-                int kindAndSource = pending.firstKind();
-                apply(pending.firstChannel(), KINDS[kindAndSource & KIND_MASK], ts, pending.firstSlot(),
-                        kindAndSource >>> KIND_BITS, pending.firstOffset(), (Record<?, ?>) r);
-            }
-            pending.removeFirst();
-        }
+        pending.releaseThrough(watermark, released);
     }
+
+    /** Applies one released record: the first starts the task, if it has not started. */
+    private final PendingRecords.Released released = (ts, offset, channel, kindAndSource, slot, r) -> {
+        if (start == NONE) {
+            begin(ts);
+        }
+        if (r instanceof BufferedRecord saved) {
+            applySaved(ts, saved);
+        } else {
+            apply(channel, KINDS[kindAndSource & KIND_MASK], ts, slot, kindAndSource >>> KIND_BITS, offset, (Record<?, ?>) r);
+        }
+    };
 
     /** Starts the task at {@code t}: every owned channel starts then. */
     private void begin(long t) {
@@ -572,7 +565,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             return tag;
         }
         String id = parser.channel();
-        int i = monitor.indexOf(id);
+        // A tag of -1 is the monitor's answer already (a cached id, not this task's): asked again only when untagged.
+        int i = tag == EventDecoder.NO_TAG ? monitor.indexOf(id) : -1;
         return i >= 0 ? i : setup.channels.contains(id) ? OTHER_PARTITION : UNKNOWN;
     }
 
@@ -580,8 +574,8 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     private void apply(int channel, EventKind kind, long ts, long slot, int source, long offset, Record<?, ?> r) {
         EventOutcome outcome = monitor.acceptValidated(channel, kind, ts, slot, source);
         if (outcome.rejected()) { // cannot happen for a checked record at or after the watermark; kept honest
-            byte[] value = (byte[]) r.value();
-            reject((byte[]) r.key(), value, r.timestamp(), r.headers(), refusal(outcome, value), topic, partition, offset);
+            reject((byte[]) r.key(), (byte[]) r.value(), r.timestamp(), r.headers(), refusal(outcome, channel, ts, slot),
+                    topic, partition, offset);
         }
     }
 
@@ -590,12 +584,9 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
      * decided at or after it, no later event: {@link EventGate#behind}, replay's rule); else it is late. Returns the
      * rejection, or {@code null}.
      */
-    private Rejection applyBehind(int channel, EventKind kind, long ts, long slot, int source, byte[] value) {
+    private Rejection applyBehind(int channel, EventKind kind, long ts, long slot, int source) {
         EventOutcome outcome = EventGate.behind(monitor, channel, kind, ts, slot, source);
-        if (!outcome.rejected()) {
-            return null;
-        }
-        return start == NONE ? gate.late(ts, watermark) : refusal(outcome, value);
+        return outcome.rejected() ? refusal(outcome, channel, ts, slot) : null;
     }
 
     /** Applies a record restored from the reorder store: parsed and checked again, against today's configuration. */
@@ -605,14 +596,11 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
             parser.decodeParts(r.value(), 0, r.value().length);
             EventKind kind = parser.kind();
             int channel = kind == EventKind.HEARTBEAT ? -1 : channel();
-            why = gate.signature(parser);
-            if (why == null) {
-                why = check(kind, channel, parser.tsMillis(), parser.slotMillis(), r.partition());
-            }
+            why = admit(channel, r.partition());
             if (why == null) {
                 EventOutcome outcome = monitor.acceptValidated(channel, kind, parser.tsMillis(), parser.slotMillis(),
                         monitor.sourceId(parser.source()));
-                why = outcome.rejected() ? refusal(outcome, r.value()) : null;
+                why = outcome.rejected() ? refusal(outcome, channel, parser.tsMillis(), parser.slotMillis()) : null;
             }
         } catch (EventFormatException e) { // parsed on arrival; the parser has not changed since
             why = EventGate.unreadable(e);
@@ -717,36 +705,23 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
     }
 
     /**
-     * What can be checked of the event just parsed without state ({@link EventGate#check}); {@code null} when it passes.
-     * A channel of another partition is this adapter's own refusal: only Kafka has partitions.
+     * The checks of the event just parsed, in the gate's one order ({@link EventGate#admit}); {@code null} when it passes.
+     * Only Kafka has partitions: the owner of a channel configured for another partition is the default partitioner's.
      */
-    private Rejection check(EventKind kind, int channel, long ts, long slot, int fromPartition) {
-        if (kind == EventKind.HEARTBEAT) {
-            return null;
-        }
+    private Rejection admit(int channel, int fromPartition) {
+        int owner = EventGate.NO_OWNER;
         if (channel == OTHER_PARTITION) {
-            String id = parser.channel();
-            int partitions = setup.options.eventPartitions();
-            return EventGate.wrongPartition(id, ChannelPartitions.partitionOf(id, partitions), partitions, fromPartition);
+            owner = ChannelPartitions.partitionOf(parser.channel(), setup.options.eventPartitions());
         }
-        return gate.check(kind, channel, parser.channel(), ts, slot);
+        return gate.admit(parser, channel, owner, setup.options.eventPartitions(), fromPartition);
     }
 
-    /** The rejection for an outcome of the monitor; parses the record again for the message (a rare path). */
-    private Rejection refusal(EventOutcome outcome, byte[] value) {
-        CallEvent event;
-        try {
-            event = messages.decode(value, 0, value.length);
-        } catch (EventFormatException e) {
-            throw new IllegalStateException("a record parsed before no longer parses", e);
-        }
-        long ts = event.ts().toEpochMilli();
-        if (outcome == EventOutcome.LATE) {
-            return event.kind() == EventKind.HEARTBEAT ? gate.late(ts, monitor.watermark())
-                    : gate.lateForChannel(event.channel(), ts, monitor.watermark());
-        }
-        return gate.refusal(outcome, -1, event.channel(), ts,
-                event.slot() == null ? NONE : event.slot().toEpochMilli());
+    /**
+     * The rejection for an outcome of the monitor about an event checked before ({@code channel}: its index here, -1 for
+     * a heartbeat), at the task's watermark.
+     */
+    private Rejection refusal(EventOutcome outcome, int channel, long ts, long slot) {
+        return outcome == EventOutcome.LATE ? gate.late(channel, ts, watermark) : gate.refusal(outcome, channel, null, ts, slot);
     }
 
     private void reject(byte[] key, byte[] value, long timestamp, Headers headers, Rejection why, String fromTopic,

@@ -1,23 +1,33 @@
 package org.hotlinemonitor.app.detect;
 
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
+import org.hotlinemonitor.core.detect.ReorderBuffer;
 
 /**
- * The detector task's reorder buffer in memory: the records that wait for the watermark, ordered by (event
- * time, offset), which is the order replay applies them in. Each is held in parts (event time, offset,
- * channel index, kind ordinal, named slot) in flat arrays, with the record itself alongside (to save it, or
- * to refuse it as it was read).
+ * The detector task's reorder buffer in memory: the records that wait for the watermark. Their order is replay's
+ * ({@link ReorderBuffer}, the one ordering of the core, used the live way: {@link ReorderBuffer#add},
+ * {@link ReorderBuffer#releaseThrough}): (event time, arrival), and records arrive in offset order (the records
+ * restored from the store first, in their key's (event time, offset) order, all before the records read after them),
+ * so (event time, offset). What is only the live detector's stays here: each record's parts (offset, channel index,
+ * kind, named slot), the record itself (to save it, or to refuse it as it was read), and whether it is in the task's
+ * reorder store; the ordering carries a record's number in this table.
  *
- * <p>Records arrive almost in order, so a record is almost always appended; one that is earlier than the last
- * is inserted after a binary search (the buffer holds at most the allowed lateness of records). Released
- * records leave from the head.
- *
- * <p>What is saved: each record remembers whether it is in the task's reorder store ({@link #isSaved}); a saved
- * record that leaves is listed ({@link #drainLeft}) so that its store entry can be deleted. A record that
- * arrives and leaves between two commits never reaches the store. Not thread-safe.
+ * <p>What is saved: each record remembers whether it is in the task's reorder store; a saved record that leaves is
+ * listed ({@link #drainLeft}) so that its store entry can be deleted. A record that arrives and leaves between two
+ * commits never reaches the store. Not thread-safe.
  */
 final class PendingRecords {
 
+    /** What a release hands on, for each record at or before the watermark, in order. */
+    interface Released {
+        void accept(long ts, long offset, int channel, int kind, long slot, Object record);
+    }
+
+    private final Duration lateness;
+    private ReorderBuffer order;
+    /** The table of waiting records, by number: parts, the record, whether it is saved. Free numbers are listed. */
     private long[] ts = new long[64];
     private long[] offset = new long[64];
     private int[] channel = new int[64];
@@ -25,95 +35,82 @@ final class PendingRecords {
     private long[] slot = new long[64];
     private boolean[] saved = new boolean[64];
     private Object[] record = new Object[64];
-    private int head;
-    private int tail;
+    private int[] free = new int[64];
+    private int freeCount;
+    /** Numbers ever used: those below it are in use or free. */
+    private int used;
     /** (event time, offset) of saved records that left, in pairs. */
     private long[] left = new long[32];
     private int leftCount;
+    /** The release running: reused, so that a release allocates nothing. */
+    private Released each;
+    private final ReorderBuffer.Sink leave = (t, number, unused, alsoUnused) -> leave(number);
+
+    /** {@code allowedLateness}: the detector's; it sets only the ordering's bucket width. */
+    PendingRecords(Duration allowedLateness) {
+        this.lateness = allowedLateness;
+        this.order = new ReorderBuffer(allowedLateness);
+    }
 
     /** Forgets everything: records, and saved records that left. */
     void clear() {
-        java.util.Arrays.fill(record, null);
-        head = 0;
-        tail = 0;
+        order = new ReorderBuffer(lateness);
+        Arrays.fill(record, null);
+        freeCount = 0;
+        used = 0;
         leftCount = 0;
     }
 
     boolean isEmpty() {
-        return head == tail;
+        return order.isEmpty();
     }
 
     int size() {
-        return tail - head;
+        return order.size();
     }
 
-    /** Adds a record; {@code saved}: it came from the store (at init). */
+    /** Adds a record; {@code fromStore}: it came from the store (at init). Records come in offset order. */
     void add(long t, long off, int ch, int k, long s, Object r, boolean fromStore) {
-        if (tail == ts.length) {
-            makeRoom();
+        Objects.requireNonNull(r, "record"); // a number without a record is free
+        int n = freeCount > 0 ? free[--freeCount] : number();
+        ts[n] = t;
+        offset[n] = off;
+        channel[n] = ch;
+        kind[n] = k;
+        slot[n] = s;
+        saved[n] = fromStore;
+        record[n] = r;
+        order.add(t, n, 0, 0);
+    }
+
+    /**
+     * Hands on, in (event time, offset) order, every record at or before {@code watermark}, and forgets it (listing it to
+     * delete when it was saved).
+     */
+    void releaseThrough(long watermark, Released to) {
+        each = to;
+        try {
+            order.releaseThrough(watermark, leave);
+        } finally {
+            each = null;
         }
-        int at = tail;
-        if (at > head && before(t, off, at - 1)) {
-            at = insertionPoint(t, off);
-            int n = tail - at;
-            System.arraycopy(ts, at, ts, at + 1, n);
-            System.arraycopy(offset, at, offset, at + 1, n);
-            System.arraycopy(channel, at, channel, at + 1, n);
-            System.arraycopy(kind, at, kind, at + 1, n);
-            System.arraycopy(slot, at, slot, at + 1, n);
-            System.arraycopy(saved, at, saved, at + 1, n);
-            System.arraycopy(record, at, record, at + 1, n);
-        }
-        ts[at] = t;
-        offset[at] = off;
-        channel[at] = ch;
-        kind[at] = k;
-        slot[at] = s;
-        saved[at] = fromStore;
-        record[at] = r;
-        tail++;
     }
 
-    /** The event time of the first record; only when not {@link #isEmpty}. */
-    long firstTs() {
-        return ts[head];
-    }
-
-    long firstOffset() {
-        return offset[head];
-    }
-
-    int firstChannel() {
-        return channel[head];
-    }
-
-    int firstKind() {
-        return kind[head];
-    }
-
-    long firstSlot() {
-        return slot[head];
-    }
-
-    Object firstRecord() {
-        return record[head];
-    }
-
-    /** Removes the first record (after reading its parts). */
-    void removeFirst() {
-        if (saved[head]) {
+    private void leave(int n) {
+        if (saved[n]) {
             if (leftCount + 2 > left.length) {
                 left = Arrays.copyOf(left, left.length * 2);
             }
-            left[leftCount++] = ts[head];
-            left[leftCount++] = offset[head];
+            left[leftCount++] = ts[n];
+            left[leftCount++] = offset[n];
         }
-        record[head] = null;
-        head++;
-        if (head == tail) {
-            head = 0;
-            tail = 0;
+        Object r = record[n];
+        record[n] = null;
+        if (freeCount == free.length) {
+            free = Arrays.copyOf(free, free.length * 2);
         }
+        free[freeCount++] = n;
+        each.accept(ts[n], offset[n], channel[n], kind[n], slot[n], r);
     }
 
     interface Each {
@@ -122,10 +119,10 @@ final class PendingRecords {
 
     /** Hands on every record not yet saved, and marks it saved. */
     void drainUnsaved(Each each) {
-        for (int i = head; i < tail; i++) {
-            if (!saved[i]) {
-                saved[i] = true;
-                each.accept(ts[i], offset[i], record[i]);
+        for (int n = 0; n < used; n++) {
+            if (record[n] != null && !saved[n]) {
+                saved[n] = true;
+                each.accept(ts[n], offset[n], record[n]);
             }
         }
     }
@@ -136,8 +133,10 @@ final class PendingRecords {
 
     /** Replaces every record by what {@code f} makes of it; order, parts and whether each is saved are kept. */
     void replaceRecords(Replace f) {
-        for (int i = head; i < tail; i++) {
-            record[i] = f.apply(offset[i], record[i]);
+        for (int n = 0; n < used; n++) {
+            if (record[n] != null) {
+                record[n] = f.apply(offset[n], record[n]);
+            }
         }
     }
 
@@ -153,60 +152,18 @@ final class PendingRecords {
         leftCount = 0;
     }
 
-    private boolean before(long t, long off, int i) {
-        return t < ts[i] || (t == ts[i] && off < offset[i]);
-    }
-
-    /** The first position whose record comes after (t, off). */
-    private int insertionPoint(long t, long off) {
-        int lo = head;
-        int hi = tail - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (before(t, off, mid)) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
+    /** A number never used yet, growing the table when it is full. */
+    private int number() {
+        if (used == ts.length) {
+            int grown = used * 2;
+            ts = Arrays.copyOf(ts, grown);
+            offset = Arrays.copyOf(offset, grown);
+            channel = Arrays.copyOf(channel, grown);
+            kind = Arrays.copyOf(kind, grown);
+            slot = Arrays.copyOf(slot, grown);
+            saved = Arrays.copyOf(saved, grown);
+            record = Arrays.copyOf(record, grown);
         }
-        return lo;
-    }
-
-    /**
-     * Moves the records to the front, growing the arrays when they are more than a quarter full: a move then
-     * comes at most once per three quarters of the capacity added, so each add moves less than half a record.
-     */
-    private void makeRoom() {
-        int n = tail - head;
-        int capacity = n * 4 > ts.length ? ts.length * 2 : ts.length;
-        ts = move(ts, capacity, n);
-        offset = move(offset, capacity, n);
-        channel = move(channel, capacity, n);
-        kind = move(kind, capacity, n);
-        slot = move(slot, capacity, n);
-        saved = move(saved, capacity, n);
-        Object[] r = new Object[capacity];
-        System.arraycopy(record, head, r, 0, n);
-        record = r;
-        head = 0;
-        tail = n;
-    }
-
-    private long[] move(long[] a, int capacity, int n) {
-        long[] b = new long[capacity];
-        System.arraycopy(a, head, b, 0, n);
-        return b;
-    }
-
-    private int[] move(int[] a, int capacity, int n) {
-        int[] b = new int[capacity];
-        System.arraycopy(a, head, b, 0, n);
-        return b;
-    }
-
-    private boolean[] move(boolean[] a, int capacity, int n) {
-        boolean[] b = new boolean[capacity];
-        System.arraycopy(a, head, b, 0, n);
-        return b;
+        return used++;
     }
 }

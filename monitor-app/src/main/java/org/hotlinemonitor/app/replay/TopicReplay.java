@@ -426,31 +426,20 @@ public final class TopicReplay {
         EventKind kind = parser.kind();
         long ts = parser.tsMillis();
         long slot = parser.slotMillis(); // EventDecoder.NO_SLOT is Millis.NONE
-        Rejection bad = check.signature(parser); // checked first, as the live detector does
-        if (bad != null) {
-            r.kind = kind;
-            r.ts = ts;
-            r.rejection = bad;
-            return r;
-        }
         int channel = -1;
         if (kind != EventKind.HEARTBEAT) {
             channel = parser.channelTag();
             if (channel == EventDecoder.NO_TAG) {
                 channel = check.indexOf(parser.channel());
             }
-            if (channel >= 0 && owner[channel] != record.partition()) {
-                r.kind = kind;
-                r.ts = ts;
-                r.rejection = EventGate.wrongPartition(parser.channel(), owner[channel], partitions, record.partition());
-                return r;
-            }
         }
-        Rejection invalid = check.check(kind, channel, parser.channel(), ts, slot);
+        // The checks in the live detector's order (EventGate.admit): signature, partition, then the rest.
+        Rejection refused = check.admit(parser, channel, channel >= 0 ? owner[channel] : EventGate.NO_OWNER, partitions,
+                record.partition());
         r.kind = kind;
         r.ts = ts;
-        if (invalid != null) {
-            r.rejection = invalid;
+        if (refused != null) {
+            r.rejection = refused;
             return r;
         }
         r.channel = channel;

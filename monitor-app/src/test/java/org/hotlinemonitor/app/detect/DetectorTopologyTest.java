@@ -287,7 +287,8 @@ class DetectorTopologyTest {
             assertThat(header(rejects.get(5), DeadLetters.MESSAGE)).contains("had moved past it")
                     .contains("2023-04-06T23:50:09.500Z");
             assertThat(rejects.get(5).timestamp()).isEqualTo(START.plusSeconds(10).toEpochMilli());
-            assertThat(header(rejects.get(6), DeadLetters.MESSAGE)).contains("ahead of the detector's clock");
+            assertThat(header(rejects.get(6), DeadLetters.MESSAGE)).contains("is after 2023-04-06T23:50:20Z, the latest event time"
+                    + " taken (replay: --until; live: the detector's clock plus the maximum clock skew)");
             assertThat(h.rejects.snapshot()).isEqualTo(Map.of("malformed", 2L, "invalid-field", 1L,
                     "unknown-channel", 1L, "not-a-slot", 1L, "too-early", 1L, "late", 1L, "beyond-until", 1L));
 

@@ -2,6 +2,7 @@ package org.hotlinemonitor.app.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,7 +21,7 @@ class PendingRecordsTest {
     @ValueSource(longs = {1, 2, 3, 42, 1234})
     void recordsLeaveInEventTimeThenOffsetOrderWhateverTheArrivalOrder(long seed) {
         Random r = new Random(seed);
-        PendingRecords p = new PendingRecords();
+        PendingRecords p = new PendingRecords(Duration.ofMillis(60));
         List<Entry> added = new ArrayList<>();
         List<Entry> released = new ArrayList<>();
         long newest = 0;
@@ -31,27 +32,28 @@ class PendingRecordsTest {
             p.add(ts, offset, (int) offset, 1, -1, "r" + offset, false);
             added.add(new Entry(ts, offset));
             long watermark = newest - 60;
-            while (!p.isEmpty() && p.firstTs() <= watermark) {
-                assertThat(p.firstRecord()).isEqualTo("r" + p.firstOffset());
-                assertThat(p.firstChannel()).isEqualTo((int) p.firstOffset());
-                released.add(new Entry(p.firstTs(), p.firstOffset()));
-                p.removeFirst();
-            }
+            p.releaseThrough(watermark, (t, off, channel, kind, slot, record) -> {
+                assertThat(t).isLessThanOrEqualTo(watermark);
+                assertThat(record).isEqualTo("r" + off);
+                assertThat(channel).isEqualTo((int) off);
+                released.add(new Entry(t, off));
+            });
         }
-        while (!p.isEmpty()) {
-            released.add(new Entry(p.firstTs(), p.firstOffset()));
-            p.removeFirst();
-        }
+        p.releaseThrough(Long.MAX_VALUE, (ts, offset, channel, kind, slot, record) -> released.add(new Entry(ts, offset)));
+        assertThat(p.isEmpty()).isTrue();
         added.sort(Comparator.comparingLong(Entry::ts).thenComparingLong(Entry::offset));
         assertThat(released).isEqualTo(added);
     }
 
     @Test
     void onlyRecordsWaitingAtASaveAreSavedAndOnlySavedRecordsThatLeaveAreDeleted() {
-        PendingRecords p = new PendingRecords();
+        PendingRecords p = new PendingRecords(Duration.ofMillis(500));
+        List<Object> out = new ArrayList<>();
+        PendingRecords.Released into = (ts, offset, channel, kind, slot, record) -> out.add(record);
         p.add(10, 0, 0, 0, -1, "a", false);
         p.add(20, 1, 0, 0, -1, "b", false);
-        p.removeFirst(); // a comes and goes between two saves: never saved, never deleted
+        p.releaseThrough(10, into); // a comes and goes between two saves: never saved, never deleted
+        assertThat(out).containsExactly("a");
         List<String> saved = new ArrayList<>();
         p.drainUnsaved((ts, offset, r) -> saved.add(r + "@" + ts));
         assertThat(saved).containsExactly("b@20");
@@ -60,9 +62,10 @@ class PendingRecordsTest {
 
         p.add(5, 7, 0, 0, -1, "restored", true); // from the store at init: earlier than b
         p.add(30, 2, 0, 0, -1, "c", false);
-        assertThat(p.firstRecord()).isEqualTo("restored");
-        p.removeFirst();
-        p.removeFirst(); // b
+        p.releaseThrough(5, into);
+        assertThat(out).containsExactly("a", "restored");
+        p.releaseThrough(20, into); // b
+        assertThat(out).containsExactly("a", "restored", "b");
         List<String> deleted = new ArrayList<>();
         p.drainLeft((ts, offset) -> deleted.add(ts + "/" + offset));
         assertThat(deleted).containsExactly("5/7", "20/1");

@@ -4,16 +4,21 @@ import static org.hotlinemonitor.core.model.Millis.NONE;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.TreeMap;
 import org.hotlinemonitor.core.model.Millis;
 
 /**
- * Puts a stream of events back into event-time order, tolerating disorder up to an allowed lateness.
+ * Puts a stream of events back into event-time order, tolerating disorder up to an allowed lateness: the one ordering
+ * of replay and of the live detector. Events leave in (event time, arrival) order.
  *
- * <p>With {@code newest} the latest event time seen, the watermark is {@code newest - allowedLateness}.
- * An event older than the watermark is late: {@link #offer} refuses it. The others wait here and
- * leave in time order once no on-time event can precede them. Any arrival order in which no event is
- * late therefore yields the same sequence (events with equal times keep their arrival order; the
- * detector treats those alike).
+ * <p>Two ways to use it, one per buffer. <b>Replay</b> ({@link #offer}, {@link #release}, {@link #flush}): with
+ * {@code newest} the latest event time seen, the watermark is {@code newest - allowedLateness}. An event older than the
+ * watermark is late: {@link #offer} refuses it. The others wait here and leave in time order once no on-time event can
+ * precede them. Any arrival order in which no event is late therefore yields the same sequence (events with equal
+ * times keep their arrival order; the detector treats those alike). <b>The live detector</b> ({@link #add},
+ * {@link #releaseThrough}): its watermark is its own (the clock moves it too, and an event ahead of the clock must not),
+ * so it judges lateness itself, adds whatever it holds, of any time, and releases, record by record, every event at or
+ * before its watermark. Its records arrive in offset order, so arrival order is its (event time, offset) order.
  *
  * <p>An event is held in parts: its time, channel index, kind ordinal and named slot (epoch
  * milliseconds, or {@link Millis#NONE}), in flat arrays, so that holding and sorting millions
@@ -21,7 +26,11 @@ import org.hotlinemonitor.core.model.Millis;
  * {@link #granularity()} (one second, or coarser for very long lateness) kept in a ring that spans
  * the lateness; a bucket is sorted once (only if it arrived out of order), and released whole once
  * the watermark has passed its end. {@link #releasedUntil()} says how far the released events reach:
- * the consumer may advance time to it and no further. Inserting costs O(1). Not thread-safe.
+ * the consumer may advance time to it and no further. Inserting costs O(1). Under {@link #add} the buckets are kept
+ * by index in a sorted map instead of the ring (the live times held span more than the lateness, without bound), and
+ * a bucket is kept in order as events come (almost always an append; else a binary search and a shift within the
+ * bucket), so that a release through any time takes the events before it off the front of a bucket, without sorting.
+ * Not thread-safe.
  */
 public final class ReorderBuffer {
 
@@ -55,6 +64,14 @@ public final class ReorderBuffer {
     private long oldest = Long.MIN_VALUE;
     /** Events in the ring (not counting those ready). */
     private int held;
+    /**
+     * Under {@link #add}, in place of the ring: the buckets that hold events, by index. The live detector's times are not
+     * bounded by the lateness (an event ahead of its clock, the records of a broker outage, a record restored from long
+     * ago), so no ring sized by it can span them; a bucket is made per second of event time held.
+     */
+    private TreeMap<Long, Bucket> buckets;
+    /** Under {@link #add}: the bucket added to last, still in {@link #buckets} (most events go to it), or null. */
+    private Bucket current;
 
     public ReorderBuffer(Duration allowedLateness) {
         if (allowedLateness.isNegative()) {
@@ -142,6 +159,80 @@ public final class ReorderBuffer {
         return held + ready.size;
     }
 
+    /** Whether no event is held. */
+    public boolean isEmpty() {
+        return held + ready.size == 0;
+    }
+
+    /**
+     * Takes an event whose lateness the caller judged (the live detector's way: see the class comment), of any time,
+     * even one before events already released; it leaves by {@link #releaseThrough}. Not with {@link #offer} on the
+     * same buffer. The parts are carried along and handed back as they are.
+     */
+    public void add(long ts, int channel, int kind, long slot) {
+        long index = Math.floorDiv(ts, granularity);
+        Bucket b = current;
+        if (b == null || b.index != index) {
+            if (buckets == null) {
+                buckets = new TreeMap<>();
+            }
+            b = buckets.get(index);
+            if (b == null) {
+                b = new Bucket();
+                b.index = index;
+                buckets.put(index, b);
+            }
+            current = b;
+        }
+        b.insert(ts, channel, kind, slot);
+        held++;
+    }
+
+    /**
+     * Hands on, in (event time, arrival) order, every event held at or before {@code through} (epoch milliseconds);
+     * later ones stay. With {@link #add}.
+     */
+    public void releaseThrough(long through, Sink sink) {
+        long last = Math.floorDiv(through, granularity); // buckets before it lie wholly at or before through
+        while (held > 0) {
+            Long first = buckets.firstKey();
+            long index = first;
+            if (index > last) {
+                break;
+            }
+            Bucket b = buckets.get(first);
+            if (index < last) {
+                drain(b, index);
+            } else {
+                drainThrough(b, through);
+            }
+            if (b.size > 0) {
+                break;
+            }
+            buckets.remove(first);
+            if (b == current) {
+                current = null;
+            }
+        }
+        release(sink);
+    }
+
+    /** Moves the events of {@code b} at or before {@code through} to the ready queue, in order; keeps the rest. */
+    private void drainThrough(Bucket b, long through) {
+        int i = b.from;
+        while (i < b.size && b.ts[i] <= through) { // sorted: added in order (Bucket.insert)
+            ready.add(b.ts[i], b.channel[i], b.kind[i], b.slot[i]);
+            i++;
+        }
+        held -= i - b.from;
+        if (i == b.size) {
+            b.size = 0;
+            b.from = 0;
+        } else {
+            b.from = i;
+        }
+    }
+
     /** Moves, in order, every bucket before {@code limit} to the ready queue. */
     private void expire(long limit) {
         if (oldest == Long.MIN_VALUE) {
@@ -162,11 +253,18 @@ public final class ReorderBuffer {
         if (b == null || b.size == 0 || b.index != index) {
             return;
         }
+        drain(b, index);
+    }
+
+    /** Moves bucket {@code b}, of {@code index}, to the ready queue, in order. */
+    private void drain(Bucket b, long index) {
         int n = b.size;
         if (b.sorted) {
-            for (int i = 0; i < n; i++) {
+            for (int i = b.from; i < n; i++) { // from: 0 but under add, whose buckets are always sorted
                 ready.add(b.ts[i], b.channel[i], b.kind[i], b.slot[i]);
             }
+            n -= b.from;
+            b.from = 0;
         } else {
             // Sort by (time within the bucket, arrival): unique keys, so the order is stable.
             if (sortKeys.length < n) {
@@ -222,13 +320,57 @@ public final class ReorderBuffer {
         }
     }
 
-    /** The events of one time bucket, in arrival order until sorted. */
+    /**
+     * The events of one time bucket: under {@link #offer}, in arrival order until sorted; under {@link #add}, always in
+     * (time, arrival) order, from {@link #from} on (those before it have left).
+     */
     private static final class Bucket extends Columns {
         long index;
         boolean sorted = true;
+        int from;
 
         Bucket() {
             super(8);
+        }
+
+        /**
+         * Inserts an event after those of its time or earlier (after a binary search, when it is not the latest): events
+         * arrive almost in order, so it is almost always appended. Makes room at the front first, when there is some.
+         */
+        void insert(long t, int c, int k, long s) {
+            if (size == ts.length && from > 0 && (size - from) * 4 <= ts.length) {
+                int n = size - from;
+                System.arraycopy(ts, from, ts, 0, n);
+                System.arraycopy(channel, from, channel, 0, n);
+                System.arraycopy(kind, from, kind, 0, n);
+                System.arraycopy(slot, from, slot, 0, n);
+                size = n;
+                from = 0;
+            }
+            if (size == from || ts[size - 1] <= t) {
+                add(t, c, k, s);
+                return;
+            }
+            int lo = from;
+            int hi = size - 1;
+            while (lo < hi) { // the first event later than t
+                int mid = (lo + hi) >>> 1;
+                if (ts[mid] > t) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            add(ts[size - 1], channel[size - 1], kind[size - 1], slot[size - 1]); // grows if needed
+            int n = size - 2 - lo;
+            System.arraycopy(ts, lo, ts, lo + 1, n);
+            System.arraycopy(channel, lo, channel, lo + 1, n);
+            System.arraycopy(kind, lo, kind, lo + 1, n);
+            System.arraycopy(slot, lo, slot, lo + 1, n);
+            ts[lo] = t;
+            channel[lo] = c;
+            kind[lo] = k;
+            slot[lo] = s;
         }
     }
 }

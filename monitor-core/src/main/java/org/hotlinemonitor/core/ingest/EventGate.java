@@ -14,11 +14,12 @@ import org.hotlinemonitor.core.model.Millis;
 
 /**
  * The one path an event takes before the detector applies it, for replay and for the live detector alike: what a
- * record that does not parse is refused as, the checks of a parsed event (signature when its source signs, channel
- * configured, slot valid, not after {@code until}), the judgement of an event behind the watermark (allowed lateness),
- * the judgement of an event ahead of the clock (clock skew), and every reason's code ({@link Rejection}) and wording.
- * The callers keep only what is theirs: replay its reorder buffer and jumps of time, the live detector its Kafka record
- * metadata and its punctuation.
+ * record that does not parse is refused as, the checks of a parsed event in their one order ({@link #admit}: signature
+ * when its source signs, partition when read from Kafka, not after {@code until}, channel configured, slot valid, not
+ * too early), the judgement of an event behind the watermark (allowed lateness), the judgement of an event ahead of the
+ * clock (clock skew), and every reason's code ({@link Rejection}) and wording, one per reason. The callers keep only
+ * what is theirs: replay its jumps of time, the live detector its Kafka record metadata and its punctuation; both
+ * order the events that wait with the core's {@link org.hotlinemonitor.core.detect.ReorderBuffer}.
  *
  * <p>No clock and no I/O: the times a decision needs (the watermark, the clock's reading) are passed in. The checks
  * cost no allocation for an event that passes them; a rejection allocates its message.
@@ -104,6 +105,45 @@ public final class EventGate {
         return signing.signs(parts.source()) ? signing.check(parts.event()) : null;
     }
 
+    // ---- the checks in their one order ------------------------------------------------------------------------------
+
+    /** {@link #admit}'s {@code owner} when there is no partition to check: the input has none, or the record is a heartbeat. */
+    public static final int NO_OWNER = -1;
+
+    /**
+     * Every check of a parsed event that needs no state, in their one order, for every path (replay of a file or of the
+     * events topic, the live detector, a record restored from its store): the signature when its source signs (a forged
+     * event is {@code bad-signature} whatever else is wrong with it), then the partition (a channel read from a
+     * partition that does not own it is {@code wrong-partition}), then {@link #check(EventKind, int, String, long, long)
+     * until, channel, slot, too early}. Returns the first rejection, or {@code null}. No allocation for an event that
+     * passes.
+     *
+     * @param parts      the event just decoded in parts ({@link EventDecoder#decodeParts})
+     * @param channel    its channel's index here, or negative (unknown, none, or configured for another partition)
+     * @param owner      the partition that owns the channel, or {@link #NO_OWNER}
+     * @param partitions how many partitions the input has (for the message)
+     * @param readFrom   the partition the record was read from (ignored with {@link #NO_OWNER})
+     */
+    public Rejection admit(EventDecoder parts, int channel, int owner, int partitions, int readFrom) {
+        Rejection forged = signature(parts);
+        return forged != null ? forged : admitSigned(parts.kind(), channel, parts.channel(), parts.tsMillis(),
+                parts.slotMillis(), owner, partitions, readFrom);
+    }
+
+    /**
+     * {@link #admit} after its first step, for a reader that settled the signature already (it passed, or the source
+     * does not sign: {@link #signs}): the partition, then {@link #check(EventKind, int, String, long, long)}. Replay's
+     * reading thread checks a signing source's event at once and the others once their channels are looked up in a
+     * batch; the order is still this one.
+     */
+    public Rejection admitSigned(EventKind kind, int channel, String channelId, long ts, long slot, int owner,
+                                 int partitions, int readFrom) {
+        if (owner != NO_OWNER && owner != readFrom) {
+            return wrongPartition(channelId, owner, partitions, readFrom);
+        }
+        return check(kind, channel, channelId, ts, slot);
+    }
+
     /**
      * Checks what can be checked of an event without any state: not after {@code until}, its channel configured, a
      * slot it names valid. Returns the rejection, or {@code null}. The signature is checked apart ({@link #signature}),
@@ -180,33 +220,34 @@ public final class EventGate {
         return monitor.acceptValidated(channel, kind, ts, slot, source);
     }
 
-    /** Replay's {@code late}: behind the reorder buffer's watermark and its channel's time. */
-    public Rejection lateInReplay(long ts, long watermark) {
-        return new Rejection(Rejection.LATE, "ts", "event at " + Instant.ofEpochMilli(ts)
-                + " arrived after the watermark " + Instant.ofEpochMilli(watermark)
-                + " (allowed lateness exceeded) and after its channel's time; verdicts before it are final");
-    }
-
-    /** The live detector's {@code late} for an event behind its watermark before it started, or a late heartbeat. */
-    public Rejection late(long ts, long watermark) {
-        return new Rejection(Rejection.LATE, "ts", "event at " + Instant.ofEpochMilli(ts) + " arrived after the watermark "
-                + Instant.ofEpochMilli(watermark) + " (allowed lateness " + allowedLateness
-                + " exceeded); verdicts before it are final");
-    }
-
-    /** The live detector's {@code late} for a channel's event its channel has moved past ({@code monitorTime}: the monitor's). */
-    public Rejection lateForChannel(String channelId, long ts, long monitorTime) {
-        return new Rejection(Rejection.LATE, "ts", "event at " + Instant.ofEpochMilli(ts) + " came after channel '" + channelId
-                + "' had moved past it (a deadline of the channel at or after it was decided, or a later event of the"
-                + " channel was applied; the detector's time is " + Instant.ofEpochMilli(monitorTime)
-                + ", allowed lateness " + allowedLateness + "); verdicts before it are final");
+    /**
+     * The {@code late} of an event that {@link #behind} refused, one wording for replay and the live detector: the
+     * event, its channel ({@code channel}: its index, negative for a heartbeat, whose time is our side's), and the
+     * watermark it was judged at with the allowed lateness.
+     */
+    public Rejection late(int channel, long ts, long watermark) {
+        String whose = channel >= 0 ? "channel '" + validator.channelAt(channel).id() + "'" : "our side";
+        return new Rejection(Rejection.LATE, "ts", "event at " + Instant.ofEpochMilli(ts) + " came after " + whose
+                + " had moved past it or before it started (a deadline at or after it was decided, or a later event"
+                + " applied; the watermark is " + Instant.ofEpochMilli(watermark) + ", allowed lateness " + allowedLateness
+                + "); verdicts before it are final");
     }
 
     // ---- the future: until, clock skew ---------------------------------------------------------------------------
 
-    /** An event after {@code until}. */
+    /** An event after {@code until}: {@link #future}. */
     public Rejection beyondUntil(long ts) {
-        return new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + Instant.ofEpochMilli(ts) + " is after --until " + until);
+        return future(ts, untilMillis);
+    }
+
+    /**
+     * The {@code beyond-until} of an event after the latest time taken ({@code limit}), one wording for replay (its
+     * {@code --until}) and the live detector (its clock plus the maximum clock skew).
+     */
+    private static Rejection future(long ts, long limit) {
+        return new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + Instant.ofEpochMilli(ts) + " is after "
+                + Instant.ofEpochMilli(limit) + ", the latest event time taken (replay: --until; live: the detector's clock"
+                + " plus the maximum clock skew), and would move time for every channel at once; check its producer's clock");
     }
 
     /**
@@ -248,14 +289,12 @@ public final class EventGate {
 
     /**
      * {@code null} when an event at {@code ts} is within the maximum clock skew of the clock's reading {@code now}
-     * (or behind it), else its {@code beyond-until} rejection: it would move time for every channel at once.
+     * (or behind it), else its {@code beyond-until} rejection ({@link #future}).
      */
     public Rejection ahead(long ts, long now) {
         if (ts <= now + futureToleranceMillis || now > Long.MAX_VALUE - futureToleranceMillis) {
             return null;
         }
-        return new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + Instant.ofEpochMilli(ts) + " is more than "
-                + futureTolerance + " ahead of the detector's clock (" + Instant.ofEpochMilli(now)
-                + "): it would move time for every channel of the partition; check its producer's clock");
+        return future(ts, now + futureToleranceMillis);
     }
 }

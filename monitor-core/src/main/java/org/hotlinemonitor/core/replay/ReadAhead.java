@@ -76,8 +76,9 @@ final class ReadAhead implements AutoCloseable {
     /**
      * Starts reading {@code input}; the {@link EventGate}'s checks are applied to each parsed event on the reading
      * thread (with the gate's own {@link EventGate#copy() copy}) and a non-null result refuses the event; the channel
-     * is resolved to its index there too. Events of sources that sign are checked first
-     * ({@link EventGate#signature}).
+     * is resolved to its index there too, in the gate's one order ({@link EventGate#admit}): the signature of a
+     * signing source's event at once, as it is read, then the rest ({@link EventGate#admitSigned}), for most events
+     * once the batch's channel ids are looked up.
      */
     ReadAhead(LogInput input, InputStream stdin, EventGate gate) {
         for (int i = 0; i < IN_FLIGHT + 2; i++) {
@@ -117,7 +118,7 @@ final class ReadAhead implements AutoCloseable {
                         r = badSignature;
                     } else if (kind == EventKind.HEARTBEAT) {
                         b.channels[i] = -1;
-                        r = check.check(kind, -1, null, b.times[i], b.slots[i]);
+                        r = admitted(check, kind, -1, null, b.times[i], b.slots[i]);
                     } else if (reader.channelOffset() >= 0) {
                         b.unresolved[i] = b.rawStart[i] + reader.channelOffset(); // resolved with the batch
                         b.unresolvedLength[i] = reader.channelLength();
@@ -189,13 +190,21 @@ final class ReadAhead implements AutoCloseable {
             channel = check.indexOf(id);
         }
         b.channels[i] = channel;
-        Rejection r = check.check(b.kinds[i], channel, id, b.times[i], b.slots[i]);
+        Rejection r = admitted(check, b.kinds[i], channel, id, b.times[i], b.slots[i]);
         if (r != null && channel < 0 && id == null) {
             // The message names the unknown id: resolve it again (rare: only refused events get here).
             reader.resolveChannel(b.raw, b.unresolved[i], b.unresolvedLength[i]);
-            r = check.check(b.kinds[i], channel, reader.resolvedChannel(), b.times[i], b.slots[i]);
+            r = admitted(check, b.kinds[i], channel, reader.resolvedChannel(), b.times[i], b.slots[i]);
         }
         return r;
+    }
+
+    /**
+     * The gate's checks after the signature ({@link EventGate#admitSigned}), which {@link #produce} settled first: a
+     * signing source's event at once, the others need none. A file has no partitions.
+     */
+    private static Rejection admitted(EventGate check, EventKind kind, int channel, String id, long ts, long slot) {
+        return check.admitSigned(kind, channel, id, ts, slot, EventGate.NO_OWNER, 0, 0);
     }
 
     /** The next batch, or {@code null} after the last one. Rethrows the reading thread's failure. */

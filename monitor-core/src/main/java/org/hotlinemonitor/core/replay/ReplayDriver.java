@@ -283,7 +283,7 @@ public final class ReplayDriver {
                 outcomes[outcome.ordinal()]++;
                 return null;
             }
-            return gate.lateInReplay(ts, buffer.watermark());
+            return gate.late(channel, ts, buffer.watermark());
         }
         first = Math.min(first, ts);
         if (ts > newest) {

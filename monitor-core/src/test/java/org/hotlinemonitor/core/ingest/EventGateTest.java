@@ -57,7 +57,7 @@ class EventGateTest {
             nowhere        | CALL_PLACED | 2023-04-07T00:00:01Z |                      | unknown-channel | channel | unknown channel 'nowhere' (not in the channel configuration)
             liaison-office | CALL_PLACED | 2023-04-07T00:10:01Z | 2023-04-07T00:10:00Z | not-a-slot      | slot    | slot 2023-04-07T00:10:00Z is not a scheduled slot of channel 'liaison-office' (checks 09:00 every day (Asia/Seoul))
             liaison-office | CALL_PLACED | 2023-04-06T22:00:00Z | 2023-04-07T00:00:00Z | too-early       | ts      | event at 2023-04-06T22:00:00Z is more than answerWithin (PT1H) before its slot 2023-04-07T00:00:00Z
-            liaison-office | ANSWERED    | 2023-04-08T00:00:01Z |                      | beyond-until    | ts      | event at 2023-04-08T00:00:01Z is after --until 2023-04-08T00:00:00Z
+            liaison-office | ANSWERED    | 2023-04-08T00:00:01Z |                      | beyond-until    | ts      | event at 2023-04-08T00:00:01Z is after 2023-04-08T00:00:00Z, the latest event time taken (replay: --until; live: the detector's clock plus the maximum clock skew), and would move time for every channel at once; check its producer's clock
             liaison-office | ANSWERED    | 2023-04-08T00:00:00Z |                      |                 |         |
             """)
     void checksAParsedEvent(String channel, EventKind kind, Instant ts, Instant slot, String reason, String field,
@@ -117,6 +117,49 @@ class EventGateTest {
         assertThat(gate.signature(parts)).isNull();
     }
 
+    /**
+     * The one order of the checks ({@link EventGate#admit}), for every path: with several faults at once, the first in
+     * the order names the reason. signed: none (not a signing source), good, forged, missing (a signing source without
+     * sig); owner: the channel's partition (-1: none to check); the record is read from partition 0 of 3.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "", textBlock = """
+            liaison-office | 2023-04-07T00:00:00Z | none    | -1 |
+            liaison-office | 2023-04-07T00:00:00Z | good    | -1 |
+            liaison-office | 2023-04-07T00:00:00Z | none    |  0 |
+            liaison-office | 2023-04-07T00:00:00Z | good    |  0 |
+            liaison-office | 2023-04-07T00:00:00Z | forged  | -1 | bad-signature
+            liaison-office | 2023-04-07T00:00:00Z | missing |  2 | bad-signature
+            liaison-office | 2023-04-07T00:10:00Z | forged  |  2 | bad-signature
+            nowhere        |                      | forged  | -1 | bad-signature
+            liaison-office | 2023-04-07T00:00:00Z | none    |  2 | wrong-partition
+            liaison-office | 2023-04-07T00:10:00Z | good    |  2 | wrong-partition
+            liaison-office | 2023-04-07T00:10:00Z | none    |  0 | not-a-slot
+            liaison-office | 2023-04-07T00:10:00Z | good    | -1 | not-a-slot
+            nowhere        |                      | none    | -1 | unknown-channel
+            nowhere        |                      | good    | -1 | unknown-channel
+            """)
+    void theChecksRunInOneOrder(String channel, Instant slot, String signed, int owner, String reason) throws Exception {
+        EventGate gate = gate(monitor(), null);
+        CallEvent event = new CallEvent(channel, EventKind.CALL_PLACED, SLOT.plusSeconds(1), slot, null,
+                signed.equals("none") ? null : "field-1", null);
+        String key = signed.equals("forged") ? "an-attackers-own-key-of-32-bytes" : KEY;
+        if (!signed.equals("none") && !signed.equals("missing")) {
+            event = new EventSignature("field-1", key.getBytes(StandardCharsets.UTF_8)).signed(event);
+        }
+        byte[] line = org.hotlinemonitor.core.codec.EventWriter.toJson(event).getBytes(StandardCharsets.UTF_8);
+        JsonEventParser parts = new JsonEventParser();
+        parts.decodeParts(line, 0, line.length);
+        Rejection r = gate.admit(parts, gate.indexOf(channel), owner, 3, 0);
+        assertThat(r == null ? null : r.reason()).isEqualTo(reason);
+        if (!signed.equals("forged") && !signed.equals("missing")) {
+            // Settled signature: the rest of the same order.
+            Rejection rest = gate.admitSigned(EventKind.CALL_PLACED, gate.indexOf(channel), channel,
+                    SLOT.plusSeconds(1).toEpochMilli(), slot == null ? Millis.NONE : slot.toEpochMilli(), owner, 3, 0);
+            assertThat(rest).isEqualTo(r);
+        }
+    }
+
     @Test
     void aRecordThatDoesNotParseIsMalformedOrItsFieldIsInvalid() {
         assertThat(EventGate.unreadable(new EventFormatException("malformed JSON at column 1", null, 1)))
@@ -140,9 +183,10 @@ class EventGateTest {
     void anEventTooFarAheadOfTheClockIsRefused(Instant ts, boolean refused) throws Exception {
         Rejection r = gate(monitor(), null).ahead(ts.toEpochMilli(), SLOT.toEpochMilli());
         if (refused) {
-            assertThat(r).isEqualTo(new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + ts + " is more than PT5M ahead"
-                    + " of the detector's clock (2023-04-07T00:00:00Z): it would move time for every channel of the partition;"
-                    + " check its producer's clock"));
+            // The clock's reading plus the skew: the one wording of beyond-until, replay's --until's too.
+            assertThat(r).isEqualTo(new Rejection(Rejection.BEYOND_UNTIL, "ts", "event at " + ts + " is after"
+                    + " 2023-04-07T00:05:00Z, the latest event time taken (replay: --until; live: the detector's clock plus"
+                    + " the maximum clock skew), and would move time for every channel at once; check its producer's clock"));
         } else {
             assertThat(r).isNull();
         }
@@ -194,11 +238,14 @@ class EventGateTest {
         assertThat(EventGate.behind(monitor, channel, EventKind.ANSWERED, SLOT.plusSeconds(30).toEpochMilli(),
                 SLOT.toEpochMilli(), 0)).isEqualTo(EventOutcome.LATE);
         EventGate gate = gate(monitor, null);
-        assertThat(gate.lateInReplay(SLOT.toEpochMilli(), SLOT.plusSeconds(60).toEpochMilli()).message()).isEqualTo(
-                "event at 2023-04-07T00:00:00Z arrived after the watermark 2023-04-07T00:01:00Z (allowed lateness exceeded)"
-                        + " and after its channel's time; verdicts before it are final");
-        assertThat(gate.late(SLOT.toEpochMilli(), SLOT.plusSeconds(60).toEpochMilli()).message()).isEqualTo(
-                "event at 2023-04-07T00:00:00Z arrived after the watermark 2023-04-07T00:01:00Z (allowed lateness PT0.5S"
-                        + " exceeded); verdicts before it are final");
+        // One wording, replay's and live's: the channel (our side for a heartbeat), the watermark, the lateness.
+        assertThat(gate.late(channel, SLOT.toEpochMilli(), SLOT.plusSeconds(60).toEpochMilli())).isEqualTo(new Rejection(
+                Rejection.LATE, "ts", "event at 2023-04-07T00:00:00Z came after channel 'liaison-office' had moved past it"
+                        + " or before it started (a deadline at or after it was decided, or a later event applied; the"
+                        + " watermark is 2023-04-07T00:01:00Z, allowed lateness PT0.5S); verdicts before it are final"));
+        assertThat(gate.late(-1, SLOT.toEpochMilli(), SLOT.plusSeconds(60).toEpochMilli()).message()).isEqualTo(
+                "event at 2023-04-07T00:00:00Z came after our side had moved past it or before it started (a deadline at"
+                        + " or after it was decided, or a later event applied; the watermark is 2023-04-07T00:01:00Z,"
+                        + " allowed lateness PT0.5S); verdicts before it are final");
     }
 }
