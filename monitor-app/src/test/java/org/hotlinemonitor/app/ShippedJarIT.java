@@ -121,9 +121,15 @@ class ShippedJarIT {
         String tier = "TieredStopAtLevel\\s+=\\s+";
         assertThat(output(List.of(launcher, "replay", "--channels", channels, "--report-out", report, "--no-progress", small),
                 flags)).containsPattern(tier + "1\\b");
-        // The channel file and the outputs are not the log: a big one there changes nothing.
-        assertThat(output(List.of(launcher, "replay", "--channels", big.toString(), "--help", small), flags))
-                .containsPattern(tier + "1\\b");
+        // An output file is not read: a big one changes nothing. A channel file is read, and weighs 32 times its size.
+        assertThat(output(List.of(launcher, "replay", "--channels", channels, "--report-out", big.toString(), "--help", small),
+                flags)).containsPattern(tier + "1\\b");
+        Path channelFile = tmp.resolve("many-channels.yaml");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(channelFile.toFile(), "rw")) {
+            f.setLength(40L << 20); // 40 MiB, weighed as 1.25 GiB
+        }
+        assertThat(output(List.of(launcher, "replay", "--channels", channelFile.toString(), "--help", small), flags))
+                .containsPattern(tier + "4\\b");
         assertThat(output(List.of(launcher, "replay", "--help", small, big.toString()), flags)).containsPattern(tier + "4\\b");
         assertThat(output(List.of(launcher, "--version"), flags)).containsPattern(tier + "4\\b");
         assertThat(output(List.of(launcher, "replay", "--channels", channels, "--report-out", report, "--no-progress", small),
