@@ -103,8 +103,9 @@ class ShippedJarIT {
     }
 
     /**
-     * bin/hotline runs a replay of less than 1 GiB of log with the JVM's quick compiler only, anything else with the
-     * JVM's default (four tiers), and JAVA_OPTS has the last word. The JVM prints its flags first on stdout.
+     * bin/hotline runs a replay of less than 1 GiB of log with the JVM's quick compiler only and the serial collector,
+     * anything else with the JVM's defaults (four tiers, G1), and JAVA_OPTS has the last word. The JVM prints its flags
+     * first on stdout.
      */
     @Test
     void theLauncherPicksTheQuickCompilerForASmallReplayOnly() throws Exception {
@@ -119,8 +120,9 @@ class ShippedJarIT {
         }
         String report = tmp.resolve("report.md").toString();
         String tier = "TieredStopAtLevel\\s+=\\s+";
-        assertThat(output(List.of(launcher, "replay", "--channels", channels, "--report-out", report, "--no-progress", small),
-                flags)).containsPattern(tier + "1\\b");
+        String quick = output(List.of(launcher, "replay", "--channels", channels, "--report-out", report, "--no-progress", small),
+                flags);
+        assertThat(quick).containsPattern(tier + "1\\b").containsPattern("UseSerialGC\\s+=\\s+true");
         // An output file is not read: a big one changes nothing. A channel file is read, and weighs 32 times its size.
         assertThat(output(List.of(launcher, "replay", "--channels", channels, "--report-out", big.toString(), "--help", small),
                 flags)).containsPattern(tier + "1\\b");
@@ -131,7 +133,8 @@ class ShippedJarIT {
         assertThat(output(List.of(launcher, "replay", "--channels", channelFile.toString(), "--help", small), flags))
                 .containsPattern(tier + "4\\b");
         assertThat(output(List.of(launcher, "replay", "--help", small, big.toString()), flags)).containsPattern(tier + "4\\b");
-        assertThat(output(List.of(launcher, "--version"), flags)).containsPattern(tier + "4\\b");
+        assertThat(output(List.of(launcher, "--version"), flags)).containsPattern(tier + "4\\b")
+                .containsPattern("UseSerialGC\\s+=\\s+false");
         assertThat(output(List.of(launcher, "replay", "--channels", channels, "--report-out", report, "--no-progress", small),
                 Map.of("JAVA_OPTS", "-XX:TieredStopAtLevel=4 -XX:+PrintFlagsFinal"))).containsPattern(tier + "4\\b");
     }
