@@ -137,6 +137,10 @@ class ShippedJarIT {
                 .containsPattern("UseSerialGC\\s+=\\s+false");
         assertThat(output(List.of(launcher, "replay", "--channels", channels, "--report-out", report, "--no-progress", small),
                 Map.of("JAVA_OPTS", "-XX:TieredStopAtLevel=4 -XX:+PrintFlagsFinal"))).containsPattern(tier + "4\\b");
+        // A collector named in JAVA_OPTS replaces the serial one (the JVM would refuse to start with both).
+        assertThat(output(List.of(launcher, "replay", "--channels", channels, "--report-out", report, "--no-progress", small),
+                Map.of("JAVA_OPTS", "-XX:+UseParallelGC -XX:+PrintFlagsFinal"))).containsPattern(tier + "1\\b")
+                .containsPattern("UseParallelGC\\s+=\\s+true").containsPattern("UseSerialGC\\s+=\\s+false");
     }
 
     private static String output(List<String> command, Map<String, String> env) throws Exception {
