@@ -72,6 +72,11 @@ public final class ReorderBuffer {
     private TreeMap<Long, Bucket> buckets;
     /** Under {@link #add}: the bucket added to last, still in {@link #buckets} (most events go to it), or null. */
     private Bucket current;
+    /**
+     * Under {@link #add}: the first of {@link #buckets} (the earliest events), or null when none: the live detector asks
+     * for a release after every record, and most ask for nothing, which this answers without a lookup in the map.
+     */
+    private Bucket head;
 
     public ReorderBuffer(Duration allowedLateness) {
         if (allowedLateness.isNegative()) {
@@ -181,6 +186,9 @@ public final class ReorderBuffer {
                 b = new Bucket();
                 b.index = index;
                 buckets.put(index, b);
+                if (head == null || index < head.index) {
+                    head = b;
+                }
             }
             current = b;
         }
@@ -195,12 +203,11 @@ public final class ReorderBuffer {
     public void releaseThrough(long through, Sink sink) {
         long last = Math.floorDiv(through, granularity); // buckets before it lie wholly at or before through
         while (held > 0) {
-            Long first = buckets.firstKey();
-            long index = first;
+            Bucket b = head; // the buckets hold the events: one at least
+            long index = b.index;
             if (index > last) {
                 break;
             }
-            Bucket b = buckets.get(first);
             if (index < last) {
                 drain(b, index);
             } else {
@@ -209,10 +216,11 @@ public final class ReorderBuffer {
             if (b.size > 0) {
                 break;
             }
-            buckets.remove(first);
+            buckets.remove(index);
             if (b == current) {
                 current = null;
             }
+            head = buckets.isEmpty() ? null : buckets.firstEntry().getValue();
         }
         release(sink);
     }
