@@ -4,7 +4,6 @@ import static org.hotlinemonitor.core.model.Millis.NONE;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.TreeMap;
 import org.hotlinemonitor.core.model.Millis;
 
 /**
@@ -26,11 +25,11 @@ import org.hotlinemonitor.core.model.Millis;
  * {@link #granularity()} (one second, or coarser for very long lateness) kept in a ring that spans
  * the lateness; a bucket is sorted once (only if it arrived out of order), and released whole once
  * the watermark has passed its end. {@link #releasedUntil()} says how far the released events reach:
- * the consumer may advance time to it and no further. Inserting costs O(1). Under {@link #add} the buckets are kept
- * by index in a sorted map instead of the ring (the live times held span more than the lateness, without bound), and
- * a bucket is kept in order as events come (almost always an append; else a binary search and a shift within the
- * bucket), so that a release through any time takes the events before it off the front of a bucket, without sorting.
- * Not thread-safe.
+ * the consumer may advance time to it and no further. Inserting costs O(1). Under {@link #add} every event held
+ * waits in one bucket instead of the ring (the live times held span more than the lateness, without bound, and are
+ * sparse: a partition's records are often seconds apart, so a bucket per second would be a bucket per record), kept
+ * in order as events come (almost always an append; else a binary search and a shift of the later events), so that a
+ * release through any time takes the events at or before it off its front, without sorting. Not thread-safe.
  */
 public final class ReorderBuffer {
 
@@ -64,19 +63,8 @@ public final class ReorderBuffer {
     private long oldest = Long.MIN_VALUE;
     /** Events in the ring (not counting those ready). */
     private int held;
-    /**
-     * Under {@link #add}, in place of the ring: the buckets that hold events, by index. The live detector's times are not
-     * bounded by the lateness (an event ahead of its clock, the records of a broker outage, a record restored from long
-     * ago), so no ring sized by it can span them; a bucket is made per second of event time held.
-     */
-    private TreeMap<Long, Bucket> buckets;
-    /** Under {@link #add}: the bucket added to last, still in {@link #buckets} (most events go to it), or null. */
-    private Bucket current;
-    /**
-     * Under {@link #add}: the first of {@link #buckets} (the earliest events), or null when none: the live detector asks
-     * for a release after every record, and most ask for nothing, which this answers without a lookup in the map.
-     */
-    private Bucket head;
+    /** Under {@link #add}, in place of the ring: every event held, in (time, arrival) order; null before the first. */
+    private Bucket live;
 
     public ReorderBuffer(Duration allowedLateness) {
         if (allowedLateness.isNegative()) {
@@ -175,24 +163,10 @@ public final class ReorderBuffer {
      * same buffer. The parts are carried along and handed back as they are.
      */
     public void add(long ts, int channel, int kind, long slot) {
-        long index = Math.floorDiv(ts, granularity);
-        Bucket b = current;
-        if (b == null || b.index != index) {
-            if (buckets == null) {
-                buckets = new TreeMap<>();
-            }
-            b = buckets.get(index);
-            if (b == null) {
-                b = new Bucket();
-                b.index = index;
-                buckets.put(index, b);
-                if (head == null || index < head.index) {
-                    head = b;
-                }
-            }
-            current = b;
+        if (live == null) {
+            live = new Bucket();
         }
-        b.insert(ts, channel, kind, slot);
+        live.insert(ts, channel, kind, slot);
         held++;
     }
 
@@ -201,26 +175,8 @@ public final class ReorderBuffer {
      * later ones stay. With {@link #add}.
      */
     public void releaseThrough(long through, Sink sink) {
-        long last = Math.floorDiv(through, granularity); // buckets before it lie wholly at or before through
-        while (held > 0) {
-            Bucket b = head; // the buckets hold the events: one at least
-            long index = b.index;
-            if (index > last) {
-                break;
-            }
-            if (index < last) {
-                drain(b, index);
-            } else {
-                drainThrough(b, through);
-            }
-            if (b.size > 0) {
-                break;
-            }
-            buckets.remove(index);
-            if (b == current) {
-                current = null;
-            }
-            head = buckets.isEmpty() ? null : buckets.firstEntry().getValue();
+        if (held > 0) {
+            drainThrough(live, through);
         }
         release(sink);
     }
