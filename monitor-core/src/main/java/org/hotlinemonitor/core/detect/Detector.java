@@ -176,7 +176,7 @@ public final class Detector {
             outcome = inWindow ? EventOutcome.APPLIED : EventOutcome.AFTER_DEADLINE;
         } else {
             long latest = schedule.lastAtOrBefore(ts);
-            boolean inWindow = latest != Schedule.NONE && ts <= latest + answerWithin;
+            boolean inWindow = latest != NONE && ts <= latest + answerWithin;
             target = inWindow ? latest : NONE;
             outcome = inWindow ? EventOutcome.APPLIED : EventOutcome.UNSCHEDULED;
         }
