@@ -305,8 +305,7 @@ public final class Detector {
             if (verdicts.isEmpty()) {
                 verdicts = new ArrayList<>(2);
             }
-            verdicts.add(new SlotVerdict(id, Instant.ofEpochMilli(slot), Instant.ofEpochMilli(deadline), verdict,
-                    cause, firstAnswer == NONE ? null : Instant.ofEpochMilli(firstAnswer)));
+            verdicts.add(SlotVerdict.ofMillis(id, slot, deadline, verdict, cause, firstAnswer));
         }
 
         @Override

@@ -15,7 +15,6 @@ import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.EventOutcome;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.ReorderBuffer;
-import org.hotlinemonitor.core.detect.SlotVerdict;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.ingest.EventGate;
 import org.hotlinemonitor.core.ingest.Rejection;
@@ -176,11 +175,6 @@ public final class ReplayDriver {
             }
 
             @Override
-            public void onVerdict(SlotVerdict verdict) {
-                listener.onVerdict(verdict);
-            }
-
-            @Override
             public void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict,
                                   MissCause cause, long firstAnswer) {
                 listener.onVerdict(channel, channelId, slot, deadline, verdict, cause, firstAnswer);
@@ -229,7 +223,7 @@ public final class ReplayDriver {
 
     /** {@link #offer} for an event that passed {@link #check}. */
     public Rejection offerChecked(CallEvent event) {
-        int channel = event.kind() == EventKind.HEARTBEAT ? -1 : monitor.indexOf(event.channel());
+        int channel = event.kind() == EventKind.HEARTBEAT ? -1 : monitor.validator().indexOf(event.channel());
         return offerChecked(channel, event.kind(), event.ts().toEpochMilli(),
                 event.slot() == null ? Millis.NONE : event.slot().toEpochMilli(), event.source());
     }
@@ -383,7 +377,7 @@ public final class ReplayDriver {
 
     /** The position of a configured channel (what {@link #offerChecked(int, EventKind, long, long)} takes), or -1. Thread-safe. */
     public int indexOf(String channel) {
-        return monitor.indexOf(channel);
+        return monitor.validator().indexOf(channel);
     }
 
     /**
