@@ -131,7 +131,8 @@ public final class ReplayDriver {
     private Rejection current;
 
     private final long[] outcomes = new long[EventOutcome.values().length];
-    private long newest = Long.MIN_VALUE;
+    /** The newest event time taken, or {@link Millis#NONE}. */
+    private long newest = Millis.NONE;
     private long first = Long.MAX_VALUE;
     private final ReorderBuffer.Sink apply = new ReorderBuffer.Sink() {
         @Override
@@ -389,7 +390,7 @@ public final class ReplayDriver {
             return;
         }
         finished = true;
-        if (!held.isEmpty() && newest == Long.MIN_VALUE) {
+        if (!held.isEmpty() && newest == Millis.NONE) {
             List<Held> sorted = new ArrayList<>(held);
             sorted.sort(TIME_ORDER);
             if (read < CONFIRM) {
@@ -439,7 +440,7 @@ public final class ReplayDriver {
         if (until != null) {
             return until;
         }
-        return newest == Long.MIN_VALUE ? null : Instant.ofEpochMilli(newest);
+        return newest == Millis.NONE ? null : Instant.ofEpochMilli(newest);
     }
 
     /** The earliest event time taken, or {@code null}. */
