@@ -29,8 +29,8 @@ import org.hotlinemonitor.core.schedule.Schedule;
  * falls before the time being advanced to, so a step costs the same with ten channels or a million.
  *
  * <p>Each channel's state is kept in the detector's mutable form and changed in place by the
- * detector's rules (see {@link Detector}): no state is copied per event. {@link #state} and
- * {@link #states} return immutable snapshots.
+ * detector's rules (see {@link Detector}): no state is copied per event. {@link #states},
+ * {@link #drainChanged} and {@link #ourSide} return immutable snapshots.
  *
  * <p><b>Our own side.</b> When the configuration sets {@code silentAfter}, the monitor also runs the rules of
  * {@link OurSideRule} on the heartbeats of our side (the schedulers), in place on one cursor: time passing
@@ -105,7 +105,7 @@ public final class Monitor {
         /**
          * A channel's state may have changed at {@code at} (epoch milliseconds): when monitoring started, an event of
          * the channel was applied at that time (an answer makes it up at once), or its slot whose deadline is
-         * {@code at} was decided. {@code state} is the channel's state just after, as {@link #state} would give it.
+         * {@code at} was decided. {@code state} is the channel's state just after, as {@link #states} would give it.
          * Called only when {@link #wantsStates()}; per channel in non-decreasing {@code at}, after the verdicts and
          * alerts of the same change.
          */
@@ -116,7 +116,6 @@ public final class Monitor {
     /** The most source names {@link #sourceId} interns. */
     public static final int MAX_SOURCE_NAMES = 1 << 16;
 
-    private final ChannelIndex index;
     private final Lane[] lanes;
     private final Sources sources = new Sources();
     private final Validator validator;
@@ -146,7 +145,7 @@ public final class Monitor {
         this.ourSideRule = new OurSideRule(config.silentAfter());
         this.ourSideAlerts = listener.reportsOurSide() ? listener::onAlert : alert -> { };
         List<String> byId = config.channels().stream().map(Channel::id).sorted().toList();
-        this.index = new ChannelIndex(config.channels());
+        ChannelIndex index = new ChannelIndex(config.channels());
         Detector[] detectors = new Detector[config.channels().size()];
         for (int i = 0; i < detectors.length; i++) {
             detectors[i] = new Detector(config.channels().get(i));
@@ -447,11 +446,6 @@ public final class Monitor {
         return heartbeats.freeze();
     }
 
-    /** When our side went silent (epoch milliseconds), or {@link Millis#NONE} while it is heard (or the rule is off). */
-    public long ourSideSilentSince() {
-        return heartbeats.silentSince;
-    }
-
     /**
      * What the monitor knows of our side's heartbeats, in epoch milliseconds, {@link Millis#NONE} for "never".
      *
@@ -463,11 +457,6 @@ public final class Monitor {
     public record OurSide(long lastHeartbeat, long silentSince, long resumedAt, String lastHeartbeatSource) {
         /** Before any heartbeat. */
         public static final OurSide NEVER_HEARD = new OurSide(NONE, NONE, NONE, null);
-
-        /** Our side's state without the last heartbeat's source. */
-        public OurSide(long lastHeartbeat, long silentSince, long resumedAt) {
-            this(lastHeartbeat, silentSince, resumedAt, null);
-        }
     }
 
     /** Decides the lane's earliest undecided slot alone, so that deadlines of other channels interleave in time order. */
@@ -495,17 +484,6 @@ public final class Monitor {
     private void schedule(Lane lane) {
         lane.nextDeadline = lane.detector.nextDeadline(lane);
         due.file(lane); // a lane without a deadline (NONE) is not filed
-    }
-
-    private Lane lane(String channel) {
-        int i = index.indexOf(channel);
-        return i < 0 ? null : lanes[i];
-    }
-
-    /** The current state of a channel, or {@code null} if unknown or not started. */
-    public ChannelState state(String channel) {
-        Lane lane = lane(channel);
-        return lane == null || !started() ? null : lane.freeze();
     }
 
     /**

@@ -101,14 +101,14 @@ class OurSideSilenceTest {
                 beats("04-06T08:00", "04-06T08:30"));
         assertThat(run.brief()).containsExactly("CALL_NOT_PLACED@04-06T10:00 slot=04-06T09:00",
                 "CALL_NOT_PLACED@04-06T10:00 slot=04-06T09:00");
-        assertThat(run.monitor.ourSideSilentSince()).isEqualTo(Millis.NONE);
+        assertThat(run.monitor.ourSide().silentSince()).isEqualTo(Millis.NONE);
     }
 
     @Test
     void aMonitorThatDoesNotReportStillAppliesTheRule() {
         Fixtures.Run run = Fixtures.run(CONFIG, false, at("04-06T08:00"), at("04-06T12:00"), beats("04-06T08:00", "04-06T08:30"));
         assertThat(run.alerts).as("neither the silence nor the covered calls").isEmpty();
-        assertThat(run.monitor.ourSideSilentSince()).isEqualTo(at("04-06T08:40").toEpochMilli());
+        assertThat(run.monitor.ourSide().silentSince()).isEqualTo(at("04-06T08:40").toEpochMilli());
         assertThat(run.verdicts).as("the slots are still decided, not placed").hasSize(2)
                 .allMatch(v -> v.verdict() == Verdict.NOT_PLACED);
     }
