@@ -61,10 +61,12 @@ import org.hotlinemonitor.core.schedule.Schedule;
  *       {@link #validator()});</li>
  *   <li>validate an event: {@link Validator#validate}, before it waits to be put in order;</li>
  *   <li>apply it: {@link #acceptValidated}, with its source as {@link #sourceId};</li>
- *   <li>hear a decided slot: {@link Listener#onVerdict} (a {@link SlotVerdict} in parts).</li>
+ *   <li>hear a decided slot: {@link Listener#onVerdict} (a {@link SlotVerdict} in parts);</li>
+ *   <li>read state: {@link #states} (every channel), {@link #drainChanged} (those changed since, to save them),
+ *       {@link #ourSide}.</li>
  * </ul>
- * Tests that hold events as {@link CallEvent}s feed them through a helper of their own; {@link Detector} keeps the
- * rules' object forms ({@link Detector#onEvent}, {@link Detector#validate(CallEvent)}).
+ * Tests that hold events as {@link CallEvent}s feed them through a helper of their own ({@code MonitorFeed});
+ * {@link Detector} keeps the rules' object forms ({@link Detector#onEvent}, {@link Detector#validate(CallEvent)}).
  *
  * <p>No clock and no I/O: time comes from the events and from {@link #advanceTo}. Not thread-safe, except its
  * {@link #validator()}, which only reads the configuration.
