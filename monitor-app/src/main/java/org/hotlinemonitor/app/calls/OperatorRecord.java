@@ -134,7 +134,7 @@ public final class OperatorRecord {
             }
         } else {
             long s = schedule.lastAtOrBefore(ts.toEpochMilli());
-            if (s != Schedule.NONE && !ts.isAfter(Instant.ofEpochMilli(s).plus(window))) {
+            if (s != Millis.NONE && !ts.isAfter(Instant.ofEpochMilli(s).plus(window))) {
                 slot = Instant.ofEpochMilli(s);
             } else {
                 warnings.add("no slot's answer window contains " + format(ts) + ": recorded as unscheduled"

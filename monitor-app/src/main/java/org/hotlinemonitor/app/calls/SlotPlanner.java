@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.hotlinemonitor.core.model.Channel;
+import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.schedule.Schedule;
 
 /**
@@ -83,7 +84,7 @@ public final class SlotPlanner {
             // Fresh: the slots whose window is open, i.e. slot > now - answerWithin.
             long from = cursor != null ? cursor.toEpochMilli() : nowMs - window;
             Schedule schedule = c.schedule();
-            for (long s = schedule.firstAfter(from); s != Schedule.NONE && s <= nowMs; s = schedule.firstAfter(s)) {
+            for (long s = schedule.firstAfter(from); s != Millis.NONE && s <= nowMs; s = schedule.firstAfter(s)) {
                 Instant slot = Instant.ofEpochMilli(s);
                 if (placed.slot(c.id(), slot) != null) {
                     continue;
@@ -104,7 +105,7 @@ public final class SlotPlanner {
         long nowMs = now.toEpochMilli();
         for (Channel c : channels) {
             long s = c.schedule().firstAfter(nowMs);
-            if (s != Schedule.NONE && s < best) {
+            if (s != Millis.NONE && s < best) {
                 best = s;
             }
         }

@@ -354,7 +354,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         owned.values().forEach(e -> mine.add(e.channel()));
         this.monitor = new Monitor(new MonitorConfig(mine, null, setup.silentAfter), listener); // see reportsOurSide
         this.gate = new EventGate(monitor.validator(), signing, setup.latenessDuration, null, setup.options.futureTolerance());
-        this.parser = new JsonEventParser(monitor::indexOf, 0); // -1 for a channel not this task's
+        this.parser = new JsonEventParser(monitor.validator()::indexOf, 0); // -1 for a channel not this task's
     }
 
     /**
@@ -566,7 +566,7 @@ final class DetectorProcessor implements Processor<byte[], byte[], byte[], byte[
         }
         String id = parser.channel();
         // A tag of -1 is the monitor's answer already (a cached id, not this task's): asked again only when untagged.
-        int i = tag == EventDecoder.NO_TAG ? monitor.indexOf(id) : -1;
+        int i = tag == EventDecoder.NO_TAG ? monitor.validator().indexOf(id) : -1;
         return i >= 0 ? i : setup.channels.contains(id) ? OTHER_PARTITION : UNKNOWN;
     }
 

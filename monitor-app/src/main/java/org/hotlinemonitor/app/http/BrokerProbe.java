@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.hotlinemonitor.core.model.Millis;
 
 /**
  * Whether the Kafka cluster answers, for {@code /readyz}: {@code Optional.empty()} when it does, else the reason.
@@ -48,7 +49,8 @@ public interface BrokerProbe {
         private final Duration timeout;
         private final long cacheMillis;
         private final Clock clock;
-        private long checkedAt = Long.MIN_VALUE;
+        /** When the broker was last asked (epoch milliseconds), or {@link Millis#NONE}. */
+        private long checkedAt = Millis.NONE;
         private Optional<String> last = Optional.of("not checked yet");
 
         AdminProbe(Admin admin, Duration timeout, Duration cacheFor, Clock clock) {
@@ -61,7 +63,7 @@ public interface BrokerProbe {
         @Override
         public synchronized Optional<String> problem() {
             long now = clock.millis();
-            if (checkedAt != Long.MIN_VALUE && now - checkedAt < cacheMillis) {
+            if (checkedAt != Millis.NONE && now - checkedAt < cacheMillis) {
                 return last;
             }
             last = check();

@@ -11,6 +11,7 @@ import org.hotlinemonitor.app.notify.AlertText;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.AlertType;
 import org.hotlinemonitor.core.codec.JsonStrings;
+import org.hotlinemonitor.core.model.Millis;
 
 /**
  * Alerts as Grafana annotations, one JSON object each, the body of Grafana's {@code POST /api/annotations}:
@@ -35,8 +36,6 @@ public final class GrafanaAnnotations {
     /** The tag every annotation of the monitor carries. */
     public static final String TAG = "hotline";
 
-    private static final long NO_END = Long.MIN_VALUE;
-
     private final Consumer<String> out;
     /** Beginnings not yet resolved, by type, channel and since (the episode's identity). */
     private final Map<String, Alert> open = new LinkedHashMap<>();
@@ -60,7 +59,7 @@ public final class GrafanaAnnotations {
             write(from, alert.at().toEpochMilli(), List.of(TAG, type.resolves().name(), alert.channel(),
                     type.resolves().severity().wireName()), text);
         } else {
-            write(alert.at().toEpochMilli(), NO_END, tags(alert), AlertText.summary(alert));
+            write(alert.at().toEpochMilli(), Millis.NONE, tags(alert), AlertText.summary(alert));
         }
     }
 
@@ -69,7 +68,7 @@ public final class GrafanaAnnotations {
         for (Alert a : open.values()) {
             List<String> tags = new ArrayList<>(tags(a));
             tags.add("ongoing");
-            write(a.at().toEpochMilli(), NO_END, tags, AlertText.summary(a) + " (ongoing at the end of the input)");
+            write(a.at().toEpochMilli(), Millis.NONE, tags, AlertText.summary(a) + " (ongoing at the end of the input)");
         }
         open.clear();
     }
@@ -90,7 +89,7 @@ public final class GrafanaAnnotations {
     private void write(long time, long timeEnd, List<String> tags, String text) {
         StringBuilder b = new StringBuilder(256);
         b.append("{\"time\":").append(time);
-        if (timeEnd != NO_END) {
+        if (timeEnd != Millis.NONE) {
             b.append(",\"timeEnd\":").append(timeEnd);
         }
         b.append(",\"tags\":[");

@@ -4,7 +4,6 @@ import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.Monitor;
-import org.hotlinemonitor.core.detect.SlotVerdict;
 import org.hotlinemonitor.core.detect.Verdict;
 
 /**
@@ -34,12 +33,6 @@ public final class BothListeners implements Monitor.Listener {
     public void onAlert(Alert alert) {
         first.onAlert(alert);
         second.onAlert(alert);
-    }
-
-    @Override
-    public void onVerdict(SlotVerdict verdict) {
-        first.onVerdict(verdict);
-        second.onVerdict(verdict);
     }
 
     @Override

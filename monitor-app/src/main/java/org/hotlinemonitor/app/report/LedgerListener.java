@@ -7,7 +7,6 @@ import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.Verdict;
-import org.hotlinemonitor.core.model.ChannelIndex;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.notify.Silence;
 import org.hotlinemonitor.core.status.StatusLedger;
@@ -21,11 +20,9 @@ public final class LedgerListener implements Monitor.Listener {
 
     private final StatusLedger ledger;
     private final MaintenanceWindows maintenance;
-    private final ChannelIndex index;
 
     public LedgerListener(StatusLedger ledger, MonitorConfig config, List<Silence> silences) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
-        this.index = new ChannelIndex(config.channels());
         this.maintenance = new MaintenanceWindows(config, silences);
     }
 
@@ -34,11 +31,6 @@ public final class LedgerListener implements Monitor.Listener {
                           long firstAnswer) {
         Instant at = Instant.ofEpochMilli(slot);
         ledger.verdict(channelId, at, verdict, cause, maintenance.covers(channel, at));
-    }
-
-    @Override
-    public void onVerdict(org.hotlinemonitor.core.detect.SlotVerdict v) {
-        onVerdict(index.indexOf(v.channel()), v.channel(), v.slot().toEpochMilli(), v.deadline().toEpochMilli(), v.verdict(), v.cause(), 0);
     }
 
     @Override

@@ -12,7 +12,6 @@ import java.util.TreeMap;
 import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.detect.Monitor;
-import org.hotlinemonitor.core.detect.SlotVerdict;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.ChannelIndex;
@@ -71,12 +70,6 @@ public final class MonthlyAvailability implements Monitor.Listener {
             current[channel] = counts;
         }
         counts[verdict == Verdict.ANSWERED ? 0 : 1]++;
-    }
-
-    @Override
-    public void onVerdict(SlotVerdict v) {
-        onVerdict(index.indexOf(v.channel()), v.channel(), v.slot().toEpochMilli(), v.deadline().toEpochMilli(),
-                v.verdict(), v.cause(), 0);
     }
 
     @Override

@@ -4,7 +4,7 @@ import java.time.Instant;
 import org.hotlinemonitor.core.model.CallEvent;
 
 /**
- * Writes call-check events as canonical JSON lines, the format {@link EventParser} reads.
+ * Writes call-check events as canonical JSON lines, the format an {@link EventDecoder} reads.
  *
  * <p>Canonical means: fields in the order channel, kind, ts, slot, id, source, note, sig; null fields
  * left out; no whitespace; instants as {@link Timestamps#format(long)} text in UTC, with millisecond
@@ -13,7 +13,7 @@ import org.hotlinemonitor.core.model.CallEvent;
  *
  * <p>An instant outside the years 0000 to 9999, which the strict ISO-8601 syntax cannot write, is
  * written as an integer of epoch milliseconds, which the parser accepts too; so every event that
- * {@link EventParser} can return survives a round trip.
+ * an {@link EventDecoder} can return survives a round trip.
  *
  * <p>Thread-safety: stateless; safe from any thread.
  */

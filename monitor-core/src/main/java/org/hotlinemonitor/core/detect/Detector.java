@@ -176,7 +176,7 @@ public final class Detector {
             outcome = inWindow ? EventOutcome.APPLIED : EventOutcome.AFTER_DEADLINE;
         } else {
             long latest = schedule.lastAtOrBefore(ts);
-            boolean inWindow = latest != Schedule.NONE && ts <= latest + answerWithin;
+            boolean inWindow = latest != NONE && ts <= latest + answerWithin;
             target = inWindow ? latest : NONE;
             outcome = inWindow ? EventOutcome.APPLIED : EventOutcome.UNSCHEDULED;
         }
@@ -305,8 +305,7 @@ public final class Detector {
             if (verdicts.isEmpty()) {
                 verdicts = new ArrayList<>(2);
             }
-            verdicts.add(new SlotVerdict(id, Instant.ofEpochMilli(slot), Instant.ofEpochMilli(deadline), verdict,
-                    cause, firstAnswer == NONE ? null : Instant.ofEpochMilli(firstAnswer)));
+            verdicts.add(SlotVerdict.ofMillis(id, slot, deadline, verdict, cause, firstAnswer));
         }
 
         @Override

@@ -29,8 +29,8 @@ import org.hotlinemonitor.core.schedule.Schedule;
  * falls before the time being advanced to, so a step costs the same with ten channels or a million.
  *
  * <p>Each channel's state is kept in the detector's mutable form and changed in place by the
- * detector's rules (see {@link Detector}): no state is copied per event. {@link #state} and
- * {@link #states} return immutable snapshots.
+ * detector's rules (see {@link Detector}): no state is copied per event. {@link #states},
+ * {@link #drainChanged} and {@link #ourSide} return immutable snapshots.
  *
  * <p><b>Our own side.</b> When the configuration sets {@code silentAfter}, the monitor also runs the rules of
  * {@link OurSideRule} on the heartbeats of our side (the schedulers), in place on one cursor: time passing
@@ -42,7 +42,7 @@ import org.hotlinemonitor.core.schedule.Schedule;
  *
  * <p><b>Where the rules live.</b> Every decision is made by {@link Detector} (one channel) or {@link OurSideRule}
  * (our side); what the monitor adds is the order of the steps (above), lazy advancing, and which events are late (an
- * event older than the monitor's time is taken when its own channel has not moved past it, see {@link #accept}).
+ * event older than the monitor's time is taken when its own channel has not moved past it, see {@link #acceptValidated}).
  * {@code MonitorMatchesDetectorProperties} checks it against the plainest composition of the two pure rule sets.
  *
  * <p><b>Sources.</b> Alerts name the sources of the events their decision used ({@link Alert#sources()}, and
@@ -53,8 +53,23 @@ import org.hotlinemonitor.core.schedule.Schedule;
  * distinct names are interned; later new names all count as {@link Alert#MORE_SOURCES}, so a flood of made-up
  * names cannot grow the table.
  *
- * <p>No clock and no I/O: time comes from the events and from {@link #advanceTo}. Not thread-safe,
- * except {@link #indexOf} and {@link #validate}, which only read the configuration.
+ * <p><b>One form per operation.</b> The monitor's operations take an event in parts (channel index, kind, epoch
+ * milliseconds, interned source), the form replay and the live detector need on their hot paths, where nothing is
+ * built per event:
+ * <ul>
+ *   <li>look a channel up: {@link Validator#indexOf}, {@link Validator#channel}, {@link Validator#channelAt} (on
+ *       {@link #validator()});</li>
+ *   <li>validate an event: {@link Validator#validate}, before it waits to be put in order;</li>
+ *   <li>apply it: {@link #acceptValidated}, with its source as {@link #sourceId};</li>
+ *   <li>hear a decided slot: {@link Listener#onVerdict} (a {@link SlotVerdict} in parts);</li>
+ *   <li>read state: {@link #states} (every channel), {@link #drainChanged} (those changed since, to save them),
+ *       {@link #ourSide}.</li>
+ * </ul>
+ * Tests that hold events as {@link CallEvent}s feed them through a helper of their own ({@code MonitorFeed});
+ * {@link Detector} keeps the rules' object forms ({@link Detector#onEvent}, {@link Detector#validate(CallEvent)}).
+ *
+ * <p>No clock and no I/O: time comes from the events and from {@link #advanceTo}. Not thread-safe, except its
+ * {@link #validator()}, which only reads the configuration.
  */
 public final class Monitor {
 
@@ -62,20 +77,14 @@ public final class Monitor {
     public interface Listener {
         void onAlert(Alert alert);
 
-        default void onVerdict(SlotVerdict verdict) {
-        }
-
         /**
-         * A slot was decided: {@link #onVerdict(SlotVerdict)} in parts, without building objects.
+         * A slot was decided (what a {@link SlotVerdict} holds, in parts: no object is built per verdict).
          * {@code channel} is the channel's position in the configuration; times are epoch milliseconds;
          * {@code cause} is set only for {@link Verdict#MISSED}, {@code firstAnswer} only for
-         * {@link Verdict#ANSWERED} (else {@link Millis#NONE}). By default builds the
-         * {@link SlotVerdict} and calls {@link #onVerdict(SlotVerdict)}.
+         * {@link Verdict#ANSWERED} (else {@link Millis#NONE}). Does nothing by default.
          */
         default void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict,
                                MissCause cause, long firstAnswer) {
-            onVerdict(new SlotVerdict(channelId, Instant.ofEpochMilli(slot), Instant.ofEpochMilli(deadline), verdict,
-                    cause, firstAnswer == NONE ? null : Instant.ofEpochMilli(firstAnswer)));
         }
 
         /**
@@ -98,7 +107,7 @@ public final class Monitor {
         /**
          * A channel's state may have changed at {@code at} (epoch milliseconds): when monitoring started, an event of
          * the channel was applied at that time (an answer makes it up at once), or its slot whose deadline is
-         * {@code at} was decided. {@code state} is the channel's state just after, as {@link #state} would give it.
+         * {@code at} was decided. {@code state} is the channel's state just after, as {@link #states} would give it.
          * Called only when {@link #wantsStates()}; per channel in non-decreasing {@code at}, after the verdicts and
          * alerts of the same change.
          */
@@ -109,7 +118,6 @@ public final class Monitor {
     /** The most source names {@link #sourceId} interns. */
     public static final int MAX_SOURCE_NAMES = 1 << 16;
 
-    private final ChannelIndex index;
     private final Lane[] lanes;
     private final Sources sources = new Sources();
     private final Validator validator;
@@ -139,7 +147,7 @@ public final class Monitor {
         this.ourSideRule = new OurSideRule(config.silentAfter());
         this.ourSideAlerts = listener.reportsOurSide() ? listener::onAlert : alert -> { };
         List<String> byId = config.channels().stream().map(Channel::id).sorted().toList();
-        this.index = new ChannelIndex(config.channels());
+        ChannelIndex index = new ChannelIndex(config.channels());
         Detector[] detectors = new Detector[config.channels().size()];
         for (int i = 0; i < detectors.length; i++) {
             detectors[i] = new Detector(config.channels().get(i));
@@ -242,18 +250,6 @@ public final class Monitor {
     }
 
     /**
-     * Applies one event. Events should come in event-time order: one older than the watermark is applied if
-     * its own channel has seen nothing since (no decided deadline, no later event), else it is
-     * {@link EventOutcome#LATE} and changes nothing. Starts the monitor at the event's time if needed.
-     */
-    public EventOutcome accept(CallEvent event) {
-        int channel = event.kind() == EventKind.HEARTBEAT ? -1 : index.indexOf(event.channel());
-        EventOutcome invalid = validator.validate(event, channel);
-        return invalid != null ? invalid : acceptValidated(channel, event.kind(), event.ts().toEpochMilli(),
-                event.slot() == null ? NONE : event.slot().toEpochMilli(), sourceId(event.source()));
-    }
-
-    /**
      * The small int that stands for a source name in {@link #acceptValidated(int, EventKind, long, long, int)}:
      * 0 for {@code null} (no source), else a positive id below {@link #MAX_SOURCE_NAMES}, the same for equal names
      * for the life of this monitor. Not thread-safe: called on the thread that applies events.
@@ -263,10 +259,13 @@ public final class Monitor {
     }
 
     /**
-     * {@link #accept} for an event that already passed {@link #validate} (replay validates events on arrival, before
-     * they wait in the reorder buffer, and must not pay for it twice), on the event's parts: {@code channel} is the
-     * channel's {@link #indexOf index} ({@code -1} for a heartbeat), times are epoch milliseconds, {@code slot} is the
-     * slot the event names or {@link Millis#NONE}, {@code source} the {@link #sourceId} of its source (0: none).
+     * Applies one event that already passed {@link Validator#validate} (replay and the live detector validate events on
+     * arrival, before they wait to be put in order, and must not pay for it twice), on the event's parts:
+     * {@code channel} is the channel's {@link Validator#indexOf index} ({@code -1} for a heartbeat), times are epoch
+     * milliseconds, {@code slot} is the slot the event names or {@link Millis#NONE}, {@code source} the
+     * {@link #sourceId} of its source (0: none). Events should come in event-time order: one older than the watermark
+     * is applied if its own channel has seen nothing since (no decided deadline, no later event), else it is
+     * {@link EventOutcome#LATE} and changes nothing. Starts the monitor at the event's time if needed.
      */
     public EventOutcome acceptValidated(int channel, EventKind kind, long ts, long slot, int source) {
         if (kind != EventKind.HEARTBEAT && (channel < 0 || channel >= lanes.length)) {
@@ -318,11 +317,6 @@ public final class Monitor {
         return applyTo(lanes[channel], kind, ts, slot, source);
     }
 
-    /** The position of a channel in the configuration, or -1 when it is not configured. Thread-safe. */
-    public int indexOf(String channel) {
-        return index.indexOf(channel);
-    }
-
     /**
      * Reads, and so brings into the processor's cache, the state of the channels at indexes
      * {@code channels[from..to)} that events about to be {@link #acceptValidated accepted} will touch (indexes
@@ -346,16 +340,7 @@ public final class Monitor {
     /** What {@link #prefetch} read, summed: kept only so that its reads cannot be left out. */
     private long prefetched;
 
-    /**
-     * Checks what can be checked of an event before it is buffered or applied: its channel is configured,
-     * and a slot it names is valid ({@link Detector#validate}). Returns the rejection, or {@code null}.
-     * Thread-safe.
-     */
-    public EventOutcome validate(CallEvent event) {
-        return validator.validate(event, event.kind() == EventKind.HEARTBEAT ? -1 : index.indexOf(event.channel()));
-    }
-
-    /** What validates events: immutable, for other threads (see {@link Validator}). */
+    /** What looks channels up and validates events: immutable, for other threads (see {@link Validator}). */
     public Validator validator() {
         return validator;
     }
@@ -400,17 +385,11 @@ public final class Monitor {
             return index.size();
         }
 
-        /** {@link Monitor#validate(CallEvent)} when the channel's index is known ({@code -1}: unknown). */
-        public EventOutcome validate(CallEvent event, int channel) {
-            if (event.kind() == EventKind.HEARTBEAT) {
-                return null;
-            }
-            return channel < 0 ? EventOutcome.UNKNOWN_CHANNEL : detectors[channel].validate(event);
-        }
-
         /**
-         * {@link #validate(CallEvent, int)} on the event's parts: times in epoch milliseconds, {@code slot}
-         * the named slot or {@link Millis#NONE}.
+         * Checks what can be checked of an event before it is buffered or applied: its channel is configured
+         * ({@code channel} is its {@link #indexOf index}, {@code -1}: unknown), and a slot it names is valid
+         * ({@link Detector#validate}). Returns the rejection, or {@code null}. On the event's parts: times in epoch
+         * milliseconds, {@code slot} the named slot or {@link Millis#NONE}.
          */
         public EventOutcome validate(EventKind kind, int channel, long ts, long slot) {
             if (kind == EventKind.HEARTBEAT) {
@@ -469,11 +448,6 @@ public final class Monitor {
         return heartbeats.freeze();
     }
 
-    /** When our side went silent (epoch milliseconds), or {@link Millis#NONE} while it is heard (or the rule is off). */
-    public long ourSideSilentSince() {
-        return heartbeats.silentSince;
-    }
-
     /**
      * What the monitor knows of our side's heartbeats, in epoch milliseconds, {@link Millis#NONE} for "never".
      *
@@ -485,11 +459,6 @@ public final class Monitor {
     public record OurSide(long lastHeartbeat, long silentSince, long resumedAt, String lastHeartbeatSource) {
         /** Before any heartbeat. */
         public static final OurSide NEVER_HEARD = new OurSide(NONE, NONE, NONE, null);
-
-        /** Our side's state without the last heartbeat's source. */
-        public OurSide(long lastHeartbeat, long silentSince, long resumedAt) {
-            this(lastHeartbeat, silentSince, resumedAt, null);
-        }
     }
 
     /** Decides the lane's earliest undecided slot alone, so that deadlines of other channels interleave in time order. */
@@ -519,17 +488,6 @@ public final class Monitor {
         due.file(lane); // a lane without a deadline (NONE) is not filed
     }
 
-    private Lane lane(String channel) {
-        int i = index.indexOf(channel);
-        return i < 0 ? null : lanes[i];
-    }
-
-    /** The current state of a channel, or {@code null} if unknown or not started. */
-    public ChannelState state(String channel) {
-        Lane lane = lane(channel);
-        return lane == null || !started() ? null : lane.freeze();
-    }
-
     /**
      * Every channel's state in configuration order (empty before {@link #start}). A channel's state is
      * advanced lazily: its watermark may trail {@link #watermark()}, which is the time that holds for all.
@@ -542,11 +500,6 @@ public final class Monitor {
             }
         }
         return Collections.unmodifiableMap(out);
-    }
-
-    /** The channel configuration behind a channel id, or {@code null}. */
-    public Channel channel(String id) {
-        return validator.channel(id);
     }
 
     /** Hands the detector's decisions for the lane being worked on to the listener. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import org.hotlinemonitor.core.alert.MissCause;
+import org.hotlinemonitor.core.model.Millis;
 
 /**
  * The decision on one slot, made at its deadline. Emitted next to alerts so that reports and metrics
@@ -24,6 +25,16 @@ public record SlotVerdict(String channel, Instant slot, Instant deadline, Verdic
         Objects.requireNonNull(slot, "slot");
         Objects.requireNonNull(deadline, "deadline");
         Objects.requireNonNull(verdict, "verdict");
+    }
+
+    /**
+     * A verdict from the parts {@link Detector.Decisions#verdict} and {@link Monitor.Listener#onVerdict} hand over:
+     * times in epoch milliseconds, {@code firstAnswer} {@link Millis#NONE} when not answered.
+     */
+    static SlotVerdict ofMillis(String channel, long slot, long deadline, Verdict verdict, MissCause cause,
+                                long firstAnswer) {
+        return new SlotVerdict(channel, Instant.ofEpochMilli(slot), Instant.ofEpochMilli(deadline), verdict, cause,
+                firstAnswer == Millis.NONE ? null : Instant.ofEpochMilli(firstAnswer));
     }
 
     /** Time from the slot to its first answer, or {@code null} when not answered. */

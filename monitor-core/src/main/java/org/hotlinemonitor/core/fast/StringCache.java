@@ -29,7 +29,7 @@ final class StringCache {
      * 32 bits), the length + 1 (bits 24 to 31; 0 when the entry is free) and the tag + 1 (low 24 bits;
      * {@link #TAG_NONE} for no tag).
      */
-    private static final int STRIDE = 3;
+    static final int STRIDE = 3;
     private static final long TAG_BITS = 0xFF_FFFFL;
     private static final long TAG_NONE = TAG_BITS;
     private static final int INLINE = 16;
@@ -37,12 +37,14 @@ final class StringCache {
     private final int maxEntries;
     private final int maxKeyLength;
     private final ToIntFunction<String> tagger;
-    private long[] table;
+    // The table, its capacity and size are package-private for StringCacheTest, which measures its probe runs.
+    long[] table;
     private String[] values;
     /** Bytes past the first {@link #INLINE} of longer keys, by entry. */
     private byte[][] tails;
-    private int capacity;
-    private int size;
+    int capacity;
+    /** Strings cached. */
+    int size;
     private int lastTag = EventDecoder.NO_TAG;
 
     StringCache(int maxEntries, int maxKeyLength) {
@@ -151,24 +153,6 @@ final class StringCache {
 
     private static String decode(byte[] buf, int off, int len, boolean ascii) {
         return new String(buf, off, len, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-    }
-
-    /** Strings cached. */
-    int size() {
-        return size;
-    }
-
-    /** The mean number of entries a lookup of a cached string reads (1 when every string sits in its own slot). */
-    double meanProbes() {
-        int mask = capacity - 1;
-        long probes = 0;
-        for (int slot = 0; slot < capacity; slot++) {
-            long meta = table[slot * STRIDE];
-            if (meta != 0) {
-                probes += ((slot - (int) (meta >>> 32)) & mask) + 1;
-            }
-        }
-        return size == 0 ? 0 : (double) probes / size;
     }
 
     private void allocate(int newCapacity) {

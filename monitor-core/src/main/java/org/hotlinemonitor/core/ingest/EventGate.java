@@ -252,12 +252,12 @@ public final class EventGate {
 
     /**
      * Replay's {@code outlier}: an event more than {@code maxJump} ahead of the replay's time that no other event
-     * confirmed a jump to. {@code newest}: the newest event time taken, or {@code Long.MIN_VALUE} when none was.
+     * confirmed a jump to. {@code newest}: the newest event time taken, or {@link Millis#NONE} when none was.
      */
     public static Rejection outlierAhead(long ts, long maxJump, long newest) {
         return new Rejection(Rejection.OUTLIER, "ts", "event at " + Instant.ofEpochMilli(ts) + " is more than "
                 + jump(maxJump) + " ahead of the replay's time "
-                + (newest == Long.MIN_VALUE ? "(no event taken)" : Instant.ofEpochMilli(newest) + " (newest event time taken)")
+                + (newest == Millis.NONE ? "(no event taken)" : Instant.ofEpochMilli(newest) + " (newest event time taken)")
                 + " and no other event confirms a jump; an outlier moves time for no one");
     }
 
@@ -269,7 +269,7 @@ public final class EventGate {
         return new Rejection(Rejection.OUTLIER, "ts", "event at " + Instant.ofEpochMilli(ts)
                 + " is more than " + jump(maxJump) + " before the events read after it (from "
                 + Instant.ofEpochMilli(jumpStart) + ") that moved the replay's time"
-                + (newest == Long.MIN_VALUE ? "" : " on from " + Instant.ofEpochMilli(newest))
+                + (newest == Millis.NONE ? "" : " on from " + Instant.ofEpochMilli(newest))
                 + ", and no other event confirms it; an outlier moves time for no one");
     }
 

@@ -28,7 +28,7 @@ public final class AlertOrder implements Consumer<Alert> {
     public void accept(Alert alert) {
         if (!held.isEmpty() && !held.get(0).at().equals(alert.at())) {
             if (alert.at().isBefore(held.get(0).at())) {
-                // From an event applied behind the monitor's time (Monitor#accept): its channel saw nothing since,
+                // From an event applied behind the monitor's time (Monitor#acceptValidated): its channel saw nothing since,
                 // so its alert is true at its own instant; it leaves at once, ahead of the alerts held for a later one.
                 downstream.accept(alert);
                 return;

@@ -141,12 +141,6 @@ public final class ChannelHistory implements Monitor.Listener {
     }
 
     @Override
-    public void onVerdict(org.hotlinemonitor.core.detect.SlotVerdict v) {
-        onVerdict(ids.indexOf(v.channel()), v.channel(), v.slot().toEpochMilli(), v.deadline().toEpochMilli(), v.verdict(),
-                v.cause(), Millis.NONE);
-    }
-
-    @Override
     public void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict, MissCause cause,
                           long firstAnswer) {
         if (channel >= 0) {

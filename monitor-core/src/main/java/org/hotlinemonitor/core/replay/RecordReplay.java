@@ -8,7 +8,6 @@ import org.hotlinemonitor.core.alert.Alert;
 import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.Monitor;
-import org.hotlinemonitor.core.detect.SlotVerdict;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.ingest.EventGate;
 import org.hotlinemonitor.core.ingest.Rejection;
@@ -54,7 +53,6 @@ public final class RecordReplay {
      */
     public RecordReplay(Replay.Options options, Consumer<Alert> alerts, Consumer<RejectRecord> rejects,
                         Monitor.Listener also) {
-        // Without one, nothing more is called per verdict (the default methods would build a SlotVerdict for each).
         Monitor.Listener extra = also;
         this.options = Objects.requireNonNull(options, "options");
         Objects.requireNonNull(alerts, "alerts");
@@ -69,14 +67,6 @@ public final class RecordReplay {
                         alerts.accept(alert);
                         if (extra != null) {
                             extra.onAlert(alert);
-                        }
-                    }
-
-                    @Override
-                    public void onVerdict(SlotVerdict verdict) {
-                        report.onVerdict(verdict);
-                        if (extra != null) {
-                            extra.onVerdict(verdict);
                         }
                     }
 

@@ -15,7 +15,6 @@ import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.EventOutcome;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.detect.ReorderBuffer;
-import org.hotlinemonitor.core.detect.SlotVerdict;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.ingest.EventGate;
 import org.hotlinemonitor.core.ingest.Rejection;
@@ -132,7 +131,8 @@ public final class ReplayDriver {
     private Rejection current;
 
     private final long[] outcomes = new long[EventOutcome.values().length];
-    private long newest = Long.MIN_VALUE;
+    /** The newest event time taken, or {@link Millis#NONE}. */
+    private long newest = Millis.NONE;
     private long first = Long.MAX_VALUE;
     private final ReorderBuffer.Sink apply = new ReorderBuffer.Sink() {
         @Override
@@ -173,11 +173,6 @@ public final class ReplayDriver {
             @Override
             public void onAlert(Alert alert) {
                 alertOrder.accept(alert);
-            }
-
-            @Override
-            public void onVerdict(SlotVerdict verdict) {
-                listener.onVerdict(verdict);
             }
 
             @Override
@@ -229,7 +224,7 @@ public final class ReplayDriver {
 
     /** {@link #offer} for an event that passed {@link #check}. */
     public Rejection offerChecked(CallEvent event) {
-        int channel = event.kind() == EventKind.HEARTBEAT ? -1 : monitor.indexOf(event.channel());
+        int channel = event.kind() == EventKind.HEARTBEAT ? -1 : monitor.validator().indexOf(event.channel());
         return offerChecked(channel, event.kind(), event.ts().toEpochMilli(),
                 event.slot() == null ? Millis.NONE : event.slot().toEpochMilli(), event.source());
     }
@@ -383,7 +378,7 @@ public final class ReplayDriver {
 
     /** The position of a configured channel (what {@link #offerChecked(int, EventKind, long, long)} takes), or -1. Thread-safe. */
     public int indexOf(String channel) {
-        return monitor.indexOf(channel);
+        return monitor.validator().indexOf(channel);
     }
 
     /**
@@ -395,7 +390,7 @@ public final class ReplayDriver {
             return;
         }
         finished = true;
-        if (!held.isEmpty() && newest == Long.MIN_VALUE) {
+        if (!held.isEmpty() && newest == Millis.NONE) {
             List<Held> sorted = new ArrayList<>(held);
             sorted.sort(TIME_ORDER);
             if (read < CONFIRM) {
@@ -445,7 +440,7 @@ public final class ReplayDriver {
         if (until != null) {
             return until;
         }
-        return newest == Long.MIN_VALUE ? null : Instant.ofEpochMilli(newest);
+        return newest == Millis.NONE ? null : Instant.ofEpochMilli(newest);
     }
 
     /** The earliest event time taken, or {@code null}. */

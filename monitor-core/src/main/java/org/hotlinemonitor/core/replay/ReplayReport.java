@@ -22,12 +22,10 @@ import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.detect.ChannelState;
 import org.hotlinemonitor.core.detect.EventOutcome;
 import org.hotlinemonitor.core.detect.Monitor;
-import org.hotlinemonitor.core.detect.SlotVerdict;
 import org.hotlinemonitor.core.detect.Verdict;
 import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.ChannelIndex;
-import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.model.MonitorConfig;
 
 /**
@@ -112,12 +110,6 @@ public final class ReplayReport implements Monitor.Listener {
     /** Counts one rejected record. */
     public void rejected(Rejection rejection) {
         rejectsByReason.merge(rejection.reason(), 1L, Long::sum);
-    }
-
-    @Override
-    public void onVerdict(SlotVerdict v) {
-        onVerdict(index.indexOf(v.channel()), v.channel(), v.slot().toEpochMilli(), v.deadline().toEpochMilli(),
-                v.verdict(), v.cause(), v.firstAnswer() == null ? Millis.NONE : v.firstAnswer().toEpochMilli());
     }
 
     @Override

@@ -29,9 +29,10 @@ import java.util.TreeSet;
  *       Vixie/Debian cron): a check time in a gap never fires; a repeated one fires at both occurrences.</li>
  * </ul>
  *
- * <p>The time-based methods work in epoch milliseconds (the detector's unit) and return
- * {@link #NONE} when no slot exists within {@link #HORIZON_DAYS} days of the query, which only
- * happens for schedules that never fire (rejected when the configuration is loaded).
+ * <p>The time-based methods work in epoch milliseconds (the detector's unit) and return {@link Long#MIN_VALUE},
+ * the project's one "no instant" ({@code Millis.NONE} in {@code core.model}; callers compare with that), when no slot
+ * exists within {@link #HORIZON_DAYS} days of the query, which only happens for schedules that never fire (rejected
+ * when the configuration is loaded).
  *
  * <p>Equal schedules (same zone, check times, day rule and description) are one instance: {@link #of} interns
  * them, so that thousands of channels on a few schedules share their computed days.
@@ -41,8 +42,11 @@ import java.util.TreeSet;
  */
 public final class Schedule {
 
-    /** Returned by the search methods when there is no such slot. */
-    public static final long NONE = Long.MIN_VALUE;
+    /**
+     * Returned by the search methods when there is no such slot: the value of {@code Millis.NONE}, which this package
+     * cannot name (core.model uses this package, not the reverse).
+     */
+    private static final long NO_SLOT = Long.MIN_VALUE;
 
     /** How far the search methods look for a slot: long enough for a yearly or leap-day schedule. */
     public static final int HORIZON_DAYS = 3000;
@@ -117,7 +121,7 @@ public final class Schedule {
         return dst;
     }
 
-    /** The earliest slot at or after {@code epochMillis}, or {@link #NONE}. */
+    /** The earliest slot at or after {@code epochMillis}, or {@code Millis.NONE} ({@link Long#MIN_VALUE}). */
     public long firstAtOrAfter(long epochMillis) {
         DayPlan plan = planContaining(epochMillis);
         for (int i = 0; i <= HORIZON_DAYS; i++) {
@@ -128,15 +132,15 @@ public final class Schedule {
             }
             plan = plan(plan.date.plusDays(1));
         }
-        return NONE;
+        return NO_SLOT;
     }
 
-    /** The earliest slot strictly after {@code epochMillis}, or {@link #NONE}. */
+    /** The earliest slot strictly after {@code epochMillis}, or {@code Millis.NONE} ({@link Long#MIN_VALUE}). */
     public long firstAfter(long epochMillis) {
-        return epochMillis == Long.MAX_VALUE ? NONE : firstAtOrAfter(epochMillis + 1);
+        return epochMillis == Long.MAX_VALUE ? NO_SLOT : firstAtOrAfter(epochMillis + 1);
     }
 
-    /** The latest slot at or before {@code epochMillis}, or {@link #NONE}. */
+    /** The latest slot at or before {@code epochMillis}, or {@code Millis.NONE} ({@link Long#MIN_VALUE}). */
     public long lastAtOrBefore(long epochMillis) {
         DayPlan plan = planContaining(epochMillis);
         for (int i = 0; i <= HORIZON_DAYS; i++) {
@@ -148,7 +152,7 @@ public final class Schedule {
             }
             plan = plan(plan.date.minusDays(1));
         }
-        return NONE;
+        return NO_SLOT;
     }
 
     /** True when {@code epochMillis} is exactly one of this schedule's slots. */
@@ -174,7 +178,7 @@ public final class Schedule {
     public List<Instant> slotsBetween(Instant from, Instant to) {
         List<Instant> out = new ArrayList<>();
         long end = to.toEpochMilli();
-        for (long s = firstAtOrAfter(from.toEpochMilli()); s != NONE && s < end; s = firstAfter(s)) {
+        for (long s = firstAtOrAfter(from.toEpochMilli()); s != NO_SLOT && s < end; s = firstAfter(s)) {
             out.add(Instant.ofEpochMilli(s));
         }
         return out;
@@ -182,7 +186,7 @@ public final class Schedule {
 
     /** True when the schedule fires at least once within {@link #HORIZON_DAYS} days after {@code from}. */
     public boolean firesAfter(Instant from) {
-        return firstAtOrAfter(from.toEpochMilli()) != NONE;
+        return firstAtOrAfter(from.toEpochMilli()) != NO_SLOT;
     }
 
     private DayPlan planContaining(long epochMillis) {

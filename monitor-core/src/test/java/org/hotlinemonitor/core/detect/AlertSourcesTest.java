@@ -136,9 +136,9 @@ class AlertSourcesTest {
         List<Alert> alerts = new ArrayList<>();
         Monitor first = new Monitor(new MonitorConfig(CONFIG.channels()), alerts::add);
         first.start(at("04-06T00:00"));
-        first.accept(ev("04-06T09:00", CALL_PLACED, "scheduler"));
-        first.accept(ev("04-06T09:10", LINE_FAULT, "op-kim"));
-        ChannelState saved = first.state("c");
+        MonitorFeed.accept(first, ev("04-06T09:00", CALL_PLACED, "scheduler"));
+        MonitorFeed.accept(first, ev("04-06T09:10", LINE_FAULT, "op-kim"));
+        ChannelState saved = first.states().get("c");
         assertThat(saved.openSources()).containsExactly("op-kim", "scheduler");
 
         Monitor second = new Monitor(new MonitorConfig(CONFIG.channels()), alerts::add);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
@@ -59,8 +60,9 @@ final class Fixtures {
             }
 
             @Override
-            public void onVerdict(SlotVerdict verdict) {
-                run.verdicts.add(verdict);
+            public void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict,
+                                  MissCause cause, long firstAnswer) {
+                run.verdicts.add(SlotVerdict.ofMillis(channelId, slot, deadline, verdict, cause, firstAnswer));
             }
 
             @Override
@@ -70,7 +72,7 @@ final class Fixtures {
         });
         monitor.start(start);
         for (CallEvent e : events) {
-            run.outcomes.add(monitor.accept(e));
+            run.outcomes.add(MonitorFeed.accept(monitor, e));
         }
         monitor.advanceTo(until.toEpochMilli());
         run.monitor = monitor;

@@ -17,6 +17,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import org.hotlinemonitor.core.alert.Alert;
+import org.hotlinemonitor.core.alert.MissCause;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
@@ -110,19 +111,22 @@ class MonitorMatchesDetectorProperties {
             }
 
             @Override
-            public void onVerdict(SlotVerdict verdict) {
-                monitorVerdicts.computeIfAbsent(verdict.channel(), k -> new ArrayList<>()).add(verdict);
+            public void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict,
+                                  MissCause cause, long firstAnswer) {
+                monitorVerdicts.computeIfAbsent(channelId, k -> new ArrayList<>())
+                        .add(SlotVerdict.ofMillis(channelId, slot, deadline, verdict, cause, firstAnswer));
             }
         });
         Map<String, List<EventOutcome>> monitorOutcomes = new HashMap<>();
         for (CallEvent e : log) {
-            EventOutcome o = monitor.accept(e);
+            EventOutcome o = MonitorFeed.accept(monitor, e);
             if (e.channel() != null) {
                 monitorOutcomes.computeIfAbsent(e.channel(), k -> new ArrayList<>()).add(o);
             }
         }
         monitor.advanceTo(end.toEpochMilli());
 
+        Map<String, ChannelState> monitorStates = monitor.states();
         for (Channel c : config.channels()) {
             Detector d = new Detector(c);
             ChannelState state = d.initial(start);
@@ -147,7 +151,7 @@ class MonitorMatchesDetectorProperties {
             assertThat(monitorAlerts.getOrDefault(c.id(), List.of())).as("alerts of %s", c.id()).isEqualTo(alerts);
             assertThat(monitorVerdicts.getOrDefault(c.id(), List.of())).as("verdicts of %s", c.id()).isEqualTo(verdicts);
             assertThat(monitorOutcomes.getOrDefault(c.id(), List.of())).as("outcomes of %s", c.id()).isEqualTo(outcomes);
-            ChannelState m = monitor.state(c.id());
+            ChannelState m = monitorStates.get(c.id());
             // The monitor advances a channel lazily: only its watermark may trail.
             assertThat(m).usingRecursiveComparison().ignoringFields("watermark").isEqualTo(state);
         }
@@ -324,8 +328,9 @@ class MonitorMatchesDetectorProperties {
         }
 
         @Override
-        public void onVerdict(SlotVerdict verdict) {
-            verdicts.add(verdict);
+        public void onVerdict(int channel, String channelId, long slot, long deadline, Verdict verdict, MissCause cause,
+                              long firstAnswer) {
+            verdicts.add(SlotVerdict.ofMillis(channelId, slot, deadline, verdict, cause, firstAnswer));
         }
     }
 
@@ -398,7 +403,7 @@ class MonitorMatchesDetectorProperties {
             boolean behind = pure.started() && e.ts().toEpochMilli() < pure.watermark();
             EventOutcome o = pure.accept(e);
             pureOutcomes.add(o);
-            outcomes.add(monitor.accept(e));
+            outcomes.add(MonitorFeed.accept(monitor, e));
             if (behind && !o.rejected()) {
                 behindTaken++;
             }

@@ -35,7 +35,7 @@ class MonitorResumeProperties {
 
         List<Alert> whole = new ArrayList<>();
         Monitor uninterrupted = new Monitor(config, whole::add);
-        log.forEach(uninterrupted::accept);
+        log.forEach(e -> MonitorFeed.accept(uninterrupted, e));
         uninterrupted.advanceTo(end.toEpochMilli());
 
         int cut = log.size() * cutPercent / 100;
@@ -43,7 +43,7 @@ class MonitorResumeProperties {
         Monitor first = new Monitor(config, alerts::add);
         Map<String, ChannelState> saved = new HashMap<>();
         for (int i = 0; i < cut; i++) {
-            first.accept(log.get(i));
+            MonitorFeed.accept(first, log.get(i));
             if (i % saveEvery == 0) {
                 first.drainChanged(saved::put); // saved now and then, as at commits
             }
@@ -60,7 +60,7 @@ class MonitorResumeProperties {
             assertThat(second.states()).isEqualTo(first.states());
         }
         for (int i = cut; i < log.size(); i++) {
-            second.accept(log.get(i));
+            MonitorFeed.accept(second, log.get(i));
         }
         second.advanceTo(end.toEpochMilli());
 
@@ -79,7 +79,7 @@ class MonitorResumeProperties {
         m.drainChanged((id, s) -> changed.add(id));
         assertThat(changed).as("nothing since the last call").isEmpty();
 
-        m.accept(CallEvent.of("dc", org.hotlinemonitor.core.model.EventKind.CALL_PLACED, t0.plusSeconds(60), null));
+        MonitorFeed.accept(m, CallEvent.of("dc", org.hotlinemonitor.core.model.EventKind.CALL_PLACED, t0.plusSeconds(60), null));
         m.drainChanged((id, s) -> changed.add(id));
         assertThat(changed).as("one event, one channel, once").containsExactly("dc");
     }

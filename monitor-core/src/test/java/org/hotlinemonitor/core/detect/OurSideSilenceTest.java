@@ -101,14 +101,14 @@ class OurSideSilenceTest {
                 beats("04-06T08:00", "04-06T08:30"));
         assertThat(run.brief()).containsExactly("CALL_NOT_PLACED@04-06T10:00 slot=04-06T09:00",
                 "CALL_NOT_PLACED@04-06T10:00 slot=04-06T09:00");
-        assertThat(run.monitor.ourSideSilentSince()).isEqualTo(Millis.NONE);
+        assertThat(run.monitor.ourSide().silentSince()).isEqualTo(Millis.NONE);
     }
 
     @Test
     void aMonitorThatDoesNotReportStillAppliesTheRule() {
         Fixtures.Run run = Fixtures.run(CONFIG, false, at("04-06T08:00"), at("04-06T12:00"), beats("04-06T08:00", "04-06T08:30"));
         assertThat(run.alerts).as("neither the silence nor the covered calls").isEmpty();
-        assertThat(run.monitor.ourSideSilentSince()).isEqualTo(at("04-06T08:40").toEpochMilli());
+        assertThat(run.monitor.ourSide().silentSince()).isEqualTo(at("04-06T08:40").toEpochMilli());
         assertThat(run.verdicts).as("the slots are still decided, not placed").hasSize(2)
                 .allMatch(v -> v.verdict() == Verdict.NOT_PLACED);
     }
@@ -141,11 +141,11 @@ class OurSideSilenceTest {
 
         List<Alert> without = new ArrayList<>();
         Monitor off = new Monitor(plain, without::add);
-        log.forEach(off::accept);
+        log.forEach(e -> MonitorFeed.accept(off, e));
         off.advanceTo(end.toEpochMilli());
         List<Alert> with = new ArrayList<>();
         Monitor on = new Monitor(plain.withSilentAfter(silentAfter), with::add);
-        log.forEach(on::accept);
+        log.forEach(e -> MonitorFeed.accept(on, e));
         on.advanceTo(end.toEpochMilli());
 
         List<long[]> silences = new ArrayList<>(); // {last heartbeat, start, end or Long.MAX_VALUE}
@@ -184,18 +184,18 @@ class OurSideSilenceTest {
         Instant end = log.get(log.size() - 1).ts().plus(Duration.ofDays(1));
         List<Alert> whole = new ArrayList<>();
         Monitor uninterrupted = new Monitor(config, whole::add);
-        log.forEach(uninterrupted::accept);
+        log.forEach(e -> MonitorFeed.accept(uninterrupted, e));
         uninterrupted.advanceTo(end.toEpochMilli());
 
         int cut = Math.max(1, log.size() * cutPercent / 100);
         List<Alert> alerts = new ArrayList<>();
         Monitor first = new Monitor(config, alerts::add);
         Map<String, ChannelState> saved = new HashMap<>();
-        log.subList(0, cut).forEach(first::accept);
+        log.subList(0, cut).forEach(e -> MonitorFeed.accept(first, e));
         first.drainChanged(saved::put);
         Monitor second = new Monitor(config, alerts::add);
         second.resume(first.watermark(), saved::get, first.ourSide());
-        log.subList(cut, log.size()).forEach(second::accept);
+        log.subList(cut, log.size()).forEach(e -> MonitorFeed.accept(second, e));
         second.advanceTo(end.toEpochMilli());
         assertThat(alerts).isEqualTo(whole);
         assertThat(whole).as("the generated log has silences (heartbeats every 3 h)")

@@ -67,7 +67,7 @@ final class PureRules {
         floor = watermark;
     }
 
-    /** {@link Monitor#accept}: validates, starts at the first valid event, then applies it. */
+    /** {@link MonitorFeed#accept} (a {@link Monitor}): validates, starts at the first valid event, then applies it. */
     EventOutcome accept(CallEvent e) {
         Detector d = e.kind() == EventKind.HEARTBEAT ? null : detectors.get(e.channel());
         if (e.kind() != EventKind.HEARTBEAT) {

@@ -53,7 +53,7 @@ class ReplayMatchesPureRulesProperties {
         // OutlierProperties): maxJump at least the longest gap between valid events (only they move the replay's time)
         // and the span of the first four (which confirm the start).
         Monitor.Validator validator = new Monitor(config, a -> { }).validator();
-        List<Long> valid = log.stream().filter(e -> validator.validate(e, validator.indexOf(e.channel())) == null)
+        List<Long> valid = log.stream().filter(e -> MonitorFeed.validate(validator, e) == null)
                 .map(e -> e.ts().toEpochMilli()).toList();
         long longestGap = valid.isEmpty() ? 0 : valid.get(Math.min(3, valid.size() - 1)) - valid.get(0);
         for (int i = 1; i < valid.size(); i++) {

@@ -220,7 +220,7 @@ class EventGateTest {
     @Test
     void anEventBehindTheWatermarkIsJudgedByItsChannelsTime() throws Exception {
         Monitor monitor = monitor();
-        int channel = monitor.indexOf("liaison-office");
+        int channel = monitor.validator().indexOf("liaison-office");
         long placed = SLOT.plusSeconds(1).toEpochMilli();
         // Before the monitor starts there is no channel time to judge by: late.
         assertThat(EventGate.behind(monitor, channel, EventKind.CALL_PLACED, placed, SLOT.toEpochMilli(), 0))

@@ -51,7 +51,18 @@ class ChannelIndexTest {
             ChannelIndex index = new ChannelIndex(channels(pattern, 100_000));
             // At this load (at most a third) a random hash compares 1.2 keys per lookup; folding the hash's halves
             // compared 3 to 6 for these ids.
-            assertThat(index.meanProbes()).as(pattern).isLessThan(1.5);
+            assertThat(meanProbes(index)).as(pattern).isLessThan(1.5);
         }
+    }
+
+    /** The mean number of keys a lookup of a configured id compares (1 when every id sits in its own slot). */
+    private static double meanProbes(ChannelIndex index) {
+        long probes = 0;
+        for (int slot = 0; slot < index.keys.length; slot++) {
+            if (index.keys[slot] != null) {
+                probes += ((slot - index.home(index.hashes[slot])) & index.mask) + 1;
+            }
+        }
+        return index.size() == 0 ? 0 : (double) probes / index.size();
     }
 }

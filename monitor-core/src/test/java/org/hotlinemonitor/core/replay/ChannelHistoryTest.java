@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.hotlinemonitor.core.detect.Monitor;
+import org.hotlinemonitor.core.detect.MonitorFeed;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.Channel;
 import org.hotlinemonitor.core.model.EventKind;
@@ -124,7 +125,7 @@ class ChannelHistoryTest {
         ChannelHistory history = new ChannelHistory(CONFIG);
         Monitor monitor = new Monitor(CONFIG, history);
         for (CallEvent e : story()) {
-            assertThat(monitor.accept(e).rejected()).as(e.toString()).isFalse();
+            assertThat(MonitorFeed.accept(monitor, e).rejected()).as(e.toString()).isFalse();
         }
         monitor.advanceTo(END.toEpochMilli());
         assertThat(history.start()).isEqualTo(START);

@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.hotlinemonitor.core.model.Millis;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -286,5 +287,14 @@ class CronTest {
         assertThat(hourly.slotsOn(LocalDate.of(2024, 11, 3))).hasSize(25)
                 .contains(Instant.parse("2024-11-03T05:00:00Z"), Instant.parse("2024-11-03T06:00:00Z"));
         assertThat(hourly.slotsOn(LocalDate.of(2024, 11, 4))).hasSize(24);
+    }
+
+    /** Schedule's "no slot" is the project's one "no instant", which callers compare with. */
+    @Test
+    void noSlotIsMillisNone() {
+        Schedule daily = Cron.parse("0 9 * * *", SEOUL);
+        assertThat(daily.firstAfter(Long.MAX_VALUE)).isEqualTo(Millis.NONE);
+        long nineInSeoul = Instant.parse("2024-03-15T00:00:00Z").toEpochMilli();
+        assertThat(daily.firstAfter(nineInSeoul - 1)).isEqualTo(nineInSeoul);
     }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import org.hotlinemonitor.core.model.Millis;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -148,7 +149,7 @@ class CronsimVectorsTest {
         long t = start.toEpochMilli();
         while (out.size() < count) {
             t = schedule.firstAfter(t);
-            if (t == Schedule.NONE) {
+            if (t == Millis.NONE) {
                 break;
             }
             out.add(Instant.ofEpochMilli(t));
