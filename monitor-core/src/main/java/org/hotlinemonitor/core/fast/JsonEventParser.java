@@ -770,7 +770,17 @@ public final class JsonEventParser implements EventDecoder {
 
     // ---- JSON syntax -------------------------------------------------------------------------------
 
+    /**
+     * Skips JSON whitespace. Small enough for the quick compiler to inline: most calls find none, and then cost two
+     * comparisons, with no call.
+     */
     private void skipWhitespace() {
+        if (pos < end && buf[pos] <= ' ') {
+            skipWhitespaceRun();
+        }
+    }
+
+    private void skipWhitespaceRun() {
         while (pos < end) {
             byte c = buf[pos];
             if (c > ' ' || (c != ' ' && c != '\t' && c != '\n' && c != '\r')) {
