@@ -9,7 +9,7 @@ import java.util.Objects;
  *                {@code not-a-slot}, {@code too-early}, {@code late}, {@code beyond-until},
  *                {@code outlier}, {@code bad-signature}, {@code wrong-partition}
  * @param field   the field at fault, or {@code null} when the record as a whole is
- * @param message a sentence for people
+ * @param message a sentence for people, starting with {@code field 'x': } when a field is at fault
  */
 public record Rejection(String reason, String field, String message) {
 
@@ -27,8 +27,15 @@ public record Rejection(String reason, String field, String message) {
     /** Read from a partition of the events topic that does not own its channel ({@link EventGate#wrongPartition}). */
     public static final String WRONG_PARTITION = "wrong-partition";
 
+    /**
+     * The message names the field at fault first ({@code field 'ts': ...}), added here when the text does not already:
+     * the one wording of a refusal, in replay's rejects file and on the live detector's dead letters alike.
+     */
     public Rejection {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(message, "message");
+        if (field != null && !message.startsWith("field '")) {
+            message = "field '" + field + "': " + message;
+        }
     }
 }

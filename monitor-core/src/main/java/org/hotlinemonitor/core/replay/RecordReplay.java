@@ -208,9 +208,7 @@ public final class RecordReplay {
 
     /** Writes a refused record to the rejects and counts it. */
     private RejectRecord write(Rejection r, RejectRecord.Origin where, RejectRecord.Raw raw) {
-        String message = r.field() != null && !r.message().startsWith("field '")
-                ? "field '" + r.field() + "': " + r.message() : r.message();
-        RejectRecord record = new RejectRecord(where, r.reason(), r.field(), message, raw);
+        RejectRecord record = new RejectRecord(where, r.reason(), r.field(), r.message(), raw);
         report.rejected(r);
         rejects.accept(record);
         return record;

@@ -208,7 +208,7 @@ class EventGateTest {
     void outliersSayHowFarAndFromWhat() {
         long day = Duration.ofDays(1).toMillis();
         assertThat(EventGate.outlierAhead(SLOT.toEpochMilli(), day, Long.MIN_VALUE).message()).isEqualTo(
-                "event at 2023-04-07T00:00:00Z is more than P1D ahead of the replay's time (no event taken) and no other"
+                "field 'ts': event at 2023-04-07T00:00:00Z is more than P1D ahead of the replay's time (no event taken) and no other"
                         + " event confirms a jump; an outlier moves time for no one");
         assertThat(EventGate.outlierBefore(SLOT.toEpochMilli(), Duration.ofHours(6).toMillis(), SLOT.plusSeconds(30 * 3600)
                 .toEpochMilli(), SLOT.minusSeconds(60).toEpochMilli())).isEqualTo(new Rejection(Rejection.OUTLIER, "ts",
@@ -244,8 +244,8 @@ class EventGateTest {
                         + " or before it started (a deadline at or after it was decided, or a later event applied; the"
                         + " watermark is 2023-04-07T00:01:00Z, allowed lateness PT0.5S); verdicts before it are final"));
         assertThat(gate.late(-1, SLOT.toEpochMilli(), SLOT.plusSeconds(60).toEpochMilli()).message()).isEqualTo(
-                "event at 2023-04-07T00:00:00Z came after our side had moved past it or before it started (a deadline at"
-                        + " or after it was decided, or a later event applied; the watermark is 2023-04-07T00:01:00Z,"
+                "field 'ts': event at 2023-04-07T00:00:00Z came after our side had moved past it or before it started"
+                        + " (a deadline at or after it was decided, or a later event applied; the watermark is 2023-04-07T00:01:00Z,"
                         + " allowed lateness PT0.5S); verdicts before it are final");
     }
 }
