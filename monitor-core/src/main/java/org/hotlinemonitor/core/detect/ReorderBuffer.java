@@ -10,7 +10,7 @@ import org.hotlinemonitor.core.model.Millis;
  * Puts a stream of events back into event-time order, tolerating disorder up to an allowed lateness: the one ordering
  * of replay and of the live detector. Events leave in (event time, arrival) order.
  *
- * <p>Two ways to use it, one per buffer. <b>Replay</b> ({@link #offer}, {@link #release}, {@link #flush}): with
+ * <p>Two ways to use it, one per buffer (mixing them throws {@link IllegalStateException}). <b>Replay</b> ({@link #offer}, {@link #release}, {@link #flush}): with
  * {@code newest} the latest event time seen, the watermark is {@code newest - allowedLateness}. An event older than the
  * watermark is late: {@link #offer} refuses it. The others wait here and leave in time order once no on-time event can
  * precede them. Any arrival order in which no event is late therefore yields the same sequence (events with equal
@@ -103,6 +103,9 @@ public final class ReorderBuffer {
             return false;
         }
         if (ts > newest) {
+            if (live != null) { // checked as time moves on, not per event: the first offer moves it
+                throw mixed("offer", "add");
+            }
             newest = ts;
             expire(Math.floorDiv(watermark(), granularity));
         }
@@ -140,6 +143,9 @@ public final class ReorderBuffer {
 
     /** Hands on everything still held, in time order (at the end of the input). */
     public void flush(Sink sink) {
+        if (live != null) {
+            throw mixed("flush", "add");
+        }
         release(sink);
         while (held > 0) {
             drain(oldest++);
@@ -164,6 +170,9 @@ public final class ReorderBuffer {
      */
     public void add(long ts, int channel, int kind, long slot) {
         if (live == null) {
+            if (newest != NONE) {
+                throw mixed("add", "offer");
+            }
             live = new Bucket();
         }
         live.insert(ts, channel, kind, slot);
@@ -176,9 +185,18 @@ public final class ReorderBuffer {
      */
     public void releaseThrough(long through, Sink sink) {
         if (held > 0) {
+            if (live == null) {
+                throw mixed("releaseThrough", "offer");
+            }
             drainThrough(live, through);
         }
         release(sink);
+    }
+
+    /** The two ways of the class comment do not mix on one buffer: {@code used} was called on a buffer used by {@code other}. */
+    private static IllegalStateException mixed(String used, String other) {
+        return new IllegalStateException(used + " on a buffer used with " + other
+                + ": a buffer is used either by offer, release and flush (replay) or by add and releaseThrough (live)");
     }
 
     /** Moves the events of {@code b} at or before {@code through} to the ready queue, in order; keeps the rest. */

@@ -157,4 +157,24 @@ class ReorderBufferTest {
         assertThat(out).endsWith("12600:13:14:15");
         assertThat(b.isEmpty()).isTrue();
     }
+
+    @Test
+    void theReplayWayAndTheLiveWayDoNotMixOnOneBuffer() {
+        ReorderBuffer replay = new ReorderBuffer(Duration.ofMinutes(5));
+        assertThat(offer(replay, "04-06T00:00")).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> replay.add(at("04-06T00:01").toEpochMilli(), 0, 0, Millis.NONE))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("add on a buffer used with offer");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> replay.releaseThrough(Long.MAX_VALUE, (ts, c, k, s) -> { }))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("releaseThrough on a buffer used with offer");
+
+        ReorderBuffer live = new ReorderBuffer(Duration.ofMinutes(5));
+        live.add(at("04-06T00:00").toEpochMilli(), 0, 0, Millis.NONE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> offer(live, "04-06T00:01"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("offer on a buffer used with add");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> live.flush((ts, c, k, s) -> { }))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("flush on a buffer used with add");
+        List<Instant> out = new ArrayList<>();
+        live.releaseThrough(Long.MAX_VALUE, into(out));
+        assertThat(out).as("still usable its own way").containsExactly(at("04-06T00:00"));
+    }
 }
