@@ -11,6 +11,8 @@ import org.hotlinemonitor.core.codec.AlertCodec;
 import org.hotlinemonitor.core.detect.Monitor;
 import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.CallEvent;
+import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.Millis;
 import org.hotlinemonitor.core.model.MonitorConfig;
 import org.hotlinemonitor.core.replay.ReplayDriver;
 
@@ -43,8 +45,11 @@ public final class ExpectedAlerts {
             }
         });
         for (CallEvent e : events) {
-            assertThat(replay.offer(e)).as("replay takes %s (or holds it until the jump is confirmed)", e)
-                    .isIn(null, ReplayDriver.HELD);
+            assertThat(replay.gate().check(e)).as("replay's checks pass %s", e).isNull();
+            int channel = e.kind() == EventKind.HEARTBEAT ? -1 : replay.gate().indexOf(e.channel());
+            assertThat(replay.offerChecked(channel, e.kind(), e.ts().toEpochMilli(),
+                    e.slot() == null ? Millis.NONE : e.slot().toEpochMilli(), e.source()))
+                    .as("replay takes %s (or holds it until the jump is confirmed)", e).isIn(null, ReplayDriver.HELD);
         }
         replay.finish();
         return alerts;

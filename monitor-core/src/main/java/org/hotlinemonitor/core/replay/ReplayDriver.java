@@ -51,8 +51,10 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  * event got when it was held ({@link #heldToken()}). An event within {@code maxJump} of the clock costs
  * one comparison more than it would without the bound; held events are rare and may allocate.
  *
- * <p>Use: {@link #offer} every event in input order (a non-null result other than {@link #HELD} is a
- * rejection the caller must keep), then {@link #finish} once. Not thread-safe.
+ * <p>Use: {@link #offerChecked} every event in input order, once the {@link #gate()} admitted it (a non-null result
+ * other than {@link #HELD} is a rejection the caller must keep), then {@link #finish} once. That is the one form of
+ * each operation: events in parts, as the reading thread hands them over; tests that hold events as {@link CallEvent}s
+ * feed them through a helper of their own. Not thread-safe.
  */
 public final class ReplayDriver {
 
@@ -81,7 +83,7 @@ public final class ReplayDriver {
     public static final Rejection HELD = new Rejection("held", "ts",
             "held: more than maxJump ahead of the replay's time, until another event confirms the jump");
 
-    /** Told what became of each held event, on the thread that calls {@link #offer} or {@link #finish}. */
+    /** Told what became of each held event, on the thread that calls {@link #offerChecked} or {@link #finish}. */
     public interface HeldListener {
         /** The event held with {@code token} was taken. */
         void taken(long token);
@@ -197,24 +199,6 @@ public final class ReplayDriver {
     }
 
     /**
-     * Takes the next input event. Returns {@code null} when it was taken, {@link #HELD} when it is held, else
-     * why it was refused.
-     */
-    public Rejection offer(CallEvent event) {
-        Rejection invalid = check(event);
-        return invalid != null ? invalid : offerChecked(event);
-    }
-
-    /**
-     * Checks what can be checked of an event without the replay's state ({@link EventGate#check(CallEvent)}): it is
-     * not after {@code until}, its channel is configured, and a slot it names is valid. Returns the rejection, or
-     * {@code null}. The signature is checked apart ({@link #gate()}).
-     */
-    public Rejection check(CallEvent event) {
-        return gate.check(event);
-    }
-
-    /**
      * The checks of an event and the reasons it is refused with, shared with the live detector; for this thread
      * (the reading thread works with its own {@link EventGate#copy() copy}).
      */
@@ -222,23 +206,12 @@ public final class ReplayDriver {
         return gate;
     }
 
-    /** {@link #offer} for an event that passed {@link #check}. */
-    public Rejection offerChecked(CallEvent event) {
-        int channel = event.kind() == EventKind.HEARTBEAT ? -1 : monitor.validator().indexOf(event.channel());
-        return offerChecked(channel, event.kind(), event.ts().toEpochMilli(),
-                event.slot() == null ? Millis.NONE : event.slot().toEpochMilli(), event.source());
-    }
-
-    /** {@link #offerChecked(int, EventKind, long, long, String)} for an event without a source. */
-    public Rejection offerChecked(int channel, EventKind kind, long ts, long slot) {
-        return offerChecked(channel, kind, ts, slot, null);
-    }
-
     /**
-     * {@link #offerChecked(CallEvent)} on the event's parts, as the reading thread hands them over:
-     * {@code channel} is the channel's {@link #indexOf index} ({@code -1} for a heartbeat), times are epoch
-     * milliseconds, {@code slot} is the named slot or {@link Millis#NONE}, {@code source} the event's source
-     * or {@code null}.
+     * Takes the next input event, one that passed the {@link #gate()}'s checks ({@link EventGate#admit}: replay checks
+     * events as it reads them, on its reading thread), in parts, as the reading thread hands them over: {@code channel}
+     * is the channel's index ({@link EventGate#indexOf}; {@code -1} for a heartbeat), times are epoch milliseconds,
+     * {@code slot} is the named slot or {@link Millis#NONE}, {@code source} the event's source or {@code null}. Returns
+     * {@code null} when it was taken, {@link #HELD} when it is held, else why it was refused (late, or an outlier).
      */
     public Rejection offerChecked(int channel, EventKind kind, long ts, long slot, String source) {
         if (finished) {
@@ -376,11 +349,6 @@ public final class ReplayDriver {
         }
     }
 
-    /** The position of a configured channel (what {@link #offerChecked(int, EventKind, long, long)} takes), or -1. Thread-safe. */
-    public int indexOf(String channel) {
-        return monitor.validator().indexOf(channel);
-    }
-
     /**
      * Ends the input: decides about every held event (see the class comment), applies what the buffer holds
      * and advances to {@code until} (default: the newest event time taken).
@@ -462,10 +430,6 @@ public final class ReplayDriver {
     /** Every channel's state (after {@link #finish}: at the end of the replay). */
     public Map<String, ChannelState> states() {
         return monitor.states();
-    }
-
-    public Monitor monitor() {
-        return monitor;
     }
 
     private void apply(long ts, int channel, int kindAndSource, long slot) {

@@ -72,7 +72,7 @@ class ReplayMatchesPureRulesProperties {
                     }
                 });
         for (CallEvent e : arrivals) {
-            Rejection rejection = driver.offer(e);
+            Rejection rejection = org.hotlinemonitor.core.replay.DriverFeed.offer(driver, e);
             if (rejection != null && rejection != ReplayDriver.HELD) {
                 refused.add(rejection);
             }

@@ -117,7 +117,7 @@ final class LogGen {
                     }
                 });
         for (CallEvent e : input) {
-            Rejection rej = driver.offer(e);
+            Rejection rej = DriverFeed.offer(driver, e);
             if (rej != null && rej != ReplayDriver.HELD) {
                 result.rejects.add(rej);
             }
