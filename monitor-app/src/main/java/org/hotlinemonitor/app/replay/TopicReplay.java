@@ -425,7 +425,7 @@ public final class TopicReplay {
         }
         EventKind kind = parser.kind();
         long ts = parser.tsMillis();
-        long slot = parser.slotMillis(); // EventDecoder.NO_SLOT is Millis.NONE
+        long slot = parser.slotMillis(); // Millis.NONE for none
         int channel = -1;
         if (kind != EventKind.HEARTBEAT) {
             channel = parser.channelTag();

@@ -23,12 +23,6 @@ public interface EventDecoder {
     int NO_TAG = Integer.MIN_VALUE;
 
     /**
-     * What {@link #slotMillis()} is when the event names no slot: the monitor's one "no instant" ({@link Millis#NONE}),
-     * so that a slot goes from the parser to the detector unchanged.
-     */
-    long NO_SLOT = Millis.NONE;
-
-    /**
      * The event in {@code line[off, off + len)}, UTF-8 without the line terminator. Keeps no reference to
      * {@code line}.
      *
@@ -60,7 +54,10 @@ public interface EventDecoder {
     /** The time of the event last decoded in parts, epoch milliseconds. */
     long tsMillis();
 
-    /** The slot the event last decoded in parts names, epoch milliseconds, or {@link #NO_SLOT}. */
+    /**
+     * The slot the event last decoded in parts names, epoch milliseconds, or {@link Millis#NONE} (the monitor's one "no
+     * instant", so that a slot goes from the parser to the detector unchanged).
+     */
     long slotMillis();
 
     /** The optional {@code source} of the event last decoded in parts, or {@code null}. */

@@ -24,6 +24,7 @@ import org.hotlinemonitor.core.codec.TimestampFormatException;
 import org.hotlinemonitor.core.codec.Timestamps;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.Millis;
 
 /**
  * Parses one call-check event from one line of JSON, at replay speed: the {@link EventDecoder} of replay, the live
@@ -163,7 +164,7 @@ public final class JsonEventParser implements EventDecoder {
     private String channel;
     private EventKind kind;
     private long tsMillis;
-    private long slotMillis = NO_SLOT;
+    private long slotMillis = Millis.NONE;
     private String id;
     private String source;
     private String note;
@@ -250,7 +251,7 @@ public final class JsonEventParser implements EventDecoder {
     @Override
     public CallEvent event() {
         return new CallEvent(channel, kind, Instant.ofEpochMilli(tsMillis),
-                slotMillis == NO_SLOT ? null : Instant.ofEpochMilli(slotMillis), id, source, note, sig);
+                slotMillis == Millis.NONE ? null : Instant.ofEpochMilli(slotMillis), id, source, note, sig);
     }
 
     /** For a {@linkplain #deferringChannels deferring} parser: where the unresolved id starts, from the line's start; -1 if resolved. */
@@ -429,7 +430,7 @@ public final class JsonEventParser implements EventDecoder {
         this.channel = channel;
         this.kind = kind;
         this.tsMillis = ts;
-        this.slotMillis = hasSlot ? slot : NO_SLOT;
+        this.slotMillis = hasSlot ? slot : Millis.NONE;
         this.id = id;
         this.source = source;
         this.note = note;

@@ -14,6 +14,7 @@ import org.hotlinemonitor.core.ingest.EventGate;
 import org.hotlinemonitor.core.ingest.Rejection;
 import org.hotlinemonitor.core.model.CallEvent;
 import org.hotlinemonitor.core.model.EventKind;
+import org.hotlinemonitor.core.model.Millis;
 
 /**
  * Reads one {@link LogInput} record by record: each non-blank line becomes either an event or a
@@ -170,12 +171,12 @@ public final class EventReader implements AutoCloseable {
         return inParts ? json.tsMillis() : event.ts().toEpochMilli();
     }
 
-    /** The slot the current event names, epoch milliseconds, or {@link EventDecoder#NO_SLOT}; only when {@link #hasEvent()}. */
+    /** The slot the current event names, epoch milliseconds, or {@link Millis#NONE}; only when {@link #hasEvent()}. */
     public long slotMillis() {
         if (inParts) {
             return json.slotMillis();
         }
-        return event.slot() == null ? EventDecoder.NO_SLOT : event.slot().toEpochMilli();
+        return event.slot() == null ? Millis.NONE : event.slot().toEpochMilli();
     }
 
     /** The current event's channel id ({@code null} for a heartbeat without one); only when {@link #hasEvent()}. */

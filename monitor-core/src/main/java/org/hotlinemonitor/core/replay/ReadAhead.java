@@ -111,7 +111,7 @@ final class ReadAhead implements AutoCloseable {
                     EventKind kind = reader.kind();
                     b.kinds[i] = kind;
                     b.times[i] = reader.tsMillis();
-                    b.slots[i] = reader.slotMillis(); // EventDecoder.NO_SLOT is Millis.NONE
+                    b.slots[i] = reader.slotMillis(); // Millis.NONE for none
                     b.sources[i] = reader.source();
                     Rejection badSignature = check.signs(b.sources[i]) ? checkSignature(b, i, reader, check) : null;
                     if (badSignature != null) {
