@@ -352,8 +352,12 @@ public final class JsonEventParser implements EventDecoder {
             for (;;) {
                 int keyPos = pos;
                 int field = readKey();
-                skipWhitespace();
-                expect(':');
+                if (pos < end && buf[pos] == ':') { // as written without spaces, mostly
+                    pos++;
+                } else {
+                    skipWhitespace();
+                    expect(':');
+                }
                 skipWhitespace();
                 if (field < 0) {
                     skipValue();
