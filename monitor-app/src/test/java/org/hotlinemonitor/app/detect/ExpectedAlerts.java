@@ -29,7 +29,8 @@ public final class ExpectedAlerts {
      */
     public static List<String> replay(MonitorConfig config, Duration lateness, List<CallEvent> events, Instant until) {
         List<String> alerts = new ArrayList<>();
-        ReplayDriver replay = new ReplayDriver(config, lateness, ReplayDriver.DEFAULT_MAX_JUMP, until, new Monitor.Listener() {
+        ReplayDriver replay = new ReplayDriver(config, lateness, ReplayDriver.DEFAULT_MAX_JUMP, until,
+                org.hotlinemonitor.core.codec.SigningConfig.NONE, new Monitor.Listener() {
             @Override
             public void onAlert(Alert alert) {
                 alerts.add(AlertCodec.toJson(alert));

@@ -53,8 +53,9 @@ import org.hotlinemonitor.core.model.MonitorConfig;
  *
  * <p>Use: {@link #offerChecked} every event in input order, once the {@link #gate()} admitted it (a non-null result
  * other than {@link #HELD} is a rejection the caller must keep), then {@link #finish} once. That is the one form of
- * each operation: events in parts, as the reading thread hands them over; tests that hold events as {@link CallEvent}s
- * feed them through a helper of their own. Not thread-safe.
+ * each operation: one constructor (no signing is {@link SigningConfig#NONE}), events in parts, as the reading thread
+ * hands them over; tests that hold events as {@link CallEvent}s feed them through a helper of their own. Not
+ * thread-safe.
  */
 public final class ReplayDriver {
 
@@ -154,14 +155,9 @@ public final class ReplayDriver {
      *                jump; positive
      * @param until   time to advance to at the end, and past which events are refused; {@code null}: the
      *                newest event's time
+     * @param signing the sources required to sign ({@link #gate()} checks it); {@link SigningConfig#NONE}: none
      * @param held    told what became of held events
      */
-    public ReplayDriver(MonitorConfig config, Duration allowedLateness, Duration maxJump, Instant until,
-                        Monitor.Listener listener, HeldListener held) {
-        this(config, allowedLateness, maxJump, until, SigningConfig.NONE, listener, held);
-    }
-
-    /** As above, with {@code signing}'s sources required to sign ({@link #gate()} checks it). */
     public ReplayDriver(MonitorConfig config, Duration allowedLateness, Duration maxJump, Instant until,
                         SigningConfig signing, Monitor.Listener listener, HeldListener held) {
         this.listener = Objects.requireNonNull(listener, "listener");

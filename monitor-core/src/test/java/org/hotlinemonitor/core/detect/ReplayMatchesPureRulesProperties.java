@@ -60,7 +60,8 @@ class ReplayMatchesPureRulesProperties {
             longestGap = Math.max(longestGap, valid.get(i) - valid.get(i - 1));
         }
         Duration maxJump = Duration.ofMillis(Math.max(maxJumpHours * 3_600_000L, longestGap + 1));
-        ReplayDriver driver = new ReplayDriver(config, lateness, maxJump, null, replayed::add,
+        ReplayDriver driver = new ReplayDriver(config, lateness, maxJump, null,
+                org.hotlinemonitor.core.codec.SigningConfig.NONE, replayed::add,
                 new ReplayDriver.HeldListener() {
                     @Override
                     public void taken(long token) {

@@ -101,7 +101,7 @@ final class LogGen {
     static Result replay(List<CallEvent> input, Duration lateness, Instant until) {
         Result result = new Result();
         ReplayDriver driver = new ReplayDriver(config(), lateness, ReplayDriver.DEFAULT_MAX_JUMP, until,
-                new org.hotlinemonitor.core.detect.Monitor.Listener() {
+                org.hotlinemonitor.core.codec.SigningConfig.NONE, new org.hotlinemonitor.core.detect.Monitor.Listener() {
                     @Override
                     public void onAlert(org.hotlinemonitor.core.alert.Alert alert) {
                         result.alerts.add(alert);
