@@ -10,9 +10,9 @@ import org.hotlinemonitor.core.model.Millis;
  * Puts a stream of events back into event-time order, tolerating disorder up to an allowed lateness: the one ordering
  * of replay and of the live detector. Events leave in (event time, arrival) order.
  *
- * <p>Two ways to use it, one per buffer (mixing them throws {@link IllegalStateException}). <b>Replay</b> ({@link #offer}, {@link #release}, {@link #flush}): with
- * {@code newest} the latest event time seen, the watermark is {@code newest - allowedLateness}. An event older than the
- * watermark is late: {@link #offer} refuses it. The others wait here and leave in time order once no on-time event can
+ * <p>Two ways to use it, one per buffer (mixing them throws {@link IllegalStateException}). <b>Replay</b>
+ * ({@link #offer}, {@link #release}, {@link #flush}): with {@code newest} the latest event time seen, the watermark
+ * is {@code newest - allowedLateness}. An event older than the watermark is late: {@link #offer} refuses it. The others wait here and leave in time order once no on-time event can
  * precede them. Any arrival order in which no event is late therefore yields the same sequence (events with equal
  * times keep their arrival order; the detector treats those alike). <b>The live detector</b> ({@link #add},
  * {@link #releaseThrough}): its watermark is its own (the clock moves it too, and an event ahead of the clock must not),
@@ -193,7 +193,7 @@ public final class ReorderBuffer {
         release(sink);
     }
 
-    /** The two ways of the class comment do not mix on one buffer: {@code used} was called on a buffer used by {@code other}. */
+    /** The two ways of the class comment do not mix: {@code used} was called on a buffer used by {@code other}. */
     private static IllegalStateException mixed(String used, String other) {
         return new IllegalStateException(used + " on a buffer used with " + other
                 + ": a buffer is used either by offer, release and flush (replay) or by add and releaseThrough (live)");

@@ -29,7 +29,7 @@ final class StringCache {
      * 32 bits), the length + 1 (bits 24 to 31; 0 when the entry is free) and the tag + 1 (low 24 bits;
      * {@link #TAG_NONE} for no tag).
      */
-    static final int STRIDE = 3;
+    private static final int STRIDE = 3;
     private static final long TAG_BITS = 0xFF_FFFFL;
     private static final long TAG_NONE = TAG_BITS;
     private static final int INLINE = 16;
@@ -37,14 +37,13 @@ final class StringCache {
     private final int maxEntries;
     private final int maxKeyLength;
     private final ToIntFunction<String> tagger;
-    // The table, its capacity and size are package-private for StringCacheTest, which measures its probe runs.
-    long[] table;
+    private long[] table;
     private String[] values;
     /** Bytes past the first {@link #INLINE} of longer keys, by entry. */
     private byte[][] tails;
-    int capacity;
+    private int capacity;
     /** Strings cached. */
-    int size;
+    private int size;
     private int lastTag = EventDecoder.NO_TAG;
 
     StringCache(int maxEntries, int maxKeyLength) {

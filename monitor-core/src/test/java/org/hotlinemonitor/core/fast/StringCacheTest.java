@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import org.hotlinemonitor.core.Internals;
 import org.hotlinemonitor.core.codec.EventDecoder;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +56,7 @@ class StringCacheTest {
             for (int i = 1; i <= 10_000; i++) {
                 get(c, String.format(pattern, i));
             }
-            assertThat(c.size).isEqualTo(10_000);
+            assertThat(Internals.<Integer>field(c, "size")).isEqualTo(10_000);
             // Linear probing at this load (10,000 in 16,384 slots) reads 1.8 entries on average with a random hash.
             assertThat(meanProbes(c)).as(pattern).isLessThan(2.5);
         }
@@ -63,18 +64,23 @@ class StringCacheTest {
 
     /**
      * The mean number of entries a lookup of a cached string reads (1 when every string sits in its own slot), from the
-     * table: an entry's meta holds its hash in the high 32 bits, whose low bits give the slot it starts from.
+     * table: an entry's meta holds its hash in the high 32 bits, whose low bits give the slot it starts from. The
+     * table stays private to the cache; the test reads it ({@link Internals}).
      */
     private static double meanProbes(StringCache c) {
-        int mask = c.capacity - 1;
+        int capacity = Internals.field(c, "capacity");
+        int size = Internals.field(c, "size");
+        int stride = Internals.field(c, "STRIDE");
+        long[] table = Internals.field(c, "table");
+        int mask = capacity - 1;
         long probes = 0;
-        for (int slot = 0; slot < c.capacity; slot++) {
-            long meta = c.table[slot * StringCache.STRIDE];
+        for (int slot = 0; slot < capacity; slot++) {
+            long meta = table[slot * stride];
             if (meta != 0) {
                 probes += ((slot - (int) (meta >>> 32)) & mask) + 1;
             }
         }
-        return c.size == 0 ? 0 : (double) probes / c.size;
+        return size == 0 ? 0 : (double) probes / size;
     }
 
     @Test
@@ -84,7 +90,7 @@ class StringCacheTest {
             assertThat(get(c, "ch-" + i)).isEqualTo("ch-" + i);
             assertThat(c.lastTag()).isEqualTo(i < 1000 ? i : EventDecoder.NO_TAG);
         }
-        assertThat(c.size).isEqualTo(1000);
+        assertThat(Internals.<Integer>field(c, "size")).isEqualTo(1000);
         for (int i = 0; i < 1000; i++) {
             String s = get(c, "ch-" + i);
             assertThat(s).isEqualTo("ch-" + i);
