@@ -11,13 +11,14 @@ import org.hotlinemonitor.core.model.Millis;
  * of replay and of the live detector. Events leave in (event time, arrival) order.
  *
  * <p>Two ways to use it, one per buffer (mixing them throws {@link IllegalStateException}). <b>Replay</b>
- * ({@link #offer}, {@link #release}, {@link #flush}): with {@code newest} the latest event time seen, the watermark
- * is {@code newest - allowedLateness}. An event older than the watermark is late: {@link #offer} refuses it. The others wait here and leave in time order once no on-time event can
- * precede them. Any arrival order in which no event is late therefore yields the same sequence (events with equal
- * times keep their arrival order; the detector treats those alike). <b>The live detector</b> ({@link #add},
- * {@link #releaseThrough}): its watermark is its own (the clock moves it too, and an event ahead of the clock must not),
- * so it judges lateness itself, adds whatever it holds, of any time, and releases, record by record, every event at or
- * before its watermark. Its records arrive in offset order, so arrival order is its (event time, offset) order.
+ * ({@link #offer}, {@link #release}, {@link #flush}): with {@code newest} the latest event time seen, the watermark is
+ * {@code newest - allowedLateness}. An event older than the watermark is late: {@link #offer} refuses it. The others
+ * wait here and leave in time order once no on-time event can precede them. Any arrival order in which no event is late
+ * therefore yields the same sequence (events with equal times keep their arrival order; the detector treats those
+ * alike). <b>The live detector</b> ({@link #add}, {@link #releaseThrough}): its watermark is its own (the clock moves
+ * it too, and an event ahead of the clock must not), so it judges lateness itself, adds whatever it holds, of any time,
+ * and releases, record by record, every event at or before its watermark. Its records arrive in offset order, so
+ * arrival order is its (event time, offset) order.
  *
  * <p>An event is held in parts: its time, channel index, kind ordinal and named slot (epoch
  * milliseconds, or {@link Millis#NONE}), in flat arrays, so that holding and sorting millions
