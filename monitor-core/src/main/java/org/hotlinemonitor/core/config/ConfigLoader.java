@@ -238,12 +238,6 @@ public final class ConfigLoader {
 
     // ---- reading: each file once, its channels streamed ----
 
-    /** Opens a document afresh: a second pass reads it again. */
-    @FunctionalInterface
-    private interface Opener {
-        Reader open() throws IOException;
-    }
-
     /**
      * One file's or directory's reading: the configuration (or the failure listing every problem), and each file's
      * top level without its channel items, for the other sections' loaders.
@@ -431,8 +425,8 @@ public final class ConfigLoader {
      *
      * @throws ConfigException when the file cannot be read or is not valid YAML
      */
-    private static ConfigLoader readFile(String source, YamlTree.Syntax syntax, Opener opener, Map<String, IdAt> earlierIds,
-                                         boolean inDirectory) throws ConfigException {
+    private static ConfigLoader readFile(String source, YamlTree.Syntax syntax, YamlTree.Source opener,
+                                         Map<String, IdAt> earlierIds, boolean inDirectory) throws ConfigException {
         ConfigLoader first = pass(source, syntax, opener, earlierIds, inDirectory, null);
         if (first.listStreamed && !first.defaultsBeforeList && section(first.root, "defaults") != null) {
             return pass(source, syntax, opener, earlierIds, inDirectory, section(first.root, "defaults"));
@@ -447,12 +441,13 @@ public final class ConfigLoader {
                 : YamlTree.Syntax.YAML;
     }
 
-    private static ConfigLoader pass(String source, YamlTree.Syntax syntax, Opener opener, Map<String, IdAt> earlierIds,
-                                     boolean inDirectory, Entry presetDefaults) throws ConfigException {
+    private static ConfigLoader pass(String source, YamlTree.Syntax syntax, YamlTree.Source opener,
+                                     Map<String, IdAt> earlierIds, boolean inDirectory, Entry presetDefaults)
+            throws ConfigException {
         ConfigLoader loader = new ConfigLoader(source, earlierIds, inDirectory, presetDefaults);
         ChannelSink sink = loader.new ChannelSink();
-        try (Reader yaml = opener.open()) {
-            loader.root = YamlTree.read(syntax, yaml, "channels", sink);
+        try {
+            loader.root = YamlTree.read(syntax, opener, "channels", sink);
             sink.finish();
             return loader;
         } catch (YamlTree.SyntaxError e) {

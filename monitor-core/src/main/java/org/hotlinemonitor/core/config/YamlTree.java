@@ -163,6 +163,54 @@ final class YamlTree {
     /** As {@link #read(Reader, String, ListSink)}, from a document in the given syntax. */
     static Node read(Syntax syntax, Reader yaml, String listKey, ListSink sink) throws IOException, SyntaxError {
         DOCUMENTS_READ.incrementAndGet();
+        return parse(syntax, yaml, listKey, sink);
+    }
+
+    /** Opens a document afresh, for a second reading. */
+    @FunctionalInterface
+    interface Source {
+        Reader open() throws IOException;
+    }
+
+    /**
+     * As {@link #read(Syntax, Reader, String, ListSink)}, from a document that can be opened again. YAML in the subset
+     * that channel files are written in is read by {@link SimpleYaml}, several times faster than by SnakeYAML, into the
+     * same tree; a document found outside it, at its start or part way, is read again by SnakeYAML, whose sink skips
+     * what the first reading gave it. The result is SnakeYAML's, whichever reads.
+     */
+    static Node read(Syntax syntax, Source source, String listKey, ListSink sink) throws IOException, SyntaxError {
+        DOCUMENTS_READ.incrementAndGet();
+        if (syntax == Syntax.YAML) {
+            try (Reader yaml = source.open()) {
+                return SimpleYaml.read(yaml, listKey, sink);
+            } catch (SimpleYaml.Unsupported given) {
+                try (Reader yaml = source.open()) {
+                    return parse(syntax, yaml, listKey, given.started ? skipping(sink, given.itemsGiven) : sink);
+                }
+            }
+        }
+        try (Reader yaml = source.open()) {
+            return parse(syntax, yaml, listKey, sink);
+        }
+    }
+
+    /** {@code sink} without the list's start and its first {@code given} items, which it already has. */
+    private static ListSink skipping(ListSink sink, int given) {
+        return new ListSink() {
+            @Override
+            public void start(List<Entry> before) {
+            }
+
+            @Override
+            public void item(Node item, int index) {
+                if (index >= given) {
+                    sink.item(item, index);
+                }
+            }
+        };
+    }
+
+    private static Node parse(Syntax syntax, Reader yaml, String listKey, ListSink sink) throws IOException, SyntaxError {
         try (JsonParser parser = parser(syntax, yaml)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
