@@ -379,13 +379,7 @@ final class SimpleYaml {
         if (text.indexOf(": ") >= 0 || text.endsWith(":")) {
             throw Outside.INSTANCE; // a mapping in a scalar's place
         }
-        Tag tag = tags.get(text);
-        if (tag == null) {
-            tag = RESOLVER.resolve(NodeId.scalar, text, true);
-            if (tags.size() < MAX_TAGS) {
-                tags.put(text, tag);
-            }
-        }
+        Tag tag = tag(text, tags);
         if (tag == Tag.STR) {
             return new Scalar(ScalarKind.STRING, text, null, lineNumber, at + 1);
         }
@@ -399,6 +393,28 @@ final class SimpleYaml {
             return new Scalar(ScalarKind.INTEGER, text, new BigInteger(text), lineNumber, at + 1);
         }
         throw Outside.INSTANCE;
+    }
+
+    /**
+     * The resolver's tag of a plain scalar. Its patterns are chosen by the first character, and none starts with a
+     * letter but {@code yYnNtTfFoO} (booleans, {@code null}) except one that matches only the empty string: text
+     * starting with another letter is a string without asking (most values: ids, names, zones, durations).
+     * {@code SimpleYamlTest} checks this against the resolver. Other text is resolved once per distinct value, kept in
+     * {@code seen}.
+     */
+    static Tag tag(String text, Map<String, Tag> seen) {
+        char first = text.charAt(0);
+        if (first < 0x80 && Character.isLetter(first) && "yYnNtTfFoO".indexOf(first) < 0) {
+            return Tag.STR;
+        }
+        Tag tag = seen.get(text);
+        if (tag == null) {
+            tag = RESOLVER.resolve(NodeId.scalar, text, true);
+            if (seen.size() < MAX_TAGS) {
+                seen.put(text, tag);
+            }
+        }
+        return tag;
     }
 
     /** {@code 0} or a decimal integer without sign, leading zero or underscore. */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -23,6 +24,9 @@ import org.hotlinemonitor.core.config.YamlTree.ListSink;
 import org.hotlinemonitor.core.config.YamlTree.Node;
 import org.hotlinemonitor.core.replay.SyntheticLog;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * The fast reader of channel files' YAML ({@link SimpleYaml}) gives what SnakeYAML gives: the same tree with the same
@@ -159,6 +163,22 @@ class SimpleYamlTest {
         assertThatCode(() -> YamlTree.read(YamlTree.Syntax.YAML, () -> {
             throw new IOException("gone");
         }, "channels", new Recording())).isInstanceOf(IOException.class).hasMessage("gone");
+    }
+
+    @Property(tries = 3000)
+    void theShortcutTypesAsTheResolverDoes(@ForAll("plainTexts") String text) {
+        Tag expected = new Resolver().resolve(NodeId.scalar, text, true);
+        assertThat(SimpleYaml.tag(text, new HashMap<>())).as(text).isEqualTo(expected);
+    }
+
+    @Provide
+    Arbitrary<String> plainTexts() {
+        Arbitrary<String> words = Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').withChars("-_ .:")
+                .ofMinLength(1).ofMaxLength(12);
+        Arbitrary<String> numbers = Arbitraries.strings().withChars("0123456789-+._:eExXob").ofMinLength(1).ofMaxLength(8);
+        return Arbitraries.oneOf(words, numbers, Arbitraries.of(SCALARS).filter(s -> !s.isEmpty()),
+                Arbitraries.of("yes", "No", "ON", "off", "y", "n", "true", "False", "null", "NULL", "Null", "~", "nul",
+                        "truex", "Night line 4", "line-00001", "PT5M", "TUE", "FRI", "MON-FRI"));
     }
 
     @Property(tries = 3000)
