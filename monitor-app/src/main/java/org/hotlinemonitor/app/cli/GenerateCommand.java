@@ -43,8 +43,8 @@ final class GenerateCommand implements Callable<Integer> {
     String out;
 
     @Option(names = "--config-out", defaultValue = "generated-channels.yaml", paramLabel = "FILE",
-            description = "The channel configuration for the log: JSON when FILE ends in .json (read much faster than "
-                    + "YAML), else YAML. Default: ${DEFAULT-VALUE}.")
+            description = "The channel configuration for the log: JSON when FILE ends in .json, else YAML (both read "
+                    + "about as fast). Default: ${DEFAULT-VALUE}.")
     Path configOut;
 
     @Override

@@ -434,7 +434,7 @@ public final class ConfigLoader {
         return first;
     }
 
-    /** A {@code .json} file is read by the JSON parser (much faster than SnakeYAML); anything else as YAML. */
+    /** A {@code .json} file is read by the JSON parser; anything else as YAML. */
     private static YamlTree.Syntax syntax(Path file) {
         return file.getFileName() != null && file.getFileName().toString().endsWith(".json")
                 ? YamlTree.Syntax.JSON

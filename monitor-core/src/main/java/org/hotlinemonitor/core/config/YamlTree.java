@@ -41,7 +41,7 @@ final class YamlTree {
 
     /**
      * JSON, a subset of YAML, read by Jackson's own JSON parser: many times faster than SnakeYAML on a large channel
-     * file, with the same tree and locations. Duplicate keys are left to the loader, as in YAML.
+     * file (as is YAML in {@link SimpleYaml}'s subset), with the same tree and locations. Duplicate keys are left to the loader, as in YAML.
      */
     private static final JsonFactory JSON = JsonFactory.builder()
             .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)

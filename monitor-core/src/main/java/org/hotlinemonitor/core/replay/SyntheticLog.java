@@ -137,8 +137,8 @@ public record SyntheticLog(int channels, int days, long seed, LocalDate start) {
     }
 
     /**
-     * The same channel configuration as {@link #channelsYaml()}, as JSON (one channel a line): the config loader reads
-     * a {@code .json} channel file many times faster than YAML.
+     * The same channel configuration as {@link #channelsYaml()}, as JSON (one channel a line), for tools that read
+     * JSON.
      */
     public String channelsJson() {
         StringBuilder b = new StringBuilder("{\"allowedLateness\": \"PT5M\", \"channels\": [\n");
