@@ -33,15 +33,19 @@ final class YamlTree {
      * about 20,000 channels. The parser streams; the tree's size grows with the file, except the list that
      * {@link #read(Reader, String, ListSink)} hands over item by item.
      */
-    private static final YAMLFactory YAML = YAMLFactory.builder()
-            .loaderOptions(unlimited())
-            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
-            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
-            .build();
+    private static final class Snake {
+        /** Built when first used: a channel file in {@link SimpleYaml}'s subset never loads SnakeYAML. */
+        static final YAMLFactory YAML = YAMLFactory.builder()
+                .loaderOptions(unlimited())
+                .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+                .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+                .build();
+    }
 
     /**
      * JSON, a subset of YAML, read by Jackson's own JSON parser: many times faster than SnakeYAML on a large channel
-     * file (as is YAML in {@link SimpleYaml}'s subset), with the same tree and locations. Duplicate keys are left to the loader, as in YAML.
+     * file (as is YAML in {@link SimpleYaml}'s subset), with the same tree and locations. Duplicate keys are left to
+     * the loader, as in YAML.
      */
     private static final JsonFactory JSON = JsonFactory.builder()
             .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
@@ -53,7 +57,7 @@ final class YamlTree {
     }
 
     private static JsonParser parser(Syntax syntax, Reader reader) throws IOException {
-        return syntax == Syntax.JSON ? JSON.createParser(reader) : YAML.createParser(reader);
+        return syntax == Syntax.JSON ? JSON.createParser(reader) : Snake.YAML.createParser(reader);
     }
 
     private static LoaderOptions unlimited() {
