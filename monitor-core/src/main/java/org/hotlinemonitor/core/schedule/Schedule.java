@@ -130,7 +130,7 @@ public final class Schedule {
                     return slot;
                 }
             }
-            plan = plan(plan.date.plusDays(1));
+            plan = plan(plan.epochDay + 1);
         }
         return NO_SLOT;
     }
@@ -150,7 +150,7 @@ public final class Schedule {
                     return slots[j];
                 }
             }
-            plan = plan(plan.date.minusDays(1));
+            plan = plan(plan.epochDay - 1);
         }
         return NO_SLOT;
     }
@@ -168,7 +168,7 @@ public final class Schedule {
     /** The slots on a local date in this schedule's zone, ascending. */
     public List<Instant> slotsOn(LocalDate date) {
         List<Instant> out = new ArrayList<>();
-        for (long slot : plan(date).slots) {
+        for (long slot : plan(date.toEpochDay()).slots) {
             out.add(Instant.ofEpochMilli(slot));
         }
         return out;
@@ -195,17 +195,18 @@ public final class Schedule {
                 return p;
             }
         }
-        return plan(LocalDate.ofInstant(Instant.ofEpochMilli(epochMillis), zone));
+        return plan(LocalDate.ofInstant(Instant.ofEpochMilli(epochMillis), zone).toEpochDay());
     }
 
-    private DayPlan plan(LocalDate date) {
+    /** The plan of a local date given as its epoch day: a number, so that stepping from day to day allocates nothing. */
+    private DayPlan plan(long epochDay) {
         DayPlan[] r = recent;
         for (DayPlan p : r) {
-            if (p.date.equals(date)) {
+            if (p.epochDay == epochDay) {
                 return p;
             }
         }
-        DayPlan p = computePlan(date);
+        DayPlan p = computePlan(LocalDate.ofEpochDay(epochDay));
         DayPlan[] next = new DayPlan[Math.min(RECENT_DAYS, r.length + 1)];
         next[0] = p;
         System.arraycopy(r, 0, next, 1, next.length - 1);
@@ -217,10 +218,10 @@ public final class Schedule {
         long start = date.atStartOfDay(zone).toInstant().toEpochMilli();
         long end = date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
         if (!days.matches(date)) {
-            return new DayPlan(date, start, end, new long[0]);
+            return new DayPlan(date.toEpochDay(), start, end, new long[0]);
         }
         if (dst == Dst.ELAPSED) {
-            return new DayPlan(date, start, end, elapsedSlots(date));
+            return new DayPlan(date.toEpochDay(), start, end, elapsedSlots(date));
         }
         long[] slots = new long[times.length];
         int n = 0;
@@ -230,7 +231,7 @@ public final class Schedule {
                 slots[n++] = slot;
             }
         }
-        return new DayPlan(date, start, end, Arrays.copyOf(slots, n));
+        return new DayPlan(date.toEpochDay(), start, end, Arrays.copyOf(slots, n));
     }
 
     /** Every real instant whose local date-time is one of the check times on {@code date}, ascending. */
@@ -275,7 +276,10 @@ public final class Schedule {
         return description + " (" + zone + ")";
     }
 
-    /** The slots of one local date, with the date's bounds as instants. Immutable. */
-    private record DayPlan(LocalDate date, long start, long end, long[] slots) {
+    /**
+     * The slots of one local date (its {@link LocalDate#toEpochDay() epoch day}), with the date's bounds as instants.
+     * Immutable.
+     */
+    private record DayPlan(long epochDay, long start, long end, long[] slots) {
     }
 }
