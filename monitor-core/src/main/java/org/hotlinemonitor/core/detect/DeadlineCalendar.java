@@ -4,9 +4,7 @@ import static org.hotlinemonitor.core.model.Millis.NONE;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -21,7 +19,10 @@ import java.util.function.Consumer;
 final class DeadlineCalendar<T extends Deadlines.Entry> implements Deadlines<T> {
 
     private final Object[] byRank;
-    private final Map<Long, Batch> batches = new HashMap<>();
+    /** The batch of each pending instant: open addressing (linear probing) on the instant, no boxing. */
+    private long[] batchInstants = emptyInstants(16);
+    private Batch[] batchOf = new Batch[16];
+    private int batchCount;
     private final ArrayDeque<Batch> spare = new ArrayDeque<>();
     /** The distinct instants with a batch, as a binary min-heap in {@code instants[0..count)}. */
     private long[] instants = new long[16];
@@ -56,10 +57,10 @@ final class DeadlineCalendar<T extends Deadlines.Entry> implements Deadlines<T> 
         if (at == lastInstant) {
             b = lastBatch;
         } else {
-            b = batches.get(at);
+            b = batch(at);
             if (b == null) {
                 b = spare.isEmpty() ? new Batch() : spare.poll();
-                batches.put(at, b);
+                putBatch(at, b);
                 push(at);
             }
             lastInstant = at;
@@ -80,7 +81,7 @@ final class DeadlineCalendar<T extends Deadlines.Entry> implements Deadlines<T> 
             return;
         }
         long at = instants[0];
-        Batch b = batches.remove(at);
+        Batch b = removeBatch(at);
         pop();
         if (at == lastInstant) {
             lastInstant = NONE;
@@ -98,6 +99,74 @@ final class DeadlineCalendar<T extends Deadlines.Entry> implements Deadlines<T> 
         }
         b.clear();
         spare.push(b);
+    }
+
+    private static long[] emptyInstants(int capacity) {
+        long[] a = new long[capacity];
+        Arrays.fill(a, NONE); // never an instant: file() skips it
+        return a;
+    }
+
+    private int home(long at) {
+        return (int) ((at * 0x9E37_79B9_7F4A_7C15L) >>> 40) & (batchInstants.length - 1);
+    }
+
+    private Batch batch(long at) {
+        int mask = batchInstants.length - 1;
+        for (int i = home(at); batchInstants[i] != NONE; i = (i + 1) & mask) {
+            if (batchInstants[i] == at) {
+                return batchOf[i];
+            }
+        }
+        return null;
+    }
+
+    private void putBatch(long at, Batch b) {
+        if ((batchCount + 1) * 2 > batchInstants.length) { // a load of at most 1/2
+            long[] oldInstants = batchInstants;
+            Batch[] oldBatches = batchOf;
+            batchInstants = emptyInstants(oldInstants.length * 2);
+            batchOf = new Batch[oldInstants.length * 2];
+            batchCount = 0;
+            for (int i = 0; i < oldInstants.length; i++) {
+                if (oldInstants[i] != NONE) {
+                    putBatch(oldInstants[i], oldBatches[i]);
+                }
+            }
+        }
+        int mask = batchInstants.length - 1;
+        int i = home(at);
+        while (batchInstants[i] != NONE) {
+            i = (i + 1) & mask;
+        }
+        batchInstants[i] = at;
+        batchOf[i] = b;
+        batchCount++;
+    }
+
+    /** Removes {@code at}'s batch, which is there, and closes the gap (backward shift: no tombstones). */
+    private Batch removeBatch(long at) {
+        int mask = batchInstants.length - 1;
+        int i = home(at);
+        while (batchInstants[i] != at) {
+            i = (i + 1) & mask;
+        }
+        Batch b = batchOf[i];
+        batchCount--;
+        for (int gap = i, j = (i + 1) & mask; ; j = (j + 1) & mask) {
+            if (batchInstants[j] == NONE) {
+                batchInstants[gap] = NONE;
+                batchOf[gap] = null;
+                return b;
+            }
+            int h = home(batchInstants[j]);
+            // j's entry may move into the gap unless its home lies cyclically in (gap, j]
+            if (gap <= j ? (h <= gap || h > j) : (h <= gap && h > j)) {
+                batchInstants[gap] = batchInstants[j];
+                batchOf[gap] = batchOf[j];
+                gap = j;
+            }
+        }
     }
 
     private void push(long at) {

@@ -157,6 +157,42 @@ class DeadlineCalendarTest {
         }
     }
 
+    /**
+     * Filing and taking interleaved at random over many distinct instants (hundreds pending at once, so that the table
+     * of batches grows, collides and closes gaps when taken) give what a sorted map of the pending instants gives.
+     */
+    @Test
+    void manyPendingInstantsFiledAndTakenAtRandomMatchASortedMap() {
+        for (int seed = 0; seed < 40; seed++) {
+            Random random = new Random(seed);
+            List<Lane> lanes = lanes(300);
+            DeadlineCalendar<Lane> c = new DeadlineCalendar<>(lanes);
+            java.util.TreeMap<Long, java.util.TreeSet<Integer>> model = new java.util.TreeMap<>();
+            long now = 0;
+            for (int step = 0; step < 3_000; step++) {
+                if (random.nextInt(3) > 0) {
+                    Lane lane = lanes.get(random.nextInt(lanes.size()));
+                    // instants a multiple of 1024 apart, some shared: the low bits alike, as real deadlines' are
+                    long at = now + 1_024L * (1 + random.nextInt(random.nextBoolean() ? 8 : 2_000));
+                    file(c, lane, at);
+                    model.computeIfAbsent(at, k -> new java.util.TreeSet<>()).add(lane.rank);
+                } else if (!model.isEmpty()) {
+                    long at = model.firstKey();
+                    assertThat(c.next()).as("seed %d step %d", seed, step).isEqualTo(at);
+                    List<Integer> expected = model.remove(at).stream().filter(r -> lanes.get(r).deadline == at).toList();
+                    assertThat(takeNext(c)).as("seed %d step %d", seed, step).isEqualTo(expected);
+                    now = at;
+                }
+            }
+            while (!model.isEmpty()) {
+                long at = model.firstKey();
+                assertThat(c.next()).isEqualTo(at);
+                assertThat(takeNext(c)).isEqualTo(model.remove(at).stream().filter(r -> lanes.get(r).deadline == at).toList());
+            }
+            assertThat(c.next()).isEqualTo(Millis.NONE);
+        }
+    }
+
     @Test
     void ranksMustNumberTheLanes() {
         assertThatThrownBy(() -> new DeadlineCalendar<>(List.of(new Lane(0), new Lane(0))))
