@@ -202,7 +202,7 @@ final class SimpleYaml {
     /** Where the key at {@code at} ends (its colon), or -1 when there is no key in the subset there. */
     private int keyEnd(int at) {
         int n = line.length();
-        if (at >= n || !(Character.isLetter(line.charAt(at)) && line.charAt(at) < 0x80 || line.charAt(at) == '_')) {
+        if (at >= n || !(letter(line.charAt(at)) || line.charAt(at) == '_')) {
             return -1;
         }
         int i = at + 1;
@@ -216,7 +216,16 @@ final class SimpleYaml {
     }
 
     private static boolean keyChar(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.';
+        return letter(c) || digit(c) || c == '_' || c == '-' || c == '.';
+    }
+
+    /** An ASCII letter: the subset's keys and plain values start with these (other letters are left to SnakeYAML). */
+    private static boolean letter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /**
@@ -372,8 +381,8 @@ final class SimpleYaml {
     /** A plain scalar, typed as Jackson types it; its first character at column {@code at}. */
     private Scalar plain(String text, int at) {
         char first = text.charAt(0);
-        if (!(first < 0x80 && (Character.isLetterOrDigit(first) || first == '_' || first == '.' || first == '/'
-                || first == '~' || first == '('))) {
+        if (!(letter(first) || digit(first) || first == '_' || first == '.' || first == '/'
+                || first == '~' || first == '(')) {
             throw Outside.INSTANCE; // indicators, and characters SnakeYAML may read otherwise
         }
         if (text.indexOf(": ") >= 0 || text.endsWith(":")) {
@@ -404,7 +413,7 @@ final class SimpleYaml {
      */
     static Tag tag(String text, Map<String, Tag> seen) {
         char first = text.charAt(0);
-        if (first < 0x80 && Character.isLetter(first) && "yYnNtTfFoO".indexOf(first) < 0) {
+        if (letter(first) && "yYnNtTfFoO".indexOf(first) < 0) {
             return Tag.STR;
         }
         Tag tag = seen.get(text);
@@ -484,7 +493,6 @@ final class SimpleYaml {
     }
 
     private static boolean flowPlainChar(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
-                || c == '/' || c == '+';
+        return keyChar(c) || c == '/' || c == '+';
     }
 }

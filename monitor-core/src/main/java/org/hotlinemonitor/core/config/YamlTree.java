@@ -34,7 +34,7 @@ final class YamlTree {
      * {@link #read(Reader, String, ListSink)} hands over item by item.
      */
     private static final class Snake {
-        /** Built when first used: a channel file in {@link SimpleYaml}'s subset never loads SnakeYAML. */
+        /** Built when first used: a channel file in {@link SimpleYaml}'s subset never needs it (only the resolver). */
         static final YAMLFactory YAML = YAMLFactory.builder()
                 .loaderOptions(unlimited())
                 .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
@@ -214,7 +214,8 @@ final class YamlTree {
         };
     }
 
-    private static Node parse(Syntax syntax, Reader yaml, String listKey, ListSink sink) throws IOException, SyntaxError {
+    private static Node parse(Syntax syntax, Reader yaml, String listKey, ListSink sink)
+            throws IOException, SyntaxError {
         try (JsonParser parser = parser(syntax, yaml)) {
             JsonToken first = parser.nextToken();
             if (first == null) {

@@ -198,7 +198,7 @@ public final class Schedule {
         return plan(LocalDate.ofInstant(Instant.ofEpochMilli(epochMillis), zone).toEpochDay());
     }
 
-    /** The plan of a local date given as its epoch day: a number, so that stepping from day to day allocates nothing. */
+    /** The plan of a local date given as its epoch day: a number, so stepping from day to day allocates nothing. */
     private DayPlan plan(long epochDay) {
         DayPlan[] r = recent;
         for (DayPlan p : r) {
@@ -206,7 +206,7 @@ public final class Schedule {
                 return p;
             }
         }
-        DayPlan p = computePlan(LocalDate.ofEpochDay(epochDay));
+        DayPlan p = computePlan(epochDay);
         DayPlan[] next = new DayPlan[Math.min(RECENT_DAYS, r.length + 1)];
         next[0] = p;
         System.arraycopy(r, 0, next, 1, next.length - 1);
@@ -214,14 +214,15 @@ public final class Schedule {
         return p;
     }
 
-    private DayPlan computePlan(LocalDate date) {
+    private DayPlan computePlan(long epochDay) {
+        LocalDate date = LocalDate.ofEpochDay(epochDay);
         long start = date.atStartOfDay(zone).toInstant().toEpochMilli();
         long end = date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
         if (!days.matches(date)) {
-            return new DayPlan(date.toEpochDay(), start, end, new long[0]);
+            return new DayPlan(epochDay, start, end, new long[0]);
         }
         if (dst == Dst.ELAPSED) {
-            return new DayPlan(date.toEpochDay(), start, end, elapsedSlots(date));
+            return new DayPlan(epochDay, start, end, elapsedSlots(date));
         }
         long[] slots = new long[times.length];
         int n = 0;
@@ -231,7 +232,7 @@ public final class Schedule {
                 slots[n++] = slot;
             }
         }
-        return new DayPlan(date.toEpochDay(), start, end, Arrays.copyOf(slots, n));
+        return new DayPlan(epochDay, start, end, Arrays.copyOf(slots, n));
     }
 
     /** Every real instant whose local date-time is one of the check times on {@code date}, ascending. */
